@@ -1,0 +1,106 @@
+//===- AttnOps.td - attn dialect operations ----------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_IR_ATTNOPS_TD
+#define ATTN_DIALECT_ATTN_IR_ATTNOPS_TD
+
+include "attn/Dialect/Attn/IR/AttnBase.td"
+include "attn/Dialect/Attn/IR/AttnAttrs.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Attn_AttentionOp : Attn_Op<"attention", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DestinationStyleOpInterface]> {
+  let summary = "scaled dot-product attention";
+  let description = [{
+    Computes `O = softmax(scale * Q K^T + mask) V` for every batch and head:
+
+    - `Q`: `[B, Hq, Sq, D]`, `K`: `[B, Hkv, Skv, D]`, `V`: `[B, Hkv, Skv, Dv]`
+    - `O`: `[B, Hq, Sq, Dv]`, and optionally the log-sum-exp of each row of
+      the scaled, masked scores, `LSE`: `[B, Hq, Sq]` in `f32`.
+
+    `Hq` must be a multiple of `Hkv`: query head `h` reads key/value head
+    `h / (Hq / Hkv)` (grouped-query attention; `Hkv = 1` is multi-query
+    attention). Batch, head counts and sequence lengths may be dynamic; the
+    head dims `D` and `Dv` are static. Q, K and V share one element type
+    (`bf16`, `f16`, or `f32` for reference work); arithmetic is done in `f32`.
+
+    Attributes:
+    - the mask kind: absent (no mask), `causal`, or
+      `sliding_window(left = L, right = R)`. Causal and window masks align the
+      last query with the last key when `Sq != Skv` (FlashAttention's
+      bottom-right convention): query `i` is at position `i + Skv - Sq`.
+    - `scale`: multiplies `Q K^T`; `1/sqrt(D)` when absent.
+    - `softcap`: when present, scores become `softcap * tanh(s / softcap)`
+      after scaling and before masking.
+
+    A query row that sees no key produces an output row of zeros and an LSE
+    of `-inf`, never NaN.
+
+    The op is in destination-passing style: `outs` holds the output and, when
+    requested, the LSE destination. On tensors it returns one result per
+    `outs` operand; on memrefs it writes them and returns nothing.
+
+    Example:
+
+    ```mlir
+    %o = attn.attention causal
+           ins(%q, %k, %v : tensor<2x8x?x128xbf16>, tensor<2x2x?x128xbf16>,
+                            tensor<2x2x?x128xbf16>)
+           outs(%init : tensor<2x8x?x128xbf16>) -> tensor<2x8x?x128xbf16>
+
+    %o2, %lse = attn.attention sliding_window(left = 256, right = 0)
+           scale(0.125) softcap(30.0)
+           ins(%q, %k, %v : ...) outs(%init, %lse_init : ..., tensor<2x8x?xf32>)
+           -> tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>
+    ```
+  }];
+
+  let arguments = (ins
+    AnyShaped:$query,
+    AnyShaped:$key,
+    AnyShaped:$value,
+    Variadic<AnyShaped>:$outputs,
+    DefaultValuedAttr<Attn_MaskKindAttr, "::mlir::attn::MaskKind::none">:$mask,
+    OptionalAttr<I64Attr>:$window_left,
+    OptionalAttr<I64Attr>:$window_right,
+    OptionalAttr<F32Attr>:$scale,
+    OptionalAttr<F32Attr>:$softcap
+  );
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+
+  let assemblyFormat = [{
+    custom<Mask>($mask, $window_left, $window_right)
+    (`scale` `(` $scale^ `)`)?
+    (`softcap` `(` $softcap^ `)`)?
+    `ins` `(` $query `,` $key `,` $value `:`
+              type($query) `,` type($key) `,` type($value) `)`
+    `outs` `(` $outputs `:` type($outputs) `)`
+    attr-dict (`->` type($results)^)?
+  }];
+
+  let extraClassDeclaration = [{
+    /// The destination of the attention output O.
+    ::mlir::Value getOutput() { return getOutputs().front(); }
+    /// The destination of the log-sum-exp, or null when it is not requested.
+    ::mlir::Value getLse() {
+      return getOutputs().size() > 1 ? getOutputs()[1] : ::mlir::Value();
+    }
+    /// The scale applied to Q K^T, with the 1/sqrt(D) default resolved.
+    float getEffectiveScale();
+    /// Query heads per key/value head, when both head counts are static.
+    std::optional<int64_t> getStaticGroupSize();
+
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getOutputsMutable();
+    }
+  }];
+
+  let hasVerifier = 1;
+}
+
+#endif // ATTN_DIALECT_ATTN_IR_ATTNOPS_TD

@@ -1,0 +1,50 @@
+//===- InitAllPasses.h - every pass attn tools use --------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The one place that lists the passes attn tools register. Include it only
+// from tools and embedding entry points.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_INITALLPASSES_H
+#define ATTN_INITALLPASSES_H
+
+#include "attn/Conversion/Passes.h"
+#include "attn/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mlir::attn {
+
+/// Registers the attn passes and pipelines, and the upstream passes that the
+/// pipelines are built from, so that attn-opt can replay any step of them.
+inline void registerAllPasses() {
+  registerAttnConversionPasses();
+  registerAttnPipelines();
+
+  registerTransformsPasses();
+  bufferization::registerBufferizationPasses();
+  memref::registerMemRefPasses();
+  registerLinalgPasses();
+  registerArithToLLVMConversionPass();
+  registerConvertControlFlowToLLVMPass();
+  registerConvertFuncToLLVMPass();
+  registerConvertMathToLLVMPass();
+  registerConvertMathToLibmPass();
+  registerFinalizeMemRefToLLVMConversionPass();
+  registerReconcileUnrealizedCastsPass();
+  registerSCFToControlFlowPass();
+  registerLowerAffinePass();
+  registerConvertIndexToLLVMPass();
+}
+
+} // namespace mlir::attn
+
+#endif // ATTN_INITALLPASSES_H

@@ -1,0 +1,382 @@
+//===- AttnToLinalg.cpp - attn to the linalg reference ----------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Lowers attn.attention to the naive computation it is defined by. Query heads
+// are viewed as [Hkv, G] with G = Hq / Hkv, so every generic below iterates
+// over (b, hkv, g, i, ...) and reads K and V at (b, hkv, ...): grouped-query
+// attention needs no integer division in an indexing map.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Conversion/AttnToLinalg/AttnToLinalg.h"
+#include "attn/Conversion/Passes.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <limits>
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_CONVERTATTNTOLINALGPASS
+#include "attn/Conversion/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Emits the reference computation on tensors or on memrefs: the same
+/// linalg ops, with temporaries from tensor.empty or memref.alloc.
+class ReferenceEmitter {
+public:
+  ReferenceEmitter(RewriterBase &rewriter, Location loc, bool onTensors)
+      : b(rewriter), loc(loc), onTensors(onTensors) {}
+
+  OpFoldResult dim(Value shaped, int64_t index) {
+    int64_t size = cast<ShapedType>(shaped.getType()).getDimSize(index);
+    if (!ShapedType::isDynamic(size))
+      return b.getIndexAttr(size);
+    if (onTensors)
+      return tensor::DimOp::create(b, loc, shaped, index).getResult();
+    return memref::DimOp::create(b, loc, shaped, index).getResult();
+  }
+
+  Value index(OpFoldResult value) {
+    if (auto v = dyn_cast<Value>(value))
+      return v;
+    return arith::ConstantIndexOp::create(
+        b, loc, cast<IntegerAttr>(cast<Attribute>(value)).getInt());
+  }
+
+  /// A new f32 buffer of the given sizes, filled with `init`.
+  Value filled(ArrayRef<OpFoldResult> sizes, float init) {
+    Type f32 = b.getF32Type();
+    Value empty;
+    if (onTensors) {
+      empty = tensor::EmptyOp::create(b, loc, sizes, f32);
+    } else {
+      SmallVector<int64_t> shape;
+      SmallVector<Value> dynamic;
+      dispatchIndexOpFoldResults(sizes, dynamic, shape);
+      empty = memref::AllocOp::create(b, loc, MemRefType::get(shape, f32),
+                                      dynamic);
+      temporaries.push_back(empty);
+    }
+    Value value = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(init));
+    auto fill = linalg::FillOp::create(b, loc, value, empty);
+    return onTensors ? fill.getResult(0) : empty;
+  }
+
+  /// One linalg.generic over `numLoops` loops writing `output`; the body maps
+  /// (inputs..., output) block arguments to the value to yield.
+  Value generic(ValueRange inputs, Value output, ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iterators, BodyBuilder body) {
+    TypeRange results = onTensors ? TypeRange(output.getType()) : TypeRange();
+    auto op = linalg::GenericOp::create(
+        b, loc, results, inputs, output, maps, iterators,
+        [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+          linalg::YieldOp::create(nested, nestedLoc,
+                                  body(nested, nestedLoc, args));
+        });
+    return onTensors ? op.getResult(0) : output;
+  }
+
+  /// Splits dimension 1 (query heads) of `value` into [Hkv, G].
+  Value splitHeads(Value value, OpFoldResult hkv, OpFoldResult group) {
+    auto type = cast<ShapedType>(value.getType());
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+      if (d == 1) {
+        groups.push_back({1, 2});
+        sizes.append({hkv, group});
+        continue;
+      }
+      int64_t next = static_cast<int64_t>(sizes.size());
+      groups.push_back({next});
+      sizes.push_back(dim(value, d));
+    }
+    SmallVector<int64_t> shape;
+    SmallVector<Value> dynamic;
+    dispatchIndexOpFoldResults(sizes, dynamic, shape);
+    // A static head count can only be split into static factors.
+    if (!ShapedType::isDynamic(type.getDimSize(1)) &&
+        (ShapedType::isDynamic(shape[1]) || ShapedType::isDynamic(shape[2]))) {
+      SmallVector<int64_t> relaxed(type.getShape());
+      relaxed[1] = ShapedType::kDynamic;
+      value = castTo(value, type.clone(relaxed));
+    }
+    if (onTensors)
+      return tensor::ExpandShapeOp::create(
+          b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+          groups, sizes);
+    return memref::ExpandShapeOp::create(b, loc, shape, value, groups, sizes);
+  }
+
+  /// Undoes splitHeads on a tensor result, back to the destination's type.
+  Value mergeHeads(Value value, Type destType) {
+    int64_t rank = cast<ShapedType>(value.getType()).getRank();
+    SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
+    for (int64_t d = 3; d < rank; ++d)
+      groups.push_back({d});
+    Value merged = tensor::CollapseShapeOp::create(b, loc, value, groups);
+    return castTo(merged, destType);
+  }
+
+  Value castTo(Value value, Type type) {
+    if (value.getType() == type)
+      return value;
+    if (onTensors)
+      return tensor::CastOp::create(b, loc, type, value);
+    return memref::CastOp::create(b, loc, type, value);
+  }
+
+  /// Frees the memref temporaries right after the lowered op.
+  void freeTemporaries() {
+    for (Value buffer : temporaries)
+      memref::DeallocOp::create(b, loc, buffer);
+  }
+
+private:
+  RewriterBase &b;
+  Location loc;
+  bool onTensors;
+  SmallVector<Value> temporaries;
+};
+
+Value toF32(OpBuilder &b, Location loc, Value value) {
+  if (value.getType().isF32())
+    return value;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+}
+
+Value fromF32(OpBuilder &b, Location loc, Value value, Type type) {
+  if (type.isF32())
+    return value;
+  return arith::TruncFOp::create(b, loc, type, value);
+}
+
+Value f32Constant(OpBuilder &b, Location loc, float value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+/// Whether query row `i` may see key column `j`, for FlashAttention's
+/// bottom-right alignment: query i sits at key position i + (Skv - Sq).
+Value isVisible(OpBuilder &b, Location loc, AttentionOp op, Value i, Value j,
+                Value offset) {
+  // delta = j - (i + offset): how far right of the query's position the key is.
+  Value delta = arith::SubIOp::create(
+      b, loc, j, arith::AddIOp::create(b, loc, i, offset));
+  auto cmp = [&](arith::CmpIPredicate pred, Value lhs, int64_t rhs) -> Value {
+    return arith::CmpIOp::create(b, loc, pred, lhs,
+                                 arith::ConstantIndexOp::create(b, loc, rhs));
+  };
+  switch (op.getMask()) {
+  case MaskKind::none:
+    return arith::ConstantIntOp::create(b, loc, /*value=*/1, /*width=*/1);
+  case MaskKind::causal:
+    return cmp(arith::CmpIPredicate::sle, delta, 0);
+  case MaskKind::sliding_window:
+    return arith::AndIOp::create(
+        b, loc, cmp(arith::CmpIPredicate::sge, delta, -*op.getWindowLeft()),
+        cmp(arith::CmpIPredicate::sle, delta, *op.getWindowRight()));
+  }
+  llvm_unreachable("unknown mask kind");
+}
+
+struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    bool onTensors = isa<RankedTensorType>(op.getQuery().getType());
+    ReferenceEmitter e(rewriter, loc, onTensors);
+    MLIRContext *ctx = op.getContext();
+    float negInf = -std::numeric_limits<float>::infinity();
+
+    Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
+    OpFoldResult batch = e.dim(q, 0), hkv = e.dim(k, 1), seqQ = e.dim(q, 2),
+                 seqKv = e.dim(k, 2), headDimV = e.dim(v, 3);
+    OpFoldResult group;
+    if (std::optional<int64_t> g = op.getStaticGroupSize())
+      group = rewriter.getIndexAttr(*g);
+    else
+      group = arith::DivUIOp::create(rewriter, loc, e.index(e.dim(q, 1)),
+                                     e.index(hkv))
+                  .getResult();
+
+    // Loop dimensions: (b, h, g, i, j, d) for Q K^T; (b, h, g, i, j, e) for
+    // P V; (b, h, g, i, j) for elementwise work on scores.
+    AffineExpr b, h, g, i, j, d;
+    bindDims(ctx, b, h, g, i, j, d);
+    auto map = [&](unsigned numDims, ArrayRef<AffineExpr> results) {
+      return AffineMap::get(numDims, 0, results, ctx);
+    };
+    using utils::IteratorType;
+    auto par = IteratorType::parallel, red = IteratorType::reduction;
+
+    // S = Q K^T.
+    Value q5 = e.splitHeads(q, hkv, group);
+    Value scores = e.filled({batch, hkv, group, seqQ, seqKv}, 0.0f);
+    scores = e.generic(
+        {q5, k}, scores,
+        {map(6, {b, h, g, i, d}), map(6, {b, h, j, d}),
+         map(6, {b, h, g, i, j})},
+        {par, par, par, par, par, red},
+        [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value prod = arith::MulFOp::create(nb, nl, toF32(nb, nl, args[0]),
+                                             toF32(nb, nl, args[1]));
+          return arith::AddFOp::create(nb, nl, args[2], prod);
+        });
+
+    // Scale, softcap, mask.
+    Value offset = arith::SubIOp::create(rewriter, loc, e.index(seqKv),
+                                         e.index(seqQ));
+    float scale = op.getEffectiveScale();
+    std::optional<float> softcap;
+    if (std::optional<APFloat> cap = op.getSoftcap())
+      softcap = cap->convertToFloat();
+    AffineMap scoresMap = map(5, {b, h, g, i, j});
+    SmallVector<IteratorType> scoresLoops(5, par);
+    scores = e.generic(
+        {}, scores, {scoresMap}, scoresLoops,
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value s = arith::MulFOp::create(nb, nl, args[0],
+                                          f32Constant(nb, nl, scale));
+          if (softcap) {
+            Value capValue = f32Constant(nb, nl, *softcap);
+            Value t = math::TanhOp::create(
+                nb, nl, arith::DivFOp::create(nb, nl, s, capValue));
+            s = arith::MulFOp::create(nb, nl, capValue, t);
+          }
+          Value row = linalg::IndexOp::create(nb, nl, 3);
+          Value col = linalg::IndexOp::create(nb, nl, 4);
+          Value visible = isVisible(nb, nl, op, row, col, offset);
+          return arith::SelectOp::create(nb, nl, visible, s,
+                                         f32Constant(nb, nl, negInf));
+        });
+
+    // Row max m, with -inf for rows that see no key.
+    AffineMap rowMap = map(5, {b, h, g, i});
+    SmallVector<IteratorType> rowReduction = {par, par, par, par, red};
+    Value rowMax = e.filled({batch, hkv, group, seqQ}, negInf);
+    rowMax = e.generic({scores}, rowMax, {scoresMap, rowMap}, rowReduction,
+                       [](OpBuilder &nb, Location nl, ValueRange args) {
+                         return arith::MaximumFOp::create(nb, nl, args[0],
+                                                          args[1])
+                             .getResult();
+                       });
+
+    // P = exp(S - m), subtracting 0 instead of -inf in fully masked rows so
+    // that they give exp(-inf) = 0 rather than NaN.
+    auto safeMax = [&](OpBuilder &nb, Location nl, Value m) -> Value {
+      Value isEmpty = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                            m, f32Constant(nb, nl, negInf));
+      return arith::SelectOp::create(nb, nl, isEmpty, f32Constant(nb, nl, 0.0f),
+                                     m);
+    };
+    scores = e.generic(
+        {rowMax}, scores, {rowMap, scoresMap}, scoresLoops,
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value shifted =
+              arith::SubFOp::create(nb, nl, args[1], safeMax(nb, nl, args[0]));
+          return math::ExpOp::create(nb, nl, shifted);
+        });
+
+    // Row sum l.
+    Value rowSum = e.filled({batch, hkv, group, seqQ}, 0.0f);
+    rowSum = e.generic({scores}, rowSum, {scoresMap, rowMap}, rowReduction,
+                       [](OpBuilder &nb, Location nl, ValueRange args) {
+                         return arith::AddFOp::create(nb, nl, args[0], args[1])
+                             .getResult();
+                       });
+
+    // PV = P V (loop dimension 5 is now the value head dim).
+    Value pv = e.filled({batch, hkv, group, seqQ, headDimV}, 0.0f);
+    pv = e.generic({scores, v}, pv,
+                   {map(6, {b, h, g, i, j}), map(6, {b, h, j, d}),
+                    map(6, {b, h, g, i, d})},
+                   {par, par, par, par, red, par},
+                   [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                     Value prod = arith::MulFOp::create(
+                         nb, nl, args[0], toF32(nb, nl, args[1]));
+                     return arith::AddFOp::create(nb, nl, args[2], prod);
+                   });
+
+    // O = PV / l, and 0 where l = 0.
+    Value output = op.getOutput();
+    Type outputElement = cast<ShapedType>(output.getType()).getElementType();
+    Value o5 = e.splitHeads(output, hkv, group);
+    o5 = e.generic(
+        {pv, rowSum}, o5,
+        {map(5, {b, h, g, i, j}), rowMap, map(5, {b, h, g, i, j})},
+        scoresLoops, [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value zero = f32Constant(nb, nl, 0.0f);
+          Value isEmpty = arith::CmpFOp::create(
+              nb, nl, arith::CmpFPredicate::OEQ, args[1], zero);
+          Value normalized = arith::DivFOp::create(nb, nl, args[0], args[1]);
+          Value o = arith::SelectOp::create(nb, nl, isEmpty, zero, normalized);
+          return fromF32(nb, nl, o, outputElement);
+        });
+    SmallVector<Value> results;
+    if (onTensors)
+      results.push_back(e.mergeHeads(o5, output.getType()));
+
+    // LSE = m + log(l), which is -inf where l = 0.
+    if (Value lse = op.getLse()) {
+      Value lse4 = e.splitHeads(lse, hkv, group);
+      AffineMap lseMap = map(4, {b, h, g, i});
+      lse4 = e.generic(
+          {rowMax, rowSum}, lse4, {lseMap, lseMap, lseMap},
+          {par, par, par, par},
+          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+            Value logSum = math::LogOp::create(nb, nl, args[1]);
+            return arith::AddFOp::create(nb, nl, safeMax(nb, nl, args[0]),
+                                         logSum);
+          });
+      if (onTensors)
+        results.push_back(e.mergeHeads(lse4, lse.getType()));
+    }
+
+    e.freeTemporaries();
+    if (onTensors)
+      rewriter.replaceOp(op, results);
+    else
+      rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct ConvertAttnToLinalgPass
+    : attn::impl::ConvertAttnToLinalgPassBase<ConvertAttnToLinalgPass> {
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addIllegalOp<AttentionOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateAttnToLinalgConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::attn::populateAttnToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<AttentionToLinalg>(patterns.getContext());
+}

@@ -1,0 +1,251 @@
+//===- AttnOps.cpp - attn dialect operations --------------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+//===----------------------------------------------------------------------===//
+// Mask syntax: `causal` or `sliding_window(left = L, right = R)`; nothing for
+// no mask.
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseMask(OpAsmParser &parser, MaskKindAttr &mask,
+                             IntegerAttr &left, IntegerAttr &right) {
+  MLIRContext *ctx = parser.getContext();
+  if (succeeded(parser.parseOptionalKeyword("causal"))) {
+    mask = MaskKindAttr::get(ctx, MaskKind::causal);
+    return success();
+  }
+  if (failed(parser.parseOptionalKeyword("sliding_window")))
+    return success();
+  int64_t l, r;
+  if (parser.parseLParen() || parser.parseKeyword("left") ||
+      parser.parseEqual() || parser.parseInteger(l) || parser.parseComma() ||
+      parser.parseKeyword("right") || parser.parseEqual() ||
+      parser.parseInteger(r) || parser.parseRParen())
+    return failure();
+  Type i64 = IntegerType::get(ctx, 64);
+  mask = MaskKindAttr::get(ctx, MaskKind::sliding_window);
+  left = IntegerAttr::get(i64, l);
+  right = IntegerAttr::get(i64, r);
+  return success();
+}
+
+static void printMask(OpAsmPrinter &printer, AttentionOp op, MaskKindAttr mask,
+                      IntegerAttr left, IntegerAttr right) {
+  if (!mask)
+    return;
+  switch (mask.getValue()) {
+  case MaskKind::none:
+    return;
+  case MaskKind::causal:
+    printer << "causal";
+    return;
+  case MaskKind::sliding_window:
+    printer << "sliding_window(left = " << (left ? left.getInt() : 0)
+            << ", right = " << (right ? right.getInt() : 0) << ")";
+    return;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+float AttentionOp::getEffectiveScale() {
+  if (std::optional<APFloat> scale = getScale())
+    return scale->convertToFloat();
+  int64_t headDim = cast<ShapedType>(getQuery().getType()).getDimSize(3);
+  return 1.0f / std::sqrt(static_cast<float>(headDim));
+}
+
+std::optional<int64_t> AttentionOp::getStaticGroupSize() {
+  int64_t hq = cast<ShapedType>(getQuery().getType()).getDimSize(1);
+  int64_t hkv = cast<ShapedType>(getKey().getType()).getDimSize(1);
+  if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv) || hkv == 0)
+    return std::nullopt;
+  return hq / hkv;
+}
+
+namespace {
+/// One named operand of the op, for diagnostics that say which one is wrong.
+struct NamedOperand {
+  StringRef name;
+  ShapedType type;
+};
+} // namespace
+
+/// Checks that dimension `da` of `a` and dimension `db` of `b` can be equal,
+/// that is, that they are equal or one of them is dynamic.
+static LogicalResult verifySameDim(AttentionOp op, StringRef what,
+                                   NamedOperand a, unsigned da, NamedOperand b,
+                                   unsigned db) {
+  int64_t x = a.type.getDimSize(da), y = b.type.getDimSize(db);
+  if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
+    return success();
+  return op.emitOpError() << what << " mismatch: " << a.name << " has " << x
+                          << " but " << b.name << " has " << y;
+}
+
+static LogicalResult verifyHeadDim(AttentionOp op, NamedOperand operand,
+                                   StringRef name) {
+  int64_t dim = operand.type.getDimSize(3);
+  if (ShapedType::isDynamic(dim))
+    return op.emitOpError() << name << " must be static, but " << operand.name
+                            << " has a dynamic dimension 3";
+  if (dim < 8 || dim > 256 || dim % 8 != 0)
+    return op.emitOpError() << "unsupported " << name << " " << dim
+                            << ": expected a multiple of 8 in [8, 256]";
+  return success();
+}
+
+static bool isAttentionElementType(Type type) {
+  return type.isBF16() || type.isF16() || type.isF32();
+}
+
+static LogicalResult verifyPositiveFinite(AttentionOp op, StringRef name,
+                                          std::optional<APFloat> value) {
+  if (!value)
+    return success();
+  if (!value->isFiniteNonZero() || value->isNegative())
+    return op.emitOpError() << "'" << name
+                            << "' must be a positive finite float, got "
+                            << value->convertToFloat();
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  if (getOutputs().empty() || getOutputs().size() > 2)
+    return emitOpError() << "expected one or two 'outs' operands (output and "
+                            "optional log-sum-exp), got "
+                         << getOutputs().size();
+
+  // Operands are ranked and are either all tensors or all memrefs.
+  SmallVector<NamedOperand> operands;
+  StringRef names[] = {"query", "key", "value", "output", "lse"};
+  for (auto [index, value] : llvm::enumerate(getOperands())) {
+    auto type = dyn_cast<ShapedType>(value.getType());
+    if (!type || !type.hasRank() ||
+        !isa<RankedTensorType, MemRefType>(value.getType()))
+      return emitOpError() << names[index]
+                           << " must be a ranked tensor or memref, got "
+                           << value.getType();
+    operands.push_back({names[index], type});
+  }
+  bool onTensors = isa<RankedTensorType>(operands.front().type);
+  for (const NamedOperand &operand : operands)
+    if (isa<RankedTensorType>(operand.type) != onTensors)
+      return emitOpError() << "expected all operands to be tensors or all to "
+                              "be memrefs, but "
+                           << operand.name << " is " << operand.type;
+
+  NamedOperand q = operands[0], k = operands[1], v = operands[2],
+               o = operands[3];
+  for (const NamedOperand &operand : ArrayRef(operands).take_front(4))
+    if (operand.type.getRank() != 4)
+      return emitOpError() << operand.name << " must have rank 4 ([batch, "
+                           << "heads, seq, head_dim]), got rank "
+                           << operand.type.getRank();
+
+  // Element types.
+  Type elementType = q.type.getElementType();
+  if (!isAttentionElementType(elementType))
+    return emitOpError() << "unsupported element type " << elementType
+                         << ": expected bf16, f16 or f32";
+  for (const NamedOperand &operand : {k, v})
+    if (operand.type.getElementType() != elementType)
+      return emitOpError() << "query, key and value must share one element "
+                              "type, but query has "
+                           << elementType << " and " << operand.name << " has "
+                           << operand.type.getElementType();
+  if (!isAttentionElementType(o.type.getElementType()))
+    return emitOpError() << "unsupported output element type "
+                         << o.type.getElementType()
+                         << ": expected bf16, f16 or f32";
+
+  // Shapes: Q [B, Hq, Sq, D], K [B, Hkv, Skv, D], V [B, Hkv, Skv, Dv],
+  // O [B, Hq, Sq, Dv].
+  if (failed(verifySameDim(*this, "batch size", q, 0, k, 0)) ||
+      failed(verifySameDim(*this, "batch size", q, 0, v, 0)) ||
+      failed(verifySameDim(*this, "batch size", q, 0, o, 0)) ||
+      failed(verifySameDim(*this, "key/value head count", k, 1, v, 1)) ||
+      failed(verifySameDim(*this, "query head count", q, 1, o, 1)) ||
+      failed(verifySameDim(*this, "key/value sequence length", k, 2, v, 2)) ||
+      failed(verifySameDim(*this, "query sequence length", q, 2, o, 2)) ||
+      failed(verifySameDim(*this, "head dim", q, 3, k, 3)) ||
+      failed(verifySameDim(*this, "value head dim", v, 3, o, 3)))
+    return failure();
+  if (failed(verifyHeadDim(*this, q, "head dim")) ||
+      failed(verifyHeadDim(*this, v, "value head dim")))
+    return failure();
+  int64_t hq = q.type.getDimSize(1), hkv = k.type.getDimSize(1);
+  if (hkv == 0)
+    return emitOpError() << "key/value head count must be positive";
+  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
+      hq % hkv != 0)
+    return emitOpError() << "query head count " << hq
+                         << " must be a multiple of the key/value head count "
+                         << hkv;
+
+  // Log-sum-exp: f32 [B, Hq, Sq].
+  if (getLse()) {
+    NamedOperand lse = operands[4];
+    if (!lse.type.getElementType().isF32())
+      return emitOpError() << "lse must have element type f32, got "
+                           << lse.type.getElementType();
+    if (lse.type.getRank() != 3)
+      return emitOpError() << "lse must have rank 3 ([batch, heads, seq]), "
+                              "got rank "
+                           << lse.type.getRank();
+    if (failed(verifySameDim(*this, "batch size", q, 0, lse, 0)) ||
+        failed(verifySameDim(*this, "query head count", q, 1, lse, 1)) ||
+        failed(verifySameDim(*this, "query sequence length", q, 2, lse, 2)))
+      return failure();
+  }
+
+  // Mask.
+  bool isWindow = getMask() == MaskKind::sliding_window;
+  if (isWindow && !(getWindowLeft() && getWindowRight()))
+    return emitOpError()
+           << "a sliding_window mask needs 'window_left' and 'window_right'";
+  if (!isWindow && (getWindowLeft() || getWindowRight()))
+    return emitOpError() << "'window_left' and 'window_right' are only "
+                            "allowed with a sliding_window mask";
+  if (isWindow && (*getWindowLeft() < 0 || *getWindowRight() < 0))
+    return emitOpError() << "sliding window extents must be non-negative, got "
+                         << "left = " << *getWindowLeft()
+                         << ", right = " << *getWindowRight();
+
+  return failure(failed(verifyPositiveFinite(*this, "scale", getScale())) ||
+                 failed(verifyPositiveFinite(*this, "softcap", getSoftcap())));
+}
+
+void AttentionOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // On tensors the op is pure; on memrefs it reads Q, K, V and overwrites its
+  // destinations without reading them.
+  for (OpOperand *input : getDpsInputOperands())
+    if (isa<MemRefType>(input->get().getType()))
+      effects.emplace_back(MemoryEffects::Read::get(), input, /*stage=*/0,
+                           /*effectOnFullRegion=*/true,
+                           SideEffects::DefaultResource::get());
+  for (OpOperand &init : getDpsInitsMutable())
+    if (isa<MemRefType>(init.get().getType()))
+      effects.emplace_back(MemoryEffects::Write::get(), &init, /*stage=*/0,
+                           /*effectOnFullRegion=*/true,
+                           SideEffects::DefaultResource::get());
+}
+
+#define GET_OP_CLASSES
+#include "attn/Dialect/Attn/IR/AttnOps.cpp.inc"

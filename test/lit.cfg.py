@@ -1,0 +1,58 @@
+# -*- Python -*-
+# Lit configuration for the attn regression suite (check-attn).
+
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "ATTN"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.attn_obj_root, "test")
+
+# Fail on FileCheck variables that leak across CHECK-LABEL blocks.
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+config.substitutions.append(("%attn_src_root", config.attn_src_root))
+config.substitutions.append(("%python", config.attn_python))
+config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
+
+tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
+tools = [
+    "attn-opt",
+    "mlir-runner",
+    ToolSubst("attn-cpu-run", command=config.attn_python,
+              extra_args=[os.path.join(config.attn_tools_dir, "attn-cpu-run")]),
+]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Features for what this machine has, so tests can say REQUIRES.
+ptxas = shutil.which("ptxas") or os.path.join(config.cuda_home, "bin", "ptxas")
+if os.path.isfile(ptxas) and os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
+
+def has_cuda_gpu():
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return False
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0 and "GPU" in out.stdout
+
+
+if config.enable_gpu_tests or has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
