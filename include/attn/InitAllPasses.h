@@ -16,6 +16,7 @@
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -31,6 +32,7 @@ inline void registerAllPasses() {
 
   registerTransformsPasses();
   bufferization::registerBufferizationPasses();
+  bufferization::registerBufferizationPipelines();
   memref::registerMemRefPasses();
   registerLinalgPasses();
   registerArithToLLVMConversionPass();

@@ -328,7 +328,7 @@ def main(argv):
     window = "(%d,%d)" % (attn["left"], attn["right"]) if attn["mask"] == "sliding_window" else ""
     print("B=%d Hq=%d Hkv=%d Sq=%d Skv=%d D=%d Dv=%d %s mask=%s%s seed=%d: %s (tol %.0e) %s" % (
         batch, hq, hkv, sq, skv, d, dv, dtype, attn["mask"], window, seed, summary, tolerance,
-        "FAIL" if problems else "PASS"))
+        "FAIL" if problems else "PASS"), flush=True)
     if opts.keep:
         np.save(os.path.join(workdir, "output.npy"), o)
         np.save(os.path.join(workdir, "reference.npy"), ref_o)

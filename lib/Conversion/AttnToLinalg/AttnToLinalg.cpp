@@ -38,7 +38,9 @@ namespace {
 using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
 /// Emits the reference computation on tensors or on memrefs: the same
-/// linalg ops, with temporaries from tensor.empty or memref.alloc.
+/// linalg ops, with temporaries from tensor.empty or memref.alloc. Like
+/// bufferization, it leaves freeing the allocations to the buffer
+/// deallocation pipeline.
 class ReferenceEmitter {
 public:
   ReferenceEmitter(RewriterBase &rewriter, Location loc, bool onTensors)
@@ -60,23 +62,44 @@ public:
         b, loc, cast<IntegerAttr>(cast<Attribute>(value)).getInt());
   }
 
-  /// A new f32 buffer of the given sizes, filled with `init`.
+  /// A new, uninitialised temporary of the given sizes.
+  Value empty(ArrayRef<OpFoldResult> sizes, Type elementType) {
+    if (onTensors)
+      return tensor::EmptyOp::create(b, loc, sizes, elementType);
+    SmallVector<int64_t> shape;
+    SmallVector<Value> dynamic;
+    dispatchIndexOpFoldResults(sizes, dynamic, shape);
+    return memref::AllocOp::create(b, loc, MemRefType::get(shape, elementType),
+                                   dynamic);
+  }
+
+  /// A new f32 temporary of the given sizes, filled with `init`.
   Value filled(ArrayRef<OpFoldResult> sizes, float init) {
-    Type f32 = b.getF32Type();
-    Value empty;
-    if (onTensors) {
-      empty = tensor::EmptyOp::create(b, loc, sizes, f32);
-    } else {
-      SmallVector<int64_t> shape;
-      SmallVector<Value> dynamic;
-      dispatchIndexOpFoldResults(sizes, dynamic, shape);
-      empty = memref::AllocOp::create(b, loc, MemRefType::get(shape, f32),
-                                      dynamic);
-      temporaries.push_back(empty);
-    }
+    Value dest = empty(sizes, b.getF32Type());
     Value value = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(init));
-    auto fill = linalg::FillOp::create(b, loc, value, empty);
-    return onTensors ? fill.getResult(0) : empty;
+    auto fill = linalg::FillOp::create(b, loc, value, dest);
+    return onTensors ? fill.getResult(0) : dest;
+  }
+
+  /// K or V with every head repeated `group` times, [B, Hq, S, D], read with
+  /// a gather so that `group` may be a runtime value.
+  Value repeatHeads(Value kv, OpFoldResult heads, Value group) {
+    auto type = cast<ShapedType>(kv.getType());
+    SmallVector<OpFoldResult> sizes = {dim(kv, 0), heads, dim(kv, 2),
+                                       dim(kv, 3)};
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(4, b.getContext());
+    SmallVector<utils::IteratorType> loops(4, utils::IteratorType::parallel);
+    return generic(
+        {}, empty(sizes, type.getElementType()), {identity}, loops,
+        [&](OpBuilder &nb, Location nl, ValueRange) -> Value {
+          SmallVector<Value> at;
+          for (int64_t d = 0; d < 4; ++d)
+            at.push_back(linalg::IndexOp::create(nb, nl, d));
+          at[1] = arith::DivUIOp::create(nb, nl, at[1], group);
+          if (onTensors)
+            return tensor::ExtractOp::create(nb, nl, kv, at);
+          return memref::LoadOp::create(nb, nl, kv, at);
+        });
   }
 
   /// One linalg.generic over `numLoops` loops writing `output`; the body maps
@@ -143,17 +166,10 @@ public:
     return memref::CastOp::create(b, loc, type, value);
   }
 
-  /// Frees the memref temporaries right after the lowered op.
-  void freeTemporaries() {
-    for (Value buffer : temporaries)
-      memref::DeallocOp::create(b, loc, buffer);
-  }
-
 private:
   RewriterBase &b;
   Location loc;
   bool onTensors;
-  SmallVector<Value> temporaries;
 };
 
 Value toF32(OpBuilder &b, Location loc, Value value) {
@@ -188,10 +204,13 @@ Value isVisible(OpBuilder &b, Location loc, AttentionOp op, Value i, Value j,
     return arith::ConstantIntOp::create(b, loc, /*value=*/1, /*width=*/1);
   case MaskKind::causal:
     return cmp(arith::CmpIPredicate::sle, delta, 0);
-  case MaskKind::sliding_window:
-    return arith::AndIOp::create(
-        b, loc, cmp(arith::CmpIPredicate::sge, delta, -*op.getWindowLeft()),
-        cmp(arith::CmpIPredicate::sle, delta, *op.getWindowRight()));
+  case MaskKind::sliding_window: {
+    Value afterLeft = cmp(arith::CmpIPredicate::sge, delta,
+                          -op.getWindowLeftAttr().getInt());
+    Value beforeRight = cmp(arith::CmpIPredicate::sle, delta,
+                            op.getWindowRightAttr().getInt());
+    return arith::AndIOp::create(b, loc, afterLeft, beforeRight);
+  }
   }
   llvm_unreachable("unknown mask kind");
 }
@@ -211,12 +230,20 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     OpFoldResult batch = e.dim(q, 0), hkv = e.dim(k, 1), seqQ = e.dim(q, 2),
                  seqKv = e.dim(k, 2), headDimV = e.dim(v, 3);
     OpFoldResult group;
-    if (std::optional<int64_t> g = op.getStaticGroupSize())
+    if (std::optional<int64_t> g = op.getStaticGroupSize()) {
       group = rewriter.getIndexAttr(*g);
-    else
-      group = arith::DivUIOp::create(rewriter, loc, e.index(e.dim(q, 1)),
-                                     e.index(hkv))
-                  .getResult();
+    } else {
+      // With a runtime group size, [Hkv, G] would have two dynamic factors,
+      // which expand-strided-metadata cannot take: repeat K/V heads instead.
+      OpFoldResult hq = e.dim(q, 1);
+      Value hqValue = e.index(hq), hkvValue = e.index(hkv);
+      Value runtimeGroup =
+          arith::DivUIOp::create(rewriter, loc, hqValue, hkvValue);
+      k = e.repeatHeads(k, hq, runtimeGroup);
+      v = e.repeatHeads(v, hq, runtimeGroup);
+      hkv = hq;
+      group = rewriter.getIndexAttr(1);
+    }
 
     // Loop dimensions: (b, h, g, i, j, d) for Q K^T; (b, h, g, i, j, e) for
     // P V; (b, h, g, i, j) for elementwise work on scores.
@@ -237,14 +264,16 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
          map(6, {b, h, g, i, j})},
         {par, par, par, par, par, red},
         [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value prod = arith::MulFOp::create(nb, nl, toF32(nb, nl, args[0]),
-                                             toF32(nb, nl, args[1]));
+          Value qv = toF32(nb, nl, args[0]);
+          Value kv = toF32(nb, nl, args[1]);
+          Value prod = arith::MulFOp::create(nb, nl, qv, kv);
           return arith::AddFOp::create(nb, nl, args[2], prod);
         });
 
     // Scale, softcap, mask.
-    Value offset = arith::SubIOp::create(rewriter, loc, e.index(seqKv),
-                                         e.index(seqQ));
+    Value seqKvValue = e.index(seqKv), seqQValue = e.index(seqQ);
+    Value offset =
+        arith::SubIOp::create(rewriter, loc, seqKvValue, seqQValue);
     float scale = op.getEffectiveScale();
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())
@@ -351,7 +380,6 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
         results.push_back(e.mergeHeads(lse4, lse.getType()));
     }
 
-    e.freeTemporaries();
     if (onTensors)
       rewriter.replaceOp(op, results);
     else
@@ -360,9 +388,30 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
   }
 };
 
+/// The reference views query heads as [Hkv, G] through expand_shape, which
+/// needs a strided layout on buffers.
+LogicalResult checkLowerable(AttentionOp op) {
+  for (Value value : SmallVector<Value>{op.getQuery(), op.getOutput(), op.getLse()}) {
+    auto type = dyn_cast_if_present<MemRefType>(value ? value.getType()
+                                                      : Type());
+    if (type && !type.isStrided())
+      return op.emitOpError()
+             << "cannot be lowered to the linalg reference: " << type
+             << " has a layout that is not strided";
+  }
+  return success();
+}
+
 struct ConvertAttnToLinalgPass
     : attn::impl::ConvertAttnToLinalgPassBase<ConvertAttnToLinalgPass> {
   void runOnOperation() override {
+    WalkResult checked = getOperation()->walk([](AttentionOp op) {
+      return failed(checkLowerable(op)) ? WalkResult::interrupt()
+                                        : WalkResult::advance();
+    });
+    if (checked.wasInterrupted())
+      return signalPassFailure();
+
     ConversionTarget target(getContext());
     target.addIllegalOp<AttentionOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -117,11 +117,18 @@ static LogicalResult verifyPositiveFinite(AttentionOp op, StringRef name,
                                           std::optional<APFloat> value) {
   if (!value)
     return success();
-  if (!value->isFiniteNonZero() || value->isNegative())
-    return op.emitOpError() << "'" << name
-                            << "' must be a positive finite float, got "
-                            << value->convertToFloat();
-  return success();
+  if (value->isFiniteNonZero() && !value->isNegative())
+    return success();
+  InFlightDiagnostic diag = op.emitOpError()
+                            << "'" << name
+                            << "' must be a positive finite float, got ";
+  if (value->isNaN())
+    diag << "nan";
+  else if (value->isInfinity())
+    diag << (value->isNegative() ? "-inf" : "inf");
+  else
+    diag << value->convertToFloat();
+  return diag;
 }
 
 LogicalResult AttentionOp::verify() {
@@ -221,10 +228,11 @@ LogicalResult AttentionOp::verify() {
   if (!isWindow && (getWindowLeft() || getWindowRight()))
     return emitOpError() << "'window_left' and 'window_right' are only "
                             "allowed with a sliding_window mask";
-  if (isWindow && (*getWindowLeft() < 0 || *getWindowRight() < 0))
+  if (isWindow && (getWindowLeftAttr().getInt() < 0 ||
+                   getWindowRightAttr().getInt() < 0))
     return emitOpError() << "sliding window extents must be non-negative, got "
-                         << "left = " << *getWindowLeft()
-                         << ", right = " << *getWindowRight();
+                         << "left = " << getWindowLeftAttr().getInt()
+                         << ", right = " << getWindowRightAttr().getInt();
 
   return failure(failed(verifyPositiveFinite(*this, "scale", getScale())) ||
                  failed(verifyPositiveFinite(*this, "softcap", getSoftcap())));
