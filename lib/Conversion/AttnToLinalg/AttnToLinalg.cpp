@@ -106,7 +106,9 @@ public:
   /// (inputs..., output) block arguments to the value to yield.
   Value generic(ValueRange inputs, Value output, ArrayRef<AffineMap> maps,
                 ArrayRef<utils::IteratorType> iterators, BodyBuilder body) {
-    TypeRange results = onTensors ? TypeRange(output.getType()) : TypeRange();
+    SmallVector<Type, 1> results;
+    if (onTensors)
+      results.push_back(output.getType());
     auto op = linalg::GenericOp::create(
         b, loc, results, inputs, output, maps, iterators,
         [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
