@@ -15,7 +15,7 @@ echo "== parse, verify, print: attn-opt $example"
 "$build/bin/attn-opt" "$example"
 
 echo "== reference lowering (first lines): attn-opt -convert-attn-to-linalg"
-"$build/bin/attn-opt" "$example" -convert-attn-to-linalg -canonicalize -cse | head -n 40
+"$build/bin/attn-opt" "$example" -convert-attn-to-linalg -canonicalize -cse | sed -n 1,40p
 
 echo "== CPU run against float64: attn-cpu-run"
 python="$(sed -n 's/^ATTN_PYTHON:FILEPATH=//p' "$build/CMakeCache.txt")"

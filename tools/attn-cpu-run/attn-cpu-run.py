@@ -230,19 +230,18 @@ def parse_printed(text, count):
 # ===-- Driver ---------------------------------------------------------------===#
 
 
-def choose_shape(dims, flags, names):
+def choose_shape(dims, flags, names, explicit):
+    """Static sizes from the IR, dynamic ones from the flags; a flag given on
+    the command line must agree with a static size."""
     shape = []
     for dim, flag, name in zip(dims, flags, names):
         if dim is None:
             shape.append(flag)
-        elif flag is not None and flag != dim and name in explicit_flags:
+        elif name in explicit and flag != dim:
             raise Failure("--%s=%d disagrees with the static size %d in the IR" % (name, flag, dim))
         else:
             shape.append(dim)
     return shape
-
-
-explicit_flags = set()
 
 
 def main(argv):
@@ -258,7 +257,7 @@ def main(argv):
     parser.add_argument("--tolerance", type=float, help="largest accepted relative error")
     parser.add_argument("--keep", help="write the generated module and outputs to this directory")
     opts = parser.parse_args(argv)
-    explicit_flags.update(a[2:].split("=")[0] for a in argv if a.startswith("--"))
+    explicit = {a[2:].split("=")[0] for a in argv if a.startswith("--")}
 
     generic = run([ATTN_OPT, opts.input, "--mlir-print-op-generic"])
     arg_types, result_types = read_function(generic, opts.entry)
@@ -268,10 +267,10 @@ def main(argv):
 
     (qd, dtype), (kd, kdt), (vd, _) = arg_types
     heads = opts.heads
-    batch, hq, sq = choose_shape(qd[:3], [opts.batch, heads, opts.seq_q], ["batch", "heads", "seq-q"])
+    batch, hq, sq = choose_shape(qd[:3], [opts.batch, heads, opts.seq_q], ["batch", "heads", "seq-q"], explicit)
     kv_heads = opts.kv_heads if opts.kv_heads is not None else hq
     seq_kv = opts.seq_kv if opts.seq_kv is not None else sq
-    _, hkv, skv = choose_shape(kd[:3], [batch, kv_heads, seq_kv], ["batch", "kv-heads", "seq-kv"])
+    _, hkv, skv = choose_shape(kd[:3], [batch, kv_heads, seq_kv], ["batch", "kv-heads", "seq-kv"], explicit)
     d, dv = qd[3], vd[3]
     if hkv <= 0 or hq % hkv:
         raise Failure("heads (%d) must be a positive multiple of kv-heads (%d)" % (hq, hkv))
@@ -287,8 +286,15 @@ def main(argv):
 
     with open(opts.input) as f:
         module = f.read() + "\n" + main_function(opts.entry, args, arg_types, result_types)
-    workdir = opts.keep or tempfile.mkdtemp(prefix="attn-cpu-run-")
-    os.makedirs(workdir, exist_ok=True)
+    if opts.keep:
+        os.makedirs(opts.keep, exist_ok=True)
+        return check(opts, module, args, values, arg_types, result_types, attn, seed, opts.keep)
+    with tempfile.TemporaryDirectory(prefix="attn-cpu-run-") as workdir:
+        return check(opts, module, args, values, arg_types, result_types, attn, seed, workdir)
+
+
+def check(opts, module, args, values, arg_types, result_types, attn, seed, workdir):
+    """Lowers and runs `module` in `workdir`, compares, prints one line."""
     module_path = os.path.join(workdir, "module.mlir")
     with open(module_path, "w") as f:
         f.write(module)
@@ -325,6 +331,8 @@ def main(argv):
         if lse_err > tolerance:
             problems.append("LSE error %.3e above %.1e" % (lse_err, tolerance))
 
+    (batch, hq, sq, d), dtype = args[0][0], args[0][1]
+    _, hkv, skv, dv = args[2][0]
     window = "(%d,%d)" % (attn["left"], attn["right"]) if attn["mask"] == "sliding_window" else ""
     print("B=%d Hq=%d Hkv=%d Sq=%d Skv=%d D=%d Dv=%d %s mask=%s%s seed=%d: %s (tol %.0e) %s" % (
         batch, hq, hkv, sq, skv, d, dv, dtype, attn["mask"], window, seed, summary, tolerance,
