@@ -89,17 +89,16 @@ public:
                                        dim(kv, 3)};
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, b.getContext());
     SmallVector<utils::IteratorType> loops(4, utils::IteratorType::parallel);
-    return generic(
-        {}, empty(sizes, type.getElementType()), {identity}, loops,
-        [&](OpBuilder &nb, Location nl, ValueRange) -> Value {
-          SmallVector<Value> at;
-          for (int64_t d = 0; d < 4; ++d)
-            at.push_back(linalg::IndexOp::create(nb, nl, d));
-          at[1] = arith::DivUIOp::create(nb, nl, at[1], group);
-          if (onTensors)
-            return tensor::ExtractOp::create(nb, nl, kv, at);
-          return memref::LoadOp::create(nb, nl, kv, at);
-        });
+    return generic({}, empty(sizes, type.getElementType()), {identity}, loops,
+                   [&](OpBuilder &nb, Location nl, ValueRange) -> Value {
+                     SmallVector<Value> at;
+                     for (int64_t d = 0; d < 4; ++d)
+                       at.push_back(linalg::IndexOp::create(nb, nl, d));
+                     at[1] = arith::DivUIOp::create(nb, nl, at[1], group);
+                     if (onTensors)
+                       return tensor::ExtractOp::create(nb, nl, kv, at);
+                     return memref::LoadOp::create(nb, nl, kv, at);
+                   });
   }
 
   /// One linalg.generic over `numLoops` loops writing `output`; the body maps
@@ -195,8 +194,8 @@ Value f32Constant(OpBuilder &b, Location loc, float value) {
 Value isVisible(OpBuilder &b, Location loc, AttentionOp op, Value i, Value j,
                 Value offset) {
   // delta = j - (i + offset): how far right of the query's position the key is.
-  Value delta = arith::SubIOp::create(
-      b, loc, j, arith::AddIOp::create(b, loc, i, offset));
+  Value delta = arith::SubIOp::create(b, loc, j,
+                                      arith::AddIOp::create(b, loc, i, offset));
   auto cmp = [&](arith::CmpIPredicate pred, Value lhs, int64_t rhs) -> Value {
     return arith::CmpIOp::create(b, loc, pred, lhs,
                                  arith::ConstantIndexOp::create(b, loc, rhs));
@@ -207,10 +206,10 @@ Value isVisible(OpBuilder &b, Location loc, AttentionOp op, Value i, Value j,
   case MaskKind::causal:
     return cmp(arith::CmpIPredicate::sle, delta, 0);
   case MaskKind::sliding_window: {
-    Value afterLeft = cmp(arith::CmpIPredicate::sge, delta,
-                          -op.getWindowLeftAttr().getInt());
-    Value beforeRight = cmp(arith::CmpIPredicate::sle, delta,
-                            op.getWindowRightAttr().getInt());
+    Value afterLeft =
+        cmp(arith::CmpIPredicate::sge, delta, -op.getWindowLeftAttr().getInt());
+    Value beforeRight =
+        cmp(arith::CmpIPredicate::sle, delta, op.getWindowRightAttr().getInt());
     return arith::AndIOp::create(b, loc, afterLeft, beforeRight);
   }
   }
@@ -260,56 +259,55 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     // S = Q K^T.
     Value q5 = e.splitHeads(q, hkv, group);
     Value scores = e.filled({batch, hkv, group, seqQ, seqKv}, 0.0f);
-    scores = e.generic(
-        {q5, k}, scores,
-        {map(6, {b, h, g, i, d}), map(6, {b, h, j, d}),
-         map(6, {b, h, g, i, j})},
-        {par, par, par, par, par, red},
-        [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value qv = toF32(nb, nl, args[0]);
-          Value kv = toF32(nb, nl, args[1]);
-          Value prod = arith::MulFOp::create(nb, nl, qv, kv);
-          return arith::AddFOp::create(nb, nl, args[2], prod);
-        });
+    scores =
+        e.generic({q5, k}, scores,
+                  {map(6, {b, h, g, i, d}), map(6, {b, h, j, d}),
+                   map(6, {b, h, g, i, j})},
+                  {par, par, par, par, par, red},
+                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value qv = toF32(nb, nl, args[0]);
+                    Value kv = toF32(nb, nl, args[1]);
+                    Value prod = arith::MulFOp::create(nb, nl, qv, kv);
+                    return arith::AddFOp::create(nb, nl, args[2], prod);
+                  });
 
     // Scale, softcap, mask.
     Value seqKvValue = e.index(seqKv), seqQValue = e.index(seqQ);
-    Value offset =
-        arith::SubIOp::create(rewriter, loc, seqKvValue, seqQValue);
+    Value offset = arith::SubIOp::create(rewriter, loc, seqKvValue, seqQValue);
     float scale = op.getEffectiveScale();
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())
       softcap = cap->convertToFloat();
     AffineMap scoresMap = map(5, {b, h, g, i, j});
     SmallVector<IteratorType> scoresLoops(5, par);
-    scores = e.generic(
-        {}, scores, {scoresMap}, scoresLoops,
-        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value s = arith::MulFOp::create(nb, nl, args[0],
-                                          f32Constant(nb, nl, scale));
-          if (softcap) {
-            Value capValue = f32Constant(nb, nl, *softcap);
-            Value t = math::TanhOp::create(
-                nb, nl, arith::DivFOp::create(nb, nl, s, capValue));
-            s = arith::MulFOp::create(nb, nl, capValue, t);
-          }
-          Value row = linalg::IndexOp::create(nb, nl, 3);
-          Value col = linalg::IndexOp::create(nb, nl, 4);
-          Value visible = isVisible(nb, nl, op, row, col, offset);
-          return arith::SelectOp::create(nb, nl, visible, s,
-                                         f32Constant(nb, nl, negInf));
-        });
+    scores =
+        e.generic({}, scores, {scoresMap}, scoresLoops,
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value s = arith::MulFOp::create(nb, nl, args[0],
+                                                    f32Constant(nb, nl, scale));
+                    if (softcap) {
+                      Value capValue = f32Constant(nb, nl, *softcap);
+                      Value t = math::TanhOp::create(
+                          nb, nl, arith::DivFOp::create(nb, nl, s, capValue));
+                      s = arith::MulFOp::create(nb, nl, capValue, t);
+                    }
+                    Value row = linalg::IndexOp::create(nb, nl, 3);
+                    Value col = linalg::IndexOp::create(nb, nl, 4);
+                    Value visible = isVisible(nb, nl, op, row, col, offset);
+                    return arith::SelectOp::create(nb, nl, visible, s,
+                                                   f32Constant(nb, nl, negInf));
+                  });
 
     // Row max m, with -inf for rows that see no key.
     AffineMap rowMap = map(5, {b, h, g, i});
     SmallVector<IteratorType> rowReduction = {par, par, par, par, red};
     Value rowMax = e.filled({batch, hkv, group, seqQ}, negInf);
-    rowMax = e.generic({scores}, rowMax, {scoresMap, rowMap}, rowReduction,
-                       [](OpBuilder &nb, Location nl, ValueRange args) {
-                         return arith::MaximumFOp::create(nb, nl, args[0],
-                                                          args[1])
-                             .getResult();
-                       });
+    rowMax =
+        e.generic({scores}, rowMax, {scoresMap, rowMap}, rowReduction,
+                  [](OpBuilder &nb, Location nl, ValueRange args) {
+                    return arith::MaximumFOp::create(nb, nl, args[0], args[1])
+                        .getResult();
+                  });
 
     // P = exp(S - m), subtracting 0 instead of -inf in fully masked rows so
     // that they give exp(-inf) = 0 rather than NaN.
@@ -319,21 +317,21 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
       return arith::SelectOp::create(nb, nl, isEmpty, f32Constant(nb, nl, 0.0f),
                                      m);
     };
-    scores = e.generic(
-        {rowMax}, scores, {rowMap, scoresMap}, scoresLoops,
-        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value shifted =
-              arith::SubFOp::create(nb, nl, args[1], safeMax(nb, nl, args[0]));
-          return math::ExpOp::create(nb, nl, shifted);
-        });
+    scores =
+        e.generic({rowMax}, scores, {rowMap, scoresMap}, scoresLoops,
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value shifted = arith::SubFOp::create(
+                        nb, nl, args[1], safeMax(nb, nl, args[0]));
+                    return math::ExpOp::create(nb, nl, shifted);
+                  });
 
     // Row sum l.
     Value rowSum = e.filled({batch, hkv, group, seqQ}, 0.0f);
-    rowSum = e.generic({scores}, rowSum, {scoresMap, rowMap}, rowReduction,
-                       [](OpBuilder &nb, Location nl, ValueRange args) {
-                         return arith::AddFOp::create(nb, nl, args[0], args[1])
-                             .getResult();
-                       });
+    rowSum = e.generic(
+        {scores}, rowSum, {scoresMap, rowMap}, rowReduction,
+        [](OpBuilder &nb, Location nl, ValueRange args) {
+          return arith::AddFOp::create(nb, nl, args[0], args[1]).getResult();
+        });
 
     // PV = P V (loop dimension 5 is now the value head dim).
     Value pv = e.filled({batch, hkv, group, seqQ, headDimV}, 0.0f);
@@ -342,8 +340,8 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                     map(6, {b, h, g, i, d})},
                    {par, par, par, par, red, par},
                    [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                     Value prod = arith::MulFOp::create(
-                         nb, nl, args[0], toF32(nb, nl, args[1]));
+                     Value prod = arith::MulFOp::create(nb, nl, args[0],
+                                                        toF32(nb, nl, args[1]));
                      return arith::AddFOp::create(nb, nl, args[2], prod);
                    });
 
@@ -353,8 +351,8 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     Value o5 = e.splitHeads(output, hkv, group);
     o5 = e.generic(
         {pv, rowSum}, o5,
-        {map(5, {b, h, g, i, j}), rowMap, map(5, {b, h, g, i, j})},
-        scoresLoops, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        {map(5, {b, h, g, i, j}), rowMap, map(5, {b, h, g, i, j})}, scoresLoops,
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
           Value zero = f32Constant(nb, nl, 0.0f);
           Value isEmpty = arith::CmpFOp::create(
               nb, nl, arith::CmpFPredicate::OEQ, args[1], zero);
@@ -370,14 +368,14 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     if (Value lse = op.getLse()) {
       Value lse4 = e.splitHeads(lse, hkv, group);
       AffineMap lseMap = map(4, {b, h, g, i});
-      lse4 = e.generic(
-          {rowMax, rowSum}, lse4, {lseMap, lseMap, lseMap},
-          {par, par, par, par},
-          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-            Value logSum = math::LogOp::create(nb, nl, args[1]);
-            return arith::AddFOp::create(nb, nl, safeMax(nb, nl, args[0]),
-                                         logSum);
-          });
+      lse4 =
+          e.generic({rowMax, rowSum}, lse4, {lseMap, lseMap, lseMap},
+                    {par, par, par, par},
+                    [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                      Value logSum = math::LogOp::create(nb, nl, args[1]);
+                      return arith::AddFOp::create(
+                          nb, nl, safeMax(nb, nl, args[0]), logSum);
+                    });
       if (onTensors)
         results.push_back(e.mergeHeads(lse4, lse.getType()));
     }
@@ -393,9 +391,10 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
 /// The reference views query heads as [Hkv, G] through expand_shape, which
 /// needs a strided layout on buffers.
 LogicalResult checkLowerable(AttentionOp op) {
-  for (Value value : SmallVector<Value>{op.getQuery(), op.getOutput(), op.getLse()}) {
-    auto type = dyn_cast_if_present<MemRefType>(value ? value.getType()
-                                                      : Type());
+  for (Value value :
+       SmallVector<Value>{op.getQuery(), op.getOutput(), op.getLse()}) {
+    auto type =
+        dyn_cast_if_present<MemRefType>(value ? value.getType() : Type());
     if (type && !type.isStrided())
       return op.emitOpError()
              << "cannot be lowered to the linalg reference: " << type

@@ -14,8 +14,8 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-#include "attn/Dialect/Attn/IR/AttnOpsDialect.cpp.inc"
 #include "attn/Dialect/Attn/IR/AttnEnums.cpp.inc"
+#include "attn/Dialect/Attn/IR/AttnOpsDialect.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "attn/Dialect/Attn/IR/AttnAttrs.cpp.inc"
 

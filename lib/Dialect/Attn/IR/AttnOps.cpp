@@ -228,8 +228,8 @@ LogicalResult AttentionOp::verify() {
   if (!isWindow && (getWindowLeft() || getWindowRight()))
     return emitOpError() << "'window_left' and 'window_right' are only "
                             "allowed with a sliding_window mask";
-  if (isWindow && (getWindowLeftAttr().getInt() < 0 ||
-                   getWindowRightAttr().getInt() < 0))
+  if (isWindow &&
+      (getWindowLeftAttr().getInt() < 0 || getWindowRightAttr().getInt() < 0))
     return emitOpError() << "sliding window extents must be non-negative, got "
                          << "left = " << getWindowLeftAttr().getInt()
                          << ", right = " << getWindowRightAttr().getInt();
