@@ -18,8 +18,7 @@ echo "== reference lowering (first lines): attn-opt -convert-attn-to-linalg"
 "$build/bin/attn-opt" "$example" -convert-attn-to-linalg -canonicalize -cse | sed -n 1,40p
 
 echo "== CPU run against float64: attn-cpu-run"
-python="$(sed -n 's/^ATTN_PYTHON:FILEPATH=//p' "$build/CMakeCache.txt")"
-"$python" "$build/bin/attn-cpu-run" "$example" --batch 2 --heads 8 --kv-heads 2 \
+"$build/bin/attn-cpu-run" "$example" --batch 2 --heads 8 --kv-heads 2 \
   --seq-q 77 --seq-kv 77
-"$python" "$build/bin/attn-cpu-run" "$example" --batch 1 --heads 8 --kv-heads 2 \
+"$build/bin/attn-cpu-run" "$example" --batch 1 --heads 8 --kv-heads 2 \
   --seq-q 37 --seq-kv 91

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!@ATTN_PYTHON@
 # ===- attn-cpu-run - run attention IR on the CPU against float64 -----------===#
 #
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
