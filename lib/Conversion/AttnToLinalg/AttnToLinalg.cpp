@@ -206,10 +206,9 @@ Value isVisible(OpBuilder &b, Location loc, AttentionOp op, Value i, Value j,
   case MaskKind::causal:
     return cmp(arith::CmpIPredicate::sle, delta, 0);
   case MaskKind::sliding_window: {
-    Value afterLeft =
-        cmp(arith::CmpIPredicate::sge, delta, -op.getWindowLeftAttr().getInt());
-    Value beforeRight =
-        cmp(arith::CmpIPredicate::sle, delta, op.getWindowRightAttr().getInt());
+    auto [left, right] = op.getWindowExtents();
+    Value afterLeft = cmp(arith::CmpIPredicate::sge, delta, -left);
+    Value beforeRight = cmp(arith::CmpIPredicate::sle, delta, right);
     return arith::AndIOp::create(b, loc, afterLeft, beforeRight);
   }
   }

@@ -228,11 +228,12 @@ LogicalResult AttentionOp::verify() {
   if (!isWindow && (getWindowLeft() || getWindowRight()))
     return emitOpError() << "'window_left' and 'window_right' are only "
                             "allowed with a sliding_window mask";
-  if (isWindow &&
-      (getWindowLeftAttr().getInt() < 0 || getWindowRightAttr().getInt() < 0))
-    return emitOpError() << "sliding window extents must be non-negative, got "
-                         << "left = " << getWindowLeftAttr().getInt()
-                         << ", right = " << getWindowRightAttr().getInt();
+  if (isWindow) {
+    auto [left, right] = getWindowExtents();
+    if (left < 0 || right < 0)
+      return emitOpError() << "sliding window extents must be non-negative, "
+                           << "got left = " << left << ", right = " << right;
+  }
 
   return failure(failed(verifyPositiveFinite(*this, "scale", getScale())) ||
                  failed(verifyPositiveFinite(*this, "softcap", getSoftcap())));

@@ -92,6 +92,11 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     }
     /// The scale applied to Q K^T, with the 1/sqrt(D) default resolved.
     float getEffectiveScale();
+    /// The sliding window's (left, right) extents, signed (the generated
+    /// I64Attr getters return them as unsigned). Requires both attributes.
+    std::pair<int64_t, int64_t> getWindowExtents() {
+      return {getWindowLeftAttr().getInt(), getWindowRightAttr().getInt()};
+    }
     /// Query heads per key/value head, when both head counts are static.
     std::optional<int64_t> getStaticGroupSize();
 
