@@ -13,6 +13,7 @@
 #define ATTN_INITALLPASSES_H
 
 #include "attn/Conversion/Passes.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -20,6 +21,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 namespace mlir::attn {
@@ -27,6 +29,7 @@ namespace mlir::attn {
 /// Registers the attn passes and pipelines, and the upstream passes that the
 /// pipelines are built from, so that attn-opt can replay any step of them.
 inline void registerAllPasses() {
+  registerAttnPasses();
   registerAttnConversionPasses();
   registerAttnPipelines();
 
@@ -43,6 +46,7 @@ inline void registerAllPasses() {
   registerFinalizeMemRefToLLVMConversionPass();
   registerReconcileUnrealizedCastsPass();
   registerSCFToControlFlowPass();
+  registerSCFForallToForLoop();
   registerLowerAffinePass();
   registerConvertIndexToLLVMPass();
 }

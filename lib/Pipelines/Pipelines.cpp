@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -24,12 +25,16 @@ void mlir::attn::buildAttnLowerToCpuPipeline(OpPassManager &pm) {
   // so that callers such as mlir-runner's main can pass their buffers.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  // The K/V loops of tiled IR yield freshly computed tiles.
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
 
-  // Loops, then LLVM. Math ops without an LLVM intrinsic (tanh) go to libm.
+  // Loops (the grid of a tiled kernel runs sequentially), then LLVM. Math
+  // ops without an LLVM intrinsic (tanh) go to libm.
+  pm.addPass(createForallToForLoopPass());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -47,7 +52,7 @@ void mlir::attn::buildAttnLowerToCpuPipeline(OpPassManager &pm) {
 void mlir::attn::registerAttnPipelines() {
   PassPipelineRegistration<>(
       "attn-lower-to-cpu-pipeline",
-      "Lower attn IR on tensors and the functions around it to LLVM for the "
-      "host CPU, through the linalg reference lowering",
+      "Lower attn IR on tensors (semantic, tiled or online) and the functions "
+      "around it to LLVM for the host CPU, through linalg",
       buildAttnLowerToCpuPipeline);
 }

@@ -13,8 +13,12 @@ says what the function computes (mask, scale, softcap). This tool
   1. draws fresh random inputs with NumPy (the seed is printed),
   2. appends a `main` that passes them to the function and prints the results,
   3. lowers the module with `attn-opt <passes> -attn-lower-to-cpu-pipeline` and
-     executes it with `mlir-runner`,
+     executes it with `mlir-runner`; with `--passes`, it also runs the same
+     inputs through the reference lowering alone,
   4. computes the same attention in float64 with NumPy and compares.
+
+The attention parameters are read after `-attn-fuse-attention`, so the input
+may also be the naive matmul-softmax-matmul graph.
 
 It prints one line per run and exits non-zero when the error is above the
 tolerance, an output is NaN, or any step fails.
@@ -259,7 +263,9 @@ def main(argv):
     opts = parser.parse_args(argv)
     explicit = {a[2:].split("=")[0] for a in argv if a.startswith("--")}
 
-    generic = run([ATTN_OPT, opts.input, "--mlir-print-op-generic"])
+    # Fusion first, so that a naive matmul-softmax-matmul input says what it
+    # computes through the attn.attention it becomes.
+    generic = run([ATTN_OPT, opts.input, "-attn-fuse-attention", "--mlir-print-op-generic"])
     arg_types, result_types = read_function(generic, opts.entry)
     if len(arg_types) != 3 or len(result_types) not in (1, 2):
         raise Failure("@%s must take (Q, K, V) and return O or (O, LSE)" % opts.entry)
@@ -293,23 +299,18 @@ def main(argv):
         return check(opts, module, args, values, arg_types, result_types, attn, seed, workdir)
 
 
-def check(opts, module, args, values, arg_types, result_types, attn, seed, workdir):
-    """Lowers and runs `module` in `workdir`, compares, prints one line."""
-    module_path = os.path.join(workdir, "module.mlir")
-    with open(module_path, "w") as f:
-        f.write(module)
-
-    lowered = run([ATTN_OPT, module_path] + shlex.split(opts.passes) +
+def execute(module_path, passes):
+    """Lowers the module after `passes`, runs it, returns the printed results."""
+    lowered = run([ATTN_OPT, module_path] + shlex.split(passes) +
                   ["-attn-lower-to-cpu-pipeline"])
     libs = ",".join(os.path.join(MLIR_LIB_DIR, lib) for lib in
                     ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))
-    printed = run([MLIR_RUNNER, "-e", "main", "-entry-point-result=void",
-                   "-shared-libs=" + libs], stdin=lowered)
-    outputs = parse_printed(printed, len(result_types))
+    return run([MLIR_RUNNER, "-e", "main", "-entry-point-result=void",
+                "-shared-libs=" + libs], stdin=lowered)
 
-    ref_o, ref_lse = reference(*values, attn)
-    out_dtype = result_types[0][1]
-    tolerance = opts.tolerance or DEFAULT_TOLERANCE[out_dtype]
+
+def measure(outputs, ref_o, ref_lse, tolerance):
+    """Compares one run's outputs with float64; returns (summary, problems)."""
     o = outputs[0].reshape(ref_o.shape)
     problems = []
     if np.isnan(o).any():
@@ -330,6 +331,26 @@ def check(opts, module, args, values, arg_types, result_types, attn, seed, workd
         summary += ", lse err %.3e" % lse_err
         if lse_err > tolerance:
             problems.append("LSE error %.3e above %.1e" % (lse_err, tolerance))
+    return summary, problems
+
+
+def check(opts, module, args, values, arg_types, result_types, attn, seed, workdir):
+    """Runs `module` in `workdir` with --passes and, when there are any, also
+    through the reference lowering alone; compares both; prints one line."""
+    module_path = os.path.join(workdir, "module.mlir")
+    with open(module_path, "w") as f:
+        f.write(module)
+
+    ref_o, ref_lse = reference(*values, attn)
+    out_dtype = result_types[0][1]
+    tolerance = opts.tolerance or DEFAULT_TOLERANCE[out_dtype]
+    outputs = parse_printed(execute(module_path, opts.passes), len(result_types))
+    summary, problems = measure(outputs, ref_o, ref_lse, tolerance)
+    if opts.passes:
+        baseline = parse_printed(execute(module_path, ""), len(result_types))
+        ref_summary, ref_problems = measure(baseline, ref_o, ref_lse, tolerance)
+        summary += "; reference lowering: " + ref_summary
+        problems += ["reference lowering: " + p for p in ref_problems]
 
     (batch, hq, sq, d), dtype = args[0][0], args[0][1]
     _, hkv, skv, dv = args[2][0]
@@ -338,7 +359,7 @@ def check(opts, module, args, values, arg_types, result_types, attn, seed, workd
         batch, hq, hkv, sq, skv, d, dv, dtype, attn["mask"], window, seed, summary, tolerance,
         "FAIL" if problems else "PASS"), flush=True)
     if opts.keep:
-        np.save(os.path.join(workdir, "output.npy"), o)
+        np.save(os.path.join(workdir, "output.npy"), outputs[0].reshape(ref_o.shape))
         np.save(os.path.join(workdir, "reference.npy"), ref_o)
     for problem in problems:
         print("error: " + problem, file=sys.stderr)

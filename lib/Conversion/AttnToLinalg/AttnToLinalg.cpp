@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Conversion/AttnToLinalg/AttnToLinalg.h"
+#include "Common.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
@@ -173,48 +174,6 @@ private:
   bool onTensors;
 };
 
-Value toF32(OpBuilder &b, Location loc, Value value) {
-  if (value.getType().isF32())
-    return value;
-  return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
-}
-
-Value fromF32(OpBuilder &b, Location loc, Value value, Type type) {
-  if (type.isF32())
-    return value;
-  return arith::TruncFOp::create(b, loc, type, value);
-}
-
-Value f32Constant(OpBuilder &b, Location loc, float value) {
-  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
-}
-
-/// Whether query row `i` may see key column `j`, for FlashAttention's
-/// bottom-right alignment: query i sits at key position i + (Skv - Sq).
-Value isVisible(OpBuilder &b, Location loc, AttentionOp op, Value i, Value j,
-                Value offset) {
-  // delta = j - (i + offset): how far right of the query's position the key is.
-  Value delta = arith::SubIOp::create(b, loc, j,
-                                      arith::AddIOp::create(b, loc, i, offset));
-  auto cmp = [&](arith::CmpIPredicate pred, Value lhs, int64_t rhs) -> Value {
-    return arith::CmpIOp::create(b, loc, pred, lhs,
-                                 arith::ConstantIndexOp::create(b, loc, rhs));
-  };
-  switch (op.getMask()) {
-  case MaskKind::none:
-    return arith::ConstantIntOp::create(b, loc, /*value=*/1, /*width=*/1);
-  case MaskKind::causal:
-    return cmp(arith::CmpIPredicate::sle, delta, 0);
-  case MaskKind::sliding_window: {
-    auto [left, right] = op.getWindowExtents();
-    Value afterLeft = cmp(arith::CmpIPredicate::sge, delta, -left);
-    Value beforeRight = cmp(arith::CmpIPredicate::sle, delta, right);
-    return arith::AndIOp::create(b, loc, afterLeft, beforeRight);
-  }
-  }
-  llvm_unreachable("unknown mask kind");
-}
-
 struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -277,6 +236,9 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())
       softcap = cap->convertToFloat();
+    std::optional<std::pair<int64_t, int64_t>> window;
+    if (op.getMask() == MaskKind::sliding_window)
+      window = op.getWindowExtents();
     AffineMap scoresMap = map(5, {b, h, g, i, j});
     SmallVector<IteratorType> scoresLoops(5, par);
     scores =
@@ -292,7 +254,7 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                     }
                     Value row = linalg::IndexOp::create(nb, nl, 3);
                     Value col = linalg::IndexOp::create(nb, nl, 4);
-                    Value visible = isVisible(nb, nl, op, row, col, offset);
+                    Value visible = isVisible(nb, nl, op.getMask(), window, row, col, offset);
                     return arith::SelectOp::create(nb, nl, visible, s,
                                                    f32Constant(nb, nl, negInf));
                   });
@@ -413,7 +375,7 @@ struct ConvertAttnToLinalgPass
       return signalPassFailure();
 
     ConversionTarget target(getContext());
-    target.addIllegalOp<AttentionOp>();
+    target.addIllegalDialect<AttnDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateAttnToLinalgConversionPatterns(patterns);
@@ -428,4 +390,5 @@ struct ConvertAttnToLinalgPass
 void mlir::attn::populateAttnToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   patterns.add<AttentionToLinalg>(patterns.getContext());
+  populateTileOpsToLinalgPatterns(patterns);
 }

@@ -41,7 +41,7 @@ static ParseResult parseMask(OpAsmParser &parser, MaskKindAttr &mask,
   return success();
 }
 
-static void printMask(OpAsmPrinter &printer, AttentionOp op, MaskKindAttr mask,
+static void printMask(OpAsmPrinter &printer, Operation *, MaskKindAttr mask,
                       IntegerAttr left, IntegerAttr right) {
   if (!mask)
     return;
@@ -113,13 +113,13 @@ static bool isAttentionElementType(Type type) {
   return type.isBF16() || type.isF16() || type.isF32();
 }
 
-static LogicalResult verifyPositiveFinite(AttentionOp op, StringRef name,
-                                          std::optional<APFloat> value) {
+LogicalResult mlir::attn::verifyPositiveFinite(Operation *op, StringRef name,
+                                               std::optional<APFloat> value) {
   if (!value)
     return success();
   if (value->isFiniteNonZero() && !value->isNegative())
     return success();
-  InFlightDiagnostic diag = op.emitOpError()
+  InFlightDiagnostic diag = op->emitOpError()
                             << "'" << name
                             << "' must be a positive finite float, got ";
   if (value->isNaN())
@@ -129,6 +129,22 @@ static LogicalResult verifyPositiveFinite(AttentionOp op, StringRef name,
   else
     diag << value->convertToFloat();
   return diag;
+}
+
+LogicalResult mlir::attn::verifyMaskAttrs(Operation *op, MaskKind mask,
+                                          IntegerAttr left, IntegerAttr right) {
+  bool isWindow = mask == MaskKind::sliding_window;
+  if (isWindow && !(left && right))
+    return op->emitOpError()
+           << "a sliding_window mask needs 'window_left' and 'window_right'";
+  if (!isWindow && (left || right))
+    return op->emitOpError() << "'window_left' and 'window_right' are only "
+                                "allowed with a sliding_window mask";
+  if (isWindow && (left.getInt() < 0 || right.getInt() < 0))
+    return op->emitOpError()
+           << "sliding window extents must be non-negative, got left = "
+           << left.getInt() << ", right = " << right.getInt();
+  return success();
 }
 
 LogicalResult AttentionOp::verify() {
@@ -220,20 +236,9 @@ LogicalResult AttentionOp::verify() {
       return failure();
   }
 
-  // Mask.
-  bool isWindow = getMask() == MaskKind::sliding_window;
-  if (isWindow && !(getWindowLeft() && getWindowRight()))
-    return emitOpError()
-           << "a sliding_window mask needs 'window_left' and 'window_right'";
-  if (!isWindow && (getWindowLeft() || getWindowRight()))
-    return emitOpError() << "'window_left' and 'window_right' are only "
-                            "allowed with a sliding_window mask";
-  if (isWindow) {
-    auto [left, right] = getWindowExtents();
-    if (left < 0 || right < 0)
-      return emitOpError() << "sliding window extents must be non-negative, "
-                           << "got left = " << left << ", right = " << right;
-  }
+  if (failed(verifyMaskAttrs(*this, getMask(), getWindowLeftAttr(),
+                             getWindowRightAttr())))
+    return failure();
 
   return failure(failed(verifyPositiveFinite(*this, "scale", getScale())) ||
                  failed(verifyPositiveFinite(*this, "softcap", getSoftcap())));

@@ -15,6 +15,19 @@
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir::attn {
+
+/// Emits an error on `op` unless `value` is absent or a positive finite float.
+LogicalResult verifyPositiveFinite(Operation *op, StringRef name,
+                                   std::optional<APFloat> value);
+
+/// Checks that the window extents are present, and non-negative, exactly
+/// when the mask is a sliding window.
+LogicalResult verifyMaskAttrs(Operation *op, MaskKind mask, IntegerAttr left,
+                              IntegerAttr right);
+
+} // namespace mlir::attn
+
 #define GET_OP_CLASSES
 #include "attn/Dialect/Attn/IR/AttnOps.h.inc"
 

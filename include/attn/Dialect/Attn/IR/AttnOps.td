@@ -37,6 +37,8 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     - `scale`: multiplies `Q K^T`; `1/sqrt(D)` when absent.
     - `softcap`: when present, scores become `softcap * tanh(s / softcap)`
       after scaling and before masking.
+    - `schedule`: the `#attn.schedule` a target chose for this op (tile
+      sizes and pipeline depth); it does not change what the op computes.
 
     A query row that sees no key produces an output row of zeros and an LSE
     of `-inf`, never NaN.
@@ -69,7 +71,8 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     OptionalAttr<I64Attr>:$window_left,
     OptionalAttr<I64Attr>:$window_right,
     OptionalAttr<F32Attr>:$scale,
-    OptionalAttr<F32Attr>:$softcap
+    OptionalAttr<F32Attr>:$softcap,
+    OptionalAttr<Attn_ScheduleAttr>:$schedule
   );
   let results = (outs Variadic<AnyRankedTensor>:$results);
 
@@ -107,5 +110,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
 
   let hasVerifier = 1;
 }
+
+include "attn/Dialect/Attn/IR/AttnTileOps.td"
 
 #endif // ATTN_DIALECT_ATTN_IR_ATTNOPS_TD

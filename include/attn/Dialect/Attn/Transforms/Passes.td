@@ -1,0 +1,262 @@
+//===- Passes.td - attn transform passes -------------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD
+#define ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AttnFuseAttentionPass : Pass<"attn-fuse-attention"> {
+  let summary = "Fuse a naive matmul-softmax-matmul graph into attn.attention";
+  let description = [{
+    Recognises attention written as separate upstream ops, as frontends emit
+    it, and replaces it with one `attn.attention`:
+
+    - `S = Q K^T`: a `linalg.batch_matmul`, `linalg.matmul`, `linalg.contract`
+      or contraction `linalg.generic`, on `[B, H, S, D]`, `[B*H, S, D]` or
+      `[S, D]` operands; K either `[.., Skv, D]` read transposed by the
+      contraction's indexing maps or by a `linalg.transpose`, or given as
+      `[.., D, Skv]` (then transposed back);
+    - an optional scale: multiplication by, or division by, a constant
+      (a `linalg.generic` with a constant operand or captured constant, or
+      `arith.mulf`/`arith.divf` on tensors with a splat constant);
+    - an optional causal mask: a `linalg.generic` that selects `-inf`, or adds
+      `-inf`, where the key index exceeds the query index;
+    - `linalg.softmax` over the last dimension, or its spelled-out form
+      `max`, `sub`, `exp`, `sum`, `div` as `linalg.generic`/`linalg.reduce`;
+    - `O = P V`, the same kinds of contraction;
+    - GQA: K and V whose heads were repeated by `linalg.broadcast` plus
+      `tensor.collapse_shape` read from the unrepeated tensors.
+
+    Element-type casts (`arith.extf`/`arith.truncf` generics) between these
+    steps are allowed; the fused op computes in `f32`. 3-D and 2-D graphs get
+    `tensor.expand_shape`/`tensor.collapse_shape` around the fused op. A graph
+    is fused only when every intermediate has no other use and every step is
+    proven: a softmax over another dimension, a scale that is not a
+    constant, a mask that is not causal, or a reduction pair that is not
+    max/sum is left untouched.
+
+    Before:
+
+    ```mlir
+    %kt = linalg.transpose ins(%k : tensor<8x128x64xf32>)
+            outs(%e0 : tensor<8x64x128xf32>) permutation = [0, 2, 1]
+    %s = linalg.batch_matmul ins(%q, %kt : ...) outs(%z0 : tensor<8x128x128xf32>)
+    %ss = linalg.generic {...} ins(%s : ...) outs(%e1 : ...) {
+      ^bb0(%x: f32, %o: f32):
+        %y = arith.mulf %x, %cst_0_125 : f32
+        linalg.yield %y : f32
+    } -> tensor<8x128x128xf32>
+    %p = linalg.softmax dimension(2) ins(%ss : ...) outs(%e2 : ...) -> ...
+    %o = linalg.batch_matmul ins(%p, %v : ...) outs(%z1 : tensor<8x128x64xf32>)
+    ```
+
+    After:
+
+    ```mlir
+    %q4 = tensor.expand_shape %q [[0, 1], [2], [3]] ...
+          : tensor<8x128x64xf32> into tensor<8x1x128x64xf32>
+    ...
+    %o4 = attn.attention scale(1.250000e-01) ins(%q4, %k4, %v4 : ...)
+            outs(%init : tensor<8x1x128x64xf32>) -> tensor<8x1x128x64xf32>
+    %o = tensor.collapse_shape %o4 [[0, 1], [2], [3]] ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::attn::AttnDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
+  let summary = "Choose the tile sizes and pipeline depth of each attention for a chip";
+  let description = [{
+    The one target-aware step before tiling: for every `attn.attention`
+    without a `schedule`, picks an `#attn.schedule` from the chip's facts
+    (tensor-core shape, shared memory per block) and the op's head dims and
+    element type, and records it on the op. Later passes read the schedule,
+    never the chip. Requests the chip cannot serve (an `f32` op, a head dim
+    that is not a multiple of 16, tiles that do not fit in shared memory)
+    fail with a diagnostic on the op.
+
+    Before:
+
+    ```mlir
+    %o = attn.attention causal ins(%q, %k, %v : tensor<?x8x?x128xbf16>, ...)
+           outs(%init : tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16>
+    ```
+
+    After (`chip=sm_80`):
+
+    ```mlir
+    %o = attn.attention causal ins(%q, %k, %v : tensor<?x8x?x128xbf16>, ...)
+           outs(%init : tensor<?x8x?x128xbf16>)
+           {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2,
+                                      warps = 4>}
+           -> tensor<?x8x?x128xbf16>
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "Target chip: sm_80, sm_90a or sm_100a">,
+  ];
+}
+
+def AttnTilePass : Pass<"attn-tile"> {
+  let summary = "Tile attn.attention into a grid of query tiles and a loop over K/V tiles";
+  let description = [{
+    Rewrites every `attn.attention` on tensors into level L2: an
+    `scf.forall` grid over (query tile, query head, batch), and inside it,
+    for one `[tile_m, D]` query tile, two `scf.for` loops over the
+    `[tile_n, D]` key/value tiles it can see: the first computes the row
+    maximum of the scores, the second the row sums and `P V` against it.
+    This is the exact (two-pass) softmax, tiled; `attn-fuse-online-softmax`
+    fuses the two loops into one.
+
+    - Tile sizes come from the op's `#attn.schedule`; the `tile-m` and
+      `tile-n` options override it (for tests).
+    - Ragged lengths: tiles past the end of a sequence read zeros and
+      `attn.mask_scores` masks their scores; stores write only the rows that
+      exist.
+    - Causal and sliding-window masks: each query tile's K/V loop runs only
+      over the tiles that hold a visible key (none, if no key is visible),
+      and `attn.mask_scores` masks the diagonal tiles element-wise. Keys are
+      aligned to the bottom right when `Sq != Skv`: query `i` sits at key
+      position `i + Skv - Sq`.
+    - GQA/MQA: query head `h` reads key/value head `h / (Hq / Hkv)`.
+
+    Before:
+
+    ```mlir
+    %o = attn.attention causal ins(%q, %k, %v : tensor<?x?x?x64xf32>, ...)
+           outs(%init : tensor<?x?x?x64xf32>) -> tensor<?x?x?x64xf32>
+    ```
+
+    After (`tile-m=64 tile-n=32`, abridged):
+
+    ```mlir
+    %r = scf.forall (%qt, %h, %b) in (%num_q_tiles, %hq, %batch)
+           shared_outs(%out = %init) -> (tensor<?x?x?x64xf32>) {
+      %row = arith.muli %qt, %c64 : index
+      %hkv = arith.divui %h, %group : index
+      %q_tile = attn.load_tile %q[%b, %h, %row] : ... -> tensor<64x64xf32>
+      // %lo, %hi: the K/V range this query tile can see
+      %m = scf.for %col = %lo to %hi step %c32 iter_args(%m0 = %neg_inf)
+             -> (tensor<64xf32>) {
+        %k_tile = attn.load_tile %k[%b, %hkv, %col] : ... -> tensor<32x64xf32>
+        %s = attn.qk_matmul %q_tile, %k_tile : ... -> tensor<64x32xf32>
+        %sm = attn.mask_scores %s at(%row, %col) seq(%sq, %skv) causal
+                scale(1.250000e-01) : tensor<64x32xf32>
+        %m1 = attn.row_max %sm, %m0 : tensor<64x32xf32>, tensor<64xf32>
+        scf.yield %m1 : tensor<64xf32>
+      }
+      %acc, %l = scf.for %col = %lo to %hi step %c32
+                   iter_args(%acc0 = %zero_tile, %l0 = %zero_rows) -> ... {
+        ... %sm as above ...
+        %p = attn.row_exp %sm, %m : tensor<64x32xf32>, tensor<64xf32>
+        %l1 = attn.row_sum %p, %l0 : tensor<64x32xf32>, tensor<64xf32>
+        %v_tile = attn.load_tile %v[%b, %hkv, %col] : ... -> tensor<32x64xf32>
+        %acc1 = attn.pv_matmul %p, %v_tile, %acc0 : ...
+        scf.yield %acc1, %l1 : tensor<64x64xf32>, tensor<64xf32>
+      }
+      %o_tile = attn.normalize %acc, %l : ... -> tensor<64x64xf32>
+      %o_rows = tensor.extract_slice %o_tile[0, 0] [%rows, 64] [1, 1] : ...
+      scf.forall.in_parallel {
+        tensor.parallel_insert_slice %o_rows into %out[%b, %h, %row, 0]
+          [1, 1, %rows, 64] [1, 1, 1, 1] : ...
+      }
+    } {attn.schedule = #attn.schedule<...>}
+    ```
+
+    An op on memrefs is an error: tiling works on tensors, before
+    bufferization.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"0",
+           "Query rows per tile; overrides the schedule when positive">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"0",
+           "Key/value rows per loop step; overrides the schedule when positive">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def AttnFuseOnlineSoftmaxPass : Pass<"attn-fuse-online-softmax"> {
+  let summary = "Fuse the tiled softmax's max loop into its sum loop: the online softmax";
+  let description = [{
+    Rewrites the two K/V loops that `attn-tile` produces (one for the row
+    maximum, one for the row sums and `P V`) into the single loop of level
+    L3, FlashAttention's online recurrence. The loop carries the running
+    maximum `m`, row sum `l` and output accumulator; each step computes
+
+    ```
+    m'  = row_max(s, m)            alpha = exp2(m - m')
+    p   = exp2(s - m')             l'    = alpha * l + row_sum(p)
+    acc' = alpha * acc + p V
+    ```
+
+    Scores move to the base-2 domain: `log2(e)` is folded into the last
+    multiplier of `attn.mask_scores`, and `attn.row_exp`/`attn.lse` take
+    `base2`. The `1/l` normalisation stays after the loop (`attn.normalize`),
+    as does the LSE. Rows that see no key keep `m = -inf` and `l = 0` and
+    still give 0 and `-inf`.
+
+    With `rescale-threshold=t > 0` (FlashAttention-4's conditional
+    rescaling, off by default) the running maximum only moves when a tile
+    raises it by more than `t` (in log2 units; 8 is FA4's choice), so most
+    steps rescale by exactly 1; the output stays exact because `l` and `acc`
+    always share one reference.
+
+    The pass checks that both loops have the same bounds and compute the same
+    scores, and leaves anything else alone.
+
+    Before (`attn-tile` output, abridged):
+
+    ```mlir
+    %m = scf.for %col = %lo to %hi step %c32 iter_args(%m0 = %neg_inf) ... {
+      %sm = attn.mask_scores %s ... scale(1.250000e-01) : tensor<64x32xf32>
+      %m1 = attn.row_max %sm, %m0 : ...
+      scf.yield %m1 : tensor<64xf32>
+    }
+    %acc, %l = scf.for %col = %lo to %hi step %c32
+                 iter_args(%acc0 = %zero_tile, %l0 = %zero_rows) ... {
+      %sm = attn.mask_scores %s ... scale(1.250000e-01) : tensor<64x32xf32>
+      %p = attn.row_exp %sm, %m : ...
+      %l1 = attn.row_sum %p, %l0 : ...
+      %acc1 = attn.pv_matmul %p, %v_tile, %acc0 : ...
+      scf.yield %acc1, %l1 : ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %acc, %l, %m = scf.for %col = %lo to %hi step %c32
+        iter_args(%acc0 = %zero_tile, %l0 = %zero_rows, %m0 = %neg_inf) ... {
+      %sm = attn.mask_scores %s ... scale(0.180336878) : tensor<64x32xf32>
+      %m1 = attn.row_max %sm, %m0 : ...
+      %alpha = attn.row_exp %m0, %m1 base2 : tensor<64xf32>, tensor<64xf32>
+      %p = attn.row_exp %sm, %m1 base2 : ...
+      %l_scaled = attn.row_scale %l0, %alpha : ...
+      %l1 = attn.row_sum %p, %l_scaled : ...
+      %acc_scaled = attn.row_scale %acc0, %alpha : ...
+      %acc1 = attn.pv_matmul %p, %v_tile, %acc_scaled : ...
+      scf.yield %acc1, %l1, %m1 : ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"rescaleThreshold", "rescale-threshold", "float", /*default=*/"0.0f",
+           "Rescale only when the row max grows by more than this (log2 "
+           "units); 0 rescales on every increase">,
+  ];
+}
+
+#endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD

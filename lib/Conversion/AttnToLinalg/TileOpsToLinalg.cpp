@@ -1,0 +1,378 @@
+//===- TileOpsToLinalg.cpp - tile-level attn ops to linalg ------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Lowers the ops of the tiled (L2) and online (L3) levels to linalg on
+// tensors, one generic per op, so that a tiled kernel runs on the CPU and can
+// be checked against the reference. Each lowering is the op's documented
+// definition, written out.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+using utils::IteratorType;
+using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+/// A linalg.generic with one result; `body` maps the block arguments
+/// (inputs..., output) to the value to yield.
+Value generic(OpBuilder &b, Location loc, ValueRange inputs, Value init,
+              ArrayRef<AffineMap> maps, ArrayRef<IteratorType> iterators,
+              BodyBuilder body) {
+  auto op = linalg::GenericOp::create(
+      b, loc, init.getType(), inputs, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        linalg::YieldOp::create(nested, nestedLoc,
+                                body(nested, nestedLoc, args));
+      });
+  return op.getResult(0);
+}
+
+Value emptyLike(OpBuilder &b, Location loc, Type type) {
+  auto tensorType = cast<RankedTensorType>(type);
+  return tensor::EmptyOp::create(b, loc, tensorType.getShape(),
+                                 tensorType.getElementType());
+}
+
+Value filled(OpBuilder &b, Location loc, Type type, float value) {
+  return linalg::FillOp::create(b, loc, f32Constant(b, loc, value),
+                                emptyLike(b, loc, type))
+      .getResult(0);
+}
+
+AffineMap identityMap(MLIRContext *ctx, unsigned rank) {
+  return AffineMap::getMultiDimIdentityMap(rank, ctx);
+}
+
+/// The map from a tile's loops to its row vector: (i, ...) -> (i).
+AffineMap rowMap(MLIRContext *ctx, unsigned rank) {
+  return AffineMap::get(rank, 0, getAffineDimExpr(0, ctx), ctx);
+}
+
+/// An elementwise generic over `like`'s shape whose inputs are `values`,
+/// each indexed by the identity or, for row vectors, by the row.
+Value rowwise(OpBuilder &b, Location loc, ValueRange values, Type resultType,
+              BodyBuilder body) {
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = cast<ShapedType>(resultType).getRank();
+  SmallVector<AffineMap> maps;
+  for (Value value : values)
+    maps.push_back(cast<ShapedType>(value.getType()).getRank() == rank
+                       ? identityMap(ctx, rank)
+                       : rowMap(ctx, rank));
+  maps.push_back(identityMap(ctx, rank));
+  SmallVector<IteratorType> loops(rank, IteratorType::parallel);
+  return generic(b, loc, values, emptyLike(b, loc, resultType), maps, loops,
+                 body);
+}
+
+/// exp or exp2 of `x - max`, and 0 where the row's max is -inf.
+Value expRelative(OpBuilder &b, Location loc, Value x, Value max, bool base2) {
+  Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max,
+                                        f32Constant(b, loc, kNegInf));
+  Value shifted = arith::SubFOp::create(b, loc, x, max);
+  Value e = base2 ? math::Exp2Op::create(b, loc, shifted).getResult()
+                  : math::ExpOp::create(b, loc, shifted).getResult();
+  return arith::SelectOp::create(b, loc, isEmpty, f32Constant(b, loc, 0.0f), e);
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// Copies the rows that exist into a zero tile.
+struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LoadTileOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto tileType = cast<RankedTensorType>(op.getType());
+    int64_t tileRows = tileType.getDimSize(0), width = tileType.getDimSize(1);
+    Value length = tensor::DimOp::create(b, loc, op.getSource(), 2);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value start = arith::MinSIOp::create(b, loc, op.getRow(), length);
+    Value remaining = arith::SubIOp::create(b, loc, length, start);
+    Value rows = arith::MinSIOp::create(
+        b, loc, arith::MaxSIOp::create(b, loc, remaining, zero),
+        arith::ConstantIndexOp::create(b, loc, tileRows));
+    OpFoldResult one = b.getIndexAttr(1), none = b.getIndexAttr(0);
+    auto sliceType =
+        RankedTensorType::get({ShapedType::kDynamic, width},
+                              tileType.getElementType());
+    Value slice = tensor::ExtractSliceOp::create(
+        b, loc, sliceType, op.getSource(),
+        ArrayRef<OpFoldResult>{op.getBatch(), op.getHead(), start, none},
+        ArrayRef<OpFoldResult>{one, one, rows, b.getIndexAttr(width)},
+        ArrayRef<OpFoldResult>{one, one, one, one});
+    Value zeros =
+        linalg::FillOp::create(
+            b, loc,
+            arith::ConstantOp::create(b, loc,
+                                      b.getZeroAttr(tileType.getElementType()))
+                .getResult(),
+            emptyLike(b, loc, tileType))
+            .getResult(0);
+    b.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, slice, zeros, ArrayRef<OpFoldResult>{none, none},
+        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(width)},
+        ArrayRef<OpFoldResult>{one, one});
+    return success();
+  }
+};
+
+/// A contraction of two tiles into an f32 tile: (i, j, k) loops, k reduced.
+Value contract(OpBuilder &b, Location loc, Value lhs, AffineMap lhsMap,
+               Value rhs, AffineMap rhsMap, Value init, BodyBuilder product) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr i, j, k;
+  bindDims(ctx, i, j, k);
+  AffineMap outMap = AffineMap::get(3, 0, {i, j}, ctx);
+  return generic(b, loc, {lhs, rhs}, init, {lhsMap, rhsMap, outMap},
+                 {IteratorType::parallel, IteratorType::parallel,
+                  IteratorType::reduction},
+                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                   Value prod = product(nb, nl, args);
+                   return arith::AddFOp::create(nb, nl, args[2], prod);
+                 });
+}
+
+struct QKMatmulLowering : OpRewritePattern<QKMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QKMatmulOp op,
+                                PatternRewriter &b) const override {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr i, j, d;
+    bindDims(ctx, i, j, d);
+    Location loc = op.getLoc();
+    b.replaceOp(op, contract(b, loc, op.getQuery(),
+                             AffineMap::get(3, 0, {i, d}, ctx), op.getKey(),
+                             AffineMap::get(3, 0, {j, d}, ctx),
+                             filled(b, loc, op.getType(), 0.0f),
+                             [](OpBuilder &nb, Location nl, ValueRange args) {
+                               return arith::MulFOp::create(
+                                          nb, nl, toF32(nb, nl, args[0]),
+                                          toF32(nb, nl, args[1]))
+                                   .getResult();
+                             }));
+    return success();
+  }
+};
+
+struct PVMatmulLowering : OpRewritePattern<PVMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PVMatmulOp op,
+                                PatternRewriter &b) const override {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr i, e, j;
+    bindDims(ctx, i, e, j);
+    Type valueElement =
+        cast<ShapedType>(op.getValue().getType()).getElementType();
+    b.replaceOp(
+        op, contract(b, op.getLoc(), op.getProbs(),
+                     AffineMap::get(3, 0, {i, j}, ctx), op.getValue(),
+                     AffineMap::get(3, 0, {j, e}, ctx), op.getAcc(),
+                     [&](OpBuilder &nb, Location nl, ValueRange args) {
+                       // P is rounded to V's type, as the tensor cores see it.
+                       Value p = toF32(
+                           nb, nl, fromF32(nb, nl, args[0], valueElement));
+                       return arith::MulFOp::create(nb, nl, p,
+                                                    toF32(nb, nl, args[1]))
+                           .getResult();
+                     }));
+    return success();
+  }
+};
+
+struct MaskScoresLowering : OpRewritePattern<MaskScoresOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaskScoresOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value offset =
+        arith::SubIOp::create(b, loc, op.getSeqKv(), op.getSeqQ());
+    std::optional<std::pair<int64_t, int64_t>> window;
+    if (op.getMask() == MaskKind::sliding_window)
+      window = op.getWindowExtents();
+    float scale = op.getScale().convertToFloat();
+    std::optional<float> softcap;
+    if (std::optional<APFloat> cap = op.getSoftcap())
+      softcap = cap->convertToFloat();
+    b.replaceOp(op, rowwise(b, loc, op.getScores(), op.getType(),
+                            [&](OpBuilder &nb, Location nl, ValueRange args) {
+      Value z = arith::MulFOp::create(nb, nl, args[0],
+                                      f32Constant(nb, nl, scale));
+      if (softcap)
+        z = arith::MulFOp::create(nb, nl, f32Constant(nb, nl, *softcap),
+                                  math::TanhOp::create(nb, nl, z));
+      Value i = arith::AddIOp::create(nb, nl, op.getRow(),
+                                      linalg::IndexOp::create(nb, nl, 0));
+      Value j = arith::AddIOp::create(nb, nl, op.getCol(),
+                                      linalg::IndexOp::create(nb, nl, 1));
+      auto lessThan = [&](Value x, Value bound) -> Value {
+        return arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, x,
+                                     bound);
+      };
+      Value inside = arith::AndIOp::create(nb, nl, lessThan(i, op.getSeqQ()),
+                                           lessThan(j, op.getSeqKv()));
+      Value visible = arith::AndIOp::create(
+          nb, nl, inside, isVisible(nb, nl, op.getMask(), window, i, j, offset));
+      return arith::SelectOp::create(nb, nl, visible, z,
+                                     f32Constant(nb, nl, kNegInf))
+          .getResult();
+    }));
+    return success();
+  }
+};
+
+/// A reduction over the columns of `tile` into the row vector `init`.
+Value reduceRows(OpBuilder &b, Location loc, Value tile, Value init,
+                 BodyBuilder combine) {
+  MLIRContext *ctx = b.getContext();
+  return generic(b, loc, tile, init, {identityMap(ctx, 2), rowMap(ctx, 2)},
+                 {IteratorType::parallel, IteratorType::reduction}, combine);
+}
+
+struct RowMaxLowering : OpRewritePattern<RowMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RowMaxOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value max = reduceRows(b, loc, op.getScores(), op.getInit(),
+                           [](OpBuilder &nb, Location nl, ValueRange args) {
+                             return arith::MaximumFOp::create(nb, nl, args[0],
+                                                              args[1])
+                                 .getResult();
+                           });
+    if (std::optional<APFloat> threshold = op.getThreshold()) {
+      // Keep the old reference unless the new max passed it by more than t.
+      float t = threshold->convertToFloat();
+      max = rowwise(b, loc, ValueRange{max, op.getInit()}, op.getType(),
+                    [&](OpBuilder &nb, Location nl, ValueRange args) {
+                      Value growth =
+                          arith::SubFOp::create(nb, nl, args[0], args[1]);
+                      Value moves = arith::CmpFOp::create(
+                          nb, nl, arith::CmpFPredicate::OGT, growth,
+                          f32Constant(nb, nl, t));
+                      return arith::SelectOp::create(nb, nl, moves, args[0],
+                                                     args[1])
+                          .getResult();
+                    });
+    }
+    b.replaceOp(op, max);
+    return success();
+  }
+};
+
+struct RowExpLowering : OpRewritePattern<RowExpOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RowExpOp op,
+                                PatternRewriter &b) const override {
+    bool base2 = op.getBase2();
+    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getInput(), op.getMax()},
+                            op.getType(),
+                            [&](OpBuilder &nb, Location nl, ValueRange args) {
+                              return expRelative(nb, nl, args[0], args[1],
+                                                 base2);
+                            }));
+    return success();
+  }
+};
+
+struct RowSumLowering : OpRewritePattern<RowSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RowSumOp op,
+                                PatternRewriter &b) const override {
+    b.replaceOp(op, reduceRows(b, op.getLoc(), op.getInput(), op.getInit(),
+                               [](OpBuilder &nb, Location nl, ValueRange args) {
+                                 return arith::AddFOp::create(nb, nl, args[0],
+                                                              args[1])
+                                     .getResult();
+                               }));
+    return success();
+  }
+};
+
+struct RowScaleLowering : OpRewritePattern<RowScaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RowScaleOp op,
+                                PatternRewriter &b) const override {
+    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getInput(), op.getFactor()},
+                            op.getType(),
+                            [](OpBuilder &nb, Location nl, ValueRange args) {
+                              return arith::MulFOp::create(nb, nl, args[0],
+                                                           args[1])
+                                  .getResult();
+                            }));
+    return success();
+  }
+};
+
+struct NormalizeLowering : OpRewritePattern<NormalizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(NormalizeOp op,
+                                PatternRewriter &b) const override {
+    Type element = op.getType().getElementType();
+    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getAcc(), op.getSum()},
+                            op.getType(),
+                            [&](OpBuilder &nb, Location nl, ValueRange args) {
+      Value zero = f32Constant(nb, nl, 0.0f);
+      Value isEmpty = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                            args[1], zero);
+      Value o = arith::SelectOp::create(
+          nb, nl, isEmpty, zero,
+          arith::DivFOp::create(nb, nl, args[0], args[1]));
+      return fromF32(nb, nl, o, element);
+    }));
+    return success();
+  }
+};
+
+struct LseLowering : OpRewritePattern<LseOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LseOp op, PatternRewriter &b) const override {
+    bool base2 = op.getBase2();
+    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getMax(), op.getSum()},
+                            op.getType(),
+                            [&](OpBuilder &nb, Location nl, ValueRange args) {
+      Value max = args[0];
+      if (base2)
+        max = arith::MulFOp::create(nb, nl, max,
+                                    f32Constant(nb, nl, float(M_LN2)));
+      Value lse = arith::AddFOp::create(nb, nl, max,
+                                        math::LogOp::create(nb, nl, args[1]));
+      Value isEmpty = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                            args[1], f32Constant(nb, nl, 0.0f));
+      return arith::SelectOp::create(nb, nl, isEmpty,
+                                     f32Constant(nb, nl, kNegInf), lse)
+          .getResult();
+    }));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attn::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LoadTileLowering, QKMatmulLowering, MaskScoresLowering,
+               RowMaxLowering, RowExpLowering, RowSumLowering,
+               RowScaleLowering, PVMatmulLowering, NormalizeLowering,
+               LseLowering>(patterns.getContext());
+}

@@ -1,0 +1,138 @@
+//===- AttnTileOps.cpp - attn tile-level operations -------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Verifiers of the tile-level ops. ODS already checks ranks and element
+// types; these check that tiles are static and that their sizes agree.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+static ShapedType shapeOf(Value value) {
+  return cast<ShapedType>(value.getType());
+}
+
+/// Tiles live in registers or shared memory, so their sizes are static.
+static LogicalResult verifyStatic(Operation *op, ValueRange values) {
+  for (Value value : values)
+    if (!shapeOf(value).hasStaticShape())
+      return op->emitOpError()
+             << "expected a static tile shape, got " << value.getType();
+  return success();
+}
+
+/// Checks `lhs` dimension `lhsDim` against `rhs` dimension `rhsDim`.
+static LogicalResult verifyDim(Operation *op, StringRef what, Value lhs,
+                               int64_t lhsDim, Value rhs, int64_t rhsDim) {
+  int64_t a = shapeOf(lhs).getDimSize(lhsDim);
+  int64_t b = shapeOf(rhs).getDimSize(rhsDim);
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b)
+    return success();
+  return op->emitOpError() << what << " mismatch: " << a << " vs " << b;
+}
+
+/// A row vector must have one entry per row of the tile.
+static LogicalResult verifyRows(Operation *op, Value tile, Value rows) {
+  return verifyDim(op, "row count", tile, 0, rows, 0);
+}
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   int64_t tileM, int64_t tileN, int64_t stages,
+                                   int64_t warps) {
+  if (tileM <= 0 || tileN <= 0)
+    return emitError() << "tile sizes must be positive, got tile_m = " << tileM
+                       << ", tile_n = " << tileN;
+  if (stages <= 0 || warps <= 0)
+    return emitError() << "stages and warps must be positive, got stages = "
+                       << stages << ", warps = " << warps;
+  return success();
+}
+
+LogicalResult LoadTileOp::verify() {
+  if (failed(verifyStatic(*this, getResult())))
+    return failure();
+  if (shapeOf(getSource()).getElementType() !=
+      shapeOf(getResult()).getElementType())
+    return emitOpError() << "element type mismatch between source "
+                         << getSource().getType() << " and tile "
+                         << getResult().getType();
+  return verifyDim(*this, "head dim", getSource(), 3, getResult(), 1);
+}
+
+LogicalResult QKMatmulOp::verify() {
+  if (failed(verifyStatic(*this, {getQuery(), getKey(), getResult()})))
+    return failure();
+  if (shapeOf(getQuery()).getElementType() !=
+      shapeOf(getKey()).getElementType())
+    return emitOpError() << "query and key tiles must share an element type";
+  return failure(
+      failed(verifyDim(*this, "head dim", getQuery(), 1, getKey(), 1)) ||
+      failed(verifyDim(*this, "query rows", getQuery(), 0, getResult(), 0)) ||
+      failed(verifyDim(*this, "key rows", getKey(), 0, getResult(), 1)));
+}
+
+LogicalResult MaskScoresOp::verify() {
+  if (failed(verifyStatic(*this, getScores())) ||
+      failed(verifyMaskAttrs(*this, getMask(), getWindowLeftAttr(),
+                             getWindowRightAttr())))
+    return failure();
+  return failure(failed(verifyPositiveFinite(*this, "scale", getScale())) ||
+                 failed(verifyPositiveFinite(*this, "softcap", getSoftcap())));
+}
+
+LogicalResult RowMaxOp::verify() {
+  if (failed(verifyStatic(*this, {getScores(), getInit()})) ||
+      failed(verifyRows(*this, getScores(), getInit())))
+    return failure();
+  if (std::optional<APFloat> threshold = getThreshold())
+    if (!threshold->isFinite() || threshold->isNegative())
+      return emitOpError() << "'threshold' must be a non-negative finite float";
+  return success();
+}
+
+LogicalResult RowExpOp::verify() {
+  if (failed(verifyStatic(*this, {getInput(), getMax()})))
+    return failure();
+  return verifyRows(*this, getInput(), getMax());
+}
+
+LogicalResult RowSumOp::verify() {
+  if (failed(verifyStatic(*this, {getInput(), getInit()})))
+    return failure();
+  return verifyRows(*this, getInput(), getInit());
+}
+
+LogicalResult RowScaleOp::verify() {
+  if (failed(verifyStatic(*this, {getInput(), getFactor()})))
+    return failure();
+  return verifyRows(*this, getInput(), getFactor());
+}
+
+LogicalResult PVMatmulOp::verify() {
+  if (failed(verifyStatic(*this, {getProbs(), getValue(), getAcc()})))
+    return failure();
+  return failure(
+      failed(verifyDim(*this, "key rows", getProbs(), 1, getValue(), 0)) ||
+      failed(verifyDim(*this, "query rows", getProbs(), 0, getAcc(), 0)) ||
+      failed(verifyDim(*this, "value head dim", getValue(), 1, getAcc(), 1)));
+}
+
+LogicalResult NormalizeOp::verify() {
+  if (failed(verifyStatic(*this, {getAcc(), getSum(), getResult()})) ||
+      failed(verifyRows(*this, getAcc(), getSum())))
+    return failure();
+  if (shapeOf(getAcc()).getShape() != shapeOf(getResult()).getShape())
+    return emitOpError() << "result shape must match the accumulator "
+                         << getAcc().getType();
+  return success();
+}
+
+LogicalResult LseOp::verify() { return verifyStatic(*this, getResult()); }
