@@ -5,3 +5,7 @@
 // CHECK: attn optimizer: attention IR passes and lowerings
 // CHECK-DAG: --attn-lower-to-cpu-pipeline
 // CHECK-DAG: --convert-attn-to-linalg
+// CHECK-DAG: --attn-fuse-attention
+// CHECK-DAG: --attn-select-schedule
+// CHECK-DAG: --attn-tile
+// CHECK-DAG: --attn-fuse-online-softmax

@@ -185,7 +185,7 @@ struct AttnFuseOnlineSoftmaxPass
     if (!std::isfinite(rescaleThreshold) || rescaleThreshold < 0) {
       emitError(getOperation()->getLoc())
           << "rescale-threshold must be a non-negative finite number, got "
-          << rescaleThreshold;
+          << float(rescaleThreshold);
       return signalPassFailure();
     }
     FloatAttr threshold;

@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -36,7 +37,7 @@ namespace {
 class AttentionTiler {
 public:
   AttentionTiler(RewriterBase &b, AttentionOp op, ScheduleAttr schedule)
-      : b(b), constants(op->getBlock(), op->getBlock()->begin()), op(op),
+      : b(b), constants(op.getContext()), op(op),
         loc(op.getLoc()), tileM(schedule.getTileM()),
         tileN(schedule.getTileN()) {}
 
@@ -46,8 +47,10 @@ private:
   /// An index constant, created once, at the start of the op's block.
   Value index(int64_t value) {
     Value &constant = indexConstants[value];
-    if (!constant)
+    if (!constant) {
+      constants.setInsertionPointToStart(op->getBlock());
       constant = arith::ConstantIndexOp::create(constants, loc, value);
+    }
     return constant;
   }
   Value dim(Value tensor, int64_t i) {
@@ -134,11 +137,16 @@ scf::ForallOp AttentionTiler::build(ScheduleAttr schedule) {
   Value batch = dim(query, 0), heads = dim(query, 1);
   seqQ = dim(query, 2);
   seqKv = dim(key, 2);
-  Value group = arith<arith::DivUIOp>(heads, dim(key, 1));
+  std::optional<int64_t> staticGroup = op.getStaticGroupSize();
+  Value group = staticGroup ? index(*staticGroup)
+                            : arith<arith::DivUIOp>(heads, dim(key, 1));
   Value numQueryTiles = arith<arith::CeilDivUIOp>(seqQ, index(tileM));
 
   auto grid = scf::ForallOp::create(
-      b, loc, ArrayRef<OpFoldResult>{numQueryTiles, heads, batch},
+      b, loc,
+      ArrayRef<OpFoldResult>{getAsOpFoldResult(numQueryTiles),
+                             getAsOpFoldResult(heads),
+                             getAsOpFoldResult(batch)},
       op.getOutputs(), /*mapping=*/std::nullopt);
   grid->setAttr("attn.schedule", schedule);
   OpBuilder::InsertionGuard guard(b);
@@ -250,8 +258,8 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
   void runOnOperation() override {
     if (tileM < 0 || tileN < 0) {
       emitError(getOperation()->getLoc())
-          << "tile-m and tile-n must be positive, got " << tileM << " and "
-          << tileN;
+          << "tile-m and tile-n must be positive, got " << int64_t(tileM)
+          << " and " << int64_t(tileN);
       return signalPassFailure();
     }
     SmallVector<AttentionOp> ops;

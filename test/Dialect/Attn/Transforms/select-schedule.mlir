@@ -1,0 +1,31 @@
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 | FileCheck %s --check-prefix=SM80
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_90a | FileCheck %s --check-prefix=SM90
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_100a | FileCheck %s --check-prefix=SM100
+
+// The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
+// warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
+// SM80-LABEL: func.func @head_dims
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 4>} -> tensor<?x8x?x64xbf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x128xf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x256xbf16>
+// SM90-LABEL: func.func @head_dims
+//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 12>} -> tensor<?x8x?x64xbf16>
+//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 12>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 12>} -> tensor<?x8x?x256xbf16>
+// SM100-LABEL: func.func @head_dims
+//       SM100: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 16>} -> tensor<?x8x?x64xbf16>
+// An op that already has a schedule keeps it.
+//       SM80: {schedule = #attn.schedule<tile_m = 16, tile_n = 16, stages = 1, warps = 1>} -> tensor<?x8x?x64xbf16>
+func.func @head_dims(%q64: tensor<?x8x?x64xbf16>, %q128: tensor<?x8x?x128xf16>, %q256: tensor<?x8x?x256xbf16>)
+    -> (tensor<?x8x?x64xbf16>, tensor<?x8x?x128xf16>, tensor<?x8x?x256xbf16>, tensor<?x8x?x64xbf16>) {
+  %a = attn.attention ins(%q64, %q64, %q64 : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>)
+         outs(%q64 : tensor<?x8x?x64xbf16>) -> tensor<?x8x?x64xbf16>
+  %b = attn.attention ins(%q128, %q128, %q128 : tensor<?x8x?x128xf16>, tensor<?x8x?x128xf16>, tensor<?x8x?x128xf16>)
+         outs(%q128 : tensor<?x8x?x128xf16>) -> tensor<?x8x?x128xf16>
+  %c = attn.attention causal ins(%q256, %q256, %q256 : tensor<?x8x?x256xbf16>, tensor<?x8x?x256xbf16>, tensor<?x8x?x256xbf16>)
+         outs(%q256 : tensor<?x8x?x256xbf16>) -> tensor<?x8x?x256xbf16>
+  %d = attn.attention ins(%q64, %q64, %q64 : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>)
+         outs(%q64 : tensor<?x8x?x64xbf16>)
+         {schedule = #attn.schedule<tile_m = 16, tile_n = 16, stages = 1, warps = 1>} -> tensor<?x8x?x64xbf16>
+  return %a, %b, %c, %d : tensor<?x8x?x64xbf16>, tensor<?x8x?x128xf16>, tensor<?x8x?x256xbf16>, tensor<?x8x?x64xbf16>
+}

@@ -1,0 +1,35 @@
+// RUN: attn-opt %s | FileCheck %s
+// RUN: attn-opt %s --mlir-print-op-generic | attn-opt | FileCheck %s
+
+// Every tile-level op round-trips through its custom and generic forms.
+// CHECK-LABEL: func.func @online_step
+//       CHECK: attn.load_tile %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : tensor<?x?x?x64xbf16> -> tensor<32x64xbf16>
+//       CHECK: attn.qk_matmul %{{.*}}, %{{.*}} : tensor<64x64xbf16>, tensor<32x64xbf16> -> tensor<64x32xf32>
+//       CHECK: attn.mask_scores %{{.*}} at(%{{.*}}, %{{.*}}) seq(%{{.*}}, %{{.*}}) sliding_window(left = 3, right = 0) scale(1.250000e-01) softcap(2.000000e+00) : tensor<64x32xf32>
+//       CHECK: attn.row_max %{{.*}}, %{{.*}} threshold(8.000000e+00) : tensor<64x32xf32>, tensor<64xf32>
+//       CHECK: attn.row_exp %{{.*}}, %{{.*}} base2 : tensor<64x32xf32>, tensor<64xf32>
+//       CHECK: attn.row_exp %{{.*}}, %{{.*}} : tensor<64xf32>, tensor<64xf32>
+//       CHECK: attn.row_sum %{{.*}}, %{{.*}} : tensor<64x32xf32>, tensor<64xf32>
+//       CHECK: attn.row_scale %{{.*}}, %{{.*}} : tensor<64x64xf32>, tensor<64xf32>
+//       CHECK: attn.pv_matmul %{{.*}}, %{{.*}}, %{{.*}} : tensor<64x32xf32>, tensor<32x64xbf16>, tensor<64x64xf32>
+//       CHECK: attn.normalize %{{.*}}, %{{.*}} : tensor<64x64xf32>, tensor<64xf32> -> tensor<64x64xbf16>
+//       CHECK: attn.lse %{{.*}}, %{{.*}} base2 : tensor<64xf32>
+//       CHECK: attn.mask_scores %{{.*}} causal scale(1.000000e+00) : tensor<64x32xf32>
+func.func @online_step(%key: tensor<?x?x?x64xbf16>, %q: tensor<64x64xbf16>, %b: index, %h: index,
+                       %c: index, %sq: index, %skv: index, %m0: tensor<64xf32>, %l0: tensor<64xf32>,
+                       %acc: tensor<64x64xf32>) -> (tensor<64x64xbf16>, tensor<64xf32>, tensor<64x32xf32>) {
+  %k = attn.load_tile %key[%b, %h, %c] : tensor<?x?x?x64xbf16> -> tensor<32x64xbf16>
+  %s = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<32x64xbf16> -> tensor<64x32xf32>
+  %s1 = attn.mask_scores %s at(%c, %c) seq(%sq, %skv) sliding_window(left = 3, right = 0) scale(0.125) softcap(2.0) : tensor<64x32xf32>
+  %m1 = attn.row_max %s1, %m0 threshold(8.0) : tensor<64x32xf32>, tensor<64xf32>
+  %p = attn.row_exp %s1, %m1 base2 : tensor<64x32xf32>, tensor<64xf32>
+  %alpha = attn.row_exp %m0, %m1 : tensor<64xf32>, tensor<64xf32>
+  %l1 = attn.row_sum %p, %l0 : tensor<64x32xf32>, tensor<64xf32>
+  %a1 = attn.row_scale %acc, %alpha : tensor<64x64xf32>, tensor<64xf32>
+  %v = attn.load_tile %key[%b, %h, %c] : tensor<?x?x?x64xbf16> -> tensor<32x64xbf16>
+  %a2 = attn.pv_matmul %p, %v, %a1 : tensor<64x32xf32>, tensor<32x64xbf16>, tensor<64x64xf32>
+  %o = attn.normalize %a2, %l1 : tensor<64x64xf32>, tensor<64xf32> -> tensor<64x64xbf16>
+  %lse = attn.lse %m1, %l1 base2 : tensor<64xf32>
+  %s2 = attn.mask_scores %s at(%c, %c) seq(%sq, %skv) causal scale(1.0) : tensor<64x32xf32>
+  return %o, %lse, %s2 : tensor<64x64xbf16>, tensor<64xf32>, tensor<64x32xf32>
+}
