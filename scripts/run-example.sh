@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# The main job: set up, build, and compile the bundled example as far as the
-# compiler goes today. Parses and verifies examples/attention.mlir, prints it,
-# shows its reference lowering, and runs it on the CPU on fresh random inputs
-# against a float64 NumPy reference.
+# The main job: set up, build, and compile the bundled examples as far as the
+# compiler goes today: parse and verify, fuse a naive graph into
+# attn.attention, choose the sm_80 schedule, tile, rewrite the softmax online,
+# and run every level on the CPU on fresh random inputs against float64.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ATTN_BUILD_DIR:-$root/build}"
 example="${1:-$root/examples/attention.mlir}"
+naive="$root/examples/naive-attention.mlir"
+opt="$build/bin/attn-opt"
+run="$build/bin/attn-cpu-run"
+online="-attn-fuse-attention -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax"
 
 bash "$root/scripts/setup.sh"
 bash "$root/scripts/build.sh" attn-opt attn-cpu-run
 
-echo "== parse, verify, print: attn-opt $example"
-"$build/bin/attn-opt" "$example"
+echo "== L1, parsed and verified: attn-opt $example"
+"$opt" "$example"
 
-echo "== reference lowering (first lines): attn-opt -convert-attn-to-linalg"
-"$build/bin/attn-opt" "$example" -convert-attn-to-linalg -canonicalize -cse | sed -n 1,40p
+echo "== L0 -> L1: attn-opt $naive -attn-fuse-attention"
+"$opt" "$naive" -attn-fuse-attention
 
-echo "== CPU run against float64: attn-cpu-run"
-"$build/bin/attn-cpu-run" "$example" --batch 2 --heads 8 --kv-heads 2 \
-  --seq-q 77 --seq-kv 77
-"$build/bin/attn-cpu-run" "$example" --batch 1 --heads 8 --kv-heads 2 \
-  --seq-q 37 --seq-kv 91
+echo "== L3, tiled with the sm_80 schedule and online: attn-opt $example $online -cse"
+"$opt" "$example" $online -cse
+
+echo "== CPU runs against float64 (reference lowering, and the tiled online form)"
+"$run" "$example" --batch 2 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 77
+"$run" "$example" --batch 1 --heads 8 --kv-heads 2 --seq-q 37 --seq-kv 91 \
+  --passes "$online"
+"$run" "$example" --batch 1 --heads 8 --kv-heads 2 --seq-q 300 --seq-kv 300 \
+  --passes "$online=rescale-threshold=8"
+"$run" "$naive" --passes "-attn-fuse-attention -attn-tile='tile-m=32 tile-n=32' -attn-fuse-online-softmax"
