@@ -32,6 +32,9 @@ using namespace mlir::attn;
 
 namespace {
 
+/// Tile rows and columns for an op that no target has scheduled.
+constexpr int64_t kDefaultTile = 64;
+
 /// Builds the tiled form of one attention op. Index arithmetic is created
 /// with createOrFold so that static shapes give constants.
 class AttentionTiler {
@@ -241,18 +244,17 @@ scf::ForallOp AttentionTiler::build(ScheduleAttr schedule) {
 struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
   using Base::Base;
 
-  /// The schedule to tile `op` with: its own, with the pass options on top.
-  FailureOr<ScheduleAttr> resolveSchedule(AttentionOp op) {
+  /// The schedule to tile `op` with: its own, or the target-independent
+  /// default when it has none, with the pass options on top.
+  ScheduleAttr resolveSchedule(AttentionOp op) {
     ScheduleAttr schedule = op.getScheduleAttr();
-    if (!schedule && (tileM <= 0 || tileN <= 0))
-      return op.emitOpError()
-             << "has no #attn.schedule to take tile sizes from: run "
-                "-attn-select-schedule first, or set tile-m and tile-n";
+    if (!schedule)
+      schedule = ScheduleAttr::get(op.getContext(), kDefaultTile, kDefaultTile,
+                                   /*stages=*/1, /*warps=*/1);
     int64_t m = tileM > 0 ? int64_t(tileM) : schedule.getTileM();
     int64_t n = tileN > 0 ? int64_t(tileN) : schedule.getTileN();
-    int64_t stages = schedule ? schedule.getStages() : 1;
-    int64_t warps = schedule ? schedule.getWarps() : 1;
-    return ScheduleAttr::get(op.getContext(), m, n, stages, warps);
+    return ScheduleAttr::get(op.getContext(), m, n, schedule.getStages(),
+                             schedule.getWarps());
   }
 
   void runOnOperation() override {
@@ -271,12 +273,10 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
                             "before bufferization";
         return signalPassFailure();
       }
-      FailureOr<ScheduleAttr> schedule = resolveSchedule(op);
-      if (failed(schedule))
-        return signalPassFailure();
+      ScheduleAttr schedule = resolveSchedule(op);
       rewriter.setInsertionPoint(op);
-      scf::ForallOp grid = AttentionTiler(rewriter, op, *schedule)
-                               .build(*schedule);
+      scf::ForallOp grid =
+          AttentionTiler(rewriter, op, schedule).build(schedule);
       rewriter.replaceOp(op, grid.getResults());
     }
   }

@@ -2,16 +2,6 @@
 // RUN: not attn-opt %s -attn-tile="tile-m=-1 tile-n=16" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: error: tile-m and tile-n must be positive, got -1 and 16
 
-func.func @no_schedule(%q: tensor<1x1x?x64xbf16>, %k: tensor<1x1x?x64xbf16>, %v: tensor<1x1x?x64xbf16>,
-                       %o: tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16> {
-  // expected-error @below {{has no #attn.schedule to take tile sizes from: run -attn-select-schedule first, or set tile-m and tile-n}}
-  %r = attn.attention ins(%q, %k, %v : tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>)
-         outs(%o : tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16>
-  return %r : tensor<1x1x?x64xbf16>
-}
-
-// -----
-
 func.func @on_memrefs(%q: memref<1x1x8x64xf32>, %k: memref<1x1x8x64xf32>, %v: memref<1x1x8x64xf32>,
                       %o: memref<1x1x8x64xf32>) {
   // expected-error @below {{cannot be tiled on memrefs: run -attn-tile before bufferization}}

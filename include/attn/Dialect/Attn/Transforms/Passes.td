@@ -117,8 +117,8 @@ def AttnTilePass : Pass<"attn-tile"> {
     This is the exact (two-pass) softmax, tiled; `attn-fuse-online-softmax`
     fuses the two loops into one.
 
-    - Tile sizes come from the op's `#attn.schedule`; the `tile-m` and
-      `tile-n` options override it (for tests).
+    - Tile sizes come from the op's `#attn.schedule` (64 x 64 when it has
+      none); the `tile-m` and `tile-n` options override it (for tests).
     - Ragged lengths: tiles past the end of a sequence read zeros and
       `attn.mask_scores` masks their scores; stores write only the rows that
       exist.
