@@ -1,5 +1,6 @@
-// MLIR 22.1's linalg.reduce parser crashes on a malformed `dimensions` list
-// instead of reporting it (llvm/llvm-project#132747); attn-fuzz found it.
+// MLIR 22.1's linalg.reduce parser (and linalg.broadcast's) crashes on a
+// malformed `dimensions` list instead of reporting it
+// (llvm/llvm-project#132747); attn-fuzz found both.
 // The parser is upstream's, so this test records the crash until an MLIR
 // with the fix arrives, when it starts to pass and the XFAIL must go.
 // XFAIL: *
