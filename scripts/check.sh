@@ -10,9 +10,5 @@ trap 'rm -f "$log"' EXIT
 status=0
 bash "$root/scripts/build.sh" check-attn 2>&1 | tee "$log" || status=$?
 
-count() { sed -n "s/^ *$1 *: *\([0-9]*\).*/\1/p" "$log" | tail -n 1; }
-passed="$(count Passed)"
-failed="$(count Failed)"
-unsupported="$(count Unsupported)"
-echo "check-attn: ${passed:-0} passed, ${failed:-0} failed, ${unsupported:-0} skipped"
+bash "$root/scripts/lit-summary.sh" "$log" "check-attn"
 exit "$status"

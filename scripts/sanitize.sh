@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds attn with AddressSanitizer and UndefinedBehaviorSanitizer (see
 # configure-sanitize.sh) and runs the whole lit suite with it. Ends with
-# `check-attn (asan+ubsan): N passed, N failed`.
+# `check-attn (asan+ubsan): N passed, N failed, N skipped`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ATTN_SANITIZE_DIR:-$root/build-sanitize}"
@@ -12,8 +12,5 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 ninja -C "$build" check-attn 2>&1 | tee "$log" || status=$?
-count() { sed -n "s/^ *$1 *: *\([0-9]*\).*/\1/p" "$log" | tail -n 1; }
-passed="$(count Passed)"
-failed="$(count Failed)"
-echo "check-attn (asan+ubsan): ${passed:-0} passed, ${failed:-0} failed"
+bash "$root/scripts/lit-summary.sh" "$log" "check-attn (asan+ubsan)"
 exit "$status"

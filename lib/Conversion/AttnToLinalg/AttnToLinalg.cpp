@@ -236,9 +236,7 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())
       softcap = cap->convertToFloat();
-    std::optional<std::pair<int64_t, int64_t>> window;
-    if (op.getMask() == MaskKind::sliding_window)
-      window = op.getWindowExtents();
+    std::optional<std::pair<int64_t, int64_t>> window = getWindow(op);
     AffineMap scoresMap = map(5, {b, h, g, i, j});
     SmallVector<IteratorType> scoresLoops(5, par);
     scores =

@@ -38,6 +38,15 @@ Value isVisible(OpBuilder &b, Location loc, MaskKind mask,
                 std::optional<std::pair<int64_t, int64_t>> window, Value i,
                 Value j, Value offset);
 
+/// The (left, right) extents of the sliding window of `op` (attn.attention
+/// or attn.mask_scores), or nothing for other masks.
+template <typename OpTy>
+std::optional<std::pair<int64_t, int64_t>> getWindow(OpTy op) {
+  if (op.getMask() != MaskKind::sliding_window)
+    return std::nullopt;
+  return op.getWindowExtents();
+}
+
 /// Adds the patterns that lower the tile-level ops (attn.load_tile,
 /// attn.qk_matmul, ...) to linalg on tensors.
 void populateTileOpsToLinalgPatterns(RewritePatternSet &patterns);

@@ -84,6 +84,12 @@ Value rowwise(OpBuilder &b, Location loc, ValueRange values, Type resultType,
                  body);
 }
 
+/// A body that combines its first two block arguments with `OpTy`.
+template <typename OpTy>
+Value combine(OpBuilder &b, Location loc, ValueRange args) {
+  return OpTy::create(b, loc, args[0], args[1]);
+}
+
 /// exp or exp2 of `x - max`, and 0 where the row's max is -inf.
 Value expRelative(OpBuilder &b, Location loc, Value x, Value max, bool base2) {
   Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max,
@@ -208,9 +214,7 @@ struct MaskScoresLowering : OpRewritePattern<MaskScoresOp> {
     Location loc = op.getLoc();
     Value offset =
         arith::SubIOp::create(b, loc, op.getSeqKv(), op.getSeqQ());
-    std::optional<std::pair<int64_t, int64_t>> window;
-    if (op.getMask() == MaskKind::sliding_window)
-      window = op.getWindowExtents();
+    std::optional<std::pair<int64_t, int64_t>> window = getWindow(op);
     float scale = op.getScale().convertToFloat();
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())
@@ -256,11 +260,7 @@ struct RowMaxLowering : OpRewritePattern<RowMaxOp> {
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value max = reduceRows(b, loc, op.getScores(), op.getInit(),
-                           [](OpBuilder &nb, Location nl, ValueRange args) {
-                             return arith::MaximumFOp::create(nb, nl, args[0],
-                                                              args[1])
-                                 .getResult();
-                           });
+                           combine<arith::MaximumFOp>);
     if (std::optional<APFloat> threshold = op.getThreshold()) {
       // Keep the old reference unless the new max passed it by more than t.
       float t = threshold->convertToFloat();
@@ -301,11 +301,7 @@ struct RowSumLowering : OpRewritePattern<RowSumOp> {
   LogicalResult matchAndRewrite(RowSumOp op,
                                 PatternRewriter &b) const override {
     b.replaceOp(op, reduceRows(b, op.getLoc(), op.getInput(), op.getInit(),
-                               [](OpBuilder &nb, Location nl, ValueRange args) {
-                                 return arith::AddFOp::create(nb, nl, args[0],
-                                                              args[1])
-                                     .getResult();
-                               }));
+                               combine<arith::AddFOp>));
     return success();
   }
 };
@@ -315,12 +311,7 @@ struct RowScaleLowering : OpRewritePattern<RowScaleOp> {
   LogicalResult matchAndRewrite(RowScaleOp op,
                                 PatternRewriter &b) const override {
     b.replaceOp(op, rowwise(b, op.getLoc(), {op.getInput(), op.getFactor()},
-                            op.getType(),
-                            [](OpBuilder &nb, Location nl, ValueRange args) {
-                              return arith::MulFOp::create(nb, nl, args[0],
-                                                           args[1])
-                                  .getResult();
-                            }));
+                            op.getType(), combine<arith::MulFOp>));
     return success();
   }
 };

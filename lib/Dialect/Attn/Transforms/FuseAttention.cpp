@@ -87,22 +87,25 @@ std::optional<Elementwise> matchElementwise(Value value) {
   return Elementwise{op, yield.getOperand(0)};
 }
 
+/// The value of a float constant: a scalar, or a tensor splat.
+std::optional<double> getConstantFloat(Value value) {
+  FloatAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr.getValueAsDouble();
+  SplatElementsAttr splat;
+  if (matchPattern(value, m_Constant(&splat)) &&
+      isa<FloatType>(splat.getElementType()))
+    return splat.getSplatValue<APFloat>().convertToDouble();
+  return std::nullopt;
+}
+
 /// A float constant, whether defined in the body, captured from outside, or
 /// passed as a scalar or splat input.
 std::optional<double> matchConstant(const Elementwise &e, Value bodyValue) {
-  FloatAttr attr;
-  if (matchPattern(bodyValue, m_Constant(&attr)))
-    return attr.getValueAsDouble();
-  std::optional<unsigned> index = e.inputOf(bodyValue);
-  if (!index)
-    return std::nullopt;
-  Value input = e.input(*index);
-  if (matchPattern(input, m_Constant(&attr)))
-    return attr.getValueAsDouble();
-  SplatElementsAttr splat;
-  if (matchPattern(input, m_Constant(&splat)) &&
-      isa<FloatType>(splat.getElementType()))
-    return splat.getSplatValue<APFloat>().convertToDouble();
+  if (std::optional<double> value = getConstantFloat(bodyValue))
+    return value;
+  if (std::optional<unsigned> index = e.inputOf(bodyValue))
+    return getConstantFloat(e.input(*index));
   return std::nullopt;
 }
 
@@ -118,17 +121,13 @@ Value peelCast(Value value) {
   return e->input(0);
 }
 
-/// Whether `init` is a tensor filled with the float `value`.
+/// Whether `init` is a tensor filled (by linalg.fill or as a splat
+/// constant) with a float that `accept` takes.
 bool isFilledWith(Value init, function_ref<bool(double)> accept) {
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  FloatAttr attr;
-  if (fill)
-    return matchPattern(fill.getInputs()[0], m_Constant(&attr)) &&
-           accept(attr.getValueAsDouble());
-  SplatElementsAttr splat;
-  return matchPattern(init, m_Constant(&splat)) &&
-         isa<FloatType>(splat.getElementType()) &&
-         accept(splat.getSplatValue<APFloat>().convertToDouble());
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    init = fill.getInputs()[0];
+  std::optional<double> value = getConstantFloat(init);
+  return value && accept(*value);
 }
 
 //===----------------------------------------------------------------------===//
@@ -422,22 +421,15 @@ FailureOr<Value> matchCausalMask(Value value) {
 /// Matches a multiplication by, or a division by, a positive finite
 /// constant; returns (the scaled value, the factor).
 FailureOr<std::pair<Value, double>> matchScale(Value value) {
-  // arith on tensors with a splat constant.
-  auto tensorConstant = [](Value v) -> std::optional<double> {
-    SplatElementsAttr splat;
-    if (matchPattern(v, m_Constant(&splat)) &&
-        isa<FloatType>(splat.getElementType()))
-      return splat.getSplatValue<APFloat>().convertToDouble();
-    return std::nullopt;
-  };
   std::optional<std::pair<Value, double>> found;
+  // arith on tensors with a splat constant, or an elementwise generic.
   if (auto mul = value.getDefiningOp<arith::MulFOp>()) {
-    if (std::optional<double> c = tensorConstant(mul.getRhs()))
+    if (std::optional<double> c = getConstantFloat(mul.getRhs()))
       found = {mul.getLhs(), *c};
-    else if (std::optional<double> c = tensorConstant(mul.getLhs()))
+    else if (std::optional<double> c = getConstantFloat(mul.getLhs()))
       found = {mul.getRhs(), *c};
   } else if (auto div = value.getDefiningOp<arith::DivFOp>()) {
-    if (std::optional<double> c = tensorConstant(div.getRhs()))
+    if (std::optional<double> c = getConstantFloat(div.getRhs()))
       found = {div.getLhs(), 1.0 / *c};
   } else if (std::optional<Elementwise> e = matchElementwise(value)) {
     Operation *op = e->yielded.getDefiningOp();
@@ -469,7 +461,7 @@ struct AttentionGraph {
   KeySource key;
   double scale = 1.0;
   bool causal = false;
-  Contraction qk, pv;
+  Contraction pv;
 };
 
 FailureOr<AttentionGraph> matchAttention(Value output) {
@@ -508,7 +500,6 @@ FailureOr<AttentionGraph> matchAttention(Value output) {
   FailureOr<Contraction> qk = matchContraction(scores);
   if (failed(qk))
     return failure();
-  g.qk = *qk;
   g.key = keyFromScoresRhs(*qk);
   g.query = qk->lhs;
   g.value = pv->rhs;

@@ -114,14 +114,15 @@ FailureOr<TwoPassSoftmax> matchTwoPassSoftmax(RowExpOp probs) {
 }
 
 /// Moves `scores` to the base-2 domain: log2(e) joins the last multiplier.
-void foldLog2E(MaskScoresOp scores) {
-  Builder b(scores.getContext());
-  if (FloatAttr softcap = scores.getSoftcapAttr())
-    scores.setSoftcapAttr(
-        b.getF32FloatAttr(softcap.getValueAsDouble() * kLog2E));
-  else
-    scores.setScaleAttr(
-        b.getF32FloatAttr(scores.getScaleAttr().getValueAsDouble() * kLog2E));
+void foldLog2E(RewriterBase &rewriter, MaskScoresOp scores) {
+  rewriter.modifyOpInPlace(scores, [&] {
+    if (FloatAttr softcap = scores.getSoftcapAttr())
+      scores.setSoftcapAttr(
+          rewriter.getF32FloatAttr(softcap.getValueAsDouble() * kLog2E));
+    else
+      scores.setScaleAttr(rewriter.getF32FloatAttr(
+          scores.getScaleAttr().getValueAsDouble() * kLog2E));
+  });
 }
 
 void rewriteOnline(RewriterBase &rewriter, TwoPassSoftmax m,
@@ -136,7 +137,7 @@ void rewriteOnline(RewriterBase &rewriter, TwoPassSoftmax m,
     Value runningMax = newArgs[0];
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointAfter(m.scores);
-    foldLog2E(m.scores);
+    foldLog2E(rewriter, m.scores);
     Value newMax =
         RowMaxOp::create(b, loc, rowsType, m.scores, runningMax, threshold);
     Value alpha = RowExpOp::create(b, loc, rowsType, runningMax, newMax,
@@ -165,7 +166,6 @@ void rewriteOnline(RewriterBase &rewriter, TwoPassSoftmax m,
                                        /*replaceInitOperandUsesInLoop=*/false,
                                        yieldMax);
   assert(succeeded(online) && "scf.for always takes new iter_args");
-  (void)online;
   Value onlineMax = (*online)->getResults().back();
   for (OpOperand &use : llvm::make_early_inc_range(maxResult.getUses())) {
     auto lse = cast<LseOp>(use.getOwner());

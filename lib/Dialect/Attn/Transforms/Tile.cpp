@@ -40,11 +40,11 @@ constexpr int64_t kDefaultTile = 64;
 class AttentionTiler {
 public:
   AttentionTiler(RewriterBase &b, AttentionOp op, ScheduleAttr schedule)
-      : b(b), constants(op.getContext()), op(op),
-        loc(op.getLoc()), tileM(schedule.getTileM()),
+      : b(b), constants(op.getContext()), op(op), loc(op.getLoc()),
+        schedule(schedule), tileM(schedule.getTileM()),
         tileN(schedule.getTileN()) {}
 
-  scf::ForallOp build(ScheduleAttr schedule);
+  scf::ForallOp build();
 
 private:
   /// An index constant, created once, at the start of the op's block.
@@ -73,7 +73,7 @@ private:
         b, loc, DenseElementsAttr::get(type, b.getF32FloatAttr(value)));
   }
 
-  std::pair<Value, Value> keyRange(Value row);
+  std::pair<Value, Value> keyRange();
   Value maskedScores(Value col);
 
   RewriterBase &b;
@@ -81,6 +81,7 @@ private:
   llvm::DenseMap<int64_t, Value> indexConstants;
   AttentionOp op;
   Location loc;
+  ScheduleAttr schedule;
   int64_t tileM, tileN;
 
   // Set while the grid body is built.
@@ -89,7 +90,7 @@ private:
 
 /// The K/V range [lo, hi) that query rows [row, row + tileM) can see, with lo
 /// rounded down to a whole tile. hi <= lo means no K/V tile is visited.
-std::pair<Value, Value> AttentionTiler::keyRange(Value row) {
+std::pair<Value, Value> AttentionTiler::keyRange() {
   Value zero = index(0);
   if (op.getMask() == MaskKind::none)
     return {zero, seqKv};
@@ -135,7 +136,7 @@ Value AttentionTiler::maskedScores(Value col) {
                               b.getF32FloatAttr(scale), softcap);
 }
 
-scf::ForallOp AttentionTiler::build(ScheduleAttr schedule) {
+scf::ForallOp AttentionTiler::build() {
   Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
   Value batch = dim(query, 0), heads = dim(query, 1);
   seqQ = dim(query, 2);
@@ -167,7 +168,7 @@ scf::ForallOp AttentionTiler::build(ScheduleAttr schedule) {
       b, loc,
       RankedTensorType::get({tileM, headDim}, queryType.getElementType()),
       query, batchIv, headIv, row);
-  auto [lo, hi] = keyRange(row);
+  auto [lo, hi] = keyRange();
   Value step = index(tileN);
   auto rowsType = RankedTensorType::get({tileM}, b.getF32Type());
 
@@ -273,10 +274,9 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
                             "before bufferization";
         return signalPassFailure();
       }
-      ScheduleAttr schedule = resolveSchedule(op);
       rewriter.setInsertionPoint(op);
       scf::ForallOp grid =
-          AttentionTiler(rewriter, op, schedule).build(schedule);
+          AttentionTiler(rewriter, op, resolveSchedule(op)).build();
       rewriter.replaceOp(op, grid.getResults());
     }
   }
