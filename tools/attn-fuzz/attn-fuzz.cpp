@@ -1,4 +1,4 @@
-//===- attn-fuzz.cpp - libFuzzer target over parse, verify, passes -*- C++ -*-===//
+//===- attn-fuzz.cpp - libFuzzer over parse, verify and passes --*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //

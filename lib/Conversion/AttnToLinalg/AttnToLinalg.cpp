@@ -252,7 +252,8 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                     }
                     Value row = linalg::IndexOp::create(nb, nl, 3);
                     Value col = linalg::IndexOp::create(nb, nl, 4);
-                    Value visible = isVisible(nb, nl, op.getMask(), window, row, col, offset);
+                    Value visible = isVisible(nb, nl, op.getMask(), window, row,
+                                              col, offset);
                     return arith::SelectOp::create(nb, nl, visible, s,
                                                    f32Constant(nb, nl, negInf));
                   });

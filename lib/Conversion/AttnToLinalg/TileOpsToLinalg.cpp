@@ -120,22 +120,20 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
         b, loc, arith::MaxSIOp::create(b, loc, remaining, zero),
         arith::ConstantIndexOp::create(b, loc, tileRows));
     OpFoldResult one = b.getIndexAttr(1), none = b.getIndexAttr(0);
-    auto sliceType =
-        RankedTensorType::get({ShapedType::kDynamic, width},
-                              tileType.getElementType());
+    auto sliceType = RankedTensorType::get({ShapedType::kDynamic, width},
+                                           tileType.getElementType());
     Value slice = tensor::ExtractSliceOp::create(
         b, loc, sliceType, op.getSource(),
         ArrayRef<OpFoldResult>{op.getBatch(), op.getHead(), start, none},
         ArrayRef<OpFoldResult>{one, one, rows, b.getIndexAttr(width)},
         ArrayRef<OpFoldResult>{one, one, one, one});
-    Value zeros =
-        linalg::FillOp::create(
-            b, loc,
-            arith::ConstantOp::create(b, loc,
-                                      b.getZeroAttr(tileType.getElementType()))
-                .getResult(),
-            emptyLike(b, loc, tileType))
-            .getResult(0);
+    Value zeros = linalg::FillOp::create(
+                      b, loc,
+                      arith::ConstantOp::create(
+                          b, loc, b.getZeroAttr(tileType.getElementType()))
+                          .getResult(),
+                      emptyLike(b, loc, tileType))
+                      .getResult(0);
     b.replaceOpWithNewOp<tensor::InsertSliceOp>(
         op, slice, zeros, ArrayRef<OpFoldResult>{none, none},
         ArrayRef<OpFoldResult>{rows, b.getIndexAttr(width)},
@@ -151,13 +149,13 @@ Value contract(OpBuilder &b, Location loc, Value lhs, AffineMap lhsMap,
   AffineExpr i, j, k;
   bindDims(ctx, i, j, k);
   AffineMap outMap = AffineMap::get(3, 0, {i, j}, ctx);
-  return generic(b, loc, {lhs, rhs}, init, {lhsMap, rhsMap, outMap},
-                 {IteratorType::parallel, IteratorType::parallel,
-                  IteratorType::reduction},
-                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                   Value prod = product(nb, nl, args);
-                   return arith::AddFOp::create(nb, nl, args[2], prod);
-                 });
+  return generic(
+      b, loc, {lhs, rhs}, init, {lhsMap, rhsMap, outMap},
+      {IteratorType::parallel, IteratorType::parallel, IteratorType::reduction},
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        Value prod = product(nb, nl, args);
+        return arith::AddFOp::create(nb, nl, args[2], prod);
+      });
 }
 
 struct QKMatmulLowering : OpRewritePattern<QKMatmulOp> {
@@ -168,16 +166,16 @@ struct QKMatmulLowering : OpRewritePattern<QKMatmulOp> {
     AffineExpr i, j, d;
     bindDims(ctx, i, j, d);
     Location loc = op.getLoc();
-    b.replaceOp(op, contract(b, loc, op.getQuery(),
-                             AffineMap::get(3, 0, {i, d}, ctx), op.getKey(),
-                             AffineMap::get(3, 0, {j, d}, ctx),
-                             filled(b, loc, op.getType(), 0.0f),
-                             [](OpBuilder &nb, Location nl, ValueRange args) {
-                               return arith::MulFOp::create(
-                                          nb, nl, toF32(nb, nl, args[0]),
-                                          toF32(nb, nl, args[1]))
-                                   .getResult();
-                             }));
+    b.replaceOp(
+        op, contract(b, loc, op.getQuery(), AffineMap::get(3, 0, {i, d}, ctx),
+                     op.getKey(), AffineMap::get(3, 0, {j, d}, ctx),
+                     filled(b, loc, op.getType(), 0.0f),
+                     [](OpBuilder &nb, Location nl, ValueRange args) {
+                       return arith::MulFOp::create(nb, nl,
+                                                    toF32(nb, nl, args[0]),
+                                                    toF32(nb, nl, args[1]))
+                           .getResult();
+                     }));
     return success();
   }
 };
@@ -192,17 +190,16 @@ struct PVMatmulLowering : OpRewritePattern<PVMatmulOp> {
     Type valueElement =
         cast<ShapedType>(op.getValue().getType()).getElementType();
     b.replaceOp(
-        op, contract(b, op.getLoc(), op.getProbs(),
-                     AffineMap::get(3, 0, {i, j}, ctx), op.getValue(),
-                     AffineMap::get(3, 0, {j, e}, ctx), op.getAcc(),
-                     [&](OpBuilder &nb, Location nl, ValueRange args) {
-                       // P is rounded to V's type, as the tensor cores see it.
-                       Value p = toF32(
-                           nb, nl, fromF32(nb, nl, args[0], valueElement));
-                       return arith::MulFOp::create(nb, nl, p,
-                                                    toF32(nb, nl, args[1]))
-                           .getResult();
-                     }));
+        op,
+        contract(
+            b, op.getLoc(), op.getProbs(), AffineMap::get(3, 0, {i, j}, ctx),
+            op.getValue(), AffineMap::get(3, 0, {j, e}, ctx), op.getAcc(),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              // P is rounded to V's type, as the tensor cores see it.
+              Value p = toF32(nb, nl, fromF32(nb, nl, args[0], valueElement));
+              return arith::MulFOp::create(nb, nl, p, toF32(nb, nl, args[1]))
+                  .getResult();
+            }));
     return success();
   }
 };
@@ -212,36 +209,40 @@ struct MaskScoresLowering : OpRewritePattern<MaskScoresOp> {
   LogicalResult matchAndRewrite(MaskScoresOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    Value offset =
-        arith::SubIOp::create(b, loc, op.getSeqKv(), op.getSeqQ());
+    Value offset = arith::SubIOp::create(b, loc, op.getSeqKv(), op.getSeqQ());
     std::optional<std::pair<int64_t, int64_t>> window = getWindow(op);
     float scale = op.getScale().convertToFloat();
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())
       softcap = cap->convertToFloat();
-    b.replaceOp(op, rowwise(b, loc, op.getScores(), op.getType(),
-                            [&](OpBuilder &nb, Location nl, ValueRange args) {
-      Value z = arith::MulFOp::create(nb, nl, args[0],
-                                      f32Constant(nb, nl, scale));
-      if (softcap)
-        z = arith::MulFOp::create(nb, nl, f32Constant(nb, nl, *softcap),
-                                  math::TanhOp::create(nb, nl, z));
-      Value i = arith::AddIOp::create(nb, nl, op.getRow(),
-                                      linalg::IndexOp::create(nb, nl, 0));
-      Value j = arith::AddIOp::create(nb, nl, op.getCol(),
-                                      linalg::IndexOp::create(nb, nl, 1));
-      auto lessThan = [&](Value x, Value bound) -> Value {
-        return arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, x,
-                                     bound);
-      };
-      Value inside = arith::AndIOp::create(nb, nl, lessThan(i, op.getSeqQ()),
-                                           lessThan(j, op.getSeqKv()));
-      Value visible = arith::AndIOp::create(
-          nb, nl, inside, isVisible(nb, nl, op.getMask(), window, i, j, offset));
-      return arith::SelectOp::create(nb, nl, visible, z,
-                                     f32Constant(nb, nl, kNegInf))
-          .getResult();
-    }));
+    b.replaceOp(
+        op,
+        rowwise(b, loc, op.getScores(), op.getType(),
+                [&](OpBuilder &nb, Location nl, ValueRange args) {
+                  Value z = arith::MulFOp::create(nb, nl, args[0],
+                                                  f32Constant(nb, nl, scale));
+                  if (softcap)
+                    z = arith::MulFOp::create(nb, nl,
+                                              f32Constant(nb, nl, *softcap),
+                                              math::TanhOp::create(nb, nl, z));
+                  Value i = arith::AddIOp::create(
+                      nb, nl, op.getRow(), linalg::IndexOp::create(nb, nl, 0));
+                  Value j = arith::AddIOp::create(
+                      nb, nl, op.getCol(), linalg::IndexOp::create(nb, nl, 1));
+                  auto lessThan = [&](Value x, Value bound) -> Value {
+                    return arith::CmpIOp::create(
+                        nb, nl, arith::CmpIPredicate::slt, x, bound);
+                  };
+                  Value inside =
+                      arith::AndIOp::create(nb, nl, lessThan(i, op.getSeqQ()),
+                                            lessThan(j, op.getSeqKv()));
+                  Value visible = arith::AndIOp::create(
+                      nb, nl, inside,
+                      isVisible(nb, nl, op.getMask(), window, i, j, offset));
+                  return arith::SelectOp::create(nb, nl, visible, z,
+                                                 f32Constant(nb, nl, kNegInf))
+                      .getResult();
+                }));
     return success();
   }
 };
@@ -264,17 +265,16 @@ struct RowMaxLowering : OpRewritePattern<RowMaxOp> {
     if (std::optional<APFloat> threshold = op.getThreshold()) {
       // Keep the old reference unless the new max passed it by more than t.
       float t = threshold->convertToFloat();
-      max = rowwise(b, loc, ValueRange{max, op.getInit()}, op.getType(),
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      Value growth =
-                          arith::SubFOp::create(nb, nl, args[0], args[1]);
-                      Value moves = arith::CmpFOp::create(
-                          nb, nl, arith::CmpFPredicate::OGT, growth,
-                          f32Constant(nb, nl, t));
-                      return arith::SelectOp::create(nb, nl, moves, args[0],
-                                                     args[1])
-                          .getResult();
-                    });
+      max = rowwise(
+          b, loc, ValueRange{max, op.getInit()}, op.getType(),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value growth = arith::SubFOp::create(nb, nl, args[0], args[1]);
+            Value moves =
+                arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT, growth,
+                                      f32Constant(nb, nl, t));
+            return arith::SelectOp::create(nb, nl, moves, args[0], args[1])
+                .getResult();
+          });
     }
     b.replaceOp(op, max);
     return success();
@@ -286,12 +286,11 @@ struct RowExpLowering : OpRewritePattern<RowExpOp> {
   LogicalResult matchAndRewrite(RowExpOp op,
                                 PatternRewriter &b) const override {
     bool base2 = op.getBase2();
-    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getInput(), op.getMax()},
-                            op.getType(),
-                            [&](OpBuilder &nb, Location nl, ValueRange args) {
-                              return expRelative(nb, nl, args[0], args[1],
-                                                 base2);
-                            }));
+    b.replaceOp(
+        op, rowwise(b, op.getLoc(), {op.getInput(), op.getMax()}, op.getType(),
+                    [&](OpBuilder &nb, Location nl, ValueRange args) {
+                      return expRelative(nb, nl, args[0], args[1], base2);
+                    }));
     return success();
   }
 };
@@ -321,17 +320,17 @@ struct NormalizeLowering : OpRewritePattern<NormalizeOp> {
   LogicalResult matchAndRewrite(NormalizeOp op,
                                 PatternRewriter &b) const override {
     Type element = op.getType().getElementType();
-    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getAcc(), op.getSum()},
-                            op.getType(),
-                            [&](OpBuilder &nb, Location nl, ValueRange args) {
-      Value zero = f32Constant(nb, nl, 0.0f);
-      Value isEmpty = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
-                                            args[1], zero);
-      Value o = arith::SelectOp::create(
-          nb, nl, isEmpty, zero,
-          arith::DivFOp::create(nb, nl, args[0], args[1]));
-      return fromF32(nb, nl, o, element);
-    }));
+    b.replaceOp(
+        op, rowwise(b, op.getLoc(), {op.getAcc(), op.getSum()}, op.getType(),
+                    [&](OpBuilder &nb, Location nl, ValueRange args) {
+                      Value zero = f32Constant(nb, nl, 0.0f);
+                      Value isEmpty = arith::CmpFOp::create(
+                          nb, nl, arith::CmpFPredicate::OEQ, args[1], zero);
+                      Value o = arith::SelectOp::create(
+                          nb, nl, isEmpty, zero,
+                          arith::DivFOp::create(nb, nl, args[0], args[1]));
+                      return fromF32(nb, nl, o, element);
+                    }));
     return success();
   }
 };
@@ -340,21 +339,23 @@ struct LseLowering : OpRewritePattern<LseOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LseOp op, PatternRewriter &b) const override {
     bool base2 = op.getBase2();
-    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getMax(), op.getSum()},
-                            op.getType(),
-                            [&](OpBuilder &nb, Location nl, ValueRange args) {
-      Value max = args[0];
-      if (base2)
-        max = arith::MulFOp::create(nb, nl, max,
-                                    f32Constant(nb, nl, float(M_LN2)));
-      Value lse = arith::AddFOp::create(nb, nl, max,
-                                        math::LogOp::create(nb, nl, args[1]));
-      Value isEmpty = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+    b.replaceOp(
+        op,
+        rowwise(b, op.getLoc(), {op.getMax(), op.getSum()}, op.getType(),
+                [&](OpBuilder &nb, Location nl, ValueRange args) {
+                  Value max = args[0];
+                  if (base2)
+                    max = arith::MulFOp::create(
+                        nb, nl, max, f32Constant(nb, nl, float(M_LN2)));
+                  Value lse = arith::AddFOp::create(
+                      nb, nl, max, math::LogOp::create(nb, nl, args[1]));
+                  Value isEmpty =
+                      arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
                                             args[1], f32Constant(nb, nl, 0.0f));
-      return arith::SelectOp::create(nb, nl, isEmpty,
-                                     f32Constant(nb, nl, kNegInf), lse)
-          .getResult();
-    }));
+                  return arith::SelectOp::create(
+                             nb, nl, isEmpty, f32Constant(nb, nl, kNegInf), lse)
+                      .getResult();
+                }));
     return success();
   }
 };
@@ -363,7 +364,7 @@ struct LseLowering : OpRewritePattern<LseOp> {
 
 void mlir::attn::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadTileLowering, QKMatmulLowering, MaskScoresLowering,
-               RowMaxLowering, RowExpLowering, RowSumLowering,
-               RowScaleLowering, PVMatmulLowering, NormalizeLowering,
-               LseLowering>(patterns.getContext());
+               RowMaxLowering, RowExpLowering, RowSumLowering, RowScaleLowering,
+               PVMatmulLowering, NormalizeLowering, LseLowering>(
+      patterns.getContext());
 }

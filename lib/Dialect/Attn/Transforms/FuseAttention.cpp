@@ -1,4 +1,4 @@
-//===- FuseAttention.cpp - naive attention graphs to attn.attention -*- C++ -*-===//
+//===- FuseAttention.cpp - naive attention to attn.attention ----*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -73,8 +73,9 @@ std::optional<Elementwise> matchElementwise(Value value) {
   unsigned rank = op.getNumLoops();
   MLIRContext *ctx = op.getContext();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  AffineMap perRow = AffineMap::getMultiDimIdentityMap(rank, ctx)
-                         .getMajorSubMap(rank == 0 ? 0 : rank - 1);
+  AffineMap perRow =
+      AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(
+          rank == 0 ? 0 : rank - 1);
   for (auto [index, map] : llvm::enumerate(maps)) {
     bool isInit = index == maps.size() - 1;
     if (!map.isIdentity() && (isInit || map != perRow))
@@ -334,14 +335,22 @@ FailureOr<Value> matchSoftmax(Value probs) {
 arith::CmpIPredicate swapOperands(arith::CmpIPredicate pred) {
   using P = arith::CmpIPredicate;
   switch (pred) {
-  case P::slt: return P::sgt;
-  case P::sgt: return P::slt;
-  case P::sle: return P::sge;
-  case P::sge: return P::sle;
-  case P::ult: return P::ugt;
-  case P::ugt: return P::ult;
-  case P::ule: return P::uge;
-  case P::uge: return P::ule;
+  case P::slt:
+    return P::sgt;
+  case P::sgt:
+    return P::slt;
+  case P::sle:
+    return P::sge;
+  case P::sge:
+    return P::sle;
+  case P::ult:
+    return P::ugt;
+  case P::ugt:
+    return P::ult;
+  case P::ule:
+    return P::uge;
+  case P::uge:
+    return P::ule;
   case P::eq:
   case P::ne:
     return pred;
@@ -376,8 +385,9 @@ FailureOr<Value> matchCausalMask(Value value) {
         scoresArg = x;
         select = m.getDefiningOp<arith::SelectOp>();
       }
-    if (!select || !(isNegInf(select.getTrueValue()) ||
-                     isNegInf(select.getFalseValue())) ||
+    if (!select ||
+        !(isNegInf(select.getTrueValue()) ||
+          isNegInf(select.getFalseValue())) ||
         !(isZero(select.getTrueValue()) || isZero(select.getFalseValue())))
       return failure();
   } else {
@@ -411,7 +421,7 @@ FailureOr<Value> matchCausalMask(Value value) {
     pred = swapOperands(pred);
   else if (*lhs != rank - 1 || *rhs != rank - 2)
     return failure();
-  bool condIsAbove = pred == P::sgt || pred == P::ugt;  // j > i
+  bool condIsAbove = pred == P::sgt || pred == P::ugt;     // j > i
   bool condIsOnOrBelow = pred == P::sle || pred == P::ule; // j <= i
   if (!(condIsAbove && hiddenWhenTrue) && !(condIsOnOrBelow && !hiddenWhenTrue))
     return failure();
@@ -540,8 +550,8 @@ Value toRank4(OpBuilder &b, Location loc, Value value) {
 }
 
 bool isSupportedHeadDim(Value value) {
-  int64_t d = cast<ShapedType>(value.getType()).getDimSize(
-      cast<ShapedType>(value.getType()).getRank() - 1);
+  int64_t d = cast<ShapedType>(value.getType())
+                  .getDimSize(cast<ShapedType>(value.getType()).getRank() - 1);
   return !ShapedType::isDynamic(d) && d % 8 == 0 && d >= 8 && d <= 256;
 }
 
@@ -597,8 +607,8 @@ LogicalResult fuse(RewriterBase &rewriter, Value output) {
   // The destination [B, Hq, Sq, Dv] in the output's element type.
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, query);
   sizes.back() = tensor::getMixedSizes(rewriter, loc, value).back();
-  Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
-                                       outType.getElementType());
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, sizes, outType.getElementType());
   MLIRContext *ctx = rewriter.getContext();
   auto attention = AttentionOp::create(
       rewriter, loc, TypeRange{init.getType()}, query, key, value,

@@ -152,8 +152,8 @@ void rewriteOnline(RewriterBase &rewriter, TwoPassSoftmax m,
     rewriter.modifyOpInPlace(m.sum,
                              [&] { m.sum.getInitMutable().assign(scaledSum); });
     b.setInsertionPoint(m.pv);
-    Value scaledAcc =
-        RowScaleOp::create(b, loc, m.pv.getAcc().getType(), m.pv.getAcc(), alpha);
+    Value scaledAcc = RowScaleOp::create(b, loc, m.pv.getAcc().getType(),
+                                         m.pv.getAcc(), alpha);
     rewriter.modifyOpInPlace(m.pv,
                              [&] { m.pv.getAccMutable().assign(scaledAcc); });
     return {newMax};

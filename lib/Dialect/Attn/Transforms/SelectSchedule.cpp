@@ -40,11 +40,12 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op,
   auto queryType = cast<ShapedType>(op.getQuery().getType());
   Type elementType = queryType.getElementType();
   if (!elementType.isBF16() && !elementType.isF16())
-    return op.emitOpError() << "has no tensor-core schedule for "
-                            << elementType << " on " << target.chip
-                            << ": expected bf16 or f16";
+    return op.emitOpError()
+           << "has no tensor-core schedule for " << elementType << " on "
+           << target.chip << ": expected bf16 or f16";
   int64_t headDim = queryType.getDimSize(3);
-  int64_t valueHeadDim = cast<ShapedType>(op.getValue().getType()).getDimSize(3);
+  int64_t valueHeadDim =
+      cast<ShapedType>(op.getValue().getType()).getDimSize(3);
   for (int64_t dim : {headDim, valueHeadDim})
     if (dim % target.mmaK != 0)
       return op.emitOpError()
@@ -76,10 +77,10 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op,
   while (bytes() > target.maxSharedMemoryPerBlock && tileN > 16)
     tileN /= 2;
   if (bytes() > target.maxSharedMemoryPerBlock)
-    return op.emitOpError() << "has no schedule that fits in the "
-                            << target.maxSharedMemoryPerBlock
-                            << " bytes of shared memory of " << target.chip
-                            << ": the smallest needs " << bytes();
+    return op.emitOpError()
+           << "has no schedule that fits in the "
+           << target.maxSharedMemoryPerBlock << " bytes of shared memory of "
+           << target.chip << ": the smallest needs " << bytes();
   return ScheduleAttr::get(op.getContext(), tileM, tileN, stages, warps);
 }
 
@@ -94,8 +95,8 @@ struct AttnSelectSchedulePass
       for (const TargetInfo &info : getSupportedTargets())
         known.push_back(info.chip);
       emitError(getOperation()->getLoc())
-          << "unknown chip '" << chip
-          << "': expected one of " << llvm::join(known, ", ");
+          << "unknown chip '" << chip << "': expected one of "
+          << llvm::join(known, ", ");
       return signalPassFailure();
     }
     WalkResult result = getOperation()->walk([&](AttentionOp op) {

@@ -16,8 +16,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <limits>
@@ -62,8 +62,7 @@ private:
       return index(size);
     return tensor::DimOp::create(b, loc, tensor, index(i));
   }
-  template <typename OpTy>
-  Value arith(Value lhs, Value rhs) {
+  template <typename OpTy> Value arith(Value lhs, Value rhs) {
     return b.createOrFold<OpTy>(loc, lhs, rhs);
   }
   /// A constant tile or row vector of f32 filled with `value`.
@@ -96,14 +95,14 @@ std::pair<Value, Value> AttentionTiler::keyRange() {
     return {zero, seqKv};
   // Query i sits at key position i + (Skv - Sq).
   Value offset = arith<arith::SubIOp>(seqKv, seqQ);
-  Value rowEnd = arith<arith::MinSIOp>(arith<arith::AddIOp>(row, index(tileM)),
-                                       seqQ);
+  Value rowEnd =
+      arith<arith::MinSIOp>(arith<arith::AddIOp>(row, index(tileM)), seqQ);
   Value lo = zero;
   Value hi = arith<arith::AddIOp>(rowEnd, offset);
   if (op.getMask() == MaskKind::sliding_window) {
     auto [left, right] = op.getWindowExtents();
-    Value first = arith<arith::SubIOp>(arith<arith::AddIOp>(row, offset),
-                                       index(left));
+    Value first =
+        arith<arith::SubIOp>(arith<arith::AddIOp>(row, offset), index(left));
     // Start at the tile that holds the first visible key.
     Value tile = index(tileN);
     lo = arith<arith::MulIOp>(
@@ -130,10 +129,10 @@ Value AttentionTiler::maskedScores(Value col) {
   FloatAttr softcap = op.getSoftcapAttr();
   if (softcap)
     scale /= softcap.getValueAsDouble();
-  return MaskScoresOp::create(b, loc, scoresType, scores, row, col, seqQ,
-                              seqKv, op.getMaskAttr(), op.getWindowLeftAttr(),
-                              op.getWindowRightAttr(),
-                              b.getF32FloatAttr(scale), softcap);
+  return MaskScoresOp::create(b, loc, scoresType, scores, row, col, seqQ, seqKv,
+                              op.getMaskAttr(), op.getWindowLeftAttr(),
+                              op.getWindowRightAttr(), b.getF32FloatAttr(scale),
+                              softcap);
 }
 
 scf::ForallOp AttentionTiler::build() {
@@ -196,18 +195,17 @@ scf::ForallOp AttentionTiler::build() {
         Value probs = RowExpOp::create(b, loc, scores.getType(), scores, rowMax,
                                        /*base2=*/false);
         Value sum = RowSumOp::create(b, loc, rowsType, probs, iterArgs[1]);
-        Value valueTile =
-            LoadTileOp::create(b, loc, valueTileType, value, batchIv, kvHead,
-                               col);
-        Value acc = PVMatmulOp::create(b, loc, accType, probs, valueTile,
-                                       iterArgs[0]);
+        Value valueTile = LoadTileOp::create(b, loc, valueTileType, value,
+                                             batchIv, kvHead, col);
+        Value acc =
+            PVMatmulOp::create(b, loc, accType, probs, valueTile, iterArgs[0]);
         scf::YieldOp::create(b, loc, ValueRange{acc, sum});
       });
   Value acc = sumLoop.getResult(0), rowSum = sumLoop.getResult(1);
 
   // Normalise and store the rows of this tile that exist.
-  Value rows = arith<arith::MinSIOp>(arith<arith::SubIOp>(seqQ, row),
-                                     index(tileM));
+  Value rows =
+      arith<arith::MinSIOp>(arith<arith::SubIOp>(seqQ, row), index(tileM));
   Type outputElement =
       cast<ShapedType>(op.getOutput().getType()).getElementType();
   Value outputTile = NormalizeOp::create(
