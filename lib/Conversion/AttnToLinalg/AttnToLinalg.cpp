@@ -36,51 +36,11 @@ using namespace mlir::attn;
 
 namespace {
 
-using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
-/// Emits the reference computation on tensors or on memrefs: the same
-/// linalg ops, with temporaries from tensor.empty or memref.alloc. Like
-/// bufferization, it leaves freeing the allocations to the buffer
-/// deallocation pipeline.
-class ReferenceEmitter {
+/// Emits the reference computation of attn.attention: the head layout
+/// helpers on top of the shared linalg emitter.
+class ReferenceEmitter : public LinalgEmitter {
 public:
-  ReferenceEmitter(RewriterBase &rewriter, Location loc, bool onTensors)
-      : b(rewriter), loc(loc), onTensors(onTensors) {}
-
-  OpFoldResult dim(Value shaped, int64_t index) {
-    int64_t size = cast<ShapedType>(shaped.getType()).getDimSize(index);
-    if (!ShapedType::isDynamic(size))
-      return b.getIndexAttr(size);
-    if (onTensors)
-      return tensor::DimOp::create(b, loc, shaped, index).getResult();
-    return memref::DimOp::create(b, loc, shaped, index).getResult();
-  }
-
-  Value index(OpFoldResult value) {
-    if (auto v = dyn_cast<Value>(value))
-      return v;
-    return arith::ConstantIndexOp::create(
-        b, loc, cast<IntegerAttr>(cast<Attribute>(value)).getInt());
-  }
-
-  /// A new, uninitialised temporary of the given sizes.
-  Value empty(ArrayRef<OpFoldResult> sizes, Type elementType) {
-    if (onTensors)
-      return tensor::EmptyOp::create(b, loc, sizes, elementType);
-    SmallVector<int64_t> shape;
-    SmallVector<Value> dynamic;
-    dispatchIndexOpFoldResults(sizes, dynamic, shape);
-    return memref::AllocOp::create(b, loc, MemRefType::get(shape, elementType),
-                                   dynamic);
-  }
-
-  /// A new f32 temporary of the given sizes, filled with `init`.
-  Value filled(ArrayRef<OpFoldResult> sizes, float init) {
-    Value dest = empty(sizes, b.getF32Type());
-    Value value = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(init));
-    auto fill = linalg::FillOp::create(b, loc, value, dest);
-    return onTensors ? fill.getResult(0) : dest;
-  }
+  using LinalgEmitter::LinalgEmitter;
 
   /// K or V with every head repeated `group` times, [B, Hq, S, D], read with
   /// a gather so that `group` may be a runtime value.
@@ -100,22 +60,6 @@ public:
                        return tensor::ExtractOp::create(nb, nl, kv, at);
                      return memref::LoadOp::create(nb, nl, kv, at);
                    });
-  }
-
-  /// One linalg.generic over `numLoops` loops writing `output`; the body maps
-  /// (inputs..., output) block arguments to the value to yield.
-  Value generic(ValueRange inputs, Value output, ArrayRef<AffineMap> maps,
-                ArrayRef<utils::IteratorType> iterators, BodyBuilder body) {
-    SmallVector<Type, 1> results;
-    if (onTensors)
-      results.push_back(output.getType());
-    auto op = linalg::GenericOp::create(
-        b, loc, results, inputs, output, maps, iterators,
-        [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-          linalg::YieldOp::create(nested, nestedLoc,
-                                  body(nested, nestedLoc, args));
-        });
-    return onTensors ? op.getResult(0) : output;
   }
 
   /// Splits dimension 1 (query heads) of `value` into [Hkv, G].
@@ -159,19 +103,6 @@ public:
     Value merged = tensor::CollapseShapeOp::create(b, loc, value, groups);
     return castTo(merged, destType);
   }
-
-  Value castTo(Value value, Type type) {
-    if (value.getType() == type)
-      return value;
-    if (onTensors)
-      return tensor::CastOp::create(b, loc, type, value);
-    return memref::CastOp::create(b, loc, type, value);
-  }
-
-private:
-  RewriterBase &b;
-  Location loc;
-  bool onTensors;
 };
 
 struct AttentionToLinalg : OpRewritePattern<AttentionOp> {

@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Private to the AttnToLinalg library: the scalar pieces that the reference
-// lowering of attn.attention and the lowering of the tile ops must compute
-// identically (the mask above all).
+// Private to the AttnToLinalg library: what the reference lowering of
+// attn.attention and the lowering of the tile ops share: the emitter that
+// builds linalg.generic ops and their temporaries, and the scalar pieces both
+// must compute identically (the mask above all).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,12 +16,94 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <optional>
 #include <utility>
 
 namespace mlir::attn {
+
+/// The body of a linalg.generic: maps the (inputs..., output) block
+/// arguments to the value to yield.
+using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Emits linalg on tensors or on memrefs: the same ops, with temporaries from
+/// tensor.empty or memref.alloc. Like bufferization, it leaves freeing the
+/// allocations to the buffer deallocation pipeline.
+class LinalgEmitter {
+public:
+  LinalgEmitter(RewriterBase &rewriter, Location loc, bool onTensors)
+      : b(rewriter), loc(loc), onTensors(onTensors) {}
+
+  OpFoldResult dim(Value shaped, int64_t index) {
+    int64_t size = cast<ShapedType>(shaped.getType()).getDimSize(index);
+    if (!ShapedType::isDynamic(size))
+      return b.getIndexAttr(size);
+    if (onTensors)
+      return tensor::DimOp::create(b, loc, shaped, index).getResult();
+    return memref::DimOp::create(b, loc, shaped, index).getResult();
+  }
+
+  Value index(OpFoldResult value) {
+    if (auto v = dyn_cast<Value>(value))
+      return v;
+    return arith::ConstantIndexOp::create(
+        b, loc, cast<IntegerAttr>(cast<Attribute>(value)).getInt());
+  }
+
+  /// A new, uninitialised temporary of the given sizes.
+  Value empty(ArrayRef<OpFoldResult> sizes, Type elementType) {
+    if (onTensors)
+      return tensor::EmptyOp::create(b, loc, sizes, elementType);
+    SmallVector<int64_t> shape;
+    SmallVector<Value> dynamic;
+    dispatchIndexOpFoldResults(sizes, dynamic, shape);
+    return memref::AllocOp::create(b, loc, MemRefType::get(shape, elementType),
+                                   dynamic);
+  }
+
+  /// A new f32 temporary of the given sizes, filled with `init`.
+  Value filled(ArrayRef<OpFoldResult> sizes, float init) {
+    Value dest = empty(sizes, b.getF32Type());
+    Value value = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(init));
+    auto fill = linalg::FillOp::create(b, loc, value, dest);
+    return onTensors ? fill.getResult(0) : dest;
+  }
+
+  /// One linalg.generic writing `output`; the body maps the (inputs...,
+  /// output) block arguments to the value to yield.
+  Value generic(ValueRange inputs, Value output, ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iterators, BodyBuilder body) {
+    SmallVector<Type, 1> results;
+    if (onTensors)
+      results.push_back(output.getType());
+    auto op = linalg::GenericOp::create(
+        b, loc, results, inputs, output, maps, iterators,
+        [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+          linalg::YieldOp::create(nested, nestedLoc,
+                                  body(nested, nestedLoc, args));
+        });
+    return onTensors ? op.getResult(0) : output;
+  }
+
+  Value castTo(Value value, Type type) {
+    if (value.getType() == type)
+      return value;
+    if (onTensors)
+      return tensor::CastOp::create(b, loc, type, value);
+    return memref::CastOp::create(b, loc, type, value);
+  }
+
+protected:
+  RewriterBase &b;
+  Location loc;
+  bool onTensors;
+};
 
 /// Extends a bf16/f16 scalar to f32; an f32 value is returned as it is.
 Value toF32(OpBuilder &b, Location loc, Value value);

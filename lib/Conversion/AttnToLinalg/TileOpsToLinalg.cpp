@@ -28,34 +28,26 @@ using namespace mlir::attn;
 namespace {
 
 using utils::IteratorType;
-using BodyBuilder = function_ref<Value(OpBuilder &, Location, ValueRange)>;
-
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-/// A linalg.generic with one result; `body` maps the block arguments
-/// (inputs..., output) to the value to yield.
-Value generic(OpBuilder &b, Location loc, ValueRange inputs, Value init,
-              ArrayRef<AffineMap> maps, ArrayRef<IteratorType> iterators,
-              BodyBuilder body) {
-  auto op = linalg::GenericOp::create(
-      b, loc, init.getType(), inputs, init, maps, iterators,
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        linalg::YieldOp::create(nested, nestedLoc,
-                                body(nested, nestedLoc, args));
-      });
-  return op.getResult(0);
+/// The shared emitter, on tensors: tile ops have value semantics.
+LinalgEmitter onTensors(RewriterBase &b, Location loc) {
+  return LinalgEmitter(b, loc, /*onTensors=*/true);
 }
 
-Value emptyLike(OpBuilder &b, Location loc, Type type) {
-  auto tensorType = cast<RankedTensorType>(type);
-  return tensor::EmptyOp::create(b, loc, tensorType.getShape(),
-                                 tensorType.getElementType());
+/// A new tensor.empty of the static tile type `type`.
+Value emptyLike(RewriterBase &b, Location loc, Type type) {
+  auto tile = cast<RankedTensorType>(type);
+  return onTensors(b, loc).empty(
+      getAsIndexOpFoldResult(b.getContext(), tile.getShape()),
+      tile.getElementType());
 }
 
-Value filled(OpBuilder &b, Location loc, Type type, float value) {
-  return linalg::FillOp::create(b, loc, f32Constant(b, loc, value),
-                                emptyLike(b, loc, type))
-      .getResult(0);
+/// A new f32 tile of the static type `type`, filled with `value`.
+Value filled(RewriterBase &b, Location loc, Type type, float value) {
+  auto tile = cast<RankedTensorType>(type);
+  return onTensors(b, loc).filled(
+      getAsIndexOpFoldResult(b.getContext(), tile.getShape()), value);
 }
 
 AffineMap identityMap(MLIRContext *ctx, unsigned rank) {
@@ -69,7 +61,7 @@ AffineMap rowMap(MLIRContext *ctx, unsigned rank) {
 
 /// An elementwise generic over `like`'s shape whose inputs are `values`,
 /// each indexed by the identity or, for row vectors, by the row.
-Value rowwise(OpBuilder &b, Location loc, ValueRange values, Type resultType,
+Value rowwise(RewriterBase &b, Location loc, ValueRange values, Type resultType,
               BodyBuilder body) {
   MLIRContext *ctx = b.getContext();
   unsigned rank = cast<ShapedType>(resultType).getRank();
@@ -80,8 +72,8 @@ Value rowwise(OpBuilder &b, Location loc, ValueRange values, Type resultType,
                        : rowMap(ctx, rank));
   maps.push_back(identityMap(ctx, rank));
   SmallVector<IteratorType> loops(rank, IteratorType::parallel);
-  return generic(b, loc, values, emptyLike(b, loc, resultType), maps, loops,
-                 body);
+  return onTensors(b, loc).generic(values, emptyLike(b, loc, resultType), maps,
+                                   loops, body);
 }
 
 /// A body that combines its first two block arguments with `OpTy`.
@@ -143,14 +135,14 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
 };
 
 /// A contraction of two tiles into an f32 tile: (i, j, k) loops, k reduced.
-Value contract(OpBuilder &b, Location loc, Value lhs, AffineMap lhsMap,
+Value contract(RewriterBase &b, Location loc, Value lhs, AffineMap lhsMap,
                Value rhs, AffineMap rhsMap, Value init, BodyBuilder product) {
   MLIRContext *ctx = b.getContext();
   AffineExpr i, j, k;
   bindDims(ctx, i, j, k);
   AffineMap outMap = AffineMap::get(3, 0, {i, j}, ctx);
-  return generic(
-      b, loc, {lhs, rhs}, init, {lhsMap, rhsMap, outMap},
+  return onTensors(b, loc).generic(
+      {lhs, rhs}, init, {lhsMap, rhsMap, outMap},
       {IteratorType::parallel, IteratorType::parallel, IteratorType::reduction},
       [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
         Value prod = product(nb, nl, args);
@@ -248,11 +240,12 @@ struct MaskScoresLowering : OpRewritePattern<MaskScoresOp> {
 };
 
 /// A reduction over the columns of `tile` into the row vector `init`.
-Value reduceRows(OpBuilder &b, Location loc, Value tile, Value init,
+Value reduceRows(RewriterBase &b, Location loc, Value tile, Value init,
                  BodyBuilder combine) {
   MLIRContext *ctx = b.getContext();
-  return generic(b, loc, tile, init, {identityMap(ctx, 2), rowMap(ctx, 2)},
-                 {IteratorType::parallel, IteratorType::reduction}, combine);
+  return onTensors(b, loc).generic(
+      tile, init, {identityMap(ctx, 2), rowMap(ctx, 2)},
+      {IteratorType::parallel, IteratorType::reduction}, combine);
 }
 
 struct RowMaxLowering : OpRewritePattern<RowMaxOp> {
