@@ -11,7 +11,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "ATTN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
 
 config.test_source_root = os.path.dirname(__file__)
@@ -33,6 +33,7 @@ config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 tools = [
     "attn-opt",
+    "attn-layout-unittest",
     "mlir-runner",
     ToolSubst("attn-cpu-run", command=config.attn_python,
               extra_args=[os.path.join(config.attn_tools_dir, "attn-cpu-run")]),

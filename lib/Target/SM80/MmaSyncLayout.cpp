@@ -1,0 +1,112 @@
+//===- MmaSyncLayout.cpp - mma.sync m16n8k16 fragment layouts -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Target/SM80/MmaSyncLayout.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::attn::sm80;
+
+int64_t LaneMap::eval(int64_t lane) const {
+  int64_t value = 0;
+  for (const Term &t : terms)
+    value += ((lane / t.div) % t.mod) * t.mul;
+  return value;
+}
+
+Value LaneMap::emit(OpBuilder &b, Location loc, Value lane) const {
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  Value sum;
+  for (const Term &t : terms) {
+    Value v = lane;
+    if (t.div != 1)
+      v = arith::DivUIOp::create(b, loc, v, constant(t.div));
+    if (t.mod < kWarpSize / t.div)
+      v = arith::RemUIOp::create(b, loc, v, constant(t.mod));
+    if (t.mul != 1)
+      v = arith::MulIOp::create(b, loc, v, constant(t.mul));
+    sum = sum ? arith::AddIOp::create(b, loc, sum, v).getResult() : v;
+  }
+  return sum ? sum : constant(0);
+}
+
+// groupID = lane / 4 picks the row, threadID_in_group = lane % 4 the column
+// pair (PTX ISA, "Matrix Fragments for mma.m16n8k16").
+static const LaneMap kGroup{{{4, 8, 1}}};
+static const LaneMap kPairInGroup{{{1, 4, 2}}};
+
+ArrayRef<int64_t> mlir::attn::sm80::rowReductionXorMasks() {
+  static const int64_t masks[] = {1, 2};
+  return masks;
+}
+
+const LaneCoord &mlir::attn::sm80::accumulatorLane() {
+  static const LaneCoord c{kGroup, kPairInGroup};
+  return c;
+}
+
+Coord mlir::attn::sm80::accumulatorOffset(int64_t element) {
+  return {8 * (element / 2), element % 2};
+}
+
+const LaneCoord &mlir::attn::sm80::operandALane() {
+  return accumulatorLane();
+}
+
+Coord mlir::attn::sm80::operandAOffset(int64_t element) {
+  int64_t reg = element / 2;
+  return {8 * (reg % 2), 8 * (reg / 2) + element % 2};
+}
+
+const LaneCoord &mlir::attn::sm80::operandBLane() {
+  static const LaneCoord c{kPairInGroup, kGroup};
+  return c;
+}
+
+Coord mlir::attn::sm80::operandBOffset(int64_t element) {
+  return {8 * (element / 2) + element % 2, 0};
+}
+
+AccumulatorSlice mlir::attn::sm80::operandAFromAccumulators(int64_t reg) {
+  return {reg / 2, 2 * (reg % 2)};
+}
+
+// ldmatrix.x4: lanes 8j..8j+7 address the eight rows of matrix j.
+const LaneCoord &mlir::attn::sm80::ldmatrixA() {
+  static const LaneCoord c{LaneMap{{{1, 16, 1}}}, LaneMap{{{16, 2, 8}}}};
+  return c;
+}
+
+const LaneCoord &mlir::attn::sm80::ldmatrixKeyB() {
+  static const LaneCoord c{LaneMap{{{16, 2, 8}, {1, 8, 1}}},
+                           LaneMap{{{8, 2, 8}}}};
+  return c;
+}
+
+const LaneCoord &mlir::attn::sm80::ldmatrixValueB() { return ldmatrixA(); }
+
+int64_t mlir::attn::sm80::swizzleColumn(int64_t row, int64_t col) {
+  int64_t chunk = col / kChunkElements;
+  return ((chunk ^ (row % 8)) * kChunkElements) + col % kChunkElements;
+}
+
+Value mlir::attn::sm80::emitSwizzleColumn(OpBuilder &b, Location loc,
+                                          Value row, Value col) {
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  Value chunk = arith::DivUIOp::create(b, loc, col, constant(kChunkElements));
+  Value phase = arith::RemUIOp::create(b, loc, row, constant(8));
+  Value swizzled = arith::XOrIOp::create(b, loc, chunk, phase);
+  Value within = arith::RemUIOp::create(b, loc, col, constant(kChunkElements));
+  return arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, swizzled, constant(kChunkElements)),
+      within);
+}
