@@ -17,8 +17,10 @@
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -49,6 +51,13 @@ inline void registerAllPasses() {
   registerSCFForallToForLoop();
   registerLowerAffinePass();
   registerConvertIndexToLLVMPass();
+  arith::registerArithExpandOpsPass();
+  registerConvertNVGPUToNVVMPass();
+  registerConvertNVVMToLLVMPass();
+  registerConvertGpuOpsToNVVMOps();
+  registerConvertVectorToLLVMPass();
+  registerGpuNVVMAttachTarget();
+  registerGpuModuleToBinaryPass();
 }
 
 } // namespace mlir::attn

@@ -7,7 +7,12 @@
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Conversion/Passes.h"
 
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -15,6 +20,7 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -49,10 +55,69 @@ void mlir::attn::buildAttnLowerToCpuPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void mlir::attn::buildAttnToKernelPipeline(
+    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options) {
+  pm.addPass(createAttnFuseAttentionPass());
+  pm.addPass(createAttnSelectSchedulePass({options.chip}));
+  pm.addPass(createAttnTilePass());
+  pm.addPass(createAttnFuseOnlineSoftmaxPass());
+  pm.addPass(createConvertAttnToNVGPUPass({options.chip}));
+}
+
+std::string mlir::attn::getPtxFeatures(StringRef chip) {
+  // sm_100a needs PTX 8.6; a lower version aborts in the NVPTX backend.
+  if (chip == "sm_100a")
+    return "+ptx86";
+  if (chip == "sm_80" || chip == "sm_90a")
+    return "+ptx80";
+  return "";
+}
+
+void mlir::attn::buildKernelToPtxPipeline(
+    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options) {
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = getPtxFeatures(options.chip);
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+
+  // Inside the kernels: n-D vectors to 1-D first (convert-gpu-to-nvvm does
+  // not), then everything to LLVM and NVVM.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(arith::createArithExpandOpsPass());
+  kernels.addPass(createConvertVectorToLLVMPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  binary.toolkitPath = options.cudaPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void mlir::attn::buildAttnLowerToNVVMPipeline(
+    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options) {
+  buildAttnToKernelPipeline(pm, options);
+  buildKernelToPtxPipeline(pm, options);
+}
+
 void mlir::attn::registerAttnPipelines() {
   PassPipelineRegistration<>(
       "attn-lower-to-cpu-pipeline",
       "Lower attn IR on tensors (semantic, tiled or online) and the functions "
       "around it to LLVM for the host CPU, through linalg",
       buildAttnLowerToCpuPipeline);
+  PassPipelineRegistration<AttnLowerToNVVMPipelineOptions>(
+      "attn-lower-to-nvvm-pipeline",
+      "Compile attention IR (L0 graph, attn.attention or any later level up "
+      "to the online grid) for one chip, down to PTX in a gpu.binary",
+      buildAttnLowerToNVVMPipeline);
 }

@@ -59,4 +59,73 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
   ];
 }
 
+def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
+  let summary = "Lower the online attention grid to a GPU kernel in gpu/nvgpu/nvvm";
+  let description = [{
+    Turns each function that holds an online attention grid (the
+    `scf.forall` with an `#attn.schedule` that `-attn-fuse-online-softmax`
+    leaves) into a `gpu.func` kernel in the `gpu.module @attn_kernels`, and
+    erases the function. The kernel takes Q, K, V, O and (when the function
+    returns it) the LSE as strided memrefs, in that order; batch, head counts,
+    sequence lengths and strides are read from them at run time. It runs one
+    block per (query tile, head, batch): grid
+    `(ceildiv(Sq, tile_m), heads, batch)`, `32 * warps` threads, and the
+    dynamic shared memory recorded in `attn.dynamic_shared_memory`.
+
+    For `chip=sm_80` the kernel is FlashAttention-2 on `mma.sync` m16n8k16:
+    `cp.async` into a ring of `stages` K/V tiles in shared memory,
+    `ldmatrix` fragments (transposed for V), the online softmax in registers
+    with quad shuffles and `exp2`, P reused from the S accumulators, and a
+    coalesced store of O through shared memory. Register positions come from
+    one description of the mma.sync layouts (Target/SM80/MmaSyncLayout.h).
+
+    Functions must have the online form with Q, K, V as arguments and the
+    grid's results returned; anything else is reported with a located error.
+    Other chips are reported as not supported yet.
+
+    Before (abridged, L3):
+
+    ```mlir
+    func.func @attention(%q: tensor<?x8x?x64xbf16>, ...) -> tensor<?x8x?x64xbf16> {
+      %o = scf.forall (%t, %h, %b) in (...) shared_outs(%out = %init) ... {
+        %qt = attn.load_tile %q[%b, %h, %row] ...
+        %r:3 = scf.for %col = ... iter_args(%acc, %l, %m) { ... }
+        ...
+      } {attn.schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 4>}
+      return %o
+    }
+    ```
+
+    After (abridged):
+
+    ```mlir
+    module attributes {gpu.container_module} {
+      gpu.module @attn_kernels {
+        memref.global "public" @attn_dynamic_smem : memref<0xi8, #gpu.address_space<workgroup>>
+        gpu.func @attention(%q: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, ...)
+            kernel attributes {attn.dynamic_shared_memory = 81920 : i64,
+                               known_block_size = array<i32: 128, 1, 1>} {
+          ... nvgpu.device_async_copy ... nvgpu.ldmatrix ... nvvm.mma.sync ...
+        }
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "Target chip: sm_80, sm_90a or sm_100a">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD

@@ -7,6 +7,10 @@
 #ifndef ATTN_PIPELINES_PIPELINES_H
 #define ATTN_PIPELINES_PIPELINES_H
 
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
 namespace mlir {
 class OpPassManager;
 
@@ -16,7 +20,38 @@ namespace attn {
 /// One-Shot Bufferize, loops, then LLVM. `mlir-runner` executes the result.
 void buildAttnLowerToCpuPipeline(OpPassManager &pm);
 
-/// Registers `attn-lower-to-cpu-pipeline`.
+/// Options of `attn-lower-to-nvvm-pipeline`.
+struct AttnLowerToNVVMPipelineOptions
+    : public PassPipelineOptions<AttnLowerToNVVMPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("Target chip: sm_80, sm_90a or sm_100a"),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit holding libdevice (default: CUDA_HOME, "
+                     "then MLIR's own search)"),
+      llvm::cl::init("")};
+};
+
+/// L0/L1 to L5: fuses naive graphs, selects the chip's schedule, tiles,
+/// fuses the online softmax and converts the grid to a gpu.module kernel.
+void buildAttnToKernelPipeline(OpPassManager &pm,
+                               const AttnLowerToNVVMPipelineOptions &options);
+
+/// L5 to PTX: NVGPU/NVVM/GPU to LLVM inside the gpu.module, then
+/// gpu-module-to-binary, which leaves the PTX text in a gpu.binary.
+void buildKernelToPtxPipeline(OpPassManager &pm,
+                              const AttnLowerToNVVMPipelineOptions &options);
+
+/// Both halves: attention IR to PTX for one chip.
+void buildAttnLowerToNVVMPipeline(
+    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options);
+
+/// The PTX ISA version to ask for on `chip`, as an nvvm.target feature
+/// string, or an empty string for chips attn does not know.
+std::string getPtxFeatures(StringRef chip);
+
+/// Registers `attn-lower-to-cpu-pipeline` and `attn-lower-to-nvvm-pipeline`.
 void registerAttnPipelines();
 } // namespace attn
 } // namespace mlir

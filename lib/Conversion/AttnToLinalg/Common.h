@@ -113,14 +113,6 @@ Value fromF32(OpBuilder &b, Location loc, Value value, Type type);
 
 Value f32Constant(OpBuilder &b, Location loc, float value);
 
-/// Whether query row `i` may see key column `j` under `mask`, for
-/// FlashAttention's bottom-right alignment: query i sits at key position
-/// i + offset, offset = Skv - Sq. `window` holds (left, right) for a sliding
-/// window.
-Value isVisible(OpBuilder &b, Location loc, MaskKind mask,
-                std::optional<std::pair<int64_t, int64_t>> window, Value i,
-                Value j, Value offset);
-
 /// The (left, right) extents of the sliding window of `op` (attn.attention
 /// or attn.mask_scores), or nothing for other masks.
 template <typename OpTy>

@@ -6,6 +6,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -259,6 +260,31 @@ void AttentionOp::getEffects(
       effects.emplace_back(MemoryEffects::Write::get(), &init, /*stage=*/0,
                            /*effectOnFullRegion=*/true,
                            SideEffects::DefaultResource::get());
+}
+
+Value mlir::attn::isVisible(OpBuilder &b, Location loc, MaskKind mask,
+                            std::optional<std::pair<int64_t, int64_t>> window,
+                            Value i, Value j, Value offset) {
+  // delta = j - (i + offset): how far right of the query's position the key is.
+  Value delta = arith::SubIOp::create(b, loc, j,
+                                      arith::AddIOp::create(b, loc, i, offset));
+  auto cmp = [&](arith::CmpIPredicate pred, Value lhs, int64_t rhs) -> Value {
+    return arith::CmpIOp::create(b, loc, pred, lhs,
+                                 arith::ConstantIndexOp::create(b, loc, rhs));
+  };
+  switch (mask) {
+  case MaskKind::none:
+    return arith::ConstantIntOp::create(b, loc, /*value=*/1, /*width=*/1);
+  case MaskKind::causal:
+    return cmp(arith::CmpIPredicate::sle, delta, 0);
+  case MaskKind::sliding_window: {
+    auto [left, right] = *window;
+    Value afterLeft = cmp(arith::CmpIPredicate::sge, delta, -left);
+    Value beforeRight = cmp(arith::CmpIPredicate::sle, delta, right);
+    return arith::AndIOp::create(b, loc, afterLeft, beforeRight);
+  }
+  }
+  llvm_unreachable("unknown mask kind");
 }
 
 #define GET_OP_CLASSES

@@ -55,9 +55,13 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op,
   int64_t largest = std::max(headDim, valueHeadDim);
   int64_t tileM = 128, tileN = 64, stages = 2, warps = 4;
   switch (target.mma) {
-  case MmaFamily::MmaSync: // FA2: 4 warps of 16-row MMAs along the query rows.
-    tileN = largest <= 64 ? 128 : 64;
+  case MmaFamily::MmaSync:
+    // FA2: warps split the query rows, one m16 MMA row block each, so that a
+    // warp's S and O fragments fit the register file without spills (ptxas
+    // -v: two row blocks per warp spill at head dim 128).
+    tileN = 64;
     tileM = largest <= 128 ? 128 : 64;
+    warps = tileM / 16;
     break;
   case MmaFamily::Wgmma: // FA3: a producer and two consumer warpgroups.
     tileN = largest <= 128 ? 128 : 64;

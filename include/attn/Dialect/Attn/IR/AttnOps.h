@@ -10,6 +10,7 @@
 #include "attn/Dialect/Attn/IR/AttnAttrs.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -25,6 +26,14 @@ LogicalResult verifyPositiveFinite(Operation *op, StringRef name,
 /// when the mask is a sliding window.
 LogicalResult verifyMaskAttrs(Operation *op, MaskKind mask, IntegerAttr left,
                               IntegerAttr right);
+
+/// Whether query row `i` may see key column `j` under `mask`, for
+/// FlashAttention's bottom-right alignment: query i sits at key position
+/// i + offset, offset = Skv - Sq. `window` holds (left, right) for a sliding
+/// window.
+Value isVisible(OpBuilder &b, Location loc, MaskKind mask,
+                std::optional<std::pair<int64_t, int64_t>> window, Value i,
+                Value j, Value offset);
 
 } // namespace mlir::attn
 

@@ -1,0 +1,99 @@
+//===- KernelPlan.h - what a GPU kernel is built from -----------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The online-softmax grid (L3/L4) of one function, read into the facts a
+// target's kernel emitter needs, plus the mapping from values of the grid body
+// to values of the kernel. Target independent; each chip's emitter lives in
+// its own folder.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTONVGPU_KERNELPLAN_H
+#define ATTN_LIB_CONVERSION_ATTNTONVGPU_KERNELPLAN_H
+
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <optional>
+
+namespace mlir::attn {
+
+/// The dynamic shared memory of every kernel: an external, 1024-byte aligned
+/// workgroup array that tiles are carved from with memref.view.
+constexpr StringLiteral kSharedMemorySymbol = "attn_dynamic_smem";
+
+/// The memory space of shared-memory memrefs: NVVM's numeric space 3 rather
+/// than #gpu.address_space<workgroup>, which convert-vector-to-llvm cannot
+/// map on its own (it runs before convert-gpu-to-nvvm, which can).
+inline Attribute getSharedMemorySpace(MLIRContext *context) {
+  return IntegerAttr::get(IntegerType::get(context, 64), 3);
+}
+
+struct KernelPlan {
+  func::FuncOp func;
+  scf::ForallOp grid;
+  scf::ForOp kvLoop;
+  ScheduleAttr schedule;
+
+  Type elementType;
+  int64_t headDim = 0, tileM = 0, tileN = 0;
+
+  // Values of the grid body the kernel recomputes: the first query row of
+  // the tile, the K/V head, and the K/V loop's bounds.
+  Value queryRow, kvHead, kvLower, kvUpper;
+
+  MaskKind mask = MaskKind::none;
+  std::optional<std::pair<int64_t, int64_t>> window;
+  /// The scores' multiplier in the base-2 domain (log2(e) folded in); with a
+  /// softcap, the multiplier inside tanh.
+  float scale = 1.0f;
+  /// The softcap's outer multiplier (log2(e) folded in), if any.
+  std::optional<float> softcap;
+  /// FlashAttention-4's lazy row maximum threshold, if any.
+  std::optional<float> rescaleThreshold;
+  bool hasLse = false;
+};
+
+/// Reads the online grid of `func`: the single `scf.forall` carrying an
+/// `#attn.schedule`, with the shape `attn-fuse-online-softmax` produces.
+/// Reports a located error and fails when the function has another shape.
+FailureOr<KernelPlan> readKernelPlan(func::FuncOp func);
+
+/// Recomputes index values of the grid body inside a kernel: the grid's
+/// induction variables become block ids (x: query tile, y: head, z: batch),
+/// `tensor.dim` of the function's arguments becomes `memref.dim` of the
+/// kernel's, and arith ops are cloned.
+class IndexMaterializer {
+public:
+  IndexMaterializer(const KernelPlan &plan, gpu::GPUFuncOp kernel);
+
+  /// The kernel-side value of `value`, or failure (with an error at `value`'s
+  /// definition) when it depends on anything else.
+  FailureOr<Value> get(OpBuilder &b, Value value);
+
+private:
+  const KernelPlan &plan;
+  gpu::GPUFuncOp kernel;
+  IRMapping mapping;
+};
+
+namespace sm80 {
+/// Fills the body of `kernel` (entry block with the arguments Q, K, V, O and
+/// optionally LSE as memrefs) with the FlashAttention-2 kernel of `plan` for
+/// mma.sync. Returns the dynamic shared memory it needs, in bytes.
+FailureOr<int64_t> emitFlashAttention2(const KernelPlan &plan,
+                                       gpu::GPUFuncOp kernel,
+                                       IndexMaterializer &values);
+} // namespace sm80
+
+} // namespace mlir::attn
+
+#endif // ATTN_LIB_CONVERSION_ATTNTONVGPU_KERNELPLAN_H

@@ -1,0 +1,656 @@
+//===- FlashAttention2.cpp - the sm_80 kernel on mma.sync -----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Emits FlashAttention-2 for Ampere from a KernelPlan:
+//   - one CTA per (query tile, head, batch); warps split the query rows, so
+//     every row reduction stays inside one warp (two xor shuffles per quad);
+//   - the query tile and a ring of `stages` K/V tiles in shared memory, filled
+//     by cp.async (16 bytes per lane, zero-filled past the sequence), with one
+//     commit group per K/V tile and a wait for the oldest at each iteration;
+//   - S = Q K^T and O += P V on mma.sync m16n8k16 with f32 accumulators,
+//     operands from ldmatrix (.trans for V), P reused from S's accumulators;
+//   - the online softmax in registers (exp2, log2(e) folded into the scale),
+//     masking only on tiles that cross a boundary, row sums kept per lane and
+//     reduced once at the end;
+//   - O normalised, staged through shared memory and written in 16-byte rows.
+// Every register position comes from Target/SM80/MmaSyncLayout.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../KernelPlan.h"
+
+#include "attn/Target/SM80/MmaSyncLayout.h"
+#include "attn/Target/TargetInfo.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::sm80;
+
+namespace {
+
+/// Four 32-bit registers of an A operand, two of a B operand, four f32 of an
+/// accumulator.
+using Regs = SmallVector<Value, 4>;
+
+class FlashAttention2Emitter {
+public:
+  FlashAttention2Emitter(const KernelPlan &plan, gpu::GPUFuncOp kernel,
+                         IndexMaterializer &values)
+      : plan(plan), kernel(kernel), values(values), b(kernel.getContext()),
+        loc(kernel.getLoc()) {}
+
+  FailureOr<int64_t> emit();
+
+private:
+  // Constants live at the kernel's entry.
+  Value index(int64_t v);
+  Value f32(float v);
+
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+
+  /// Shared-memory tile views over the dynamic shared memory.
+  Value sharedView(int64_t byteOffset, ArrayRef<int64_t> shape);
+  /// Column of element `col` of shared row `row` after the bank swizzle.
+  Value swizzled(Value row, Value col) {
+    return emitSwizzleColumn(b, loc, row, col);
+  }
+
+  /// cp.async of `rows` rows of `global[batch, head, firstRow + r, :]` into
+  /// `tile[lead..., r, :]`, zero-filling rows at or past `limit` and all rows
+  /// when `enabled` is false.
+  void copyTile(Value tile, ValueRange lead, Value global, Value batch,
+                Value head, Value firstRow, Value limit, int64_t rows,
+                Value enabled, SmallVectorImpl<Value> &tokens);
+  /// Issues the K and V tiles of iteration `t` into stage t % stages as one
+  /// commit group.
+  Value issueKeyValue(Value t, SmallVector<Value> tokens = {});
+
+  Regs ldmatrix(Value tile, ValueRange indices, bool transpose);
+  Regs mma(ValueRange a, ValueRange bRegs, ValueRange c);
+  Value pack(Value lo, Value hi);
+  Value quadReduce(Value v, bool isMax);
+  Value exp2(Value v) {
+    return math::Exp2Op::create(b, loc, v, arith::FastMathFlags::afn);
+  }
+
+  /// Applies the softcap and masks to the score registers of the K/V tile
+  /// at `kv0`.
+  void transformScores(SmallVectorImpl<Value> &s, Value kv0);
+  void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
+  void storeLse(ArrayRef<Value> m, ArrayRef<Value> l);
+
+  // Flat register indices.
+  int64_t sIndex(int64_t mt, int64_t nt, int64_t e) const {
+    return (mt * nTilesS + nt) * 4 + e;
+  }
+  int64_t oIndex(int64_t mt, int64_t nt, int64_t e) const {
+    return (mt * nTilesO + nt) * 4 + e;
+  }
+
+  const KernelPlan &plan;
+  gpu::GPUFuncOp kernel;
+  IndexMaterializer &values;
+  OpBuilder b;
+  Location loc;
+  OpBuilder constants{kernel.getContext()};
+  DenseMap<int64_t, Value> indexConstants;
+  DenseMap<uint32_t, Value> floatConstants;
+
+  // Shape of the work.
+  int64_t warps = 0, stages = 0, headDim = 0, tileM = 0, tileN = 0;
+  int64_t mTiles = 0;  // m16 tiles per warp
+  int64_t nTilesS = 0; // n8 tiles of S
+  int64_t nTilesO = 0; // n8 tiles of O
+  int64_t chunksPerRow = 0, rowsPerPass = 0;
+
+  // Kernel-wide values.
+  Value query, key, value, output, lse;
+  Value tid, lane, warpRow, batch, head, kvHead, queryRow, seqQ, seqKv;
+  Value kvLower, numTiles, copyRow, copyCol;
+  Value queryTile, keyTiles, valueTiles;
+  Value waitToken;
+  Type elementType;
+  float scoreScale = 1.0f;
+};
+
+} // namespace
+
+Value FlashAttention2Emitter::index(int64_t v) {
+  Value &c = indexConstants[v];
+  constants.setInsertionPointToStart(&kernel.getBody().front());
+  if (!c)
+    c = arith::ConstantIndexOp::create(constants, loc, v);
+  return c;
+}
+
+Value FlashAttention2Emitter::f32(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  Value &c = floatConstants[bits];
+  constants.setInsertionPointToStart(&kernel.getBody().front());
+  if (!c)
+    c = arith::ConstantOp::create(constants, loc,
+                                  constants.getF32FloatAttr(v));
+  return c;
+}
+
+Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
+                                         ArrayRef<int64_t> shape) {
+  Attribute space = getSharedMemorySpace(b.getContext());
+  auto bytes = MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{},
+                               space);
+  Value base = memref::GetGlobalOp::create(b, loc, bytes, kSharedMemorySymbol);
+  Value dynamic = memref::CastOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, space),
+      base);
+  auto type =
+      MemRefType::get(shape, elementType, MemRefLayoutAttrInterface{}, space);
+  return memref::ViewOp::create(b, loc, type, dynamic, index(byteOffset),
+                                ValueRange{});
+}
+
+void FlashAttention2Emitter::copyTile(Value tile, ValueRange lead,
+                                      Value global, Value batchIndex,
+                                      Value headIndex, Value firstRow,
+                                      Value limit, int64_t rows, Value enabled,
+                                      SmallVectorImpl<Value> &tokens) {
+  for (int64_t pass = 0; pass < rows / rowsPerPass; ++pass) {
+    Value local = add(copyRow, index(pass * rowsPerPass));
+    Value row = add(firstRow, local);
+    Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
+    if (enabled)
+      ok = arith::AndIOp::create(b, loc, ok, enabled);
+    Value count = select(ok, index(kChunkElements), index(0));
+    Value safeRow = select(ok, row, index(0));
+    SmallVector<Value> dst(lead);
+    dst.append({local, swizzled(local, copyCol)});
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile, dst,
+        global, ValueRange{batchIndex, headIndex, safeRow, copyCol},
+        b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
+  }
+}
+
+Value FlashAttention2Emitter::issueKeyValue(Value t,
+                                            SmallVector<Value> tokens) {
+  Value stage = arith::RemUIOp::create(b, loc, t, index(stages));
+  Value first = add(kvLower, mul(t, index(tileN)));
+  Value live = cmp(arith::CmpIPredicate::slt, t, numTiles);
+  copyTile(keyTiles, stage, key, batch, kvHead, first, seqKv, tileN, live,
+           tokens);
+  copyTile(valueTiles, stage, value, batch, kvHead, first, seqKv, tileN, live,
+           tokens);
+  return nvgpu::DeviceAsyncCreateGroupOp::create(
+      b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+}
+
+Regs FlashAttention2Emitter::ldmatrix(Value tile, ValueRange indices,
+                                      bool transpose) {
+  auto fragment = VectorType::get({4, 2}, elementType);
+  Value loaded = nvgpu::LdMatrixOp::create(b, loc, fragment, tile, indices,
+                                           transpose, /*numTiles=*/4);
+  Value words = vector::BitCastOp::create(
+      b, loc, VectorType::get({4, 1}, b.getI32Type()), loaded);
+  Regs regs;
+  for (int64_t r = 0; r < 4; ++r)
+    regs.push_back(
+        vector::ExtractOp::create(b, loc, words, ArrayRef<int64_t>{r, 0}));
+  return regs;
+}
+
+Regs FlashAttention2Emitter::mma(ValueRange a, ValueRange bRegs, ValueRange c) {
+  Type f32Type = b.getF32Type();
+  auto result = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), {f32Type, f32Type, f32Type, f32Type});
+  NVVM::MMATypes type = elementType.isBF16() ? NVVM::MMATypes::bf16
+                                             : NVVM::MMATypes::f16;
+  Value d = NVVM::MmaOp::create(
+      b, loc, result, a, bRegs, c, {kMmaM, kMmaN, kMmaK},
+      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+      std::array<NVVM::MMATypes, 2>{type, type},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  Regs out;
+  for (int64_t i = 0; i < 4; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
+  return out;
+}
+
+Value FlashAttention2Emitter::pack(Value lo, Value hi) {
+  Value pair = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
+  Value narrow = arith::TruncFOp::create(
+      b, loc, VectorType::get({2}, elementType), pair);
+  Value word = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), narrow);
+  return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
+}
+
+Value FlashAttention2Emitter::quadReduce(Value v, bool isMax) {
+  for (int64_t mask : rowReductionXorMasks()) {
+    Value other =
+        gpu::ShuffleOp::create(b, loc, v, mask, sm80::kWarpSize,
+                               gpu::ShuffleMode::XOR)
+            .getShuffleResult();
+    v = isMax ? arith::MaximumFOp::create(b, loc, v, other).getResult()
+              : arith::AddFOp::create(b, loc, v, other).getResult();
+  }
+  return v;
+}
+
+void FlashAttention2Emitter::transformScores(SmallVectorImpl<Value> &s,
+                                             Value kv0) {
+  if (plan.softcap) {
+    // c * tanh(scale * s); the exponent then takes the scores as they are.
+    for (Value &v : s) {
+      Value inner = arith::MulFOp::create(b, loc, v, f32(plan.scale));
+      v = arith::MulFOp::create(b, loc, math::TanhOp::create(b, loc, inner),
+                                f32(*plan.softcap));
+    }
+  }
+
+  // Only tiles that reach past the keys, or cross the mask's edge, pay for
+  // the element-wise mask; the test is uniform across the CTA.
+  Value tileEnd = add(kv0, index(tileN));
+  Value needsMask = cmp(arith::CmpIPredicate::sgt, tileEnd, seqKv);
+  Value offset = arith::SubIOp::create(b, loc, seqKv, seqQ);
+  if (plan.mask == MaskKind::causal) {
+    // The last key of the tile is hidden from the first query row.
+    Value diagonal = add(queryRow, offset);
+    Value crosses = cmp(arith::CmpIPredicate::sgt,
+                        arith::SubIOp::create(b, loc, tileEnd, index(1)),
+                        diagonal);
+    needsMask = arith::OrIOp::create(b, loc, needsMask, crosses);
+  } else if (plan.mask == MaskKind::sliding_window) {
+    needsMask = arith::ConstantIntOp::create(b, loc, 1, 1);
+  }
+
+  SmallVector<Type> types(s.size(), b.getF32Type());
+  auto ifOp = scf::IfOp::create(b, loc, types, needsMask,
+                                /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    const LaneCoord &acc = accumulatorLane();
+    Value laneRow = add(add(queryRow, warpRow), acc.row.emit(b, loc, lane));
+    Value laneCol = add(kv0, acc.col.emit(b, loc, lane));
+    Value negInf = f32(-std::numeric_limits<float>::infinity());
+    SmallVector<Value> masked;
+    for (int64_t mt = 0; mt < mTiles; ++mt) {
+      for (int64_t nt = 0; nt < nTilesS; ++nt) {
+        for (int64_t e = 0; e < 4; ++e) {
+          Coord off = accumulatorOffset(e);
+          Value row = add(laneRow, index(mt * kMmaM + off.row));
+          Value col = add(laneCol, index(nt * kMmaN + off.col));
+          Value inside = cmp(arith::CmpIPredicate::slt, col, seqKv);
+          Value visible = arith::AndIOp::create(
+              b, loc, inside,
+              isVisible(b, loc, plan.mask, plan.window, row, col, offset));
+          masked.push_back(select(visible, s[sIndex(mt, nt, e)], negInf));
+        }
+      }
+    }
+    scf::YieldOp::create(b, loc, masked);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, ValueRange(s));
+  }
+  for (auto [i, v] : llvm::enumerate(ifOp.getResults()))
+    s[i] = v;
+}
+
+void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
+                                         ArrayRef<Value> inverse) {
+  // Each warp overwrites only the query rows it alone has read.
+  const LaneCoord &accLane = accumulatorLane();
+  Value laneRow = add(warpRow, accLane.row.emit(b, loc, lane));
+  Value laneCol = accLane.col.emit(b, loc, lane);
+  auto pairType = VectorType::get({2}, elementType);
+  for (int64_t mt = 0; mt < mTiles; ++mt) {
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row = add(laneRow, index(mt * kMmaM + 8 * half));
+      Value scale = inverse[mt * 2 + half];
+      for (int64_t nt = 0; nt < nTilesO; ++nt) {
+        SmallVector<Value, 2> pair;
+        for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
+          pair.push_back(arith::TruncFOp::create(
+              b, loc, elementType,
+              arith::MulFOp::create(b, loc, acc[oIndex(mt, nt, e)], scale)));
+        Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
+        Value col = add(laneCol, index(nt * kMmaN));
+        vector::StoreOp::create(b, loc, v, queryTile,
+                                ValueRange{row, swizzled(row, col)});
+      }
+    }
+  }
+  gpu::BarrierOp::create(b, loc);
+
+  // Whole 16-byte pieces of rows, consecutive lanes on consecutive pieces.
+  auto chunkType = VectorType::get({kChunkElements}, elementType);
+  for (int64_t pass = 0; pass < tileM / rowsPerPass; ++pass) {
+    Value local = add(copyRow, index(pass * rowsPerPass));
+    Value row = add(queryRow, local);
+    auto inside = scf::IfOp::create(
+        b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    Value v = vector::LoadOp::create(b, loc, chunkType, queryTile,
+                                     ValueRange{local, swizzled(local, copyCol)},
+                                     false, llvm::Align(16));
+    vector::StoreOp::create(b, loc, v, output,
+                            ValueRange{batch, head, row, copyCol}, false,
+                            llvm::Align(16));
+  }
+}
+
+void FlashAttention2Emitter::storeLse(ArrayRef<Value> m, ArrayRef<Value> l) {
+  // lse = m ln 2 + ln l in natural-log units, -inf for rows with no key; one
+  // lane per quad writes its rows.
+  Value laneRow = add(add(queryRow, warpRow),
+                      accumulatorLane().row.emit(b, loc, lane));
+  Value leader = cmp(arith::CmpIPredicate::eq,
+                     accumulatorLane().col.emit(b, loc, lane), index(0));
+  for (int64_t mt = 0; mt < mTiles; ++mt) {
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row = add(laneRow, index(mt * kMmaM + 8 * half));
+      Value mi = m[mt * 2 + half], li = l[mt * 2 + half];
+      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                          li, f32(0.0f));
+      Value value = arith::AddFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, mi, f32(M_LN2)),
+          math::LogOp::create(b, loc, li));
+      value = select(empty, f32(-std::numeric_limits<float>::infinity()),
+                     value);
+      Value write = arith::AndIOp::create(
+          b, loc, leader, cmp(arith::CmpIPredicate::slt, row, seqQ));
+      auto ifOp = scf::IfOp::create(b, loc, write, false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      memref::StoreOp::create(b, loc, value, lse,
+                              ValueRange{batch, head, row});
+    }
+  }
+}
+
+FailureOr<int64_t> FlashAttention2Emitter::emit() {
+  ScheduleAttr schedule = plan.schedule;
+  warps = schedule.getWarps();
+  stages = schedule.getStages();
+  headDim = plan.headDim;
+  tileM = plan.tileM;
+  tileN = plan.tileN;
+  elementType = plan.elementType;
+  int64_t threads = warps * sm80::kWarpSize;
+
+  auto fail = [&](const Twine &message) -> FailureOr<int64_t> {
+    scf::ForallOp grid = plan.grid;
+    return grid.emitError() << "sm_80 kernel: " << message;
+  };
+  if (!elementType.isBF16() && !elementType.isF16())
+    return fail("needs bf16 or f16 inputs");
+  if (headDim % kMmaK != 0 || headDim < 8 * kChunkElements)
+    return fail("needs a head dim that is a multiple of 16 and at least 64");
+  if (tileM % (kMmaM * warps) != 0)
+    return fail(Twine("needs tile_m to be a multiple of 16 x warps (") +
+                Twine(kMmaM * warps) + ")");
+  if (tileN % kMmaK != 0)
+    return fail("needs tile_n to be a multiple of 16");
+  if (stages < 2)
+    return fail("needs at least 2 pipeline stages");
+  chunksPerRow = headDim / kChunkElements;
+  rowsPerPass = threads / chunksPerRow;
+  if (threads % chunksPerRow != 0 || tileN % rowsPerPass != 0 ||
+      tileM % rowsPerPass != 0)
+    return fail("needs tiles whose rows split evenly over the threads");
+
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  int64_t queryBytes = tileM * headDim * elementBytes;
+  int64_t ringBytes = stages * tileN * headDim * elementBytes;
+  int64_t sharedBytes = queryBytes + 2 * ringBytes;
+  const TargetInfo *target = lookupTarget("sm_80");
+  if (sharedBytes > target->maxSharedMemoryPerBlock)
+    return fail(Twine("needs ") + Twine(sharedBytes) +
+                " bytes of shared memory, more than the " +
+                Twine(target->maxSharedMemoryPerBlock) + " sm_80 has");
+
+  mTiles = tileM / (kMmaM * warps);
+  nTilesS = tileN / kMmaN;
+  nTilesO = headDim / kMmaN;
+  scoreScale = plan.softcap ? 1.0f : plan.scale;
+
+  Block &entry = kernel.getBody().front();
+  b.setInsertionPoint(entry.getTerminator());
+
+  query = kernel.getArgument(0);
+  key = kernel.getArgument(1);
+  value = kernel.getArgument(2);
+  output = kernel.getArgument(3);
+  if (plan.hasLse)
+    lse = kernel.getArgument(4);
+
+  auto get = [&](Value v) { return values.get(b, v); };
+  FailureOr<Value> row = get(plan.queryRow), kvHeadOr = get(plan.kvHead),
+                   lo = get(plan.kvLower), hi = get(plan.kvUpper);
+  if (failed(row) || failed(kvHeadOr) || failed(lo) || failed(hi))
+    return failure();
+  scf::ForallOp grid = plan.grid;
+  ValueRange ivs = grid.getInductionVars();
+  head = *get(ivs[1]);
+  batch = *get(ivs[2]);
+  queryRow = *row;
+  kvHead = *kvHeadOr;
+  kvLower = *lo;
+  seqQ = memref::DimOp::create(b, loc, query, 2);
+  seqKv = memref::DimOp::create(b, loc, key, 2);
+  Value span = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, *hi, kvLower), index(0));
+  numTiles = arith::CeilDivUIOp::create(b, loc, span, index(tileN));
+
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = arith::RemUIOp::create(b, loc, tid, index(sm80::kWarpSize));
+  Value warp = arith::DivUIOp::create(b, loc, tid, index(sm80::kWarpSize));
+  warpRow = mul(warp, index(mTiles * kMmaM));
+  copyRow = arith::DivUIOp::create(b, loc, tid, index(chunksPerRow));
+  copyCol = mul(arith::RemUIOp::create(b, loc, tid, index(chunksPerRow)),
+                index(kChunkElements));
+
+  queryTile = sharedView(0, {tileM, headDim});
+  keyTiles = sharedView(queryBytes, {stages, tileN, headDim});
+  valueTiles = sharedView(queryBytes + ringBytes, {stages, tileN, headDim});
+
+  // Prologue: the query tile joins the first K/V group; then stages - 2 more
+  // groups, so that stages - 1 tiles are in flight when the loop starts.
+  SmallVector<Value> queryTokens;
+  copyTile(queryTile, {}, query, batch, head, queryRow, seqQ, tileM, Value(),
+           queryTokens);
+  waitToken = issueKeyValue(index(0), queryTokens);
+  for (int64_t t = 1; t < stages - 1; ++t)
+    waitToken = issueKeyValue(index(t));
+
+  const LaneCoord &aLane = ldmatrixA(), &kLane = ldmatrixKeyB(),
+                  &vLane = ldmatrixValueB();
+  Value aRow = aLane.row.emit(b, loc, lane), aCol = aLane.col.emit(b, loc, lane);
+  Value kRow = kLane.row.emit(b, loc, lane), kCol = kLane.col.emit(b, loc, lane);
+  Value vRow = vLane.row.emit(b, loc, lane), vCol = vLane.col.emit(b, loc, lane);
+
+  // Loop state: O accumulators, then per row-half the running max (base-2
+  // domain) and this lane's part of the row sum.
+  int64_t numAcc = mTiles * nTilesO * 4, numRows = mTiles * 2;
+  SmallVector<Value> init(numAcc, f32(0.0f));
+  init.append(numRows, f32(-std::numeric_limits<float>::infinity()));
+  init.append(numRows, f32(0.0f));
+
+  auto loop = scf::ForOp::create(b, loc, index(0), numTiles, index(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value j = loop.getInductionVar();
+    ValueRange state = loop.getRegionIterArgs();
+    SmallVector<Value> acc(state.take_front(numAcc));
+    SmallVector<Value> mOld(state.slice(numAcc, numRows));
+    SmallVector<Value> lPart(state.take_back(numRows));
+
+    // Tile j has landed once at most stages - 2 younger groups are pending;
+    // the barrier also retires every read of the stage refilled next.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken,
+                                     b.getI32IntegerAttr(stages - 2));
+    gpu::BarrierOp::create(b, loc);
+    issueKeyValue(add(j, index(stages - 1)));
+    Value stage = arith::RemUIOp::create(b, loc, j, index(stages));
+    Value kv0 = add(kvLower, mul(j, index(tileN)));
+
+    // S = Q K^T.
+    SmallVector<Value> s(mTiles * nTilesS * 4, f32(0.0f));
+    for (int64_t kk = 0; kk < headDim / kMmaK; ++kk) {
+      SmallVector<Regs> qa;
+      for (int64_t mt = 0; mt < mTiles; ++mt) {
+        Value r = add(add(warpRow, aRow), index(mt * kMmaM));
+        Value c = add(aCol, index(kk * kMmaK));
+        qa.push_back(ldmatrix(queryTile, {r, swizzled(r, c)}, false));
+      }
+      for (int64_t np = 0; np < nTilesS / 2; ++np) {
+        Value r = add(kRow, index(np * 2 * kMmaN));
+        Value c = add(kCol, index(kk * kMmaK));
+        Regs kb = ldmatrix(keyTiles, {stage, r, swizzled(r, c)}, false);
+        for (int64_t mt = 0; mt < mTiles; ++mt) {
+          for (int64_t half = 0; half < 2; ++half) {
+            int64_t nt = 2 * np + half;
+            Regs d = mma(qa[mt], ArrayRef<Value>(kb).slice(2 * half, 2),
+                         ArrayRef<Value>(s).slice(sIndex(mt, nt, 0), 4));
+            llvm::copy(d, s.begin() + sIndex(mt, nt, 0));
+          }
+        }
+      }
+    }
+    transformScores(s, kv0);
+
+    // Online softmax per row half: new max, rescale factor, probabilities.
+    SmallVector<Value> mNew, alpha, mUse;
+    Value negInf = f32(-std::numeric_limits<float>::infinity());
+    for (int64_t mt = 0; mt < mTiles; ++mt) {
+      for (int64_t half = 0; half < 2; ++half) {
+        Value mx = negInf;
+        for (int64_t nt = 0; nt < nTilesS; ++nt)
+          for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
+            mx = arith::MaximumFOp::create(b, loc, mx, s[sIndex(mt, nt, e)]);
+        mx = arith::MulFOp::create(b, loc, quadReduce(mx, /*isMax=*/true),
+                                   f32(scoreScale));
+        Value old = mOld[mt * 2 + half];
+        Value next = arith::MaximumFOp::create(b, loc, old, mx);
+        if (plan.rescaleThreshold) {
+          Value grows = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::OGT, mx,
+              arith::AddFOp::create(b, loc, old, f32(*plan.rescaleThreshold)));
+          next = select(grows, next, old);
+        }
+        // Rows that have seen no key keep -inf; exponentiate against 0 so
+        // that they give 0, never NaN.
+        Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                              next, negInf);
+        Value ref = select(isEmpty, f32(0.0f), next);
+        mNew.push_back(next);
+        mUse.push_back(ref);
+        alpha.push_back(exp2(arith::SubFOp::create(b, loc, old, ref)));
+      }
+    }
+    for (int64_t mt = 0; mt < mTiles; ++mt) {
+      for (int64_t half = 0; half < 2; ++half) {
+        Value negRef = arith::NegFOp::create(b, loc, mUse[mt * 2 + half]);
+        Value sum = arith::MulFOp::create(b, loc, lPart[mt * 2 + half],
+                                          alpha[mt * 2 + half]);
+        for (int64_t nt = 0; nt < nTilesS; ++nt) {
+          for (int64_t e = 2 * half; e < 2 * half + 2; ++e) {
+            Value &p = s[sIndex(mt, nt, e)];
+            p = exp2(math::FmaOp::create(b, loc, p, f32(scoreScale), negRef));
+            sum = arith::AddFOp::create(b, loc, sum, p);
+          }
+        }
+        lPart[mt * 2 + half] = sum;
+        for (int64_t nt = 0; nt < nTilesO; ++nt)
+          for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
+            acc[oIndex(mt, nt, e)] = arith::MulFOp::create(
+                b, loc, acc[oIndex(mt, nt, e)], alpha[mt * 2 + half]);
+      }
+    }
+
+    // O += P V, P taken from S's accumulators as the A operand.
+    for (int64_t kn = 0; kn < tileN / kMmaK; ++kn) {
+      SmallVector<Regs> pa(mTiles);
+      for (int64_t mt = 0; mt < mTiles; ++mt) {
+        for (int64_t reg = 0; reg < 4; ++reg) {
+          AccumulatorSlice slice = operandAFromAccumulators(reg);
+          int64_t first = sIndex(mt, 2 * kn + slice.tile, slice.firstElement);
+          pa[mt].push_back(pack(s[first], s[first + 1]));
+        }
+      }
+      for (int64_t dp = 0; dp < nTilesO / 2; ++dp) {
+        Value r = add(vRow, index(kn * kMmaK));
+        Value c = add(vCol, index(dp * 2 * kMmaN));
+        Regs vb = ldmatrix(valueTiles, {stage, r, swizzled(r, c)}, true);
+        for (int64_t mt = 0; mt < mTiles; ++mt) {
+          for (int64_t half = 0; half < 2; ++half) {
+            int64_t nt = 2 * dp + half;
+            Regs d = mma(pa[mt], ArrayRef<Value>(vb).slice(2 * half, 2),
+                         ArrayRef<Value>(acc).slice(oIndex(mt, nt, 0), 4));
+            llvm::copy(d, acc.begin() + oIndex(mt, nt, 0));
+          }
+        }
+      }
+    }
+
+    SmallVector<Value> yielded(acc);
+    yielded.append(mNew);
+    yielded.append(lPart);
+    scf::YieldOp::create(b, loc, yielded);
+  }
+
+  // Epilogue: finish the row sums, normalise, store O (and the LSE).
+  ValueRange results = loop.getResults();
+  SmallVector<Value> acc(results.take_front(numAcc));
+  SmallVector<Value> m(results.slice(numAcc, numRows));
+  SmallVector<Value> l, inverse;
+  for (Value part : results.take_back(numRows)) {
+    Value sum = quadReduce(part, /*isMax=*/false);
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sum,
+                                        f32(0.0f));
+    l.push_back(sum);
+    inverse.push_back(select(empty, f32(0.0f),
+                             arith::DivFOp::create(b, loc, f32(1.0f), sum)));
+  }
+  // Groups issued for tiles past the end are empty, but must retire before
+  // the query tile's memory is reused.
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
+  storeOutput(acc, inverse);
+  if (plan.hasLse)
+    storeLse(m, l);
+  return sharedBytes;
+}
+
+FailureOr<int64_t> mlir::attn::sm80::emitFlashAttention2(
+    const KernelPlan &plan, gpu::GPUFuncOp kernel, IndexMaterializer &values) {
+  return FlashAttention2Emitter(plan, kernel, values).emit();
+}
