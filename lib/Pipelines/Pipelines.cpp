@@ -56,11 +56,18 @@ void mlir::attn::buildAttnLowerToCpuPipeline(OpPassManager &pm) {
 }
 
 void mlir::attn::buildAttnToKernelPipeline(
-    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options) {
+    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options,
+    AttnLoweringStep last) {
   pm.addPass(createAttnFuseAttentionPass());
+  if (last == AttnLoweringStep::Fuse)
+    return;
   pm.addPass(createAttnSelectSchedulePass({options.chip}));
   pm.addPass(createAttnTilePass());
+  if (last == AttnLoweringStep::Tile)
+    return;
   pm.addPass(createAttnFuseOnlineSoftmaxPass());
+  if (last == AttnLoweringStep::Online)
+    return;
   pm.addPass(createConvertAttnToNVGPUPass({options.chip}));
 }
 

@@ -70,7 +70,8 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
     sequence lengths and strides are read from them at run time. It runs one
     block per (query tile, head, batch): grid
     `(ceildiv(Sq, tile_m), heads, batch)`, `32 * warps` threads, and the
-    dynamic shared memory recorded in `attn.dynamic_shared_memory`.
+    dynamic shared memory recorded in `attn.dynamic_shared_memory`; the
+    query tile (the grid's x divisor) is recorded in `attn.query_tile`.
 
     For `chip=sm_80` the kernel is FlashAttention-2 on `mma.sync` m16n8k16:
     `cp.async` into a ring of `stages` K/V tiles in shared memory,
@@ -91,7 +92,7 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
         %qt = attn.load_tile %q[%b, %h, %row] ...
         %r:3 = scf.for %col = ... iter_args(%acc, %l, %m) { ... }
         ...
-      } {attn.schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 4>}
+      } {attn.schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
       return %o
     }
     ```
@@ -103,8 +104,9 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
       gpu.module @attn_kernels {
         memref.global "public" @attn_dynamic_smem : memref<0xi8, #gpu.address_space<workgroup>>
         gpu.func @attention(%q: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, ...)
-            kernel attributes {attn.dynamic_shared_memory = 81920 : i64,
-                               known_block_size = array<i32: 128, 1, 1>} {
+            kernel attributes {attn.dynamic_shared_memory = 49152 : i64,
+                               attn.query_tile = 128 : i64,
+                               known_block_size = array<i32: 256, 1, 1>} {
           ... nvgpu.device_async_copy ... nvgpu.ldmatrix ... nvvm.mma.sync ...
         }
       }

@@ -33,10 +33,15 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::init("")};
 };
 
-/// L0/L1 to L5: fuses naive graphs, selects the chip's schedule, tiles,
-/// fuses the online softmax and converts the grid to a gpu.module kernel.
+/// The steps of the way from attention IR to a kernel, in order.
+enum class AttnLoweringStep { Fuse, Tile, Online, Kernel };
+
+/// L0/L1 to L5: fuses naive graphs, selects the chip's schedule and tiles,
+/// fuses the online softmax and converts the grid to a gpu.module kernel;
+/// stops after `last`.
 void buildAttnToKernelPipeline(OpPassManager &pm,
-                               const AttnLowerToNVVMPipelineOptions &options);
+                               const AttnLowerToNVVMPipelineOptions &options,
+                               AttnLoweringStep last = AttnLoweringStep::Kernel);
 
 /// L5 to PTX: NVGPU/NVVM/GPU to LLVM inside the gpu.module, then
 /// gpu-module-to-binary, which leaves the PTX text in a gpu.binary.

@@ -101,6 +101,7 @@ static LogicalResult convertFunction(func::FuncOp func,
   }
   kernel->setAttr("attn.dynamic_shared_memory",
                   b.getI64IntegerAttr(*sharedBytes));
+  kernel->setAttr("attn.query_tile", b.getI64IntegerAttr(plan->tileM));
   func.erase();
   return success();
 }

@@ -1,0 +1,75 @@
+//===- Compiler.h - attention IR to PTX, cubin and manifest -----*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The compile driver as a library call: runs attn-lower-to-nvvm-pipeline on a
+// module, assembles the PTX with ptxas and describes the launch in a JSON
+// manifest. attn-compile is a thin wrapper; embedders call compileModule.
+// Errors are reported as MLIR diagnostics on the module's context.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_COMPILER_COMPILER_H
+#define ATTN_COMPILER_COMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::attn {
+
+/// How far to compile.
+enum class CompileLevel {
+  Fused,   // L1: naive graphs fused into attn.attention
+  Tiled,   // L2: the grid over (query tile, head, batch) and its K/V loops
+  Online,  // L3: the online softmax
+  Kernel,  // L5: the gpu.module kernel in gpu/nvgpu/nvvm
+  Ptx,     // PTX text
+  Artifact // PTX, cubin and manifest
+};
+
+struct CompileOptions {
+  std::string chip = "sm_80";
+  /// CUDA toolkit root (libdevice, ptxas); empty: $CUDA_HOME, then
+  /// /usr/local/cuda.
+  std::string cudaPath;
+  /// ptxas to run; empty: <cudaPath>/bin/ptxas, then PATH.
+  std::string ptxasPath;
+};
+
+struct Artifact {
+  std::string kernelName;
+  std::string ptx;
+  std::string cubin;
+  /// The launch manifest (JSON text).
+  std::string manifest;
+  /// What `ptxas -v` said about the kernel.
+  std::string ptxasInfo;
+};
+
+/// The toolkit root that `options` selects.
+std::string resolveCudaPath(const CompileOptions &options);
+
+/// Transforms `module` in place up to `level` (Fused .. Kernel).
+LogicalResult lowerModule(ModuleOp module, const CompileOptions &options,
+                          CompileLevel level);
+
+/// Compiles the single attention function of `module` (consumed) to an
+/// artifact. With `level == Ptx` the cubin and ptxas steps are skipped.
+FailureOr<Artifact> compileModule(ModuleOp module,
+                                  const CompileOptions &options,
+                                  CompileLevel level = CompileLevel::Artifact);
+
+/// Writes `<dir>/<kernel>.ptx`, `.cubin` and `.json`, each through a
+/// temporary name renamed into place, so that a failed write leaves no file
+/// that looks complete. Reports failures as errors at `loc`.
+LogicalResult writeArtifact(const Artifact &artifact, StringRef dir,
+                            Location loc);
+
+} // namespace mlir::attn
+
+#endif // ATTN_COMPILER_COMPILER_H

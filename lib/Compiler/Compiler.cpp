@@ -1,0 +1,303 @@
+//===- Compiler.cpp - attention IR to PTX, cubin and manifest -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Compiler/Compiler.h"
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Pipelines/Pipelines.h"
+#include "attn/Target/TargetInfo.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+std::string mlir::attn::resolveCudaPath(const CompileOptions &options) {
+  if (!options.cudaPath.empty())
+    return options.cudaPath;
+  if (const char *home = std::getenv("CUDA_HOME"); home && *home)
+    return home;
+  return "/usr/local/cuda";
+}
+
+static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
+                               const CompileOptions &options) {
+  result.chip = options.chip;
+  result.cudaPath = resolveCudaPath(options);
+}
+
+static LogicalResult checkChip(ModuleOp module, StringRef chip) {
+  if (lookupTarget(chip))
+    return success();
+  std::string known;
+  for (const TargetInfo &t : getSupportedTargets())
+    known += (known.empty() ? "" : ", ") + t.chip.str();
+  return module.emitError() << "unknown chip '" << chip
+                            << "' (supported: " << known << ")";
+}
+
+LogicalResult mlir::attn::lowerModule(ModuleOp module,
+                                      const CompileOptions &options,
+                                      CompileLevel level) {
+  if (failed(checkChip(module, options.chip)))
+    return failure();
+  AttnLoweringStep last = AttnLoweringStep::Kernel;
+  switch (level) {
+  case CompileLevel::Fused:
+    last = AttnLoweringStep::Fuse;
+    break;
+  case CompileLevel::Tiled:
+    last = AttnLoweringStep::Tile;
+    break;
+  case CompileLevel::Online:
+    last = AttnLoweringStep::Online;
+    break;
+  default:
+    break;
+  }
+  AttnLowerToNVVMPipelineOptions pipeline;
+  setPipelineOptions(pipeline, options);
+  PassManager pm(module.getContext());
+  buildAttnToKernelPipeline(pm, pipeline, last);
+  return pm.run(module);
+}
+
+/// What attn-run needs to check a kernel: the semantics of the single
+/// attn.attention of `module`, read after fusion.
+static FailureOr<llvm::json::Object> readSemantics(ModuleOp module) {
+  SmallVector<AttentionOp> ops;
+  module.walk([&](AttentionOp op) { ops.push_back(op); });
+  if (ops.size() != 1)
+    return module.emitError()
+           << "expects exactly one attention (attn.attention or a fusable "
+              "graph) per compile, found "
+           << ops.size();
+  AttentionOp op = ops.front();
+  llvm::json::Object semantics;
+  semantics["mask"] = stringifyMaskKind(op.getMask()).str();
+  if (op.getMask() == MaskKind::sliding_window) {
+    auto [left, right] = op.getWindowExtents();
+    semantics["window"] = llvm::json::Array{left, right};
+  }
+  semantics["scale"] = op.getEffectiveScale();
+  if (std::optional<APFloat> softcap = op.getSoftcap())
+    semantics["softcap"] = softcap->convertToDouble();
+  semantics["lse"] = static_cast<bool>(op.getLse());
+  return semantics;
+}
+
+static std::string typeName(Type type) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  type.print(os);
+  return name;
+}
+
+/// The manifest of `kernel`: everything a launcher needs, nothing more.
+static std::string buildManifest(gpu::GPUFuncOp kernel, StringRef chip,
+                                 llvm::json::Object semantics) {
+  static const char *const roles[] = {"query", "key", "value", "output",
+                                      "lse"};
+  llvm::json::Array params;
+  for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes())) {
+    auto memref = cast<MemRefType>(type);
+    llvm::json::Array shape;
+    for (int64_t d : memref.getShape())
+      shape.push_back(ShapedType::isDynamic(d) ? int64_t(-1) : d);
+    params.push_back(llvm::json::Object{
+        {"name", roles[i]},
+        {"kind", "memref"},
+        {"element", typeName(memref.getElementType())},
+        {"shape", std::move(shape)},
+    });
+  }
+  auto block = kernel.getKnownBlockSizeAttr().asArrayRef();
+  int64_t queryTile =
+      cast<IntegerAttr>(kernel->getAttr("attn.query_tile")).getInt();
+  llvm::json::Object manifest{
+      {"format", 1},
+      {"kernel", kernel.getName().str()},
+      {"chip", chip.str()},
+      {"ptx", (kernel.getName() + ".ptx").str()},
+      {"cubin", (kernel.getName() + ".cubin").str()},
+      // Each memref parameter is passed as its descriptor: allocated
+      // pointer, aligned pointer, offset, sizes, strides (64-bit each).
+      {"abi", "memref-descriptor"},
+      {"params", std::move(params)},
+      {"block", llvm::json::Array{block[0], block[1], block[2]}},
+      // grid[i] = ceildiv(params[param].shape[dim], divisor)
+      {"grid",
+       llvm::json::Array{
+           llvm::json::Object{{"param", 0}, {"dim", 2}, {"divisor", queryTile}},
+           llvm::json::Object{{"param", 0}, {"dim", 1}, {"divisor", 1}},
+           llvm::json::Object{{"param", 0}, {"dim", 0}, {"divisor", 1}},
+       }},
+      {"dynamic_shared_memory",
+       cast<IntegerAttr>(kernel->getAttr("attn.dynamic_shared_memory"))
+           .getInt()},
+      {"attention", std::move(semantics)},
+  };
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
+  return text;
+}
+
+/// Runs ptxas on `ptx`; fills the cubin and ptxas' report.
+static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
+                              Artifact &artifact) {
+  std::string ptxas = options.ptxasPath;
+  if (ptxas.empty()) {
+    SmallString<256> candidate(resolveCudaPath(options));
+    llvm::sys::path::append(candidate, "bin", "ptxas");
+    if (llvm::sys::fs::can_execute(candidate))
+      ptxas = std::string(candidate);
+    else if (auto found = llvm::sys::findProgramByName("ptxas"))
+      ptxas = *found;
+  }
+  if (ptxas.empty() || !llvm::sys::fs::can_execute(ptxas))
+    return module.emitError()
+           << "ptxas not found (looked in " << resolveCudaPath(options)
+           << "/bin and PATH); set --cuda-path or --ptxas, or use "
+              "--emit=ptx";
+
+  SmallString<128> ptxFile, cubinFile, logFile;
+  if (llvm::sys::fs::createTemporaryFile("attn", "ptx", ptxFile) ||
+      llvm::sys::fs::createTemporaryFile("attn", "cubin", cubinFile) ||
+      llvm::sys::fs::createTemporaryFile("attn", "log", logFile))
+    return module.emitError() << "cannot create temporary files for ptxas";
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(ptxFile);
+    llvm::sys::fs::remove(cubinFile);
+    llvm::sys::fs::remove(logFile);
+  });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(ptxFile, ec);
+    if (ec)
+      return module.emitError() << "cannot write " << ptxFile << ": "
+                                << ec.message();
+    os << artifact.ptx;
+  }
+  std::string arch = "-arch=" + options.chip;
+  SmallVector<StringRef> args = {ptxas, arch,      "-O3", "-v",
+                                 ptxFile, "-o", cubinFile};
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logFile),
+                                          StringRef(logFile)};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0,
+                                     0, &error);
+  auto log = llvm::MemoryBuffer::getFile(logFile);
+  std::string report = log ? (*log)->getBuffer().str() : std::string();
+  if (rc != 0)
+    return module.emitError() << "ptxas failed"
+                              << (error.empty() ? "" : ": " + error) << "\n"
+                              << report;
+  auto cubin = llvm::MemoryBuffer::getFile(cubinFile, /*IsText=*/false);
+  if (!cubin)
+    return module.emitError() << "ptxas wrote no cubin";
+  artifact.cubin = (*cubin)->getBuffer().str();
+  artifact.ptxasInfo = report;
+  return success();
+}
+
+FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
+                                              const CompileOptions &options,
+                                              CompileLevel level) {
+  if (failed(checkChip(module, options.chip)))
+    return failure();
+  if (failed(lowerModule(module, options, CompileLevel::Fused)))
+    return failure();
+  FailureOr<llvm::json::Object> semantics = readSemantics(module);
+  if (failed(semantics) ||
+      failed(lowerModule(module, options, CompileLevel::Kernel)))
+    return failure();
+
+  SmallVector<gpu::GPUFuncOp> kernels;
+  module.walk([&](gpu::GPUFuncOp f) {
+    if (f.isKernel())
+      kernels.push_back(f);
+  });
+  if (kernels.size() != 1)
+    return module.emitError() << "expects one kernel, found "
+                              << kernels.size();
+  Artifact artifact;
+  artifact.kernelName = kernels.front().getName().str();
+  artifact.manifest =
+      buildManifest(kernels.front(), options.chip, std::move(*semantics));
+
+  AttnLowerToNVVMPipelineOptions pipeline;
+  setPipelineOptions(pipeline, options);
+  PassManager pm(module.getContext());
+  buildKernelToPtxPipeline(pm, pipeline);
+  if (failed(pm.run(module)))
+    return failure();
+  gpu::BinaryOp binary;
+  module.walk([&](gpu::BinaryOp op) { binary = op; });
+  if (!binary || binary.getObjects().size() != 1)
+    return module.emitError() << "expects one gpu.binary with one object";
+  artifact.ptx =
+      cast<gpu::ObjectAttr>(binary.getObjects()[0]).getObject().str();
+
+  if (level == CompileLevel::Artifact &&
+      failed(assemble(module, options, artifact)))
+    return failure();
+  return artifact;
+}
+
+/// Writes `contents` to `path` through a temporary file in the same folder.
+static LogicalResult writeAtomically(StringRef path, StringRef contents,
+                                     Location loc) {
+  SmallString<256> temp;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          path + ".tmp-%%%%%%", fd, temp))
+    return emitError(loc) << "cannot write " << path << ": " << ec.message();
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << contents;
+    os.close();
+    if (os.has_error()) {
+      llvm::sys::fs::remove(temp);
+      return emitError(loc) << "cannot write " << path << ": "
+                            << os.error().message();
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
+    llvm::sys::fs::remove(temp);
+    return emitError(loc) << "cannot write " << path << ": " << ec.message();
+  }
+  return success();
+}
+
+LogicalResult mlir::attn::writeArtifact(const Artifact &artifact,
+                                        StringRef dir, Location loc) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return emitError(loc) << "cannot create " << dir << ": " << ec.message();
+  auto path = [&](StringRef ext) {
+    SmallString<256> p(dir);
+    llvm::sys::path::append(p, artifact.kernelName + ext);
+    return std::string(p);
+  };
+  // The manifest goes last: a folder with a manifest holds a whole artifact.
+  if (failed(writeAtomically(path(".ptx"), artifact.ptx, loc)) ||
+      failed(writeAtomically(path(".cubin"), artifact.cubin, loc)) ||
+      failed(writeAtomically(path(".json"), artifact.manifest, loc)))
+    return failure();
+  return success();
+}

@@ -1,0 +1,142 @@
+//===- attn-compile.cpp - compile attention IR to a kernel artifact -------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+//   attn-compile input.mlir --chip=sm_80 -o DIR     # DIR/<kernel>.{ptx,cubin,json}
+//   attn-compile input.mlir --emit=online           # print one IR level
+//
+// A thin wrapper over attn::compileModule. Errors are located MLIR
+// diagnostics and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Compiler/Compiler.h"
+#include "attn/InitAllDialects.h"
+#include "attn/InitAllPasses.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
+                                            llvm::cl::desc("<input.mlir>"),
+                                            llvm::cl::init("-"));
+static llvm::cl::opt<std::string>
+    outputPath("o", llvm::cl::desc("Artifact folder (--emit=artifact) or "
+                                   "output file (other levels)"),
+               llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> chip("chip",
+                                       llvm::cl::desc("sm_80, sm_90a, sm_100a"),
+                                       llvm::cl::init("sm_80"));
+static llvm::cl::opt<std::string>
+    cudaPath("cuda-path", llvm::cl::desc("CUDA toolkit root (libdevice, "
+                                         "ptxas); default $CUDA_HOME, then "
+                                         "/usr/local/cuda"),
+             llvm::cl::init(""));
+static llvm::cl::opt<std::string> ptxasPath("ptxas",
+                                            llvm::cl::desc("ptxas to run"),
+                                            llvm::cl::init(""));
+static llvm::cl::opt<CompileLevel> emit(
+    "emit", llvm::cl::desc("What to produce"),
+    llvm::cl::values(
+        clEnumValN(CompileLevel::Fused, "fused", "L1: attn.attention"),
+        clEnumValN(CompileLevel::Tiled, "tiled", "L2: the tiled grid"),
+        clEnumValN(CompileLevel::Online, "online", "L3: the online softmax"),
+        clEnumValN(CompileLevel::Kernel, "kernel", "L5: the gpu.module kernel"),
+        clEnumValN(CompileLevel::Ptx, "ptx", "PTX text"),
+        clEnumValN(CompileLevel::Artifact, "artifact",
+                   "PTX, cubin and manifest in the -o folder (default)")),
+    llvm::cl::init(CompileLevel::Artifact));
+
+/// "Used N registers", spills and static shared memory from ptxas -v.
+static void printResources(const Artifact &artifact, int64_t elapsedMs) {
+  llvm::SmallVector<StringRef> lines;
+  StringRef(artifact.ptxasInfo).split(lines, '\n');
+  llvm::outs() << artifact.kernelName << ":";
+  for (StringRef line : lines) {
+    if (line.contains("spill stores"))
+      llvm::outs() << " " << line.trim() << ";";
+    else if (line.contains("Used "))
+      llvm::outs() << " " << line.split(':').second.trim() << ";";
+  }
+  llvm::outs() << " compiled in " << elapsedMs << " ms\n";
+}
+
+static LogicalResult writeText(StringRef text, Location loc) {
+  std::string error;
+  std::string path = outputPath.empty() ? std::string("-") : outputPath;
+  auto out = openOutputFile(path, &error);
+  if (!out)
+    return emitError(loc) << error;
+  out->os() << text;
+  out->keep();
+  return success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAllPasses();
+  llvm::cl::ParseCommandLineOptions(argc, argv, "attn compile driver\n");
+  if (emit == CompileLevel::Artifact && outputPath.empty()) {
+    llvm::errs() << "attn-compile: -o <folder> is required for artifacts\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  std::string error;
+  auto input = openInputFile(inputFile, &error);
+  if (!input) {
+    llvm::errs() << "attn-compile: " << error << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  CompileOptions options;
+  options.chip = chip;
+  options.cudaPath = cudaPath;
+  options.ptxasPath = ptxasPath;
+  Location loc = module->getLoc();
+
+  if (emit <= CompileLevel::Kernel) {
+    if (failed(lowerModule(*module, options, emit)))
+      return 1;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return failed(writeText(text, loc)) ? 1 : 0;
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  FailureOr<Artifact> artifact = compileModule(*module, options, emit);
+  if (failed(artifact))
+    return 1;
+  if (emit == CompileLevel::Ptx)
+    return failed(writeText(artifact->ptx, loc)) ? 1 : 0;
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+  if (failed(writeArtifact(*artifact, outputPath, loc)))
+    return 1;
+  printResources(*artifact, elapsed);
+  return 0;
+}
