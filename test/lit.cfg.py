@@ -19,6 +19,8 @@ config.test_exec_root = os.path.join(config.attn_obj_root, "test")
 
 # Fail on FileCheck variables that leak across CHECK-LABEL blocks.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+# libdevice and ptxas for the GPU pipeline.
+config.environment["CUDA_HOME"] = config.cuda_home
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -34,6 +36,8 @@ tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 tools = [
     "attn-opt",
     "attn-layout-unittest",
+    "attn-compile",
+    "attn-run",
     "mlir-runner",
     ToolSubst("attn-cpu-run", command=config.attn_python,
               extra_args=[os.path.join(config.attn_tools_dir, "attn-cpu-run")]),

@@ -229,8 +229,17 @@ Regs FlashAttention2Emitter::mma(ValueRange a, ValueRange bRegs, ValueRange c) {
       b.getContext(), {f32Type, f32Type, f32Type, f32Type});
   NVVM::MMATypes type = elementType.isBF16() ? NVVM::MMATypes::bf16
                                              : NVVM::MMATypes::f16;
+  // nvvm.mma.sync takes bf16 pairs as i32 but f16 pairs as vector<2xf16>.
+  auto operands = [&](ValueRange regs) {
+    SmallVector<Value, 4> out(regs);
+    if (elementType.isF16())
+      for (Value &r : out)
+        r = LLVM::BitcastOp::create(b, loc, VectorType::get({2}, elementType),
+                                    r);
+    return out;
+  };
   Value d = NVVM::MmaOp::create(
-      b, loc, result, a, bRegs, c, {kMmaM, kMmaN, kMmaK},
+      b, loc, result, operands(a), operands(bRegs), c, {kMmaM, kMmaN, kMmaK},
       /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
       std::array<NVVM::MMATypes, 2>{type, type},
       std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,

@@ -5,8 +5,8 @@
 // The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
 // warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
 // SM80-LABEL: func.func @head_dims
-//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 4>} -> tensor<?x8x?x64xbf16>
-//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x128xf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x8x?x64xbf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x8x?x128xf16>
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x256xbf16>
 // SM90-LABEL: func.func @head_dims
 //       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 12>} -> tensor<?x8x?x64xbf16>

@@ -1,0 +1,68 @@
+//===- Runtime.h - load and launch attn kernel artifacts --------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Loads an artifact written by attn-compile (<dir>/<kernel>.json plus its PTX
+// and cubin) and launches it on device pointers, with the CUDA driver API
+// only. The cubin is used when it was built for the GPU at hand; otherwise
+// the PTX goes through the driver's JIT (an sm_80 cubin does not run on an
+// H100, its PTX does).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_RUNTIME_RUNTIME_H
+#define ATTN_RUNTIME_RUNTIME_H
+
+#include "attn-runtime/Json.h"
+
+#include <cuda.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace attn::runtime {
+
+/// A strided view of device memory; sizes and strides in elements.
+struct TensorView {
+  CUdeviceptr data = 0;
+  std::vector<int64_t> sizes, strides;
+};
+
+/// Makes the primary context of device `ordinal` current.
+bool initialize(int ordinal, std::string &error);
+
+class Kernel {
+public:
+  /// Reads `<dir>/*.json` and loads its code; null with `error` on failure.
+  static std::unique_ptr<Kernel> load(const std::string &dir,
+                                      std::string &error);
+  ~Kernel();
+
+  /// Launches on `args` (Q, K, V, O and, when the kernel has it, LSE, in
+  /// the manifest's order). Fails with a message when a shape does not fit
+  /// the manifest.
+  bool launch(const std::vector<TensorView> &args, CUstream stream,
+              std::string &error) const;
+
+  const JsonValue &manifest() const { return manifest_; }
+  /// Whether the cubin (rather than the PTX) was loaded.
+  bool usesCubin() const { return usesCubin_; }
+
+private:
+  Kernel() = default;
+  JsonValue manifest_;
+  CUmodule module_ = nullptr;
+  CUfunction function_ = nullptr;
+  bool usesCubin_ = false;
+};
+
+/// The text of a CUDA driver error code.
+std::string describe(CUresult result);
+
+} // namespace attn::runtime
+
+#endif // ATTN_RUNTIME_RUNTIME_H

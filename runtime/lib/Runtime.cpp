@@ -1,0 +1,208 @@
+//===- Runtime.cpp - load and launch attn kernel artifacts ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn-runtime/Runtime.h"
+
+#include <dirent.h>
+#include <fstream>
+#include <sstream>
+
+using namespace attn::runtime;
+
+std::string attn::runtime::describe(CUresult result) {
+  const char *name = nullptr, *text = nullptr;
+  cuGetErrorName(result, &name);
+  cuGetErrorString(result, &text);
+  return std::string(name ? name : "CUDA error") + ": " +
+         (text ? text : "unknown");
+}
+
+#define ATTN_CU(call)                                                          \
+  do {                                                                         \
+    CUresult result_ = (call);                                                 \
+    if (result_ != CUDA_SUCCESS) {                                             \
+      error = std::string(#call) + " failed: " + describe(result_);            \
+      return {};                                                               \
+    }                                                                          \
+  } while (0)
+
+bool attn::runtime::initialize(int ordinal, std::string &error) {
+  ATTN_CU(cuInit(0));
+  CUdevice device;
+  ATTN_CU(cuDeviceGet(&device, ordinal));
+  CUcontext context;
+  ATTN_CU(cuDevicePrimaryCtxRetain(&context, device));
+  ATTN_CU(cuCtxSetCurrent(context));
+  return true;
+}
+
+static bool readFile(const std::string &path, std::string &out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return false;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  out = buffer.str();
+  return true;
+}
+
+/// Compute capability times ten of a chip name such as "sm_90a".
+static int chipCapability(const std::string &chip) {
+  if (chip.rfind("sm_", 0) != 0)
+    return -1;
+  return std::atoi(chip.c_str() + 3);
+}
+
+std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
+                                     std::string &error) {
+  std::string manifestPath;
+  if (DIR *d = opendir(dir.c_str())) {
+    while (dirent *entry = readdir(d)) {
+      std::string name = entry->d_name;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
+        if (!manifestPath.empty()) {
+          closedir(d);
+          error = dir + ": more than one manifest";
+          return nullptr;
+        }
+        manifestPath = dir + "/" + name;
+      }
+    }
+    closedir(d);
+  }
+  if (manifestPath.empty()) {
+    error = dir + ": no artifact manifest (<kernel>.json)";
+    return nullptr;
+  }
+  std::string text;
+  std::unique_ptr<Kernel> kernel(new Kernel);
+  if (!readFile(manifestPath, text) ||
+      !parseJson(text, kernel->manifest_, error)) {
+    error = manifestPath + ": " + (error.empty() ? "unreadable" : error);
+    return nullptr;
+  }
+  const JsonValue &m = kernel->manifest_;
+  for (const char *key : {"kernel", "chip", "ptx", "cubin", "params", "block",
+                          "grid", "dynamic_shared_memory"}) {
+    if (!m.get(key)) {
+      error = manifestPath + ": missing \"" + key + "\"";
+      return nullptr;
+    }
+  }
+
+  CUdevice device;
+  ATTN_CU(cuCtxGetDevice(&device));
+  int major = 0, minor = 0;
+  ATTN_CU(cuDeviceGetAttribute(
+      &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
+  ATTN_CU(cuDeviceGetAttribute(
+      &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
+  kernel->usesCubin_ = chipCapability(m.get("chip")->string) ==
+                       major * 10 + minor;
+  std::string image;
+  std::string file =
+      dir + "/" + m.get(kernel->usesCubin_ ? "cubin" : "ptx")->string;
+  if (!readFile(file, image)) {
+    error = file + ": cannot read";
+    return nullptr;
+  }
+  if (!kernel->usesCubin_ &&
+      chipCapability(m.get("chip")->string) > major * 10 + minor) {
+    error = "artifact built for " + m.get("chip")->string +
+            " cannot run on this sm_" + std::to_string(major * 10 + minor) +
+            " GPU";
+    return nullptr;
+  }
+  ATTN_CU(cuModuleLoadData(&kernel->module_, image.c_str()));
+  ATTN_CU(cuModuleGetFunction(&kernel->function_, kernel->module_,
+                              m.get("kernel")->string.c_str()));
+  int shared = static_cast<int>(m.get("dynamic_shared_memory")->asInt());
+  if (shared > 48 * 1024)
+    ATTN_CU(cuFuncSetAttribute(kernel->function_,
+                               CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                               shared));
+  return kernel;
+}
+
+Kernel::~Kernel() {
+  if (module_)
+    cuModuleUnload(module_);
+}
+
+bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
+                    std::string &error) const {
+  const auto &params = manifest_.get("params")->array;
+  if (args.size() != params.size()) {
+    error = "kernel takes " + std::to_string(params.size()) +
+            " tensors, got " + std::to_string(args.size());
+    return false;
+  }
+  // Memref descriptors: allocated, aligned, offset, sizes, strides.
+  std::vector<int64_t> words;
+  std::vector<CUdeviceptr> pointers;
+  words.reserve(64);
+  pointers.reserve(2 * args.size());
+  std::vector<void *> values;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto &shape = params[i].get("shape")->array;
+    const TensorView &t = args[i];
+    if (t.sizes.size() != shape.size() || t.strides.size() != shape.size()) {
+      error = params[i].get("name")->string + ": expected rank " +
+              std::to_string(shape.size());
+      return false;
+    }
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d].asInt() >= 0 && shape[d].asInt() != t.sizes[d]) {
+        error = params[i].get("name")->string + ": dimension " +
+                std::to_string(d) + " is " + std::to_string(t.sizes[d]) +
+                ", the kernel was compiled for " +
+                std::to_string(shape[d].asInt());
+        return false;
+      }
+    }
+    if (t.strides.back() != 1) {
+      error = params[i].get("name")->string +
+              ": the innermost dimension must be contiguous";
+      return false;
+    }
+  }
+  for (const TensorView &t : args) {
+    pointers.push_back(t.data);
+    pointers.push_back(t.data);
+  }
+  for (const TensorView &t : args) {
+    words.push_back(0);
+    words.insert(words.end(), t.sizes.begin(), t.sizes.end());
+    words.insert(words.end(), t.strides.begin(), t.strides.end());
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    values.push_back(&pointers[2 * i]);
+    values.push_back(&pointers[2 * i + 1]);
+    size_t n = 1 + 2 * args[i].sizes.size();
+    for (size_t k = 0; k < n; ++k)
+      values.push_back(&words[w++]);
+  }
+
+  unsigned grid[3];
+  const auto &gridSpec = manifest_.get("grid")->array;
+  for (int d = 0; d < 3; ++d) {
+    const JsonValue &g = gridSpec[d];
+    int64_t extent =
+        args[g.get("param")->asInt()].sizes[g.get("dim")->asInt()];
+    int64_t divisor = g.get("divisor")->asInt();
+    grid[d] = static_cast<unsigned>((extent + divisor - 1) / divisor);
+  }
+  if (grid[0] == 0 || grid[1] == 0 || grid[2] == 0)
+    return true; // nothing to compute
+  const auto &block = manifest_.get("block")->array;
+  ATTN_CU(cuLaunchKernel(
+      function_, grid[0], grid[1], grid[2], block[0].asInt(), block[1].asInt(),
+      block[2].asInt(),
+      static_cast<unsigned>(manifest_.get("dynamic_shared_memory")->asInt()),
+      stream, values.data(), nullptr));
+  return true;
+}

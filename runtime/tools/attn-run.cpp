@@ -1,0 +1,358 @@
+//===- attn-run.cpp - run and check an attn kernel artifact ---------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+//   attn-run DIR --batch 2 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 1000
+//   attn-run DIR ... --bench
+//
+// Fills Q, K, V with fresh random values (seed printed), poisons O (and LSE)
+// with NaN, launches, checks that every output was written and compares with
+// a float64 reference on the CPU: every row when the problem is small, a
+// sample of rows otherwise. Prints the relative error (max |err| / max |ref|)
+// and PASS or FAIL. --bench times the kernel with CUDA events (warm-up, then
+// the median of many launches over rotating inputs) and prints TFLOP/s.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn-runtime/Runtime.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace attn::runtime;
+
+namespace {
+
+struct Options {
+  std::string dir;
+  int64_t batch = 1, heads = 1, kvHeads = -1, seqQ = 128, seqKv = -1;
+  uint64_t seed = 0;
+  bool bench = false;
+  int iterations = 30;
+  double tolerance = 1e-2;
+};
+
+[[noreturn]] void die(const std::string &message) {
+  std::fprintf(stderr, "attn-run: %s\n", message.c_str());
+  std::exit(1);
+}
+
+#define CHECK_CU(call)                                                         \
+  do {                                                                         \
+    CUresult r_ = (call);                                                      \
+    if (r_ != CUDA_SUCCESS)                                                    \
+      die(std::string(#call) + ": " + describe(r_));                           \
+  } while (0)
+
+Options parse(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc)
+        die(a + " needs a value");
+      return argv[++i];
+    };
+    auto number = [&]() {
+      std::string v = next();
+      char *end;
+      long long n = std::strtoll(v.c_str(), &end, 10);
+      if (*end || n < 0)
+        die(a + ": not a non-negative integer: " + v);
+      return static_cast<int64_t>(n);
+    };
+    if (a == "--batch")
+      o.batch = number();
+    else if (a == "--heads")
+      o.heads = number();
+    else if (a == "--kv-heads")
+      o.kvHeads = number();
+    else if (a == "--seq-q")
+      o.seqQ = number();
+    else if (a == "--seq-kv")
+      o.seqKv = number();
+    else if (a == "--seed")
+      o.seed = number();
+    else if (a == "--iterations")
+      o.iterations = static_cast<int>(number());
+    else if (a == "--tolerance")
+      o.tolerance = std::atof(next().c_str());
+    else if (a == "--bench")
+      o.bench = true;
+    else if (!a.empty() && a[0] != '-' && o.dir.empty())
+      o.dir = a;
+    else
+      die("unknown argument " + a);
+  }
+  if (o.dir.empty())
+    die("usage: attn-run DIR --batch B --heads H [--kv-heads HK] --seq-q SQ "
+        "[--seq-kv SKV] [--seed N] [--bench] [--iterations N]");
+  if (o.kvHeads < 0)
+    o.kvHeads = o.heads;
+  if (o.seqKv < 0)
+    o.seqKv = o.seqQ;
+  if (o.kvHeads == 0 || o.heads % o.kvHeads != 0)
+    die("--heads must be a multiple of --kv-heads");
+  if (!o.seed)
+    o.seed = std::random_device{}();
+  return o;
+}
+
+// 16-bit floats on the host.
+uint16_t toHalfBits(float f, bool bf16) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  if (bf16)
+    return static_cast<uint16_t>((x + 0x7fff + ((x >> 16) & 1)) >> 16);
+  // IEEE half, round to nearest even (inputs are small and normal here).
+  uint32_t sign = (x >> 16) & 0x8000;
+  int32_t exp = static_cast<int32_t>((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mant = x & 0x7fffff;
+  if (exp <= 0)
+    return static_cast<uint16_t>(sign);
+  uint32_t h = sign | (exp << 10) | (mant >> 13);
+  uint32_t rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
+    ++h;
+  return static_cast<uint16_t>(h);
+}
+
+double fromHalfBits(uint16_t h, bool bf16) {
+  if (bf16) {
+    uint32_t x = static_cast<uint32_t>(h) << 16;
+    float f;
+    std::memcpy(&f, &x, 4);
+    return f;
+  }
+  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  if (exp == 31)
+    return mant ? NAN : (sign ? -INFINITY : INFINITY);
+  double v = exp ? std::ldexp(1.0 + mant / 1024.0, exp - 15)
+                 : std::ldexp(mant / 1024.0, -14);
+  return sign ? -v : v;
+}
+
+struct Semantics {
+  std::string mask = "none";
+  int64_t left = 0, right = 0;
+  double scale = 1, softcap = 0;
+  bool lse = false;
+};
+
+bool visible(const Semantics &s, int64_t i, int64_t j, int64_t sq,
+             int64_t skv) {
+  int64_t delta = j - (i + skv - sq);
+  if (s.mask == "causal")
+    return delta <= 0;
+  if (s.mask == "sliding_window")
+    return delta >= -s.left && delta <= s.right;
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o = parse(argc, argv);
+  std::string error;
+  if (!initialize(0, error))
+    die(error);
+  std::unique_ptr<Kernel> kernel = Kernel::load(o.dir, error);
+  if (!kernel)
+    die(error);
+  const JsonValue &m = kernel->manifest();
+  const JsonValue *attention = m.get("attention");
+  if (!attention)
+    die("the manifest has no \"attention\" semantics to check against");
+  Semantics sem;
+  sem.mask = attention->get("mask")->string;
+  if (const JsonValue *w = attention->get("window")) {
+    sem.left = w->array[0].asInt();
+    sem.right = w->array[1].asInt();
+  }
+  sem.scale = attention->get("scale")->number;
+  if (const JsonValue *c = attention->get("softcap"))
+    sem.softcap = c->number;
+  sem.lse = attention->get("lse")->boolean;
+
+  const auto &params = m.get("params")->array;
+  const std::string element = params[0].get("element")->string;
+  if (element != "bf16" && element != "f16")
+    die("unsupported element type " + element);
+  bool bf16 = element == "bf16";
+  int64_t d = params[0].get("shape")->array[3].asInt();
+  int64_t B = o.batch, H = o.heads, HK = o.kvHeads, SQ = o.seqQ, SK = o.seqKv;
+
+  std::printf("kernel %s (%s, %s) on %s, seed %llu\n",
+              m.get("kernel")->string.c_str(), m.get("chip")->string.c_str(),
+              kernel->usesCubin() ? "cubin" : "PTX through the driver JIT",
+              sem.mask.c_str(), static_cast<unsigned long long>(o.seed));
+
+  // Inputs: a few rotating copies for --bench, so that caches start cold.
+  int copies = o.bench ? 4 : 1;
+  size_t qElems = B * H * SQ * d, kvElems = B * HK * SK * d;
+  std::mt19937_64 rng(o.seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<uint16_t> hq(qElems), hk(kvElems), hv(kvElems);
+  for (auto &x : hq)
+    x = toHalfBits(normal(rng), bf16);
+  for (auto &x : hk)
+    x = toHalfBits(normal(rng), bf16);
+  for (auto &x : hv)
+    x = toHalfBits(normal(rng), bf16);
+
+  auto alloc = [&](size_t bytes) {
+    CUdeviceptr p = 0;
+    CHECK_CU(cuMemAlloc(&p, std::max<size_t>(bytes, 16)));
+    return p;
+  };
+  std::vector<CUdeviceptr> dq, dk, dv;
+  for (int c = 0; c < copies; ++c) {
+    dq.push_back(alloc(qElems * 2));
+    dk.push_back(alloc(kvElems * 2));
+    dv.push_back(alloc(kvElems * 2));
+    CHECK_CU(cuMemcpyHtoD(dq.back(), hq.data(), qElems * 2));
+    CHECK_CU(cuMemcpyHtoD(dk.back(), hk.data(), kvElems * 2));
+    CHECK_CU(cuMemcpyHtoD(dv.back(), hv.data(), kvElems * 2));
+  }
+  CUdeviceptr dout = alloc(qElems * 2);
+  CUdeviceptr dlse = alloc(B * H * SQ * 4);
+  // Poison: NaN everywhere, so an element the kernel skips is caught.
+  CHECK_CU(cuMemsetD16(dout, 0x7fff, qElems));
+  CHECK_CU(cuMemsetD32(dlse, 0x7fc00000, B * H * SQ));
+
+  auto views = [&](int c) {
+    auto view4 = [](CUdeviceptr p, int64_t b, int64_t h, int64_t s,
+                    int64_t dd) {
+      return TensorView{p, {b, h, s, dd}, {h * s * dd, s * dd, dd, 1}};
+    };
+    std::vector<TensorView> v = {view4(dq[c], B, H, SQ, d),
+                                 view4(dk[c], B, HK, SK, d),
+                                 view4(dv[c], B, HK, SK, d),
+                                 view4(dout, B, H, SQ, d)};
+    if (sem.lse)
+      v.push_back(TensorView{dlse, {B, H, SQ}, {H * SQ, SQ, 1}});
+    return v;
+  };
+  if (!kernel->launch(views(0), nullptr, error))
+    die(error);
+  CHECK_CU(cuCtxSynchronize());
+
+  std::vector<uint16_t> ho(qElems);
+  std::vector<float> hl(B * H * SQ);
+  CHECK_CU(cuMemcpyDtoH(ho.data(), dout, qElems * 2));
+  CHECK_CU(cuMemcpyDtoH(hl.data(), dlse, hl.size() * 4));
+  size_t unwritten = 0;
+  for (uint16_t x : ho)
+    unwritten += std::isnan(fromHalfBits(x, bf16));
+  if (sem.lse)
+    for (float x : hl)
+      unwritten += std::isnan(x);
+
+  // Reference rows: all of them for small problems, else a sample that
+  // includes each sequence's first and last rows.
+  std::vector<int64_t> rows; // flattened (b * H + h) * SQ + i
+  double work = double(B) * H * SQ * SK * d;
+  if (work <= 2e9) {
+    for (int64_t r = 0; r < B * H * SQ; ++r)
+      rows.push_back(r);
+  } else {
+    std::uniform_int_distribution<int64_t> pick(0, B * H * SQ - 1);
+    for (int n = 0; n < 512; ++n)
+      rows.push_back(pick(rng));
+    rows.push_back(0);
+    rows.push_back(B * H * SQ - 1);
+  }
+  double maxErr = 0, maxRef = 0, maxLseErr = 0;
+  std::vector<double> s(SK), acc(d);
+  for (int64_t r : rows) {
+    int64_t i = r % SQ, h = (r / SQ) % H, b = r / (SQ * H);
+    int64_t kvh = h / (H / HK);
+    const uint16_t *q = &hq[r * d];
+    double mx = -INFINITY;
+    for (int64_t j = 0; j < SK; ++j) {
+      if (!visible(sem, i, j, SQ, SK)) {
+        s[j] = -INFINITY;
+        continue;
+      }
+      const uint16_t *k = &hk[((b * HK + kvh) * SK + j) * d];
+      double dot = 0;
+      for (int64_t e = 0; e < d; ++e)
+        dot += fromHalfBits(q[e], bf16) * fromHalfBits(k[e], bf16);
+      dot *= sem.scale;
+      if (sem.softcap > 0)
+        dot = sem.softcap * std::tanh(dot / sem.softcap);
+      s[j] = dot;
+      mx = std::max(mx, dot);
+    }
+    std::fill(acc.begin(), acc.end(), 0.0);
+    double l = 0;
+    if (mx > -INFINITY) {
+      for (int64_t j = 0; j < SK; ++j) {
+        if (s[j] == -INFINITY)
+          continue;
+        double p = std::exp(s[j] - mx);
+        l += p;
+        const uint16_t *v = &hv[((b * HK + kvh) * SK + j) * d];
+        for (int64_t e = 0; e < d; ++e)
+          acc[e] += p * fromHalfBits(v[e], bf16);
+      }
+    }
+    for (int64_t e = 0; e < d; ++e) {
+      double ref = l > 0 ? acc[e] / l : 0.0;
+      double got = fromHalfBits(ho[r * d + e], bf16);
+      maxRef = std::max(maxRef, std::fabs(ref));
+      maxErr = std::max(maxErr, std::fabs(got - ref));
+    }
+    if (sem.lse) {
+      double ref = l > 0 ? mx + std::log(l) : -INFINITY;
+      double got = hl[r];
+      double err = (std::isinf(ref) && ref == got) ? 0 : std::fabs(got - ref);
+      maxLseErr = std::max(maxLseErr, std::isnan(err) ? INFINITY : err);
+    }
+  }
+  double rel = maxRef > 0 ? maxErr / maxRef : maxErr;
+  bool pass = unwritten == 0 && rel <= o.tolerance && !std::isnan(rel) &&
+              maxLseErr <= o.tolerance;
+  std::printf("checked %zu of %lld rows: max rel err %.3e (tol %.0e)",
+              rows.size(), static_cast<long long>(B * H * SQ), rel,
+              o.tolerance);
+  if (sem.lse)
+    std::printf(", lse max abs err %.3e", maxLseErr);
+  std::printf(", unwritten %zu: %s\n", unwritten, pass ? "PASS" : "FAIL");
+
+  if (o.bench && pass) {
+    CUevent start, stop;
+    CHECK_CU(cuEventCreate(&start, CU_EVENT_DEFAULT));
+    CHECK_CU(cuEventCreate(&stop, CU_EVENT_DEFAULT));
+    for (int w = 0; w < 5; ++w)
+      if (!kernel->launch(views(w % copies), nullptr, error))
+        die(error);
+    std::vector<float> times;
+    for (int it = 0; it < o.iterations; ++it) {
+      CHECK_CU(cuEventRecord(start, nullptr));
+      if (!kernel->launch(views(it % copies), nullptr, error))
+        die(error);
+      CHECK_CU(cuEventRecord(stop, nullptr));
+      CHECK_CU(cuEventSynchronize(stop));
+      float ms = 0;
+      CHECK_CU(cuEventElapsedTime(&ms, start, stop));
+      times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    double ms = times[times.size() / 2];
+    double flops = 4.0 * B * H * SQ * SK * d;
+    if (sem.mask == "causal")
+      flops /= 2;
+    std::printf("bench: median %.4f ms over %d runs, %.1f TFLOP/s\n", ms,
+                o.iterations, flops / (ms * 1e-3) / 1e12);
+  }
+  return pass ? 0 : 1;
+}

@@ -1,0 +1,56 @@
+// The sm_80 kernel that convert-attn-to-nvgpu builds from the online grid.
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
+
+// CHECK: module attributes {gpu.container_module}
+// CHECK: gpu.module @attn_kernels
+// CHECK: memref.global "public" @attn_dynamic_smem : memref<0xi8, 3> {alignment = 1024 : i64}
+// CHECK: gpu.func @attention(%{{.*}}: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{.*}}: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{.*}}: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{.*}}: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>) kernel
+// CHECK-SAME: attn.dynamic_shared_memory = 49152 : i64
+// CHECK-SAME: attn.query_tile = 128 : i64
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// Grid ids: x the query tile, y the head, z the batch; K/V head = h / 4.
+// CHECK-DAG: gpu.block_id  x
+// CHECK-DAG: gpu.block_id  y
+// CHECK-DAG: gpu.block_id  z
+// Query tile and ring of 2 K/V stages carved from dynamic shared memory.
+// CHECK: memref.view {{.*}} to memref<128x64xbf16, 3>
+// CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
+// CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
+// Prologue: Q and the first K/V tile in one group.
+// CHECK: nvgpu.device_async_copy {{.*}} 8, %{{.*}} {bypassL1}
+// CHECK: nvgpu.device_async_create_group
+// Steady state: wait for the oldest group, barrier, refill, compute.
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvgpu.device_async_create_group
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
+// CHECK: nvvm.mma.sync {{.*}} {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+// Masking only where the tile crosses the diagonal or the end.
+// CHECK: scf.if
+// CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32{{.*}}, %c32_i32{{.*}} : f32
+// CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32{{.*}}, %c32_i32{{.*}} : f32
+// CHECK: math.exp2 {{.*}} fastmath<afn>
+// CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xbf16>
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK: scf.yield
+// Epilogue: row sums finished across the quad, O through shared memory.
+// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// CHECK: vector.store {{.*}} : memref<128x64xbf16, 3>, vector<2xbf16>
+// CHECK: gpu.barrier
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<128x64xbf16, 3>, vector<8xbf16>
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, vector<8xbf16>
+// CHECK-NOT: func.func
+func.func @attention(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
+                     %v: tensor<?x2x?x64xbf16>) -> tensor<?x8x?x64xbf16> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %batch = tensor.dim %q, %c0 : tensor<?x8x?x64xbf16>
+  %seq = tensor.dim %q, %c2 : tensor<?x8x?x64xbf16>
+  %init = tensor.empty(%batch, %seq) : tensor<?x8x?x64xbf16>
+  %o = attn.attention causal
+         ins(%q, %k, %v : tensor<?x8x?x64xbf16>, tensor<?x2x?x64xbf16>,
+                          tensor<?x2x?x64xbf16>)
+         outs(%init : tensor<?x8x?x64xbf16>) -> tensor<?x8x?x64xbf16>
+  return %o : tensor<?x8x?x64xbf16>
+}

@@ -1,0 +1,21 @@
+// attn-compile's bad-input contract: one located error, a non-zero exit and
+// no artifact left behind.
+// RUN: not attn-compile %s --chip=sm_70 -o %t.chip 2>&1 | FileCheck %s --check-prefix=CHIP
+// RUN: not ls %t.chip
+// RUN: not attn-compile %s --chip=sm_80 --ptxas=/nonexistent/ptxas --cuda-path=/nonexistent -o %t.ptxas 2>&1 | FileCheck %s --check-prefix=PTXAS
+// RUN: not ls %t.ptxas
+// RUN: not attn-compile %s --chip=sm_80 --emit=ptx -o /nonexistent/dir/out.ptx 2>&1 | FileCheck %s --check-prefix=OUT
+// RUN: not attn-compile %s --chip=sm_80 2>&1 | FileCheck %s --check-prefix=NOOUT
+
+// CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a, sm_100a)
+// PTXAS: error: ptxas not found
+// OUT: error: {{.*}}/nonexistent/dir/out.ptx
+// NOOUT: attn-compile: -o <folder> is required for artifacts
+func.func @attention(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>,
+                     %v: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  %init = tensor.empty() : tensor<1x1x64x64xbf16>
+  %o = attn.attention ins(%q, %k, %v : tensor<1x1x64x64xbf16>,
+                          tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>)
+         outs(%init : tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
+  return %o : tensor<1x1x64x64xbf16>
+}
