@@ -13,7 +13,7 @@ run="$build/bin/attn-cpu-run"
 online="-attn-fuse-attention -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax"
 
 bash "$root/scripts/setup.sh"
-bash "$root/scripts/build.sh" attn-opt attn-cpu-run
+bash "$root/scripts/build.sh" attn-opt attn-cpu-run attn-compile
 
 echo "== L1, parsed and verified: attn-opt $example"
 "$opt" "$example"
@@ -31,3 +31,9 @@ echo "== CPU runs against float64 (reference lowering, and the tiled online form
 "$run" "$example" --batch 1 --heads 8 --kv-heads 2 --seq-q 300 --seq-kv 300 \
   --passes "$online=rescale-threshold=8"
 "$run" "$naive" --passes "-attn-fuse-attention -attn-tile='tile-m=32 tile-n=32' -attn-fuse-online-softmax"
+
+echo "== sm_80 kernel: attn-compile $example --chip=sm_80 -o $build/example-sm80"
+echo "   (PTX, cubin and launch manifest; ptxas -v registers, spills, shared memory)"
+CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}" "$build/bin/attn-compile" "$example" --chip=sm_80 -o "$build/example-sm80"
+ls -l "$build/example-sm80"
+grep -E '"(kernel|block|dynamic_shared_memory)"' -A0 "$build/example-sm80/attention.json"
