@@ -95,10 +95,9 @@ int main() {
         // P reuse: A register `reg` of a k16 step is accumulator elements of
         // the n8 tile covering its columns.
         AccumulatorSlice s = operandAFromAccumulators(reg);
-        Coord fromAcc =
-            add(add(accumulatorLane().at(lane),
-                    accumulatorOffset(s.firstElement + h)),
-                Coord{0, kMmaN * s.tile});
+        Coord fromAcc = add(add(accumulatorLane().at(lane),
+                                accumulatorOffset(s.firstElement + h)),
+                            Coord{0, kMmaN * s.tile});
         expect(fromAcc == isaA(lane, 2 * reg + h), "P reuse", lane,
                2 * reg + h);
       }
@@ -106,8 +105,8 @@ int main() {
 
     // Lanes that share an accumulator row differ only in the xor masks.
     for (int64_t other = 0; other < kWarpSize; ++other) {
-      bool sameRow = accumulatorLane().at(other).row ==
-                     accumulatorLane().at(lane).row;
+      bool sameRow =
+          accumulatorLane().at(other).row == accumulatorLane().at(lane).row;
       int64_t diff = lane ^ other, reachable = 0;
       for (int64_t m : rowReductionXorMasks())
         reachable |= m;
@@ -129,8 +128,8 @@ int main() {
     for (int64_t chunk = 0; chunk < width / kChunkElements; ++chunk) {
       std::set<int64_t> banks;
       for (int64_t row = 0; row < 8; ++row)
-        banks.insert((swizzleColumn(row, chunk * kChunkElements) /
-                      kChunkElements) % 8);
+        banks.insert(
+            (swizzleColumn(row, chunk * kChunkElements) / kChunkElements) % 8);
       expect(banks.size() == 8, "swizzle spreads banks", chunk, width);
     }
   }

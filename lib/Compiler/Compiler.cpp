@@ -47,8 +47,8 @@ static LogicalResult checkChip(ModuleOp module, StringRef chip) {
   std::string known;
   for (const TargetInfo &t : getSupportedTargets())
     known += (known.empty() ? "" : ", ") + t.chip.str();
-  return module.emitError() << "unknown chip '" << chip
-                            << "' (supported: " << known << ")";
+  return module.emitError()
+         << "unknown chip '" << chip << "' (supported: " << known << ")";
 }
 
 LogicalResult mlir::attn::lowerModule(ModuleOp module,
@@ -111,8 +111,7 @@ static std::string typeName(Type type) {
 /// The manifest of `kernel`: everything a launcher needs, nothing more.
 static std::string buildManifest(gpu::GPUFuncOp kernel, StringRef chip,
                                  llvm::json::Object semantics) {
-  static const char *const roles[] = {"query", "key", "value", "output",
-                                      "lse"};
+  static const char *const roles[] = {"query", "key", "value", "output", "lse"};
   llvm::json::Array params;
   for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes())) {
     auto memref = cast<MemRefType>(type);
@@ -181,7 +180,7 @@ static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
       llvm::sys::fs::createTemporaryFile("attn", "cubin", cubinFile) ||
       llvm::sys::fs::createTemporaryFile("attn", "log", logFile))
     return module.emitError() << "cannot create temporary files for ptxas";
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(ptxFile);
     llvm::sys::fs::remove(cubinFile);
     llvm::sys::fs::remove(logFile);
@@ -190,24 +189,24 @@ static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
     std::error_code ec;
     llvm::raw_fd_ostream os(ptxFile, ec);
     if (ec)
-      return module.emitError() << "cannot write " << ptxFile << ": "
-                                << ec.message();
+      return module.emitError()
+             << "cannot write " << ptxFile << ": " << ec.message();
     os << artifact.ptx;
   }
   std::string arch = "-arch=" + options.chip;
-  SmallVector<StringRef> args = {ptxas, arch,      "-O3", "-v",
+  SmallVector<StringRef> args = {ptxas,   arch, "-O3",    "-v",
                                  ptxFile, "-o", cubinFile};
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logFile),
                                           StringRef(logFile)};
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0,
-                                     0, &error);
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0, 0,
+                                     &error);
   auto log = llvm::MemoryBuffer::getFile(logFile);
   std::string report = log ? (*log)->getBuffer().str() : std::string();
   if (rc != 0)
-    return module.emitError() << "ptxas failed"
-                              << (error.empty() ? "" : ": " + error) << "\n"
-                              << report;
+    return module.emitError()
+           << "ptxas failed" << (error.empty() ? "" : ": " + error) << "\n"
+           << report;
   auto cubin = llvm::MemoryBuffer::getFile(cubinFile, /*IsText=*/false);
   if (!cubin)
     return module.emitError() << "ptxas wrote no cubin";
@@ -234,8 +233,7 @@ FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
       kernels.push_back(f);
   });
   if (kernels.size() != 1)
-    return module.emitError() << "expects one kernel, found "
-                              << kernels.size();
+    return module.emitError() << "expects one kernel, found " << kernels.size();
   Artifact artifact;
   artifact.kernelName = kernels.front().getName().str();
   artifact.manifest =
@@ -265,8 +263,8 @@ static LogicalResult writeAtomically(StringRef path, StringRef contents,
                                      Location loc) {
   SmallString<256> temp;
   int fd;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          path + ".tmp-%%%%%%", fd, temp))
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, temp))
     return emitError(loc) << "cannot write " << path << ": " << ec.message();
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
@@ -274,8 +272,8 @@ static LogicalResult writeAtomically(StringRef path, StringRef contents,
     os.close();
     if (os.has_error()) {
       llvm::sys::fs::remove(temp);
-      return emitError(loc) << "cannot write " << path << ": "
-                            << os.error().message();
+      return emitError(loc)
+             << "cannot write " << path << ": " << os.error().message();
     }
   }
   if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
@@ -285,8 +283,8 @@ static LogicalResult writeAtomically(StringRef path, StringRef contents,
   return success();
 }
 
-LogicalResult mlir::attn::writeArtifact(const Artifact &artifact,
-                                        StringRef dir, Location loc) {
+LogicalResult mlir::attn::writeArtifact(const Artifact &artifact, StringRef dir,
+                                        Location loc) {
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return emitError(loc) << "cannot create " << dir << ": " << ec.message();
   auto path = [&](StringRef ext) {

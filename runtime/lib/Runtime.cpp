@@ -100,8 +100,8 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
       &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
   ATTN_CU(cuDeviceGetAttribute(
       &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
-  kernel->usesCubin_ = chipCapability(m.get("chip")->string) ==
-                       major * 10 + minor;
+  kernel->usesCubin_ =
+      chipCapability(m.get("chip")->string) == major * 10 + minor;
   std::string image;
   std::string file =
       dir + "/" + m.get(kernel->usesCubin_ ? "cubin" : "ptx")->string;
@@ -136,8 +136,8 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
                     std::string &error) const {
   const auto &params = manifest_.get("params")->array;
   if (args.size() != params.size()) {
-    error = "kernel takes " + std::to_string(params.size()) +
-            " tensors, got " + std::to_string(args.size());
+    error = "kernel takes " + std::to_string(params.size()) + " tensors, got " +
+            std::to_string(args.size());
     return false;
   }
   // Memref descriptors: allocated, aligned, offset, sizes, strides.
@@ -191,8 +191,7 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   const auto &gridSpec = manifest_.get("grid")->array;
   for (int d = 0; d < 3; ++d) {
     const JsonValue &g = gridSpec[d];
-    int64_t extent =
-        args[g.get("param")->asInt()].sizes[g.get("dim")->asInt()];
+    int64_t extent = args[g.get("param")->asInt()].sizes[g.get("dim")->asInt()];
     int64_t divisor = g.get("divisor")->asInt();
     grid[d] = static_cast<unsigned>((extent + divisor - 1) / divisor);
   }

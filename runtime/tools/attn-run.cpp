@@ -233,10 +233,9 @@ int main(int argc, char **argv) {
                     int64_t dd) {
       return TensorView{p, {b, h, s, dd}, {h * s * dd, s * dd, dd, 1}};
     };
-    std::vector<TensorView> v = {view4(dq[c], B, H, SQ, d),
-                                 view4(dk[c], B, HK, SK, d),
-                                 view4(dv[c], B, HK, SK, d),
-                                 view4(dout, B, H, SQ, d)};
+    std::vector<TensorView> v = {
+        view4(dq[c], B, H, SQ, d), view4(dk[c], B, HK, SK, d),
+        view4(dv[c], B, HK, SK, d), view4(dout, B, H, SQ, d)};
     if (sem.lse)
       v.push_back(TensorView{dlse, {B, H, SQ}, {H * SQ, SQ, 1}});
     return v;

@@ -4,8 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-//   attn-compile input.mlir --chip=sm_80 -o DIR     # DIR/<kernel>.{ptx,cubin,json}
-//   attn-compile input.mlir --emit=online           # print one IR level
+//   attn-compile input.mlir --chip=sm_80 -o DIR     #
+//   DIR/<kernel>.{ptx,cubin,json} attn-compile input.mlir --emit=online # print
+//   one IR level
 //
 // A thin wrapper over attn::compileModule. Errors are located MLIR
 // diagnostics and a non-zero exit.
@@ -34,20 +35,21 @@ static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<input.mlir>"),
                                             llvm::cl::init("-"));
 static llvm::cl::opt<std::string>
-    outputPath("o", llvm::cl::desc("Artifact folder (--emit=artifact) or "
-                                   "output file (other levels)"),
+    outputPath("o",
+               llvm::cl::desc("Artifact folder (--emit=artifact) or "
+                              "output file (other levels)"),
                llvm::cl::value_desc("path"), llvm::cl::init(""));
 static llvm::cl::opt<std::string> chip("chip",
                                        llvm::cl::desc("sm_80, sm_90a, sm_100a"),
                                        llvm::cl::init("sm_80"));
 static llvm::cl::opt<std::string>
-    cudaPath("cuda-path", llvm::cl::desc("CUDA toolkit root (libdevice, "
-                                         "ptxas); default $CUDA_HOME, then "
-                                         "/usr/local/cuda"),
+    cudaPath("cuda-path",
+             llvm::cl::desc("CUDA toolkit root (libdevice, "
+                            "ptxas); default $CUDA_HOME, then "
+                            "/usr/local/cuda"),
              llvm::cl::init(""));
-static llvm::cl::opt<std::string> ptxasPath("ptxas",
-                                            llvm::cl::desc("ptxas to run"),
-                                            llvm::cl::init(""));
+static llvm::cl::opt<std::string>
+    ptxasPath("ptxas", llvm::cl::desc("ptxas to run"), llvm::cl::init(""));
 static llvm::cl::opt<CompileLevel> emit(
     "emit", llvm::cl::desc("What to produce"),
     llvm::cl::values(

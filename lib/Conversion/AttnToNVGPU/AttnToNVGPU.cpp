@@ -41,8 +41,8 @@ static MemRefType kernelArgumentType(Type tensor) {
   auto type = cast<RankedTensorType>(tensor);
   SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
   strides.back() = 1;
-  auto layout = StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic,
-                                       strides);
+  auto layout =
+      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
   return MemRefType::get(type.getShape(), type.getElementType(), layout);
 }
 
@@ -53,8 +53,8 @@ static gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module) {
   auto kernels = gpu::GPUModuleOp::create(b, module.getLoc(), kModuleName);
   b.setInsertionPointToStart(kernels.getBody());
   Attribute space = getSharedMemorySpace(b.getContext());
-  auto type = MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{},
-                              space);
+  auto type =
+      MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
   memref::GlobalOp::create(b, module.getLoc(), kSharedMemorySymbol,
                            b.getStringAttr("public"), type, Attribute(),
                            /*constant=*/false, b.getI64IntegerAttr(1024));
@@ -83,9 +83,9 @@ static LogicalResult convertFunction(func::FuncOp func,
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());
   OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
-  auto kernel = gpu::GPUFuncOp::create(
-      b, func.getLoc(), func.getSymName(),
-      b.getFunctionType(arguments, TypeRange{}));
+  auto kernel =
+      gpu::GPUFuncOp::create(b, func.getLoc(), func.getSymName(),
+                             b.getFunctionType(arguments, TypeRange{}));
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   int32_t threads = static_cast<int32_t>(plan->schedule.getWarps() * 32);
   kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));

@@ -41,7 +41,7 @@ static bool isQueryExtent(OpFoldResult bound, Value query, int64_t dim,
                           int64_t divisor) {
   int64_t size = cast<ShapedType>(query.getType()).getDimSize(dim);
   if (std::optional<int64_t> c = getConstantIntValue(bound))
-    return !ShapedType::isDynamic(size) && *c == llvm::divideCeil(size, divisor);
+    return !ShapedType::isDynamic(size) && *c == (size + divisor - 1) / divisor;
   auto value = cast<Value>(bound);
   if (divisor != 1) {
     auto div = value.getDefiningOp<arith::CeilDivUIOp>();

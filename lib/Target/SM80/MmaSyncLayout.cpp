@@ -55,9 +55,7 @@ Coord mlir::attn::sm80::accumulatorOffset(int64_t element) {
   return {8 * (element / 2), element % 2};
 }
 
-const LaneCoord &mlir::attn::sm80::operandALane() {
-  return accumulatorLane();
-}
+const LaneCoord &mlir::attn::sm80::operandALane() { return accumulatorLane(); }
 
 Coord mlir::attn::sm80::operandAOffset(int64_t element) {
   int64_t reg = element / 2;
@@ -96,8 +94,8 @@ int64_t mlir::attn::sm80::swizzleColumn(int64_t row, int64_t col) {
   return ((chunk ^ (row % 8)) * kChunkElements) + col % kChunkElements;
 }
 
-Value mlir::attn::sm80::emitSwizzleColumn(OpBuilder &b, Location loc,
-                                          Value row, Value col) {
+Value mlir::attn::sm80::emitSwizzleColumn(OpBuilder &b, Location loc, Value row,
+                                          Value col) {
   auto constant = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
@@ -106,7 +104,6 @@ Value mlir::attn::sm80::emitSwizzleColumn(OpBuilder &b, Location loc,
   Value swizzled = arith::XOrIOp::create(b, loc, chunk, phase);
   Value within = arith::RemUIOp::create(b, loc, col, constant(kChunkElements));
   return arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, swizzled, constant(kChunkElements)),
+      b, loc, arith::MulIOp::create(b, loc, swizzled, constant(kChunkElements)),
       within);
 }

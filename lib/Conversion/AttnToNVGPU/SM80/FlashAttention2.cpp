@@ -152,16 +152,15 @@ Value FlashAttention2Emitter::f32(float v) {
   Value &c = floatConstants[bits];
   constants.setInsertionPointToStart(&kernel.getBody().front());
   if (!c)
-    c = arith::ConstantOp::create(constants, loc,
-                                  constants.getF32FloatAttr(v));
+    c = arith::ConstantOp::create(constants, loc, constants.getF32FloatAttr(v));
   return c;
 }
 
 Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
                                          ArrayRef<int64_t> shape) {
   Attribute space = getSharedMemorySpace(b.getContext());
-  auto bytes = MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{},
-                               space);
+  auto bytes =
+      MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
   Value base = memref::GetGlobalOp::create(b, loc, bytes, kSharedMemorySymbol);
   Value dynamic = memref::CastOp::create(
       b, loc,
@@ -174,10 +173,10 @@ Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
                                 ValueRange{});
 }
 
-void FlashAttention2Emitter::copyTile(Value tile, ValueRange lead,
-                                      Value global, Value batchIndex,
-                                      Value headIndex, Value firstRow,
-                                      Value limit, int64_t rows, Value enabled,
+void FlashAttention2Emitter::copyTile(Value tile, ValueRange lead, Value global,
+                                      Value batchIndex, Value headIndex,
+                                      Value firstRow, Value limit, int64_t rows,
+                                      Value enabled,
                                       SmallVectorImpl<Value> &tokens) {
   for (int64_t pass = 0; pass < rows / rowsPerPass; ++pass) {
     Value local = add(copyRow, index(pass * rowsPerPass));
@@ -227,8 +226,8 @@ Regs FlashAttention2Emitter::mma(ValueRange a, ValueRange bRegs, ValueRange c) {
   Type f32Type = b.getF32Type();
   auto result = LLVM::LLVMStructType::getLiteral(
       b.getContext(), {f32Type, f32Type, f32Type, f32Type});
-  NVVM::MMATypes type = elementType.isBF16() ? NVVM::MMATypes::bf16
-                                             : NVVM::MMATypes::f16;
+  NVVM::MMATypes type =
+      elementType.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
   // nvvm.mma.sync takes bf16 pairs as i32 but f16 pairs as vector<2xf16>.
   auto operands = [&](ValueRange regs) {
     SmallVector<Value, 4> out(regs);
@@ -253,8 +252,8 @@ Regs FlashAttention2Emitter::mma(ValueRange a, ValueRange bRegs, ValueRange c) {
 Value FlashAttention2Emitter::pack(Value lo, Value hi) {
   Value pair = vector::FromElementsOp::create(
       b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
-  Value narrow = arith::TruncFOp::create(
-      b, loc, VectorType::get({2}, elementType), pair);
+  Value narrow =
+      arith::TruncFOp::create(b, loc, VectorType::get({2}, elementType), pair);
   Value word = vector::BitCastOp::create(
       b, loc, VectorType::get({1}, b.getI32Type()), narrow);
   return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
@@ -262,10 +261,9 @@ Value FlashAttention2Emitter::pack(Value lo, Value hi) {
 
 Value FlashAttention2Emitter::quadReduce(Value v, bool isMax) {
   for (int64_t mask : rowReductionXorMasks()) {
-    Value other =
-        gpu::ShuffleOp::create(b, loc, v, mask, sm80::kWarpSize,
-                               gpu::ShuffleMode::XOR)
-            .getShuffleResult();
+    Value other = gpu::ShuffleOp::create(b, loc, v, mask, sm80::kWarpSize,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult();
     v = isMax ? arith::MaximumFOp::create(b, loc, v, other).getResult()
               : arith::AddFOp::create(b, loc, v, other).getResult();
   }
@@ -291,9 +289,9 @@ void FlashAttention2Emitter::transformScores(SmallVectorImpl<Value> &s,
   if (plan.mask == MaskKind::causal) {
     // The last key of the tile is hidden from the first query row.
     Value diagonal = add(queryRow, offset);
-    Value crosses = cmp(arith::CmpIPredicate::sgt,
-                        arith::SubIOp::create(b, loc, tileEnd, index(1)),
-                        diagonal);
+    Value crosses =
+        cmp(arith::CmpIPredicate::sgt,
+            arith::SubIOp::create(b, loc, tileEnd, index(1)), diagonal);
     needsMask = arith::OrIOp::create(b, loc, needsMask, crosses);
   } else if (plan.mask == MaskKind::sliding_window) {
     needsMask = arith::ConstantIntOp::create(b, loc, 1, 1);
@@ -367,9 +365,9 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
         b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
-    Value v = vector::LoadOp::create(b, loc, chunkType, queryTile,
-                                     ValueRange{local, swizzled(local, copyCol)},
-                                     false, llvm::Align(16));
+    Value v = vector::LoadOp::create(
+        b, loc, chunkType, queryTile,
+        ValueRange{local, swizzled(local, copyCol)}, false, llvm::Align(16));
     vector::StoreOp::create(b, loc, v, output,
                             ValueRange{batch, head, row, copyCol}, false,
                             llvm::Align(16));
@@ -379,28 +377,27 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
 void FlashAttention2Emitter::storeLse(ArrayRef<Value> m, ArrayRef<Value> l) {
   // lse = m ln 2 + ln l in natural-log units, -inf for rows with no key; one
   // lane per quad writes its rows.
-  Value laneRow = add(add(queryRow, warpRow),
-                      accumulatorLane().row.emit(b, loc, lane));
+  Value laneRow =
+      add(add(queryRow, warpRow), accumulatorLane().row.emit(b, loc, lane));
   Value leader = cmp(arith::CmpIPredicate::eq,
                      accumulatorLane().col.emit(b, loc, lane), index(0));
   for (int64_t mt = 0; mt < mTiles; ++mt) {
     for (int64_t half = 0; half < 2; ++half) {
       Value row = add(laneRow, index(mt * kMmaM + 8 * half));
       Value mi = m[mt * 2 + half], li = l[mt * 2 + half];
-      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                          li, f32(0.0f));
+      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, li,
+                                          f32(0.0f));
       Value value = arith::AddFOp::create(
           b, loc, arith::MulFOp::create(b, loc, mi, f32(M_LN2)),
           math::LogOp::create(b, loc, li));
-      value = select(empty, f32(-std::numeric_limits<float>::infinity()),
-                     value);
+      value =
+          select(empty, f32(-std::numeric_limits<float>::infinity()), value);
       Value write = arith::AndIOp::create(
           b, loc, leader, cmp(arith::CmpIPredicate::slt, row, seqQ));
       auto ifOp = scf::IfOp::create(b, loc, write, false);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(ifOp.thenBlock());
-      memref::StoreOp::create(b, loc, value, lse,
-                              ValueRange{batch, head, row});
+      memref::StoreOp::create(b, loc, value, lse, ValueRange{batch, head, row});
     }
   }
 }
@@ -502,9 +499,12 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 
   const LaneCoord &aLane = ldmatrixA(), &kLane = ldmatrixKeyB(),
                   &vLane = ldmatrixValueB();
-  Value aRow = aLane.row.emit(b, loc, lane), aCol = aLane.col.emit(b, loc, lane);
-  Value kRow = kLane.row.emit(b, loc, lane), kCol = kLane.col.emit(b, loc, lane);
-  Value vRow = vLane.row.emit(b, loc, lane), vCol = vLane.col.emit(b, loc, lane);
+  Value aRow = aLane.row.emit(b, loc, lane),
+        aCol = aLane.col.emit(b, loc, lane);
+  Value kRow = kLane.row.emit(b, loc, lane),
+        kCol = kLane.col.emit(b, loc, lane);
+  Value vRow = vLane.row.emit(b, loc, lane),
+        vCol = vLane.col.emit(b, loc, lane);
 
   // Loop state: O accumulators, then per row-half the running max (base-2
   // domain) and this lane's part of the row sum.
