@@ -6,6 +6,7 @@
 
 #include "attn/Compiler/Compiler.h"
 
+#include "attn/Conversion/AttnToNVGPU/AttnToNVGPU.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Target/TargetInfo.h"
@@ -127,7 +128,7 @@ static std::string buildManifest(gpu::GPUFuncOp kernel, StringRef chip,
   }
   auto block = kernel.getKnownBlockSizeAttr().asArrayRef();
   int64_t queryTile =
-      cast<IntegerAttr>(kernel->getAttr("attn.query_tile")).getInt();
+      cast<IntegerAttr>(kernel->getAttr(kQueryTileAttrName)).getInt();
   llvm::json::Object manifest{
       {"format", 1},
       {"kernel", kernel.getName().str()},
@@ -147,7 +148,7 @@ static std::string buildManifest(gpu::GPUFuncOp kernel, StringRef chip,
            llvm::json::Object{{"param", 0}, {"dim", 0}, {"divisor", 1}},
        }},
       {"dynamic_shared_memory",
-       cast<IntegerAttr>(kernel->getAttr("attn.dynamic_shared_memory"))
+       cast<IntegerAttr>(kernel->getAttr(kDynamicSharedMemoryAttrName))
            .getInt()},
       {"attention", std::move(semantics)},
   };

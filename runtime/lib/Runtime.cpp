@@ -100,20 +100,18 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
       &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
   ATTN_CU(cuDeviceGetAttribute(
       &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
-  kernel->usesCubin_ =
-      chipCapability(m.get("chip")->string) == major * 10 + minor;
+  int built = chipCapability(m.get("chip")->string), gpu = major * 10 + minor;
+  if (built > gpu) {
+    error = "artifact built for " + m.get("chip")->string +
+            " cannot run on this sm_" + std::to_string(gpu) + " GPU";
+    return nullptr;
+  }
+  kernel->usesCubin_ = built == gpu;
   std::string image;
   std::string file =
       dir + "/" + m.get(kernel->usesCubin_ ? "cubin" : "ptx")->string;
   if (!readFile(file, image)) {
     error = file + ": cannot read";
-    return nullptr;
-  }
-  if (!kernel->usesCubin_ &&
-      chipCapability(m.get("chip")->string) > major * 10 + minor) {
-    error = "artifact built for " + m.get("chip")->string +
-            " cannot run on this sm_" + std::to_string(major * 10 + minor) +
-            " GPU";
     return nullptr;
   }
   ATTN_CU(cuModuleLoadData(&kernel->module_, image.c_str()));

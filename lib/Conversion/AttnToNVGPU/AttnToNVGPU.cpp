@@ -12,6 +12,7 @@
 
 #include "KernelPlan.h"
 
+#include "attn/Conversion/AttnToNVGPU/AttnToNVGPU.h"
 #include "attn/Conversion/Passes.h"
 #include "attn/Target/TargetInfo.h"
 
@@ -34,8 +35,6 @@ namespace mlir::attn {
 using namespace mlir;
 using namespace mlir::attn;
 
-static constexpr StringLiteral kModuleName = "attn_kernels";
-
 /// A strided memref of `tensor`'s shape: any outer strides, unit innermost.
 static MemRefType kernelArgumentType(Type tensor) {
   auto type = cast<RankedTensorType>(tensor);
@@ -47,10 +46,11 @@ static MemRefType kernelArgumentType(Type tensor) {
 }
 
 static gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module) {
-  if (auto existing = module.lookupSymbol<gpu::GPUModuleOp>(kModuleName))
+  if (auto existing = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModuleName))
     return existing;
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-  auto kernels = gpu::GPUModuleOp::create(b, module.getLoc(), kModuleName);
+  auto kernels =
+      gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModuleName);
   b.setInsertionPointToStart(kernels.getBody());
   Attribute space = getSharedMemorySpace(b.getContext());
   auto type =
@@ -99,9 +99,9 @@ static LogicalResult convertFunction(func::FuncOp func,
     kernel.erase();
     return failure();
   }
-  kernel->setAttr("attn.dynamic_shared_memory",
+  kernel->setAttr(kDynamicSharedMemoryAttrName,
                   b.getI64IntegerAttr(*sharedBytes));
-  kernel->setAttr("attn.query_tile", b.getI64IntegerAttr(plan->tileM));
+  kernel->setAttr(kQueryTileAttrName, b.getI64IntegerAttr(plan->tileM));
   func.erase();
   return success();
 }
@@ -123,15 +123,15 @@ struct ConvertAttnToNVGPUPass
     module.walk([&](func::FuncOp func) {
       if (func.isExternal())
         return;
-      bool hasGrid = false;
-      func.walk([&](scf::ForallOp forall) {
-        hasGrid |= forall->hasAttr("attn.schedule");
+      // Functions with attn ops or a tiled grid; readKernelPlan reports
+      // those that are not in the online form.
+      WalkResult found = func.walk([&](Operation *op) {
+        return isa<AttnDialect>(op->getDialect()) ||
+                       op->hasAttr(kGridScheduleAttrName)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
       });
-      bool hasAttention = false;
-      func.walk([&](Operation *op) {
-        hasAttention |= isa<AttnDialect>(op->getDialect());
-      });
-      if (hasGrid || hasAttention)
+      if (found.wasInterrupted())
         functions.push_back(func);
     });
     for (func::FuncOp func : functions)

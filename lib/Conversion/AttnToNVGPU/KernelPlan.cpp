@@ -57,7 +57,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   KernelPlan plan;
   plan.func = func;
   func.walk([&](scf::ForallOp forall) {
-    if (forall->hasAttr("attn.schedule") && !plan.grid)
+    if (forall->hasAttr(kGridScheduleAttrName) && !plan.grid)
       plan.grid = forall;
   });
   if (!plan.grid)
@@ -66,7 +66,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
               "run -attn-select-schedule, -attn-tile and "
               "-attn-fuse-online-softmax first";
   scf::ForallOp grid = plan.grid;
-  plan.schedule = cast<ScheduleAttr>(grid->getAttr("attn.schedule"));
+  plan.schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
 
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   if (grid->getParentOp() != func ||
@@ -175,10 +175,9 @@ FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
   }
   Operation *def = value.getDefiningOp();
   if (auto dim = dyn_cast_or_null<tensor::DimOp>(def)) {
-    auto arg = dyn_cast<BlockArgument>(dim.getSource());
     std::optional<int64_t> index = getConstantIntValue(dim.getIndex());
-    func::FuncOp func = plan.func;
-    if (arg && arg.getOwner() == &func.getBody().front() && index) {
+    if (isFuncArgument(plan.func, dim.getSource()) && index) {
+      auto arg = cast<BlockArgument>(dim.getSource());
       Value result = memref::DimOp::create(
           b, loc, kernel.getArgument(arg.getArgNumber()), *index);
       mapping.map(value, result);

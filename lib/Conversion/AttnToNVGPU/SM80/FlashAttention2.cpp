@@ -90,6 +90,11 @@ private:
 
   Regs ldmatrix(Value tile, ValueRange indices, bool transpose);
   Regs mma(ValueRange a, ValueRange bRegs, ValueRange c);
+  /// acc[mt][2 pair + half] += a[mt] * (registers 2 half, 2 half + 1 of b)
+  /// for every m tile: the two n8 tiles one ldmatrix.x4 B load feeds, in
+  /// accumulators laid out [mTiles][nTiles][4].
+  void mmaPair(ArrayRef<Regs> a, ArrayRef<Value> bRegs, int64_t pair,
+               int64_t nTiles, SmallVectorImpl<Value> &acc);
   Value pack(Value lo, Value hi);
   Value quadReduce(Value v, bool isMax);
   Value exp2(Value v) {
@@ -102,12 +107,16 @@ private:
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
   void storeLse(ArrayRef<Value> m, ArrayRef<Value> l);
 
-  // Flat register indices.
+  // Flat register indices of accumulators laid out [mTiles][nTiles][4].
+  static int64_t fragmentIndex(int64_t nTiles, int64_t mt, int64_t nt,
+                               int64_t e) {
+    return (mt * nTiles + nt) * 4 + e;
+  }
   int64_t sIndex(int64_t mt, int64_t nt, int64_t e) const {
-    return (mt * nTilesS + nt) * 4 + e;
+    return fragmentIndex(nTilesS, mt, nt, e);
   }
   int64_t oIndex(int64_t mt, int64_t nt, int64_t e) const {
-    return (mt * nTilesO + nt) * 4 + e;
+    return fragmentIndex(nTilesO, mt, nt, e);
   }
 
   const KernelPlan &plan;
@@ -128,7 +137,8 @@ private:
 
   // Kernel-wide values.
   Value query, key, value, output, lse;
-  Value tid, lane, warpRow, batch, head, kvHead, queryRow, seqQ, seqKv;
+  Value tid, lane, accRow, accCol, warpRow, batch, head, kvHead, queryRow, seqQ,
+      seqKv;
   Value kvLower, numTiles, copyRow, copyCol;
   Value queryTile, keyTiles, valueTiles;
   Value waitToken;
@@ -249,6 +259,19 @@ Regs FlashAttention2Emitter::mma(ValueRange a, ValueRange bRegs, ValueRange c) {
   return out;
 }
 
+void FlashAttention2Emitter::mmaPair(ArrayRef<Regs> a, ArrayRef<Value> bRegs,
+                                     int64_t pair, int64_t nTiles,
+                                     SmallVectorImpl<Value> &acc) {
+  for (int64_t mt = 0; mt < mTiles; ++mt) {
+    for (int64_t half = 0; half < 2; ++half) {
+      int64_t first = fragmentIndex(nTiles, mt, 2 * pair + half, 0);
+      Regs d = mma(a[mt], bRegs.slice(2 * half, 2),
+                   ArrayRef<Value>(acc).slice(first, 4));
+      llvm::copy(d, acc.begin() + first);
+    }
+  }
+}
+
 Value FlashAttention2Emitter::pack(Value lo, Value hi) {
   Value pair = vector::FromElementsOp::create(
       b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
@@ -303,9 +326,8 @@ void FlashAttention2Emitter::transformScores(SmallVectorImpl<Value> &s,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    const LaneCoord &acc = accumulatorLane();
-    Value laneRow = add(add(queryRow, warpRow), acc.row.emit(b, loc, lane));
-    Value laneCol = add(kv0, acc.col.emit(b, loc, lane));
+    Value laneRow = add(add(queryRow, warpRow), accRow);
+    Value laneCol = add(kv0, accCol);
     Value negInf = f32(-std::numeric_limits<float>::infinity());
     SmallVector<Value> masked;
     for (int64_t mt = 0; mt < mTiles; ++mt) {
@@ -333,9 +355,8 @@ void FlashAttention2Emitter::transformScores(SmallVectorImpl<Value> &s,
 void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
                                          ArrayRef<Value> inverse) {
   // Each warp overwrites only the query rows it alone has read.
-  const LaneCoord &accLane = accumulatorLane();
-  Value laneRow = add(warpRow, accLane.row.emit(b, loc, lane));
-  Value laneCol = accLane.col.emit(b, loc, lane);
+  Value laneRow = add(warpRow, accRow);
+  Value laneCol = accCol;
   auto pairType = VectorType::get({2}, elementType);
   for (int64_t mt = 0; mt < mTiles; ++mt) {
     for (int64_t half = 0; half < 2; ++half) {
@@ -377,10 +398,8 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
 void FlashAttention2Emitter::storeLse(ArrayRef<Value> m, ArrayRef<Value> l) {
   // lse = m ln 2 + ln l in natural-log units, -inf for rows with no key; one
   // lane per quad writes its rows.
-  Value laneRow =
-      add(add(queryRow, warpRow), accumulatorLane().row.emit(b, loc, lane));
-  Value leader = cmp(arith::CmpIPredicate::eq,
-                     accumulatorLane().col.emit(b, loc, lane), index(0));
+  Value laneRow = add(add(queryRow, warpRow), accRow);
+  Value leader = cmp(arith::CmpIPredicate::eq, accCol, index(0));
   for (int64_t mt = 0; mt < mTiles; ++mt) {
     for (int64_t half = 0; half < 2; ++half) {
       Value row = add(laneRow, index(mt * kMmaM + 8 * half));
@@ -480,6 +499,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   lane = arith::RemUIOp::create(b, loc, tid, index(sm80::kWarpSize));
   Value warp = arith::DivUIOp::create(b, loc, tid, index(sm80::kWarpSize));
   warpRow = mul(warp, index(mTiles * kMmaM));
+  accRow = accumulatorLane().row.emit(b, loc, lane);
+  accCol = accumulatorLane().col.emit(b, loc, lane);
   copyRow = arith::DivUIOp::create(b, loc, tid, index(chunksPerRow));
   copyCol = mul(arith::RemUIOp::create(b, loc, tid, index(chunksPerRow)),
                 index(kChunkElements));
@@ -544,15 +565,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       for (int64_t np = 0; np < nTilesS / 2; ++np) {
         Value r = add(kRow, index(np * 2 * kMmaN));
         Value c = add(kCol, index(kk * kMmaK));
-        Regs kb = ldmatrix(keyTiles, {stage, r, swizzled(r, c)}, false);
-        for (int64_t mt = 0; mt < mTiles; ++mt) {
-          for (int64_t half = 0; half < 2; ++half) {
-            int64_t nt = 2 * np + half;
-            Regs d = mma(qa[mt], ArrayRef<Value>(kb).slice(2 * half, 2),
-                         ArrayRef<Value>(s).slice(sIndex(mt, nt, 0), 4));
-            llvm::copy(d, s.begin() + sIndex(mt, nt, 0));
-          }
-        }
+        mmaPair(qa, ldmatrix(keyTiles, {stage, r, swizzled(r, c)}, false), np,
+                nTilesS, s);
       }
     }
     transformScores(s, kv0);
@@ -619,15 +633,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       for (int64_t dp = 0; dp < nTilesO / 2; ++dp) {
         Value r = add(vRow, index(kn * kMmaK));
         Value c = add(vCol, index(dp * 2 * kMmaN));
-        Regs vb = ldmatrix(valueTiles, {stage, r, swizzled(r, c)}, true);
-        for (int64_t mt = 0; mt < mTiles; ++mt) {
-          for (int64_t half = 0; half < 2; ++half) {
-            int64_t nt = 2 * dp + half;
-            Regs d = mma(pa[mt], ArrayRef<Value>(vb).slice(2 * half, 2),
-                         ArrayRef<Value>(acc).slice(oIndex(mt, nt, 0), 4));
-            llvm::copy(d, acc.begin() + oIndex(mt, nt, 0));
-          }
-        }
+        mmaPair(pa, ldmatrix(valueTiles, {stage, r, swizzled(r, c)}, true), dp,
+                nTilesO, acc);
       }
     }
 

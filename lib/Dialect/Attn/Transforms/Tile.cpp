@@ -151,7 +151,7 @@ scf::ForallOp AttentionTiler::build() {
                              getAsOpFoldResult(heads),
                              getAsOpFoldResult(batch)},
       op.getOutputs(), /*mapping=*/std::nullopt);
-  grid->setAttr("attn.schedule", schedule);
+  grid->setAttr(kGridScheduleAttrName, schedule);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(grid.getBody());
   Value queryTileIv = grid.getInductionVar(0);

@@ -15,4 +15,10 @@
 #define GET_ATTRDEF_CLASSES
 #include "attn/Dialect/Attn/IR/AttnAttrs.h.inc"
 
+namespace mlir::attn {
+/// The discardable attribute that carries the `#attn.schedule` of a tiled
+/// grid (the `scf.forall` that `-attn-tile` builds) to later passes.
+constexpr llvm::StringLiteral kGridScheduleAttrName = "attn.schedule";
+} // namespace mlir::attn
+
 #endif // ATTN_DIALECT_ATTN_IR_ATTNATTRS_H
