@@ -68,6 +68,9 @@ LogicalResult mlir::attn::lowerModule(ModuleOp module,
   case CompileLevel::Online:
     last = AttnLoweringStep::Online;
     break;
+  case CompileLevel::Pipelined:
+    last = AttnLoweringStep::Pipeline;
+    break;
   default:
     break;
   }

@@ -68,6 +68,9 @@ void mlir::attn::buildAttnToKernelPipeline(
   pm.addPass(createAttnFuseOnlineSoftmaxPass());
   if (last == AttnLoweringStep::Online)
     return;
+  pm.addPass(createAttnPipelineAsyncPass());
+  if (last == AttnLoweringStep::Pipeline)
+    return;
   pm.addPass(createConvertAttnToNVGPUPass({options.chip}));
 }
 

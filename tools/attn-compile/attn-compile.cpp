@@ -56,6 +56,8 @@ static llvm::cl::opt<CompileLevel> emit(
         clEnumValN(CompileLevel::Fused, "fused", "L1: attn.attention"),
         clEnumValN(CompileLevel::Tiled, "tiled", "L2: the tiled grid"),
         clEnumValN(CompileLevel::Online, "online", "L3: the online softmax"),
+        clEnumValN(CompileLevel::Pipelined, "pipelined",
+                   "L4: the K/V pipeline (rings, copies, waits)"),
         clEnumValN(CompileLevel::Kernel, "kernel", "L5: the gpu.module kernel"),
         clEnumValN(CompileLevel::Ptx, "ptx", "PTX text"),
         clEnumValN(CompileLevel::Artifact, "artifact",

@@ -27,6 +27,7 @@ enum class CompileLevel {
   Fused,   // L1: naive graphs fused into attn.attention
   Tiled,   // L2: the grid over (query tile, head, batch) and its K/V loops
   Online,  // L3: the online softmax
+  Pipelined, // L4: the K/V pipeline of rings, copies and waits
   Kernel,  // L5: the gpu.module kernel in gpu/nvgpu/nvvm
   Ptx,     // PTX text
   Artifact // PTX, cubin and manifest

@@ -34,11 +34,11 @@ struct AttnLowerToNVVMPipelineOptions
 };
 
 /// The steps of the way from attention IR to a kernel, in order.
-enum class AttnLoweringStep { Fuse, Tile, Online, Kernel };
+enum class AttnLoweringStep { Fuse, Tile, Online, Pipeline, Kernel };
 
 /// L0/L1 to L5: fuses naive graphs, selects the chip's schedule and tiles,
-/// fuses the online softmax and converts the grid to a gpu.module kernel;
-/// stops after `last`.
+/// fuses the online softmax, pipelines the tile loads and converts the grid
+/// to a gpu.module kernel; stops after `last`.
 void buildAttnToKernelPipeline(OpPassManager &pm,
                                const AttnLowerToNVVMPipelineOptions &options,
                                AttnLoweringStep last = AttnLoweringStep::Kernel);

@@ -53,6 +53,18 @@ static bool isQueryExtent(OpFoldResult bound, Value query, int64_t dim,
          getConstantIntValue(dimOp.getIndex()) == dim;
 }
 
+/// The ring a future's copy writes, following futures the loop carries back
+/// to their initial values; null when there is none.
+static AllocRingOp ringOf(scf::ForOp loop, Value future) {
+  if (auto arg = dyn_cast<BlockArgument>(future)) {
+    if (arg.getOwner() != loop.getBody() || arg == loop.getInductionVar())
+      return {};
+    future = loop.getTiedLoopInit(arg)->get();
+  }
+  auto copy = future.getDefiningOp<CopyTileAsyncOp>();
+  return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
+}
+
 FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   KernelPlan plan;
   plan.func = func;
@@ -85,51 +97,110 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   plan.kvLoop = loops.front();
   Block &loop = *plan.kvLoop.getBody();
 
-  auto queryLoad = findSingle<LoadTileOp>(body, grid, "one query tile load");
   auto qk = findSingle<QKMatmulOp>(loop, plan.kvLoop, "attn.qk_matmul");
   auto maskOp = findSingle<MaskScoresOp>(loop, plan.kvLoop, "attn.mask_scores");
   auto rowMax = findSingle<RowMaxOp>(loop, plan.kvLoop, "attn.row_max");
   auto pv = findSingle<PVMatmulOp>(loop, plan.kvLoop, "attn.pv_matmul");
   auto normalize = findSingle<NormalizeOp>(body, grid, "attn.normalize");
-  if (!queryLoad || !qk || !maskOp || !rowMax || !pv || !normalize)
+  if (!qk || !maskOp || !rowMax || !pv || !normalize)
     return failure();
+  plan.scores = qk;
+  plan.output = pv;
   for (RowExpOp exp : loop.getOps<RowExpOp>())
     if (!exp.getBase2())
       return exp.emitError() << "expects base-2 exponentials";
 
-  // The products read the query tile, and K/V tiles loaded at the loop's
-  // induction variable from function arguments.
-  Value iv = plan.kvLoop.getInductionVar();
-  auto keyLoad = qk.getKey().getDefiningOp<LoadTileOp>();
-  auto valueLoad = pv.getValue().getDefiningOp<LoadTileOp>();
-  if (qk.getQuery() != queryLoad.getResult() || !keyLoad || !valueLoad ||
-      keyLoad->getBlock() != &loop || valueLoad->getBlock() != &loop ||
-      keyLoad.getRow() != iv || valueLoad.getRow() != iv ||
-      keyLoad.getHead() != valueLoad.getHead() ||
-      keyLoad.getBatch() != valueLoad.getBatch())
-    return qk.emitError() << "expects Q K^T and P V on the query tile and the "
-                             "K/V tiles at the loop's position";
+  // The tiles come from waits: the query's in the grid body, K's and V's in
+  // the loop on futures the loop carries.
+  auto queryWait = qk.getQuery().getDefiningOp<WaitTileOp>();
+  auto keyWait = qk.getKey().getDefiningOp<WaitTileOp>();
+  auto valueWait = pv.getValue().getDefiningOp<WaitTileOp>();
+  if (!queryWait || !keyWait || !valueWait)
+    return qk.emitError() << "expects the tiles of Q K^T and P V to come from "
+                             "attn.wait_tile; run -attn-pipeline-async first";
+  auto queryCopy = queryWait.getFuture().getDefiningOp<CopyTileAsyncOp>();
+  if (!queryCopy || queryCopy->getBlock() != &body ||
+      queryWait->getBlock() != &body)
+    return queryWait.emitError()
+           << "expects the query tile to be copied and waited for in the grid "
+              "body";
+  plan.queryRing = ringOf(plan.kvLoop, queryCopy.getFuture());
+  plan.keyRing = ringOf(plan.kvLoop, keyWait.getFuture());
+  plan.valueRing = ringOf(plan.kvLoop, valueWait.getFuture());
+  if (!plan.queryRing || !plan.keyRing || !plan.valueRing ||
+      keyWait->getBlock() != &loop || valueWait->getBlock() != &loop ||
+      plan.keyRing == plan.valueRing)
+    return qk.emitError() << "expects Q, K and V in rings of their own, K and "
+                             "V waited for in the loop";
+  if (plan.queryRing.getType().getStages() != 1)
+    return plan.queryRing.emitError() << "expects a one-slot query ring";
+
+  // Every future the loop carries stays in one ring, so that the kernel
+  // carries only its slot.
+  for (auto [init, arg, next] :
+       llvm::zip(plan.kvLoop.getInitArgs(), plan.kvLoop.getRegionIterArgs(),
+                 plan.kvLoop.getYieldedValues())) {
+    if (!isa<FutureType>(arg.getType()))
+      continue;
+    AllocRingOp ring = ringOf(plan.kvLoop, init);
+    if (!ring || ringOf(plan.kvLoop, next) != ring)
+      return plan.kvLoop.emitError()
+             << "expects each future the loop carries to stay in one ring";
+  }
+
+  // Copies and waits, in the order the kernel issues them.
   ValueRange ivs = grid.getInductionVars();
-  if (queryLoad.getBatch() != ivs[2] || queryLoad.getHead() != ivs[1] ||
-      keyLoad.getBatch() != ivs[2])
-    return queryLoad.emitError()
-           << "expects tiles of the grid's batch and head";
-  for (Value source :
-       {queryLoad.getSource(), keyLoad.getSource(), valueLoad.getSource()})
-    if (!isFuncArgument(func, source))
-      return queryLoad.emitError()
+  auto isAsync = [](Operation &op) {
+    return isa<CopyTileAsyncOp, WaitTileOp>(op);
+  };
+  bool afterLoop = false;
+  for (Operation &op : body) {
+    afterLoop |= &op == plan.kvLoop.getOperation();
+    if (!isAsync(op))
+      continue;
+    if (afterLoop)
+      return op.emitError() << "expects no copies or waits after the K/V loop";
+    plan.entryAsync.push_back(&op);
+  }
+  for (Operation &op : loop) {
+    if (!isAsync(op))
+      continue;
+    if (op.isBeforeInBlock(qk))
+      plan.beforeScores.push_back(&op);
+    else if (op.isBeforeInBlock(pv))
+      plan.beforeOutput.push_back(&op);
+    else
+      return op.emitError()
+             << "expects the K/V loop's copies and waits before P V";
+  }
+  for (Operation *op : llvm::concat<Operation *>(
+           plan.entryAsync, plan.beforeScores, plan.beforeOutput)) {
+    auto copy = dyn_cast<CopyTileAsyncOp>(op);
+    if (!copy)
+      continue;
+    if (!isFuncArgument(func, copy.getSource()))
+      return copy.emitError()
              << "expects Q, K and V to be arguments of the function";
-  if (maskOp.getRow() != queryLoad.getRow() || maskOp.getCol() != iv)
+    if (copy.getBatch() != ivs[2])
+      return copy.emitError() << "expects tiles of the grid's batch";
+    if (!llvm::is_contained({plan.queryRing, plan.keyRing, plan.valueRing},
+                            copy.getRing().getDefiningOp<AllocRingOp>()))
+      return copy.emitError() << "expects copies into the Q, K or V ring";
+  }
+  if (queryCopy.getHead() != ivs[1])
+    return queryCopy.emitError() << "expects the query tile of the grid's head";
+  Value iv = plan.kvLoop.getInductionVar();
+  if (maskOp.getRow() != queryCopy.getRow() || maskOp.getCol() != iv)
     return maskOp.emitError()
            << "expects the scores of the query tile at the loop's position";
 
-  Value query = queryLoad.getSource();
+  Value query = queryCopy.getSource();
   SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();
-  auto queryType = cast<RankedTensorType>(queryLoad.getType());
+  RankedTensorType queryType = queryWait.getType();
   plan.tileM = queryType.getDimSize(0);
   plan.headDim = queryType.getDimSize(1);
   plan.elementType = queryType.getElementType();
-  plan.tileN = cast<RankedTensorType>(keyLoad.getType()).getDimSize(0);
+  plan.tileN = keyWait.getType().getDimSize(0);
   if (!isQueryExtent(ubs[0], query, 2, plan.tileM) ||
       !isQueryExtent(ubs[1], query, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1))
@@ -138,8 +209,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   if (getConstantIntValue(plan.kvLoop.getStep()) != plan.tileN)
     return plan.kvLoop.emitError() << "expects the K/V loop to step by tiles";
 
-  plan.queryRow = queryLoad.getRow();
-  plan.kvHead = keyLoad.getHead();
+  plan.queryRow = queryCopy.getRow();
   plan.kvLower = plan.kvLoop.getLowerBound();
   plan.kvUpper = plan.kvLoop.getUpperBound();
   plan.mask = maskOp.getMask();

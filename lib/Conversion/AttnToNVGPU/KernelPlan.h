@@ -4,10 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The online-softmax grid (L3/L4) of one function, read into the facts a
-// target's kernel emitter needs, plus the mapping from values of the grid body
-// to values of the kernel. Target independent; each chip's emitter lives in
-// its own folder.
+// The scheduled grid (L4) of one function, read into the facts a target's
+// kernel emitter needs, plus the mapping from values of the grid body to
+// values of the kernel. Target independent; each chip's emitter lives in its
+// own folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,13 +42,21 @@ struct KernelPlan {
   scf::ForallOp grid;
   scf::ForOp kvLoop;
   ScheduleAttr schedule;
+  QKMatmulOp scores;
+  PVMatmulOp output;
 
   Type elementType;
   int64_t headDim = 0, tileM = 0, tileN = 0;
 
   // Values of the grid body the kernel recomputes: the first query row of
-  // the tile, the K/V head, and the K/V loop's bounds.
-  Value queryRow, kvHead, kvLower, kvUpper;
+  // the tile and the K/V loop's bounds.
+  Value queryRow, kvLower, kvUpper;
+
+  // The pipeline: its rings (query, keys, values), and its copies and waits
+  // in program order at the three places the kernel issues them: the grid
+  // body before the K/V loop, the loop before Q K^T, the loop before P V.
+  AllocRingOp queryRing, keyRing, valueRing;
+  SmallVector<Operation *> entryAsync, beforeScores, beforeOutput;
 
   MaskKind mask = MaskKind::none;
   std::optional<std::pair<int64_t, int64_t>> window;
@@ -62,9 +70,10 @@ struct KernelPlan {
   bool hasLse = false;
 };
 
-/// Reads the online grid of `func`: the single `scf.forall` carrying an
-/// `#attn.schedule`, with the shape `attn-fuse-online-softmax` produces.
-/// Reports a located error and fails when the function has another shape.
+/// Reads the scheduled grid of `func`: the single `scf.forall` carrying an
+/// `#attn.schedule`, with the shape `attn-fuse-online-softmax` and then
+/// `attn-pipeline-async` produce. Reports a located error and fails when the
+/// function has another shape.
 FailureOr<KernelPlan> readKernelPlan(func::FuncOp func);
 
 /// Recomputes index values of the grid body inside a kernel: the grid's
@@ -76,8 +85,14 @@ public:
   IndexMaterializer(const KernelPlan &plan, gpu::GPUFuncOp kernel);
 
   /// The kernel-side value of `value`, or failure (with an error at `value`'s
-  /// definition) when it depends on anything else.
+  /// definition) when it depends on anything else. Values are recomputed at
+  /// the builder's insertion point on first use, so a value first asked for
+  /// inside the kernel's loop must not be asked for after it.
   FailureOr<Value> get(OpBuilder &b, Value value);
+
+  /// Makes `kernelValue` the kernel-side value of `value` (the K/V loop's
+  /// induction variable).
+  void map(Value value, Value kernelValue) { mapping.map(value, kernelValue); }
 
 private:
   const KernelPlan &plan;

@@ -1,4 +1,4 @@
-// RUN: attn-opt %s -verify-diagnostics -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -convert-attn-to-nvgpu=chip=sm_80
+// RUN: attn-opt %s -verify-diagnostics -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80
 
 // Head dim 32: a multiple of 16, but rows of fewer than 8 16-byte chunks do
 // not fit the shared-memory swizzle.

@@ -1,5 +1,5 @@
-// The sm_80 kernel that convert-attn-to-nvgpu builds from the online grid.
-// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
+// The sm_80 kernel that convert-attn-to-nvgpu builds from the scheduled grid.
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK: gpu.module @attn_kernels
@@ -12,16 +12,22 @@
 // CHECK-DAG: gpu.block_id  x
 // CHECK-DAG: gpu.block_id  y
 // CHECK-DAG: gpu.block_id  z
-// Query tile and ring of 2 K/V stages carved from dynamic shared memory.
-// CHECK: memref.view {{.*}} to memref<128x64xbf16, 3>
+// The rings: Q (one slot), K and V (two slots each), carved from dynamic
+// shared memory.
+// CHECK: memref.view {{.*}} to memref<1x128x64xbf16, 3>
 // CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
 // CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
-// Prologue: Q and the first K/V tile in one group.
+// Prologue: one group each for Q, K0 and V0, then Q's wait (2 pending).
 // CHECK: nvgpu.device_async_copy {{.*}} 8, %{{.*}} {bypassL1}
 // CHECK: nvgpu.device_async_create_group
-// Steady state: wait for the oldest group, barrier, refill, compute.
-// CHECK: scf.for
-// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// CHECK: nvgpu.device_async_create_group
+// CHECK: nvgpu.device_async_create_group
+// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
+// CHECK-NEXT: gpu.barrier
+// Steady state: the loop carries the slots of the K and V tiles in flight;
+// wait for K (V may stay in flight), barrier, refill K; later the same for V.
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> ({{.*}}index, index)
+// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // CHECK-NEXT: gpu.barrier
 // CHECK: nvgpu.device_async_create_group
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
@@ -31,6 +37,9 @@
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: math.exp2 {{.*}} fastmath<afn>
+// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvgpu.device_async_create_group
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xbf16>
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
 // CHECK: scf.yield

@@ -7,9 +7,11 @@
 // Emits FlashAttention-2 for Ampere from a KernelPlan:
 //   - one CTA per (query tile, head, batch); warps split the query rows, so
 //     every row reduction stays inside one warp (two xor shuffles per quad);
-//   - the query tile and a ring of `stages` K/V tiles in shared memory, filled
-//     by cp.async (16 bytes per lane, zero-filled past the sequence), with one
-//     commit group per K/V tile and a wait for the oldest at each iteration;
+//   - the rings of the pipeline (query, keys, values) in shared memory; each
+//     attn.copy_tile_async is cp.async (16 bytes per lane, zero-filled past
+//     the sequence) in one commit group, each attn.wait_tile a
+//     cp.async.wait_group of its pending count and a barrier, issued where
+//     the scheduled IR has them; a future becomes its slot index;
 //   - S = Q K^T and O += P V on mma.sync m16n8k16 with f32 accumulators,
 //     operands from ldmatrix (.trans for V), P reused from S's accumulators;
 //   - the online softmax in registers (exp2, log2(e) folded into the scale),
@@ -84,9 +86,10 @@ private:
   void copyTile(Value tile, ValueRange lead, Value global, Value batch,
                 Value head, Value firstRow, Value limit, int64_t rows,
                 Value enabled, SmallVectorImpl<Value> &tokens);
-  /// Issues the K and V tiles of iteration `t` into stage t % stages as one
-  /// commit group.
-  Value issueKeyValue(Value t, SmallVector<Value> tokens = {});
+  /// Lowers the copies and waits of `ops`, in order.
+  LogicalResult emitAsync(ArrayRef<Operation *> ops);
+  /// A shared-memory tile: a ring's view and the slot in it.
+  std::pair<Value, Value> sharedTile(Value tile) { return tiles.lookup(tile); }
 
   Regs ldmatrix(Value tile, ValueRange indices, bool transpose);
   Regs mma(ValueRange a, ValueRange bRegs, ValueRange c);
@@ -139,8 +142,14 @@ private:
   Value query, key, value, output, lse;
   Value tid, lane, accRow, accCol, warpRow, batch, head, kvHead, queryRow, seqQ,
       seqKv;
-  Value kvLower, numTiles, copyRow, copyCol;
-  Value queryTile, keyTiles, valueTiles;
+  Value copyRow, copyCol;
+  Value queryTile;
+  // The pipeline: each ring's shared-memory view [slots, rows, D]; each
+  // future's ring and slot; each waited tile's view and slot; a group token
+  // for the waits (they count groups, so any token does).
+  DenseMap<Operation *, Value> ringViews;
+  DenseMap<Value, std::pair<Operation *, Value>> futures;
+  DenseMap<Value, std::pair<Value, Value>> tiles;
   Value waitToken;
   Type elementType;
   float scoreScale = 1.0f;
@@ -205,17 +214,45 @@ void FlashAttention2Emitter::copyTile(Value tile, ValueRange lead, Value global,
   }
 }
 
-Value FlashAttention2Emitter::issueKeyValue(Value t,
-                                            SmallVector<Value> tokens) {
-  Value stage = arith::RemUIOp::create(b, loc, t, index(stages));
-  Value first = add(kvLower, mul(t, index(tileN)));
-  Value live = cmp(arith::CmpIPredicate::slt, t, numTiles);
-  copyTile(keyTiles, stage, key, batch, kvHead, first, seqKv, tileN, live,
-           tokens);
-  copyTile(valueTiles, stage, value, batch, kvHead, first, seqKv, tileN, live,
-           tokens);
-  return nvgpu::DeviceAsyncCreateGroupOp::create(
-      b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
+  auto get = [&](Value v) { return values.get(b, v); };
+  for (Operation *op : ops) {
+    if (auto wait = dyn_cast<WaitTileOp>(op)) {
+      // Completion is per thread; the barrier makes the tile visible to
+      // all, and retires every read of the slot the next copy refills.
+      nvgpu::DeviceAsyncWaitOp::create(
+          b, loc, waitToken,
+          b.getI32IntegerAttr(static_cast<int32_t>(wait.getPending())));
+      gpu::BarrierOp::create(b, loc);
+      auto [ring, slot] = futures.lookup(wait.getFuture());
+      if (!ring)
+        return wait.emitError()
+               << "sm_80 kernel: waits for a copy it has not issued";
+      tiles[wait.getResult()] = {ringViews.lookup(ring), slot};
+      continue;
+    }
+    auto copy = cast<CopyTileAsyncOp>(op);
+    FailureOr<Value> batchOr = get(copy.getBatch()), headOr = get(copy.getHead()),
+                     rowOr = get(copy.getRow()), slotOr = get(copy.getSlot()),
+                     enabledOr = get(copy.getEnabled());
+    if (failed(batchOr) || failed(headOr) || failed(rowOr) || failed(slotOr) ||
+        failed(enabledOr))
+      return failure();
+    Value global = kernel.getArgument(
+        cast<BlockArgument>(copy.getSource()).getArgNumber());
+    Value limit = memref::DimOp::create(b, loc, global, 2);
+    RankedTensorType tile = copy.getRing().getType().getTile();
+    SmallVector<Value> tokens;
+    copyTile(ringViews.lookup(copy.getRing().getDefiningOp()), *slotOr, global,
+             *batchOr, *headOr, *rowOr, limit, tile.getDimSize(0), *enabledOr,
+             tokens);
+    Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+    if (!waitToken)
+      waitToken = group;
+    futures[copy.getFuture()] = {copy.getRing().getDefiningOp(), *slotOr};
+  }
+  return success();
 }
 
 Regs FlashAttention2Emitter::ldmatrix(Value tile, ValueRange indices,
@@ -424,7 +461,6 @@ void FlashAttention2Emitter::storeLse(ArrayRef<Value> m, ArrayRef<Value> l) {
 FailureOr<int64_t> FlashAttention2Emitter::emit() {
   ScheduleAttr schedule = plan.schedule;
   warps = schedule.getWarps();
-  stages = schedule.getStages();
   headDim = plan.headDim;
   tileM = plan.tileM;
   tileN = plan.tileN;
@@ -444,18 +480,22 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
                 Twine(kMmaM * warps) + ")");
   if (tileN % kMmaK != 0)
     return fail("needs tile_n to be a multiple of 16");
-  if (stages < 2)
-    return fail("needs at least 2 pipeline stages");
   chunksPerRow = headDim / kChunkElements;
   rowsPerPass = threads / chunksPerRow;
   if (threads % chunksPerRow != 0 || tileN % rowsPerPass != 0 ||
       tileM % rowsPerPass != 0)
     return fail("needs tiles whose rows split evenly over the threads");
 
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  int64_t queryBytes = tileM * headDim * elementBytes;
-  int64_t ringBytes = stages * tileN * headDim * elementBytes;
-  int64_t sharedBytes = queryBytes + 2 * ringBytes;
+  // The rings one after the other, the query's first: the epilogue stages
+  // the output in it.
+  int64_t sharedBytes = 0;
+  SmallVector<std::pair<AllocRingOp, int64_t>> ringOffsets;
+  for (AllocRingOp ring : {plan.queryRing, plan.keyRing, plan.valueRing}) {
+    RingType type = ring.getType();
+    ringOffsets.push_back({ring, sharedBytes});
+    sharedBytes += type.getStages() * type.getTile().getNumElements() *
+                   elementType.getIntOrFloatBitWidth() / 8;
+  }
   const TargetInfo *target = lookupTarget("sm_80");
   if (sharedBytes > target->maxSharedMemoryPerBlock)
     return fail(Twine("needs ") + Twine(sharedBytes) +
@@ -478,22 +518,17 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     lse = kernel.getArgument(4);
 
   auto get = [&](Value v) { return values.get(b, v); };
-  FailureOr<Value> row = get(plan.queryRow), kvHeadOr = get(plan.kvHead),
-                   lo = get(plan.kvLower), hi = get(plan.kvUpper);
-  if (failed(row) || failed(kvHeadOr) || failed(lo) || failed(hi))
+  FailureOr<Value> row = get(plan.queryRow), lo = get(plan.kvLower),
+                   hi = get(plan.kvUpper);
+  if (failed(row) || failed(lo) || failed(hi))
     return failure();
   scf::ForallOp grid = plan.grid;
   ValueRange ivs = grid.getInductionVars();
   head = *get(ivs[1]);
   batch = *get(ivs[2]);
   queryRow = *row;
-  kvHead = *kvHeadOr;
-  kvLower = *lo;
   seqQ = memref::DimOp::create(b, loc, query, 2);
   seqKv = memref::DimOp::create(b, loc, key, 2);
-  Value span = arith::MaxSIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, *hi, kvLower), index(0));
-  numTiles = arith::CeilDivUIOp::create(b, loc, span, index(tileN));
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, loc, tid, index(sm80::kWarpSize));
@@ -505,18 +540,18 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   copyCol = mul(arith::RemUIOp::create(b, loc, tid, index(chunksPerRow)),
                 index(kChunkElements));
 
+  for (auto [ring, offset] : ringOffsets) {
+    RingType type = ring.getType();
+    ArrayRef<int64_t> tile = type.getTile().getShape();
+    ringViews[ring] = sharedView(offset, {type.getStages(), tile[0], tile[1]});
+  }
   queryTile = sharedView(0, {tileM, headDim});
-  keyTiles = sharedView(queryBytes, {stages, tileN, headDim});
-  valueTiles = sharedView(queryBytes + ringBytes, {stages, tileN, headDim});
 
-  // Prologue: the query tile joins the first K/V group; then stages - 2 more
-  // groups, so that stages - 1 tiles are in flight when the loop starts.
-  SmallVector<Value> queryTokens;
-  copyTile(queryTile, {}, query, batch, head, queryRow, seqQ, tileM, Value(),
-           queryTokens);
-  waitToken = issueKeyValue(index(0), queryTokens);
-  for (int64_t t = 1; t < stages - 1; ++t)
-    waitToken = issueKeyValue(index(t));
+  // The query copy, the prologue's K/V copies and the query's wait.
+  if (failed(emitAsync(plan.entryAsync)))
+    return failure();
+  if (!waitToken)
+    return fail("needs a copy before the K/V loop");
 
   const LaneCoord &aLane = ldmatrixA(), &kLane = ldmatrixKeyB(),
                   &vLane = ldmatrixValueB();
@@ -534,24 +569,41 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   init.append(numRows, f32(-std::numeric_limits<float>::infinity()));
   init.append(numRows, f32(0.0f));
 
-  auto loop = scf::ForOp::create(b, loc, index(0), numTiles, index(1), init);
+  // The K/V loop runs over the same positions as the scheduled loop and
+  // carries, for each future, its slot.
+  scf::ForOp kvLoop = plan.kvLoop;
+  QKMatmulOp scores = plan.scores;
+  PVMatmulOp pv = plan.output;
+  SmallVector<Value> carriedFutures;
+  for (auto [first, arg] :
+       llvm::zip(kvLoop.getInitArgs(), kvLoop.getRegionIterArgs())) {
+    if (!isa<FutureType>(arg.getType()))
+      continue;
+    carriedFutures.push_back(arg);
+    init.push_back(futures.lookup(first).second);
+  }
+  auto loop = scf::ForOp::create(b, loc, *lo, *hi, index(tileN), init);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    Value j = loop.getInductionVar();
+    Value kv0 = loop.getInductionVar();
+    values.map(kvLoop.getInductionVar(), kv0);
     ValueRange state = loop.getRegionIterArgs();
     SmallVector<Value> acc(state.take_front(numAcc));
     SmallVector<Value> mOld(state.slice(numAcc, numRows));
-    SmallVector<Value> lPart(state.take_back(numRows));
+    SmallVector<Value> lPart(state.slice(numAcc + numRows, numRows));
+    for (auto [future, slot] :
+         llvm::zip(carriedFutures, state.drop_front(numAcc + 2 * numRows))) {
+      Value first = kvLoop.getTiedLoopInit(cast<BlockArgument>(future))->get();
+      futures[future] = {futures.lookup(first).first, slot};
+    }
 
-    // Tile j has landed once at most stages - 2 younger groups are pending;
-    // the barrier also retires every read of the stage refilled next.
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken,
-                                     b.getI32IntegerAttr(stages - 2));
-    gpu::BarrierOp::create(b, loc);
-    issueKeyValue(add(j, index(stages - 1)));
-    Value stage = arith::RemUIOp::create(b, loc, j, index(stages));
-    Value kv0 = add(kvLower, mul(j, index(tileN)));
+    if (failed(emitAsync(plan.beforeScores)))
+      return failure();
+    auto [queryView, querySlot] = sharedTile(scores.getQuery());
+    auto [keyView, keySlot] = sharedTile(scores.getKey());
+    if (!queryView || !keyView)
+      return fail("needs Q K^T's tiles waited for before it");
 
     // S = Q K^T.
     SmallVector<Value> s(mTiles * nTilesS * 4, f32(0.0f));
@@ -560,12 +612,13 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       for (int64_t mt = 0; mt < mTiles; ++mt) {
         Value r = add(add(warpRow, aRow), index(mt * kMmaM));
         Value c = add(aCol, index(kk * kMmaK));
-        qa.push_back(ldmatrix(queryTile, {r, swizzled(r, c)}, false));
+        qa.push_back(
+            ldmatrix(queryView, {querySlot, r, swizzled(r, c)}, false));
       }
       for (int64_t np = 0; np < nTilesS / 2; ++np) {
         Value r = add(kRow, index(np * 2 * kMmaN));
         Value c = add(kCol, index(kk * kMmaK));
-        mmaPair(qa, ldmatrix(keyTiles, {stage, r, swizzled(r, c)}, false), np,
+        mmaPair(qa, ldmatrix(keyView, {keySlot, r, swizzled(r, c)}, false), np,
                 nTilesS, s);
       }
     }
@@ -621,6 +674,11 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     }
 
     // O += P V, P taken from S's accumulators as the A operand.
+    if (failed(emitAsync(plan.beforeOutput)))
+      return failure();
+    auto [valueView, valueSlot] = sharedTile(pv.getValue());
+    if (!valueView)
+      return fail("needs P V's value tile waited for before it");
     for (int64_t kn = 0; kn < tileN / kMmaK; ++kn) {
       SmallVector<Regs> pa(mTiles);
       for (int64_t mt = 0; mt < mTiles; ++mt) {
@@ -633,7 +691,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       for (int64_t dp = 0; dp < nTilesO / 2; ++dp) {
         Value r = add(vRow, index(kn * kMmaK));
         Value c = add(vCol, index(dp * 2 * kMmaN));
-        mmaPair(pa, ldmatrix(valueTiles, {stage, r, swizzled(r, c)}, true), dp,
+        mmaPair(pa, ldmatrix(valueView, {valueSlot, r, swizzled(r, c)}, true),
+                dp,
                 nTilesO, acc);
       }
     }
@@ -641,6 +700,9 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     SmallVector<Value> yielded(acc);
     yielded.append(mNew);
     yielded.append(lPart);
+    for (Value next : kvLoop.getYieldedValues())
+      if (isa<FutureType>(next.getType()))
+        yielded.push_back(futures.lookup(next).second);
     scf::YieldOp::create(b, loc, yielded);
   }
 
@@ -649,7 +711,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   SmallVector<Value> acc(results.take_front(numAcc));
   SmallVector<Value> m(results.slice(numAcc, numRows));
   SmallVector<Value> l, inverse;
-  for (Value part : results.take_back(numRows)) {
+  for (Value part : results.slice(numAcc + numRows, numRows)) {
     Value sum = quadReduce(part, /*isMax=*/false);
     Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sum,
                                         f32(0.0f));
@@ -657,8 +719,9 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     inverse.push_back(select(empty, f32(0.0f),
                              arith::DivFOp::create(b, loc, f32(1.0f), sum)));
   }
-  // Groups issued for tiles past the end are empty, but must retire before
-  // the query tile's memory is reused.
+  // Copies past the end wrote zeros, and the prologue's are never waited for
+  // when the loop does not run; all must retire before the query ring holds
+  // the output.
   nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
   storeOutput(acc, inverse);
   if (plan.hasLse)

@@ -56,15 +56,28 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+/// Checks that `tile` can hold rows of the `[B, H, S, D]` tensor `source`.
+static LogicalResult verifyRowsOf(Operation *op, Value source, Type tileType) {
+  auto tile = cast<ShapedType>(tileType);
+  ShapedType rows = shapeOf(source);
+  if (rows.getElementType() != tile.getElementType())
+    return op->emitOpError() << "element type mismatch between source "
+                             << source.getType() << " and tile " << tile;
+  int64_t d = rows.getDimSize(3);
+  if (!ShapedType::isDynamic(d) && d != tile.getDimSize(1))
+    return op->emitOpError()
+           << "head dim mismatch: " << d << " vs " << tile.getDimSize(1);
+  return success();
+}
+
 LogicalResult LoadTileOp::verify() {
   if (failed(verifyStatic(*this, getResult())))
     return failure();
-  if (shapeOf(getSource()).getElementType() !=
-      shapeOf(getResult()).getElementType())
-    return emitOpError() << "element type mismatch between source "
-                         << getSource().getType() << " and tile "
-                         << getResult().getType();
-  return verifyDim(*this, "head dim", getSource(), 3, getResult(), 1);
+  return verifyRowsOf(*this, getSource(), getResult().getType());
+}
+
+LogicalResult CopyTileAsyncOp::verify() {
+  return verifyRowsOf(*this, getSource(), getRing().getType().getTile());
 }
 
 LogicalResult QKMatmulOp::verify() {

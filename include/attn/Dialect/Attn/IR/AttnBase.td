@@ -28,6 +28,7 @@ def Attn_Dialect : Dialect {
   }];
   let usePropertiesForAttributes = 1;
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
 }
 
 class Attn_Op<string mnemonic, list<Trait> traits = []>

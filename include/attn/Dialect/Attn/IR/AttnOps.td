@@ -112,5 +112,6 @@ def Attn_AttentionOp : Attn_Op<"attention", [
 }
 
 include "attn/Dialect/Attn/IR/AttnTileOps.td"
+include "attn/Dialect/Attn/IR/AttnAsyncOps.td"
 
 #endif // ATTN_DIALECT_ATTN_IR_ATTNOPS_TD

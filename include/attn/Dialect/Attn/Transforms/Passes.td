@@ -259,4 +259,76 @@ def AttnFuseOnlineSoftmaxPass : Pass<"attn-fuse-online-softmax"> {
   ];
 }
 
+def AttnPipelineAsyncPass : Pass<"attn-pipeline-async"> {
+  let summary = "Load K/V tiles stages ahead through rings of buffers and asynchronous copies";
+  let description = [{
+    Rewrites the online loop of every scheduled grid (level L3) into the
+    scheduled level L4, where the tile pipeline is explicit IR:
+
+    - a ring of `stages` buffers (the grid's `#attn.schedule`) for the key
+      tiles and one for the value tiles, and a one-slot ring for the query
+      tile (`attn.alloc_ring`);
+    - every `attn.load_tile` becomes an `attn.copy_tile_async` into a slot
+      and an `attn.wait_tile` where the tile is first needed;
+    - the prologue issues the copies of the first `stages - 1` K/V tiles;
+      the loop carries their futures and, right after waiting for tile `i`,
+      issues tile `i + stages - 1` into the slot tile `i - 1` used (the wait
+      is also the point where every thread is done with that slot); copies
+      past the loop's end are issued disabled, so the loop needs no epilogue
+      of its own and any trip count, including 0, 1 and fewer tiles than
+      stages, takes the same path;
+    - each wait carries how many younger copies may still be in flight,
+      counted from the issue order: with K and V waited on separately, the
+      value tile's copy overlaps `Q K^T` and the softmax.
+
+    Requires stages >= 2; a grid with one stage or no online loop is an
+    error. On sm_80 the copies become `cp.async` with one commit group each
+    and the waits `cp.async.wait_group` plus a barrier.
+
+    Before (`stages = 2`, abridged):
+
+    ```mlir
+    %q = attn.load_tile %query[%b, %h, %row] : ... -> tensor<128x64xbf16>
+    %r:3 = scf.for %col = %lo to %hi step %c64 iter_args(...) {
+      %k = attn.load_tile %key[%b, %hkv, %col] : ... -> tensor<64x64xbf16>
+      %s = attn.qk_matmul %q, %k : ...
+      ...
+      %v = attn.load_tile %value[%b, %hkv, %col] : ... -> tensor<64x64xbf16>
+      %acc1 = attn.pv_matmul %p, %v, %acc : ...
+      scf.yield ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %qr = attn.alloc_ring : !attn.ring<1, tensor<128x64xbf16>>
+    %kr = attn.alloc_ring : !attn.ring<2, tensor<64x64xbf16>>
+    %vr = attn.alloc_ring : !attn.ring<2, tensor<64x64xbf16>>
+    %qf = attn.copy_tile_async %query[%b, %h, %row] into %qr[%c0] if %true ...
+    %in0 = arith.cmpi slt, %lo, %hi : index
+    %k0 = attn.copy_tile_async %key[%b, %hkv, %lo] into %kr[%c0] if %in0 ...
+    %v0 = attn.copy_tile_async %value[%b, %hkv, %lo] into %vr[%c0] if %in0 ...
+    %q = attn.wait_tile %qf pending(2) : !attn.future<tensor<128x64xbf16>>
+    %r:5 = scf.for %col = %lo to %hi step %c64
+        iter_args(..., %kf = %k0, %vf = %v0) {
+      %k = attn.wait_tile %kf pending(1) : !attn.future<tensor<64x64xbf16>>
+      %next = arith.addi %col, %c64 : index
+      // %slot = ((%col - %lo) / 64 + 1) mod 2, %in = %next < %hi
+      %kn = attn.copy_tile_async %key[%b, %hkv, %next] into %kr[%slot] if %in ...
+      %s = attn.qk_matmul %q, %k : ...
+      ...
+      %v = attn.wait_tile %vf pending(1) : !attn.future<tensor<64x64xbf16>>
+      %vn = attn.copy_tile_async %value[%b, %hkv, %next] into %vr[%slot] if %in ...
+      %acc1 = attn.pv_matmul %p, %v, %acc : ...
+      scf.yield ..., %kn, %vn
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,220 @@
+//===- PipelineAsync.cpp - K/V tiles loaded stages ahead --------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Turns the tile loads of each online grid (level L3) into the explicit
+// pipeline of level L4: rings of buffers, asynchronous copies issued
+// `stages - 1` tiles ahead, and waits where the tiles are consumed, each
+// with the number of younger copies that may still be in flight.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNPIPELINEASYNCPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+/// The loads of one online grid that become copies.
+struct TileLoads {
+  scf::ForOp loop;
+  LoadTileOp query, key, value;
+};
+
+FailureOr<TileLoads> findLoads(scf::ForallOp grid) {
+  auto fail = [&](Operation *at, const Twine &message) {
+    return at->emitError() << "attn-pipeline-async: " << message;
+  };
+  Block &body = *grid.getBody();
+  SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
+  if (loops.size() != 1)
+    return fail(grid, "expects one K/V loop in the grid, found " +
+                          Twine(loops.size()) +
+                          "; run -attn-fuse-online-softmax first");
+  TileLoads loads;
+  loads.loop = loops.front();
+  Block &loop = *loads.loop.getBody();
+  if (!loop.getOps<WaitTileOp>().empty())
+    return fail(loads.loop, "the K/V loop is already pipelined");
+
+  auto qks = loop.getOps<QKMatmulOp>();
+  auto pvs = loop.getOps<PVMatmulOp>();
+  if (!llvm::hasSingleElement(qks) || !llvm::hasSingleElement(pvs))
+    return fail(loads.loop, "expects one attn.qk_matmul and one "
+                            "attn.pv_matmul in the K/V loop");
+  QKMatmulOp qk = *qks.begin();
+  PVMatmulOp pv = *pvs.begin();
+  Value iv = loads.loop.getInductionVar();
+  loads.query = qk.getQuery().getDefiningOp<LoadTileOp>();
+  loads.key = qk.getKey().getDefiningOp<LoadTileOp>();
+  loads.value = pv.getValue().getDefiningOp<LoadTileOp>();
+  if (!loads.query || loads.query->getBlock() != &body)
+    return fail(qk, "expects the query tile to be loaded in the grid body");
+  for (LoadTileOp load : {loads.key, loads.value})
+    if (!load || load->getBlock() != &loop || load.getRow() != iv)
+      return fail(load ? load.getOperation() : qk.getOperation(),
+                  "expects the K and V tiles to be loaded in the K/V loop at "
+                  "its induction variable");
+  return loads;
+}
+
+/// How many copies issued after the one `wait` waits for may still be in
+/// flight. Each iteration issues the copies of `body` in order, the prologue
+/// issues stages - 1 iterations' copies in the same order, and the awaited
+/// tile's copy is `refill`'s, stages - 1 iterations earlier.
+int64_t pendingCopies(Block &body, WaitTileOp wait, CopyTileAsyncOp refill,
+                      int64_t stages) {
+  int64_t perIteration = 0, afterRefill = 0, beforeWait = 0;
+  for (CopyTileAsyncOp copy : body.getOps<CopyTileAsyncOp>()) {
+    ++perIteration;
+    if (refill->isBeforeInBlock(copy))
+      ++afterRefill;
+    if (copy->isBeforeInBlock(wait))
+      ++beforeWait;
+  }
+  return afterRefill + (stages - 2) * perIteration + beforeWait;
+}
+
+LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
+  FailureOr<TileLoads> found = findLoads(grid);
+  if (failed(found))
+    return failure();
+  TileLoads loads = *found;
+  scf::ForOp loop = loads.loop;
+  MLIRContext *ctx = grid.getContext();
+  IRRewriter b(ctx);
+  Location loc = loop.getLoc();
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto ringFor = [&](LoadTileOp load, int64_t slots) -> Value {
+    return AllocRingOp::create(b, loc,
+                               RingType::get(ctx, slots, load.getType()));
+  };
+  auto copy = [&](LoadTileOp load, Value row, Value ring, Value slot,
+                  Value enabled) -> Value {
+    return CopyTileAsyncOp::create(b, load.getLoc(), load.getSource(),
+                                   load.getBatch(), load.getHead(), row, ring,
+                                   slot, enabled);
+  };
+
+  b.setInsertionPointToStart(grid.getBody());
+  Value queryRing = ringFor(loads.query, 1);
+  Value keyRing = ringFor(loads.key, stages);
+  Value valueRing = ringFor(loads.value, stages);
+
+  // The query copy, then the prologue: the K/V tiles of the first
+  // stages - 1 iterations, in the order the loop body issues them.
+  b.setInsertionPoint(loads.query);
+  Value queryFuture =
+      copy(loads.query, loads.query.getRow(), queryRing, index(0),
+           arith::ConstantIntOp::create(b, loc, 1, 1));
+  SmallVector<std::pair<LoadTileOp, Value>> order = {
+      {loads.key, keyRing}, {loads.value, valueRing}};
+  if (loads.value->isBeforeInBlock(loads.key))
+    std::swap(order[0], order[1]);
+  Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
+        step = loop.getStep();
+  b.setInsertionPoint(loop);
+  SmallVector<Value> inits(loop.getInitArgs());
+  SmallVector<SmallVector<Value>> queues(2);
+  for (int64_t t = 0; t < stages - 1; ++t) {
+    Value row = arith::AddIOp::create(
+        b, loc, lower, arith::MulIOp::create(b, loc, step, index(t)));
+    Value inRange =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, upper);
+    for (auto [i, entry] : llvm::enumerate(order))
+      queues[i].push_back(
+          copy(entry.first, row, entry.second, index(t), inRange));
+  }
+  auto queryWait = WaitTileOp::create(b, loc, queryFuture,
+                                      /*pending=*/2 * (stages - 1));
+  b.replaceOp(loads.query, queryWait.getResult());
+  for (auto &queue : queues)
+    inits.append(queue);
+
+  // The loop carries the futures of the next stages - 1 tiles of each ring.
+  int64_t numResults = loop.getNumResults();
+  auto pipelined = scf::ForOp::create(b, loc, lower, upper, step, inits);
+  Block &body = *pipelined.getBody();
+  body.getOperations().splice(body.end(), loop.getBody()->getOperations());
+  for (auto [from, to] : llvm::zip(loop.getBody()->getArguments(),
+                                   body.getArguments().take_front(
+                                       numResults + 1)))
+    from.replaceAllUsesWith(to);
+
+  // Tile i + stages - 1: its row, its slot, and whether it exists.
+  b.setInsertionPointToStart(&body);
+  Value iv = pipelined.getInductionVar();
+  Value ahead = arith::AddIOp::create(
+      b, loc, iv, arith::MulIOp::create(b, loc, step, index(stages - 1)));
+  Value inRange =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ahead, upper);
+  Value tile = arith::DivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, iv, lower), step);
+  Value slot = arith::RemUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, tile, index(stages - 1)),
+      index(stages));
+
+  // Wait where the tile was loaded; refill the slot the previous iteration
+  // used right after, once every thread is done with it.
+  auto yield = cast<scf::YieldOp>(body.getTerminator());
+  SmallVector<Value> yielded(yield.getOperands());
+  SmallVector<std::pair<WaitTileOp, CopyTileAsyncOp>> waits;
+  ValueRange futures = body.getArguments().drop_front(numResults + 1);
+  for (auto [i, entry] : llvm::enumerate(order)) {
+    auto [load, ring] = entry;
+    ValueRange queue = futures.slice(i * (stages - 1), stages - 1);
+    b.setInsertionPoint(load);
+    auto wait = WaitTileOp::create(b, load.getLoc(), queue.front(), 0);
+    Value next = copy(load, ahead, ring, slot, inRange);
+    b.replaceOp(load, wait.getResult());
+    waits.emplace_back(wait, next.getDefiningOp<CopyTileAsyncOp>());
+    yielded.append(queue.begin() + 1, queue.end());
+    yielded.push_back(next);
+  }
+  b.setInsertionPoint(yield);
+  b.replaceOpWithNewOp<scf::YieldOp>(yield, yielded);
+  for (auto [wait, refill] : waits)
+    wait.setPending(pendingCopies(body, wait, refill, stages));
+
+  b.replaceOp(loop, pipelined.getResults().take_front(numResults));
+  return success();
+}
+
+struct AttnPipelineAsyncPass
+    : attn::impl::AttnPipelineAsyncPassBase<AttnPipelineAsyncPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> grids;
+    getOperation()->walk([&](scf::ForallOp grid) {
+      if (grid->hasAttr(kGridScheduleAttrName))
+        grids.push_back(grid);
+    });
+    for (scf::ForallOp grid : grids) {
+      auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
+      if (schedule.getStages() < 2) {
+        grid.emitError() << "attn-pipeline-async: needs at least 2 stages, "
+                            "the schedule has "
+                         << schedule.getStages();
+        return signalPassFailure();
+      }
+      if (failed(pipelineGrid(grid, schedule.getStages())))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
