@@ -25,6 +25,11 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
     and for checking every optimized lowering, not for speed. It works on
     tensors and on memrefs alike.
 
+    The tile-level ops of levels L2 to L4 are lowered too, one `linalg`
+    computation each, so a tiled, online or pipelined grid runs on the CPU:
+    the pipeline's copies become plain tile loads, futures their tiles, waits
+    nothing, and rings disappear.
+
     Before:
 
     ```mlir
@@ -60,11 +65,11 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
 }
 
 def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
-  let summary = "Lower the online attention grid to a GPU kernel in gpu/nvgpu/nvvm";
+  let summary = "Lower the scheduled attention grid to a GPU kernel in gpu/nvgpu/nvvm";
   let description = [{
-    Turns each function that holds an online attention grid (the
-    `scf.forall` with an `#attn.schedule` that `-attn-fuse-online-softmax`
-    leaves) into a `gpu.func` kernel in the `gpu.module @attn_kernels`, and
+    Turns each function that holds a scheduled attention grid (the
+    `scf.forall` with an `#attn.schedule`, after `-attn-fuse-online-softmax`
+    and `-attn-pipeline-async`) into a `gpu.func` kernel in the `gpu.module @attn_kernels`, and
     erases the function. The kernel takes Q, K, V, O and (when the function
     returns it) the LSE as strided memrefs, in that order; batch, head counts,
     sequence lengths and strides are read from them at run time. It runs one
@@ -73,24 +78,30 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
     dynamic shared memory recorded in `attn.dynamic_shared_memory`; the
     query tile (the grid's x divisor) is recorded in `attn.query_tile`.
 
-    For `chip=sm_80` the kernel is FlashAttention-2 on `mma.sync` m16n8k16:
-    `cp.async` into a ring of `stages` K/V tiles in shared memory,
-    `ldmatrix` fragments (transposed for V), the online softmax in registers
+    For `chip=sm_80` the kernel is FlashAttention-2 on `mma.sync` m16n8k16.
+    The pipeline is lowered as the IR states it: each ring is a region of
+    dynamic shared memory, each `attn.copy_tile_async` is `cp.async` (16
+    bytes per thread, zero-filled past the sequence) in a commit group of
+    its own, each `attn.wait_tile` is `cp.async.wait_group` with its
+    `pending` count followed by a barrier, and a future is the index of its
+    slot, carried by the kernel's loop. Then `ldmatrix` fragments (transposed for V), the online softmax in registers
     with quad shuffles and `exp2`, P reused from the S accumulators, and a
     coalesced store of O through shared memory. Register positions come from
     one description of the mma.sync layouts (Target/SM80/MmaSyncLayout.h).
 
-    Functions must have the online form with Q, K, V as arguments and the
+    Functions must have the scheduled form with Q, K, V as arguments and the
     grid's results returned; anything else is reported with a located error.
     Other chips are reported as not supported yet.
 
-    Before (abridged, L3):
+    Before (abridged, L4):
 
     ```mlir
     func.func @attention(%q: tensor<?x8x?x64xbf16>, ...) -> tensor<?x8x?x64xbf16> {
       %o = scf.forall (%t, %h, %b) in (...) shared_outs(%out = %init) ... {
-        %qt = attn.load_tile %q[%b, %h, %row] ...
-        %r:3 = scf.for %col = ... iter_args(%acc, %l, %m) { ... }
+        %qr = attn.alloc_ring : !attn.ring<1, tensor<128x64xbf16>>
+        ...
+        %qt = attn.wait_tile %qf pending(2) : !attn.future<tensor<128x64xbf16>>
+        %r:5 = scf.for %col = ... iter_args(%acc, %l, %m, %kf, %vf) { ... }
         ...
       } {attn.schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
       return %o

@@ -303,6 +303,7 @@ struct ConvertAttnToLinalgPass
     });
     if (checked.wasInterrupted())
       return signalPassFailure();
+    lowerPipelineToLoads(getOperation());
 
     ConversionTarget target(getContext());
     target.addIllegalDialect<AttnDialect>();

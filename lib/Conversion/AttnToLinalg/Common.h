@@ -126,6 +126,13 @@ std::optional<std::pair<int64_t, int64_t>> getWindow(OpTy op) {
 /// attn.qk_matmul, ...) to linalg on tensors.
 void populateTileOpsToLinalgPatterns(RewritePatternSet &patterns);
 
+/// Rewrites the pipeline of the scheduled level (L4) under `root` back into
+/// tile loads, which is what it means on a machine without asynchronous
+/// copies: each attn.copy_tile_async becomes an attn.load_tile, each future
+/// (loop-carried ones too) its tile, each attn.wait_tile its operand, and
+/// the rings disappear.
+void lowerPipelineToLoads(Operation *root);
+
 } // namespace mlir::attn
 
 #endif // ATTN_LIB_CONVERSION_ATTNTOLINALG_COMMON_H

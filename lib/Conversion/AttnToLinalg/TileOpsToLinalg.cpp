@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -354,6 +355,28 @@ struct LseLowering : OpRewritePattern<LseOp> {
 };
 
 } // namespace
+
+void mlir::attn::lowerPipelineToLoads(Operation *root) {
+  // Types first, so that loops carry tiles once copies are loads.
+  root->walk([](scf::ForOp loop) {
+    for (auto [arg, result] :
+         llvm::zip(loop.getRegionIterArgs(), loop.getResults())) {
+      if (auto future = dyn_cast<FutureType>(arg.getType())) {
+        arg.setType(future.getTile());
+        result.setType(future.getTile());
+      }
+    }
+  });
+  IRRewriter b(root->getContext());
+  root->walk([&](CopyTileAsyncOp copy) {
+    b.setInsertionPoint(copy);
+    b.replaceOpWithNewOp<LoadTileOp>(
+        copy, copy.getRing().getType().getTile(), copy.getSource(),
+        copy.getBatch(), copy.getHead(), copy.getRow());
+  });
+  root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait.getFuture()); });
+  root->walk([&](AllocRingOp ring) { b.eraseOp(ring); });
+}
 
 void mlir::attn::populateTileOpsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LoadTileLowering, QKMatmulLowering, MaskScoresLowering,

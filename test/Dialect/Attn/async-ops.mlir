@@ -1,0 +1,16 @@
+// The scheduled level's types and ops round-trip in custom and generic form.
+// RUN: attn-opt %s | attn-opt | FileCheck %s
+// RUN: attn-opt %s -mlir-print-op-generic | attn-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @pipeline
+// CHECK: %[[R:.*]] = attn.alloc_ring : !attn.ring<2, tensor<64x64xbf16>>
+// CHECK: %[[F:.*]] = attn.copy_tile_async %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] into %[[R]][%{{.*}}] if %{{.*}} : tensor<?x2x?x64xbf16>, !attn.ring<2, tensor<64x64xbf16>>
+// CHECK: attn.wait_tile %[[F]] pending(3) : !attn.future<tensor<64x64xbf16>>
+func.func @pipeline(%k: tensor<?x2x?x64xbf16>, %b: index, %h: index,
+                    %row: index, %slot: index, %in: i1) -> tensor<64x64xbf16> {
+  %ring = attn.alloc_ring : !attn.ring<2, tensor<64x64xbf16>>
+  %f = attn.copy_tile_async %k[%b, %h, %row] into %ring[%slot] if %in
+         : tensor<?x2x?x64xbf16>, !attn.ring<2, tensor<64x64xbf16>>
+  %t = attn.wait_tile %f pending(3) : !attn.future<tensor<64x64xbf16>>
+  return %t : tensor<64x64xbf16>
+}
