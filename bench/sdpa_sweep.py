@@ -131,6 +131,7 @@ def run_bundle(bundle):
           "attn: sm_80 PTX through the driver JIT")
     print(f"{'D':>4} {'S':>6} {'causal':>6} {'attn TFLOP/s':>13} "
           f"{'torch flash':>12} {'ratio':>6} {'max |diff|':>10}")
+    rows = []
     for d in HEAD_DIMS:
         for causal in (False, True):
             kernel = runtime.load(os.path.join(bundle, kernel_name(d, causal)))
@@ -155,8 +156,42 @@ def run_bundle(bundle):
                 ta, tt = flops / t_ours / 1e9, flops / t_theirs / 1e9
                 print(f"{d:>4} {s:>6} {str(causal):>6} {ta:>13.1f} {tt:>12.1f} "
                       f"{ta / tt:>6.2f} {diff:>10.2e}", flush=True)
+                rows.append((d, s, causal, ta, tt))
                 del sets, outs, ours, theirs, reference
             runtime.lib.attnKernelDestroy(kernel)
+    with open(os.path.join(bundle, "results.csv"), "w") as f:
+        f.write("head_dim,seq,causal,attn_tflops,torch_flash_tflops\n")
+        for d, s, causal, ta, tt in rows:
+            f.write(f"{d},{s},{int(causal)},{ta:.1f},{tt:.1f}\n")
+    plot(rows, os.path.join(bundle, "sdpa_sweep.png"))
+
+
+def plot(rows, path):
+    """TFLOP/s against S, one panel per (head dim, mask)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, axes = plt.subplots(2, len(HEAD_DIMS), figsize=(12, 6.5), sharey=True)
+    for row, causal in enumerate((False, True)):
+        for col, d in enumerate(HEAD_DIMS):
+            ax = axes[row][col]
+            picked = [r for r in rows if r[0] == d and r[2] == causal]
+            seqs = [r[1] for r in picked]
+            ax.plot(seqs, [r[3] for r in picked], "o-", label="attn (sm_80 PTX)")
+            ax.plot(seqs, [r[4] for r in picked], "s--", label="torch flash (FA2)")
+            ax.set_xscale("log", base=2)
+            ax.set_title(f"D={d}, {'causal' if causal else 'no mask'}")
+            ax.set_xlabel("sequence length")
+            ax.grid(True, alpha=0.3)
+    for row in axes:
+        row[0].set_ylabel("TFLOP/s")
+    axes[0][0].legend()
+    fig.suptitle("Forward attention, bf16, 16k tokens per batch, hidden 2048, H100")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
 
 
 def main():

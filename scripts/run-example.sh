@@ -32,6 +32,12 @@ echo "== CPU runs against float64 (reference lowering, and the tiled online form
   --passes "$online=rescale-threshold=8"
 "$run" "$naive" --passes "-attn-fuse-attention -attn-tile='tile-m=32 tile-n=32' -attn-fuse-online-softmax"
 
+echo "== L4, the K/V pipeline: attn-compile $example --chip=sm_80 --emit=pipelined (its async ops)"
+CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}" "$build/bin/attn-compile" "$example" --chip=sm_80 --emit=pipelined |
+  grep -E 'alloc_ring|copy_tile_async|wait_tile|scf.for'
+"$run" "$example" --batch 1 --heads 8 --kv-heads 2 --seq-q 300 --seq-kv 300 \
+  --passes "$online -attn-pipeline-async"
+
 echo "== sm_80 kernel: attn-compile $example --chip=sm_80 -o $build/example-sm80"
 echo "   (PTX, cubin and launch manifest; ptxas -v registers, spills, shared memory)"
 CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}" "$build/bin/attn-compile" "$example" --chip=sm_80 -o "$build/example-sm80"

@@ -32,6 +32,9 @@ static const char *const kPipelines[] = {
     "builtin.module(attn-fuse-attention)",
     "builtin.module(attn-select-schedule{chip=sm_80},attn-tile,"
     "attn-fuse-online-softmax,attn-pipeline-async)",
+    "builtin.module(attn-select-schedule{chip=sm_80},attn-tile,"
+    "attn-fuse-online-softmax,attn-pipeline-async,"
+    "convert-attn-to-nvgpu{chip=sm_80})",
     "builtin.module(attn-select-schedule{chip=sm_90a},attn-tile)",
     "builtin.module(attn-tile{tile-m=16 tile-n=16},"
     "attn-fuse-online-softmax{rescale-threshold=8})",

@@ -370,9 +370,9 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
   IRRewriter b(root->getContext());
   root->walk([&](CopyTileAsyncOp copy) {
     b.setInsertionPoint(copy);
-    b.replaceOpWithNewOp<LoadTileOp>(
-        copy, copy.getRing().getType().getTile(), copy.getSource(),
-        copy.getBatch(), copy.getHead(), copy.getRow());
+    b.replaceOpWithNewOp<LoadTileOp>(copy, copy.getRing().getType().getTile(),
+                                     copy.getSource(), copy.getBatch(),
+                                     copy.getHead(), copy.getRow());
   });
   root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait.getFuture()); });
   root->walk([&](AllocRingOp ring) { b.eraseOp(ring); });

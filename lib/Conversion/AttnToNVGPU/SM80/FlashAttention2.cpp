@@ -132,18 +132,18 @@ private:
   DenseMap<uint32_t, Value> floatConstants;
 
   // Shape of the work.
-  int64_t warps = 0, stages = 0, headDim = 0, tileM = 0, tileN = 0;
+  int64_t warps = 0, headDim = 0, tileM = 0, tileN = 0;
   int64_t mTiles = 0;  // m16 tiles per warp
   int64_t nTilesS = 0; // n8 tiles of S
   int64_t nTilesO = 0; // n8 tiles of O
   int64_t chunksPerRow = 0, rowsPerPass = 0;
 
   // Kernel-wide values.
-  Value query, key, value, output, lse;
-  Value tid, lane, accRow, accCol, warpRow, batch, head, kvHead, queryRow, seqQ,
-      seqKv;
+  Value query, key, output, lse;
+  Value tid, lane, accRow, accCol, warpRow, batch, head, queryRow, seqQ, seqKv;
   Value copyRow, copyCol;
-  Value queryTile;
+  // The query ring's slot, reused to stage O for coalesced stores.
+  Value outputStage;
   // The pipeline: each ring's shared-memory view [slots, rows, D]; each
   // future's ring and slot; each waited tile's view and slot; a group token
   // for the waits (they count groups, so any token does).
@@ -232,8 +232,9 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
       continue;
     }
     auto copy = cast<CopyTileAsyncOp>(op);
-    FailureOr<Value> batchOr = get(copy.getBatch()), headOr = get(copy.getHead()),
-                     rowOr = get(copy.getRow()), slotOr = get(copy.getSlot()),
+    FailureOr<Value> batchOr = get(copy.getBatch()),
+                     headOr = get(copy.getHead()), rowOr = get(copy.getRow()),
+                     slotOr = get(copy.getSlot()),
                      enabledOr = get(copy.getEnabled());
     if (failed(batchOr) || failed(headOr) || failed(rowOr) || failed(slotOr) ||
         failed(enabledOr))
@@ -407,7 +408,7 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
               arith::MulFOp::create(b, loc, acc[oIndex(mt, nt, e)], scale)));
         Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
         Value col = add(laneCol, index(nt * kMmaN));
-        vector::StoreOp::create(b, loc, v, queryTile,
+        vector::StoreOp::create(b, loc, v, outputStage,
                                 ValueRange{row, swizzled(row, col)});
       }
     }
@@ -424,7 +425,7 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(inside.thenBlock());
     Value v = vector::LoadOp::create(
-        b, loc, chunkType, queryTile,
+        b, loc, chunkType, outputStage,
         ValueRange{local, swizzled(local, copyCol)}, false, llvm::Align(16));
     vector::StoreOp::create(b, loc, v, output,
                             ValueRange{batch, head, row, copyCol}, false,
@@ -512,7 +513,6 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 
   query = kernel.getArgument(0);
   key = kernel.getArgument(1);
-  value = kernel.getArgument(2);
   output = kernel.getArgument(3);
   if (plan.hasLse)
     lse = kernel.getArgument(4);
@@ -545,7 +545,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     ArrayRef<int64_t> tile = type.getTile().getShape();
     ringViews[ring] = sharedView(offset, {type.getStages(), tile[0], tile[1]});
   }
-  queryTile = sharedView(0, {tileM, headDim});
+  outputStage = sharedView(0, {tileM, headDim});
 
   // The query copy, the prologue's K/V copies and the query's wait.
   if (failed(emitAsync(plan.entryAsync)))
@@ -692,8 +692,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
         Value r = add(vRow, index(kn * kMmaK));
         Value c = add(vCol, index(dp * 2 * kMmaN));
         mmaPair(pa, ldmatrix(valueView, {valueSlot, r, swizzled(r, c)}, true),
-                dp,
-                nTilesO, acc);
+                dp, nTilesO, acc);
       }
     }
 

@@ -122,8 +122,8 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   Value queryFuture =
       copy(loads.query, loads.query.getRow(), queryRing, index(0),
            arith::ConstantIntOp::create(b, loc, 1, 1));
-  SmallVector<std::pair<LoadTileOp, Value>> order = {
-      {loads.key, keyRing}, {loads.value, valueRing}};
+  SmallVector<std::pair<LoadTileOp, Value>> order = {{loads.key, keyRing},
+                                                     {loads.value, valueRing}};
   if (loads.value->isBeforeInBlock(loads.key))
     std::swap(order[0], order[1]);
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
@@ -151,9 +151,9 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   auto pipelined = scf::ForOp::create(b, loc, lower, upper, step, inits);
   Block &body = *pipelined.getBody();
   body.getOperations().splice(body.end(), loop.getBody()->getOperations());
-  for (auto [from, to] : llvm::zip(loop.getBody()->getArguments(),
-                                   body.getArguments().take_front(
-                                       numResults + 1)))
+  for (auto [from, to] :
+       llvm::zip(loop.getBody()->getArguments(),
+                 body.getArguments().take_front(numResults + 1)))
     from.replaceAllUsesWith(to);
 
   // Tile i + stages - 1: its row, its slot, and whether it exists.
