@@ -11,7 +11,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "ATTN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".c"]
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
 
 config.test_source_root = os.path.dirname(__file__)
@@ -38,6 +38,8 @@ tools = [
     "attn-layout-unittest",
     "attn-compile",
     "attn-run",
+    "attn-capi-compile-test",
+    "attn-capi-errors-test",
     "mlir-runner",
     ToolSubst("attn-cpu-run", command=config.attn_python,
               extra_args=[os.path.join(config.attn_tools_dir, "attn-cpu-run")]),
