@@ -374,7 +374,8 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
                                      copy.getSource(), copy.getBatch(),
                                      copy.getHead(), copy.getRow());
   });
-  root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait.getFuture()); });
+  // The operand is a tile now, so read it untyped.
+  root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait->getOperand(0)); });
   root->walk([&](AllocRingOp ring) { b.eraseOp(ring); });
 }
 
