@@ -40,6 +40,8 @@ static const char *const kPipelines[] = {
     "attn-fuse-online-softmax{rescale-threshold=8})",
     "builtin.module(attn-fuse-attention,attn-tile,attn-fuse-online-softmax,"
     "attn-lower-to-cpu-pipeline)",
+    "builtin.module(attn-tile,attn-fuse-online-softmax,attn-pipeline-async,"
+    "attn-lower-to-cpu-pipeline)",
     "builtin.module(convert-attn-to-linalg)",
 };
 
