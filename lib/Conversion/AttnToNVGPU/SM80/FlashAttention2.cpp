@@ -142,6 +142,9 @@ private:
   Value query, key, output, lse;
   Value tid, lane, accRow, accCol, warpRow, batch, head, queryRow, seqQ, seqKv;
   Value copyRow, copyCol;
+  // Each of Q, K and V to its sequence length, read once at entry: copies
+  // read rows past it as zero.
+  DenseMap<Value, Value> sequenceLengths;
   // The query ring's slot, reused to stage O for coalesced stores.
   Value outputStage;
   // The pipeline: each ring's shared-memory view [slots, rows, D]; each
@@ -241,7 +244,7 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
       return failure();
     Value global = kernel.getArgument(
         cast<BlockArgument>(copy.getSource()).getArgNumber());
-    Value limit = memref::DimOp::create(b, loc, global, 2);
+    Value limit = sequenceLengths.lookup(global);
     RankedTensorType tile = copy.getRing().getType().getTile();
     SmallVector<Value> tokens;
     copyTile(ringViews.lookup(copy.getRing().getDefiningOp()), *slotOr, global,
@@ -529,6 +532,10 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   queryRow = *row;
   seqQ = memref::DimOp::create(b, loc, query, 2);
   seqKv = memref::DimOp::create(b, loc, key, 2);
+  Value value = kernel.getArgument(2);
+  sequenceLengths = {{query, seqQ},
+                     {key, seqKv},
+                     {value, memref::DimOp::create(b, loc, value, 2)}};
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, loc, tid, index(sm80::kWarpSize));
@@ -574,13 +581,14 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   scf::ForOp kvLoop = plan.kvLoop;
   QKMatmulOp scores = plan.scores;
   PVMatmulOp pv = plan.output;
-  SmallVector<Value> carriedFutures;
+  SmallVector<std::pair<Value, Operation *>> carriedFutures;
   for (auto [first, arg] :
        llvm::zip(kvLoop.getInitArgs(), kvLoop.getRegionIterArgs())) {
     if (!isa<FutureType>(arg.getType()))
       continue;
-    carriedFutures.push_back(arg);
-    init.push_back(futures.lookup(first).second);
+    auto [ring, slot] = futures.lookup(first);
+    carriedFutures.push_back({arg, ring});
+    init.push_back(slot);
   }
   auto loop = scf::ForOp::create(b, loc, *lo, *hi, index(tileN), init);
   {
@@ -592,11 +600,9 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     SmallVector<Value> acc(state.take_front(numAcc));
     SmallVector<Value> mOld(state.slice(numAcc, numRows));
     SmallVector<Value> lPart(state.slice(numAcc + numRows, numRows));
-    for (auto [future, slot] :
-         llvm::zip(carriedFutures, state.drop_front(numAcc + 2 * numRows))) {
-      Value first = kvLoop.getTiedLoopInit(cast<BlockArgument>(future))->get();
-      futures[future] = {futures.lookup(first).first, slot};
-    }
+    for (auto [carried, slot] :
+         llvm::zip(carriedFutures, state.drop_front(numAcc + 2 * numRows)))
+      futures[carried.first] = {carried.second, slot};
 
     if (failed(emitAsync(plan.beforeScores)))
       return failure();

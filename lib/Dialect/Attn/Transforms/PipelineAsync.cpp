@@ -129,7 +129,6 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
         step = loop.getStep();
   b.setInsertionPoint(loop);
-  SmallVector<Value> inits(loop.getInitArgs());
   SmallVector<SmallVector<Value>> queues(2);
   for (int64_t t = 0; t < stages - 1; ++t) {
     Value row = arith::AddIOp::create(
@@ -143,55 +142,50 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   auto queryWait = WaitTileOp::create(b, loc, queryFuture,
                                       /*pending=*/2 * (stages - 1));
   b.replaceOp(loads.query, queryWait.getResult());
+  SmallVector<Value> inits;
   for (auto &queue : queues)
     inits.append(queue);
 
   // The loop carries the futures of the next stages - 1 tiles of each ring.
-  int64_t numResults = loop.getNumResults();
-  auto pipelined = scf::ForOp::create(b, loc, lower, upper, step, inits);
-  Block &body = *pipelined.getBody();
-  body.getOperations().splice(body.end(), loop.getBody()->getOperations());
-  for (auto [from, to] :
-       llvm::zip(loop.getBody()->getArguments(),
-                 body.getArguments().take_front(numResults + 1)))
-    from.replaceAllUsesWith(to);
-
-  // Tile i + stages - 1: its row, its slot, and whether it exists.
-  b.setInsertionPointToStart(&body);
-  Value iv = pipelined.getInductionVar();
-  Value ahead = arith::AddIOp::create(
-      b, loc, iv, arith::MulIOp::create(b, loc, step, index(stages - 1)));
-  Value inRange =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ahead, upper);
-  Value tile = arith::DivUIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, iv, lower), step);
-  Value slot = arith::RemUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, tile, index(stages - 1)),
-      index(stages));
-
-  // Wait where the tile was loaded; refill the slot the previous iteration
-  // used right after, once every thread is done with it.
-  auto yield = cast<scf::YieldOp>(body.getTerminator());
-  SmallVector<Value> yielded(yield.getOperands());
+  // In its body, wait where each tile was loaded and refill the slot the
+  // previous iteration used right after, once every thread is done with it.
   SmallVector<std::pair<WaitTileOp, CopyTileAsyncOp>> waits;
-  ValueRange futures = body.getArguments().drop_front(numResults + 1);
-  for (auto [i, entry] : llvm::enumerate(order)) {
-    auto [load, ring] = entry;
-    ValueRange queue = futures.slice(i * (stages - 1), stages - 1);
-    b.setInsertionPoint(load);
-    auto wait = WaitTileOp::create(b, load.getLoc(), queue.front(), 0);
-    Value next = copy(load, ahead, ring, slot, inRange);
-    b.replaceOp(load, wait.getResult());
-    waits.emplace_back(wait, next.getDefiningOp<CopyTileAsyncOp>());
-    yielded.append(queue.begin() + 1, queue.end());
-    yielded.push_back(next);
-  }
-  b.setInsertionPoint(yield);
-  b.replaceOpWithNewOp<scf::YieldOp>(yield, yielded);
+  auto addWaitsAndRefills = [&](OpBuilder &, Location,
+                                ArrayRef<BlockArgument> futures) {
+    // Tile i + stages - 1: its row, its slot, and whether it exists.
+    b.setInsertionPointToStart(loop.getBody());
+    Value iv = loop.getInductionVar();
+    Value ahead = arith::AddIOp::create(
+        b, loc, iv, arith::MulIOp::create(b, loc, step, index(stages - 1)));
+    Value inRange =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ahead, upper);
+    Value tile = arith::DivUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, iv, lower), step);
+    Value slot = arith::RemUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, tile, index(stages - 1)),
+        index(stages));
+    SmallVector<Value> yielded;
+    for (auto [i, entry] : llvm::enumerate(order)) {
+      auto [load, ring] = entry;
+      ArrayRef<BlockArgument> queue =
+          futures.slice(i * (stages - 1), stages - 1);
+      b.setInsertionPoint(load);
+      auto wait = WaitTileOp::create(b, load.getLoc(), queue.front(), 0);
+      Value next = copy(load, ahead, ring, slot, inRange);
+      b.replaceOp(load, wait.getResult());
+      waits.emplace_back(wait, next.getDefiningOp<CopyTileAsyncOp>());
+      yielded.append(queue.begin() + 1, queue.end());
+      yielded.push_back(next);
+    }
+    return yielded;
+  };
+  FailureOr<LoopLikeOpInterface> pipelined = loop.replaceWithAdditionalYields(
+      b, inits, /*replaceInitOperandUsesInLoop=*/false, addWaitsAndRefills);
+  if (failed(pipelined))
+    return loop.emitError() << "attn-pipeline-async: cannot extend the loop";
+  Block &body = (*pipelined)->getRegion(0).front();
   for (auto [wait, refill] : waits)
     wait.setPending(pendingCopies(body, wait, refill, stages));
-
-  b.replaceOp(loop, pipelined.getResults().take_front(numResults));
   return success();
 }
 
