@@ -3,111 +3,58 @@
 
 Two halves, like the GPU suite (docs/design.md, "GPU tests"):
 
-  python3 bench/sdpa_sweep.py compile [BUNDLE]   # here: needs build/bin/attn-compile
+  python3 bench/sdpa_sweep.py compile [BUNDLE]   # here: needs the built compiler library
   python3 bench/sdpa_sweep.py run [BUNDLE]       # GPU machine: CUDA, CMake, PyTorch
 
-`compile` writes one attention function per (head dim, mask) with the sweep's
-static head count (hidden 2048 / D) and compiles it for sm_80 into BUNDLE
-(default bench-bundle/). `run` builds the runtime's C library, loads the
-artifacts through it with ctypes, and times both sides with CUDA events on
-the same tensors and stream: 16k tokens per batch (B = 16384 / S), 5 warm-up
-launches, the median of 30, 4 rotating input sets. It prints TFLOP/s
+`compile` writes a bundle (attn.write_bundle) of the kernels attn.torch
+picks for bf16 attention at each head dim, causal or not, into BUNDLE
+(default bench-bundle/). `run` builds the runtime's C library and calls
+attn.torch.attention, the way users do, from that bundle, and
+F.scaled_dot_product_attention with the flash backend, on the same tensors
+and stream: 16k tokens per batch (B = 16384 / S, H = 2048 / D), 5 warm-up
+calls, then 30 samples of 8 back-to-back calls timed with CUDA events over
+4 rotating input sets, the median sample. It prints TFLOP/s
 (4 B H S^2 D, halved for causal) and the ratio ours / torch.
 """
-import ctypes
 import os
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+
+import attn  # noqa: E402
+
 HEAD_DIMS = (64, 128, 256)
 SEQS = (1024, 2048, 4096, 8192, 16384)
 HIDDEN, TOKENS = 2048, 16384
-
-IR = """func.func @{name}(%q: tensor<?x{h}x?x{d}xbf16>, %k: tensor<?x{h}x?x{d}xbf16>,
-    %v: tensor<?x{h}x?x{d}xbf16>) -> tensor<?x{h}x?x{d}xbf16> {{
-  %c0 = arith.constant 0 : index
-  %c2 = arith.constant 2 : index
-  %b = tensor.dim %q, %c0 : tensor<?x{h}x?x{d}xbf16>
-  %s = tensor.dim %q, %c2 : tensor<?x{h}x?x{d}xbf16>
-  %init = tensor.empty(%b, %s) : tensor<?x{h}x?x{d}xbf16>
-  %o = attn.attention {mask} ins(%q, %k, %v : tensor<?x{h}x?x{d}xbf16>,
-      tensor<?x{h}x?x{d}xbf16>, tensor<?x{h}x?x{d}xbf16>)
-      outs(%init : tensor<?x{h}x?x{d}xbf16>) -> tensor<?x{h}x?x{d}xbf16>
-  return %o : tensor<?x{h}x?x{d}xbf16>
-}}
-"""
+CALLS_PER_SAMPLE = 8
 
 
-def kernel_name(d, causal):
-    return f"sdpa_d{d}_{'causal' if causal else 'full'}"
+def specs():
+    return [attn.AttentionSpec.for_call(d, "bf16", causal=causal)
+            for d in HEAD_DIMS for causal in (False, True)]
 
 
 def compile_bundle(bundle):
-    os.makedirs(bundle, exist_ok=True)
-    for d in HEAD_DIMS:
-        for causal in (False, True):
-            name = kernel_name(d, causal)
-            source = os.path.join(bundle, name + ".mlir")
-            with open(source, "w") as f:
-                f.write(IR.format(name=name, h=HIDDEN // d, d=d,
-                                  mask="causal" if causal else ""))
-            out = subprocess.run(
-                [os.path.join(ROOT, "build/bin/attn-compile"), source,
-                 "--chip=sm_80", "-o", os.path.join(bundle, name)],
-                check=True, capture_output=True, text=True).stdout
-            print(out.strip())
+    for artifact in attn.write_bundle(specs(), bundle, chip="sm_80"):
+        print(f"{artifact.kernel}: {artifact.path}")
 
 
-class AttnTensor(ctypes.Structure):
-    _fields_ = [("data", ctypes.c_uint64), ("rank", ctypes.c_int64),
-                ("sizes", ctypes.c_int64 * 4), ("strides", ctypes.c_int64 * 4)]
-
-
-class Runtime:
-    def __init__(self, path, device):
-        self.lib = ctypes.CDLL(path)
-        self.lib.attnRuntimeGetLastError.restype = ctypes.c_char_p
-        self.lib.attnKernelLoad.argtypes = [ctypes.c_char_p,
-                                            ctypes.POINTER(ctypes.c_void_p)]
-        self.lib.attnKernelLaunch.argtypes = [
-            ctypes.c_void_p, ctypes.POINTER(AttnTensor), ctypes.c_int,
-            ctypes.c_void_p]
-        self.check(self.lib.attnRuntimeInitialize(device))
-
-    def check(self, status):
-        if status != 0:
-            raise RuntimeError(self.lib.attnRuntimeGetLastError().decode())
-
-    def load(self, folder):
-        kernel = ctypes.c_void_p()
-        self.check(self.lib.attnKernelLoad(folder.encode(), ctypes.byref(kernel)))
-        return kernel
-
-    def launcher(self, kernel, tensors, stream):
-        """A function that enqueues `kernel` on `tensors` (torch, 4-D)."""
-        descs = (AttnTensor * len(tensors))()
-        for desc, t in zip(descs, tensors):
-            desc.data, desc.rank = t.data_ptr(), t.dim()
-            for i in range(t.dim()):
-                desc.sizes[i], desc.strides[i] = t.shape[i], t.stride(i)
-        return lambda: self.check(self.lib.attnKernelLaunch(
-            kernel, descs, len(tensors), stream))
-
-
-def median_ms(torch, launches):
-    """Median time of one launch, rotating over `launches`."""
+def median_ms(torch, calls):
+    """Median time of one call, rotating over `calls`."""
     for i in range(5):
-        launches[i % len(launches)]()
+        calls[i % len(calls)]()
     times = []
     for i in range(30):
         start = torch.cuda.Event(enable_timing=True)
         end = torch.cuda.Event(enable_timing=True)
         start.record()
-        launches[i % len(launches)]()
+        for j in range(CALLS_PER_SAMPLE):
+            calls[(i + j) % len(calls)]()
         end.record()
         end.synchronize()
-        times.append(start.elapsed_time(end))
+        times.append(start.elapsed_time(end) / CALLS_PER_SAMPLE)
     return sorted(times)[len(times) // 2]
 
 
@@ -123,42 +70,36 @@ def run_bundle(bundle):
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-    torch.cuda.init()
-    runtime = Runtime(os.path.join(build, "libAttnRuntimeC.so"),
-                      torch.cuda.current_device())
-    stream = torch.cuda.current_stream().cuda_stream
+    os.environ["ATTN_LIBRARY_PATH"] = build
+    attn.add_bundle(bundle)
+    from attn.torch import attention
+
     print(f"# {torch.cuda.get_device_name()}, torch {torch.__version__}; "
-          "attn: sm_80 PTX through the driver JIT")
+          "attn: sm_80 PTX through the driver JIT, called through attn.torch")
     print(f"{'D':>4} {'S':>6} {'causal':>6} {'attn TFLOP/s':>13} "
           f"{'torch flash':>12} {'ratio':>6} {'max |diff|':>10}")
     rows = []
     for d in HEAD_DIMS:
         for causal in (False, True):
-            kernel = runtime.load(os.path.join(bundle, kernel_name(d, causal)))
             for s in SEQS:
                 b, h = TOKENS // s, HIDDEN // d
                 sets = [[torch.randn(b, h, s, d, device="cuda",
                                      dtype=torch.bfloat16) for _ in range(3)]
                         for _ in range(4)]
-                outs = [torch.empty_like(q) for q, _, _ in sets]
-                ours = [runtime.launcher(kernel, [q, k, v, o], stream)
-                        for (q, k, v), o in zip(sets, outs)]
-                with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+                ours = [lambda q=q, k=k, v=v: attention(q, k, v, causal=causal)
+                        for q, k, v in sets]
+                with torch.no_grad(), sdpa_kernel(SDPBackend.FLASH_ATTENTION):
                     theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
                         q, k, v, is_causal=causal) for q, k, v in sets]
                     t_ours = median_ms(torch, ours)
                     t_theirs = median_ms(torch, theirs)
-                    reference = theirs[0]()
-                ours[0]()
-                torch.cuda.synchronize()
-                diff = (outs[0].float() - reference.float()).abs().max().item()
+                    diff = (ours[0]().float() - theirs[0]().float()).abs().max().item()
                 flops = 4 * b * h * s * s * d / (2 if causal else 1)
                 ta, tt = flops / t_ours / 1e9, flops / t_theirs / 1e9
                 print(f"{d:>4} {s:>6} {str(causal):>6} {ta:>13.1f} {tt:>12.1f} "
                       f"{ta / tt:>6.2f} {diff:>10.2e}", flush=True)
                 rows.append((d, s, causal, ta, tt))
-                del sets, outs, ours, theirs, reference
-            runtime.lib.attnKernelDestroy(kernel)
+                del sets, ours, theirs
     with open(os.path.join(bundle, "results.csv"), "w") as f:
         f.write("head_dim,seq,causal,attn_tflops,torch_flash_tflops\n")
         for d, s, causal, ta, tt in rows:

@@ -6,9 +6,12 @@
 #
 # `compile` turns every test/Execution/GPU/*.mlir into an artifact under
 # BUNDLE (default gpu-bundle/) and lists each of its attn-run lines in
-# BUNDLE/cases.txt. `run` builds the runtime and attn-run with the CUDA it
-# finds, runs every case (a few under compute-sanitizer when it is there),
-# prints one line per case and ends with `N passed, N failed`.
+# BUNDLE/cases.txt; it also compiles the kernels of the Python package's GPU
+# tests into BUNDLE/python (python/tests/gpu_cases.py). `run` builds the
+# runtime and attn-run with the CUDA it finds, runs every case (a few under
+# compute-sanitizer when it is there), then the Python GPU tests (pytest -m
+# gpu) on that bundle alone, prints one line per case and ends with
+# `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
@@ -23,7 +26,9 @@ compile)
     grep -o 'RUN: attn-run %t.*' "$test" | sed 's/^RUN: attn-run %t//; s/|.*//' |
       while read -r args; do echo "$name $args"; done >> "$bundle/cases.txt"
   done
-  echo "compiled $(ls -d "$bundle"/*/ | wc -l) artifacts, $(wc -l < "$bundle/cases.txt") cases into $bundle"
+  python3 python/tests/gpu_cases.py "$bundle/python" > "$bundle/python.log"
+  echo "compiled $(find "$bundle" -name "*.json" | wc -l) artifacts," \
+    "$(wc -l < "$bundle/cases.txt") attn-run cases into $bundle"
   ;;
 run)
   cmake -S runtime -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
@@ -48,6 +53,21 @@ run)
     [ ${#prefix[@]} -gt 0 ] && detail="$detail [compute-sanitizer: $(grep -o 'ERROR SUMMARY.*' <<< "$out" || echo none)]"
     echo "$status $name $args: $detail"
   done < "$bundle/cases.txt"
+  # The Python package's GPU tests, with kernels from the bundle only (no
+  # compiler here) and the runtime library just built.
+  if python3 -c "import torch, pytest" 2> /dev/null; then
+    log=$(mktemp)
+    ATTN_LIBRARY_PATH="$PWD/build-runtime" ATTN_BUNDLE_PATH="$PWD/$bundle/python" \
+      python3 -m pytest -p no:cacheprovider -m gpu -v -s python/tests > "$log" 2>&1 || true
+    grep -E '(PASSED|FAILED|ERROR)$' "$log" | sed -E 's/^(.*) (PASSED|FAILED|ERROR)$/\2 \1/; s/^PASSED/PASS/; s/^(FAILED|ERROR)/FAIL/'
+    grep -E '^(FAILED|ERROR) ' "$log" | head -20 || true
+    passed=$((passed + $(grep -cE 'PASSED$' "$log" || true)))
+    failed=$((failed + $(grep -cE '(FAILED|ERROR)$' "$log" || true)))
+    grep -qE '[0-9]+ passed' "$log" || { failed=$((failed + 1)); tail -20 "$log"; }
+    rm -f "$log"
+  else
+    echo "FAIL python: PyTorch or pytest missing"; failed=$((failed + 1))
+  fi
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
   ;;

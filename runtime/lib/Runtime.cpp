@@ -114,6 +114,7 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
     error = file + ": cannot read";
     return nullptr;
   }
+  ATTN_CU(cuCtxGetCurrent(&kernel->context_));
   ATTN_CU(cuModuleLoadData(&kernel->module_, image.c_str()));
   ATTN_CU(cuModuleGetFunction(&kernel->function_, kernel->module_,
                               m.get("kernel")->string.c_str()));
@@ -128,6 +129,58 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
 Kernel::~Kernel() {
   if (module_)
     cuModuleUnload(module_);
+}
+
+/// Bytes of one element of a manifest parameter.
+static int64_t elementBytes(const std::string &element) {
+  return element == "f32" ? 4 : 2;
+}
+
+/// The attention ABI's relations between dynamic sizes, which the manifest's
+/// per-parameter shapes cannot state: Q [B, Hq, Sq, D], K [B, Hkv, Skv, D],
+/// V [B, Hkv, Skv, Dv], O [B, Hq, Sq, Dv], LSE [B, Hq, Sq]. A launch that
+/// breaks one would read or write out of bounds.
+static bool checkAttentionShapes(const std::vector<TensorView> &args,
+                                 std::string &error) {
+  if (args.size() < 4 || args[0].sizes.size() != 4)
+    return true;
+  auto dim = [&](size_t param, size_t d) { return args[param].sizes[d]; };
+  struct Same {
+    size_t a, da, b, db;
+    const char *what;
+  } same[] = {{0, 0, 1, 0, "batch of query and key"},
+              {0, 0, 2, 0, "batch of query and value"},
+              {0, 0, 3, 0, "batch of query and output"},
+              {1, 1, 2, 1, "head count of key and value"},
+              {1, 2, 2, 2, "sequence length of key and value"},
+              {0, 1, 3, 1, "head count of query and output"},
+              {0, 2, 3, 2, "sequence length of query and output"},
+              {0, 3, 1, 3, "head dim of query and key"},
+              {2, 3, 3, 3, "head dim of value and output"}};
+  for (const Same &s : same) {
+    if (dim(s.a, s.da) != dim(s.b, s.db)) {
+      error = std::string("the ") + s.what + " differ: " +
+              std::to_string(dim(s.a, s.da)) + " and " +
+              std::to_string(dim(s.b, s.db));
+      return false;
+    }
+  }
+  if (dim(1, 1) <= 0 || dim(0, 1) % dim(1, 1) != 0) {
+    error = "the query head count " + std::to_string(dim(0, 1)) +
+            " is not a multiple of the key/value head count " +
+            std::to_string(dim(1, 1));
+    return false;
+  }
+  if (args.size() == 5) {
+    for (size_t d = 0; d < 3; ++d) {
+      if (args[4].sizes.size() != 3 || dim(4, d) != dim(0, d)) {
+        error = "the log-sum-exp must be [batch, heads, query length] of "
+                "the query";
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
@@ -166,7 +219,22 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
               ": the innermost dimension must be contiguous";
       return false;
     }
+    // Rows of 16-bit tiles move in 16-byte pieces (cp.async, vector
+    // stores); a misaligned one would fault and poison the context.
+    int64_t bytes = elementBytes(params[i].get("element")->string);
+    int64_t align = bytes == 2 ? 16 : bytes;
+    bool aligned = t.data % align == 0;
+    for (size_t d = 0; d + 1 < t.strides.size(); ++d)
+      aligned &= (t.strides[d] * bytes) % align == 0;
+    if (!aligned) {
+      error = params[i].get("name")->string + ": the data pointer and every "
+              "stride but the innermost must be multiples of " +
+              std::to_string(align) + " bytes";
+      return false;
+    }
   }
+  if (!checkAttentionShapes(args, error))
+    return false;
   for (const TensorView &t : args) {
     pointers.push_back(t.data);
     pointers.push_back(t.data);
@@ -196,10 +264,23 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   if (grid[0] == 0 || grid[1] == 0 || grid[2] == 0)
     return true; // nothing to compute
   const auto &block = manifest_.get("block")->array;
-  ATTN_CU(cuLaunchKernel(
+  // The function belongs to the context it was loaded in; launch there even
+  // when another context is current on this thread.
+  CUcontext current = nullptr;
+  ATTN_CU(cuCtxGetCurrent(&current));
+  bool push = current != context_;
+  if (push)
+    ATTN_CU(cuCtxPushCurrent(context_));
+  CUresult launched = cuLaunchKernel(
       function_, grid[0], grid[1], grid[2], block[0].asInt(), block[1].asInt(),
       block[2].asInt(),
       static_cast<unsigned>(manifest_.get("dynamic_shared_memory")->asInt()),
-      stream, values.data(), nullptr));
+      stream, values.data(), nullptr);
+  if (push)
+    cuCtxPopCurrent(&current);
+  if (launched != CUDA_SUCCESS) {
+    error = "cuLaunchKernel failed: " + describe(launched);
+    return false;
+  }
   return true;
 }

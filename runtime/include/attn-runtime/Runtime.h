@@ -55,6 +55,7 @@ public:
 private:
   Kernel() = default;
   JsonValue manifest_;
+  CUcontext context_ = nullptr;
   CUmodule module_ = nullptr;
   CUfunction function_ = nullptr;
   bool usesCubin_ = false;

@@ -1,0 +1,113 @@
+"""ctypes bindings of the project's two C libraries.
+
+libAttnCompilerC.so (include/attn-c/Compiler.h, built with the compiler,
+needs nothing at run time) and libAttnRuntimeC.so (include/attn-c/Runtime.h,
+built by runtime/ wherever CUDA is). Each is looked for, in order, in the
+folders of $ATTN_LIBRARY_PATH, in the package's _lib/ folder, in build/lib
+of the source checkout the package sits in, and by the system's loader.
+"""
+import ctypes
+import os
+import threading
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class LibraryNotFoundError(RuntimeError):
+    """One of the project's C libraries is not where the package looks."""
+
+
+def _candidates(filename):
+    folders = [p for p in os.environ.get("ATTN_LIBRARY_PATH", "").split(os.pathsep) if p]
+    folders.append(os.path.join(_HERE, "_lib"))
+    folders.append(os.path.join(os.path.dirname(os.path.dirname(_HERE)), "build", "lib"))
+    return [os.path.join(f, filename) for f in folders]
+
+
+def _load(filename):
+    tried = []
+    for path in _candidates(filename):
+        if os.path.exists(path):
+            return ctypes.CDLL(path), path
+        tried.append(path)
+    try:
+        return ctypes.CDLL(filename), filename
+    except OSError:
+        tried.append(f"{filename} (system loader)")
+    raise LibraryNotFoundError(
+        f"{filename} not found; looked in: {', '.join(tried)}. "
+        "Build the project (scripts/build.sh) or set ATTN_LIBRARY_PATH "
+        "to the folder that holds it")
+
+
+class StringRef(ctypes.Structure):
+    """MlirStringRef."""
+    _fields_ = [("data", ctypes.c_void_p), ("length", ctypes.c_size_t)]
+
+    @classmethod
+    def of(cls, data: bytes):
+        ref = cls(ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p), len(data))
+        ref._keep = data  # the bytes must outlive the call
+        return ref
+
+    def bytes(self) -> bytes:
+        return ctypes.string_at(self.data, self.length) if self.length else b""
+
+
+class CompileOptions(ctypes.Structure):
+    """AttnCompileOptions."""
+    _fields_ = [("chip", ctypes.c_char_p), ("cudaPath", ctypes.c_char_p),
+                ("ptxasPath", ctypes.c_char_p), ("withCubin", ctypes.c_bool)]
+
+
+class Tensor(ctypes.Structure):
+    """AttnTensor: a device pointer with sizes and strides in elements."""
+    _fields_ = [("data", ctypes.c_uint64), ("rank", ctypes.c_int64),
+                ("sizes", ctypes.c_int64 * 4), ("strides", ctypes.c_int64 * 4)]
+
+
+def _declare(lib, name, restype, *argtypes):
+    fn = getattr(lib, name)
+    fn.restype, fn.argtypes = restype, list(argtypes)
+
+
+_lock = threading.Lock()
+_compiler = None
+_runtime = None
+
+
+def compiler():
+    """The compiler library, loaded once; (CDLL, path)."""
+    global _compiler
+    with _lock:
+        if _compiler is None:
+            lib, path = _load("libAttnCompilerC.so")
+            vp = ctypes.c_void_p
+            _declare(lib, "attnContextCreate", vp)
+            _declare(lib, "mlirContextDestroy", None, vp)
+            _declare(lib, "attnCompileSource", vp, vp, StringRef, StringRef, CompileOptions)
+            _declare(lib, "attnCompileResultSucceeded", ctypes.c_bool, vp)
+            for getter in ("Errors", "KernelName", "Ptx", "Cubin", "Manifest", "PtxasInfo"):
+                _declare(lib, "attnCompileResultGet" + getter, StringRef, vp)
+            _declare(lib, "attnCompileResultWrite", ctypes.c_bool, vp, StringRef)
+            _declare(lib, "attnCompileResultDestroy", None, vp)
+            _compiler = (lib, path)
+    return _compiler
+
+
+def runtime():
+    """The runtime library, loaded once; (CDLL, path)."""
+    global _runtime
+    with _lock:
+        if _runtime is None:
+            lib, path = _load("libAttnRuntimeC.so")
+            vp = ctypes.c_void_p
+            _declare(lib, "attnRuntimeInitialize", ctypes.c_int, ctypes.c_int)
+            _declare(lib, "attnKernelLoad", ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(vp))
+            _declare(lib, "attnKernelDestroy", None, vp)
+            _declare(lib, "attnKernelNumTensors", ctypes.c_int, vp)
+            _declare(lib, "attnKernelLaunch", ctypes.c_int, vp,
+                     ctypes.POINTER(Tensor), ctypes.c_int, vp)
+            _declare(lib, "attnRuntimeGetLastError", ctypes.c_char_p)
+            _runtime = (lib, path)
+    return _runtime

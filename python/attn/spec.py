@@ -1,0 +1,168 @@
+"""Attention described by a few numbers instead of MLIR.
+
+`AttentionSpec(...).ir()` writes the one-function module that the compiler
+takes: an `attn.attention` on [B, H, S, D] tensors whose batch, head counts
+and sequence lengths are dynamic unless the spec fixes the head counts.
+"""
+import math
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+DTYPES = ("bf16", "f16", "f32")
+
+
+def _positive_int(name, value, allow_none=False):
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _positive_float(name, value):
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+
+
+def _float_text(value):
+    """A float as MLIR reads it back exactly (repr round-trips)."""
+    return repr(float(value))
+
+
+@dataclass(frozen=True)
+class AttentionSpec:
+    """What an attention kernel computes.
+
+    head_dim: D of Q, K and V. dtype: "bf16", "f16" or "f32" (the output has
+    the same). causal: bottom-right aligned causal mask (a query row i sees
+    keys up to i + Skv - Sq). window: (left, right), a sliding window around
+    that diagonal; exclusive with causal. scale: multiplies Q K^T, 1/sqrt(D)
+    when None. softcap: scores become softcap * tanh(scores / softcap).
+    lse: also return the natural-log log-sum-exp [B, H, Sq] in f32.
+    heads, kv_heads: static head counts (GQA when kv_heads < heads); None
+    keeps them dynamic, so one kernel serves every head count and ratio.
+    gqa: query heads per key/value head, a shorthand that sets kv_heads from
+    heads.
+    """
+    head_dim: int
+    dtype: str = "bf16"
+    causal: bool = False
+    window: Optional[Tuple[int, int]] = None
+    scale: Optional[float] = None
+    softcap: Optional[float] = None
+    lse: bool = False
+    heads: Optional[int] = None
+    kv_heads: Optional[int] = None
+    gqa: Optional[int] = None
+
+    def __post_init__(self):
+        _positive_int("head_dim", self.head_dim)
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
+        if not isinstance(self.causal, bool):
+            raise ValueError(f"causal must be True or False, got {self.causal!r}")
+        if self.window is not None:
+            if self.causal:
+                raise ValueError("pass causal or window, not both")
+            if not isinstance(self.window, tuple) or len(self.window) != 2 or any(
+                    isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in self.window):
+                raise ValueError("window must be a pair (left, right) of non-negative "
+                                 f"integers, got {self.window!r}")
+        _positive_float("scale", self.scale)
+        _positive_float("softcap", self.softcap)
+        _positive_int("heads", self.heads, allow_none=True)
+        _positive_int("kv_heads", self.kv_heads, allow_none=True)
+        _positive_int("gqa", self.gqa, allow_none=True)
+        if self.gqa is not None:
+            if self.heads is None:
+                raise ValueError("gqa needs heads (with dynamic heads every ratio works)")
+            if self.kv_heads is not None and self.kv_heads * self.gqa != self.heads:
+                raise ValueError(f"gqa {self.gqa} disagrees with heads {self.heads} "
+                                 f"and kv_heads {self.kv_heads}")
+            if self.heads % self.gqa:
+                raise ValueError(f"heads {self.heads} is not a multiple of gqa {self.gqa}")
+            object.__setattr__(self, "kv_heads", self.heads // self.gqa)
+        if (self.heads is None) != (self.kv_heads is None):
+            raise ValueError("give both heads and kv_heads (or gqa), or neither")
+        if self.heads is not None and self.heads % self.kv_heads:
+            raise ValueError(f"heads {self.heads} is not a multiple of kv_heads {self.kv_heads}")
+
+    @classmethod
+    def for_call(cls, head_dim, dtype, *, causal=False, window=None, scale=None,
+                 softcap=None, lse=False) -> "AttentionSpec":
+        """The spec of one attention call with dynamic shapes, spelled the
+        one way that names a kernel: an explicit scale equal to the default
+        1/sqrt(D) is dropped and a window list becomes a tuple."""
+        if isinstance(scale, (int, float)) and not isinstance(scale, bool) and \
+                head_dim > 0 and scale == 1 / math.sqrt(head_dim):
+            scale = None
+        if isinstance(window, list):
+            window = tuple(window)
+        return cls(head_dim=head_dim, dtype=dtype, causal=causal, window=window,
+                   scale=scale, softcap=softcap, lse=lse)
+
+    @property
+    def name(self) -> str:
+        """A function name that says what the kernel computes."""
+        parts = [f"attn_d{self.head_dim}_{self.dtype}"]
+        if self.causal:
+            parts.append("causal")
+        if self.window is not None:
+            parts.append(f"window{self.window[0]}_{self.window[1]}")
+        if self.heads is not None:
+            parts.append(f"h{self.heads}kv{self.kv_heads}")
+        if self.scale is not None:
+            parts.append("scaled")
+        if self.softcap is not None:
+            parts.append("softcap")
+        if self.lse:
+            parts.append("lse")
+        return "_".join(parts)
+
+    def ir(self) -> str:
+        """The MLIR module: one function taking Q, K, V and returning O (and
+        the LSE)."""
+        d, e = self.head_dim, self.dtype
+        hq = "?" if self.heads is None else str(self.heads)
+        hkv = "?" if self.kv_heads is None else str(self.kv_heads)
+        q, kv = f"tensor<?x{hq}x?x{d}x{e}>", f"tensor<?x{hkv}x?x{d}x{e}>"
+        lse = f"tensor<?x{hq}x?xf32>"
+        dims = ["%b", "%h", "%s"] if self.heads is None else ["%b", "%s"]
+        attrs = []
+        if self.causal:
+            attrs.append("causal")
+        if self.window is not None:
+            attrs.append(f"sliding_window(left = {self.window[0]}, right = {self.window[1]})")
+        if self.scale is not None:
+            attrs.append(f"scale({_float_text(self.scale)})")
+        if self.softcap is not None:
+            attrs.append(f"softcap({_float_text(self.softcap)})")
+        results = f"{q}, {lse}" if self.lse else q
+        lines = [
+            f"func.func @{self.name}(%q: {q}, %k: {kv}, %v: {kv})"
+            f" -> {'(' + results + ')' if self.lse else results} {{",
+            "  %c0 = arith.constant 0 : index",
+            "  %c1 = arith.constant 1 : index",
+            "  %c2 = arith.constant 2 : index",
+            f"  %b = tensor.dim %q, %c0 : {q}",
+            f"  %h = tensor.dim %q, %c1 : {q}",
+            f"  %s = tensor.dim %q, %c2 : {q}",
+            f"  %init = tensor.empty({', '.join(dims)}) : {q}",
+        ]
+        if self.lse:
+            lines.append(f"  %linit = tensor.empty({', '.join(dims)}) : {lse}")
+            outs, out_types, ret = "%init, %linit", f"{q}, {lse}", "%o, %l"
+            lines.append(f"  %o, %l = attn.attention {' '.join(attrs)}")
+        else:
+            outs, out_types, ret = "%init", q, "%o"
+            lines.append(f"  %o = attn.attention {' '.join(attrs)}")
+        lines += [
+            f"      ins(%q, %k, %v : {q}, {kv}, {kv})",
+            f"      outs({outs} : {out_types}) -> {out_types}",
+            f"  return {ret} : {out_types}",
+            "}",
+            "",
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,172 @@
+"""attn kernels on PyTorch tensors, with scaled_dot_product_attention's layout.
+
+    from attn.torch import attention
+    out = attention(q, k, v, causal=True)          # q [B, Hq, Sq, D], k/v [B, Hkv, Skv, D]
+
+Kernels come from a bundle of precompiled artifacts (attn.bundle) when one
+holds them, else from the compiler (attn.compile, cached on disk), and are
+loaded once per device through the runtime library. A call allocates the
+output, enqueues the kernel on the current CUDA stream and returns: no host
+synchronisation.
+"""
+import ctypes
+import threading
+from typing import Optional, Tuple, Union
+
+import torch
+
+from . import _native
+from .bundle import bundle_dirs, entry_name, find_artifact
+from .compiler import CompileError, compile
+from .spec import AttentionSpec
+
+_DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16"}
+_CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
+           "lower_right": "lower_right"}
+
+# The sm_80 kernel's head dims: whole 16-wide MMA steps, 64 to 256.
+_HEAD_DIMS = range(64, 257, 16)
+
+_lock = threading.Lock()
+_kernels = {}
+
+
+def chip_for(device: torch.device) -> str:
+    """The compile target for a CUDA device. Ampere's FlashAttention-2
+    kernel is the one lowered so far; newer GPUs run its PTX through the
+    driver's JIT."""
+    major, minor = torch.cuda.get_device_capability(device)
+    if major < 8:
+        raise ValueError(f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}; "
+                         "attn kernels need sm_80 or newer")
+    return "sm_80"
+
+
+def _check_runtime(lib, status):
+    if status != 0:
+        raise RuntimeError("attn runtime: " + lib.attnRuntimeGetLastError().decode())
+
+
+def _kernel(spec: AttentionSpec, chip: str, device: torch.device):
+    """The loaded kernel of `spec` on `device`, from a bundle or compiled."""
+    key = (device.index, chip, spec)
+    kernel = _kernels.get(key)
+    if kernel is not None:
+        return kernel
+    with _lock:
+        if key in _kernels:
+            return _kernels[key]
+        path = find_artifact(spec, chip)
+        if path is None:
+            try:
+                path = compile(spec, chip).path
+            except _native.LibraryNotFoundError as e:
+                raise RuntimeError(
+                    f"no precompiled {entry_name(spec, chip)} in the bundles "
+                    f"{bundle_dirs() or '(none: see attn.bundle.add_bundle)'} and no "
+                    f"compiler to build it: {e}") from None
+            except CompileError as e:
+                raise ValueError(f"attn cannot compile this attention for {chip}: "
+                                 f"{e.diagnostics.strip()}") from None
+        lib, _ = _native.runtime()
+        _check_runtime(lib, lib.attnRuntimeInitialize(device.index))
+        handle = ctypes.c_void_p()
+        _check_runtime(lib, lib.attnKernelLoad(path.encode(), ctypes.byref(handle)))
+        _kernels[key] = handle
+        return handle
+
+
+def _descriptor(t: torch.Tensor, desc: _native.Tensor):
+    desc.data, desc.rank = t.data_ptr(), t.dim()
+    for i in range(t.dim()):
+        # A unit dimension's stride never moves the address; torch leaves it
+        # arbitrary, the runtime checks strides for alignment.
+        desc.sizes[i] = t.shape[i]
+        desc.strides[i] = t.stride(i) if t.shape[i] != 1 else 0
+
+
+def _check_inputs(q, k, v) -> torch.device:
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+        if t.device.type != "cuda":
+            raise ValueError(f"{name} is on {t.device}; attn kernels need CUDA tensors")
+        if t.dim() != 4:
+            raise ValueError(f"{name} must be 4-D [batch, heads, seq, head_dim], "
+                             f"got shape {tuple(t.shape)}")
+        if t.dtype not in _DTYPES:
+            raise ValueError(f"{name} has dtype {t.dtype}; attn kernels take "
+                             "torch.bfloat16 or torch.float16")
+        if t.requires_grad and torch.is_grad_enabled():
+            raise ValueError(f"{name} requires grad, but attn has no backward pass; "
+                             "call it under torch.no_grad() or on detached tensors")
+    if not (q.device == k.device == v.device):
+        raise ValueError(f"q, k and v are on different devices: {q.device}, {k.device}, {v.device}")
+    if not (q.dtype == k.dtype == v.dtype):
+        raise ValueError(f"q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+    (b, hq, _, d), (bk, hkv, skv, dk) = q.shape, k.shape
+    if bk != b or v.shape[0] != b:
+        raise ValueError(f"batch sizes differ: q {b}, k {bk}, v {v.shape[0]}")
+    if dk != d or v.shape[3] != d:
+        raise ValueError(f"head dims differ: q {d}, k {dk}, v {v.shape[3]}; "
+                         "attn needs one head dim")
+    if tuple(v.shape[1:3]) != (hkv, skv):
+        raise ValueError(f"k and v must have the same heads and length, got "
+                         f"{tuple(k.shape)} and {tuple(v.shape)}")
+    if d not in _HEAD_DIMS:
+        raise ValueError(f"head dim {d} is not supported: attn kernels take multiples "
+                         "of 16 from 64 to 256")
+    if hkv == 0 or hq % hkv:
+        raise ValueError(f"query heads ({hq}) must be a multiple of key/value heads ({hkv})")
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        if t.stride(3) != 1 and t.shape[3] != 1:
+            raise ValueError(f"{name} must be contiguous in its last dimension "
+                             f"(strides {t.stride()}); call .contiguous()")
+        steps = [t.stride(i) * t.element_size() for i in range(3) if t.shape[i] != 1]
+        if t.data_ptr() % 16 or any(s % 16 for s in steps):
+            raise ValueError(f"{name} must start at a 16-byte aligned address and have "
+                             f"16-byte aligned rows (strides {t.stride()}); call .contiguous()")
+    return q.device
+
+
+def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
+              causal: Union[bool, str] = False, scale: Optional[float] = None,
+              window: Optional[Tuple[int, int]] = None, softcap: Optional[float] = None,
+              return_lse: bool = False):
+    """softmax(scale * q k^T) v over [B, H, S, D] CUDA tensors (bf16 or f16).
+
+    GQA and MQA when k and v have fewer heads than q (a multiple). causal:
+    True (or "upper_left") is scaled_dot_product_attention's is_causal,
+    which needs Sq == Skv here; "lower_right" aligns the diagonal to the
+    last key (FlashAttention's convention, any lengths). window: (left,
+    right) keys visible around that lower-right diagonal. softcap: scores
+    become softcap * tanh(scores / softcap). With return_lse, also returns
+    the natural-log log-sum-exp [B, Hq, Sq] in float32 (-inf on rows that
+    see no key, whose output is 0). Raises ValueError for inputs the kernels
+    cannot take.
+    """
+    device = _check_inputs(q, k, v)
+    if causal is not True and causal is not False and causal not in ("upper_left", "lower_right"):
+        raise ValueError(f"causal must be False, True, 'upper_left' or 'lower_right', got {causal!r}")
+    alignment = _CAUSAL[causal]
+    b, hq, sq, d = q.shape
+    if alignment == "upper_left" and sq != k.shape[2]:
+        raise ValueError(f"causal=True aligns the mask to the top-left corner, which attn "
+                         f"supports only when Sq == Skv (got {sq} and {k.shape[2]}); "
+                         "pass causal='lower_right' for the bottom-right diagonal")
+    spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
+                                  window=window, scale=scale, softcap=softcap,
+                                  lse=bool(return_lse))
+    out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
+    lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
+    if out.numel():
+        with torch.cuda.device(device):
+            kernel = _kernel(spec, chip_for(device), device)
+            tensors = [q, k, v, out] + ([lse] if return_lse else [])
+            descs = (_native.Tensor * len(tensors))()
+            for t, desc in zip(tensors, descs):
+                _descriptor(t, desc)
+            lib, _ = _native.runtime()
+            stream = torch.cuda.current_stream(device).cuda_stream
+            _check_runtime(lib, lib.attnKernelLaunch(kernel, descs, len(tensors), stream))
+    return (out, lse) if return_lse else out

@@ -1,0 +1,57 @@
+"""The attention calls of test_torch.py, as data, so that the kernels they
+need can be compiled here into a bundle and run on a GPU machine without the
+compiler:
+
+    python3 python/tests/gpu_cases.py BUNDLE     # writes BUNDLE/<chip>-<spec>-<digest>/
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+from attn import AttentionSpec  # noqa: E402
+
+# (id, dtype, B, Hq, Hkv, Sq, Skv, D, options): options are attention()'s
+# keyword arguments. Lengths are not multiples of the tiles (ragged edges).
+CASES = []
+for d in (64, 128, 256):
+    CASES += [
+        (f"d{d}-full", "bf16", 2, 4, 4, 1000, 1000, d, {}),
+        (f"d{d}-full-ragged", "bf16", 2, 4, 4, 77, 1000, d, {}),
+        (f"d{d}-causal-gqa", "bf16", 1, 8, 2, 1000, 1000, d, {"causal": True}),
+        (f"d{d}-lower-right-mqa", "bf16", 2, 4, 1, 300, 1000, d, {"causal": "lower_right"}),
+        (f"d{d}-lower-right-empty-rows", "bf16", 1, 2, 2, 1000, 300, d,
+         {"causal": "lower_right"}),
+    ]
+CASES += [
+    ("d128-causal-lse", "bf16", 2, 4, 2, 1000, 1000, 128, {"causal": True, "return_lse": True}),
+    ("d64-f16", "f16", 2, 4, 4, 513, 513, 64, {}),
+    ("d128-window", "bf16", 1, 4, 4, 1000, 1000, 128, {"window": (100, 20)}),
+    ("d64-softcap-scale", "bf16", 1, 4, 1, 1000, 1000, 64, {"scale": 0.3, "softcap": 30.0}),
+    ("d64-scale-default-spelled", "bf16", 1, 2, 2, 100, 100, 64, {"scale": 0.125}),
+]
+
+
+def spec_of(dtype, d, options):
+    """The kernel attention() picks for this call."""
+    return AttentionSpec.for_call(
+        d, dtype, causal=bool(options.get("causal")), window=options.get("window"),
+        scale=options.get("scale"), softcap=options.get("softcap"),
+        lse=bool(options.get("return_lse")))
+
+
+def specs():
+    unique = []
+    for _, dtype, *_, d, options in CASES:
+        spec = spec_of(dtype, d, options)
+        if spec not in unique:
+            unique.append(spec)
+    return unique
+
+
+if __name__ == "__main__":
+    import attn
+    if len(sys.argv) != 2:
+        sys.exit(f"usage: {sys.argv[0]} BUNDLE")
+    for artifact in attn.write_bundle(specs(), sys.argv[1], chip="sm_80"):
+        print(f"{artifact.kernel}: {artifact.path}")

@@ -1,0 +1,77 @@
+"""attn.compile through the compiler's C library: artifacts and errors."""
+import os
+import shutil
+
+import pytest
+
+import attn
+from attn import AttentionSpec, CompileError
+from attn.compiler import _ptxas_path
+
+needs_ptxas = pytest.mark.skipif(_ptxas_path(None, None) is None, reason="no ptxas")
+
+
+@needs_ptxas
+def test_example_to_artifact(example_ir, tmp_path):
+    out = str(tmp_path / "art")
+    artifact = attn.compile(example_ir, "sm_80", output=out)
+    assert artifact.path == out and artifact.kernel == "attention"
+    assert sorted(os.listdir(out)) == ["attention.cubin", "attention.json", "attention.ptx"]
+    assert artifact.chip == "sm_80"
+    assert ".target sm_80" in artifact.ptx
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32" in artifact.ptx
+    assert "cp.async.wait_group \t1;" in artifact.ptx
+    assert artifact.cubin[:4] == b"\x7fELF"
+    assert artifact.manifest["attention"]["mask"] == "causal"
+    assert [p["name"] for p in artifact.manifest["params"]] == ["query", "key", "value", "output"]
+
+
+def test_ptx_only(example_ir, cache_dir):
+    artifact = attn.compile(example_ir, with_cubin=False)
+    assert artifact.cubin == b""
+    assert artifact.path.startswith(cache_dir)
+
+
+def test_malformed_ir_is_located():
+    with pytest.raises(CompileError) as error:
+        attn.compile("func.func @f( {", cache=False, source_name="bad.mlir")
+    assert error.value.diagnostics.startswith("bad.mlir:1:")
+    assert "error:" in str(error.value)
+
+
+def test_unknown_chip(example_ir, cache_dir):
+    with pytest.raises(CompileError, match="unknown chip 'sm_75'"):
+        attn.compile(example_ir, "sm_75")
+
+
+def test_unsupported_head_dim_names_the_spec(cache_dir):
+    with pytest.raises(CompileError) as error:
+        attn.compile(AttentionSpec(head_dim=32))
+    assert "attn_d32_bf16.mlir:" in error.value.diagnostics
+    assert "sm_80 kernel: needs a head dim that is a multiple of 16 and at least 64" \
+        in error.value.diagnostics
+
+
+def test_f32_has_no_tensor_core_schedule(cache_dir):
+    with pytest.raises(CompileError, match="no tensor-core schedule for 'f32' on sm_80"):
+        attn.compile(AttentionSpec(head_dim=64, dtype="f32"))
+
+
+def test_failed_compile_leaves_no_cache_entry(cache_dir):
+    with pytest.raises(CompileError):
+        attn.compile(AttentionSpec(head_dim=32))
+    assert os.listdir(cache_dir) == []
+
+
+def test_wrong_argument_types():
+    with pytest.raises(TypeError, match="MLIR text or an AttentionSpec"):
+        attn.compile(42)
+    with pytest.raises(TypeError, match="chip must be a string"):
+        attn.compile(AttentionSpec(head_dim=64), chip=80)
+
+
+def test_unwritable_output(example_ir, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises((CompileError, OSError)):
+        attn.compile(example_ir, output=str(blocker / "art"), with_cubin=False)

@@ -1,0 +1,71 @@
+"""AttentionSpec: validation, the IR it writes, and that the IR compiles."""
+import pytest
+
+import attn
+from attn import AttentionSpec
+
+
+def test_dynamic_heads_ir():
+    ir = AttentionSpec(head_dim=128, causal=True, lse=True).ir()
+    assert "func.func @attn_d128_bf16_causal_lse(%q: tensor<?x?x?x128xbf16>" in ir
+    assert "%o, %l = attn.attention causal" in ir
+    assert "tensor.empty(%b, %h, %s) : tensor<?x?x?xf32>" in ir
+    assert "-> tensor<?x?x?x128xbf16>, tensor<?x?x?xf32>" in ir
+
+
+def test_static_heads_from_gqa_ratio():
+    spec = AttentionSpec(head_dim=64, dtype="f16", heads=8, gqa=4,
+                         window=(100, 20), scale=0.3, softcap=30.0)
+    assert spec.kv_heads == 2
+    ir = spec.ir()
+    assert "%q: tensor<?x8x?x64xf16>, %k: tensor<?x2x?x64xf16>" in ir
+    assert "sliding_window(left = 100, right = 20) scale(0.3) softcap(30.0)" in ir
+    assert "tensor.empty(%b, %s) : tensor<?x8x?x64xf16>" in ir
+    assert spec.name == "attn_d64_f16_window100_20_h8kv2_scaled_softcap"
+
+
+def test_for_call_drops_the_default_scale():
+    assert AttentionSpec.for_call(64, "bf16", scale=0.125) == AttentionSpec(head_dim=64)
+    assert AttentionSpec.for_call(64, "bf16", scale=0.3).scale == 0.3
+    assert AttentionSpec.for_call(64, "bf16", window=[3, 4]).window == (3, 4)
+
+
+def test_scale_text_round_trips():
+    spec = AttentionSpec(head_dim=64, scale=0.1)
+    assert "scale(0.1)" in spec.ir()
+
+
+@pytest.mark.parametrize("spec", [
+    AttentionSpec(head_dim=64),
+    AttentionSpec(head_dim=128, causal=True, lse=True),
+    AttentionSpec(head_dim=256, window=(7, 0)),
+    AttentionSpec(head_dim=64, dtype="f16", scale=0.3, softcap=30.0),
+    AttentionSpec(head_dim=128, heads=8, kv_heads=2, causal=True),
+], ids=lambda s: s.name)
+def test_spec_ir_compiles(spec, cache_dir):
+    artifact = attn.compile(spec, "sm_80", with_cubin=False)
+    assert artifact.kernel == spec.name
+    assert "mma.sync.aligned.m16n8k16" in artifact.ptx
+    assert artifact.manifest["attention"]["lse"] == spec.lse
+    assert len(artifact.manifest["params"]) == (5 if spec.lse else 4)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(head_dim=0), "head_dim must be a positive integer"),
+    (dict(head_dim=64.0), "head_dim must be a positive integer"),
+    (dict(head_dim=64, dtype="fp8"), "dtype must be one of bf16, f16, f32"),
+    (dict(head_dim=64, causal=True, window=(1, 1)), "causal or window, not both"),
+    (dict(head_dim=64, window=(-1, 0)), "window must be a pair"),
+    (dict(head_dim=64, window=(1, 2, 3)), "window must be a pair"),
+    (dict(head_dim=64, scale=-1.0), "scale must be a positive finite number"),
+    (dict(head_dim=64, softcap=float("nan")), "softcap must be a positive finite number"),
+    (dict(head_dim=64, gqa=2), "gqa needs heads"),
+    (dict(head_dim=64, heads=8, gqa=3), "not a multiple of gqa"),
+    (dict(head_dim=64, heads=8), "give both heads and kv_heads"),
+    (dict(head_dim=64, heads=8, kv_heads=3), "not a multiple of kv_heads"),
+    (dict(head_dim=64, heads=8, kv_heads=2, gqa=2), "disagrees"),
+    (dict(head_dim=64, causal=1), "causal must be True or False"),
+])
+def test_spec_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        AttentionSpec(**kwargs)

@@ -1,0 +1,177 @@
+"""attn.torch.attention against scaled_dot_product_attention in float64.
+
+The GPU tests (marked gpu) run where a CUDA GPU, PyTorch and the runtime
+library are, with kernels from a bundle (scripts/gpu-suite.sh) or the
+compiler. The argument checks need PyTorch only.
+"""
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+from attn.torch import attention  # noqa: E402
+from gpu_cases import CASES  # noqa: E402
+
+DTYPES = {"bf16": torch.bfloat16, "f16": torch.float16}
+gpu = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU")
+
+
+def visible(sq, skv, options, device):
+    """[Sq, Skv] booleans: which keys each query row sees."""
+    i = torch.arange(sq, device=device)[:, None]
+    j = torch.arange(skv, device=device)[None, :]
+    causal = options.get("causal")
+    if causal is True:
+        return j <= i
+    delta = j - (i + skv - sq)  # right of the lower-right diagonal
+    if causal == "lower_right":
+        return delta <= 0
+    if options.get("window"):
+        left, right = options["window"]
+        return (delta >= -left) & (delta <= right)
+    return torch.ones(sq, skv, dtype=torch.bool, device=device)
+
+
+def reference(q, k, v, options):
+    """float64 output and LSE; SDPA computes the output unless a softcap
+    (which SDPA lacks) changes the scores."""
+    q, k, v = q.double(), k.double(), v.double()
+    sq, skv, d = q.shape[2], k.shape[2], q.shape[3]
+    scale = options.get("scale") or 1 / math.sqrt(d)
+    mask = visible(sq, skv, options, q.device)
+    k = k.repeat_interleave(q.shape[1] // k.shape[1], dim=1)
+    v = v.repeat_interleave(q.shape[1] // v.shape[1], dim=1)
+    scores = (q @ k.transpose(-1, -2)) * scale
+    if options.get("softcap"):
+        cap = options["softcap"]
+        scores = cap * torch.tanh(scores / cap)
+    scores = scores.masked_fill(~mask, -math.inf)
+    lse = torch.logsumexp(scores, dim=-1)
+    if options.get("softcap"):
+        out = torch.softmax(scores, dim=-1) @ v
+    else:
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale)
+    # Rows that see no key: 0 and -inf by attn's definition.
+    seen = mask.any(dim=-1)[None, None, :, None]
+    return torch.where(seen, out, torch.zeros_like(out)), lse
+
+
+def run_case(dtype, b, hq, hkv, sq, skv, d, options, layout="bhsd"):
+    torch.manual_seed(hash((dtype, b, hq, hkv, sq, skv, d)) % 2**31)
+    dt = DTYPES[dtype]
+
+    def make(h, s):
+        if layout == "bshd":  # [B, S, H, D] storage seen as [B, H, S, D]
+            return torch.randn(b, s, h, d, device="cuda", dtype=dt).transpose(1, 2)
+        return torch.randn(b, h, s, d, device="cuda", dtype=dt)
+    q, k, v = make(hq, sq), make(hkv, skv), make(hkv, skv)
+    # Poison the allocator's next blocks so an unwritten output shows as NaN.
+    poison = [torch.full((b, hq, sq, d), math.nan, device="cuda", dtype=dt),
+              torch.full((b, hq, sq), math.nan, device="cuda")]
+    del poison
+    result = attention(q, k, v, **options)
+    out, lse = result if options.get("return_lse") else (result, None)
+    torch.cuda.synchronize()
+    ref, ref_lse = reference(q, k, v, options)
+    assert out.shape == (b, hq, sq, d) and out.dtype == dt
+    assert not out.isnan().any(), "NaN or unwritten output"
+    err = ((out.double() - ref).abs().max() / ref.abs().max()).item()
+    print(f"max rel err {err:.2e}", end="")
+    assert err <= 1e-2
+    if lse is not None:
+        finite = torch.isfinite(ref_lse)
+        assert torch.equal(torch.isfinite(lse), finite)
+        lse_err = (lse.double()[finite] - ref_lse[finite]).abs().max().item()
+        print(f", lse max abs err {lse_err:.2e}", end="")
+        assert lse_err <= 1e-4
+    return err
+
+
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_against_sdpa(case):
+    with torch.no_grad():
+        run_case(*case[1:])
+
+
+@pytest.mark.gpu
+@gpu
+def test_bshd_layout_without_copies():
+    with torch.no_grad():
+        run_case("bf16", 2, 4, 2, 1000, 1000, 128, {"causal": True}, layout="bshd")
+
+
+@pytest.mark.gpu
+@gpu
+def test_current_stream_and_graph_capture():
+    """The call enqueues on the current stream and never synchronises: it
+    can be captured into a CUDA graph."""
+    q, k, v = (torch.randn(1, 4, 512, 64, device="cuda", dtype=torch.bfloat16) for _ in range(3))
+    ref, _ = reference(q, k, v, {"causal": True})
+    attention(q, k, v, causal=True)  # load the kernel outside the capture
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph, stream=side):
+            out = attention(q, k, v, causal=True)
+    graph.replay()
+    torch.cuda.synchronize()
+    assert ((out.double() - ref).abs().max() / ref.abs().max()).item() <= 1e-2
+
+
+@pytest.mark.gpu
+@gpu
+def test_empty_batch():
+    q = torch.randn(0, 4, 100, 64, device="cuda", dtype=torch.bfloat16)
+    assert attention(q, q, q).shape == (0, 4, 100, 64)
+
+
+def _t(*shape, dtype=torch.bfloat16):
+    """A random CUDA tensor, [1, 4, 64, 64] unless told."""
+    return torch.randn(*(shape or (1, 4, 64, 64)), device="cuda", dtype=dtype)
+
+
+# (id, call on the tensor maker, message) for inputs attention() rejects.
+BAD_CALLS = [
+    ("cpu", lambda t: attention(t().cpu(), t().cpu(), t().cpu()), "CUDA tensors"),
+    ("f32", lambda t: attention(*(t(dtype=torch.float32),) * 3),
+     "torch.bfloat16 or torch.float16"),
+    ("mixed-dtype", lambda t: attention(t(), t(dtype=torch.float16), t()), "share a dtype"),
+    ("rank-3", lambda t: attention(t(4, 64, 64), t(), t()), "must be 4-D"),
+    ("head-dim-32", lambda t: attention(*(t(1, 4, 64, 32),) * 3), "head dim 32 is not supported"),
+    ("head-dims-differ", lambda t: attention(t(), t(1, 4, 64, 128), t(1, 4, 64, 128)),
+     "head dims differ"),
+    ("gqa-ratio", lambda t: attention(t(), t(1, 3, 64, 64), t(1, 3, 64, 64)),
+     "multiple of key/value heads"),
+    ("kv-lengths", lambda t: attention(t(), t(1, 4, 64, 64), t(1, 4, 65, 64)),
+     "same heads and length"),
+    ("batch", lambda t: attention(t(), t(2, 4, 64, 64), t(2, 4, 64, 64)), "batch sizes differ"),
+    ("strided-last", lambda t: attention(t(1, 4, 64, 128)[..., ::2], t(), t()),
+     "contiguous in its last"),
+    ("misaligned", lambda t: attention(t(1, 4, 64, 72)[..., 8:], t(), t()), "16-byte aligned"),
+    ("upper-left-ragged", lambda t: attention(t(), t(1, 4, 80, 64), t(1, 4, 80, 64), causal=True),
+     "Sq == Skv"),
+    ("causal-word", lambda t: attention(t(), t(), t(), causal="yes"), "causal must be"),
+    ("causal-and-window", lambda t: attention(t(), t(), t(), causal="lower_right", window=(4, 0)),
+     "causal or window"),
+    ("negative-scale", lambda t: attention(t(), t(), t(), scale=-1.0), "scale must be"),
+    ("grad", lambda t: attention(t().requires_grad_(), t(), t()), "no backward"),
+]
+
+
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("call, message", [c[1:] for c in BAD_CALLS],
+                         ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_raises_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(_t)
+
+
+def test_not_a_tensor():
+    with pytest.raises(TypeError, match="q must be a torch.Tensor"):
+        attention([1.0], None, None)
