@@ -60,7 +60,7 @@ run)
     ATTN_LIBRARY_PATH="$PWD/build-runtime" ATTN_BUNDLE_PATH="$PWD/$bundle/python" \
       python3 -m pytest -p no:cacheprovider -m gpu -v -s python/tests > "$log" 2>&1 || true
     grep -E '(PASSED|FAILED|ERROR)$' "$log" | sed -E 's/^(.*) (PASSED|FAILED|ERROR)$/\2 \1/; s/^PASSED/PASS/; s/^(FAILED|ERROR)/FAIL/'
-    grep -E '^(FAILED|ERROR) ' "$log" | head -20 || true
+    grep -E '^E  ' "$log" | head -20 || true
     passed=$((passed + $(grep -cE 'PASSED$' "$log" || true)))
     failed=$((failed + $(grep -cE '(FAILED|ERROR)$' "$log" || true)))
     grep -qE '[0-9]+ passed' "$log" || { failed=$((failed + 1)); tail -20 "$log"; }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing attn needs on Debian 12: LLVM/MLIR 22
-# from Debian's archive, ninja, ccache and NumPy, plus any packages named on
-# the command line (scripts/sanitize.sh adds clang-22 and its runtimes).
+# from Debian's archive, ninja, ccache, NumPy, and pytest and pip for the
+# Python package, plus any packages named on the command line
+# (scripts/sanitize.sh adds clang-22 and its runtimes).
 # Idempotent; quick when everything is already installed.
 set -euo pipefail
 
 packages=(
   cmake g++ ninja-build ccache
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  python3 python3-numpy
+  python3 python3-numpy python3-pytest python3-pip python3-setuptools python3-wheel
   "$@"
 )
 

@@ -64,5 +64,10 @@ def has_cuda_gpu():
     return out.returncode == 0 and "GPU" in out.stdout
 
 
+# Our libraries built with AddressSanitizer cannot be loaded into a Python
+# that was not; the tests that do so are UNSUPPORTED there.
+if "Address" in config.llvm_use_sanitizer:
+    config.available_features.add("asan")
+
 if config.enable_gpu_tests or has_cuda_gpu():
     config.available_features.add("cuda-gpu")

@@ -152,7 +152,7 @@ BAD_CALLS = [
     ("batch", lambda t: attention(t(), t(2, 4, 64, 64), t(2, 4, 64, 64)), "batch sizes differ"),
     ("strided-last", lambda t: attention(t(1, 4, 64, 128)[..., ::2], t(), t()),
      "contiguous in its last"),
-    ("misaligned", lambda t: attention(t(1, 4, 64, 72)[..., 8:], t(), t()), "16-byte aligned"),
+    ("misaligned", lambda t: attention(t(1, 4, 64, 72)[..., 4:68], t(), t()), "16-byte aligned"),
     ("upper-left-ragged", lambda t: attention(t(), t(1, 4, 80, 64), t(1, 4, 80, 64), causal=True),
      "Sq == Skv"),
     ("causal-word", lambda t: attention(t(), t(), t(), causal="yes"), "causal must be"),
@@ -170,6 +170,38 @@ BAD_CALLS = [
 def test_bad_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call(_t)
+
+
+@pytest.mark.gpu
+@gpu
+def test_runtime_checks_shapes_itself():
+    """The C runtime rejects what the Python layer would, for other callers."""
+    import ctypes
+    from attn import _native
+    from attn.torch import _kernel, chip_for
+    from gpu_cases import spec_of
+    device = torch.device("cuda", torch.cuda.current_device())
+    kernel = _kernel(spec_of("bf16", 64, {}), chip_for(device), device)
+    lib, _ = _native.runtime()
+    q, k, o = _t(1, 4, 64, 64), _t(1, 4, 65, 64), _t(1, 4, 64, 64)
+    v = _t(1, 4, 66, 64)
+    descs = (_native.Tensor * 4)()
+    for t, desc in zip((q, k, v, o), descs):
+        desc.data, desc.rank = t.data_ptr(), 4
+        for i in range(4):
+            desc.sizes[i], desc.strides[i] = t.shape[i], t.stride(i)
+    stream = torch.cuda.current_stream().cuda_stream
+    assert lib.attnKernelLaunch(kernel, descs, 4, stream) == 3
+    assert b"sequence length of key and value differ: 65 and 66" in lib.attnRuntimeGetLastError()
+    descs[2].sizes[2] = 65
+    descs[0].data += 2
+    assert lib.attnKernelLaunch(kernel, descs, 4, stream) == 3
+    assert b"query: the data pointer and every stride" in lib.attnRuntimeGetLastError()
+    descs[0].data -= 2
+    assert lib.attnKernelLaunch(kernel, descs, 3, stream) == 3
+    assert lib.attnKernelLaunch(kernel, descs, 4, stream) == 0
+    assert lib.attnRuntimeGetLastError() == b""
+    torch.cuda.synchronize()
 
 
 def test_not_a_tensor():
