@@ -23,8 +23,16 @@ compile)
   for test in test/Execution/GPU/*.mlir; do
     name=$(basename "$test" .mlir)
     build/bin/attn-compile "$test" --chip=sm_80 -o "$bundle/$name" > "$bundle/$name.log"
-    grep -o 'RUN: attn-run %t.*' "$test" | sed 's/^RUN: attn-run %t//; s/|.*//' |
-      while read -r args; do echo "$name $args"; done >> "$bundle/cases.txt"
+    { grep -o 'RUN: attn-run %t.*' "$test" || true; } | sed 's/^RUN: attn-run %t//; s/|.*//' |
+      while read -r args; do echo "pass $name - $args"; done >> "$bundle/cases.txt"
+    # Expected failures: `not attn-run %t<suffix> ARGS 2>&1 | FileCheck %s
+    # --check-prefix=P`, passing when attn-run exits non-zero and prints
+    # every `// P:` line of the test.
+    sed -n 's/.*RUN: not attn-run %t\([^ ]*\) \(.*\) 2>&1 | FileCheck %s --check-prefix=\([A-Z]*\).*/\3 =\1 \2/p' "$test" |
+      while read -r prefix suffix args; do
+        sed -n "s|^// $prefix: ||p" "$test" > "$bundle/$name.$prefix.expect"
+        echo "fail $name${suffix#=} $prefix $args"
+      done >> "$bundle/cases.txt"
   done
   python3 python/tests/gpu_cases.py "$bundle/python" > "$bundle/python.log"
   echo "compiled $(find "$bundle" -name "*.json" | wc -l) artifacts," \
@@ -34,21 +42,33 @@ run)
   cmake -S runtime -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
   cmake --build build-runtime > /dev/null
   run=build-runtime/attn-run
-  passed=0 failed=0 n=0
-  while read -r name args; do
-    n=$((n + 1))
+  passed=0 failed=0 checked=0
+  # pass: attn-run exits 0 and says PASS. fail: it exits non-zero and
+  # prints every line of the case's .expect file.
+  run_case() {
+    if [ "$kind" = pass ]; then
+      out=$("${prefix[@]}" $run "$bundle/$name" $args 2>&1) && grep -q "PASS" <<< "$out"
+      return
+    fi
+    local expect="$bundle/${name%%.*}.$check.expect"
+    if out=$($run "$bundle/$name" $args 2>&1); then return 1; fi
+    [ "$(grep -cFf "$expect" <<< "$out")" -eq "$(wc -l < "$expect")" ]
+  }
+  while read -r kind name check args; do
     prefix=()
-    # The first two cases also run under compute-sanitizer.
-    if [ $n -le 2 ] && command -v compute-sanitizer > /dev/null; then
+    # The first two passing cases also run under compute-sanitizer.
+    if [ "$kind" = pass ] && [ $checked -lt 2 ] && command -v compute-sanitizer > /dev/null; then
       prefix=(compute-sanitizer --error-exitcode=3 --print-limit=5)
+      checked=$((checked + 1))
     fi
     # shellcheck disable=SC2086
-    if out=$("${prefix[@]}" $run "$bundle/$name" $args 2>&1) && grep -q "PASS" <<< "$out"; then
+    if run_case; then
       passed=$((passed + 1)); status=PASS
     else
       failed=$((failed + 1)); status=FAIL
     fi
-    detail=$(grep -o 'max rel err.*' <<< "$out" | head -1)
+    [ "$kind" = fail ] && out="expected error: $(head -1 <<< "$out")"
+    detail=$(grep -o 'max rel err.*\|expected error.*' <<< "$out" | head -1 || true)
     [ -n "$detail" ] || detail=$(tail -3 <<< "$out" | tr '\n' ' ')
     [ ${#prefix[@]} -gt 0 ] && detail="$detail [compute-sanitizer: $(grep -o 'ERROR SUMMARY.*' <<< "$out" || echo none)]"
     echo "$status $name $args: $detail"

@@ -38,6 +38,7 @@ tools = [
     "attn-layout-unittest",
     "attn-compile",
     "attn-run",
+    "attn-artifact-check",
     "attn-capi-compile-test",
     "attn-capi-errors-test",
     "mlir-runner",

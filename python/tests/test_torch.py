@@ -204,6 +204,36 @@ def test_runtime_checks_shapes_itself():
     torch.cuda.synchronize()
 
 
+@pytest.mark.gpu
+@gpu
+def test_runtime_rejects_bad_artifacts(tmp_path):
+    """Kernel loading errors come back as ATTN_ERROR_ARTIFACT with text."""
+    import ctypes
+    import json
+    import shutil
+    from attn import _native
+    from attn.bundle import find_artifact
+    from gpu_cases import spec_of
+    lib, _ = _native.runtime()
+    torch.cuda.init()
+    assert lib.attnRuntimeInitialize(torch.cuda.current_device()) == 0
+    handle = ctypes.c_void_p()
+    assert lib.attnKernelLoad(str(tmp_path).encode(), ctypes.byref(handle)) == 2
+    assert b"no artifact manifest" in lib.attnRuntimeGetLastError()
+    newer = tmp_path / "newer"
+    shutil.copytree(find_artifact(spec_of("bf16", 64, {}), "sm_80"), newer)
+    manifest = next(newer.glob("*.json"))
+    data = json.loads(manifest.read_text())
+    data["chip"] = "sm_120a"
+    manifest.write_text(json.dumps(data))
+    assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
+    assert b"artifact built for sm_120a cannot run on this sm_" in lib.attnRuntimeGetLastError()
+    data["chip"], data["grid"][0]["param"] = "sm_80", 9
+    manifest.write_text(json.dumps(data))
+    assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
+    assert b"grid[0].param: expected an integer from 0 to 3" in lib.attnRuntimeGetLastError()
+
+
 def test_not_a_tensor():
     with pytest.raises(TypeError, match="q must be a torch.Tensor"):
         attention([1.0], None, None)

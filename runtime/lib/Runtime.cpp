@@ -5,10 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn-runtime/Runtime.h"
-
-#include <dirent.h>
-#include <fstream>
-#include <sstream>
+#include "attn-runtime/Manifest.h"
 
 using namespace attn::runtime;
 
@@ -39,16 +36,6 @@ bool attn::runtime::initialize(int ordinal, std::string &error) {
   return true;
 }
 
-static bool readFile(const std::string &path, std::string &out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return true;
-}
-
 /// Compute capability times ten of a chip name such as "sm_90a".
 static int chipCapability(const std::string &chip) {
   if (chip.rfind("sm_", 0) != 0)
@@ -58,41 +45,10 @@ static int chipCapability(const std::string &chip) {
 
 std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
                                      std::string &error) {
-  std::string manifestPath;
-  if (DIR *d = opendir(dir.c_str())) {
-    while (dirent *entry = readdir(d)) {
-      std::string name = entry->d_name;
-      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
-        if (!manifestPath.empty()) {
-          closedir(d);
-          error = dir + ": more than one manifest";
-          return nullptr;
-        }
-        manifestPath = dir + "/" + name;
-      }
-    }
-    closedir(d);
-  }
-  if (manifestPath.empty()) {
-    error = dir + ": no artifact manifest (<kernel>.json)";
-    return nullptr;
-  }
-  std::string text;
   std::unique_ptr<Kernel> kernel(new Kernel);
-  if (!readFile(manifestPath, text) ||
-      !parseJson(text, kernel->manifest_, error)) {
-    error = manifestPath + ": " + (error.empty() ? "unreadable" : error);
+  if (!readManifest(dir, kernel->manifest_, error))
     return nullptr;
-  }
   const JsonValue &m = kernel->manifest_;
-  for (const char *key : {"kernel", "chip", "ptx", "cubin", "params", "block",
-                          "grid", "dynamic_shared_memory"}) {
-    if (!m.get(key)) {
-      error = manifestPath + ": missing \"" + key + "\"";
-      return nullptr;
-    }
-  }
-
   CUdevice device;
   ATTN_CU(cuCtxGetDevice(&device));
   int major = 0, minor = 0;
@@ -110,7 +66,7 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
   std::string image;
   std::string file =
       dir + "/" + m.get(kernel->usesCubin_ ? "cubin" : "ptx")->string;
-  if (!readFile(file, image)) {
+  if (!readFileBytes(file, image)) {
     error = file + ": cannot read";
     return nullptr;
   }
@@ -159,8 +115,8 @@ static bool checkAttentionShapes(const std::vector<TensorView> &args,
               {2, 3, 3, 3, "head dim of value and output"}};
   for (const Same &s : same) {
     if (dim(s.a, s.da) != dim(s.b, s.db)) {
-      error = std::string("the ") + s.what + " differ: " +
-              std::to_string(dim(s.a, s.da)) + " and " +
+      error = std::string("the ") + s.what +
+              " differ: " + std::to_string(dim(s.a, s.da)) + " and " +
               std::to_string(dim(s.b, s.db));
       return false;
     }
@@ -227,7 +183,8 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
     for (size_t d = 0; d + 1 < t.strides.size(); ++d)
       aligned &= (t.strides[d] * bytes) % align == 0;
     if (!aligned) {
-      error = params[i].get("name")->string + ": the data pointer and every "
+      error = params[i].get("name")->string +
+              ": the data pointer and every "
               "stride but the innermost must be multiples of " +
               std::to_string(align) + " bytes";
       return false;
