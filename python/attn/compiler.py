@@ -6,7 +6,6 @@ runtime loads. Compiles are cached on disk under a key that covers
 everything that changes the code: the IR, the chip, whether a cubin is
 built, the compiler library's contents and the ptxas it runs.
 """
-import ctypes
 import hashlib
 import json
 import os

@@ -28,7 +28,9 @@ _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
 _HEAD_DIMS = range(64, 257, 16)
 
 _lock = threading.Lock()
-_kernels = {}
+_kernels = {}   # (device index, chip, spec) -> kernel handle
+_by_call = {}   # attention()'s arguments that pick a kernel -> kernel handle
+_chips = {}     # device index -> chip
 
 
 def chip_for(device: torch.device) -> str:
@@ -77,19 +79,29 @@ def _kernel(spec: AttentionSpec, chip: str, device: torch.device):
 
 
 def _descriptor(t: torch.Tensor, desc: _native.Tensor):
-    desc.data, desc.rank = t.data_ptr(), t.dim()
-    for i in range(t.dim()):
+    shape, strides = t.shape, t.stride()
+    desc.data, desc.rank = t.data_ptr(), len(shape)
+    for i, (size, stride) in enumerate(zip(shape, strides)):
         # A unit dimension's stride never moves the address; torch leaves it
         # arbitrary, the runtime checks strides for alignment.
-        desc.sizes[i] = t.shape[i]
-        desc.strides[i] = t.stride(i) if t.shape[i] != 1 else 0
+        desc.sizes[i] = size
+        desc.strides[i] = stride if size != 1 else 0
+
+
+def _launch(kernel, tensors, device: torch.device):
+    descs = (_native.Tensor * len(tensors))()
+    for t, desc in zip(tensors, descs):
+        _descriptor(t, desc)
+    lib, _ = _native.runtime()
+    stream = torch.cuda.current_stream(device).cuda_stream
+    _check_runtime(lib, lib.attnKernelLaunch(kernel, descs, len(tensors), stream))
 
 
 def _check_inputs(q, k, v) -> torch.device:
     for name, t in (("q", q), ("k", k), ("v", v)):
         if not isinstance(t, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-        if t.device.type != "cuda":
+        if not t.is_cuda:
             raise ValueError(f"{name} is on {t.device}; attn kernels need CUDA tensors")
         if t.dim() != 4:
             raise ValueError(f"{name} must be 4-D [batch, heads, seq, head_dim], "
@@ -154,19 +166,27 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
         raise ValueError(f"causal=True aligns the mask to the top-left corner, which attn "
                          f"supports only when Sq == Skv (got {sq} and {k.shape[2]}); "
                          "pass causal='lower_right' for the bottom-right diagonal")
-    spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
-                                  window=window, scale=scale, softcap=softcap,
-                                  lse=bool(return_lse))
+    if isinstance(window, list):
+        window = tuple(window)
+    return_lse = bool(return_lse)
+    # The arguments that pick the kernel, spelled by repr so that True and 1
+    # differ; a repeated call skips building and validating its spec.
+    call = (device.index, q.dtype, d, alignment is not None, repr(window), repr(scale),
+            repr(softcap), return_lse)
+    kernel = _by_call.get(call)
+    if kernel is None:
+        spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
+                                      window=window, scale=scale, softcap=softcap,
+                                      lse=return_lse)
     out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
     lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
     if out.numel():
-        with torch.cuda.device(device):
-            kernel = _kernel(spec, chip_for(device), device)
-            tensors = [q, k, v, out] + ([lse] if return_lse else [])
-            descs = (_native.Tensor * len(tensors))()
-            for t, desc in zip(tensors, descs):
-                _descriptor(t, desc)
-            lib, _ = _native.runtime()
-            stream = torch.cuda.current_stream(device).cuda_stream
-            _check_runtime(lib, lib.attnKernelLaunch(kernel, descs, len(tensors), stream))
+        if kernel is None:
+            with torch.cuda.device(device):
+                if device.index not in _chips:
+                    _chips[device.index] = chip_for(device)
+                kernel = _kernel(spec, _chips[device.index], device)
+            _by_call[call] = kernel
+        # The runtime launches in the context the kernel was loaded in.
+        _launch(kernel, [q, k, v, out, lse] if return_lse else [q, k, v, out], device)
     return (out, lse) if return_lse else out

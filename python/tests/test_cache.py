@@ -1,8 +1,6 @@
 """The on-disk compile cache: hits, keys, and where it lives."""
 import os
 
-import pytest
-
 import attn
 import attn.compiler
 from attn import AttentionSpec

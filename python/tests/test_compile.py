@@ -1,6 +1,5 @@
 """attn.compile through the compiler's C library: artifacts and errors."""
 import os
-import shutil
 
 import pytest
 

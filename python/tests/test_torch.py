@@ -176,7 +176,6 @@ def test_bad_input_raises_value_error(call, message):
 @gpu
 def test_runtime_checks_shapes_itself():
     """The C runtime rejects what the Python layer would, for other callers."""
-    import ctypes
     from attn import _native
     from attn.torch import _kernel, chip_for
     from gpu_cases import spec_of
