@@ -29,7 +29,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%attn_src_root", config.attn_src_root))
 config.substitutions.append(("%attn_obj_root", config.attn_obj_root))
-config.substitutions.append(("%python", config.attn_python))
+# Not %python: lit.llvm defines that as the Python running lit.
+config.substitutions.append(("%attn_python", config.attn_python))
 config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
 
 tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
