@@ -4,11 +4,18 @@
 // RUN: not ls %t.chip
 // RUN: not attn-compile %s --chip=sm_80 --ptxas=/nonexistent/ptxas --cuda-path=/nonexistent -o %t.ptxas 2>&1 | FileCheck %s --check-prefix=PTXAS
 // RUN: not ls %t.ptxas
+// RUN: printf '#!/bin/sh\necho "ptxas fatal   : a stand-in that always fails" >&2\nexit 255\n' > %t.ptxas-fails
+// RUN: chmod +x %t.ptxas-fails
+// RUN: not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails -o %t.failed 2>&1 | FileCheck %s --check-prefix=PTXAS-FAILS
+// RUN: not ls %t.failed
 // RUN: not attn-compile %s --chip=sm_80 --emit=ptx -o /nonexistent/dir/out.ptx 2>&1 | FileCheck %s --check-prefix=OUT
 // RUN: not attn-compile %s --chip=sm_80 2>&1 | FileCheck %s --check-prefix=NOOUT
 
 // CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a, sm_100a)
 // PTXAS: error: ptxas not found
+// PTXAS-FAILS: error: ptxas failed
+// PTXAS-FAILS-NEXT: ptxas fatal   : a stand-in that always fails
+// PTXAS-FAILS-NOT: see current operation
 // OUT: error: {{.*}}/nonexistent/dir/out.ptx
 // NOOUT: attn-compile: -o <folder> is required for artifacts
 func.func @attention(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>,
