@@ -71,43 +71,47 @@ def _declare(lib, name, restype, *argtypes):
     fn.restype, fn.argtypes = restype, list(argtypes)
 
 
+def _declare_compiler(lib):
+    vp = ctypes.c_void_p
+    _declare(lib, "attnContextCreate", vp)
+    _declare(lib, "mlirContextDestroy", None, vp)
+    _declare(lib, "attnCompileSource", vp, vp, StringRef, StringRef, CompileOptions)
+    _declare(lib, "attnCompileResultSucceeded", ctypes.c_bool, vp)
+    for getter in ("Errors", "KernelName", "Ptx", "Cubin", "Manifest", "PtxasInfo"):
+        _declare(lib, "attnCompileResultGet" + getter, StringRef, vp)
+    _declare(lib, "attnCompileResultWrite", ctypes.c_bool, vp, StringRef)
+    _declare(lib, "attnCompileResultDestroy", None, vp)
+
+
+def _declare_runtime(lib):
+    vp = ctypes.c_void_p
+    _declare(lib, "attnRuntimeInitialize", ctypes.c_int, ctypes.c_int)
+    _declare(lib, "attnKernelLoad", ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(vp))
+    _declare(lib, "attnKernelDestroy", None, vp)
+    _declare(lib, "attnKernelNumTensors", ctypes.c_int, vp)
+    _declare(lib, "attnKernelLaunch", ctypes.c_int, vp,
+             ctypes.POINTER(Tensor), ctypes.c_int, vp)
+    _declare(lib, "attnRuntimeGetLastError", ctypes.c_char_p)
+
+
 _lock = threading.Lock()
-_compiler = None
-_runtime = None
+_loaded = {}  # file name -> (CDLL, path)
+
+
+def _load_once(filename, declare):
+    with _lock:
+        if filename not in _loaded:
+            lib, path = _load(filename)
+            declare(lib)
+            _loaded[filename] = (lib, path)
+        return _loaded[filename]
 
 
 def compiler():
     """The compiler library, loaded once; (CDLL, path)."""
-    global _compiler
-    with _lock:
-        if _compiler is None:
-            lib, path = _load("libAttnCompilerC.so")
-            vp = ctypes.c_void_p
-            _declare(lib, "attnContextCreate", vp)
-            _declare(lib, "mlirContextDestroy", None, vp)
-            _declare(lib, "attnCompileSource", vp, vp, StringRef, StringRef, CompileOptions)
-            _declare(lib, "attnCompileResultSucceeded", ctypes.c_bool, vp)
-            for getter in ("Errors", "KernelName", "Ptx", "Cubin", "Manifest", "PtxasInfo"):
-                _declare(lib, "attnCompileResultGet" + getter, StringRef, vp)
-            _declare(lib, "attnCompileResultWrite", ctypes.c_bool, vp, StringRef)
-            _declare(lib, "attnCompileResultDestroy", None, vp)
-            _compiler = (lib, path)
-    return _compiler
+    return _load_once("libAttnCompilerC.so", _declare_compiler)
 
 
 def runtime():
     """The runtime library, loaded once; (CDLL, path)."""
-    global _runtime
-    with _lock:
-        if _runtime is None:
-            lib, path = _load("libAttnRuntimeC.so")
-            vp = ctypes.c_void_p
-            _declare(lib, "attnRuntimeInitialize", ctypes.c_int, ctypes.c_int)
-            _declare(lib, "attnKernelLoad", ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(vp))
-            _declare(lib, "attnKernelDestroy", None, vp)
-            _declare(lib, "attnKernelNumTensors", ctypes.c_int, vp)
-            _declare(lib, "attnKernelLaunch", ctypes.c_int, vp,
-                     ctypes.POINTER(Tensor), ctypes.c_int, vp)
-            _declare(lib, "attnRuntimeGetLastError", ctypes.c_char_p)
-            _runtime = (lib, path)
-    return _runtime
+    return _load_once("libAttnRuntimeC.so", _declare_runtime)

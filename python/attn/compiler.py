@@ -166,13 +166,17 @@ def compile(ir_or_spec: Union[str, AttentionSpec], chip: str = "sm_80", *,
                        else "<string>")
     if not isinstance(chip, str):
         raise TypeError(f"chip must be a string such as 'sm_80', got {chip!r}")
+
+    def compile_into(folder):
+        _compile_into(source, folder, chip, with_cubin, cuda_path, ptxas_path, source_name)
+
     if output is not None:
         os.makedirs(output, exist_ok=True)
-        _compile_into(source, output, chip, with_cubin, cuda_path, ptxas_path, source_name)
+        compile_into(output)
         return Artifact.load(output)
     if not cache:
         folder = tempfile.mkdtemp(prefix="attn-")
-        _compile_into(source, folder, chip, with_cubin, cuda_path, ptxas_path, source_name)
+        compile_into(folder)
         return Artifact.load(folder)
 
     root = cache_dir or default_cache_dir()
@@ -184,7 +188,7 @@ def compile(ir_or_spec: Union[str, AttentionSpec], chip: str = "sm_80", *,
     # sees a whole artifact or none, also when processes race.
     staging = tempfile.mkdtemp(prefix=".staging-", dir=root)
     try:
-        _compile_into(source, staging, chip, with_cubin, cuda_path, ptxas_path, source_name)
+        compile_into(staging)
         try:
             os.rename(staging, entry)
         except OSError:

@@ -177,7 +177,7 @@ def test_bad_input_raises_value_error(call, message):
 def test_runtime_checks_shapes_itself():
     """The C runtime rejects what the Python layer would, for other callers."""
     from attn import _native
-    from attn.torch import _kernel, chip_for
+    from attn.torch import _descriptor, _kernel, chip_for
     from gpu_cases import spec_of
     device = torch.device("cuda", torch.cuda.current_device())
     kernel = _kernel(spec_of("bf16", 64, {}), chip_for(device), device)
@@ -186,9 +186,7 @@ def test_runtime_checks_shapes_itself():
     v = _t(1, 4, 66, 64)
     descs = (_native.Tensor * 4)()
     for t, desc in zip((q, k, v, o), descs):
-        desc.data, desc.rank = t.data_ptr(), 4
-        for i in range(4):
-            desc.sizes[i], desc.strides[i] = t.shape[i], t.stride(i)
+        _descriptor(t, desc)
     stream = torch.cuda.current_stream().cuda_stream
     assert lib.attnKernelLaunch(kernel, descs, 4, stream) == 3
     assert b"sequence length of key and value differ: 65 and 66" in lib.attnRuntimeGetLastError()

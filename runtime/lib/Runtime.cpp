@@ -95,11 +95,10 @@ static int64_t elementBytes(const std::string &element) {
 /// The attention ABI's relations between dynamic sizes, which the manifest's
 /// per-parameter shapes cannot state: Q [B, Hq, Sq, D], K [B, Hkv, Skv, D],
 /// V [B, Hkv, Skv, Dv], O [B, Hq, Sq, Dv], LSE [B, Hq, Sq]. A launch that
-/// breaks one would read or write out of bounds.
+/// breaks one would read or write out of bounds. The manifest's schema and
+/// the per-tensor checks before this one guarantee these counts and ranks.
 static bool checkAttentionShapes(const std::vector<TensorView> &args,
                                  std::string &error) {
-  if (args.size() < 4 || args[0].sizes.size() != 4)
-    return true;
   auto dim = [&](size_t param, size_t d) { return args[param].sizes[d]; };
   struct Same {
     size_t a, da, b, db;
@@ -129,7 +128,7 @@ static bool checkAttentionShapes(const std::vector<TensorView> &args,
   }
   if (args.size() == 5) {
     for (size_t d = 0; d < 3; ++d) {
-      if (args[4].sizes.size() != 3 || dim(4, d) != dim(0, d)) {
+      if (dim(4, d) != dim(0, d)) {
         error = "the log-sum-exp must be [batch, heads, query length] of "
                 "the query";
         return false;
