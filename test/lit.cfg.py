@@ -40,6 +40,7 @@ tools = [
     "attn-compile",
     "attn-run",
     "attn-artifact-check",
+    "attn-launch-unittest",
     "attn-capi-compile-test",
     "attn-capi-errors-test",
     "mlir-runner",

@@ -44,8 +44,7 @@ void attnKernelDestroy(AttnKernel kernel) { delete unwrap(kernel); }
 int attnKernelNumTensors(AttnKernel kernel) {
   if (!unwrap(kernel))
     return 0;
-  return static_cast<int>(
-      unwrap(kernel)->manifest().get("params")->array.size());
+  return static_cast<int>(unwrap(kernel)->manifest().params.size());
 }
 
 AttnStatus attnKernelLaunch(AttnKernel kernel, const AttnTensor *tensors,

@@ -3,10 +3,15 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 //===----------------------------------------------------------------------===//
+//
+// Strict RFC 8259 syntax: manifests come from files anyone can edit, so what
+// strtod would also take (nan, inf, hex, a leading '+') is an error, and
+// nesting is bounded so that a deep input cannot overflow the stack.
+//
+//===----------------------------------------------------------------------===//
 
 #include "attn-runtime/Json.h"
 
-#include <cctype>
 #include <cstdlib>
 
 using namespace attn::runtime;
@@ -17,13 +22,22 @@ const JsonValue *JsonValue::get(const std::string &key) const {
 }
 
 namespace {
+
+/// Deeper than any manifest (they nest four levels).
+constexpr int kMaxDepth = 32;
+
 struct Parser {
   const std::string &s;
   size_t i = 0;
   std::string error;
 
+  bool atEnd() const { return i >= s.size(); }
+  bool peek(char c) const { return i < s.size() && s[i] == c; }
+  static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
   void skip() {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+    while (i < s.size() &&
+           (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
       ++i;
   }
   bool fail(const std::string &what) {
@@ -38,34 +52,121 @@ struct Parser {
     i += n;
     return true;
   }
+
+  /// Appends code point `c` (below 0x10000) as UTF-8.
+  static void appendUtf8(std::string &out, unsigned c) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xc0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    } else {
+      out += static_cast<char>(0xe0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+  }
+
   bool parseString(std::string &out) {
-    if (s[i] != '"')
+    if (!peek('"'))
       return fail("expected a string");
-    for (++i; i < s.size() && s[i] != '"'; ++i) {
-      if (s[i] == '\\') {
-        if (++i >= s.size())
-          break;
-        char c = s[i];
-        out += c == 'n' ? '\n' : c == 't' ? '\t' : c;
-      } else {
+    for (++i; !atEnd() && s[i] != '"'; ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20)
+        return fail("control character in a string");
+      if (c != '\\') {
         out += s[i];
+        continue;
+      }
+      if (++i >= s.size())
+        break;
+      switch (s[i]) {
+      case '"':
+      case '\\':
+      case '/':
+        out += s[i];
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        unsigned code = 0;
+        for (int k = 0; k < 4; ++k) {
+          char h = ++i < s.size() ? s[i] : '\0';
+          int digit = isDigit(h)              ? h - '0'
+                      : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                      : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                               : -1;
+          if (digit < 0)
+            return fail("bad \\u escape");
+          code = code * 16 + digit;
+        }
+        appendUtf8(out, code);
+        break;
+      }
+      default:
+        return fail("bad escape");
       }
     }
-    if (i >= s.size())
+    if (atEnd())
       return fail("unterminated string");
     ++i;
     return true;
   }
-  bool parse(JsonValue &v) {
+
+  /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, then strtod on exactly
+  /// that text.
+  bool parseNumber(double &out) {
+    size_t start = i;
+    if (peek('-'))
+      ++i;
+    auto digits = [&] {
+      size_t first = i;
+      while (!atEnd() && isDigit(s[i]))
+        ++i;
+      return i > first;
+    };
+    if (peek('0'))
+      ++i;
+    else if (!digits())
+      return i = start, fail("unexpected character");
+    if (peek('.') && (++i, !digits()))
+      return fail("expected digits after '.'");
+    if (peek('e') || peek('E')) {
+      ++i;
+      if (peek('+') || peek('-'))
+        ++i;
+      if (!digits())
+        return fail("expected an exponent");
+    }
+    out = std::strtod(s.substr(start, i - start).c_str(), nullptr);
+    return true;
+  }
+
+  bool parse(JsonValue &v, int depth) {
+    if (depth > kMaxDepth)
+      return fail("nested too deeply");
     skip();
-    if (i >= s.size())
+    if (atEnd())
       return fail("unexpected end");
     char c = s[i];
     if (c == '{') {
       v.kind = JsonValue::Kind::Object;
       ++i;
       skip();
-      if (i < s.size() && s[i] == '}')
+      if (peek('}'))
         return ++i, true;
       while (true) {
         skip();
@@ -73,16 +174,19 @@ struct Parser {
         if (!parseString(key))
           return false;
         skip();
-        if (i >= s.size() || s[i++] != ':')
+        if (!peek(':'))
           return fail("expected ':'");
-        if (!parse(v.object[key]))
+        ++i;
+        if (v.object.count(key))
+          return fail("duplicate member \"" + key + "\"");
+        if (!parse(v.object[key], depth + 1))
           return false;
         skip();
-        if (i < s.size() && s[i] == ',') {
+        if (peek(',')) {
           ++i;
           continue;
         }
-        if (i < s.size() && s[i] == '}')
+        if (peek('}'))
           return ++i, true;
         return fail("expected ',' or '}'");
       }
@@ -91,18 +195,18 @@ struct Parser {
       v.kind = JsonValue::Kind::Array;
       ++i;
       skip();
-      if (i < s.size() && s[i] == ']')
+      if (peek(']'))
         return ++i, true;
       while (true) {
         v.array.emplace_back();
-        if (!parse(v.array.back()))
+        if (!parse(v.array.back(), depth + 1))
           return false;
         skip();
-        if (i < s.size() && s[i] == ',') {
+        if (peek(',')) {
           ++i;
           continue;
         }
-        if (i < s.size() && s[i] == ']')
+        if (peek(']'))
           return ++i, true;
         return fail("expected ',' or ']'");
       }
@@ -122,23 +226,20 @@ struct Parser {
     }
     if (literal("null"))
       return true;
-    char *end = nullptr;
-    v.number = std::strtod(s.c_str() + i, &end);
-    if (end == s.c_str() + i)
-      return fail("unexpected character");
     v.kind = JsonValue::Kind::Number;
-    i = end - s.c_str();
-    return true;
+    return parseNumber(v.number);
   }
 };
+
 } // namespace
 
 bool attn::runtime::parseJson(const std::string &text, JsonValue &value,
                               std::string &error) {
-  Parser p{text};
-  bool ok = p.parse(value);
+  Parser p{text, 0, {}};
+  value = JsonValue();
+  bool ok = p.parse(value, 0);
   p.skip();
-  if (ok && p.i != text.size())
+  if (ok && !p.atEnd())
     ok = p.fail("trailing text");
   error = p.error;
   return ok;

@@ -16,24 +16,25 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 using namespace attn::runtime;
 
 static bool check(const std::string &dir, std::string &summary) {
-  JsonValue manifest;
+  Manifest manifest;
   if (!readManifest(dir, manifest, summary))
     return false;
   std::string bytes;
-  for (const char *key : {"ptx", "cubin"}) {
-    std::string file = dir + "/" + manifest.get(key)->string;
+  for (auto [what, name] : {std::pair{"ptx", &manifest.ptx},
+                            std::pair{"cubin", &manifest.cubin}}) {
+    std::string file = dir + "/" + *name;
     if (!readFileBytes(file, bytes)) {
-      summary = file + ": cannot read the " + key + " the manifest names";
+      summary = file + ": cannot read the " + what + " the manifest names";
       return false;
     }
   }
-  summary = dir + ": ok: " + manifest.get("kernel")->string + " for " +
-            manifest.get("chip")->string + ", " +
-            std::to_string(manifest.get("params")->array.size()) + " tensors";
+  summary = dir + ": ok: " + manifest.kernel + " for " + manifest.chip +
+            ", " + std::to_string(manifest.params.size()) + " tensors";
   return true;
 }
 

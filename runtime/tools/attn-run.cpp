@@ -25,6 +25,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace attn::runtime;
@@ -167,31 +168,28 @@ int main(int argc, char **argv) {
   std::unique_ptr<Kernel> kernel = Kernel::load(o.dir, error);
   if (!kernel)
     die(error);
-  const JsonValue &m = kernel->manifest();
-  const JsonValue *attention = m.get("attention");
-  if (!attention)
+  const Manifest &m = kernel->manifest();
+  if (!m.attention)
     die("the manifest has no \"attention\" semantics to check against");
   Semantics sem;
-  sem.mask = attention->get("mask")->string;
-  if (const JsonValue *w = attention->get("window")) {
-    sem.left = w->array[0].asInt();
-    sem.right = w->array[1].asInt();
-  }
-  sem.scale = attention->get("scale")->number;
-  if (const JsonValue *c = attention->get("softcap"))
-    sem.softcap = c->number;
-  sem.lse = attention->get("lse")->boolean;
+  sem.mask = m.attention->mask;
+  if (m.attention->window)
+    std::tie(sem.left, sem.right) = *m.attention->window;
+  sem.scale = m.attention->scale;
+  sem.softcap = m.attention->softcap.value_or(0);
+  sem.lse = m.attention->lse;
 
-  const auto &params = m.get("params")->array;
-  const std::string element = params[0].get("element")->string;
+  const std::string &element = m.params[0].element;
   if (element != "bf16" && element != "f16")
     die("unsupported element type " + element);
   bool bf16 = element == "bf16";
-  int64_t d = params[0].get("shape")->array[3].asInt();
+  int64_t d = m.params[0].shape[3];
+  if (d < 0)
+    die("the kernel's head dim is dynamic; attn-run needs a static one");
   int64_t B = o.batch, H = o.heads, HK = o.kvHeads, SQ = o.seqQ, SK = o.seqKv;
 
   std::printf("kernel %s (%s, %s) on %s, seed %llu\n",
-              m.get("kernel")->string.c_str(), m.get("chip")->string.c_str(),
+              m.kernel.c_str(), m.chip.c_str(),
               kernel->usesCubin() ? "cubin" : "PTX through the driver JIT",
               sem.mask.c_str(), static_cast<unsigned long long>(o.seed));
 

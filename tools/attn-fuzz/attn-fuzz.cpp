@@ -23,26 +23,29 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 using namespace mlir;
 
-/// The pipelines every input goes through, each from the parsed module.
+/// The pipelines every input goes through, each on its own copy of the
+/// parsed module (the pass managers are anchored on builtin.module).
 static const char *const kPipelines[] = {
-    "builtin.module(attn-fuse-attention)",
-    "builtin.module(attn-select-schedule{chip=sm_80},attn-tile,"
-    "attn-fuse-online-softmax,attn-pipeline-async)",
-    "builtin.module(attn-select-schedule{chip=sm_80},attn-tile,"
-    "attn-fuse-online-softmax,attn-pipeline-async,"
-    "convert-attn-to-nvgpu{chip=sm_80})",
-    "builtin.module(attn-select-schedule{chip=sm_90a},attn-tile)",
-    "builtin.module(attn-tile{tile-m=16 tile-n=16},"
-    "attn-fuse-online-softmax{rescale-threshold=8})",
-    "builtin.module(attn-fuse-attention,attn-tile,attn-fuse-online-softmax,"
-    "attn-lower-to-cpu-pipeline)",
-    "builtin.module(attn-tile,attn-fuse-online-softmax,attn-pipeline-async,"
-    "attn-lower-to-cpu-pipeline)",
-    "builtin.module(convert-attn-to-linalg)",
+    "attn-fuse-attention",
+    "attn-select-schedule{chip=sm_80},attn-tile,attn-fuse-online-softmax,"
+    "attn-pipeline-async",
+    // All the way to PTX text (no ptxas): the emitter's kernels through
+    // the upstream NVGPU, NVVM and LLVM lowering and the NVPTX backend.
+    "attn-lower-to-nvvm-pipeline{chip=sm_80}",
+    "attn-lower-to-nvvm-pipeline{chip=sm_90a}",
+    "attn-lower-to-nvvm-pipeline{chip=sm_100a}",
+    "attn-tile{tile-m=16 tile-n=16},"
+    "attn-fuse-online-softmax{rescale-threshold=8}",
+    "attn-fuse-attention,attn-tile,attn-fuse-online-softmax,"
+    "attn-lower-to-cpu-pipeline",
+    "attn-select-schedule{chip=sm_80},attn-tile,attn-fuse-online-softmax,"
+    "attn-pipeline-async,attn-lower-to-cpu-pipeline",
+    "convert-attn-to-linalg",
 };
 
 static const DialectRegistry &getRegistry() {
@@ -58,8 +61,14 @@ static const DialectRegistry &getRegistry() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext context(getRegistry(), MLIRContext::Threading::DISABLED);
   context.allowUnregisteredDialects(false);
-  ScopedDiagnosticHandler dropDiagnostics(
-      &context, [](Diagnostic &) { return success(); });
+  // Dropped, unless ATTN_FUZZ_DIAGNOSTICS is set (to see how far an input
+  // from the corpus gets).
+  static const bool printDiagnostics = std::getenv("ATTN_FUZZ_DIAGNOSTICS");
+  ScopedDiagnosticHandler dropDiagnostics(&context, [](Diagnostic &d) {
+    if (printDiagnostics)
+      llvm::errs() << d.getLocation() << ": " << d << "\n";
+    return success();
+  });
 
   // MLIR's lexer reads up to a terminating NUL, as in every buffer a file or
   // a std::string gives it; libFuzzer's bytes have none.
@@ -69,10 +78,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   for (const char *pipeline : kPipelines) {
     OwningOpRef<ModuleOp> copy = module->clone();
-    PassManager pm(&context);
+    PassManager pm(&context, ModuleOp::getOperationName());
     if (failed(parsePassPipeline(pipeline, pm)))
       llvm::report_fatal_error(llvm::Twine("bad fuzz pipeline: ") + pipeline);
-    (void)pm.run(*copy);
+    LogicalResult result = pm.run(*copy);
+    if (printDiagnostics)
+      llvm::errs() << (succeeded(result) ? "ok: " : "failed: ") << pipeline
+                   << "\n";
   }
   return 0;
 }

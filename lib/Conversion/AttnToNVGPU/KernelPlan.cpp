@@ -173,6 +173,15 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
       return op.emitError()
              << "expects the K/V loop's copies and waits before P V";
   }
+  // The kernel's parameters are the function's (Q, K, V), then its results
+  // (O and the optional LSE): each ring must be filled from its own one.
+  if (func.getNumArguments() != 3)
+    return func.emitError() << "expects the function to take Q, K and V as "
+                               "its three arguments, found "
+                            << func.getNumArguments();
+  if (grid.getNumResults() < 1 || grid.getNumResults() > 2)
+    return grid.emitError() << "expects the grid to yield O and optionally "
+                               "the LSE";
   for (Operation *op : llvm::concat<Operation *>(
            plan.entryAsync, plan.beforeScores, plan.beforeOutput)) {
     auto copy = dyn_cast<CopyTileAsyncOp>(op);
@@ -183,9 +192,21 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
              << "expects Q, K and V to be arguments of the function";
     if (copy.getBatch() != ivs[2])
       return copy.emitError() << "expects tiles of the grid's batch";
-    if (!llvm::is_contained({plan.queryRing, plan.keyRing, plan.valueRing},
-                            copy.getRing().getDefiningOp<AllocRingOp>()))
+    auto ring = copy.getRing().getDefiningOp<AllocRingOp>();
+    const AllocRingOp rings[] = {plan.queryRing, plan.keyRing, plan.valueRing};
+    const auto *it = llvm::find(rings, ring);
+    if (it == std::end(rings))
       return copy.emitError() << "expects copies into the Q, K or V ring";
+    unsigned role = it - std::begin(rings);
+    if (cast<BlockArgument>(copy.getSource()).getArgNumber() != role)
+      return copy.emitError()
+             << "expects the "
+             << (role == 0   ? "query"
+                 : role == 1 ? "key"
+                             : "value")
+             << " tiles to come from argument " << role
+             << " of the function (Q, K and V are three distinct arguments, "
+                "in that order; pass one tensor three times to share it)";
   }
   if (queryCopy.getHead() != ivs[1])
     return queryCopy.emitError() << "expects the query tile of the grid's head";

@@ -36,10 +36,10 @@ struct JsonValue {
 
   /// Member `key` of an object, or null when absent.
   const JsonValue *get(const std::string &key) const;
-  long long asInt() const { return static_cast<long long>(number); }
 };
 
-/// Parses `text`; on failure returns false and sets `error`.
+/// Parses `text` (RFC 8259, at most 32 levels deep); on failure returns
+/// false and sets `error` to what is wrong and its byte offset.
 bool parseJson(const std::string &text, JsonValue &value, std::string &error);
 
 } // namespace attn::runtime

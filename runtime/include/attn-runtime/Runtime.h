@@ -15,22 +15,16 @@
 #ifndef ATTN_RUNTIME_RUNTIME_H
 #define ATTN_RUNTIME_RUNTIME_H
 
-#include "attn-runtime/Json.h"
+#include "attn-runtime/Launch.h"
+#include "attn-runtime/Manifest.h"
 
 #include <cuda.h>
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace attn::runtime {
-
-/// A strided view of device memory; sizes and strides in elements.
-struct TensorView {
-  CUdeviceptr data = 0;
-  std::vector<int64_t> sizes, strides;
-};
 
 /// Makes the primary context of device `ordinal` current.
 bool initialize(int ordinal, std::string &error);
@@ -43,18 +37,18 @@ public:
   ~Kernel();
 
   /// Launches on `args` (Q, K, V, O and, when the kernel has it, LSE, in
-  /// the manifest's order). Fails with a message when a shape does not fit
-  /// the manifest.
+  /// the manifest's order) after planLaunch's checks; fails with a message
+  /// when one does not hold.
   bool launch(const std::vector<TensorView> &args, CUstream stream,
               std::string &error) const;
 
-  const JsonValue &manifest() const { return manifest_; }
+  const Manifest &manifest() const { return manifest_; }
   /// Whether the cubin (rather than the PTX) was loaded.
   bool usesCubin() const { return usesCubin_; }
 
 private:
   Kernel() = default;
-  JsonValue manifest_;
+  Manifest manifest_;
   CUcontext context_ = nullptr;
   CUmodule module_ = nullptr;
   CUfunction function_ = nullptr;
