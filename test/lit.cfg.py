@@ -56,6 +56,12 @@ if os.path.isfile(ptxas) and os.access(ptxas, os.X_OK):
     config.substitutions.append(("%ptxas", ptxas))
 
 
+# The IR fuzzer exists in clang builds (the sanitizer configuration).
+if os.path.isfile(os.path.join(config.attn_tools_dir, "attn-fuzz")):
+    config.available_features.add("attn-fuzz")
+    llvm_config.add_tool_substitutions(["attn-fuzz"], tool_dirs)
+
+
 def has_cuda_gpu():
     smi = shutil.which("nvidia-smi")
     if not smi:

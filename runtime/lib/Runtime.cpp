@@ -62,9 +62,15 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
     return nullptr;
   }
   ATTN_CU(cuCtxGetCurrent(&kernel->context_));
-  ATTN_CU(cuModuleLoadData(&kernel->module_, image.c_str()));
-  ATTN_CU(cuModuleGetFunction(&kernel->function_, kernel->module_,
-                              m.kernel.c_str()));
+  if (CUresult r = cuModuleLoadData(&kernel->module_, image.c_str())) {
+    error = file + ": the driver cannot load it: " + describe(r);
+    return nullptr;
+  }
+  if (CUresult r = cuModuleGetFunction(&kernel->function_, kernel->module_,
+                                       m.kernel.c_str())) {
+    error = file + ": no kernel named '" + m.kernel + "': " + describe(r);
+    return nullptr;
+  }
   if (m.dynamicSharedMemory > 48 * 1024)
     ATTN_CU(cuFuncSetAttribute(
         kernel->function_, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,

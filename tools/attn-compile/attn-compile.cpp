@@ -31,25 +31,34 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+/// The driver's own options; --help lists these alone, not every LLVM
+/// backend option linked in.
+static llvm::cl::OptionCategory driverOptions("attn-compile options");
+
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<input.mlir>"),
+                                            llvm::cl::cat(driverOptions),
                                             llvm::cl::init("-"));
 static llvm::cl::opt<std::string>
     outputPath("o",
                llvm::cl::desc("Artifact folder (--emit=artifact) or "
                               "output file (other levels)"),
-               llvm::cl::value_desc("path"), llvm::cl::init(""));
+               llvm::cl::value_desc("path"), llvm::cl::cat(driverOptions),
+               llvm::cl::init(""));
 static llvm::cl::opt<std::string> chip("chip",
                                        llvm::cl::desc("sm_80, sm_90a, sm_100a"),
+                                       llvm::cl::cat(driverOptions),
                                        llvm::cl::init("sm_80"));
 static llvm::cl::opt<std::string>
     cudaPath("cuda-path",
              llvm::cl::desc("CUDA toolkit root (libdevice, "
                             "ptxas); default $CUDA_HOME, then "
                             "/usr/local/cuda"),
-             llvm::cl::init(""));
-static llvm::cl::opt<std::string>
-    ptxasPath("ptxas", llvm::cl::desc("ptxas to run"), llvm::cl::init(""));
+             llvm::cl::cat(driverOptions), llvm::cl::init(""));
+static llvm::cl::opt<std::string> ptxasPath("ptxas",
+                                            llvm::cl::desc("ptxas to run"),
+                                            llvm::cl::cat(driverOptions),
+                                            llvm::cl::init(""));
 static llvm::cl::opt<CompileLevel> emit(
     "emit", llvm::cl::desc("What to produce"),
     llvm::cl::values(
@@ -62,7 +71,7 @@ static llvm::cl::opt<CompileLevel> emit(
         clEnumValN(CompileLevel::Ptx, "ptx", "PTX text"),
         clEnumValN(CompileLevel::Artifact, "artifact",
                    "PTX, cubin and manifest in the -o folder (default)")),
-    llvm::cl::init(CompileLevel::Artifact));
+    llvm::cl::cat(driverOptions), llvm::cl::init(CompileLevel::Artifact));
 
 /// "Used N registers", spills and static shared memory from ptxas -v.
 static void printResources(const Artifact &artifact, int64_t elapsedMs) {
@@ -92,6 +101,7 @@ static LogicalResult writeText(StringRef text, Location loc) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
+  llvm::cl::HideUnrelatedOptions(driverOptions);
   llvm::cl::ParseCommandLineOptions(argc, argv, "attn compile driver\n");
   if (emit == CompileLevel::Artifact && outputPath.empty()) {
     llvm::errs() << "attn-compile: -o <folder> is required for artifacts\n";
