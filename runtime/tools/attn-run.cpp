@@ -19,6 +19,8 @@
 #include "attn-runtime/Runtime.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -65,9 +67,11 @@ Options parse(int argc, char **argv) {
     auto number = [&]() {
       std::string v = next();
       char *end;
+      errno = 0;
       long long n = std::strtoll(v.c_str(), &end, 10);
-      if (*end || n < 0)
-        die(a + ": not a non-negative integer: " + v);
+      if (v.empty() || *end || n < 0 || errno == ERANGE || n > INT32_MAX)
+        die(a + ": not an integer from 0 to " + std::to_string(INT32_MAX) +
+            ": " + v);
       return static_cast<int64_t>(n);
     };
     if (a == "--batch")
@@ -83,10 +87,14 @@ Options parse(int argc, char **argv) {
     else if (a == "--seed")
       o.seed = number();
     else if (a == "--iterations")
-      o.iterations = static_cast<int>(number());
-    else if (a == "--tolerance")
-      o.tolerance = std::atof(next().c_str());
-    else if (a == "--bench")
+      o.iterations = static_cast<int>(std::min<int64_t>(number(), 1 << 20));
+    else if (a == "--tolerance") {
+      std::string v = next();
+      char *end;
+      o.tolerance = std::strtod(v.c_str(), &end);
+      if (*end || v.empty() || !(o.tolerance > 0))
+        die(a + ": not a positive number: " + v);
+    } else if (a == "--bench")
       o.bench = true;
     else if (!a.empty() && a[0] != '-' && o.dir.empty())
       o.dir = a;
@@ -188,13 +196,25 @@ int main(int argc, char **argv) {
     die("the kernel's head dim is dynamic; attn-run needs a static one");
   int64_t B = o.batch, H = o.heads, HK = o.kvHeads, SQ = o.seqQ, SK = o.seqKv;
 
-  std::printf("kernel %s (%s, %s) on %s, seed %llu\n",
-              m.kernel.c_str(), m.chip.c_str(),
+  std::printf("kernel %s (%s, %s) on %s, seed %llu\n", m.kernel.c_str(),
+              m.chip.c_str(),
               kernel->usesCubin() ? "cubin" : "PTX through the driver JIT",
               sem.mask.c_str(), static_cast<unsigned long long>(o.seed));
 
   // Inputs: a few rotating copies for --bench, so that caches start cold.
   int copies = o.bench ? 4 : 1;
+  // Host copies and a float64 reference: keep them to what a host holds
+  // (2^32 elements each, 8 GiB of bf16), and the products exact.
+  const int64_t limit = int64_t(1) << 32;
+  for (int64_t heads : {H, HK}) {
+    int64_t elems = 1;
+    for (int64_t n : {B, heads, std::max(SQ, SK), d}) {
+      if (n && elems > limit / n)
+        die("the problem is too large for attn-run (more than 2^32 elements "
+            "per tensor)");
+      elems *= n;
+    }
+  }
   size_t qElems = B * H * SQ * d, kvElems = B * HK * SK * d;
   std::mt19937_64 rng(o.seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
