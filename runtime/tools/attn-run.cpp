@@ -27,7 +27,6 @@
 #include <cstring>
 #include <random>
 #include <string>
-#include <tuple>
 #include <vector>
 
 using namespace attn::runtime;
@@ -149,20 +148,13 @@ double fromHalfBits(uint16_t h, bool bf16) {
   return sign ? -v : v;
 }
 
-struct Semantics {
-  std::string mask = "none";
-  int64_t left = 0, right = 0;
-  double scale = 1, softcap = 0;
-  bool lse = false;
-};
-
-bool visible(const Semantics &s, int64_t i, int64_t j, int64_t sq,
+bool visible(const AttentionSemantics &s, int64_t i, int64_t j, int64_t sq,
              int64_t skv) {
   int64_t delta = j - (i + skv - sq);
   if (s.mask == "causal")
     return delta <= 0;
-  if (s.mask == "sliding_window")
-    return delta >= -s.left && delta <= s.right;
+  if (s.window)
+    return delta >= -s.window->first && delta <= s.window->second;
   return true;
 }
 
@@ -179,13 +171,7 @@ int main(int argc, char **argv) {
   const Manifest &m = kernel->manifest();
   if (!m.attention)
     die("the manifest has no \"attention\" semantics to check against");
-  Semantics sem;
-  sem.mask = m.attention->mask;
-  if (m.attention->window)
-    std::tie(sem.left, sem.right) = *m.attention->window;
-  sem.scale = m.attention->scale;
-  sem.softcap = m.attention->softcap.value_or(0);
-  sem.lse = m.attention->lse;
+  const AttentionSemantics &sem = *m.attention;
 
   const std::string &element = m.params[0].element;
   if (element != "bf16" && element != "f16")
@@ -304,8 +290,8 @@ int main(int argc, char **argv) {
       for (int64_t e = 0; e < d; ++e)
         dot += fromHalfBits(q[e], bf16) * fromHalfBits(k[e], bf16);
       dot *= sem.scale;
-      if (sem.softcap > 0)
-        dot = sem.softcap * std::tanh(dot / sem.softcap);
+      if (sem.softcap)
+        dot = *sem.softcap * std::tanh(dot / *sem.softcap);
       s[j] = dot;
       mx = std::max(mx, dot);
     }
