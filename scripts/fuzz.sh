@@ -8,6 +8,7 @@
 #   bash scripts/fuzz.sh 600                  # each target for 600 seconds,
 #                                             # going on past crashes
 #   bash scripts/fuzz.sh manifest 600         # one target
+#   ATTN_FUZZ_JOBS=2 bash scripts/fuzz.sh ir 600  # two workers
 #   bash scripts/fuzz.sh ir --runs 2000       # a fixed random seed and number
 #                                             # of mutations (the CI smoke
 #                                             # run); stops at a crash
@@ -37,7 +38,7 @@ for target in "${targets[@]}"; do
   work="$build/fuzz/$target"
   seeds="$work/seeds"
   corpus="$work/corpus"
-  limit=(-max_total_time="${1:-60}" -fork=1 -ignore_crashes=1)
+  limit=(-max_total_time="${1:-60}" -fork="${ATTN_FUZZ_JOBS:-1}" -ignore_crashes=1)
   if [ "${1:-}" = "--runs" ]; then
     # Reproducible: the seeds only, a fixed random seed, a scratch corpus.
     limit=(-runs="$2" -seed=1)

@@ -12,7 +12,9 @@
 
 #include "attn-runtime/Json.h"
 
-#include <cstdlib>
+#include <charconv>
+#include <cmath>
+#include <string_view>
 
 using namespace attn::runtime;
 
@@ -105,7 +107,7 @@ struct Parser {
         unsigned code = 0;
         for (int k = 0; k < 4; ++k) {
           char h = ++i < s.size() ? s[i] : '\0';
-          int digit = isDigit(h)              ? h - '0'
+          int digit = isDigit(h)               ? h - '0'
                       : (h >= 'a' && h <= 'f') ? h - 'a' + 10
                       : (h >= 'A' && h <= 'F') ? h - 'A' + 10
                                                : -1;
@@ -126,8 +128,8 @@ struct Parser {
     return true;
   }
 
-  /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, then strtod on exactly
-  /// that text.
+  /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, converted exactly as
+  /// written.
   bool parseNumber(double &out) {
     size_t start = i;
     if (peek('-'))
@@ -151,7 +153,22 @@ struct Parser {
       if (!digits())
         return fail("expected an exponent");
     }
-    out = std::strtod(s.substr(start, i - start).c_str(), nullptr);
+    // from_chars: unlike strtod, independent of the C locale. Out of
+    // range, it leaves `out` alone: an overflow becomes an infinity, an
+    // underflow (a negative exponent, or no integer part) zero.
+    std::string_view text(s.data() + start, i - start);
+    if (std::from_chars(text.data(), text.data() + text.size(), out).ec ==
+        std::errc::result_out_of_range) {
+      size_t e = text.find_first_of("eE");
+      size_t from = text[0] == '-';
+      std::string_view digits =
+          text.substr(from, e == text.npos ? e : e - from);
+      bool tiny = (e != text.npos && text.find('-', e) != text.npos) ||
+                  digits.find_first_not_of("0.") >= digits.find('.');
+      out = tiny ? 0.0 : HUGE_VAL;
+      if (text[0] == '-')
+        out = -out;
+    }
     return true;
   }
 

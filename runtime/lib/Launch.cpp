@@ -47,8 +47,9 @@ static bool checkTensor(const TensorParam &param, const TensorView &t,
   for (size_t d = 0; d + 1 < t.strides.size(); ++d)
     aligned &= t.sizes[d] <= 1 || (t.strides[d] * bytes) % align == 0;
   if (!aligned) {
-    error = name + ": the data pointer and every stride but the innermost "
-                   "must be multiples of " +
+    error = name +
+            ": the data pointer and every stride but the innermost "
+            "must be multiples of " +
             std::to_string(align) + " bytes";
     return false;
   }

@@ -205,8 +205,8 @@ bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
     if (g.kind != Kind::Object)
       return r.fail(where + ": expected an object");
     GridAxis &axis = out.grid[d];
-    r.integer(g, where, "param", 0,
-              static_cast<int64_t>(out.params.size()) - 1, axis.param);
+    r.integer(g, where, "param", 0, static_cast<int64_t>(out.params.size()) - 1,
+              axis.param);
     if (!r.ok())
       return false;
     r.integer(g, where, "dim", 0,
@@ -254,8 +254,8 @@ bool readAttention(const JsonValue &m, Reader &r, Manifest &out) {
                   "sliding_window");
   if (s.lse != (out.params.size() == 5))
     return r.fail("attention.lse: " + std::string(s.lse ? "true" : "false") +
-                  " but the kernel takes " +
-                  std::to_string(out.params.size()) + " tensors");
+                  " but the kernel takes " + std::to_string(out.params.size()) +
+                  " tensors");
   out.attention = std::move(s);
   return true;
 }

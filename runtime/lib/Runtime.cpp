@@ -72,9 +72,9 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
     return nullptr;
   }
   if (m.dynamicSharedMemory > 48 * 1024)
-    ATTN_CU(cuFuncSetAttribute(
-        kernel->function_, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-        static_cast<int>(m.dynamicSharedMemory)));
+    ATTN_CU(cuFuncSetAttribute(kernel->function_,
+                               CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                               static_cast<int>(m.dynamicSharedMemory)));
   return kernel;
 }
 
@@ -97,10 +97,10 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   bool push = current != context_;
   if (push)
     ATTN_CU(cuCtxPushCurrent(context_));
-  CUresult launched = cuLaunchKernel(
-      function_, plan.grid[0], plan.grid[1], plan.grid[2], plan.block[0],
-      plan.block[1], plan.block[2], plan.sharedBytes, stream,
-      plan.arguments.data(), nullptr);
+  CUresult launched =
+      cuLaunchKernel(function_, plan.grid[0], plan.grid[1], plan.grid[2],
+                     plan.block[0], plan.block[1], plan.block[2],
+                     plan.sharedBytes, stream, plan.arguments.data(), nullptr);
   if (push)
     cuCtxPopCurrent(&current);
   if (launched != CUDA_SUCCESS) {

@@ -113,7 +113,8 @@ int main() {
   manifestCase("hex", edit(m, "49152", "0xc000"));
   manifestCase("plus", edit(m, "49152", "+49152"));
   manifestCase("deep", std::string(40, '[') + std::string(40, ']'));
-  manifestCase("duplicate", edit(m, "\"format\": 1", "\"format\": 1, \"format\": 1"));
+  manifestCase("duplicate",
+               edit(m, "\"format\": 1", "\"format\": 1, \"format\": 1"));
   manifestCase("escape", edit(m, "\"attention\",", "\"attent\\ion\","));
   manifestCase("unicode", edit(m, "\"attention\",", "\"\\u0061ttention\","));
   manifestCase("control", edit(m, "\"attention\",", "\"atten\ttion\","));
@@ -134,6 +135,8 @@ int main() {
   manifestCase("divisor", edit(m, "\"divisor\": 128", "\"divisor\": 0"));
   manifestCase("mask", edit(m, "\"causal\"", "\"diagonal\""));
   manifestCase("scale", edit(m, "0.125", "1e999"));
+  manifestCase("scale-underflow", edit(m, "0.125", "1e-999"));
+  manifestCase("block-overflow", edit(m, "[256, 1, 1]", "[-1e999, 1, 1]"));
   manifestCase("window-missing", edit(m, "\"causal\"", "\"sliding_window\""));
   manifestCase("window-unasked",
                edit(m, "\"scale\"", "\"window\": [4, 0], \"scale\""));

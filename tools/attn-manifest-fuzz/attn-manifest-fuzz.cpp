@@ -93,8 +93,7 @@ static void checkPlan(const Manifest &manifest,
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = reinterpret_cast<const char *>(data);
   const void *nul = std::memchr(data, 0, size);
-  size_t textSize =
-      nul ? static_cast<const uint8_t *>(nul) - data : size;
+  size_t textSize = nul ? static_cast<const uint8_t *>(nul) - data : size;
   Manifest manifest;
   std::string error;
   if (!parseManifest(std::string(text, textSize), manifest, error)) {

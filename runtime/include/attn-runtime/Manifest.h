@@ -33,8 +33,8 @@ constexpr int64_t kMaxExtent = int64_t(1) << 40;
 
 /// One kernel parameter: a tensor passed as a memref descriptor.
 struct TensorParam {
-  std::string name;           ///< "query", "key", "value", "output", "lse"
-  std::string element;        ///< "bf16", "f16" or "f32"
+  std::string name;    ///< "query", "key", "value", "output", "lse"
+  std::string element; ///< "bf16", "f16" or "f32"
   int elementBytes = 2;
   std::vector<int64_t> shape; ///< -1 where the size is given at launch
 };
@@ -56,9 +56,9 @@ struct AttentionSemantics {
 
 struct Manifest {
   std::string kernel, chip;
-  int capability = 0;    ///< compute capability times ten: 80 for sm_80
+  int capability = 0;        ///< compute capability times ten: 80 for sm_80
   bool archSpecific = false; ///< sm_90a: runs on that capability only
-  std::string ptx, cubin; ///< file names inside the artifact folder
+  std::string ptx, cubin;    ///< file names inside the artifact folder
   unsigned dynamicSharedMemory = 0;
   std::vector<TensorParam> params;
   unsigned block[3] = {1, 1, 1};
