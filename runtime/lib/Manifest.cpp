@@ -146,7 +146,7 @@ bool readParams(const JsonValue &m, Reader &r, Manifest &out) {
     const JsonValue &p = params->array[i];
     std::string where = "params[" + std::to_string(i) + "].";
     if (p.kind != Kind::Object)
-      return r.fail(where + ": expected an object");
+      return r.fail(where.substr(0, where.size() - 1) + ": expected an object");
     TensorParam param;
     std::string kind;
     r.string(p, where, "name", param.name);
@@ -203,7 +203,7 @@ bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
     const JsonValue &g = grid->array[d];
     std::string where = "grid[" + std::to_string(d) + "].";
     if (g.kind != Kind::Object)
-      return r.fail(where + ": expected an object");
+      return r.fail(where.substr(0, where.size() - 1) + ": expected an object");
     GridAxis &axis = out.grid[d];
     r.integer(g, where, "param", 0, static_cast<int64_t>(out.params.size()) - 1,
               axis.param);

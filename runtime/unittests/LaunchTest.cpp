@@ -131,6 +131,13 @@ int main() {
   manifestCase("shape-huge", edit(m, "[-1, 8, -1, 64]", "[-1, 8, -1, 1e300]"));
   manifestCase("shape-negative", edit(m, "[-1, 8, -1, 64]", "[-2, 8, -1, 64]"));
   manifestCase("lse-rank", edit(m, "[-1, 8, -1]}", "[-1, 8, -1, 1]}"));
+  manifestCase("param-object",
+               edit(m,
+                    "{\"element\": \"bf16\", \"kind\": \"memref\", "
+                    "\"name\": \"query\", \"shape\": [-1, 8, -1, 64]}",
+                    "7"));
+  manifestCase("grid-object",
+               edit(m, "{\"dim\": 2, \"divisor\": 128, \"param\": 0}", "7"));
   manifestCase("grid-param", edit(m, "\"param\": 0}", "\"param\": 5}"));
   manifestCase("divisor", edit(m, "\"divisor\": 128", "\"divisor\": 0"));
   manifestCase("mask", edit(m, "\"causal\"", "\"diagonal\""));
