@@ -56,6 +56,11 @@ if os.path.isfile(ptxas) and os.access(ptxas, os.X_OK):
     config.substitutions.append(("%ptxas", ptxas))
 
 
+# libdevice, which the NVVM pipeline links (lowering to PTX needs it).
+if os.path.isfile(os.path.join(config.cuda_home, "nvvm", "libdevice",
+                               "libdevice.10.bc")):
+    config.available_features.add("libdevice")
+
 # The IR fuzzer exists in clang builds (the sanitizer configuration).
 if os.path.isfile(os.path.join(config.attn_tools_dir, "attn-fuzz")):
     config.available_features.add("attn-fuzz")

@@ -28,18 +28,10 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-std::string mlir::attn::resolveCudaPath(const CompileOptions &options) {
-  if (!options.cudaPath.empty())
-    return options.cudaPath;
-  if (const char *home = std::getenv("CUDA_HOME"); home && *home)
-    return home;
-  return "/usr/local/cuda";
-}
-
 static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
                                const CompileOptions &options) {
   result.chip = options.chip;
-  result.cudaPath = resolveCudaPath(options);
+  result.cudaPath = options.cudaPath;
 }
 
 static LogicalResult checkChip(ModuleOp module, StringRef chip) {
@@ -161,12 +153,14 @@ static std::string buildManifest(gpu::GPUFuncOp kernel, StringRef chip,
   return text;
 }
 
-/// Runs ptxas on `ptx`; fills the cubin and ptxas' report.
-static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
-                              Artifact &artifact) {
+/// The ptxas `options` select: --ptxas, else <CUDA path>/bin/ptxas, else
+/// PATH.
+static FailureOr<std::string> findPtxas(ModuleOp module,
+                                        const CompileOptions &options) {
   std::string ptxas = options.ptxasPath;
+  std::string cudaPath = resolveCudaPath(options.cudaPath);
   if (ptxas.empty()) {
-    SmallString<256> candidate(resolveCudaPath(options));
+    SmallString<256> candidate(cudaPath);
     llvm::sys::path::append(candidate, "bin", "ptxas");
     if (llvm::sys::fs::can_execute(candidate))
       ptxas = std::string(candidate);
@@ -175,10 +169,15 @@ static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
   }
   if (ptxas.empty() || !llvm::sys::fs::can_execute(ptxas))
     return module.emitError()
-           << "ptxas not found (looked in " << resolveCudaPath(options)
+           << "ptxas not found (looked in " << cudaPath
            << "/bin and PATH); set --cuda-path or --ptxas, or use "
               "--emit=ptx";
+  return ptxas;
+}
 
+/// Runs `ptxas` on the artifact's PTX; fills the cubin and ptxas' report.
+static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
+                              StringRef ptxas, Artifact &artifact) {
   SmallString<128> ptxFile, cubinFile, logFile;
   if (llvm::sys::fs::createTemporaryFile("attn", "ptx", ptxFile) ||
       llvm::sys::fs::createTemporaryFile("attn", "cubin", cubinFile) ||
@@ -224,6 +223,19 @@ FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
                                               CompileLevel level) {
   if (failed(checkChip(module, options.chip)))
     return failure();
+  // The tools first, so that a missing one fails before the slow lowering.
+  std::string ptxas;
+  if (level == CompileLevel::Artifact) {
+    FailureOr<std::string> found = findPtxas(module, options);
+    if (failed(found))
+      return failure();
+    ptxas = *found;
+  }
+  std::string libdevice = getLibdevicePath(options.cudaPath);
+  if (!llvm::sys::fs::is_regular_file(libdevice))
+    return module.emitError() << "libdevice not found at " << libdevice
+                              << "; point --cuda-path (Python: cuda_path; or "
+                                 "CUDA_HOME) at a CUDA toolkit";
   if (failed(lowerModule(module, options, CompileLevel::Fused)))
     return failure();
   FailureOr<llvm::json::Object> semantics = readSemantics(module);
@@ -257,7 +269,7 @@ FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
       cast<gpu::ObjectAttr>(binary.getObjects()[0]).getObject().str();
 
   if (level == CompileLevel::Artifact &&
-      failed(assemble(module, options, artifact)))
+      failed(assemble(module, options, ptxas, artifact)))
     return failure();
   return artifact;
 }

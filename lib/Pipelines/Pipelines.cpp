@@ -11,16 +11,20 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -83,6 +87,20 @@ std::string mlir::attn::getPtxFeatures(StringRef chip) {
   return "";
 }
 
+std::string mlir::attn::resolveCudaPath(StringRef cudaPath) {
+  if (!cudaPath.empty())
+    return cudaPath.str();
+  if (const char *home = std::getenv("CUDA_HOME"); home && *home)
+    return home;
+  return "/usr/local/cuda";
+}
+
+std::string mlir::attn::getLibdevicePath(StringRef cudaPath) {
+  SmallString<256> path(resolveCudaPath(cudaPath));
+  llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+  return std::string(path);
+}
+
 void mlir::attn::buildKernelToPtxPipeline(
     OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options) {
   pm.addPass(createConvertNVGPUToNVVMPass());
@@ -94,6 +112,7 @@ void mlir::attn::buildKernelToPtxPipeline(
   target.chip = options.chip;
   target.features = getPtxFeatures(options.chip);
   target.optLevel = 3;
+  target.linkLibs.push_back(getLibdevicePath(options.cudaPath));
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(createLowerAffinePass());
 
@@ -109,7 +128,6 @@ void mlir::attn::buildKernelToPtxPipeline(
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
-  binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 

@@ -6,13 +6,17 @@
 // RUN: not ls %t.ptxas
 // RUN: printf '#!/bin/sh\necho "ptxas fatal   : a stand-in that always fails" >&2\nexit 255\n' > %t.ptxas-fails
 // RUN: chmod +x %t.ptxas-fails
-// RUN: not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails -o %t.failed 2>&1 | FileCheck %s --check-prefix=PTXAS-FAILS
+// RUN: not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails --cuda-path=/nonexistent -o %t.libdevice 2>&1 | FileCheck %s --check-prefix=LIBDEVICE
+// RUN: not ls %t.libdevice
+// RUN: not attn-compile %s --chip=sm_80 --emit=ptx --cuda-path=/nonexistent 2>&1 | FileCheck %s --check-prefix=LIBDEVICE
+// RUN: %if libdevice %{ not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails -o %t.failed 2>&1 | FileCheck %s --check-prefix=PTXAS-FAILS %}
 // RUN: not ls %t.failed
-// RUN: not attn-compile %s --chip=sm_80 --emit=ptx -o /nonexistent/dir/out.ptx 2>&1 | FileCheck %s --check-prefix=OUT
+// RUN: %if libdevice %{ not attn-compile %s --chip=sm_80 --emit=ptx -o /nonexistent/dir/out.ptx 2>&1 | FileCheck %s --check-prefix=OUT %}
 // RUN: not attn-compile %s --chip=sm_80 2>&1 | FileCheck %s --check-prefix=NOOUT
 
 // CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a, sm_100a)
 // PTXAS: error: ptxas not found
+// LIBDEVICE: error: libdevice not found at /nonexistent/nvvm/libdevice/libdevice.10.bc; point --cuda-path (Python: cuda_path; or CUDA_HOME) at a CUDA toolkit
 // PTXAS-FAILS: error: ptxas failed
 // PTXAS-FAILS-NEXT: ptxas fatal   : a stand-in that always fails
 // PTXAS-FAILS-NOT: see current operation

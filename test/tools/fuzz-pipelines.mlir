@@ -1,7 +1,7 @@
 // The IR fuzzer runs every pipeline on what it parses: the example gets
 // through each one but the unsupported chips', which fail with their located
 // errors. Guards against a fuzzer whose pass managers run on nothing.
-// REQUIRES: attn-fuzz
+// REQUIRES: attn-fuzz, libdevice
 // RUN: env ATTN_FUZZ_DIAGNOSTICS=1 attn-fuzz %attn_src_root/examples/attention.mlir 2>&1 | FileCheck %s
 // CHECK: ok: attn-fuse-attention
 // CHECK-NEXT: ok: attn-select-schedule{chip=sm_80},attn-tile,attn-fuse-online-softmax,attn-pipeline-async

@@ -52,9 +52,6 @@ struct Artifact {
   std::string ptxasInfo;
 };
 
-/// The toolkit root that `options` selects.
-std::string resolveCudaPath(const CompileOptions &options);
-
 /// Transforms `module` in place up to `level` (Fused .. Kernel).
 LogicalResult lowerModule(ModuleOp module, const CompileOptions &options,
                           CompileLevel level);

@@ -28,8 +28,8 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::init("sm_80")};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
-      llvm::cl::desc("CUDA toolkit holding libdevice (default: CUDA_HOME, "
-                     "then MLIR's own search)"),
+      llvm::cl::desc("CUDA toolkit holding libdevice (default: $CUDA_HOME, "
+                     "then /usr/local/cuda)"),
       llvm::cl::init("")};
 };
 
@@ -39,9 +39,9 @@ enum class AttnLoweringStep { Fuse, Tile, Online, Pipeline, Kernel };
 /// L0/L1 to L5: fuses naive graphs, selects the chip's schedule and tiles,
 /// fuses the online softmax, pipelines the tile loads and converts the grid
 /// to a gpu.module kernel; stops after `last`.
-void buildAttnToKernelPipeline(OpPassManager &pm,
-                               const AttnLowerToNVVMPipelineOptions &options,
-                               AttnLoweringStep last = AttnLoweringStep::Kernel);
+void buildAttnToKernelPipeline(
+    OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options,
+    AttnLoweringStep last = AttnLoweringStep::Kernel);
 
 /// L5 to PTX: NVGPU/NVVM/GPU to LLVM inside the gpu.module, then
 /// gpu-module-to-binary, which leaves the PTX text in a gpu.binary.
@@ -51,6 +51,17 @@ void buildKernelToPtxPipeline(OpPassManager &pm,
 /// Both halves: attention IR to PTX for one chip.
 void buildAttnLowerToNVVMPipeline(
     OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options);
+
+/// The CUDA toolkit root: `cudaPath` when given, else $CUDA_HOME, else
+/// /usr/local/cuda.
+std::string resolveCudaPath(StringRef cudaPath);
+
+/// libdevice in the toolkit that `resolveCudaPath(cudaPath)` names. The
+/// kernels call it (exp2, fma), so the NVVM pipeline links it by name: a
+/// missing file fails the compile instead of leaving PTX with unresolved
+/// `__nv_*` functions, which gpu-module-to-binary does when it only knows
+/// the toolkit.
+std::string getLibdevicePath(StringRef cudaPath);
 
 /// The PTX ISA version to ask for on `chip`, as an nvvm.target feature
 /// string, or an empty string for chips attn does not know.
