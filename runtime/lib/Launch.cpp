@@ -41,7 +41,7 @@ static bool checkTensor(const TensorParam &param, const TensorView &t,
   // Rows of 16-bit tiles move in 16-byte pieces (cp.async, vector stores);
   // a misaligned one would fault and poison the context. A dimension of
   // size 1 is never stepped along, so its stride does not matter.
-  int64_t bytes = param.elementBytes;
+  int64_t bytes = param.elementBytes();
   int64_t align = bytes == 2 ? 16 : bytes;
   bool aligned = t.data % align == 0;
   for (size_t d = 0; d + 1 < t.strides.size(); ++d)

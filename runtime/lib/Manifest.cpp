@@ -159,7 +159,6 @@ bool readParams(const JsonValue &m, Reader &r, Manifest &out) {
     if (param.element != "bf16" && param.element != "f16" &&
         param.element != "f32")
       return r.fail(where + "element: expected bf16, f16 or f32");
-    param.elementBytes = param.element == "f32" ? 4 : 2;
     // Q, K, V and O are [B, H, S, D]; the LSE is [B, H, S].
     size_t rank = i < 4 ? 4 : 3;
     const JsonValue *shape = r.get(p, where, "shape", Kind::Array);
@@ -287,7 +286,6 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
   if (r.ok() && (out.capability = chipCapability(out.chip)) < 0)
     return r.fail("chip: expected sm_<compute capability>, as sm_80 or "
                   "sm_90a");
-  out.archSpecific = out.chip.back() == 'a';
   for (auto [key, name] : {std::pair{"ptx", &out.ptx}, {"cubin", &out.cubin}}) {
     r.string(m, "", key, *name);
     if (r.ok() && !isPlainFileName(*name))

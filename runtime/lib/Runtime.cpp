@@ -49,7 +49,7 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
   ATTN_CU(cuDeviceGetAttribute(
       &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
   int gpu = major * 10 + minor;
-  if (m.capability > gpu || (m.archSpecific && m.capability != gpu)) {
+  if (m.capability > gpu || (m.isArchSpecific() && m.capability != gpu)) {
     error = "artifact built for " + m.chip + " cannot run on this sm_" +
             std::to_string(gpu) + " GPU";
     return nullptr;

@@ -83,7 +83,7 @@ static void checkPlan(const Manifest &manifest,
     ok &= plan.block[d] == manifest.block[d];
   }
   for (size_t i = 0; i < views.size(); ++i) {
-    int64_t align = manifest.params[i].elementBytes == 2 ? 16 : 4;
+    int64_t align = manifest.params[i].elementBytes() == 2 ? 16 : 4;
     ok &= views[i].data % align == 0;
   }
   if (!ok)

@@ -35,7 +35,7 @@ constexpr int64_t kMaxExtent = int64_t(1) << 40;
 struct TensorParam {
   std::string name;    ///< "query", "key", "value", "output", "lse"
   std::string element; ///< "bf16", "f16" or "f32"
-  int elementBytes = 2;
+  int elementBytes() const { return element == "f32" ? 4 : 2; }
   std::vector<int64_t> shape; ///< -1 where the size is given at launch
 };
 
@@ -56,9 +56,10 @@ struct AttentionSemantics {
 
 struct Manifest {
   std::string kernel, chip;
-  int capability = 0;        ///< compute capability times ten: 80 for sm_80
-  bool archSpecific = false; ///< sm_90a: runs on that capability only
-  std::string ptx, cubin;    ///< file names inside the artifact folder
+  int capability = 0;     ///< compute capability times ten: 80 for sm_80
+  std::string ptx, cubin; ///< file names inside the artifact folder
+  /// Code for one chip's own features (sm_90a): runs on that chip only.
+  bool isArchSpecific() const { return chip.back() == 'a'; }
   unsigned dynamicSharedMemory = 0;
   std::vector<TensorParam> params;
   unsigned block[3] = {1, 1, 1};
