@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <set>
 
+using namespace mlir::attn;
 using namespace mlir::attn::sm80;
 
 namespace {
@@ -114,6 +115,20 @@ int main() {
              other);
     }
   }
+
+  // The warp accumulator layout of a tiled block is the m16n8 accumulator
+  // repeated, and its rows are the thread's (block, half) pairs in order.
+  AccumulatorLayout tiled = warpAccumulatorLayout(2, 3);
+  for (int64_t lane = 0; lane < kWarpSize; ++lane)
+    for (int64_t mt = 0; mt < 2; ++mt)
+      for (int64_t nt = 0; nt < 3; ++nt)
+        for (int64_t e = 0; e < 4; ++e)
+          expect(tiled.at(lane, (mt * 3 + nt) * 4 + e) ==
+                     add(isaC(lane, e), Coord{mt * kMmaM, nt * kMmaN}),
+                 "tiled accumulator", lane, e);
+  for (int64_t reg = 0; reg < 24; ++reg)
+    expect(tiled.rowOf(reg) == (reg / 12) * 2 + (reg % 4) / 2,
+           "tiled accumulator rows", reg, 0);
 
   // The swizzle permutes chunks within a row and spreads any 8 consecutive
   // rows of one chunk over 8 distinct chunks (8 bank groups).

@@ -7,6 +7,7 @@
 #include "attn/Compiler/Compiler.h"
 
 #include "attn/Conversion/AttnToNVGPU/AttnToNVGPU.h"
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Pipelines/Pipelines.h"
 #include "attn/Target/TargetInfo.h"
@@ -37,11 +38,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
 static LogicalResult checkChip(ModuleOp module, StringRef chip) {
   if (lookupTarget(chip))
     return success();
-  std::string known;
-  for (const TargetInfo &t : getSupportedTargets())
-    known += (known.empty() ? "" : ", ") + t.chip.str();
-  return module.emitError()
-         << "unknown chip '" << chip << "' (supported: " << known << ")";
+  return module.emitError() << unknownChipMessage(chip);
 }
 
 LogicalResult mlir::attn::lowerModule(ModuleOp module,
@@ -74,10 +71,16 @@ LogicalResult mlir::attn::lowerModule(ModuleOp module,
 }
 
 /// What attn-run needs to check a kernel: the semantics of the single
-/// attn.attention of `module`, read after fusion.
-static FailureOr<llvm::json::Object> readSemantics(ModuleOp module) {
+/// attn.attention of `module`, read after fusion. A module that holds only
+/// kernels (gpu.module, already lowered) has none.
+static FailureOr<std::optional<llvm::json::Object>>
+readSemantics(ModuleOp module) {
   SmallVector<AttentionOp> ops;
   module.walk([&](AttentionOp op) { ops.push_back(op); });
+  bool hasKernel = false;
+  module.walk([&](gpu::GPUFuncOp f) { hasKernel |= f.isKernel(); });
+  if (ops.empty() && hasKernel)
+    return std::optional<llvm::json::Object>();
   if (ops.size() != 1)
     return module.emitError()
            << "expects exactly one attention (attn.attention or a fusable "
@@ -94,7 +97,7 @@ static FailureOr<llvm::json::Object> readSemantics(ModuleOp module) {
   if (std::optional<APFloat> softcap = op.getSoftcap())
     semantics["softcap"] = softcap->convertToDouble();
   semantics["lse"] = static_cast<bool>(op.getLse());
-  return semantics;
+  return std::optional<llvm::json::Object>(std::move(semantics));
 }
 
 static std::string typeName(Type type) {
@@ -104,49 +107,77 @@ static std::string typeName(Type type) {
   return name;
 }
 
-/// The manifest of `kernel`: everything a launcher needs, nothing more.
-static std::string buildManifest(gpu::GPUFuncOp kernel, StringRef chip,
-                                 llvm::json::Object semantics) {
-  static const char *const roles[] = {"query", "key", "value", "output", "lse"};
-  llvm::json::Array params;
-  for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes())) {
-    auto memref = cast<MemRefType>(type);
-    llvm::json::Array shape;
-    for (int64_t d : memref.getShape())
-      shape.push_back(ShapedType::isDynamic(d) ? int64_t(-1) : d);
-    params.push_back(llvm::json::Object{
-        {"name", roles[i]},
-        {"kind", "memref"},
-        {"element", typeName(memref.getElementType())},
-        {"shape", std::move(shape)},
-    });
+static llvm::json::Array toJson(ArrayRef<int64_t> values) {
+  llvm::json::Array array;
+  for (int64_t v : values)
+    array.push_back(ShapedType::isDynamic(v) ? int64_t(-1) : v);
+  return array;
+}
+
+/// One kernel parameter as docs/manifest.md spells it.
+static llvm::json::Object toJson(KernelParamAttr param,
+                                 ArrayRef<KernelTensorAttr> tensors) {
+  llvm::json::Object out{{"kind", stringifyKernelParamKind(param.getKind())},
+                         {"tensor", param.getTensor()}};
+  switch (param.getKind()) {
+  case KernelParamKind::memref:
+    break;
+  case KernelParamKind::tensor_map:
+    out["element"] =
+        typeName(tensors[param.getTensor()].getType().getElementType());
+    out["box"] = toJson(param.getBox());
+    out["swizzle"] = param.getSwizzle();
+    out["oob_fill"] = param.getOobNan() ? "nan" : "zero";
+    break;
+  case KernelParamKind::scalar:
+    out["type"] = typeName(param.getType());
+    out["dim"] = param.getDim();
+    break;
   }
-  auto block = kernel.getKnownBlockSizeAttr().asArrayRef();
-  int64_t queryTile =
-      cast<IntegerAttr>(kernel->getAttr(kQueryTileAttrName)).getInt();
+  return out;
+}
+
+/// The manifest of `kernel` (docs/manifest.md), serialised from its
+/// `attn.abi`: everything a launcher needs, nothing more.
+static FailureOr<std::string>
+buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
+              std::optional<llvm::json::Object> semantics) {
+  auto abi = kernel->getAttrOfType<KernelAbiAttr>(kKernelAbiAttrName);
+  auto shared = kernel->getAttrOfType<IntegerAttr>(kDynamicSharedMemoryAttrName);
+  DenseI32ArrayAttr block = kernel.getKnownBlockSizeAttr();
+  if (!abi || !block)
+    return kernel.emitError() << "expects the kernel's " << kKernelAbiAttrName
+                              << " and known_block_size";
+  llvm::json::Array tensors, params, grid;
+  for (KernelTensorAttr tensor : abi.getTensors())
+    tensors.push_back(llvm::json::Object{
+        {"name", tensor.getName().getValue()},
+        {"element", typeName(tensor.getType().getElementType())},
+        {"shape", toJson(tensor.getType().getShape())},
+    });
+  for (KernelParamAttr param : abi.getParams())
+    params.push_back(toJson(param, abi.getTensors()));
+  for (GridAxisAttr axis : abi.getGrid())
+    grid.push_back(llvm::json::Object{{"tensor", axis.getTensor()},
+                                      {"dim", axis.getDim()},
+                                      {"divisor", axis.getDivisor()}});
+  auto block3 = block.asArrayRef();
   llvm::json::Object manifest{
-      {"format", 1},
+      {"format", 2},
       {"kernel", kernel.getName().str()},
-      {"chip", chip.str()},
+      {"chip", target.chip.str()},
+      {"capability", target.computeCapability},
       {"ptx", (kernel.getName() + ".ptx").str()},
       {"cubin", (kernel.getName() + ".cubin").str()},
-      // Each memref parameter is passed as its descriptor: allocated
-      // pointer, aligned pointer, offset, sizes, strides (64-bit each).
-      {"abi", "memref-descriptor"},
+      {"tensors", std::move(tensors)},
       {"params", std::move(params)},
-      {"block", llvm::json::Array{block[0], block[1], block[2]}},
-      // grid[i] = ceildiv(params[param].shape[dim], divisor)
-      {"grid",
-       llvm::json::Array{
-           llvm::json::Object{{"param", 0}, {"dim", 2}, {"divisor", queryTile}},
-           llvm::json::Object{{"param", 0}, {"dim", 1}, {"divisor", 1}},
-           llvm::json::Object{{"param", 0}, {"dim", 0}, {"divisor", 1}},
-       }},
-      {"dynamic_shared_memory",
-       cast<IntegerAttr>(kernel->getAttr(kDynamicSharedMemoryAttrName))
-           .getInt()},
-      {"attention", std::move(semantics)},
+      {"block", llvm::json::Array{block3[0], block3[1], block3[2]}},
+      {"cluster", toJson(abi.getCluster())},
+      {"grid", std::move(grid)},
+      {"dynamic_shared_memory", shared ? shared.getInt() : int64_t(0)},
   };
+  if (semantics)
+    manifest["attention"] = std::move(*semantics);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
@@ -238,7 +269,8 @@ FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
                                  "CUDA_HOME) at a CUDA toolkit";
   if (failed(lowerModule(module, options, CompileLevel::Fused)))
     return failure();
-  FailureOr<llvm::json::Object> semantics = readSemantics(module);
+  FailureOr<std::optional<llvm::json::Object>> semantics =
+      readSemantics(module);
   if (failed(semantics) ||
       failed(lowerModule(module, options, CompileLevel::Kernel)))
     return failure();
@@ -252,8 +284,11 @@ FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
     return module.emitError() << "expects one kernel, found " << kernels.size();
   Artifact artifact;
   artifact.kernelName = kernels.front().getName().str();
-  artifact.manifest =
-      buildManifest(kernels.front(), options.chip, std::move(*semantics));
+  FailureOr<std::string> manifest = buildManifest(
+      kernels.front(), *lookupTarget(options.chip), std::move(*semantics));
+  if (failed(manifest))
+    return failure();
+  artifact.manifest = std::move(*manifest);
 
   AttnLowerToNVVMPipelineOptions pipeline;
   setPipelineOptions(pipeline, options);

@@ -6,18 +6,63 @@
 
 #include "attn/Target/TargetInfo.h"
 
+#include "attn/Target/SM80/MmaSyncLayout.h"
+
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
 
 using namespace mlir;
 using namespace mlir::attn;
 
+int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
+  return s.elementBytes * (s.tileM * s.headDim +
+                           s.stages * s.tileN * (s.headDim + s.valueHeadDim));
+}
+
+/// The FlashAttention-2 kernel on mma.sync: warps split the query rows into
+/// m16 blocks; tiles move in 16-byte chunks, one per thread per pass, into
+/// rows swizzled over eight chunks; V and O are sized by Q's head dim.
+static std::string sm80KernelShapeProblem(const KernelShape &s) {
+  using namespace sm80;
+  if (s.valueHeadDim != s.headDim)
+    return (llvm::Twine("needs V's head dim to equal Q's (") +
+            llvm::Twine(s.headDim) + "), found " + llvm::Twine(s.valueHeadDim))
+        .str();
+  if (s.headDim % kMmaK != 0 || s.headDim < 8 * kChunkElements)
+    return (llvm::Twine("needs a head dim that is a multiple of ") +
+            llvm::Twine(kMmaK) + " and at least " +
+            llvm::Twine(8 * kChunkElements) + ", found " +
+            llvm::Twine(s.headDim))
+        .str();
+  if (s.warps < 1 || s.tileM % (kMmaM * s.warps) != 0)
+    return (llvm::Twine("needs tile_m to be a multiple of 16 x warps (") +
+            llvm::Twine(kMmaM * s.warps) + ")")
+        .str();
+  if (s.tileN % kMmaK != 0)
+    return "needs tile_n to be a multiple of 16";
+  int64_t threads = s.warps * kWarpSize;
+  int64_t chunksPerRow = s.headDim / kChunkElements;
+  if (threads % chunksPerRow != 0 ||
+      s.tileN % (threads / chunksPerRow) != 0 ||
+      s.tileM % (threads / chunksPerRow) != 0)
+    return (llvm::Twine("needs tiles whose rows split evenly over the ") +
+            llvm::Twine(threads) + " threads (head dim " +
+            llvm::Twine(s.headDim) + " has " + llvm::Twine(chunksPerRow) +
+            " 16-byte chunks per row)")
+        .str();
+  return "";
+}
+
 // Shared memory per block from the CUDA C Programming Guide's table of
 // compute capabilities (opt-in maximum): 163 KB on sm_80, 227 KB on sm_90
-// and sm_100.
+// and sm_100. PTX ISA versions: 8.0 covers sm_80 and sm_90a; sm_100a needs
+// 8.6.
 static const TargetInfo kTargets[] = {
-    {"sm_80", 80, MmaFamily::MmaSync, 163 * 1024, 16},
-    {"sm_90a", 90, MmaFamily::Wgmma, 227 * 1024, 16},
-    {"sm_100a", 100, MmaFamily::Tcgen05, 227 * 1024, 16},
+    {"sm_80", 80, "+ptx80", MmaFamily::MmaSync, 163 * 1024, 16,
+     sm80KernelShapeProblem},
+    {"sm_90a", 90, "+ptx80", MmaFamily::Wgmma, 227 * 1024, 16, nullptr},
+    {"sm_100a", 100, "+ptx86", MmaFamily::Tcgen05, 227 * 1024, 16, nullptr},
 };
 
 ArrayRef<TargetInfo> mlir::attn::getSupportedTargets() { return kTargets; }
@@ -26,4 +71,13 @@ const TargetInfo *mlir::attn::lookupTarget(StringRef chip) {
   const TargetInfo *found = llvm::find_if(
       kTargets, [&](const TargetInfo &info) { return info.chip == chip; });
   return found == std::end(kTargets) ? nullptr : found;
+}
+
+std::string mlir::attn::unknownChipMessage(StringRef chip) {
+  SmallVector<StringRef> known;
+  for (const TargetInfo &info : kTargets)
+    known.push_back(info.chip);
+  return ("unknown chip '" + chip + "' (supported: " +
+          llvm::join(known, ", ") + ")")
+      .str();
 }

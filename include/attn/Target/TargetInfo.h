@@ -4,9 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The one place where per-chip facts live. Passes that must know the chip
-// (only the schedule selection, so far) ask here; everything after them reads
-// the decisions recorded in the IR.
+// The one place where per-chip facts live: the chip's names, its compute
+// capability and PTX version, its tensor-core family and shared memory, and
+// the limits of the kernel attn builds for it. The schedule chooser, the
+// kernel conversion, the pipelines and the driver ask here; everything after
+// the chooser reads the decisions recorded in the IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,30 +20,53 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <string>
 
 namespace mlir::attn {
 
-/// The tensor-core instruction family a chip's schedule is built on.
+/// The tensor-core instruction family a chip's kernel is built on.
 enum class MmaFamily { MmaSync, Wgmma, Tcgen05 };
+
+/// What a kernel is asked to serve: head dims, element size and schedule.
+struct KernelShape {
+  int64_t headDim, valueHeadDim, elementBytes;
+  int64_t tileM, tileN, stages, warps;
+};
 
 struct TargetInfo {
   /// The chip name as `nvvm.target` and ptxas spell it, e.g. "sm_90a".
   StringRef chip;
-  /// Compute capability times ten, e.g. 90.
+  /// Compute capability times ten, e.g. 90; the manifest carries it.
   int64_t computeCapability;
+  /// The `nvvm-attach-target` features: the PTX ISA version the kernels
+  /// need (one below the chip's minimum aborts inside the NVPTX backend).
+  StringRef ptxFeatures;
   MmaFamily mma;
   /// The most dynamic shared memory one block may use, in bytes.
   int64_t maxSharedMemoryPerBlock;
   /// K extent of one tensor-core instruction for 16-bit inputs; head dims
   /// must be a multiple of it.
   int64_t mmaK;
+  /// Why the chip's kernel cannot serve `shape` (empty when it can); null
+  /// while the chip has no kernel. The chooser and the kernel ask the same
+  /// function, so what one accepts the other builds.
+  std::string (*kernelShapeProblem)(const KernelShape &shape);
+  /// Whether attn builds kernels for the chip yet.
+  bool hasKernel() const { return kernelShapeProblem != nullptr; }
 };
 
 /// The facts for `chip`, or null when attn does not target it.
 const TargetInfo *lookupTarget(StringRef chip);
 
-/// Every supported chip, in order of age.
+/// Every chip attn knows, in order of age.
 ArrayRef<TargetInfo> getSupportedTargets();
+
+/// The one message for a chip attn does not know: "unknown chip 'x'
+/// (supported: sm_80, sm_90a, sm_100a)".
+std::string unknownChipMessage(StringRef chip);
+
+/// Shared memory of a K/V pipeline: one Q tile and `stages` K and V tiles.
+int64_t pipelineSharedMemoryBytes(const KernelShape &shape);
 
 } // namespace mlir::attn
 

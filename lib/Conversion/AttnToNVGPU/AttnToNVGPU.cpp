@@ -10,7 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelABI.h"
 #include "KernelPlan.h"
+#include "SM80/SM80.h"
 
 #include "attn/Conversion/AttnToNVGPU/AttnToNVGPU.h"
 #include "attn/Conversion/Passes.h"
@@ -26,6 +28,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_CONVERTATTNTONVGPUPASS
@@ -34,16 +37,6 @@ namespace mlir::attn {
 
 using namespace mlir;
 using namespace mlir::attn;
-
-/// A strided memref of `tensor`'s shape: any outer strides, unit innermost.
-static MemRefType kernelArgumentType(Type tensor) {
-  auto type = cast<RankedTensorType>(tensor);
-  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
-  strides.back() = 1;
-  auto layout =
-      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
-  return MemRefType::get(type.getShape(), type.getElementType(), layout);
-}
 
 static gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module) {
   if (auto existing = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModuleName))
@@ -63,45 +56,60 @@ static gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module) {
   return kernels;
 }
 
+namespace {
+/// A chip family's kernel: the parameters it takes and its body.
+struct KernelEmitter {
+  MmaFamily family;
+  KernelAbiAttr (*buildAbi)(const KernelPlan &);
+  FailureOr<int64_t> (*emit)(const KernelPlan &, const KernelArguments &,
+                             IndexMaterializer &);
+};
+} // namespace
+
+static const KernelEmitter kEmitters[] = {
+    {MmaFamily::MmaSync, sm80::buildKernelAbi, sm80::emitFlashAttention2},
+};
+
 static LogicalResult convertFunction(func::FuncOp func,
                                      const TargetInfo &target) {
   FailureOr<KernelPlan> plan = readKernelPlan(func);
   if (failed(plan))
     return failure();
-  if (target.mma != MmaFamily::MmaSync)
+  const KernelEmitter *emitter = llvm::find_if(
+      kEmitters, [&](const KernelEmitter &e) { return e.family == target.mma; });
+  if (emitter == std::end(kEmitters) || !target.hasKernel()) {
+    SmallVector<StringRef> ready;
+    for (const TargetInfo &t : getSupportedTargets())
+      if (t.hasKernel())
+        ready.push_back(t.chip);
     return plan->grid.emitError()
            << "convert-attn-to-nvgpu: " << target.chip
-           << " kernels are not supported yet (supported: sm_80)";
-
-  // Q, K, V, then O and the optional LSE.
-  SmallVector<Type> arguments;
-  for (Type t : func.getArgumentTypes())
-    arguments.push_back(kernelArgumentType(t));
-  for (Type t : func.getResultTypes())
-    arguments.push_back(kernelArgumentType(t));
+           << " kernels are not supported yet (supported: "
+           << llvm::join(ready, ", ") << ")";
+  }
 
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());
   OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
-  auto kernel =
-      gpu::GPUFuncOp::create(b, func.getLoc(), func.getSymName(),
-                             b.getFunctionType(arguments, TypeRange{}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  KernelAbiAttr abi = emitter->buildAbi(*plan);
+  gpu::GPUFuncOp kernel = createKernel(b, func.getLoc(), func.getSymName(), abi);
   int32_t threads = static_cast<int32_t>(plan->schedule.getWarps() * 32);
   kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
   b.setInsertionPointToEnd(&kernel.getBody().front());
   gpu::ReturnOp::create(b, func.getLoc());
 
-  IndexMaterializer values(*plan, kernel);
-  FailureOr<int64_t> sharedBytes =
-      sm80::emitFlashAttention2(*plan, kernel, values);
+  KernelArguments args(kernel, abi);
+  // Sizes of the function's arguments are read from their memrefs.
+  IndexMaterializer values(*plan, [&](unsigned argument) {
+    return args.memref(abi.getTensors()[argument].getName().getValue());
+  });
+  FailureOr<int64_t> sharedBytes = emitter->emit(*plan, args, values);
   if (failed(sharedBytes)) {
     kernel.erase();
     return failure();
   }
   kernel->setAttr(kDynamicSharedMemoryAttrName,
                   b.getI64IntegerAttr(*sharedBytes));
-  kernel->setAttr(kQueryTileAttrName, b.getI64IntegerAttr(plan->tileM));
   func.erase();
   return success();
 }
@@ -115,8 +123,8 @@ struct ConvertAttnToNVGPUPass
     ModuleOp module = getOperation();
     const TargetInfo *target = lookupTarget(chip);
     if (!target) {
-      module.emitError() << "convert-attn-to-nvgpu: unknown chip '" << chip
-                         << "'";
+      module.emitError() << "convert-attn-to-nvgpu: "
+                         << unknownChipMessage(chip);
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> functions;

@@ -13,23 +13,6 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-/// The only op of type OpTy in `block`, or null (with an error) when there is
-/// not exactly one.
-template <typename OpTy>
-static OpTy findSingle(Block &block, Operation *where, StringRef what) {
-  OpTy found;
-  for (auto op : block.getOps<OpTy>()) {
-    if (found) {
-      where->emitError() << "expects one " << what << ", found several";
-      return {};
-    }
-    found = op;
-  }
-  if (!found)
-    where->emitError() << "expects " << what;
-  return found;
-}
-
 static bool isFuncArgument(func::FuncOp func, Value value) {
   auto arg = dyn_cast<BlockArgument>(value);
   return arg && arg.getOwner() == &func.getBody().front();
@@ -65,50 +48,43 @@ static AllocRingOp ringOf(scf::ForOp loop, Value future) {
   return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
 }
 
+/// Every diagnostic of the conversion starts with its flag.
+static constexpr StringLiteral kPass = "convert-attn-to-nvgpu";
+
 FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   KernelPlan plan;
   plan.func = func;
-  func.walk([&](scf::ForallOp forall) {
-    if (forall->hasAttr(kGridScheduleAttrName) && !plan.grid)
-      plan.grid = forall;
-  });
-  if (!plan.grid)
+  SmallVector<scf::ForallOp> grids = getScheduledGrids(func);
+  if (grids.empty())
     return func.emitError()
-           << "expects an attention grid (scf.forall with an #attn.schedule); "
-              "run -attn-select-schedule, -attn-tile and "
+           << kPass
+           << ": expects an attention grid (scf.forall with an "
+              "#attn.schedule); run -attn-select-schedule, -attn-tile and "
               "-attn-fuse-online-softmax first";
-  scf::ForallOp grid = plan.grid;
-  plan.schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
+  FailureOr<OnlineGrid> online = matchOnlineGrid(grids.front(), kPass);
+  if (failed(online))
+    return failure();
+  scf::ForallOp grid = plan.grid = online->grid;
+  plan.schedule = online->schedule;
+  plan.kvLoop = online->kvLoop;
+  plan.scores = online->scores;
+  plan.output = online->output;
+  QKMatmulOp qk = online->scores;
+  PVMatmulOp pv = online->output;
+  MaskScoresOp maskOp = online->mask;
+  RowMaxOp rowMax = online->rowMax;
+  Block &body = *grid.getBody();
+  Block &loop = *plan.kvLoop.getBody();
 
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   if (grid->getParentOp() != func ||
       ret.getOperands() != ValueRange(grid.getResults()))
     return grid.emitError()
-           << "expects the function to return the grid's results directly";
-  if (grid.getRank() != 3)
-    return grid.emitError() << "expects a grid over (query tile, head, batch)";
-
-  Block &body = *grid.getBody();
-  SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
-  if (loops.size() != 1)
-    return grid.emitError()
-           << "expects one K/V loop in the online softmax form, found "
-           << loops.size() << "; run -attn-fuse-online-softmax first";
-  plan.kvLoop = loops.front();
-  Block &loop = *plan.kvLoop.getBody();
-
-  auto qk = findSingle<QKMatmulOp>(loop, plan.kvLoop, "attn.qk_matmul");
-  auto maskOp = findSingle<MaskScoresOp>(loop, plan.kvLoop, "attn.mask_scores");
-  auto rowMax = findSingle<RowMaxOp>(loop, plan.kvLoop, "attn.row_max");
-  auto pv = findSingle<PVMatmulOp>(loop, plan.kvLoop, "attn.pv_matmul");
-  auto normalize = findSingle<NormalizeOp>(body, grid, "attn.normalize");
-  if (!qk || !maskOp || !rowMax || !pv || !normalize)
-    return failure();
-  plan.scores = qk;
-  plan.output = pv;
+           << kPass << ": expects the function to return the grid's results "
+           << "directly";
   for (RowExpOp exp : loop.getOps<RowExpOp>())
     if (!exp.getBase2())
-      return exp.emitError() << "expects base-2 exponentials";
+      return exp.emitError() << kPass << ": expects base-2 exponentials";
 
   // The tiles come from waits: the query's in the grid body, K's and V's in
   // the loop on futures the loop carries.
@@ -116,13 +92,13 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   auto keyWait = qk.getKey().getDefiningOp<WaitTileOp>();
   auto valueWait = pv.getValue().getDefiningOp<WaitTileOp>();
   if (!queryWait || !keyWait || !valueWait)
-    return qk.emitError() << "expects the tiles of Q K^T and P V to come from "
+    return qk.emitError() << kPass << ": expects the tiles of Q K^T and P V to come from "
                              "attn.wait_tile; run -attn-pipeline-async first";
   auto queryCopy = queryWait.getFuture().getDefiningOp<CopyTileAsyncOp>();
   if (!queryCopy || queryCopy->getBlock() != &body ||
       queryWait->getBlock() != &body)
     return queryWait.emitError()
-           << "expects the query tile to be copied and waited for in the grid "
+           << kPass << ": expects the query tile to be copied and waited for in the grid "
               "body";
   plan.queryRing = ringOf(plan.kvLoop, queryCopy.getFuture());
   plan.keyRing = ringOf(plan.kvLoop, keyWait.getFuture());
@@ -130,10 +106,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   if (!plan.queryRing || !plan.keyRing || !plan.valueRing ||
       keyWait->getBlock() != &loop || valueWait->getBlock() != &loop ||
       plan.keyRing == plan.valueRing)
-    return qk.emitError() << "expects Q, K and V in rings of their own, K and "
+    return qk.emitError() << kPass << ": expects Q, K and V in rings of their own, K and "
                              "V waited for in the loop";
-  if (plan.queryRing.getType().getStages() != 1)
-    return plan.queryRing.emitError() << "expects a one-slot query ring";
 
   // Every future the loop carries stays in one ring, so that the kernel
   // carries only its slot.
@@ -145,7 +119,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     AllocRingOp ring = ringOf(plan.kvLoop, init);
     if (!ring || ringOf(plan.kvLoop, next) != ring)
       return plan.kvLoop.emitError()
-             << "expects each future the loop carries to stay in one ring";
+             << kPass << ": expects each future the loop carries to stay in one ring";
   }
 
   // Copies and waits, in the order the kernel issues them.
@@ -159,48 +133,40 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     if (!isAsync(op))
       continue;
     if (afterLoop)
-      return op.emitError() << "expects no copies or waits after the K/V loop";
+      return op.emitError() << kPass << ": expects no copies or waits after the K/V loop";
     plan.entryAsync.push_back(&op);
   }
-  for (Operation &op : loop) {
-    if (!isAsync(op))
-      continue;
-    if (op.isBeforeInBlock(qk))
-      plan.beforeScores.push_back(&op);
-    else if (op.isBeforeInBlock(pv))
-      plan.beforeOutput.push_back(&op);
-    else
-      return op.emitError()
-             << "expects the K/V loop's copies and waits before P V";
-  }
+  for (Operation &op : loop)
+    if (isAsync(op))
+      plan.loopAsync.push_back(&op);
   // The kernel's parameters are the function's (Q, K, V), then its results
   // (O and the optional LSE): each ring must be filled from its own one.
   if (func.getNumArguments() != 3)
-    return func.emitError() << "expects the function to take Q, K and V as "
+    return func.emitError() << kPass << ": expects the function to take Q, K and V as "
                                "its three arguments, found "
                             << func.getNumArguments();
   if (grid.getNumResults() < 1 || grid.getNumResults() > 2)
-    return grid.emitError() << "expects the grid to yield O and optionally "
+    return grid.emitError() << kPass << ": expects the grid to yield O and optionally "
                                "the LSE";
   for (Operation *op : llvm::concat<Operation *>(
-           plan.entryAsync, plan.beforeScores, plan.beforeOutput)) {
+           plan.entryAsync, plan.loopAsync)) {
     auto copy = dyn_cast<CopyTileAsyncOp>(op);
     if (!copy)
       continue;
     if (!isFuncArgument(func, copy.getSource()))
       return copy.emitError()
-             << "expects Q, K and V to be arguments of the function";
+             << kPass << ": expects Q, K and V to be arguments of the function";
     if (copy.getBatch() != ivs[2])
-      return copy.emitError() << "expects tiles of the grid's batch";
+      return copy.emitError() << kPass << ": expects tiles of the grid's batch";
     auto ring = copy.getRing().getDefiningOp<AllocRingOp>();
     const AllocRingOp rings[] = {plan.queryRing, plan.keyRing, plan.valueRing};
     const auto *it = llvm::find(rings, ring);
     if (it == std::end(rings))
-      return copy.emitError() << "expects copies into the Q, K or V ring";
+      return copy.emitError() << kPass << ": expects copies into the Q, K or V ring";
     unsigned role = it - std::begin(rings);
     if (cast<BlockArgument>(copy.getSource()).getArgNumber() != role)
       return copy.emitError()
-             << "expects the "
+             << kPass << ": expects the "
              << (role == 0   ? "query"
                  : role == 1 ? "key"
                              : "value")
@@ -209,11 +175,11 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
                 "in that order; pass one tensor three times to share it)";
   }
   if (queryCopy.getHead() != ivs[1])
-    return queryCopy.emitError() << "expects the query tile of the grid's head";
+    return queryCopy.emitError() << kPass << ": expects the query tile of the grid's head";
   Value iv = plan.kvLoop.getInductionVar();
   if (maskOp.getRow() != queryCopy.getRow() || maskOp.getCol() != iv)
     return maskOp.emitError()
-           << "expects the scores of the query tile at the loop's position";
+           << kPass << ": expects the scores of the query tile at the loop's position";
 
   Value query = queryCopy.getSource();
   SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();
@@ -222,13 +188,14 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   plan.headDim = queryType.getDimSize(1);
   plan.elementType = queryType.getElementType();
   plan.tileN = keyWait.getType().getDimSize(0);
+  plan.valueHeadDim = valueWait.getType().getDimSize(1);
   if (!isQueryExtent(ubs[0], query, 2, plan.tileM) ||
       !isQueryExtent(ubs[1], query, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1))
-    return grid.emitError() << "expects the grid to cover (ceildiv(Sq, "
+    return grid.emitError() << kPass << ": expects the grid to cover (ceildiv(Sq, "
                             << plan.tileM << "), heads, batch) of the query";
   if (getConstantIntValue(plan.kvLoop.getStep()) != plan.tileN)
-    return plan.kvLoop.emitError() << "expects the K/V loop to step by tiles";
+    return plan.kvLoop.emitError() << kPass << ": expects the K/V loop to step by tiles";
 
   plan.queryRow = queryCopy.getRow();
   plan.kvLower = plan.kvLoop.getLowerBound();
@@ -245,42 +212,80 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   return plan;
 }
 
-IndexMaterializer::IndexMaterializer(const KernelPlan &plan,
-                                     gpu::GPUFuncOp kernel)
-    : plan(plan), kernel(kernel) {}
+SmallVector<Operation *>
+KernelPlan::loopAsyncBetween(Operation *after, Operation *op) const {
+  SmallVector<Operation *> ops;
+  for (Operation *async : loopAsync)
+    if ((!after || after->isBeforeInBlock(async)) && async->isBeforeInBlock(op))
+      ops.push_back(async);
+  return ops;
+}
+
+IndexMaterializer::IndexMaterializer(
+    const KernelPlan &plan, std::function<Value(unsigned)> tensorValue)
+    : plan(plan), tensorValue(std::move(tensorValue)) {}
+
+Value IndexMaterializer::lookup(OpBuilder &b, Value value) const {
+  if (Value known = fixed.lookupOrNull(value))
+    return known;
+  auto it = made.find(value);
+  if (it == made.end())
+    return {};
+  Block *block = b.getInsertionBlock();
+  for (Value candidate : it->second) {
+    Block *defBlock = candidate.getParentBlock();
+    if (defBlock == block) {
+      Operation *def = candidate.getDefiningOp();
+      if (b.getInsertionPoint() == block->end() ||
+          def->isBeforeInBlock(&*b.getInsertionPoint()))
+        return candidate;
+      continue;
+    }
+    // Made in an enclosing block: it dominates everything nested in it.
+    if (!defBlock->getParent()->isAncestor(block->getParent()))
+      continue;
+    Operation *nest = defBlock->findAncestorOpInBlock(*block->getParentOp());
+    if (nest && candidate.getDefiningOp()->isBeforeInBlock(nest))
+      return candidate;
+  }
+  return {};
+}
 
 FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
-  if (Value known = mapping.lookupOrNull(value))
+  if (Value known = lookup(b, value))
     return known;
   Location loc = value.getLoc();
+  auto remember = [&](Value result) {
+    made[value].push_back(result);
+    return result;
+  };
   scf::ForallOp grid = plan.grid;
   ValueRange ivs = grid.getInductionVars();
   const gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
                                  gpu::Dimension::z};
-  for (int64_t i = 0; i < 3; ++i) {
-    if (value == ivs[i]) {
-      Value id = gpu::BlockIdOp::create(b, loc, dims[i]);
-      mapping.map(value, id);
-      return id;
-    }
-  }
+  for (int64_t i = 0; i < 3; ++i)
+    if (value == ivs[i])
+      return remember(gpu::BlockIdOp::create(b, loc, dims[i]));
   Operation *def = value.getDefiningOp();
   if (auto dim = dyn_cast_or_null<tensor::DimOp>(def)) {
     std::optional<int64_t> index = getConstantIntValue(dim.getIndex());
     if (isFuncArgument(plan.func, dim.getSource()) && index) {
       auto arg = cast<BlockArgument>(dim.getSource());
-      Value result = memref::DimOp::create(
-          b, loc, kernel.getArgument(arg.getArgNumber()), *index);
-      mapping.map(value, result);
-      return result;
+      return remember(memref::DimOp::create(
+          b, loc, tensorValue(arg.getArgNumber()), *index));
     }
   }
   if (!def || def->getNumRegions() != 0 ||
       !isa<arith::ArithDialect>(def->getDialect()))
-    return emitError(loc) << "cannot recompute this value inside the kernel";
-  for (Value operand : def->getOperands())
-    if (failed(get(b, operand)))
+    return emitError(loc) << "convert-attn-to-nvgpu: cannot recompute this "
+                             "value inside the kernel";
+  IRMapping operands;
+  for (Value operand : def->getOperands()) {
+    FailureOr<Value> kernelOperand = get(b, operand);
+    if (failed(kernelOperand))
       return failure();
-  Operation *clone = b.clone(*def, mapping);
-  return clone->getResult(cast<OpResult>(value).getResultNumber());
+    operands.map(operand, *kernelOperand);
+  }
+  Operation *clone = b.clone(*def, operands);
+  return remember(clone->getResult(cast<OpResult>(value).getResultNumber()));
 }

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The scheduled grid (L4) of one function, read into the facts a target's
-// kernel emitter needs, plus the mapping from values of the grid body to
-// values of the kernel. Target independent; each chip's emitter lives in its
-// own folder.
+// The scheduled grid (L4) of one function, read into the facts every
+// target's kernel emitter needs, plus the mapping from values of the grid
+// body to values of the kernel. Target independent: what one chip's kernel
+// alone requires (a one-slot query ring, copies before P V, D = Dv) is
+// checked by that chip's emitter, in its own folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,12 +17,14 @@
 
 #include "attn/Dialect/Attn/IR/AttnAttrs.h"
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/Transforms/OnlineGrid.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <functional>
 #include <optional>
 
 namespace mlir::attn {
@@ -46,17 +49,21 @@ struct KernelPlan {
   PVMatmulOp output;
 
   Type elementType;
-  int64_t headDim = 0, tileM = 0, tileN = 0;
+  int64_t headDim = 0, valueHeadDim = 0, tileM = 0, tileN = 0;
 
   // Values of the grid body the kernel recomputes: the first query row of
   // the tile and the K/V loop's bounds.
   Value queryRow, kvLower, kvUpper;
 
   // The pipeline: its rings (query, keys, values), and its copies and waits
-  // in program order at the three places the kernel issues them: the grid
-  // body before the K/V loop, the loop before Q K^T, the loop before P V.
+  // in program order, in the grid body before the K/V loop and in the loop.
   AllocRingOp queryRing, keyRing, valueRing;
-  SmallVector<Operation *> entryAsync, beforeScores, beforeOutput;
+  SmallVector<Operation *> entryAsync, loopAsync;
+
+  /// The loop's copies and waits that come before `op` and after `after`
+  /// (the loop's start when null), in order.
+  SmallVector<Operation *> loopAsyncBetween(Operation *after,
+                                            Operation *op) const;
 
   MaskKind mask = MaskKind::none;
   std::optional<std::pair<int64_t, int64_t>> window;
@@ -78,36 +85,34 @@ FailureOr<KernelPlan> readKernelPlan(func::FuncOp func);
 
 /// Recomputes index values of the grid body inside a kernel: the grid's
 /// induction variables become block ids (x: query tile, y: head, z: batch),
-/// `tensor.dim` of the function's arguments becomes `memref.dim` of the
-/// kernel's, and arith ops are cloned.
+/// `tensor.dim` of the attention's tensors becomes `memref.dim` of the
+/// kernel's memref parameter for that tensor, and arith ops are cloned.
 class IndexMaterializer {
 public:
-  IndexMaterializer(const KernelPlan &plan, gpu::GPUFuncOp kernel);
+  /// `tensorValue(i)` is the kernel's memref for the function's argument i.
+  IndexMaterializer(const KernelPlan &plan,
+                    std::function<Value(unsigned)> tensorValue);
 
-  /// The kernel-side value of `value`, or failure (with an error at `value`'s
-  /// definition) when it depends on anything else. Values are recomputed at
-  /// the builder's insertion point on first use, so a value first asked for
-  /// inside the kernel's loop must not be asked for after it.
+  /// The kernel-side value of `value` at the builder's insertion point, or
+  /// failure (with an error at `value`'s definition) when it depends on
+  /// anything else. A value is made once per region: one made inside a loop
+  /// or a warp role's region is not reused outside it, where it would not
+  /// dominate.
   FailureOr<Value> get(OpBuilder &b, Value value);
 
   /// Makes `kernelValue` the kernel-side value of `value` (the K/V loop's
   /// induction variable).
-  void map(Value value, Value kernelValue) { mapping.map(value, kernelValue); }
+  void map(Value value, Value kernelValue) { fixed.map(value, kernelValue); }
 
 private:
-  const KernelPlan &plan;
-  gpu::GPUFuncOp kernel;
-  IRMapping mapping;
-};
+  /// A known kernel-side value of `value` usable at `b`'s insertion point.
+  Value lookup(OpBuilder &b, Value value) const;
 
-namespace sm80 {
-/// Fills the body of `kernel` (entry block with the arguments Q, K, V, O and
-/// optionally LSE as memrefs) with the FlashAttention-2 kernel of `plan` for
-/// mma.sync. Returns the dynamic shared memory it needs, in bytes.
-FailureOr<int64_t> emitFlashAttention2(const KernelPlan &plan,
-                                       gpu::GPUFuncOp kernel,
-                                       IndexMaterializer &values);
-} // namespace sm80
+  const KernelPlan &plan;
+  std::function<Value(unsigned)> tensorValue;
+  IRMapping fixed;
+  DenseMap<Value, SmallVector<Value, 1>> made;
+};
 
 } // namespace mlir::attn
 

@@ -9,32 +9,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
+using namespace mlir::attn;
 using namespace mlir::attn::sm80;
-
-int64_t LaneMap::eval(int64_t lane) const {
-  int64_t value = 0;
-  for (const Term &t : terms)
-    value += ((lane / t.div) % t.mod) * t.mul;
-  return value;
-}
-
-Value LaneMap::emit(OpBuilder &b, Location loc, Value lane) const {
-  auto constant = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
-  Value sum;
-  for (const Term &t : terms) {
-    Value v = lane;
-    if (t.div != 1)
-      v = arith::DivUIOp::create(b, loc, v, constant(t.div));
-    if (t.mod < kWarpSize / t.div)
-      v = arith::RemUIOp::create(b, loc, v, constant(t.mod));
-    if (t.mul != 1)
-      v = arith::MulIOp::create(b, loc, v, constant(t.mul));
-    sum = sum ? arith::AddIOp::create(b, loc, sum, v).getResult() : v;
-  }
-  return sum ? sum : constant(0);
-}
 
 // groupID = lane / 4 picks the row, threadID_in_group = lane % 4 the column
 // pair (PTX ISA, "Matrix Fragments for mma.m16n8k16").
@@ -53,6 +29,21 @@ const LaneCoord &mlir::attn::sm80::accumulatorLane() {
 
 Coord mlir::attn::sm80::accumulatorOffset(int64_t element) {
   return {8 * (element / 2), element % 2};
+}
+
+AccumulatorLayout mlir::attn::sm80::warpAccumulatorLayout(int64_t mTiles,
+                                                          int64_t nTiles) {
+  AccumulatorLayout layout;
+  layout.threads = kWarpSize;
+  layout.thread = accumulatorLane();
+  layout.rowReductionXorMasks.assign(rowReductionXorMasks().begin(),
+                                     rowReductionXorMasks().end());
+  for (int64_t mt = 0; mt < mTiles; ++mt)
+    for (int64_t nt = 0; nt < nTiles; ++nt)
+      for (int64_t e = 0; e < 4; ++e)
+        layout.registers.push_back(Coord{mt * kMmaM, nt * kMmaN} +
+                                   accumulatorOffset(e));
+  return layout;
 }
 
 const LaneCoord &mlir::attn::sm80::operandALane() { return accumulatorLane(); }

@@ -20,8 +20,6 @@ constexpr llvm::StringLiteral kKernelModuleName = "attn_kernels";
 /// Bytes of dynamic shared memory a kernel needs (i64 on the gpu.func).
 constexpr llvm::StringLiteral kDynamicSharedMemoryAttrName =
     "attn.dynamic_shared_memory";
-/// Query rows per block: grid x is ceildiv(Sq, this) (i64 on the gpu.func).
-constexpr llvm::StringLiteral kQueryTileAttrName = "attn.query_tile";
 } // namespace mlir::attn
 
 #endif // ATTN_CONVERSION_ATTNTONVGPU_ATTNTONVGPU_H

@@ -10,16 +10,14 @@
 // kernel emitter builds its addresses, row reductions, P reuse and output
 // stores from it, and a unit test checks it against the PTX ISA's tables.
 //
-// A lane map is a sum of terms ((lane / div) % mod) * mul, so that it can be
-// evaluated on the host and emitted as index arithmetic alike.
+// Positions are in the vocabulary of Target/FragmentLayout.h.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef ATTN_TARGET_SM80_MMASYNCLAYOUT_H
 #define ATTN_TARGET_SM80_MMASYNCLAYOUT_H
 
-#include "mlir/IR/Builders.h"
-#include "llvm/ADT/SmallVector.h"
+#include "attn/Target/FragmentLayout.h"
 
 #include <cstdint>
 
@@ -29,30 +27,6 @@ namespace mlir::attn::sm80 {
 constexpr int64_t kMmaM = 16;
 constexpr int64_t kMmaN = 8;
 constexpr int64_t kMmaK = 16;
-constexpr int64_t kWarpSize = 32;
-
-/// A function of the lane id: sum of ((lane / div) % mod) * mul.
-struct LaneMap {
-  struct Term {
-    int64_t div, mod, mul;
-  };
-  SmallVector<Term, 2> terms;
-
-  int64_t eval(int64_t lane) const;
-  Value emit(OpBuilder &b, Location loc, Value lane) const;
-};
-
-/// A (row, column) position inside a tile: a lane-dependent part plus a
-/// constant that depends on the register/element only.
-struct Coord {
-  int64_t row, col;
-  bool operator==(const Coord &o) const { return row == o.row && col == o.col; }
-};
-
-struct LaneCoord {
-  LaneMap row, col;
-  Coord at(int64_t lane) const { return {row.eval(lane), col.eval(lane)}; }
-};
 
 /// The lanes that share an accumulator row are those whose ids differ only in
 /// these bits; a row reduction is one xor shuffle per entry.
@@ -62,6 +36,10 @@ ArrayRef<int64_t> rowReductionXorMasks();
 /// element's constant offset.
 const LaneCoord &accumulatorLane();
 Coord accumulatorOffset(int64_t element);
+
+/// A warp's accumulators for an [mTiles x 16, nTiles x 8] tile of m16n8
+/// blocks, registers laid out [mTiles][nTiles][4].
+AccumulatorLayout warpAccumulatorLayout(int64_t mTiles, int64_t nTiles);
 
 /// Operand A (16x16, row-major), 16-bit element e in [0, 8) (register e / 2,
 /// half e % 2).

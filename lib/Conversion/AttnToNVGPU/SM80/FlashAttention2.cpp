@@ -23,6 +23,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "../KernelPlan.h"
+#include "../OnlineSoftmax.h"
+#include "SM80.h"
 
 #include "attn/Target/SM80/MmaSyncLayout.h"
 #include "attn/Target/TargetInfo.h"
@@ -50,28 +52,15 @@ namespace {
 /// accumulator.
 using Regs = SmallVector<Value, 4>;
 
-class FlashAttention2Emitter {
+class FlashAttention2Emitter : KernelBuilder {
 public:
-  FlashAttention2Emitter(const KernelPlan &plan, gpu::GPUFuncOp kernel,
+  FlashAttention2Emitter(const KernelPlan &plan, const KernelArguments &args,
                          IndexMaterializer &values)
-      : plan(plan), kernel(kernel), values(values), b(kernel.getContext()),
-        loc(kernel.getLoc()) {}
+      : KernelBuilder(args.kernel), plan(plan), args(args), values(values) {}
 
   FailureOr<int64_t> emit();
 
 private:
-  // Constants live at the kernel's entry.
-  Value index(int64_t v);
-  Value f32(float v);
-
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
 
   /// Shared-memory tile views over the dynamic shared memory.
   Value sharedView(int64_t byteOffset, ArrayRef<int64_t> shape);
@@ -99,16 +88,8 @@ private:
   void mmaPair(ArrayRef<Regs> a, ArrayRef<Value> bRegs, int64_t pair,
                int64_t nTiles, SmallVectorImpl<Value> &acc);
   Value pack(Value lo, Value hi);
-  Value quadReduce(Value v, bool isMax);
-  Value exp2(Value v) {
-    return math::Exp2Op::create(b, loc, v, arith::FastMathFlags::afn);
-  }
 
-  /// Applies the softcap and masks to the score registers of the K/V tile
-  /// at `kv0`.
-  void transformScores(SmallVectorImpl<Value> &s, Value kv0);
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
-  void storeLse(ArrayRef<Value> m, ArrayRef<Value> l);
 
   // Flat register indices of accumulators laid out [mTiles][nTiles][4].
   static int64_t fragmentIndex(int64_t nTiles, int64_t mt, int64_t nt,
@@ -123,13 +104,8 @@ private:
   }
 
   const KernelPlan &plan;
-  gpu::GPUFuncOp kernel;
+  const KernelArguments &args;
   IndexMaterializer &values;
-  OpBuilder b;
-  Location loc;
-  OpBuilder constants{kernel.getContext()};
-  DenseMap<int64_t, Value> indexConstants;
-  DenseMap<uint32_t, Value> floatConstants;
 
   // Shape of the work.
   int64_t warps = 0, headDim = 0, tileM = 0, tileN = 0;
@@ -155,28 +131,12 @@ private:
   DenseMap<Value, std::pair<Value, Value>> tiles;
   Value waitToken;
   Type elementType;
-  float scoreScale = 1.0f;
+  // The warp's S and O accumulators, and where their rows and keys are.
+  AccumulatorLayout scoreLayout, outputLayout;
+  ScoreFrame frame;
 };
 
 } // namespace
-
-Value FlashAttention2Emitter::index(int64_t v) {
-  Value &c = indexConstants[v];
-  constants.setInsertionPointToStart(&kernel.getBody().front());
-  if (!c)
-    c = arith::ConstantIndexOp::create(constants, loc, v);
-  return c;
-}
-
-Value FlashAttention2Emitter::f32(float v) {
-  uint32_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
-  Value &c = floatConstants[bits];
-  constants.setInsertionPointToStart(&kernel.getBody().front());
-  if (!c)
-    c = arith::ConstantOp::create(constants, loc, constants.getF32FloatAttr(v));
-  return c;
-}
 
 Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
                                          ArrayRef<int64_t> shape) {
@@ -230,7 +190,8 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
       auto [ring, slot] = futures.lookup(wait.getFuture());
       if (!ring)
         return wait.emitError()
-               << "sm_80 kernel: waits for a copy it has not issued";
+               << "convert-attn-to-nvgpu: the sm_80 kernel waits for a copy "
+                  "it has not issued";
       tiles[wait.getResult()] = {ringViews.lookup(ring), slot};
       continue;
     }
@@ -242,8 +203,11 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     if (failed(batchOr) || failed(headOr) || failed(rowOr) || failed(slotOr) ||
         failed(enabledOr))
       return failure();
-    Value global = kernel.getArgument(
-        cast<BlockArgument>(copy.getSource()).getArgNumber());
+    Value global = args.memref(args.abi.getTensors()[cast<BlockArgument>(
+                                                         copy.getSource())
+                                                         .getArgNumber()]
+                                   .getName()
+                                   .getValue());
     Value limit = sequenceLengths.lookup(global);
     RankedTensorType tile = copy.getRing().getType().getTile();
     SmallVector<Value> tokens;
@@ -323,76 +287,6 @@ Value FlashAttention2Emitter::pack(Value lo, Value hi) {
   return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
 }
 
-Value FlashAttention2Emitter::quadReduce(Value v, bool isMax) {
-  for (int64_t mask : rowReductionXorMasks()) {
-    Value other = gpu::ShuffleOp::create(b, loc, v, mask, sm80::kWarpSize,
-                                         gpu::ShuffleMode::XOR)
-                      .getShuffleResult();
-    v = isMax ? arith::MaximumFOp::create(b, loc, v, other).getResult()
-              : arith::AddFOp::create(b, loc, v, other).getResult();
-  }
-  return v;
-}
-
-void FlashAttention2Emitter::transformScores(SmallVectorImpl<Value> &s,
-                                             Value kv0) {
-  if (plan.softcap) {
-    // c * tanh(scale * s); the exponent then takes the scores as they are.
-    for (Value &v : s) {
-      Value inner = arith::MulFOp::create(b, loc, v, f32(plan.scale));
-      v = arith::MulFOp::create(b, loc, math::TanhOp::create(b, loc, inner),
-                                f32(*plan.softcap));
-    }
-  }
-
-  // Only tiles that reach past the keys, or cross the mask's edge, pay for
-  // the element-wise mask; the test is uniform across the CTA.
-  Value tileEnd = add(kv0, index(tileN));
-  Value needsMask = cmp(arith::CmpIPredicate::sgt, tileEnd, seqKv);
-  Value offset = arith::SubIOp::create(b, loc, seqKv, seqQ);
-  if (plan.mask == MaskKind::causal) {
-    // The last key of the tile is hidden from the first query row.
-    Value diagonal = add(queryRow, offset);
-    Value crosses =
-        cmp(arith::CmpIPredicate::sgt,
-            arith::SubIOp::create(b, loc, tileEnd, index(1)), diagonal);
-    needsMask = arith::OrIOp::create(b, loc, needsMask, crosses);
-  } else if (plan.mask == MaskKind::sliding_window) {
-    needsMask = arith::ConstantIntOp::create(b, loc, 1, 1);
-  }
-
-  SmallVector<Type> types(s.size(), b.getF32Type());
-  auto ifOp = scf::IfOp::create(b, loc, types, needsMask,
-                                /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    Value laneRow = add(add(queryRow, warpRow), accRow);
-    Value laneCol = add(kv0, accCol);
-    Value negInf = f32(-std::numeric_limits<float>::infinity());
-    SmallVector<Value> masked;
-    for (int64_t mt = 0; mt < mTiles; ++mt) {
-      for (int64_t nt = 0; nt < nTilesS; ++nt) {
-        for (int64_t e = 0; e < 4; ++e) {
-          Coord off = accumulatorOffset(e);
-          Value row = add(laneRow, index(mt * kMmaM + off.row));
-          Value col = add(laneCol, index(nt * kMmaN + off.col));
-          Value inside = cmp(arith::CmpIPredicate::slt, col, seqKv);
-          Value visible = arith::AndIOp::create(
-              b, loc, inside,
-              isVisible(b, loc, plan.mask, plan.window, row, col, offset));
-          masked.push_back(select(visible, s[sIndex(mt, nt, e)], negInf));
-        }
-      }
-    }
-    scf::YieldOp::create(b, loc, masked);
-    b.setInsertionPointToStart(ifOp.elseBlock());
-    scf::YieldOp::create(b, loc, ValueRange(s));
-  }
-  for (auto [i, v] : llvm::enumerate(ifOp.getResults()))
-    s[i] = v;
-}
-
 void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
                                          ArrayRef<Value> inverse) {
   // Each warp overwrites only the query rows it alone has read.
@@ -436,32 +330,6 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
   }
 }
 
-void FlashAttention2Emitter::storeLse(ArrayRef<Value> m, ArrayRef<Value> l) {
-  // lse = m ln 2 + ln l in natural-log units, -inf for rows with no key; one
-  // lane per quad writes its rows.
-  Value laneRow = add(add(queryRow, warpRow), accRow);
-  Value leader = cmp(arith::CmpIPredicate::eq, accCol, index(0));
-  for (int64_t mt = 0; mt < mTiles; ++mt) {
-    for (int64_t half = 0; half < 2; ++half) {
-      Value row = add(laneRow, index(mt * kMmaM + 8 * half));
-      Value mi = m[mt * 2 + half], li = l[mt * 2 + half];
-      Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, li,
-                                          f32(0.0f));
-      Value value = arith::AddFOp::create(
-          b, loc, arith::MulFOp::create(b, loc, mi, f32(M_LN2)),
-          math::LogOp::create(b, loc, li));
-      value =
-          select(empty, f32(-std::numeric_limits<float>::infinity()), value);
-      Value write = arith::AndIOp::create(
-          b, loc, leader, cmp(arith::CmpIPredicate::slt, row, seqQ));
-      auto ifOp = scf::IfOp::create(b, loc, write, false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      memref::StoreOp::create(b, loc, value, lse, ValueRange{batch, head, row});
-    }
-  }
-}
-
 FailureOr<int64_t> FlashAttention2Emitter::emit() {
   ScheduleAttr schedule = plan.schedule;
   warps = schedule.getWarps();
@@ -469,26 +337,29 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   tileM = plan.tileM;
   tileN = plan.tileN;
   elementType = plan.elementType;
-  int64_t threads = warps * sm80::kWarpSize;
+  int64_t threads = warps * attn::kWarpSize;
+  const TargetInfo *target = lookupTarget("sm_80");
 
   auto fail = [&](const Twine &message) -> FailureOr<int64_t> {
     scf::ForallOp grid = plan.grid;
-    return grid.emitError() << "sm_80 kernel: " << message;
+    return grid.emitError()
+           << "convert-attn-to-nvgpu: the sm_80 kernel " << message;
   };
   if (!elementType.isBF16() && !elementType.isF16())
     return fail("needs bf16 or f16 inputs");
-  if (headDim % kMmaK != 0 || headDim < 8 * kChunkElements)
-    return fail("needs a head dim that is a multiple of 16 and at least 64");
-  if (tileM % (kMmaM * warps) != 0)
-    return fail(Twine("needs tile_m to be a multiple of 16 x warps (") +
-                Twine(kMmaM * warps) + ")");
-  if (tileN % kMmaK != 0)
-    return fail("needs tile_n to be a multiple of 16");
+  // The same rule the schedule chooser applied; a schedule written into the
+  // IR by hand meets it here.
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  std::string problem = target->kernelShapeProblem(
+      {headDim, plan.valueHeadDim, elementBytes, tileM, tileN,
+       schedule.getStages(), warps});
+  if (!problem.empty())
+    return fail(problem);
+  // The epilogue stages O in the query's slot.
+  if (AllocRingOp(plan.queryRing).getType().getStages() != 1)
+    return fail("needs a one-slot query ring");
   chunksPerRow = headDim / kChunkElements;
   rowsPerPass = threads / chunksPerRow;
-  if (threads % chunksPerRow != 0 || tileN % rowsPerPass != 0 ||
-      tileM % rowsPerPass != 0)
-    return fail("needs tiles whose rows split evenly over the threads");
 
   // The rings one after the other, the query's first: the epilogue stages
   // the output in it.
@@ -497,10 +368,9 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   for (AllocRingOp ring : {plan.queryRing, plan.keyRing, plan.valueRing}) {
     RingType type = ring.getType();
     ringOffsets.push_back({ring, sharedBytes});
-    sharedBytes += type.getStages() * type.getTile().getNumElements() *
-                   elementType.getIntOrFloatBitWidth() / 8;
+    sharedBytes +=
+        type.getStages() * type.getTile().getNumElements() * elementBytes;
   }
-  const TargetInfo *target = lookupTarget("sm_80");
   if (sharedBytes > target->maxSharedMemoryPerBlock)
     return fail(Twine("needs ") + Twine(sharedBytes) +
                 " bytes of shared memory, more than the " +
@@ -509,16 +379,17 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   mTiles = tileM / (kMmaM * warps);
   nTilesS = tileN / kMmaN;
   nTilesO = headDim / kMmaN;
-  scoreScale = plan.softcap ? 1.0f : plan.scale;
+  scoreLayout = warpAccumulatorLayout(mTiles, nTilesS);
+  outputLayout = warpAccumulatorLayout(mTiles, nTilesO);
 
   Block &entry = kernel.getBody().front();
   b.setInsertionPoint(entry.getTerminator());
 
-  query = kernel.getArgument(0);
-  key = kernel.getArgument(1);
-  output = kernel.getArgument(3);
+  query = args.memref("query");
+  key = args.memref("key");
+  output = args.memref("output");
   if (plan.hasLse)
-    lse = kernel.getArgument(4);
+    lse = args.memref("lse");
 
   auto get = [&](Value v) { return values.get(b, v); };
   FailureOr<Value> row = get(plan.queryRow), lo = get(plan.kvLower),
@@ -532,17 +403,18 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   queryRow = *row;
   seqQ = memref::DimOp::create(b, loc, query, 2);
   seqKv = memref::DimOp::create(b, loc, key, 2);
-  Value value = kernel.getArgument(2);
+  Value value = args.memref("value");
   sequenceLengths = {{query, seqQ},
                      {key, seqKv},
                      {value, memref::DimOp::create(b, loc, value, 2)}};
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  lane = arith::RemUIOp::create(b, loc, tid, index(sm80::kWarpSize));
-  Value warp = arith::DivUIOp::create(b, loc, tid, index(sm80::kWarpSize));
+  lane = arith::RemUIOp::create(b, loc, tid, index(attn::kWarpSize));
+  Value warp = arith::DivUIOp::create(b, loc, tid, index(attn::kWarpSize));
   warpRow = mul(warp, index(mTiles * kMmaM));
-  accRow = accumulatorLane().row.emit(b, loc, lane);
-  accCol = accumulatorLane().col.emit(b, loc, lane);
+  accRow = scoreLayout.thread.row.emit(b, loc, lane, attn::kWarpSize);
+  accCol = scoreLayout.thread.col.emit(b, loc, lane, attn::kWarpSize);
+  frame = {queryRow, warpRow, accRow, accCol, seqQ, seqKv};
   copyRow = arith::DivUIOp::create(b, loc, tid, index(chunksPerRow));
   copyCol = mul(arith::RemUIOp::create(b, loc, tid, index(chunksPerRow)),
                 index(kChunkElements));
@@ -562,12 +434,12 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 
   const LaneCoord &aLane = ldmatrixA(), &kLane = ldmatrixKeyB(),
                   &vLane = ldmatrixValueB();
-  Value aRow = aLane.row.emit(b, loc, lane),
-        aCol = aLane.col.emit(b, loc, lane);
-  Value kRow = kLane.row.emit(b, loc, lane),
-        kCol = kLane.col.emit(b, loc, lane);
-  Value vRow = vLane.row.emit(b, loc, lane),
-        vCol = vLane.col.emit(b, loc, lane);
+  Value aRow = aLane.row.emit(b, loc, lane, attn::kWarpSize),
+        aCol = aLane.col.emit(b, loc, lane, attn::kWarpSize);
+  Value kRow = kLane.row.emit(b, loc, lane, attn::kWarpSize),
+        kCol = kLane.col.emit(b, loc, lane, attn::kWarpSize);
+  Value vRow = vLane.row.emit(b, loc, lane, attn::kWarpSize),
+        vCol = vLane.col.emit(b, loc, lane, attn::kWarpSize);
 
   // Loop state: O accumulators, then per row-half the running max (base-2
   // domain) and this lane's part of the row sum.
@@ -604,7 +476,11 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
          llvm::zip(carriedFutures, state.drop_front(numAcc + 2 * numRows)))
       futures[carried.first] = {carried.second, slot};
 
-    if (failed(emitAsync(plan.beforeScores)))
+    // Copies and waits before Q K^T, then those before P V; the kernel
+    // issues none after P V.
+    if (!plan.loopAsyncBetween(pv, kvLoop.getBody()->getTerminator()).empty())
+      return fail("needs the K/V loop's copies and waits before P V");
+    if (failed(emitAsync(plan.loopAsyncBetween(nullptr, scores))))
       return failure();
     auto [queryView, querySlot] = sharedTile(scores.getQuery());
     auto [keyView, keySlot] = sharedTile(scores.getKey());
@@ -628,59 +504,13 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
                 nTilesS, s);
       }
     }
-    transformScores(s, kv0);
-
-    // Online softmax per row half: new max, rescale factor, probabilities.
-    SmallVector<Value> mNew, alpha, mUse;
-    Value negInf = f32(-std::numeric_limits<float>::infinity());
-    for (int64_t mt = 0; mt < mTiles; ++mt) {
-      for (int64_t half = 0; half < 2; ++half) {
-        Value mx = negInf;
-        for (int64_t nt = 0; nt < nTilesS; ++nt)
-          for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
-            mx = arith::MaximumFOp::create(b, loc, mx, s[sIndex(mt, nt, e)]);
-        mx = arith::MulFOp::create(b, loc, quadReduce(mx, /*isMax=*/true),
-                                   f32(scoreScale));
-        Value old = mOld[mt * 2 + half];
-        Value next = arith::MaximumFOp::create(b, loc, old, mx);
-        if (plan.rescaleThreshold) {
-          Value grows = arith::CmpFOp::create(
-              b, loc, arith::CmpFPredicate::OGT, mx,
-              arith::AddFOp::create(b, loc, old, f32(*plan.rescaleThreshold)));
-          next = select(grows, next, old);
-        }
-        // Rows that have seen no key keep -inf; exponentiate against 0 so
-        // that they give 0, never NaN.
-        Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                              next, negInf);
-        Value ref = select(isEmpty, f32(0.0f), next);
-        mNew.push_back(next);
-        mUse.push_back(ref);
-        alpha.push_back(exp2(arith::SubFOp::create(b, loc, old, ref)));
-      }
-    }
-    for (int64_t mt = 0; mt < mTiles; ++mt) {
-      for (int64_t half = 0; half < 2; ++half) {
-        Value negRef = arith::NegFOp::create(b, loc, mUse[mt * 2 + half]);
-        Value sum = arith::MulFOp::create(b, loc, lPart[mt * 2 + half],
-                                          alpha[mt * 2 + half]);
-        for (int64_t nt = 0; nt < nTilesS; ++nt) {
-          for (int64_t e = 2 * half; e < 2 * half + 2; ++e) {
-            Value &p = s[sIndex(mt, nt, e)];
-            p = exp2(math::FmaOp::create(b, loc, p, f32(scoreScale), negRef));
-            sum = arith::AddFOp::create(b, loc, sum, p);
-          }
-        }
-        lPart[mt * 2 + half] = sum;
-        for (int64_t nt = 0; nt < nTilesO; ++nt)
-          for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
-            acc[oIndex(mt, nt, e)] = arith::MulFOp::create(
-                b, loc, acc[oIndex(mt, nt, e)], alpha[mt * 2 + half]);
-      }
-    }
+    applySoftcapAndMask(*this, plan, scoreLayout, frame, kv0, s);
+    SmallVector<Value> m(mOld);
+    emitOnlineSoftmaxStep(*this, plan, scoreLayout, s, outputLayout, acc, m,
+                          lPart);
 
     // O += P V, P taken from S's accumulators as the A operand.
-    if (failed(emitAsync(plan.beforeOutput)))
+    if (failed(emitAsync(plan.loopAsyncBetween(scores, pv))))
       return failure();
     auto [valueView, valueSlot] = sharedTile(pv.getValue());
     if (!valueView)
@@ -703,7 +533,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     }
 
     SmallVector<Value> yielded(acc);
-    yielded.append(mNew);
+    yielded.append(m);
     yielded.append(lPart);
     for (Value next : kvLoop.getYieldedValues())
       if (isa<FutureType>(next.getType()))
@@ -716,25 +546,32 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   SmallVector<Value> acc(results.take_front(numAcc));
   SmallVector<Value> m(results.slice(numAcc, numRows));
   SmallVector<Value> l, inverse;
-  for (Value part : results.slice(numAcc + numRows, numRows)) {
-    Value sum = quadReduce(part, /*isMax=*/false);
-    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sum,
-                                        f32(0.0f));
-    l.push_back(sum);
-    inverse.push_back(select(empty, f32(0.0f),
-                             arith::DivFOp::create(b, loc, f32(1.0f), sum)));
-  }
+  SmallVector<Value> partial(results.slice(numAcc + numRows, numRows));
+  finishRowSums(*this, scoreLayout, partial, l, inverse);
   // Copies past the end wrote zeros, and the prologue's are never waited for
   // when the loop does not run; all must retire before the query ring holds
   // the output.
   nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
   storeOutput(acc, inverse);
   if (plan.hasLse)
-    storeLse(m, l);
+    storeLse(*this, scoreLayout, frame, m, l, lse, batch, head);
   return sharedBytes;
 }
 
-FailureOr<int64_t> mlir::attn::sm80::emitFlashAttention2(
-    const KernelPlan &plan, gpu::GPUFuncOp kernel, IndexMaterializer &values) {
-  return FlashAttention2Emitter(plan, kernel, values).emit();
+KernelAbiAttr mlir::attn::sm80::buildKernelAbi(const KernelPlan &plan) {
+  MLIRContext *ctx = plan.schedule.getContext();
+  SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
+  SmallVector<KernelParamAttr> params;
+  for (int64_t i = 0, e = tensors.size(); i < e; ++i)
+    params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},
+                                          0, false, Type(), -1));
+  return KernelAbiAttr::get(ctx, tensors, params, getAttentionGrid(plan),
+                            {1, 1, 1});
+}
+
+FailureOr<int64_t>
+mlir::attn::sm80::emitFlashAttention2(const KernelPlan &plan,
+                                      const KernelArguments &args,
+                                      IndexMaterializer &values) {
+  return FlashAttention2Emitter(plan, args, values).emit();
 }

@@ -44,18 +44,6 @@ static LogicalResult verifyRows(Operation *op, Value tile, Value rows) {
   return verifyDim(op, "row count", tile, 0, rows, 0);
 }
 
-LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                   int64_t tileM, int64_t tileN, int64_t stages,
-                                   int64_t warps) {
-  if (tileM <= 0 || tileN <= 0)
-    return emitError() << "tile sizes must be positive, got tile_m = " << tileM
-                       << ", tile_n = " << tileN;
-  if (stages <= 0 || warps <= 0)
-    return emitError() << "stages and warps must be positive, got stages = "
-                       << stages << ", warps = " << warps;
-  return success();
-}
-
 /// Checks that `tile` can hold rows of the `[B, H, S, D]` tensor `source`.
 static LogicalResult verifyRowsOf(Operation *op, Value source, Type tileType) {
   auto tile = cast<ShapedType>(tileType);

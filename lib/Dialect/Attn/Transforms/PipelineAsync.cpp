@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/Transforms/OnlineGrid.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -38,30 +39,22 @@ FailureOr<TileLoads> findLoads(scf::ForallOp grid) {
   auto fail = [&](Operation *at, const Twine &message) {
     return at->emitError() << "attn-pipeline-async: " << message;
   };
-  Block &body = *grid.getBody();
-  SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
-  if (loops.size() != 1)
-    return fail(grid, "expects one K/V loop in the grid, found " +
-                          Twine(loops.size()) +
-                          "; run -attn-fuse-online-softmax first");
+  FailureOr<OnlineGrid> online = matchOnlineGrid(grid, "attn-pipeline-async");
+  if (failed(online))
+    return failure();
   TileLoads loads;
-  loads.loop = loops.front();
+  loads.loop = online->kvLoop;
   Block &loop = *loads.loop.getBody();
   if (!loop.getOps<WaitTileOp>().empty())
     return fail(loads.loop, "the K/V loop is already pipelined");
 
-  auto qks = loop.getOps<QKMatmulOp>();
-  auto pvs = loop.getOps<PVMatmulOp>();
-  if (!llvm::hasSingleElement(qks) || !llvm::hasSingleElement(pvs))
-    return fail(loads.loop, "expects one attn.qk_matmul and one "
-                            "attn.pv_matmul in the K/V loop");
-  QKMatmulOp qk = *qks.begin();
-  PVMatmulOp pv = *pvs.begin();
+  QKMatmulOp qk = online->scores;
+  PVMatmulOp pv = online->output;
   Value iv = loads.loop.getInductionVar();
   loads.query = qk.getQuery().getDefiningOp<LoadTileOp>();
   loads.key = qk.getKey().getDefiningOp<LoadTileOp>();
   loads.value = pv.getValue().getDefiningOp<LoadTileOp>();
-  if (!loads.query || loads.query->getBlock() != &body)
+  if (!loads.query || loads.query->getBlock() != grid.getBody())
     return fail(qk, "expects the query tile to be loaded in the grid body");
   for (LoadTileOp load : {loads.key, loads.value})
     if (!load || load->getBlock() != &loop || load.getRow() != iv)
@@ -131,10 +124,9 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   b.setInsertionPoint(loop);
   SmallVector<SmallVector<Value>> queues(2);
   for (int64_t t = 0; t < stages - 1; ++t) {
-    Value row = arith::AddIOp::create(
-        b, loc, lower, arith::MulIOp::create(b, loc, step, index(t)));
+    Value row = b.createOrFold<arith::AddIOp>(loc, lower, b.createOrFold<arith::MulIOp>(loc, step, index(t)));
     Value inRange =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, upper);
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row, upper);
     for (auto [i, entry] : llvm::enumerate(order))
       queues[i].push_back(
           copy(entry.first, row, entry.second, index(t), inRange));
@@ -155,14 +147,11 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
     // Tile i + stages - 1: its row, its slot, and whether it exists.
     b.setInsertionPointToStart(loop.getBody());
     Value iv = loop.getInductionVar();
-    Value ahead = arith::AddIOp::create(
-        b, loc, iv, arith::MulIOp::create(b, loc, step, index(stages - 1)));
+    Value ahead = b.createOrFold<arith::AddIOp>(loc, iv, b.createOrFold<arith::MulIOp>(loc, step, index(stages - 1)));
     Value inRange =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ahead, upper);
-    Value tile = arith::DivUIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, iv, lower), step);
-    Value slot = arith::RemUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, tile, index(stages - 1)),
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, ahead, upper);
+    Value tile = b.createOrFold<arith::DivUIOp>(loc, b.createOrFold<arith::SubIOp>(loc, iv, lower), step);
+    Value slot = b.createOrFold<arith::RemUIOp>(loc, b.createOrFold<arith::AddIOp>(loc, tile, index(stages - 1)),
         index(stages));
     SmallVector<Value> yielded;
     for (auto [i, entry] : llvm::enumerate(order)) {
@@ -192,12 +181,7 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
 struct AttnPipelineAsyncPass
     : attn::impl::AttnPipelineAsyncPassBase<AttnPipelineAsyncPass> {
   void runOnOperation() override {
-    SmallVector<scf::ForallOp> grids;
-    getOperation()->walk([&](scf::ForallOp grid) {
-      if (grid->hasAttr(kGridScheduleAttrName))
-        grids.push_back(grid);
-    });
-    for (scf::ForallOp grid : grids) {
+    for (scf::ForallOp grid : getScheduledGrids(getOperation())) {
       auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
       if (schedule.getStages() < 2) {
         grid.emitError() << "attn-pipeline-async: needs at least 2 stages, "

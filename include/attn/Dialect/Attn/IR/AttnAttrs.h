@@ -9,6 +9,8 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
 
 #include "attn/Dialect/Attn/IR/AttnEnums.h.inc"
 
@@ -19,6 +21,9 @@ namespace mlir::attn {
 /// The discardable attribute that carries the `#attn.schedule` of a tiled
 /// grid (the `scf.forall` that `-attn-tile` builds) to later passes.
 constexpr llvm::StringLiteral kGridScheduleAttrName = "attn.schedule";
+/// The discardable attribute that carries a kernel's `#attn.kernel_abi` on
+/// its gpu.func.
+constexpr llvm::StringLiteral kKernelAbiAttrName = "attn.abi";
 } // namespace mlir::attn
 
 #endif // ATTN_DIALECT_ATTN_IR_ATTNATTRS_H

@@ -30,6 +30,33 @@ def Attn_MaskKindAttr : EnumAttr<Attn_Dialect, Attn_MaskKind, "mask_kind"> {
   }];
 }
 
+def Attn_KernelKind : I32EnumAttr<"KernelKind",
+    "the FlashAttention generation a kernel is structured after", [
+    I32EnumAttrCase<"fa2", 0>,
+    I32EnumAttrCase<"fa3", 1>,
+    I32EnumAttrCase<"fa4", 2>
+  ]> {
+  let cppNamespace = "::mlir::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_WarpRoleAttr : AttrDef<Attn_Dialect, "WarpRole"> {
+  let mnemonic = "warp_role";
+  let summary = "a group of warps with one job and its register budget";
+  let description = [{
+    One role of a warp-specialised kernel: its name (`producer`,
+    `consumer`, `mma`, `softmax`, `correction`, `epilogue`), how many warps
+    take it, and the registers per thread each of them keeps after
+    `setmaxnreg` (a multiple of 8 from 24 to 256).
+
+    Example: `#attn.warp_role<name = "producer", warps = 4, registers = 40>`
+  }];
+  let parameters = (ins "StringAttr":$name, "int64_t":$warps,
+                        "int64_t":$registers);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how one attention kernel is tiled and scheduled";
@@ -37,19 +64,148 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     The decisions a target makes for one `attn.attention`, recorded in the IR
     so that every later pass reads them instead of re-deriving them:
 
+    - `kind`: the kernel's structure, `fa2` (every warp loads and computes;
+      the default), `fa3` (a producer warpgroup feeding consumer warpgroups
+      through TMA and mbarriers) or `fa4` (load, MMA, softmax, correction
+      and epilogue warps around tensor memory),
     - `tile_m`: query rows per tile (one tile per program instance of the
       grid),
     - `tile_n`: key/value rows per step of the K/V loop,
     - `stages`: shared-memory buffers of the K/V pipeline,
-    - `warps`: warps that share one query tile.
+    - `warps`: warps that share one query tile,
+    - `roles`: for warp-specialised kinds, the warp roles with their warps
+      and register budgets (they add up to `warps` and fit the register
+      file); absent for `fa2`,
+    - `ping_pong`: two consumer roles alternate, one's softmax under the
+      other's matrix products,
+    - `cluster`: CTAs per cluster along (query tile, head, batch); absent
+      means one,
+    - `rescale_threshold`: FlashAttention-4's conditional rescaling (in log2
+      units); absent means the row max moves at every step.
 
     `-attn-select-schedule` chooses it from the chip and the op's shapes;
-    `-attn-tile` reads the tile sizes.
+    `-attn-tile` reads the tile sizes, `-attn-fuse-online-softmax` the
+    threshold.
 
-    Example: `#attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>`
+    Example (sm_80, head dim 64):
+    `#attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>`;
+    (sm_90a, head dim 128):
+    `#attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2,
+    warps = 12, roles = [#attn.warp_role<name = "producer", warps = 4,
+    registers = 24>, #attn.warp_role<name = "consumer", warps = 8,
+    registers = 240>]>`
   }];
-  let parameters = (ins "int64_t":$tile_m, "int64_t":$tile_n,
-                        "int64_t":$stages, "int64_t":$warps);
+  let parameters = (ins
+    DefaultValuedParameter<"::mlir::attn::KernelKind",
+                           "::mlir::attn::KernelKind::fa2">:$kind,
+    "int64_t":$tile_m, "int64_t":$tile_n,
+    "int64_t":$stages, "int64_t":$warps,
+    OptionalArrayRefParameter<"::mlir::attn::WarpRoleAttr">:$roles,
+    DefaultValuedParameter<"bool", "false">:$ping_pong,
+    OptionalArrayRefParameter<"int64_t">:$cluster,
+    OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold);
+  let builders = [
+    AttrBuilder<(ins "int64_t":$tile_m, "int64_t":$tile_n, "int64_t":$stages,
+                     "int64_t":$warps), [{
+      return $_get($_ctxt, KernelKind::fa2, tile_m, tile_n, stages, warps,
+                   ArrayRef<WarpRoleAttr>(), false, ArrayRef<int64_t>(),
+                   FloatAttr());
+    }]>
+  ];
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The threshold of conditional rescaling, if any.
+    std::optional<float> getRescaleThresholdValue() const {
+      if (FloatAttr t = getRescaleThreshold())
+        return static_cast<float>(t.getValueAsDouble());
+      return std::nullopt;
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel ABI
+//===----------------------------------------------------------------------===//
+
+def Attn_KernelParamKind : I32EnumAttr<"KernelParamKind",
+    "how a kernel parameter is made from a tensor at launch", [
+    I32EnumAttrCase<"memref", 0>,
+    I32EnumAttrCase<"tensor_map", 1>,
+    I32EnumAttrCase<"scalar", 2>
+  ]> {
+  let cppNamespace = "::mlir::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_KernelTensorAttr : AttrDef<Attn_Dialect, "KernelTensor"> {
+  let mnemonic = "kernel_tensor";
+  let summary = "a tensor the caller of a kernel passes";
+  let description = [{
+    The name (`query`, `key`, `value`, `output`, `lse`) and the type of one
+    tensor of a kernel's launch, in the order the caller passes them.
+
+    Example: `#attn.kernel_tensor<name = "query", type = tensor<?x8x?x64xbf16>>`
+  }];
+  let parameters = (ins "StringAttr":$name, "ShapedType":$type);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Attn_KernelParamAttr : AttrDef<Attn_Dialect, "KernelParam"> {
+  let mnemonic = "kernel_param";
+  let summary = "one kernel parameter and the tensor it is made from";
+  let description = [{
+    - `memref`: MLIR's memref descriptor of tensor `tensor` (allocated and
+      aligned pointer, offset, sizes, strides);
+    - `tensor_map`: a 128-byte CUtensorMap of tensor `tensor`, passed by
+      value (`__grid_constant__`), encoded at launch with a `box` (one extent
+      per dimension, outermost first), a `swizzle` in bytes (0, 32, 64, 128)
+      and out-of-bounds reads as zero (or NaN with `oob_nan`);
+    - `scalar`: size `dim` of tensor `tensor`, as `i32` or `i64` (`type`).
+
+    Example: `#attn.kernel_param<kind = tensor_map, tensor = 1,
+    box = [1, 1, 128, 64], swizzle = 128>`
+  }];
+  let parameters = (ins
+    EnumParameter<Attn_KernelParamKind>:$kind,
+    "int64_t":$tensor,
+    OptionalArrayRefParameter<"int64_t">:$box,
+    DefaultValuedParameter<"int64_t", "0">:$swizzle,
+    DefaultValuedParameter<"bool", "false">:$oob_nan,
+    OptionalParameter<"::mlir::Type">:$type,
+    DefaultValuedParameter<"int64_t", "-1">:$dim);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Attn_GridAxisAttr : AttrDef<Attn_Dialect, "GridAxis"> {
+  let mnemonic = "grid_axis";
+  let summary = "one launch grid axis as a function of a tensor's size";
+  let description = [{
+    The axis has `ceildiv(size dim of tensor, divisor)` blocks.
+
+    Example: `#attn.grid_axis<tensor = 0, dim = 2, divisor = 128>`
+  }];
+  let parameters = (ins "int64_t":$tensor, "int64_t":$dim, "int64_t":$divisor);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Attn_KernelAbiAttr : AttrDef<Attn_Dialect, "KernelAbi"> {
+  let mnemonic = "kernel_abi";
+  let summary = "what a kernel takes and how it is launched";
+  let description = [{
+    Set on each kernel by `-convert-attn-to-nvgpu` (the discardable
+    attribute `attn.abi` of the `gpu.func`): the tensors a caller passes, the
+    kernel's parameters in order (each made from one tensor), the grid's
+    three axes and the cluster. It is the one statement of a kernel's ABI:
+    the compile driver serialises it into the launch manifest
+    (docs/manifest.md) and the runtime follows the manifest.
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"::mlir::attn::KernelTensorAttr">:$tensors,
+    ArrayRefParameter<"::mlir::attn::KernelParamAttr">:$params,
+    ArrayRefParameter<"::mlir::attn::GridAxisAttr">:$grid,
+    ArrayRefParameter<"int64_t">:$cluster);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

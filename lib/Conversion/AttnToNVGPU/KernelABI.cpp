@@ -1,0 +1,91 @@
+//===- KernelABI.cpp - a kernel's parameters, stated once -----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelABI.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+/// The kernel attribute listing the parameters to pass by value as
+/// __grid_constant__ tensor maps (read by -attn-nvvm-grid-constant).
+static constexpr StringLiteral kGridConstantParams =
+    "attn.grid_constant_params";
+
+SmallVector<KernelTensorAttr>
+mlir::attn::getAttentionTensors(const KernelPlan &plan) {
+  func::FuncOp func = plan.func;
+  MLIRContext *ctx = func.getContext();
+  static const char *const names[] = {"query", "key", "value", "output", "lse"};
+  SmallVector<Type> types(func.getArgumentTypes());
+  llvm::append_range(types, func.getResultTypes());
+  SmallVector<KernelTensorAttr> tensors;
+  for (auto [name, type] : llvm::zip(names, types))
+    tensors.push_back(KernelTensorAttr::get(ctx, StringAttr::get(ctx, name),
+                                            cast<ShapedType>(type)));
+  return tensors;
+}
+
+SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
+  MLIRContext *ctx = plan.schedule.getContext();
+  // Query tiles along x (no 65535 limit), heads along y, batch along z.
+  return {GridAxisAttr::get(ctx, 0, 2, plan.tileM),
+          GridAxisAttr::get(ctx, 0, 1, 1), GridAxisAttr::get(ctx, 0, 0, 1)};
+}
+
+int64_t mlir::attn::findTensor(KernelAbiAttr abi, StringRef name) {
+  for (auto [i, tensor] : llvm::enumerate(abi.getTensors()))
+    if (tensor.getName().getValue() == name)
+      return i;
+  return -1;
+}
+
+/// A strided memref of `tensor`'s shape: any outer strides, unit innermost.
+static MemRefType memrefArgumentType(ShapedType type) {
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  strides.back() = 1;
+  auto layout =
+      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
+  return MemRefType::get(type.getShape(), type.getElementType(), layout);
+}
+
+gpu::GPUFuncOp mlir::attn::createKernel(OpBuilder &b, Location loc,
+                                        StringRef name, KernelAbiAttr abi) {
+  SmallVector<Type> arguments;
+  SmallVector<int32_t> byValue;
+  for (KernelParamAttr param : abi.getParams()) {
+    ShapedType tensor = abi.getTensors()[param.getTensor()].getType();
+    switch (param.getKind()) {
+    case KernelParamKind::memref:
+      arguments.push_back(memrefArgumentType(tensor));
+      break;
+    case KernelParamKind::tensor_map:
+      byValue.push_back(arguments.size());
+      arguments.push_back(LLVM::LLVMPointerType::get(b.getContext()));
+      break;
+    case KernelParamKind::scalar:
+      arguments.push_back(param.getType());
+      break;
+    }
+  }
+  auto kernel = gpu::GPUFuncOp::create(
+      b, loc, name, b.getFunctionType(arguments, TypeRange{}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  kernel->setAttr(kKernelAbiAttrName, abi);
+  if (!byValue.empty())
+    kernel->setAttr(kGridConstantParams, b.getDenseI32ArrayAttr(byValue));
+  return kernel;
+}
+
+Value KernelArguments::get(StringRef tensor, KernelParamKind kind) const {
+  int64_t index = findTensor(abi, tensor);
+  for (auto [i, param] : llvm::enumerate(abi.getParams()))
+    if (param.getTensor() == index && param.getKind() == kind)
+      return gpu::GPUFuncOp(kernel).getArgument(i);
+  return {};
+}

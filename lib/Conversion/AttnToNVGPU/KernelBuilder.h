@@ -1,0 +1,58 @@
+//===- KernelBuilder.h - building blocks of every kernel emitter -*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// A builder inside one gpu.func with what every chip's emitter uses: index
+// and f32 constants hoisted to the kernel's entry and made once, the index
+// arithmetic kernels are written in, and exp2 as the kernels compute it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_CONVERSION_ATTNTONVGPU_KERNELBUILDER_H
+#define ATTN_LIB_CONVERSION_ATTNTONVGPU_KERNELBUILDER_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::attn {
+
+class KernelBuilder {
+public:
+  explicit KernelBuilder(gpu::GPUFuncOp kernel)
+      : kernel(kernel), b(kernel.getContext()), loc(kernel.getLoc()),
+        constants(kernel.getContext()) {}
+
+  /// Constants live at the kernel's entry, one op per value.
+  Value index(int64_t v);
+  Value f32(float v);
+
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  /// 2^v on the special-function unit (ex2.approx).
+  Value exp2(Value v) {
+    return math::Exp2Op::create(b, loc, v, arith::FastMathFlags::afn);
+  }
+
+  gpu::GPUFuncOp kernel;
+  OpBuilder b;
+  Location loc;
+
+private:
+  OpBuilder constants;
+  DenseMap<int64_t, Value> indexConstants;
+  DenseMap<uint32_t, Value> floatConstants;
+};
+
+} // namespace mlir::attn
+
+#endif // ATTN_LIB_CONVERSION_ATTNTONVGPU_KERNELBUILDER_H

@@ -1,0 +1,195 @@
+//===- OnlineSoftmax.cpp - the kernel math every target shares ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnlineSoftmax.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+static constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+/// The multiplier of raw scores in the exponent: the scale, or 1 when the
+/// softcap has already applied it inside tanh.
+static float exponentScale(const KernelPlan &plan) {
+  return plan.softcap ? 1.0f : plan.scale;
+}
+
+void mlir::attn::applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
+                                     const AccumulatorLayout &layout,
+                                     const ScoreFrame &frame, Value kv0,
+                                     SmallVectorImpl<Value> &s) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  if (plan.softcap) {
+    // c * tanh(scale * s); the exponent then takes the scores as they are.
+    for (Value &v : s) {
+      Value inner = arith::MulFOp::create(b, loc, v, kb.f32(plan.scale));
+      v = arith::MulFOp::create(b, loc, math::TanhOp::create(b, loc, inner),
+                                kb.f32(*plan.softcap));
+    }
+  }
+
+  Value tileEnd = kb.add(kv0, kb.index(plan.tileN));
+  Value needsMask = kb.cmp(arith::CmpIPredicate::sgt, tileEnd, frame.seqKv);
+  Value offset = arith::SubIOp::create(b, loc, frame.seqKv, frame.seqQ);
+  if (plan.mask == MaskKind::causal) {
+    // The last key of the tile is hidden from the first query row.
+    Value diagonal = kb.add(frame.queryRow, offset);
+    Value crosses =
+        kb.cmp(arith::CmpIPredicate::sgt,
+               arith::SubIOp::create(b, loc, tileEnd, kb.index(1)), diagonal);
+    needsMask = arith::OrIOp::create(b, loc, needsMask, crosses);
+  } else if (plan.mask == MaskKind::sliding_window) {
+    needsMask = arith::ConstantIntOp::create(b, loc, 1, 1);
+  }
+
+  SmallVector<Type> types(s.size(), b.getF32Type());
+  auto ifOp = scf::IfOp::create(b, loc, types, needsMask,
+                                /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value threadRow =
+        kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
+    Value threadCol = kb.add(kv0, frame.threadCol);
+    Value negInf = kb.f32(kNegInf);
+    SmallVector<Value> masked;
+    for (auto [i, pos] : llvm::enumerate(layout.registers)) {
+      Value row = kb.add(threadRow, kb.index(pos.row));
+      Value col = kb.add(threadCol, kb.index(pos.col));
+      Value inside = kb.cmp(arith::CmpIPredicate::slt, col, frame.seqKv);
+      Value visible = arith::AndIOp::create(
+          b, loc, inside,
+          isVisible(b, loc, plan.mask, plan.window, row, col, offset));
+      masked.push_back(kb.select(visible, s[i], negInf));
+    }
+    scf::YieldOp::create(b, loc, masked);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, ValueRange(s));
+  }
+  for (auto [i, v] : llvm::enumerate(ifOp.getResults()))
+    s[i] = v;
+}
+
+Value mlir::attn::reduceAcrossRow(KernelBuilder &kb,
+                                  const AccumulatorLayout &layout, Value v,
+                                  bool isMax) {
+  // Rows never straddle warps, so the shuffles stay inside one.
+  for (int64_t mask : layout.rowReductionXorMasks) {
+    Value other = gpu::ShuffleOp::create(kb.b, kb.loc, v, mask, attn::kWarpSize,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult();
+    v = isMax ? arith::MaximumFOp::create(kb.b, kb.loc, v, other).getResult()
+              : arith::AddFOp::create(kb.b, kb.loc, v, other).getResult();
+  }
+  return v;
+}
+
+void mlir::attn::emitOnlineSoftmaxStep(
+    KernelBuilder &kb, const KernelPlan &plan, const AccumulatorLayout &scores,
+    SmallVectorImpl<Value> &s, const AccumulatorLayout &output,
+    SmallVectorImpl<Value> &acc, SmallVectorImpl<Value> &m,
+    SmallVectorImpl<Value> &l) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  float scale = exponentScale(plan);
+  int64_t rows = scores.rowOffsets().size();
+
+  // Per thread row: the new max, the reference exponents are taken
+  // against, and the factor that rescales what was accumulated so far.
+  SmallVector<Value> mNew, alpha, mUse;
+  Value negInf = kb.f32(kNegInf);
+  for (int64_t row = 0; row < rows; ++row) {
+    Value mx = negInf;
+    for (int64_t reg : scores.registersOfRow(row))
+      mx = arith::MaximumFOp::create(b, loc, mx, s[reg]);
+    mx = arith::MulFOp::create(b, loc, reduceAcrossRow(kb, scores, mx, true),
+                               kb.f32(scale));
+    Value old = m[row];
+    Value next = arith::MaximumFOp::create(b, loc, old, mx);
+    if (plan.rescaleThreshold) {
+      // FlashAttention-4's lazy rescale: move the reference only when the
+      // max grew by more than the threshold.
+      Value grows = arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OGT, mx,
+          arith::AddFOp::create(b, loc, old, kb.f32(*plan.rescaleThreshold)));
+      next = kb.select(grows, next, old);
+    }
+    // Rows that have seen no key keep -inf; exponentiate against 0 so that
+    // they give 0, never NaN.
+    Value isEmpty =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, next, negInf);
+    Value ref = kb.select(isEmpty, kb.f32(0.0f), next);
+    mNew.push_back(next);
+    mUse.push_back(ref);
+    alpha.push_back(kb.exp2(arith::SubFOp::create(b, loc, old, ref)));
+  }
+  for (int64_t row = 0; row < rows; ++row) {
+    Value negRef = arith::NegFOp::create(b, loc, mUse[row]);
+    Value sum = arith::MulFOp::create(b, loc, l[row], alpha[row]);
+    for (int64_t reg : scores.registersOfRow(row)) {
+      Value &p = s[reg];
+      p = kb.exp2(math::FmaOp::create(b, loc, p, kb.f32(scale), negRef));
+      sum = arith::AddFOp::create(b, loc, sum, p);
+    }
+    l[row] = sum;
+    for (int64_t reg : output.registersOfRow(row))
+      acc[reg] = arith::MulFOp::create(b, loc, acc[reg], alpha[row]);
+  }
+  m.assign(mNew);
+}
+
+void mlir::attn::finishRowSums(KernelBuilder &kb,
+                               const AccumulatorLayout &layout,
+                               ArrayRef<Value> partial,
+                               SmallVectorImpl<Value> &l,
+                               SmallVectorImpl<Value> &inverse) {
+  for (Value part : partial) {
+    Value sum = reduceAcrossRow(kb, layout, part, /*isMax=*/false);
+    Value empty = arith::CmpFOp::create(kb.b, kb.loc, arith::CmpFPredicate::OEQ,
+                                        sum, kb.f32(0.0f));
+    l.push_back(sum);
+    inverse.push_back(kb.select(
+        empty, kb.f32(0.0f),
+        arith::DivFOp::create(kb.b, kb.loc, kb.f32(1.0f), sum)));
+  }
+}
+
+void mlir::attn::storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
+                          const ScoreFrame &frame, ArrayRef<Value> m,
+                          ArrayRef<Value> l, Value lse, Value batch,
+                          Value head) {
+  // lse = m ln 2 + ln l in natural-log units, -inf for rows with no key; the
+  // thread holding a row's first column writes it.
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value threadRow =
+      kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
+  Value leader = kb.cmp(arith::CmpIPredicate::eq, frame.threadCol, kb.index(0));
+  for (auto [i, offset] : llvm::enumerate(layout.rowOffsets())) {
+    Value row = kb.add(threadRow, kb.index(offset));
+    Value empty =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l[i],
+                              kb.f32(0.0f));
+    Value value = arith::AddFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, m[i], kb.f32(M_LN2)),
+        math::LogOp::create(b, loc, l[i]));
+    value = kb.select(empty, kb.f32(kNegInf), value);
+    Value write = arith::AndIOp::create(
+        b, loc, leader, kb.cmp(arith::CmpIPredicate::slt, row, frame.seqQ));
+    auto ifOp = scf::IfOp::create(b, loc, write, false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    memref::StoreOp::create(b, loc, value, lse, ValueRange{batch, head, row});
+  }
+}

@@ -1,0 +1,143 @@
+//===- AttnAttrs.cpp - attn dialect attribute verifiers -------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnAttrs.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+/// The register file of one SM, in 32-bit registers (every chip attn
+/// targets).
+static constexpr int64_t kRegisterFile = 64 * 1024;
+
+LogicalResult WarpRoleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringAttr name, int64_t warps,
+                                   int64_t registers) {
+  if (!name || name.getValue().empty())
+    return emitError() << "a warp role needs a name";
+  if (warps <= 0)
+    return emitError() << "warp role '" << name.getValue()
+                       << "' needs a positive warp count, got " << warps;
+  // setmaxnreg takes multiples of 8 in [24, 256].
+  if (registers < 24 || registers > 256 || registers % 8 != 0)
+    return emitError() << "warp role '" << name.getValue()
+                       << "' has a register budget of " << registers
+                       << "; expected a multiple of 8 from 24 to 256";
+  return success();
+}
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   KernelKind kind, int64_t tileM,
+                                   int64_t tileN, int64_t stages, int64_t warps,
+                                   ArrayRef<WarpRoleAttr> roles, bool pingPong,
+                                   ArrayRef<int64_t> cluster,
+                                   FloatAttr rescaleThreshold) {
+  if (tileM <= 0 || tileN <= 0)
+    return emitError() << "tile sizes must be positive, got tile_m = " << tileM
+                       << ", tile_n = " << tileN;
+  if (stages <= 0 || warps <= 0)
+    return emitError() << "stages and warps must be positive, got stages = "
+                       << stages << ", warps = " << warps;
+  if (kind == KernelKind::fa2 && (!roles.empty() || pingPong))
+    return emitError() << "an fa2 schedule has no warp roles or ping-pong";
+  if (kind != KernelKind::fa2 && roles.empty())
+    return emitError() << "a " << stringifyKernelKind(kind)
+                       << " schedule needs warp roles";
+  int64_t roleWarps = 0, registers = 0;
+  for (WarpRoleAttr role : roles) {
+    roleWarps += role.getWarps();
+    registers += role.getWarps() * 32 * role.getRegisters();
+  }
+  if (!roles.empty() && roleWarps != warps)
+    return emitError() << "warp roles take " << roleWarps
+                       << " warps, the schedule has " << warps;
+  if (registers > kRegisterFile)
+    return emitError() << "warp roles need " << registers
+                       << " registers, more than the " << kRegisterFile
+                       << " of the register file";
+  if (!cluster.empty()) {
+    int64_t ctas = 1;
+    for (int64_t c : cluster)
+      ctas *= c > 0 ? c : 0;
+    if (cluster.size() != 3 || ctas < 1 || ctas > 8)
+      return emitError() << "cluster must have three positive extents with "
+                            "at most 8 CTAs in all";
+  }
+  if (rescaleThreshold && !(rescaleThreshold.getValueAsDouble() >= 0 &&
+                            std::isfinite(rescaleThreshold.getValueAsDouble())))
+    return emitError() << "rescale_threshold must be a non-negative finite "
+                          "number";
+  return success();
+}
+
+LogicalResult
+KernelParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        KernelParamKind kind, int64_t tensor,
+                        ArrayRef<int64_t> box, int64_t swizzle, bool oobNan,
+                        Type type, int64_t dim) {
+  if (tensor < 0)
+    return emitError() << "kernel parameter needs a tensor index, got "
+                       << tensor;
+  bool isMap = kind == KernelParamKind::tensor_map;
+  bool isScalar = kind == KernelParamKind::scalar;
+  if (isMap != !box.empty())
+    return emitError() << "a box belongs to tensor_map parameters only";
+  for (int64_t extent : box)
+    if (extent < 1 || extent > 256)
+      return emitError() << "tensor map box extents must be from 1 to 256";
+  if (swizzle != 0 && swizzle != 32 && swizzle != 64 && swizzle != 128)
+    return emitError() << "swizzle must be 0, 32, 64 or 128 bytes, got "
+                       << swizzle;
+  if (!isMap && (swizzle != 0 || oobNan))
+    return emitError() << "swizzle and oob_nan belong to tensor_map "
+                          "parameters only";
+  if (isScalar != (type != nullptr) || isScalar != (dim >= 0))
+    return emitError() << "a type and a dim belong to scalar parameters only, "
+                          "and scalar parameters need both";
+  if (type && !type.isInteger(32) && !type.isInteger(64))
+    return emitError() << "scalar parameters are i32 or i64, got " << type;
+  return success();
+}
+
+LogicalResult KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                    ArrayRef<KernelTensorAttr> tensors,
+                                    ArrayRef<KernelParamAttr> params,
+                                    ArrayRef<GridAxisAttr> grid,
+                                    ArrayRef<int64_t> cluster) {
+  auto rankOf = [&](int64_t tensor) {
+    return tensors[tensor].getType().getRank();
+  };
+  for (KernelParamAttr param : params) {
+    if (param.getTensor() >= static_cast<int64_t>(tensors.size()))
+      return emitError() << "kernel parameter refers to tensor "
+                         << param.getTensor() << " of " << tensors.size();
+    if (!param.getBox().empty() &&
+        static_cast<int64_t>(param.getBox().size()) != rankOf(param.getTensor()))
+      return emitError() << "tensor map box needs one extent per dimension";
+    if (param.getDim() >= rankOf(param.getTensor()))
+      return emitError() << "scalar parameter's dim is out of range";
+  }
+  if (grid.size() != 3)
+    return emitError() << "a kernel grid has three axes";
+  for (GridAxisAttr axis : grid)
+    if (axis.getTensor() < 0 ||
+        axis.getTensor() >= static_cast<int64_t>(tensors.size()) ||
+        axis.getDim() < 0 || axis.getDim() >= rankOf(axis.getTensor()) ||
+        axis.getDivisor() < 1)
+      return emitError() << "grid axis must name a tensor's dimension and a "
+                            "positive divisor";
+  if (cluster.size() != 3 || llvm::any_of(cluster, [](int64_t c) {
+        return c < 1 || c > 8;
+      }) || cluster[0] * cluster[1] * cluster[2] > 8)
+    return emitError() << "cluster must have three extents from 1 to 8, at "
+                          "most 8 CTAs in all";
+  return success();
+}

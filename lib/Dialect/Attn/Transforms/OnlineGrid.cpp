@@ -1,0 +1,68 @@
+//===- OnlineGrid.cpp - match the online attention grid -------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/Transforms/OnlineGrid.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+
+SmallVector<scf::ForallOp> mlir::attn::getScheduledGrids(Operation *root) {
+  SmallVector<scf::ForallOp> grids;
+  root->walk([&](scf::ForallOp grid) {
+    if (grid->hasAttr(kGridScheduleAttrName))
+      grids.push_back(grid);
+  });
+  return grids;
+}
+
+/// The only op of type OpTy in `block`, or null (with an error at `where`)
+/// when there is not exactly one.
+template <typename OpTy>
+static OpTy findSingle(Block &block, Operation *where, StringRef pass) {
+  OpTy found;
+  StringRef name = OpTy::getOperationName();
+  for (auto op : block.getOps<OpTy>()) {
+    if (found) {
+      where->emitError() << pass << ": expects one " << name
+                         << ", found several";
+      return {};
+    }
+    found = op;
+  }
+  if (!found)
+    where->emitError() << pass << ": expects " << name;
+  return found;
+}
+
+FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
+                                                  StringRef pass) {
+  OnlineGrid g;
+  g.grid = grid;
+  g.schedule = dyn_cast_or_null<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
+  if (!g.schedule)
+    return grid.emitError() << pass << ": expects an #attn.schedule on the grid";
+  if (grid.getRank() != 3)
+    return grid.emitError()
+           << pass << ": expects a grid over (query tile, head, batch)";
+
+  Block &body = *grid.getBody();
+  SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
+  if (loops.size() != 1)
+    return grid.emitError()
+           << pass << ": expects one K/V loop in the online softmax form, found "
+           << loops.size() << "; run -attn-fuse-online-softmax first";
+  g.kvLoop = loops.front();
+  Block &loop = *g.kvLoop.getBody();
+
+  g.scores = findSingle<QKMatmulOp>(loop, g.kvLoop, pass);
+  g.mask = findSingle<MaskScoresOp>(loop, g.kvLoop, pass);
+  g.rowMax = findSingle<RowMaxOp>(loop, g.kvLoop, pass);
+  g.output = findSingle<PVMatmulOp>(loop, g.kvLoop, pass);
+  g.normalize = findSingle<NormalizeOp>(body, grid, pass);
+  if (!g.scores || !g.mask || !g.rowMax || !g.output || !g.normalize)
+    return failure();
+  return g;
+}
