@@ -18,7 +18,9 @@ from typing import Optional, Union
 from . import _native
 from .spec import AttentionSpec
 
-CACHE_FORMAT = b"attn-artifact-cache-1"
+# Part of every cache key: bumped when artifacts change shape, so that a
+# cache of older ones (format-1 manifests) is not reused.
+CACHE_FORMAT = b"attn-artifact-cache-2"
 
 
 class CompileError(RuntimeError):

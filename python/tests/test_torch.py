@@ -221,16 +221,25 @@ def test_runtime_rejects_bad_artifacts(tmp_path):
     shutil.copytree(find_artifact(spec_of("bf16", 64, {}), "sm_80"), newer)
     manifest = next(newer.glob("*.json"))
     data = json.loads(manifest.read_text())
-    data["chip"] = "sm_120a"
+    data["format"] = 1
     manifest.write_text(json.dumps(data))
     assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
-    assert b"artifact built for sm_120a cannot run on this sm_" in lib.attnRuntimeGetLastError()
-    data["chip"] = "sm_86a"  # chip-specific code runs on that chip only
+    assert (b"format 1: this runtime reads format 2; recompile the artifact"
+            in lib.attnRuntimeGetLastError())
+    data["format"] = 2
+    # The runtime compares the capability with the GPU, not the chip's name.
+    data["chip"], data["capability"] = "sm_120", 120
     manifest.write_text(json.dumps(data))
     assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
-    assert b"artifact built for sm_86a cannot run on this sm_" in lib.attnRuntimeGetLastError()
+    assert (b"artifact built for sm_120 cannot run on this sm_" in lib.attnRuntimeGetLastError()
+            and b"it needs compute capability 120 or newer" in lib.attnRuntimeGetLastError())
+    data["chip"], data["capability"] = "sm_86a", 86  # chip-specific: that chip only
+    manifest.write_text(json.dumps(data))
+    assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
+    assert (b"artifact built for sm_86a cannot run on this sm_" in lib.attnRuntimeGetLastError()
+            and b"specific to compute capability 86" in lib.attnRuntimeGetLastError())
     kernel = data["kernel"]
-    data["chip"], data["kernel"] = "sm_80", "missing"
+    data["chip"], data["capability"], data["kernel"] = "sm_80", 80, "missing"
     manifest.write_text(json.dumps(data))
     assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
     assert b".ptx: no kernel named 'missing': CUDA_ERROR_NOT_FOUND" in lib.attnRuntimeGetLastError()
@@ -239,10 +248,10 @@ def test_runtime_rejects_bad_artifacts(tmp_path):
     manifest.write_text(json.dumps(data))
     assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
     assert b".ptx: the driver cannot load it: CUDA_ERROR_INVALID_" in lib.attnRuntimeGetLastError()
-    data["grid"][0]["param"] = 9
+    data["grid"][0]["tensor"] = 9
     manifest.write_text(json.dumps(data))
     assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
-    assert b"grid[0].param: expected an integer from 0 to 3" in lib.attnRuntimeGetLastError()
+    assert b"grid[0].tensor: expected an integer from 0 to 3" in lib.attnRuntimeGetLastError()
 
 
 def test_not_a_tensor():

@@ -44,7 +44,7 @@ void attnKernelDestroy(AttnKernel kernel) { delete unwrap(kernel); }
 int attnKernelNumTensors(AttnKernel kernel) {
   if (!unwrap(kernel))
     return 0;
-  return static_cast<int>(unwrap(kernel)->manifest().params.size());
+  return static_cast<int>(unwrap(kernel)->manifest().tensors.size());
 }
 
 AttnStatus attnKernelLaunch(AttnKernel kernel, const AttnTensor *tensors,

@@ -37,21 +37,14 @@ bool isPlainFileName(const std::string &name) {
   return true;
 }
 
-/// "sm_<2 or 3 digits>", with an "a" when the code uses features of that
-/// chip alone; the compute capability times ten, or -1.
-int chipCapability(const std::string &chip) {
-  if (chip.rfind("sm_", 0) != 0)
-    return -1;
-  size_t end = chip.size() - (chip.back() == 'a' ? 1 : 0);
-  if (end < 5 || end > 6)
-    return -1;
-  int capability = 0;
-  for (size_t i = 3; i < end; ++i) {
-    if (chip[i] < '0' || chip[i] > '9')
-      return -1;
-    capability = capability * 10 + (chip[i] - '0');
-  }
-  return capability;
+/// "tensors[2]." for `index` 2 of array `array`; strip the dot to name the
+/// element itself.
+std::string member(const char *array, size_t index) {
+  return std::string(array) + "[" + std::to_string(index) + "].";
+}
+
+std::string withoutDot(const std::string &where) {
+  return where.substr(0, where.size() - 1);
 }
 
 /// Reads typed members of JSON objects, keeping the first problem found.
@@ -66,7 +59,8 @@ public:
     const JsonValue *value = object.get(key);
     if (!value) {
       if (!optional)
-        fail(where + "missing \"" + key + "\"");
+        fail((where.empty() ? "" : withoutDot(where) + ": ") + "missing \"" +
+             key + "\"");
       return nullptr;
     }
     if (value->kind != kind) {
@@ -136,62 +130,224 @@ private:
   std::string &error;
 };
 
-bool readParams(const JsonValue &m, Reader &r, Manifest &out) {
-  const JsonValue *params = r.get(m, "", "params", Kind::Array);
-  if (!params)
+bool parseElement(const std::string &name, Element &out) {
+  for (Element e : {Element::BF16, Element::F16, Element::F32}) {
+    if (name == elementName(e)) {
+      out = e;
+      return true;
+    }
+  }
+  return false;
+}
+
+/// A string member that must be one of `choices`, stored as its index in
+/// `out`.
+template <typename T>
+bool choice(Reader &r, const JsonValue &object, const std::string &where,
+            const char *key, std::initializer_list<const char *> choices,
+            T &out) {
+  std::string value;
+  r.string(object, where, key, value);
+  if (!r.ok())
     return false;
-  if (params->array.size() < 4 || params->array.size() > 5)
-    return r.fail("params: expected 4 or 5 tensors");
-  for (size_t i = 0; i < params->array.size(); ++i) {
-    const JsonValue &p = params->array[i];
-    std::string where = "params[" + std::to_string(i) + "].";
-    if (p.kind != Kind::Object)
-      return r.fail(where.substr(0, where.size() - 1) + ": expected an object");
-    TensorParam param;
-    std::string kind;
-    r.string(p, where, "name", param.name);
-    r.string(p, where, "kind", kind);
-    if (r.ok() && kind != "memref")
-      return r.fail(where + "kind: expected memref");
-    r.string(p, where, "element", param.element);
+  std::string expected;
+  size_t i = 0;
+  for (const char *c : choices) {
+    if (value == c) {
+      out = static_cast<T>(i);
+      return true;
+    }
+    expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ");
+    expected += c;
+    ++i;
+  }
+  return r.fail(where + key + ": expected " + expected);
+}
+
+bool readTensors(const JsonValue &m, Reader &r, Manifest &out) {
+  const JsonValue *tensors = r.get(m, "", "tensors", Kind::Array);
+  if (!tensors)
+    return false;
+  if (tensors->array.empty() || tensors->array.size() > kMaxTensors)
+    return r.fail("tensors: expected 1 to " + std::to_string(kMaxTensors) +
+                  " tensors");
+  for (size_t i = 0; i < tensors->array.size(); ++i) {
+    const JsonValue &t = tensors->array[i];
+    std::string where = member("tensors", i);
+    if (t.kind != Kind::Object)
+      return r.fail(withoutDot(where) + ": expected an object");
+    TensorDecl tensor;
+    r.string(t, where, "name", tensor.name);
     if (!r.ok())
       return false;
-    if (param.element != "bf16" && param.element != "f16" &&
-        param.element != "f32")
+    if (tensor.name.empty())
+      return r.fail(where + "name: expected a name");
+    int other = out.findTensor(tensor.name);
+    if (other >= 0)
+      return r.fail(where + "name: \"" + tensor.name +
+                    "\" is also the name of " +
+                    withoutDot(member("tensors", other)));
+    std::string element;
+    r.string(t, where, "element", element);
+    if (r.ok() && !parseElement(element, tensor.element))
       return r.fail(where + "element: expected bf16, f16 or f32");
-    // Q, K, V and O are [B, H, S, D]; the LSE is [B, H, S].
-    size_t rank = i < 4 ? 4 : 3;
-    const JsonValue *shape = r.get(p, where, "shape", Kind::Array);
+    const JsonValue *shape = r.get(t, where, "shape", Kind::Array);
     if (!shape)
       return false;
-    if (shape->array.size() != rank)
-      return r.fail(where + "shape: expected rank " + std::to_string(rank));
+    if (shape->array.empty() || shape->array.size() > kMaxRank)
+      return r.fail(where + "shape: expected 1 to " + std::to_string(kMaxRank) +
+                    " sizes");
     for (const JsonValue &extent : shape->array) {
       if (!isInteger(extent, -1, kMaxExtent))
         return r.fail(where + "shape: expected sizes from 0 to " +
                       std::to_string(kMaxExtent) + " (-1 when dynamic)");
-      param.shape.push_back(static_cast<int64_t>(extent.number));
+      tensor.shape.push_back(static_cast<int64_t>(extent.number));
     }
-    out.params.push_back(std::move(param));
+    out.tensors.push_back(std::move(tensor));
   }
   return true;
 }
 
-bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
-  r.integer(m, "", "dynamic_shared_memory", 0, 1 << 30,
-            out.dynamicSharedMemory);
-  const JsonValue *block = r.get(m, "", "block", Kind::Array);
-  if (!block)
+/// Member "tensor" of `object`: the index of a declared tensor.
+void tensorIndex(Reader &r, const JsonValue &object, const std::string &where,
+                 const Manifest &out, unsigned &index) {
+  r.integer(object, where, "tensor", 0,
+            static_cast<int64_t>(out.tensors.size()) - 1, index);
+}
+
+/// Member "dim" of `object`: a dimension of tensor `tensor`.
+void dimIndex(Reader &r, const JsonValue &object, const std::string &where,
+              const Manifest &out, unsigned tensor, unsigned &dim) {
+  r.integer(object, where, "dim", 0,
+            static_cast<int64_t>(out.tensors[tensor].shape.size()) - 1, dim);
+}
+
+bool readTensorMap(const JsonValue &p, const std::string &where, Reader &r,
+                   Manifest &out, TensorMapParam &map) {
+  tensorIndex(r, p, where, out, map.tensor);
+  if (!r.ok())
     return false;
-  if (block->array.size() != 3)
-    return r.fail("block: expected 3 extents");
-  for (size_t d = 0; d < 3; ++d) {
-    if (!isInteger(block->array[d], 1, 1024))
-      return r.fail("block: expected extents from 1 to 1024");
-    out.block[d] = static_cast<unsigned>(block->array[d].number);
+  const TensorDecl &tensor = out.tensors[map.tensor];
+  std::string tensorWhere = withoutDot(member("tensors", map.tensor));
+  std::string element;
+  r.string(p, where, "element", element);
+  if (!r.ok())
+    return false;
+  if (!parseElement(element, map.element))
+    return r.fail(where + "element: expected bf16, f16 or f32");
+  if (map.element != tensor.element)
+    return r.fail(where + "element: " + element + ", but " + tensorWhere +
+                  " is " + elementName(tensor.element));
+  const JsonValue *swizzle = r.get(p, where, "swizzle", Kind::Number);
+  if (!swizzle)
+    return false;
+  if (!isInteger(*swizzle, 0, 128) ||
+      (swizzle->number != 0 && swizzle->number != 32 && swizzle->number != 64 &&
+       swizzle->number != 128))
+    return r.fail(where + "swizzle: expected 0, 32, 64 or 128");
+  map.swizzle = static_cast<unsigned>(swizzle->number);
+  if (!choice(r, p, where, "oob_fill", {"zero", "nan"}, map.oobFill))
+    return false;
+  // The box rules cuTensorMapEncodeTiled has that depend on the manifest
+  // alone; planLaunch checks them again with the rest.
+  const JsonValue *box = r.get(p, where, "box", Kind::Array);
+  if (!box)
+    return false;
+  if (box->array.size() != tensor.shape.size())
+    return r.fail(where + "box: expected " +
+                  std::to_string(tensor.shape.size()) +
+                  " extents, the rank of " + tensorWhere);
+  for (const JsonValue &extent : box->array) {
+    if (!isInteger(extent, 1, 256))
+      return r.fail(where + "box: expected extents from 1 to 256");
+    map.box.push_back(static_cast<uint32_t>(extent.number));
   }
-  if (static_cast<int64_t>(out.block[0]) * out.block[1] * out.block[2] > 1024)
-    return r.fail("block: more than 1024 threads");
+  unsigned row = map.box.back() * tensor.elementBytes();
+  if (row % 16 != 0)
+    return r.fail(where + "box: the innermost extent spans " +
+                  std::to_string(row) + " bytes, not a multiple of 16");
+  if (map.swizzle && row > map.swizzle)
+    return r.fail(where + "box: the innermost extent spans " +
+                  std::to_string(row) + " bytes, more than the " +
+                  std::to_string(map.swizzle) + "-byte swizzle");
+  return true;
+}
+
+bool readParams(const JsonValue &m, Reader &r, Manifest &out) {
+  const JsonValue *params = r.get(m, "", "params", Kind::Array);
+  if (!params)
+    return false;
+  if (params->array.size() > kMaxParams)
+    return r.fail("params: expected at most " + std::to_string(kMaxParams) +
+                  " parameters");
+  for (size_t i = 0; i < params->array.size(); ++i) {
+    const JsonValue &p = params->array[i];
+    std::string where = member("params", i);
+    if (p.kind != Kind::Object)
+      return r.fail(withoutDot(where) + ": expected an object");
+    int kind = 0;
+    if (!choice(r, p, where, "kind", {"memref", "tensor_map", "scalar"}, kind))
+      return false;
+    if (kind == 0) {
+      MemrefParam memref;
+      tensorIndex(r, p, where, out, memref.tensor);
+      out.params.push_back(memref);
+    } else if (kind == 1) {
+      // TMA came with sm_90: code for an older chip cannot use it.
+      if (out.capability < 90)
+        return r.fail(where +
+                      "kind: a tensor_map needs capability 90 or "
+                      "newer, the manifest says " +
+                      std::to_string(out.capability));
+      TensorMapParam map;
+      if (!readTensorMap(p, where, r, out, map))
+        return false;
+      out.params.push_back(std::move(map));
+    } else {
+      ScalarParam scalar;
+      choice(r, p, where, "type", {"i32", "i64"}, scalar.type);
+      tensorIndex(r, p, where, out, scalar.tensor);
+      if (r.ok())
+        dimIndex(r, p, where, out, scalar.tensor, scalar.dim);
+      out.params.push_back(scalar);
+    }
+    if (!r.ok())
+      return false;
+  }
+  return true;
+}
+
+/// "block" or "cluster": three positive extents, each at most `maxExtent`
+/// and their product at most `maxProduct`.
+bool readExtents(const JsonValue &m, Reader &r, const char *key,
+                 unsigned maxExtent, unsigned maxProduct, const char *what,
+                 unsigned (&out)[3]) {
+  const JsonValue *extents = r.get(m, "", key, Kind::Array);
+  if (!extents)
+    return false;
+  if (extents->array.size() != 3)
+    return r.fail(std::string(key) + ": expected 3 extents");
+  for (size_t d = 0; d < 3; ++d) {
+    if (!isInteger(extents->array[d], 1, maxExtent))
+      return r.fail(std::string(key) + ": expected extents from 1 to " +
+                    std::to_string(maxExtent));
+    out[d] = static_cast<unsigned>(extents->array[d].number);
+  }
+  if (static_cast<int64_t>(out[0]) * out[1] * out[2] > maxProduct)
+    return r.fail(std::string(key) + ": more than " +
+                  std::to_string(maxProduct) + " " + what);
+  return true;
+}
+
+bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
+  if (!readExtents(m, r, "block", 1024, 1024, "threads", out.block) ||
+      !readExtents(m, r, "cluster", 8, 8, "blocks", out.cluster))
+    return false;
+  if (out.cluster[0] * out.cluster[1] * out.cluster[2] > 1 &&
+      out.capability < 90)
+    return r.fail("cluster: clusters need capability 90 or newer, the "
+                  "manifest says " +
+                  std::to_string(out.capability));
 
   const JsonValue *grid = r.get(m, "", "grid", Kind::Array);
   if (!grid)
@@ -200,23 +356,23 @@ bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
     return r.fail("grid: expected 3 axes");
   for (size_t d = 0; d < 3; ++d) {
     const JsonValue &g = grid->array[d];
-    std::string where = "grid[" + std::to_string(d) + "].";
+    std::string where = member("grid", d);
     if (g.kind != Kind::Object)
-      return r.fail(where.substr(0, where.size() - 1) + ": expected an object");
+      return r.fail(withoutDot(where) + ": expected an object");
     GridAxis &axis = out.grid[d];
-    r.integer(g, where, "param", 0, static_cast<int64_t>(out.params.size()) - 1,
-              axis.param);
+    tensorIndex(r, g, where, out, axis.tensor);
     if (!r.ok())
       return false;
-    r.integer(g, where, "dim", 0,
-              static_cast<int64_t>(out.params[axis.param].shape.size()) - 1,
-              axis.dim);
+    dimIndex(r, g, where, out, axis.tensor, axis.dim);
     r.integer(g, where, "divisor", 1, kMaxExtent, axis.divisor);
   }
+  r.integer(m, "", "dynamic_shared_memory", 0, 1 << 30,
+            out.dynamicSharedMemory);
   return r.ok();
 }
 
-/// The optional "attention" member: the semantics attn-run checks against.
+/// The optional "attention" member: the semantics attn-run checks against,
+/// and the tensors the launch's shape relations name.
 bool readAttention(const JsonValue &m, Reader &r, Manifest &out) {
   const JsonValue *a = r.get(m, "", "attention", Kind::Object,
                              /*optional=*/true);
@@ -251,49 +407,84 @@ bool readAttention(const JsonValue &m, Reader &r, Manifest &out) {
   if ((s.mask == "sliding_window") != s.window.has_value())
     return r.fail("attention.window: expected exactly when the mask is "
                   "sliding_window");
-  if (s.lse != (out.params.size() == 5))
+  bool hasLse = out.findTensor("lse") >= 0;
+  if (s.lse != hasLse)
     return r.fail("attention.lse: " + std::string(s.lse ? "true" : "false") +
-                  " but the kernel takes " + std::to_string(out.params.size()) +
-                  " tensors");
+                  (hasLse ? ", but a tensor is named lse"
+                          : ", but no tensor is named lse"));
+  // Q, K, V and O are [B, H, S, D]; the LSE is [B, H, S].
+  for (const char *name : {"query", "key", "value", "output", "lse"}) {
+    int t = out.findTensor(name);
+    size_t rank = std::string(name) == "lse" ? 3 : 4;
+    if (t < 0 && rank == 4)
+      return r.fail(std::string("attention: no tensor is named ") + name);
+    if (t >= 0 && out.tensors[t].shape.size() != rank)
+      return r.fail(withoutDot(member("tensors", t)) +
+                    ".shape: expected rank " + std::to_string(rank) +
+                    " for the attention's " + name);
+  }
   out.attention = std::move(s);
   return true;
 }
 
 } // namespace
 
+const char *attn::runtime::elementName(Element element) {
+  switch (element) {
+  case Element::BF16:
+    return "bf16";
+  case Element::F16:
+    return "f16";
+  case Element::F32:
+    return "f32";
+  }
+  return "?";
+}
+
+int attn::runtime::elementBytes(Element element) {
+  return element == Element::F32 ? 4 : 2;
+}
+
+int Manifest::findTensor(const std::string &name) const {
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (tensors[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
 bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
                                   std::string &error) {
   out = Manifest();
+  error.clear();
   JsonValue m;
   if (!parseJson(text, m, error))
     return false;
   Reader r(error);
   if (m.kind != Kind::Object)
     return r.fail("expected an object");
+  // The format first: an older artifact gets one clear message, not a
+  // complaint about the first member that changed.
   int format = 0;
   r.integer(m, "", "format", 0, 1 << 30, format);
   if (r.ok() && format != kManifestFormat)
     return r.fail("format " + std::to_string(format) + ": this runtime reads " +
-                  "format " + std::to_string(kManifestFormat));
-  std::string abi;
-  r.string(m, "", "abi", abi);
-  if (r.ok() && abi != "memref-descriptor")
-    return r.fail("abi: expected memref-descriptor");
+                  "format " + std::to_string(kManifestFormat) +
+                  (format < kManifestFormat ? "; recompile the artifact" : ""));
   r.string(m, "", "kernel", out.kernel);
   if (r.ok() && !isPlainFileName(out.kernel))
     return r.fail("kernel: expected a symbol name");
   r.string(m, "", "chip", out.chip);
-  if (r.ok() && (out.capability = chipCapability(out.chip)) < 0)
-    return r.fail("chip: expected sm_<compute capability>, as sm_80 or "
-                  "sm_90a");
+  if (r.ok() && out.chip.empty())
+    return r.fail("chip: expected a chip name, as sm_80 or sm_90a");
+  r.integer(m, "", "capability", 10, 999, out.capability);
   for (auto [key, name] : {std::pair{"ptx", &out.ptx}, {"cubin", &out.cubin}}) {
     r.string(m, "", key, *name);
     if (r.ok() && !isPlainFileName(*name))
       return r.fail(std::string(key) +
                     ": expected a file name inside the artifact folder");
   }
-  return r.ok() && readParams(m, r, out) && readLaunchGeometry(m, r, out) &&
-         readAttention(m, r, out);
+  return r.ok() && readTensors(m, r, out) && readParams(m, r, out) &&
+         readLaunchGeometry(m, r, out) && readAttention(m, r, out);
 }
 
 bool attn::runtime::readFileBytes(const std::string &path, std::string &out) {

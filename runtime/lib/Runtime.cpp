@@ -6,6 +6,8 @@
 
 #include "attn-runtime/Runtime.h"
 
+#include <cstdint>
+
 using namespace attn::runtime;
 
 std::string attn::runtime::describe(CUresult result) {
@@ -49,9 +51,20 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
   ATTN_CU(cuDeviceGetAttribute(
       &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
   int gpu = major * 10 + minor;
-  if (m.capability > gpu || (m.isArchSpecific() && m.capability != gpu)) {
+  // Arch-specific code (sm_90a) runs on its own chip only; other code runs
+  // on its chip (the cubin) and newer ones (the PTX, through the JIT).
+  if (m.isArchSpecific() && m.capability != gpu) {
     error = "artifact built for " + m.chip + " cannot run on this sm_" +
-            std::to_string(gpu) + " GPU";
+            std::to_string(gpu) +
+            " GPU: its code is specific to compute "
+            "capability " +
+            std::to_string(m.capability);
+    return nullptr;
+  }
+  if (m.capability > gpu) {
+    error = "artifact built for " + m.chip + " cannot run on this sm_" +
+            std::to_string(gpu) + " GPU: it needs compute capability " +
+            std::to_string(m.capability) + " or newer";
     return nullptr;
   }
   kernel->usesCubin_ = m.capability == gpu;
@@ -83,6 +96,68 @@ Kernel::~Kernel() {
     cuModuleUnload(module_);
 }
 
+static_assert(sizeof(CUtensorMap) == sizeof(TensorMapStorage) &&
+                  alignof(CUtensorMap) <= alignof(TensorMapStorage),
+              "a plan's tensor map storage holds a CUtensorMap");
+
+/// Encodes `r` into `out` (the plan checked every rule the driver
+/// documents, so a refusal here is the driver's own).
+static bool encode(const TensorMapRequest &r, TensorMapStorage &out,
+                   std::string &error) {
+  CUtensorMapDataType type = CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+  switch (r.element) {
+  case Element::BF16:
+    type = CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+    break;
+  case Element::F16:
+    type = CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
+    break;
+  case Element::F32:
+    type = CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
+    break;
+  }
+  CUtensorMapSwizzle swizzle = r.swizzle == 128  ? CU_TENSOR_MAP_SWIZZLE_128B
+                               : r.swizzle == 64 ? CU_TENSOR_MAP_SWIZZLE_64B
+                               : r.swizzle == 32 ? CU_TENSOR_MAP_SWIZZLE_32B
+                                                 : CU_TENSOR_MAP_SWIZZLE_NONE;
+  CUtensorMapFloatOOBfill fill =
+      r.oobFill == OobFill::NaN
+          ? CU_TENSOR_MAP_FLOAT_OOB_FILL_NAN_REQUEST_ZERO_FMA
+          : CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE;
+  cuuint64_t dims[kMaxRank], strides[kMaxRank - 1];
+  cuuint32_t box[kMaxRank], elementStrides[kMaxRank];
+  for (unsigned i = 0; i < r.rank; ++i) {
+    dims[i] = r.globalDim[i];
+    box[i] = r.box[i];
+    elementStrides[i] = r.elementStrides[i];
+    if (i + 1 < r.rank)
+      strides[i] = r.globalStrides[i];
+  }
+  // L2 promotion is a prefetch hint; 256 bytes is what CUTLASS's loads use.
+  CUresult result = cuTensorMapEncodeTiled(
+      reinterpret_cast<CUtensorMap *>(out.bytes), type, r.rank,
+      reinterpret_cast<void *>(static_cast<uintptr_t>(r.address)), dims,
+      strides, box, elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE, swizzle,
+      CU_TENSOR_MAP_L2_PROMOTION_L2_256B, fill);
+  if (result != CUDA_SUCCESS) {
+    std::string sizes, steps, extents;
+    for (unsigned i = r.rank; i-- > 0;) {
+      const char *sep = i + 1 == r.rank ? "" : ", ";
+      sizes += sep + std::to_string(r.globalDim[i]);
+      extents += sep + std::to_string(r.box[i]);
+      if (i > 0)
+        steps += (i + 1 == r.rank ? "" : ", ") +
+                 std::to_string(r.globalStrides[i - 1]);
+    }
+    error = r.tensor + ": the driver cannot encode its tensor map (sizes [" +
+            sizes + "], strides [" + steps + "] bytes, box [" + extents +
+            "], swizzle " + std::to_string(r.swizzle) +
+            "): " + describe(result);
+    return false;
+  }
+  return true;
+}
+
 bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
                     std::string &error) const {
   LaunchPlan plan;
@@ -97,15 +172,36 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   bool push = current != context_;
   if (push)
     ATTN_CU(cuCtxPushCurrent(context_));
-  CUresult launched =
-      cuLaunchKernel(function_, plan.grid[0], plan.grid[1], plan.grid[2],
-                     plan.block[0], plan.block[1], plan.block[2],
-                     plan.sharedBytes, stream, plan.arguments.data(), nullptr);
+  bool ok = true;
+  for (size_t i = 0; ok && i < plan.tensorMaps.size(); ++i)
+    ok = encode(plan.tensorMaps[i], plan.tensorMapStorage[i], error);
+  if (ok) {
+    CUlaunchConfig config = {};
+    config.gridDimX = plan.grid[0];
+    config.gridDimY = plan.grid[1];
+    config.gridDimZ = plan.grid[2];
+    config.blockDimX = plan.block[0];
+    config.blockDimY = plan.block[1];
+    config.blockDimZ = plan.block[2];
+    config.sharedMemBytes = plan.sharedBytes;
+    config.hStream = stream;
+    CUlaunchAttribute cluster = {};
+    if (plan.hasCluster()) {
+      cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+      cluster.value.clusterDim.x = plan.cluster[0];
+      cluster.value.clusterDim.y = plan.cluster[1];
+      cluster.value.clusterDim.z = plan.cluster[2];
+      config.attrs = &cluster;
+      config.numAttrs = 1;
+    }
+    CUresult launched =
+        cuLaunchKernelEx(&config, function_, plan.arguments.data(), nullptr);
+    if (launched != CUDA_SUCCESS) {
+      error = "cuLaunchKernelEx failed: " + describe(launched);
+      ok = false;
+    }
+  }
   if (push)
     cuCtxPopCurrent(&current);
-  if (launched != CUDA_SUCCESS) {
-    error = "cuLaunchKernel failed: " + describe(launched);
-    return false;
-  }
-  return true;
+  return ok;
 }

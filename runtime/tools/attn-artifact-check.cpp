@@ -25,16 +25,16 @@ static bool check(const std::string &dir, std::string &summary) {
   if (!readManifest(dir, manifest, summary))
     return false;
   std::string bytes;
-  for (auto [what, name] : {std::pair{"ptx", &manifest.ptx},
-                            std::pair{"cubin", &manifest.cubin}}) {
+  for (auto [what, name] :
+       {std::pair{"ptx", &manifest.ptx}, std::pair{"cubin", &manifest.cubin}}) {
     std::string file = dir + "/" + *name;
     if (!readFileBytes(file, bytes)) {
       summary = file + ": cannot read the " + what + " the manifest names";
       return false;
     }
   }
-  summary = dir + ": ok: " + manifest.kernel + " for " + manifest.chip +
-            ", " + std::to_string(manifest.params.size()) + " tensors";
+  summary = dir + ": ok: " + manifest.kernel + " for " + manifest.chip + ", " +
+            std::to_string(manifest.tensors.size()) + " tensors";
   return true;
 }
 

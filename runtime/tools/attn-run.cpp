@@ -170,14 +170,23 @@ int main(int argc, char **argv) {
     die(error);
   const Manifest &m = kernel->manifest();
   if (!m.attention)
-    die("the manifest has no \"attention\" semantics to check against");
+    die("the manifest has no \"attention\" member: attn-run runs attention "
+        "kernels only");
   const AttentionSemantics &sem = *m.attention;
 
-  const std::string &element = m.params[0].element;
-  if (element != "bf16" && element != "f16")
-    die("unsupported element type " + element);
-  bool bf16 = element == "bf16";
-  int64_t d = m.params[0].shape[3];
+  // The manifest guarantees these tensors (and lse exactly when sem.lse).
+  const TensorDecl &query = m.tensors[m.findTensor("query")];
+  Element element = query.element;
+  if (element != Element::BF16 && element != Element::F16)
+    die(std::string("unsupported element type ") + elementName(element));
+  for (const TensorDecl &t : m.tensors) {
+    Element expected = t.name == "lse" ? Element::F32 : element;
+    if (t.element != expected)
+      die("the kernel's " + t.name + " is " + elementName(t.element) +
+          "; attn-run needs " + elementName(expected));
+  }
+  bool bf16 = element == Element::BF16;
+  int64_t d = query.shape[3];
   if (d < 0)
     die("the kernel's head dim is dynamic; attn-run needs a static one");
   int64_t B = o.batch, H = o.heads, HK = o.kvHeads, SQ = o.seqQ, SK = o.seqKv;
@@ -237,11 +246,23 @@ int main(int argc, char **argv) {
                     int64_t dd) {
       return TensorView{p, {b, h, s, dd}, {h * s * dd, s * dd, dd, 1}};
     };
-    std::vector<TensorView> v = {
-        view4(dq[c], B, H, SQ, d), view4(dk[c], B, HK, SK, d),
-        view4(dv[c], B, HK, SK, d), view4(dout, B, H, SQ, d)};
-    if (sem.lse)
-      v.push_back(TensorView{dlse, {B, H, SQ}, {H * SQ, SQ, 1}});
+    // In the manifest's order, by name.
+    std::vector<TensorView> v;
+    for (const TensorDecl &t : m.tensors) {
+      if (t.name == "query")
+        v.push_back(view4(dq[c], B, H, SQ, d));
+      else if (t.name == "key")
+        v.push_back(view4(dk[c], B, HK, SK, d));
+      else if (t.name == "value")
+        v.push_back(view4(dv[c], B, HK, SK, d));
+      else if (t.name == "output")
+        v.push_back(view4(dout, B, H, SQ, d));
+      else if (t.name == "lse")
+        v.push_back(TensorView{dlse, {B, H, SQ}, {H * SQ, SQ, 1}});
+      else
+        die("the kernel takes a tensor named " + t.name +
+            ", which attn-run does not provide");
+    }
     return v;
   };
   if (!kernel->launch(views(0), nullptr, error))

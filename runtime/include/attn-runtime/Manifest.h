@@ -4,11 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// A launch manifest (<kernel>.json, written by attn-compile) read into typed
-// fields. Every member the runtime and attn-run use is checked for presence,
-// type and range here, once, so that a damaged or hand-edited manifest is an
-// error message naming the member rather than a null dereference, an
-// out-of-range index or a read outside the artifact folder later.
+// A launch manifest (<kernel>.json, written by attn-compile; format 2,
+// docs/manifest.md) read into typed fields. Every member is checked for
+// presence, type, range and cross references here, once, so that a damaged
+// or hand-edited manifest is an error message naming the member rather than
+// a null dereference, an out-of-range index or a read outside the artifact
+// folder later.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,29 +20,70 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace attn::runtime {
 
 /// The manifest format this runtime reads ("format" member).
-constexpr int kManifestFormat = 1;
+constexpr int kManifestFormat = 2;
 
 /// Largest tensor extent, stride or grid divisor a manifest or a launch may
 /// carry; far above any real tensor, low enough that no product of two
 /// overflows 64 bits.
 constexpr int64_t kMaxExtent = int64_t(1) << 40;
 
-/// One kernel parameter: a tensor passed as a memref descriptor.
-struct TensorParam {
-  std::string name;    ///< "query", "key", "value", "output", "lse"
-  std::string element; ///< "bf16", "f16" or "f32"
-  int elementBytes() const { return element == "f32" ? 4 : 2; }
+/// Largest tensor rank (a tensor map's, too).
+constexpr unsigned kMaxRank = 5;
+
+/// Most tensors and parameters a manifest may declare.
+constexpr unsigned kMaxTensors = 16, kMaxParams = 64;
+
+enum class Element { BF16, F16, F32 };
+
+/// "bf16", "f16" or "f32".
+const char *elementName(Element element);
+/// Bytes per element: 2 or 4.
+int elementBytes(Element element);
+
+/// One tensor a launch takes: a device pointer with sizes and strides.
+struct TensorDecl {
+  std::string name; ///< unique; "query", "key", ... for attention
+  Element element = Element::BF16;
   std::vector<int64_t> shape; ///< -1 where the size is given at launch
+  int elementBytes() const { return runtime::elementBytes(element); }
 };
 
-/// One grid axis: ceildiv(size `dim` of parameter `param`, `divisor`).
+/// A parameter that is MLIR's memref descriptor of a tensor: allocated and
+/// aligned pointer, offset, sizes, strides.
+struct MemrefParam {
+  unsigned tensor = 0;
+};
+
+enum class OobFill { Zero, NaN };
+
+/// A parameter that is a 128-byte CUtensorMap of a tensor, passed by value.
+struct TensorMapParam {
+  unsigned tensor = 0;
+  Element element = Element::BF16;
+  std::vector<uint32_t> box; ///< outermost first, like the tensor's shape
+  unsigned swizzle = 0;      ///< bytes: 0, 32, 64 or 128
+  OobFill oobFill = OobFill::Zero;
+};
+
+enum class ScalarType { I32, I64 };
+
+/// A parameter that is one size of a tensor at launch, by value.
+struct ScalarParam {
+  ScalarType type = ScalarType::I32;
+  unsigned tensor = 0, dim = 0;
+};
+
+using Param = std::variant<MemrefParam, TensorMapParam, ScalarParam>;
+
+/// One grid axis: ceildiv(size `dim` of tensor `tensor`, `divisor`).
 struct GridAxis {
-  unsigned param = 0, dim = 0;
+  unsigned tensor = 0, dim = 0;
   int64_t divisor = 1;
 };
 
@@ -56,19 +98,26 @@ struct AttentionSemantics {
 
 struct Manifest {
   std::string kernel, chip;
-  int capability = 0;     ///< compute capability times ten: 80 for sm_80
+  int capability = 0;     ///< compute capability times ten: 80, 90, 100
   std::string ptx, cubin; ///< file names inside the artifact folder
   /// Code for one chip's own features (sm_90a): runs on that chip only.
-  bool isArchSpecific() const { return chip.back() == 'a'; }
-  unsigned dynamicSharedMemory = 0;
-  std::vector<TensorParam> params;
+  bool isArchSpecific() const { return !chip.empty() && chip.back() == 'a'; }
+  std::vector<TensorDecl> tensors;
+  std::vector<Param> params;
   unsigned block[3] = {1, 1, 1};
+  unsigned cluster[3] = {1, 1, 1};
   GridAxis grid[3];
+  unsigned dynamicSharedMemory = 0;
+  /// When present, the tensors named query, key, value, output (rank 4)
+  /// and, exactly when `lse`, lse (rank 3) exist.
   std::optional<AttentionSemantics> attention;
+
+  /// The index of the tensor named `name`, or -1.
+  int findTensor(const std::string &name) const;
 };
 
 /// Parses and checks manifest text; on failure sets `error` to what is
-/// wrong and where ("params[1].shape: ...").
+/// wrong and where ("params[1].box: ...").
 bool parseManifest(const std::string &text, Manifest &manifest,
                    std::string &error);
 

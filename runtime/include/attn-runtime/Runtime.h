@@ -6,9 +6,12 @@
 //
 // Loads an artifact written by attn-compile (<dir>/<kernel>.json plus its PTX
 // and cubin) and launches it on device pointers, with the CUDA driver API
-// only. The cubin is used when it was built for the GPU at hand; otherwise
-// the PTX goes through the driver's JIT (an sm_80 cubin does not run on an
-// H100, its PTX does).
+// only. The cubin is used when it was built for the GPU at hand (the
+// manifest's capability equals the device's); otherwise the PTX goes through
+// the driver's JIT (an sm_80 cubin does not run on an H100, its PTX does),
+// except for arch-specific code (sm_90a), which runs on its own chip only.
+// A launch encodes the plan's tensor maps (cuTensorMapEncodeTiled) and goes
+// through cuLaunchKernelEx with the manifest's cluster.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,9 +39,9 @@ public:
                                       std::string &error);
   ~Kernel();
 
-  /// Launches on `args` (Q, K, V, O and, when the kernel has it, LSE, in
-  /// the manifest's order) after planLaunch's checks; fails with a message
-  /// when one does not hold.
+  /// Launches on `args` (one view per tensor, in the manifest's `tensors`
+  /// order) after planLaunch's checks; fails with a message when one does
+  /// not hold or the driver refuses a tensor map or the launch.
   bool launch(const std::vector<TensorView> &args, CUstream stream,
               std::string &error) const;
 
