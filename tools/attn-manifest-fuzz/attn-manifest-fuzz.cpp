@@ -6,12 +6,16 @@
 //
 // Feeds arbitrary bytes to what the runtime does before it touches CUDA:
 // parse and check a launch manifest, then check a launch of it and lay out
-// its arguments. An input is manifest text, optionally followed by a NUL
+// its parameters. An input is manifest text, optionally followed by a NUL
 // byte and bytes that choose the launch's tensors (each size the manifest's
-// own or any value, each stride contiguous or any value, the pointer
-// aligned or not); without them the launch is the manifest's own shapes
-// with every dynamic size 1. Errors are expected; a crash, a sanitizer
-// report or a planned launch that breaks what planLaunch promises is a bug.
+// own, near a limit or any value, each stride contiguous or any value, the
+// pointer aligned or not); without them the launch is the manifest's own
+// shapes with every dynamic size 1. Errors are expected; a crash, a
+// sanitizer report or a planned launch that breaks what planLaunch promises
+// is a bug: a grid that does not cover its extents or splits a cluster, an
+// argument that is not its parameter (memref fields, sizes, an i32 that
+// does not hold its size), a misaligned pointer, or a tensor-map request
+// that breaks a rule of cuTensorMapEncodeTiled.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +29,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <variant>
 #include <vector>
 
 using namespace attn::runtime;
@@ -33,13 +38,13 @@ using namespace attn::runtime;
 static std::vector<TensorView> chooseLaunch(const Manifest &manifest,
                                             FuzzedDataProvider &bytes) {
   std::vector<TensorView> views;
-  size_t count = manifest.params.size();
+  size_t count = manifest.tensors.size();
   if (bytes.remaining_bytes() && bytes.ConsumeBool())
-    count = bytes.ConsumeIntegralInRange<size_t>(0, 6);
+    count = bytes.ConsumeIntegralInRange<size_t>(0, kMaxTensors + 1);
   for (size_t i = 0; i < count; ++i) {
-    const TensorParam *param =
-        i < manifest.params.size() ? &manifest.params[i] : nullptr;
-    size_t rank = param ? param->shape.size() : 4;
+    const TensorDecl *decl =
+        i < manifest.tensors.size() ? &manifest.tensors[i] : nullptr;
+    size_t rank = decl ? decl->shape.size() : 4;
     TensorView view;
     view.data = uint64_t(1) << 20;
     if (bytes.remaining_bytes())
@@ -47,10 +52,18 @@ static std::vector<TensorView> chooseLaunch(const Manifest &manifest,
     view.sizes.resize(rank);
     view.strides.resize(rank);
     for (size_t d = rank; d-- > 0;) {
-      int64_t fixed = param && param->shape[d] >= 0 ? param->shape[d] : 1;
+      int64_t fixed = decl && decl->shape[d] >= 0 ? decl->shape[d] : 1;
       view.sizes[d] = fixed;
-      if (bytes.remaining_bytes() && bytes.ConsumeBool())
-        view.sizes[d] = bytes.ConsumeIntegral<int64_t>();
+      if (bytes.remaining_bytes() && bytes.ConsumeBool()) {
+        // Often near the limits that matter: 0, 1, 2^31 (an i32), 2^32 (a
+        // tensor map), 2^40 (any extent).
+        static const int64_t near[] = {0, 1, int64_t(1) << 31, int64_t(1) << 32,
+                                       int64_t(1) << 40};
+        view.sizes[d] = bytes.ConsumeBool()
+                            ? near[bytes.ConsumeIntegralInRange<size_t>(0, 4)] +
+                                  bytes.ConsumeIntegralInRange<int64_t>(-1, 1)
+                            : bytes.ConsumeIntegral<int64_t>();
+      }
       // Contiguous; wrapping (not undefined) when the sizes are absurd.
       view.strides[d] = d + 1 == rank
                             ? 1
@@ -65,26 +78,106 @@ static std::vector<TensorView> chooseLaunch(const Manifest &manifest,
   return views;
 }
 
+/// Whether `r` is what tensor map `map` of `view` must be, and meets every
+/// rule of cuTensorMapEncodeTiled (written out again, not planLaunch's).
+static bool isGoodRequest(const TensorMapRequest &r, const TensorMapParam &map,
+                          const TensorDecl &decl, const TensorView &view) {
+  size_t rank = view.sizes.size();
+  uint64_t bytes = decl.elementBytes();
+  bool ok = r.rank == rank && rank >= 1 && rank <= 5 &&
+            r.address == view.data && r.address % 16 == 0 &&
+            r.element == decl.element && r.swizzle == map.swizzle &&
+            r.oobFill == map.oobFill &&
+            (r.swizzle == 0 || r.swizzle == 32 || r.swizzle == 64 ||
+             r.swizzle == 128);
+  if (!ok)
+    return false;
+  for (size_t i = 0; i < rank; ++i) {
+    size_t d = rank - 1 - i;
+    ok &= r.globalDim[i] == static_cast<uint64_t>(view.sizes[d]);
+    ok &= r.globalDim[i] >= 1 && r.globalDim[i] <= (uint64_t(1) << 32);
+    ok &= r.box[i] == map.box[d] && r.box[i] >= 1 && r.box[i] <= 256;
+    ok &= r.elementStrides[i] == 1;
+    if (i == 0) {
+      ok &= view.strides[d] == 1 || view.sizes[d] == 1;
+      continue;
+    }
+    uint64_t stride = r.globalStrides[i - 1];
+    ok &= stride % 16 == 0 && stride < (uint64_t(1) << 40);
+    // The view's own stride, except along a dimension of size 1.
+    ok &= view.sizes[d] == 1 ||
+          stride == static_cast<uint64_t>(view.strides[d]) * bytes;
+  }
+  uint64_t row = r.box[0] * bytes;
+  return ok && row % 16 == 0 && (r.swizzle == 0 || row <= r.swizzle);
+}
+
 /// What a planned launch must satisfy; aborts (a fuzzer finding) if not.
 static void checkPlan(const Manifest &manifest,
                       const std::vector<TensorView> &views,
                       const LaunchPlan &plan) {
-  size_t fields = 0;
-  for (const TensorView &view : views)
-    fields += 3 + 2 * view.sizes.size();
-  bool ok = plan.arguments.size() == fields;
-  for (int d = 0; d < 3; ++d) {
+  bool ok = views.size() == manifest.tensors.size();
+  for (int d = 0; ok && d < 3; ++d) {
     const GridAxis &axis = manifest.grid[d];
-    int64_t extent = views[axis.param].sizes[axis.dim];
-    // The grid covers the extent, with less than one block to spare.
+    int64_t extent = views[axis.tensor].sizes[axis.dim];
+    // The grid covers the extent, with less than one block to spare, in
+    // whole clusters.
     ok &= extent >= 0 && int64_t(plan.grid[d]) * axis.divisor >= extent &&
           (plan.grid[d] == 0 ||
            int64_t(plan.grid[d] - 1) * axis.divisor < extent);
-    ok &= plan.block[d] == manifest.block[d];
+    ok &= plan.block[d] == manifest.block[d] &&
+          plan.cluster[d] == manifest.cluster[d] &&
+          plan.grid[d] % plan.cluster[d] == 0;
   }
-  for (size_t i = 0; i < views.size(); ++i) {
-    int64_t align = manifest.params[i].elementBytes() == 2 ? 16 : 4;
-    ok &= views[i].data % align == 0;
+  if (ok && plan.isEmpty()) {
+    ok &= plan.arguments.empty() && plan.tensorMaps.empty();
+  } else if (ok) {
+    // One argument per kernel parameter, each what its kind says.
+    size_t a = 0, maps = 0;
+    for (const Param &param : manifest.params) {
+      if (const auto *memref = std::get_if<MemrefParam>(&param)) {
+        const TensorView &view = views[memref->tensor];
+        const TensorDecl &decl = manifest.tensors[memref->tensor];
+        int64_t align = decl.elementBytes() == 2 ? 16 : 4;
+        ok &= view.data % align == 0;
+        size_t fields = 3 + 2 * view.sizes.size();
+        ok &= a + fields <= plan.arguments.size();
+        if (!ok)
+          break;
+        ok &=
+            *static_cast<const uint64_t *>(plan.arguments[a]) == view.data &&
+            *static_cast<const uint64_t *>(plan.arguments[a + 1]) == view.data;
+        for (size_t d = 0; d < view.sizes.size(); ++d)
+          ok &= *static_cast<const int64_t *>(plan.arguments[a + 3 + d]) ==
+                    view.sizes[d] &&
+                *static_cast<const int64_t *>(
+                    plan.arguments[a + 3 + view.sizes.size() + d]) ==
+                    view.strides[d];
+        a += fields;
+      } else if (const auto *scalar = std::get_if<ScalarParam>(&param)) {
+        ok &= a < plan.arguments.size();
+        if (!ok)
+          break;
+        int64_t size = views[scalar->tensor].sizes[scalar->dim];
+        ok &= scalar->type == ScalarType::I32
+                  ? *static_cast<const int32_t *>(plan.arguments[a]) == size
+                  : *static_cast<const int64_t *>(plan.arguments[a]) == size;
+        ++a;
+      } else {
+        const auto &map = std::get<TensorMapParam>(param);
+        ok &= a < plan.arguments.size() && maps < plan.tensorMaps.size() &&
+              maps < plan.tensorMapStorage.size();
+        if (!ok)
+          break;
+        ok &= plan.arguments[a] == plan.tensorMapStorage[maps].bytes &&
+              reinterpret_cast<uintptr_t>(plan.arguments[a]) % 64 == 0 &&
+              isGoodRequest(plan.tensorMaps[maps], map,
+                            manifest.tensors[map.tensor], views[map.tensor]);
+        ++a;
+        ++maps;
+      }
+    }
+    ok &= a == plan.arguments.size() && maps == plan.tensorMaps.size();
   }
   if (!ok)
     std::abort();
