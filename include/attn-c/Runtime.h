@@ -37,12 +37,16 @@ typedef struct AttnKernel {
   void *ptr;
 } AttnKernel;
 
-/** A strided tensor in device memory; sizes and strides in elements. */
+/** The largest tensor rank a kernel takes. */
+#define ATTN_MAX_RANK 5
+
+/** A strided tensor in device memory; sizes and strides in elements, the
+ *  first `rank` of each used. */
 typedef struct AttnTensor {
   CUdeviceptr data;
   int64_t rank;
-  int64_t sizes[4];
-  int64_t strides[4];
+  int64_t sizes[ATTN_MAX_RANK];
+  int64_t strides[ATTN_MAX_RANK];
 } AttnTensor;
 
 /** Makes the primary context of device `ordinal` current on this thread
@@ -55,11 +59,17 @@ AttnStatus attnKernelLoad(const char *dir, AttnKernel *kernel);
 /** Releases a kernel; a null kernel is ignored. */
 void attnKernelDestroy(AttnKernel kernel);
 
-/** How many tensors a launch takes: Q, K, V, O and, if the kernel writes
- *  it, LSE. */
+/** How many tensors a launch takes (for attention: Q, K, V, O and, if the
+ *  kernel writes it, LSE); 0 for a null kernel. */
 int attnKernelNumTensors(AttnKernel kernel);
 
-/** Enqueues the kernel on `stream` without synchronising. */
+/** The name of tensor `index` of the manifest ("query", "key", "value",
+ *  "output", "lse" for attention), owned by the kernel; NULL for a null
+ *  kernel or an index out of range. */
+const char *attnKernelTensorName(AttnKernel kernel, int index);
+
+/** Enqueues the kernel on `stream` without synchronising; `tensors` in the
+ *  manifest's order (attnKernelTensorName). */
 AttnStatus attnKernelLaunch(AttnKernel kernel, const AttnTensor *tensors,
                             int numTensors, CUstream stream);
 

@@ -60,10 +60,14 @@ class CompileOptions(ctypes.Structure):
                 ("ptxasPath", ctypes.c_char_p), ("withCubin", ctypes.c_bool)]
 
 
+MAX_RANK = 5  # ATTN_MAX_RANK
+
+
 class Tensor(ctypes.Structure):
     """AttnTensor: a device pointer with sizes and strides in elements."""
     _fields_ = [("data", ctypes.c_uint64), ("rank", ctypes.c_int64),
-                ("sizes", ctypes.c_int64 * 4), ("strides", ctypes.c_int64 * 4)]
+                ("sizes", ctypes.c_int64 * MAX_RANK),
+                ("strides", ctypes.c_int64 * MAX_RANK)]
 
 
 def _declare(lib, name, restype, *argtypes):
@@ -89,6 +93,7 @@ def _declare_runtime(lib):
     _declare(lib, "attnKernelLoad", ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(vp))
     _declare(lib, "attnKernelDestroy", None, vp)
     _declare(lib, "attnKernelNumTensors", ctypes.c_int, vp)
+    _declare(lib, "attnKernelTensorName", ctypes.c_char_p, vp, ctypes.c_int)
     _declare(lib, "attnKernelLaunch", ctypes.c_int, vp,
              ctypes.POINTER(Tensor), ctypes.c_int, vp)
     _declare(lib, "attnRuntimeGetLastError", ctypes.c_char_p)

@@ -11,7 +11,7 @@ synchronisation.
 """
 import ctypes
 import threading
-from typing import Optional, Tuple, Union
+from typing import NamedTuple, Optional, Tuple, Union
 
 import torch
 
@@ -27,9 +27,18 @@ _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
 # The sm_80 kernel's head dims: whole 16-wide MMA steps, 64 to 256.
 _HEAD_DIMS = range(64, 257, 16)
 
+
+
+class _Kernel(NamedTuple):
+    """A loaded kernel and the names of the tensors it takes, in the order
+    of its manifest's `tensors` (the order a launch passes them in)."""
+    handle: ctypes.c_void_p
+    names: Tuple[str, ...]
+
+
 _lock = threading.Lock()
-_kernels = {}   # (device index, chip, spec) -> kernel handle
-_by_call = {}   # attention()'s arguments that pick a kernel -> kernel handle
+_kernels = {}   # (device index, chip, spec) -> _Kernel
+_by_call = {}   # attention()'s arguments that pick a kernel -> _Kernel
 _chips = {}     # device index -> chip
 
 
@@ -74,8 +83,11 @@ def _kernel(spec: AttentionSpec, chip: str, device: torch.device):
         _check_runtime(lib, lib.attnRuntimeInitialize(device.index))
         handle = ctypes.c_void_p()
         _check_runtime(lib, lib.attnKernelLoad(path.encode(), ctypes.byref(handle)))
-        _kernels[key] = handle
-        return handle
+        names = tuple(lib.attnKernelTensorName(handle, i).decode()
+                      for i in range(lib.attnKernelNumTensors(handle)))
+        kernel = _Kernel(handle, names)
+        _kernels[key] = kernel
+        return kernel
 
 
 def _descriptor(t: torch.Tensor, desc: _native.Tensor):
@@ -88,13 +100,19 @@ def _descriptor(t: torch.Tensor, desc: _native.Tensor):
         desc.strides[i] = stride if size != 1 else 0
 
 
-def _launch(kernel, tensors, device: torch.device):
-    descs = (_native.Tensor * len(tensors))()
-    for t, desc in zip(tensors, descs):
+def _launch(kernel: _Kernel, tensors: dict, device: torch.device):
+    """Launches `kernel` on `tensors` (name -> tensor), passed in the order
+    its manifest lists them."""
+    descs = (_native.Tensor * len(kernel.names))()
+    for name, desc in zip(kernel.names, descs):
+        t = tensors.get(name)
+        if t is None:
+            raise RuntimeError(f"the attn kernel takes a tensor named {name!r}, "
+                               "which attn.torch does not pass")
         _descriptor(t, desc)
     lib, _ = _native.runtime()
     stream = torch.cuda.current_stream(device).cuda_stream
-    _check_runtime(lib, lib.attnKernelLaunch(kernel, descs, len(tensors), stream))
+    _check_runtime(lib, lib.attnKernelLaunch(kernel.handle, descs, len(descs), stream))
 
 
 def _check_inputs(q, k, v) -> torch.device:
@@ -188,5 +206,6 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
                 kernel = _kernel(spec, _chips[device.index], device)
             _by_call[call] = kernel
         # The runtime launches in the context the kernel was loaded in.
-        _launch(kernel, [q, k, v, out, lse] if return_lse else [q, k, v, out], device)
+        _launch(kernel, {"query": q, "key": k, "value": v, "output": out, "lse": lse},
+                device)
     return (out, lse) if return_lse else out

@@ -181,7 +181,10 @@ def test_runtime_checks_shapes_itself():
     from gpu_cases import spec_of
     device = torch.device("cuda", torch.cuda.current_device())
     kernel = _kernel(spec_of("bf16", 64, {}), chip_for(device), device)
+    assert kernel.names == ("query", "key", "value", "output")
+    kernel = kernel.handle
     lib, _ = _native.runtime()
+    assert lib.attnKernelTensorName(kernel, 4) is None
     q, k, o = _t(1, 4, 64, 64), _t(1, 4, 65, 64), _t(1, 4, 64, 64)
     v = _t(1, 4, 66, 64)
     descs = (_native.Tensor * 4)()

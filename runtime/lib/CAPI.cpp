@@ -9,6 +9,8 @@
 
 using namespace attn::runtime;
 
+static_assert(ATTN_MAX_RANK == kMaxRank, "AttnTensor holds any rank");
+
 static thread_local std::string lastError;
 
 static AttnStatus finish(AttnStatus status, std::string message = {}) {
@@ -47,6 +49,13 @@ int attnKernelNumTensors(AttnKernel kernel) {
   return static_cast<int>(unwrap(kernel)->manifest().tensors.size());
 }
 
+const char *attnKernelTensorName(AttnKernel kernel, int index) {
+  if (!unwrap(kernel) || index < 0 ||
+      static_cast<size_t>(index) >= unwrap(kernel)->manifest().tensors.size())
+    return nullptr;
+  return unwrap(kernel)->manifest().tensors[index].name.c_str();
+}
+
 AttnStatus attnKernelLaunch(AttnKernel kernel, const AttnTensor *tensors,
                             int numTensors, CUstream stream) {
   if (!unwrap(kernel) || !tensors || numTensors < 0)
@@ -55,7 +64,7 @@ AttnStatus attnKernelLaunch(AttnKernel kernel, const AttnTensor *tensors,
   std::vector<TensorView> views;
   for (int i = 0; i < numTensors; ++i) {
     const AttnTensor &t = tensors[i];
-    if (t.rank < 1 || t.rank > 4)
+    if (t.rank < 1 || t.rank > ATTN_MAX_RANK)
       return finish(ATTN_ERROR_INVALID_ARGUMENT,
                     "attnKernelLaunch: tensor " + std::to_string(i) +
                         " has rank " + std::to_string(t.rank));
