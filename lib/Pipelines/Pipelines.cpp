@@ -122,6 +122,7 @@ void mlir::attn::buildKernelToPtxPipeline(
   kernels.addPass(arith::createArithExpandOpsPass());
   kernels.addPass(createConvertVectorToLLVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createAttnNVVMGridConstantPass());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());

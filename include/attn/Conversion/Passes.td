@@ -141,4 +141,62 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def AttnNVVMGridConstantPass : Pass<"attn-nvvm-grid-constant"> {
+  let summary = "Pass marked kernel parameters by value, as grid-constant tensor maps";
+  let description = [{
+    A TMA tensor map (`CUtensorMap`, 128 bytes) is best passed to a kernel by
+    value, as a `__grid_constant__` parameter, the CUDA and CUTLASS
+    convention: `.param .align 64 .b8 name[128]`, read in place through
+    `cvta.param`. MLIR 22.1 cannot say that on a `gpu.func`:
+    `nvvm.grid_constant` on its argument fails verification, and
+    `convert-gpu-to-nvvm` drops `llvm.byval` (and every argument attribute
+    outside a fixed list of `llvm.*` ones). It keeps function attributes, so
+    the kernel lists the parameters in `attn.grid_constant_params`, and this
+    pass, run on the `llvm.func` kernels after `convert-gpu-to-nvvm`, gives
+    each listed `!llvm.ptr` parameter `llvm.byval = !llvm.array<16 x i64>`,
+    `nvvm.grid_constant` and `llvm.align = 64`, then drops the list. Without
+    `nvvm.grid_constant` the NVPTX backend copies a byval parameter to local
+    memory, where TMA cannot read it.
+
+    Positions count the lowered parameters (the PTX `_param_N` numbers): a
+    memref argument lowers to 3 + 2 * rank parameters, so it shifts the
+    positions of the arguments after it. Put tensor maps first and the
+    position is the argument's index.
+
+    The kernel takes the pointer as `!llvm.ptr` and casts it to the
+    `!nvgpu.tensormap.descriptor` with `builtin.unrealized_conversion_cast`.
+    The host passes a pointer to the 128-byte map itself in the launch's
+    parameter array.
+
+    Functions without the list are left alone. A listed parameter that is
+    out of range, listed twice or not an `!llvm.ptr`, a list on a function
+    that is not a kernel, and a list still on a `gpu.func` (this pass runs
+    after `convert-gpu-to-nvvm`) are located errors.
+
+    Before (`gpu.func @k(%map: !llvm.ptr, %out: memref<...>) kernel
+    attributes {attn.grid_constant_params = array<i32: 0>}` after
+    `convert-gpu-to-nvvm`):
+
+    ```mlir
+    llvm.func @k(%arg0: !llvm.ptr, %arg1: !llvm.ptr, ...)
+        attributes {attn.grid_constant_params = array<i32: 0>, gpu.kernel,
+                    nvvm.kernel}
+    ```
+
+    After:
+
+    ```mlir
+    llvm.func @k(%arg0: !llvm.ptr {llvm.align = 64 : i64,
+                                   llvm.byval = !llvm.array<16 x i64>,
+                                   nvvm.grid_constant},
+                 %arg1: !llvm.ptr, ...)
+        attributes {gpu.kernel, nvvm.kernel}
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
+  ];
+}
+
 #endif // ATTN_CONVERSION_PASSES_TD
