@@ -34,6 +34,10 @@ compile)
         echo "fail $name${suffix#=} $prefix $args"
       done >> "$bundle/cases.txt"
   done
+  # The sm_90a kernel that takes a tensor map as a __grid_constant__
+  # parameter; `run` checks it with attn-tensor-map-check.
+  build/bin/attn-compile test/Target/SM90/tma-grid-constant.mlir --chip=sm_90a \
+    -o "$bundle/tma-grid-constant" > "$bundle/tma-grid-constant.log"
   python3 python/tests/gpu_cases.py "$bundle/python" > "$bundle/python.log"
   echo "compiled $(find "$bundle" -name "*.json" | wc -l) artifacts," \
     "$(wc -l < "$bundle/cases.txt") attn-run cases into $bundle"
@@ -73,6 +77,18 @@ run)
     [ ${#prefix[@]} -gt 0 ] && detail="$detail [compute-sanitizer: $(grep -o 'ERROR SUMMARY.*' <<< "$out" || echo none)]"
     echo "$status $name $args: $detail"
   done < "$bundle/cases.txt"
+  # The tensor map encoded by the runtime, passed by value, read by TMA
+  # (Hopper only: the artifact is sm_90a).
+  if [ -d "$bundle/tma-grid-constant" ]; then
+    tma=(build-runtime/attn-tensor-map-check "$bundle/tma-grid-constant")
+    command -v compute-sanitizer > /dev/null && tma=(compute-sanitizer --error-exitcode=3 "${tma[@]}")
+    if out=$("${tma[@]}" 2>&1) && grep -q PASS <<< "$out"; then
+      passed=$((passed + 1)); status=PASS
+    else
+      failed=$((failed + 1)); status=FAIL
+    fi
+    echo "$status tma-grid-constant: $(grep -E 'PASS|FAIL|mismatch|ERROR SUMMARY|error' <<< "$out" | head -3 | tr '\n' ' ')"
+  fi
   # The Python package's GPU tests, with kernels from the bundle only (no
   # compiler here) and the runtime library just built.
   if python3 -c "import torch, pytest" 2> /dev/null; then

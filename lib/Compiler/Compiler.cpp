@@ -33,6 +33,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
                                const CompileOptions &options) {
   result.chip = options.chip;
   result.cudaPath = options.cudaPath;
+  result.rescaleThreshold = options.rescaleThreshold;
 }
 
 static LogicalResult checkChip(ModuleOp module, StringRef chip) {

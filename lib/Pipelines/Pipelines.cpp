@@ -8,6 +8,7 @@
 #include "attn/Conversion/Passes.h"
 
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Target/TargetInfo.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -65,7 +66,8 @@ void mlir::attn::buildAttnToKernelPipeline(
   pm.addPass(createAttnFuseAttentionPass());
   if (last == AttnLoweringStep::Fuse)
     return;
-  pm.addPass(createAttnSelectSchedulePass({options.chip}));
+  pm.addPass(
+      createAttnSelectSchedulePass({options.chip, options.rescaleThreshold}));
   pm.addPass(createAttnTilePass());
   if (last == AttnLoweringStep::Tile)
     return;
@@ -79,12 +81,8 @@ void mlir::attn::buildAttnToKernelPipeline(
 }
 
 std::string mlir::attn::getPtxFeatures(StringRef chip) {
-  // sm_100a needs PTX 8.6; a lower version aborts in the NVPTX backend.
-  if (chip == "sm_100a")
-    return "+ptx86";
-  if (chip == "sm_80" || chip == "sm_90a")
-    return "+ptx80";
-  return "";
+  const TargetInfo *target = lookupTarget(chip);
+  return target ? target->ptxFeatures.str() : std::string();
 }
 
 std::string mlir::attn::resolveCudaPath(StringRef cudaPath) {

@@ -31,6 +31,12 @@ def _float_text(value):
     return repr(float(value))
 
 
+# The head dims the sm_80 kernel builds (TargetInfo's kernel shape rule under
+# -attn-select-schedule's tiles: 16-byte row chunks that split evenly over
+# the threads, and D = Dv); test_compile.py checks this against the compiler.
+SM80_HEAD_DIMS = (64, 128, 256)
+
+
 @dataclass(frozen=True)
 class AttentionSpec:
     """What an attention kernel computes.

@@ -18,14 +18,13 @@ import torch
 from . import _native
 from .bundle import bundle_dirs, entry_name, find_artifact
 from .compiler import CompileError, compile
-from .spec import AttentionSpec
+from .spec import SM80_HEAD_DIMS, AttentionSpec
 
 _DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
            "lower_right": "lower_right"}
 
-# The sm_80 kernel's head dims: whole 16-wide MMA steps, 64 to 256.
-_HEAD_DIMS = range(64, 257, 16)
+_HEAD_DIMS = SM80_HEAD_DIMS
 
 
 

@@ -22,7 +22,8 @@ def test_example_to_artifact(example_ir, tmp_path):
     assert "cp.async.wait_group \t1;" in artifact.ptx
     assert artifact.cubin[:4] == b"\x7fELF"
     assert artifact.manifest["attention"]["mask"] == "causal"
-    assert [p["name"] for p in artifact.manifest["params"]] == ["query", "key", "value", "output"]
+    assert [t["name"] for t in artifact.manifest["tensors"]] == ["query", "key", "value", "output"]
+    assert [p["kind"] for p in artifact.manifest["params"]] == ["memref"] * 4
 
 
 def test_ptx_only(example_ir, cache_dir):
@@ -47,8 +48,20 @@ def test_unsupported_head_dim_names_the_spec(cache_dir):
     with pytest.raises(CompileError) as error:
         attn.compile(AttentionSpec(head_dim=32))
     assert "attn_d32_bf16.mlir:" in error.value.diagnostics
-    assert "sm_80 kernel: needs a head dim that is a multiple of 16 and at least 64" \
+    assert "the sm_80 kernel needs a head dim that is a multiple of 16 and at least 64" \
         in error.value.diagnostics
+
+
+def test_torch_head_dims_are_what_the_compiler_builds(cache_dir):
+    # attn.torch's promise, against the compiler: every head dim it lists
+    # compiles, and the multiples of 16 between them do not.
+    from attn.spec import SM80_HEAD_DIMS
+    for d in range(64, 257, 16):
+        if d in SM80_HEAD_DIMS:
+            assert attn.compile(AttentionSpec(head_dim=d), with_cubin=False).ptx
+            continue
+        with pytest.raises(CompileError, match="the sm_80 kernel needs"):
+            attn.compile(AttentionSpec(head_dim=d), with_cubin=False)
 
 
 def test_f32_has_no_tensor_core_schedule(cache_dir):

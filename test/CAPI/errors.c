@@ -10,7 +10,7 @@
 // CHECK-NEXT: {{.*}}error: {{.*}}sm_75{{.*}}
 // A head dim the sm_80 kernel cannot serve, at the op.
 // CHECK: head dim 32: succeeded 0
-// CHECK-NEXT: d32.mlir:3:{{[0-9]+}}: error: sm_80 kernel: needs a head dim that is a multiple of 16 and at least 64
+// CHECK-NEXT: d32.mlir:3:{{[0-9]+}}: error: attn-select-schedule: the sm_80 kernel needs a head dim that is a multiple of 16 and at least 64, found 32
 // Writing a failed compile.
 // CHECK: write after failure: 0
 // CHECK: nothing to write: the compile failed

@@ -49,6 +49,12 @@ static llvm::cl::opt<std::string> chip("chip",
                                        llvm::cl::desc("sm_80, sm_90a, sm_100a"),
                                        llvm::cl::cat(driverOptions),
                                        llvm::cl::init("sm_80"));
+static llvm::cl::opt<float> rescaleThreshold(
+    "rescale-threshold",
+    llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
+                   "max only when it grows by more than this (log2 units; "
+                   "default 0: every increase)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(0.0f));
 static llvm::cl::opt<std::string>
     cudaPath("cuda-path",
              llvm::cl::desc("CUDA toolkit root (libdevice, "
@@ -130,6 +136,7 @@ int main(int argc, char **argv) {
 
   CompileOptions options;
   options.chip = chip;
+  options.rescaleThreshold = rescaleThreshold;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

@@ -35,6 +35,9 @@ enum class CompileLevel {
 
 struct CompileOptions {
   std::string chip = "sm_80";
+  /// FlashAttention-4's conditional rescaling threshold (log2 units); 0 is
+  /// off.
+  float rescaleThreshold = 0.0f;
   /// CUDA toolkit root (libdevice, ptxas); empty: $CUDA_HOME, then
   /// /usr/local/cuda.
   std::string cudaPath;

@@ -31,6 +31,12 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::desc("CUDA toolkit holding libdevice (default: $CUDA_HOME, "
                      "then /usr/local/cuda)"),
       llvm::cl::init("")};
+  PassOptions::Option<float> rescaleThreshold{
+      *this, "rescale-threshold",
+      llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
+                     "max only when it grows by more than this (log2 units); "
+                     "0 (the default) rescales on every increase"),
+      llvm::cl::init(0.0f)};
 };
 
 /// The steps of the way from attention IR to a kernel, in order.

@@ -57,19 +57,25 @@ static MemRefType memrefArgumentType(ShapedType type) {
 gpu::GPUFuncOp mlir::attn::createKernel(OpBuilder &b, Location loc,
                                         StringRef name, KernelAbiAttr abi) {
   SmallVector<Type> arguments;
+  // Tensor maps by their position among the lowered parameters (a memref
+  // descriptor is 3 + 2 x rank of them), which is what the by-value pass
+  // sees after convert-gpu-to-nvvm.
   SmallVector<int32_t> byValue;
+  int32_t lowered = 0;
   for (KernelParamAttr param : abi.getParams()) {
     ShapedType tensor = abi.getTensors()[param.getTensor()].getType();
     switch (param.getKind()) {
     case KernelParamKind::memref:
       arguments.push_back(memrefArgumentType(tensor));
+      lowered += 3 + 2 * tensor.getRank();
       break;
     case KernelParamKind::tensor_map:
-      byValue.push_back(arguments.size());
+      byValue.push_back(lowered++);
       arguments.push_back(LLVM::LLVMPointerType::get(b.getContext()));
       break;
     case KernelParamKind::scalar:
       arguments.push_back(param.getType());
+      ++lowered;
       break;
     }
   }

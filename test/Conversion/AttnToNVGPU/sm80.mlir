@@ -5,8 +5,10 @@
 // CHECK: gpu.module @attn_kernels
 // CHECK: memref.global "public" @attn_dynamic_smem : memref<0xi8, 3> {alignment = 1024 : i64}
 // CHECK: gpu.func @attention(%{{.*}}: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{.*}}: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{.*}}: memref<?x2x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, %{{.*}}: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>) kernel
+// The kernel's ABI: every tensor a memref descriptor, one CTA per (query
+// tile of 128 rows, head, batch).
+// CHECK-SAME: attn.abi = #attn.kernel_abi<tensors = [<name = "query", type = tensor<?x8x?x64xbf16>>, <name = "key", type = tensor<?x2x?x64xbf16>>, <name = "value", type = tensor<?x2x?x64xbf16>>, <name = "output", type = tensor<?x8x?x64xbf16>>], params = [<kind = memref, tensor = 0>, <kind = memref, tensor = 1>, <kind = memref, tensor = 2>, <kind = memref, tensor = 3>], grid = [<tensor = 0, dim = 2, divisor = 128>, <tensor = 0, dim = 1, divisor = 1>, <tensor = 0, dim = 0, divisor = 1>], cluster = [1, 1, 1]>
 // CHECK-SAME: attn.dynamic_shared_memory = 49152 : i64
-// CHECK-SAME: attn.query_tile = 128 : i64
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // Grid ids: x the query tile, y the head, z the batch; K/V head = h / 4.
 // CHECK-DAG: gpu.block_id  x

@@ -16,6 +16,16 @@
 // RUN: FileCheck %s < %t.ptx
 // RUN: FileCheck %s --check-prefix=IN-PLACE < %t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90a -v %t.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS %}
+// The driver serialises the kernel's attn.abi into a format-2 manifest with
+// the tensor map; scripts/gpu-suite.sh runs the artifact on a Hopper GPU
+// with attn-tensor-map-check (the runtime encodes the map).
+// RUN: %if ptxas %{ rm -rf %t.art && attn-compile %s --chip=sm_90a -o %t.art && FileCheck %s --check-prefix=MANIFEST < %t.art/tma_grid_constant.json %}
+// MANIFEST: "capability": 90
+// MANIFEST: "format": 2
+// MANIFEST: "kind": "tensor_map",
+// MANIFEST-NEXT: "oob_fill": "zero",
+// MANIFEST-NEXT: "swizzle": 128,
+// MANIFEST-NEXT: "tensor": 0
 
 // CHECK: .target sm_90a
 // CHECK: .extern .shared .align 1024 .b8 tma_dynamic_smem[];
@@ -55,7 +65,17 @@ module attributes {gpu.container_module} {
         {alignment = 1024 : i64}
 
     gpu.func @tma_grid_constant(%map: !llvm.ptr, %out: !out) kernel
-        attributes {attn.dynamic_shared_memory = 8192 : i64,
+        attributes {attn.abi = #attn.kernel_abi<
+                      tensors = [<name = "input", type = tensor<64x64xbf16>>,
+                                 <name = "output", type = tensor<64x64xbf16>>],
+                      params = [<kind = tensor_map, tensor = 0, box = [64, 64],
+                                 swizzle = 128>,
+                                <kind = memref, tensor = 1>],
+                      grid = [<tensor = 0, dim = 0, divisor = 64>,
+                              <tensor = 0, dim = 1, divisor = 64>,
+                              <tensor = 1, dim = 0, divisor = 64>],
+                      cluster = [1, 1, 1]>,
+                    attn.dynamic_shared_memory = 8192 : i64,
                     attn.grid_constant_params = array<i32: 0>,
                     known_block_size = array<i32: 128, 1, 1>} {
       %c0 = arith.constant 0 : index

@@ -184,13 +184,15 @@ struct AttnFuseOnlineSoftmaxPass
   void runOnOperation() override {
     if (!std::isfinite(rescaleThreshold) || rescaleThreshold < 0) {
       emitError(getOperation()->getLoc())
-          << "rescale-threshold must be a non-negative finite number, got "
+          << "attn-fuse-online-softmax: rescale-threshold must be a "
+             "non-negative finite number, got "
           << float(rescaleThreshold);
       return signalPassFailure();
     }
-    FloatAttr threshold;
+    // The option overrides the schedule's threshold (for tests).
+    FloatAttr override;
     if (rescaleThreshold > 0)
-      threshold = Builder(&getContext()).getF32FloatAttr(rescaleThreshold);
+      override = Builder(&getContext()).getF32FloatAttr(rescaleThreshold);
 
     SmallVector<TwoPassSoftmax> matches;
     getOperation()->walk([&](RowExpOp probs) {
@@ -199,8 +201,15 @@ struct AttnFuseOnlineSoftmaxPass
         matches.push_back(*m);
     });
     IRRewriter rewriter(&getContext());
-    for (TwoPassSoftmax &m : matches)
+    for (TwoPassSoftmax &m : matches) {
+      FloatAttr threshold = override;
+      auto grid = m.sumLoop->getParentOfType<scf::ForallOp>();
+      if (!threshold && grid)
+        if (auto schedule = grid->getAttrOfType<ScheduleAttr>(
+                kGridScheduleAttrName))
+          threshold = schedule.getRescaleThreshold();
       rewriteOnline(rewriter, m, threshold);
+    }
   }
 };
 

@@ -4,10 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The only pass that reads the chip: it turns TargetInfo and an op's shapes
-// into an #attn.schedule on the op. The sizes follow FlashAttention's choices
-// per generation (FA2 on mma.sync, FA3 on wgmma, FA4 on tcgen05) and shrink
-// the K/V tile until Q plus the K/V stages fit in shared memory.
+// The target-aware step before tiling: it turns TargetInfo and an op's
+// shapes into an #attn.schedule on the op, which the passes after it read
+// instead of the chip. The sizes and warp roles follow FlashAttention's
+// choices per generation (FA2 on mma.sync, FA3 on wgmma, FA4 on tcgen05),
+// the K/V tile shrinks until Q plus the K/V stages fit in shared memory, and
+// the chip's kernel is asked whether it can build the result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +17,7 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 #include "attn/Target/TargetInfo.h"
 
-#include "llvm/ADT/StringExtras.h"
+#include <cmath>
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNSELECTSCHEDULEPASS
@@ -27,33 +29,52 @@ using namespace mlir::attn;
 
 namespace {
 
-/// Shared memory a schedule needs: the Q tile plus `stages` K and V tiles.
-int64_t sharedMemoryBytes(int64_t tileM, int64_t tileN, int64_t stages,
-                          int64_t headDim, int64_t valueHeadDim,
-                          int64_t elementBytes) {
-  return elementBytes *
-         (tileM * headDim + stages * tileN * (headDim + valueHeadDim));
+constexpr StringLiteral kPass = "attn-select-schedule";
+
+/// FA3's roles: one producer warpgroup, down to the smallest budget, and the
+/// consumers sharing the rest of the register file.
+SmallVector<WarpRoleAttr> hopperRoles(MLIRContext *ctx, int64_t consumers) {
+  auto role = [&](StringRef name, int64_t warps, int64_t registers) {
+    return WarpRoleAttr::get(ctx, StringAttr::get(ctx, name), warps,
+                             registers);
+  };
+  return {role("producer", 4, 24), role("consumer", 4 * consumers, 240)};
 }
 
-FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op,
-                                       const TargetInfo &target) {
+/// FA4's roles: a load warp, an MMA warp, two softmax warpgroups, a
+/// correction warpgroup and an epilogue warp.
+SmallVector<WarpRoleAttr> blackwellRoles(MLIRContext *ctx) {
+  auto role = [&](StringRef name, int64_t warps, int64_t registers) {
+    return WarpRoleAttr::get(ctx, StringAttr::get(ctx, name), warps,
+                             registers);
+  };
+  return {role("load", 1, 48),     role("mma", 1, 48),
+          role("softmax", 8, 192), role("correction", 4, 80),
+          role("epilogue", 2, 48)};
+}
+
+FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
+                                       FloatAttr rescaleThreshold) {
   auto queryType = cast<ShapedType>(op.getQuery().getType());
   Type elementType = queryType.getElementType();
   if (!elementType.isBF16() && !elementType.isF16())
-    return op.emitOpError()
-           << "has no tensor-core schedule for " << elementType << " on "
-           << target.chip << ": expected bf16 or f16";
+    return op.emitError() << kPass << ": no tensor-core schedule for "
+                          << elementType << " on " << target.chip
+                          << ": expected bf16 or f16";
   int64_t headDim = queryType.getDimSize(3);
   int64_t valueHeadDim =
       cast<ShapedType>(op.getValue().getType()).getDimSize(3);
   for (int64_t dim : {headDim, valueHeadDim})
     if (dim % target.mmaK != 0)
-      return op.emitOpError()
-             << "head dim " << dim << " is not supported on " << target.chip
-             << ": it must be a multiple of " << target.mmaK;
+      return op.emitError()
+             << kPass << ": head dim " << dim << " is not supported on "
+             << target.chip << ": it must be a multiple of " << target.mmaK;
 
+  MLIRContext *ctx = op.getContext();
   int64_t largest = std::max(headDim, valueHeadDim);
   int64_t tileM = 128, tileN = 64, stages = 2, warps = 4;
+  KernelKind kind = KernelKind::fa2;
+  SmallVector<WarpRoleAttr> roles;
   switch (target.mma) {
   case MmaFamily::MmaSync:
     // FA2: warps split the query rows, one m16 MMA row block each, so that a
@@ -68,26 +89,42 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op,
   case MmaFamily::Wgmma: // FA3: a producer and two consumer warpgroups.
     tileN = largest <= 128 ? 128 : 64;
     warps = 12;
+    kind = KernelKind::fa3;
+    roles = hopperRoles(ctx, 2);
     break;
   case MmaFamily::Tcgen05: // FA4: load, MMA, softmax, correction, epilogue.
     tileN = largest <= 128 ? 128 : 64;
     warps = 16;
+    kind = KernelKind::fa4;
+    roles = blackwellRoles(ctx);
     break;
   }
 
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  auto bytes = [&] {
-    return sharedMemoryBytes(tileM, tileN, stages, headDim, valueHeadDim,
-                             elementBytes);
+  auto shape = [&] {
+    return KernelShape{headDim, valueHeadDim, elementBytes, tileM,
+                       tileN,   stages,       warps};
   };
-  while (bytes() > target.maxSharedMemoryPerBlock && tileN > 16)
+  while (pipelineSharedMemoryBytes(shape()) > target.maxSharedMemoryPerBlock &&
+         tileN > 16)
     tileN /= 2;
-  if (bytes() > target.maxSharedMemoryPerBlock)
-    return op.emitOpError()
-           << "has no schedule that fits in the "
-           << target.maxSharedMemoryPerBlock << " bytes of shared memory of "
-           << target.chip << ": the smallest needs " << bytes();
-  return ScheduleAttr::get(op.getContext(), tileM, tileN, stages, warps);
+  if (pipelineSharedMemoryBytes(shape()) > target.maxSharedMemoryPerBlock)
+    return op.emitError() << kPass << ": no schedule fits in the "
+                          << target.maxSharedMemoryPerBlock
+                          << " bytes of shared memory of " << target.chip
+                          << ": the smallest needs "
+                          << pipelineSharedMemoryBytes(shape());
+  // The chip's kernel states what it can build; asking it here rejects a
+  // request before tiling rather than inside the kernel's emitter.
+  if (target.hasKernel()) {
+    std::string problem = target.kernelShapeProblem(shape());
+    if (!problem.empty())
+      return op.emitError() << kPass << ": the " << target.chip << " kernel "
+                            << problem;
+  }
+  return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
+                           /*ping_pong=*/false, ArrayRef<int64_t>(),
+                           rescaleThreshold);
 }
 
 struct AttnSelectSchedulePass
@@ -97,18 +134,24 @@ struct AttnSelectSchedulePass
   void runOnOperation() override {
     const TargetInfo *target = lookupTarget(chip);
     if (!target) {
-      SmallVector<StringRef> known;
-      for (const TargetInfo &info : getSupportedTargets())
-        known.push_back(info.chip);
       emitError(getOperation()->getLoc())
-          << "unknown chip '" << chip << "': expected one of "
-          << llvm::join(known, ", ");
+          << kPass << ": " << unknownChipMessage(chip);
       return signalPassFailure();
     }
+    if (!std::isfinite(rescaleThreshold) || rescaleThreshold < 0) {
+      emitError(getOperation()->getLoc())
+          << kPass << ": rescale-threshold must be a non-negative finite "
+          << "number, got " << float(rescaleThreshold);
+      return signalPassFailure();
+    }
+    FloatAttr threshold;
+    if (rescaleThreshold > 0)
+      threshold = Builder(&getContext()).getF32FloatAttr(rescaleThreshold);
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();
-      FailureOr<ScheduleAttr> schedule = chooseSchedule(op, *target);
+      FailureOr<ScheduleAttr> schedule =
+          chooseSchedule(op, *target, threshold);
       if (failed(schedule))
         return WalkResult::interrupt();
       op.setScheduleAttr(*schedule);

@@ -1,6 +1,6 @@
 // RUN: attn-opt %s -split-input-file -attn-fuse-online-softmax | FileCheck %s
 // RUN: not attn-opt %s -attn-fuse-online-softmax="rescale-threshold=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
-// NEGATIVE: error: rescale-threshold must be a non-negative finite number, got -1
+// NEGATIVE: error: attn-fuse-online-softmax: rescale-threshold must be a non-negative finite number, got -1
 
 // Left alone: the two loops run over different K/V ranges, so the max of
 // the first is not the max of what the second sums.

@@ -1,6 +1,7 @@
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_80 | FileCheck %s --check-prefix=SM80
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_90a | FileCheck %s --check-prefix=SM90
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_100a | FileCheck %s --check-prefix=SM100
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" | FileCheck %s --check-prefix=LAZY
 
 // The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
 // warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
@@ -8,12 +9,18 @@
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x8x?x64xbf16>
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x8x?x128xf16>
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>} -> tensor<?x8x?x256xbf16>
+// FA3: a producer warpgroup at the smallest register budget, two consumer
+// warpgroups sharing the rest of the register file.
 // SM90-LABEL: func.func @head_dims
-//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 12>} -> tensor<?x8x?x64xbf16>
-//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 12>} -> tensor<?x8x?x128xf16>
-//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 12>} -> tensor<?x8x?x256xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>} -> tensor<?x8x?x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, {{.*}}>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, {{.*}}>} -> tensor<?x8x?x256xbf16>
+// FA4: load, MMA, two softmax warpgroups, correction and epilogue.
 // SM100-LABEL: func.func @head_dims
-//       SM100: {schedule = #attn.schedule<tile_m = 128, tile_n = 128, stages = 2, warps = 16>} -> tensor<?x8x?x64xbf16>
+//       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 128, stages = 2, warps = 16, roles = [<name = "load", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>} -> tensor<?x8x?x64xbf16>
+// The conditional-rescaling threshold is recorded in the schedule.
+// LAZY-LABEL: func.func @head_dims
+//       LAZY: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x64xbf16>
 // An op that already has a schedule keeps it.
 //       SM80: {schedule = #attn.schedule<tile_m = 16, tile_n = 16, stages = 1, warps = 1>} -> tensor<?x8x?x64xbf16>
 func.func @head_dims(%q64: tensor<?x8x?x64xbf16>, %q128: tensor<?x8x?x128xf16>, %q256: tensor<?x8x?x256xbf16>)

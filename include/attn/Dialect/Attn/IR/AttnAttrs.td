@@ -30,6 +30,58 @@ def Attn_MaskKindAttr : EnumAttr<Attn_Dialect, Attn_MaskKind, "mask_kind"> {
   }];
 }
 
+// Arrays in attribute parameters are written in square brackets, so that a
+// struct's next member cannot be mistaken for another element.
+class Attn_ArrayParser<string elt> {
+  code parser = [{[&]() -> ::mlir::FailureOr<::llvm::SmallVector<}] # elt # [{>> {
+    ::llvm::SmallVector<}] # elt # [{> items;
+    if (::mlir::failed($_parser.parseCommaSeparatedList(
+            ::mlir::AsmParser::Delimiter::Square, [&]() -> ::mlir::ParseResult {
+              auto item = ::mlir::FieldParser<}] # elt # [{>::parse($_parser);
+              if (::mlir::failed(item))
+                return ::mlir::failure();
+              items.push_back(*item);
+              return ::mlir::success();
+            })))
+      return ::mlir::failure();
+    return items;
+  }()}];
+}
+
+defvar Attn_IntArrayPrinter = [{
+  $_printer << '[';
+  ::llvm::interleaveComma($_self, $_printer);
+  $_printer << ']';
+}];
+
+defvar Attn_AttrArrayPrinter = [{
+  $_printer << '[';
+  ::llvm::interleaveComma($_self, $_printer, [&](auto item) {
+    $_printer.printStrippedAttrOrType(item);
+  });
+  $_printer << ']';
+}];
+
+def Attn_IntArray : ArrayRefParameter<"int64_t"> {
+  let parser = Attn_ArrayParser<"int64_t">.parser;
+  let printer = Attn_IntArrayPrinter;
+}
+
+def Attn_OptionalIntArray : OptionalArrayRefParameter<"int64_t"> {
+  let parser = Attn_ArrayParser<"int64_t">.parser;
+  let printer = Attn_IntArrayPrinter;
+}
+
+class Attn_AttrArray<string attr> : ArrayRefParameter<attr> {
+  let parser = Attn_ArrayParser<attr>.parser;
+  let printer = Attn_AttrArrayPrinter;
+}
+
+class Attn_OptionalAttrArray<string attr> : OptionalArrayRefParameter<attr> {
+  let parser = Attn_ArrayParser<attr>.parser;
+  let printer = Attn_AttrArrayPrinter;
+}
+
 def Attn_KernelKind : I32EnumAttr<"KernelKind",
     "the FlashAttention generation a kernel is structured after", [
     I32EnumAttrCase<"fa2", 0>,
@@ -91,18 +143,17 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     `#attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>`;
     (sm_90a, head dim 128):
     `#attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2,
-    warps = 12, roles = [#attn.warp_role<name = "producer", warps = 4,
-    registers = 24>, #attn.warp_role<name = "consumer", warps = 8,
-    registers = 240>]>`
+    warps = 12, roles = [<name = "producer", warps = 4, registers = 24>,
+    <name = "consumer", warps = 8, registers = 240>]>`
   }];
   let parameters = (ins
     DefaultValuedParameter<"::mlir::attn::KernelKind",
                            "::mlir::attn::KernelKind::fa2">:$kind,
     "int64_t":$tile_m, "int64_t":$tile_n,
     "int64_t":$stages, "int64_t":$warps,
-    OptionalArrayRefParameter<"::mlir::attn::WarpRoleAttr">:$roles,
+    Attn_OptionalAttrArray<"::mlir::attn::WarpRoleAttr">:$roles,
     DefaultValuedParameter<"bool", "false">:$ping_pong,
-    OptionalArrayRefParameter<"int64_t">:$cluster,
+    Attn_OptionalIntArray:$cluster,
     OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold);
   let builders = [
     AttrBuilder<(ins "int64_t":$tile_m, "int64_t":$tile_n, "int64_t":$stages,
@@ -169,7 +220,7 @@ def Attn_KernelParamAttr : AttrDef<Attn_Dialect, "KernelParam"> {
   let parameters = (ins
     EnumParameter<Attn_KernelParamKind>:$kind,
     "int64_t":$tensor,
-    OptionalArrayRefParameter<"int64_t">:$box,
+    Attn_OptionalIntArray:$box,
     DefaultValuedParameter<"int64_t", "0">:$swizzle,
     DefaultValuedParameter<"bool", "false">:$oob_nan,
     OptionalParameter<"::mlir::Type">:$type,
@@ -202,10 +253,10 @@ def Attn_KernelAbiAttr : AttrDef<Attn_Dialect, "KernelAbi"> {
     (docs/manifest.md) and the runtime follows the manifest.
   }];
   let parameters = (ins
-    ArrayRefParameter<"::mlir::attn::KernelTensorAttr">:$tensors,
-    ArrayRefParameter<"::mlir::attn::KernelParamAttr">:$params,
-    ArrayRefParameter<"::mlir::attn::GridAxisAttr">:$grid,
-    ArrayRefParameter<"int64_t">:$cluster);
+    Attn_AttrArray<"::mlir::attn::KernelTensorAttr">:$tensors,
+    Attn_AttrArray<"::mlir::attn::KernelParamAttr">:$params,
+    Attn_AttrArray<"::mlir::attn::GridAxisAttr">:$grid,
+    Attn_IntArray:$cluster);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

@@ -103,6 +103,11 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
            "Target chip: sm_80, sm_90a or sm_100a">,
+    Option<"rescaleThreshold", "rescale-threshold", "float",
+           /*default=*/"0.0f",
+           "FlashAttention-4's conditional rescaling, recorded in the "
+           "schedule: move a row's max only when it grows by more than this "
+           "(log2 units); 0 rescales on every increase">,
   ];
 }
 
@@ -208,8 +213,10 @@ def AttnFuseOnlineSoftmaxPass : Pass<"attn-fuse-online-softmax"> {
     as does the LSE. Rows that see no key keep `m = -inf` and `l = 0` and
     still give 0 and `-inf`.
 
-    With `rescale-threshold=t > 0` (FlashAttention-4's conditional
-    rescaling, off by default) the running maximum only moves when a tile
+    With a threshold `t > 0` (FlashAttention-4's conditional rescaling, off
+    by default; the grid's schedule carries it as `rescale_threshold`, which
+    `-attn-select-schedule{rescale-threshold=t}` sets and this pass's own
+    option overrides for tests) the running maximum only moves when a tile
     raises it by more than `t` (in log2 units; 8 is FA4's choice), so most
     steps rescale by exactly 1; the output stays exact because `l` and `acc`
     always share one reference.
@@ -254,8 +261,9 @@ def AttnFuseOnlineSoftmaxPass : Pass<"attn-fuse-online-softmax"> {
   }];
   let options = [
     Option<"rescaleThreshold", "rescale-threshold", "float", /*default=*/"0.0f",
-           "Rescale only when the row max grows by more than this (log2 "
-           "units); 0 rescales on every increase">,
+           "Override the schedule's rescale_threshold: rescale only when the "
+           "row max grows by more than this (log2 units); 0 keeps the "
+           "schedule's">,
   ];
 }
 

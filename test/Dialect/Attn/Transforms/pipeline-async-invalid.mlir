@@ -3,7 +3,7 @@
 // RUN: not attn-opt %s -split-input-file -attn-tile -attn-pipeline-async 2>&1 | FileCheck %s --check-prefix=TWO-PASS
 // RUN: not attn-opt %s -split-input-file -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-pipeline-async 2>&1 | FileCheck %s --check-prefix=TWICE
 
-// TWO-PASS: pipeline-async-invalid.mlir:29:8: error: attn-pipeline-async: expects one K/V loop in the grid, found 2; run -attn-fuse-online-softmax first
+// TWO-PASS: pipeline-async-invalid.mlir:29:8: error: attn-pipeline-async: expects one K/V loop in the online softmax form, found 2; run -attn-fuse-online-softmax first
 // TWICE: pipeline-async-invalid.mlir:29:8: error: attn-pipeline-async: the K/V loop is already pipelined
 
 // One stage leaves nothing to overlap.
