@@ -113,7 +113,7 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
     ```mlir
     module attributes {gpu.container_module} {
       gpu.module @attn_kernels {
-        memref.global "public" @attn_dynamic_smem : memref<0xi8, #gpu.address_space<workgroup>>
+        memref.global "public" @attn_dynamic_smem : memref<0xi8, 3>
         gpu.func @attention(%q: memref<?x8x?x64xbf16, strided<[?, ?, ?, 1], offset: ?>>, ...)
             kernel attributes {attn.dynamic_shared_memory = 49152 : i64,
                                attn.query_tile = 128 : i64,

@@ -96,7 +96,7 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     %o = attn.attention causal ins(%q, %k, %v : tensor<?x8x?x128xbf16>, ...)
            outs(%init : tensor<?x8x?x128xbf16>)
            {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2,
-                                      warps = 4>}
+                                      warps = 8>}
            -> tensor<?x8x?x128xbf16>
     ```
   }];
