@@ -287,8 +287,10 @@ LogicalResult checkLowerable(AttentionOp op) {
     auto type =
         dyn_cast_if_present<MemRefType>(value ? value.getType() : Type());
     if (type && !type.isStrided())
-      return op.emitOpError()
-             << "cannot be lowered to the linalg reference: " << type
+      return op.emitError()
+             << "convert-attn-to-linalg: cannot lower an attention to the "
+                "linalg reference: "
+             << type
              << " has a layout that is not strided";
   }
   return success();

@@ -100,14 +100,19 @@ std::pair<Value, Value> AttentionTiler::keyRange() {
   Value lo = zero;
   Value hi = arith<arith::AddIOp>(rowEnd, offset);
   if (op.getMask() == MaskKind::sliding_window) {
-    auto [left, right] = op.getWindowExtents();
-    Value first =
-        arith<arith::SubIOp>(arith<arith::AddIOp>(row, offset), index(left));
+    // Positions run over [Skv - Sq, Skv) and keys over [0, Skv), so a window
+    // reaching Skv keys to the left or Sq to the right sees as much as an
+    // unbounded one; clamping there keeps the arithmetic below from
+    // overflowing for extents near INT64_MAX, which the op allows.
+    auto [leftExtent, rightExtent] = op.getWindowExtents();
+    Value left = arith<arith::MinSIOp>(index(leftExtent), seqKv);
+    Value right = arith<arith::MinSIOp>(index(rightExtent), seqQ);
+    Value first = arith<arith::SubIOp>(arith<arith::AddIOp>(row, offset), left);
     // Start at the tile that holds the first visible key.
     Value tile = index(tileN);
     lo = arith<arith::MulIOp>(
         arith<arith::DivUIOp>(arith<arith::MaxSIOp>(first, zero), tile), tile);
-    hi = arith<arith::AddIOp>(hi, index(right));
+    hi = arith<arith::AddIOp>(hi, right);
   }
   hi = arith<arith::MinSIOp>(arith<arith::MaxSIOp>(hi, zero), seqKv);
   return {lo, hi};
@@ -259,7 +264,7 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
   void runOnOperation() override {
     if (tileM < 0 || tileN < 0) {
       emitError(getOperation()->getLoc())
-          << "tile-m and tile-n must be positive, got " << int64_t(tileM)
+          << "attn-tile: tile-m and tile-n must be positive, got " << int64_t(tileM)
           << " and " << int64_t(tileN);
       return signalPassFailure();
     }
@@ -268,8 +273,8 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
     IRRewriter rewriter(&getContext());
     for (AttentionOp op : ops) {
       if (!isa<RankedTensorType>(op.getQuery().getType())) {
-        op.emitOpError() << "cannot be tiled on memrefs: run -attn-tile "
-                            "before bufferization";
+        op.emitError() << "attn-tile: cannot tile an attention on memrefs: "
+                          "run -attn-tile before bufferization";
         return signalPassFailure();
       }
       rewriter.setInsertionPoint(op);

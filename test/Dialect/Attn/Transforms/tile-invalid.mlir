@@ -1,10 +1,10 @@
 // RUN: attn-opt %s -split-input-file -attn-tile -verify-diagnostics
 // RUN: not attn-opt %s -attn-tile="tile-m=-1 tile-n=16" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
-// NEGATIVE: error: tile-m and tile-n must be positive, got -1 and 16
+// NEGATIVE: error: attn-tile: tile-m and tile-n must be positive, got -1 and 16
 
 func.func @on_memrefs(%q: memref<1x1x8x64xf32>, %k: memref<1x1x8x64xf32>, %v: memref<1x1x8x64xf32>,
                       %o: memref<1x1x8x64xf32>) {
-  // expected-error @below {{cannot be tiled on memrefs: run -attn-tile before bufferization}}
+  // expected-error @below {{attn-tile: cannot tile an attention on memrefs: run -attn-tile before bufferization}}
   attn.attention ins(%q, %k, %v : memref<1x1x8x64xf32>, memref<1x1x8x64xf32>, memref<1x1x8x64xf32>)
     outs(%o : memref<1x1x8x64xf32>)
     {schedule = #attn.schedule<tile_m = 16, tile_n = 16, stages = 1, warps = 1>}
