@@ -12,7 +12,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "ATTN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".c"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
 
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.attn_obj_root, "test")
@@ -44,6 +44,7 @@ tools = [
     "attn-launch-unittest",
     "attn-capi-compile-test",
     "attn-capi-errors-test",
+    "attn-capi-shared-test",
     "mlir-runner",
     ToolSubst("attn-cpu-run", command=config.attn_python,
               extra_args=[os.path.join(config.attn_tools_dir, "attn-cpu-run")]),

@@ -82,6 +82,11 @@ readSemantics(ModuleOp module) {
   module.walk([&](gpu::GPUFuncOp f) { hasKernel |= f.isKernel(); });
   if (ops.empty() && hasKernel)
     return std::optional<llvm::json::Object>();
+  if (ops.empty())
+    return module.emitError()
+           << "nothing to compile: the input holds no attn.attention and no "
+              "matmul-softmax-matmul graph that -attn-fuse-attention "
+              "recognises as attention";
   if (ops.size() != 1)
     return module.emitError()
            << "expects exactly one attention (attn.attention or a fusable "
@@ -190,6 +195,12 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
 static FailureOr<std::string> findPtxas(ModuleOp module,
                                         const CompileOptions &options) {
   std::string ptxas = options.ptxasPath;
+  if (!ptxas.empty() && !llvm::sys::fs::can_execute(ptxas))
+    return module.emitError()
+           << "ptxas not found at " << ptxas
+           << " (the path given with --ptxas; Python: ptxas_path): "
+           << (llvm::sys::fs::exists(ptxas) ? "not an executable file"
+                                            : "no such file");
   std::string cudaPath = resolveCudaPath(options.cudaPath);
   if (ptxas.empty()) {
     SmallString<256> candidate(cudaPath);
@@ -335,10 +346,37 @@ static LogicalResult writeAtomically(StringRef path, StringRef contents,
   return success();
 }
 
+/// Fails when `dir` holds another kernel's artifact files: writing beside
+/// them would leave a folder with two manifests, which the runtime refuses.
+/// The same kernel's files are replaced whole.
+static LogicalResult checkNoOtherArtifact(StringRef dir, StringRef kernelName,
+                                          Location loc) {
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef name = llvm::sys::path::filename(it->path());
+    StringRef ext = llvm::sys::path::extension(name);
+    if (ext != ".json" && ext != ".ptx" && ext != ".cubin")
+      continue;
+    if (llvm::sys::path::stem(name) == kernelName)
+      continue;
+    return emitError(loc) << "cannot write the artifact of kernel '"
+                          << kernelName << "' into " << dir
+                          << ": it already holds " << name
+                          << " of another artifact; write into an empty or "
+                             "new folder";
+  }
+  if (ec)
+    return emitError(loc) << "cannot read " << dir << ": " << ec.message();
+  return success();
+}
+
 LogicalResult mlir::attn::writeArtifact(const Artifact &artifact, StringRef dir,
                                         Location loc) {
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return emitError(loc) << "cannot create " << dir << ": " << ec.message();
+  if (failed(checkNoOtherArtifact(dir, artifact.kernelName, loc)))
+    return failure();
   auto path = [&](StringRef ext) {
     SmallString<256> p(dir);
     llvm::sys::path::append(p, artifact.kernelName + ext);

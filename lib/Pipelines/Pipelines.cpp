@@ -11,14 +11,19 @@
 #include "attn/Target/TargetInfo.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -29,8 +34,51 @@
 
 using namespace mlir;
 
+namespace {
+
+/// Rewrites every op that implements linalg's AggregatedOpInterface
+/// (linalg.softmax) into the linalg ops it stands for, which the loop
+/// lowering then handles; left alone, such an op would pass through the CPU
+/// pipeline unlowered. MLIR 22.1 offers the decomposition only as a
+/// transform op, so the CPU pipeline runs it through this pass.
+struct DecomposeAggregatedOpsPass
+    : PassWrapper<DecomposeAggregatedOpsPass, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DecomposeAggregatedOpsPass)
+
+  StringRef getArgument() const final {
+    return "attn-decompose-aggregated-linalg-ops";
+  }
+  StringRef getDescription() const final {
+    return "Decompose linalg.softmax and other aggregated linalg ops";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, linalg::LinalgDialect,
+                    math::MathDialect, tensor::TensorDialect>();
+  }
+
+  void runOnOperation() override {
+    SmallVector<linalg::AggregatedOpInterface> ops;
+    getOperation()->walk(
+        [&](linalg::AggregatedOpInterface op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::AggregatedOpInterface op : ops) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
+      if (failed(results)) {
+        op->emitError() << "attn-lower-to-cpu-pipeline: cannot decompose "
+                        << op->getName() << " into loops";
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, *results);
+    }
+  }
+};
+
+} // namespace
+
 void mlir::attn::buildAttnLowerToCpuPipeline(OpPassManager &pm) {
   pm.addPass(createConvertAttnToLinalgPass());
+  pm.addPass(std::make_unique<DecomposeAggregatedOpsPass>());
 
   // Tensors to buffers; function arguments get plain identity-layout memrefs
   // so that callers such as mlir-runner's main can pass their buffers.

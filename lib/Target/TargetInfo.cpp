@@ -11,6 +11,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -25,6 +26,14 @@ int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
 /// rows swizzled over eight chunks; V and O are sized by Q's head dim.
 static std::string sm80KernelShapeProblem(const KernelShape &s) {
   using namespace sm80;
+  // The epilogue stores O from the query's shared slot in Q's element type.
+  if (s.outputElementType != s.elementType) {
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    os << "needs the output in the inputs' element type (" << s.elementType
+       << "), found " << s.outputElementType;
+    return message;
+  }
   if (s.valueHeadDim != s.headDim)
     return (llvm::Twine("needs V's head dim to equal Q's (") +
             llvm::Twine(s.headDim) + "), found " + llvm::Twine(s.valueHeadDim))

@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-//   attn-compile input.mlir --chip=sm_80 -o DIR     #
-//   DIR/<kernel>.{ptx,cubin,json} attn-compile input.mlir --emit=online # print
-//   one IR level
+// Writes DIR/<kernel>.{ptx,cubin,json}, or prints one IR level:
+//
+//   attn-compile input.mlir --chip=sm_80 -o DIR
+//   attn-compile input.mlir --emit=online
 //
 // A thin wrapper over attn::compileModule. Errors are located MLIR
 // diagnostics and a non-zero exit.
@@ -38,17 +39,19 @@ static llvm::cl::OptionCategory driverOptions("attn-compile options");
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<input.mlir>"),
                                             llvm::cl::cat(driverOptions),
-                                            llvm::cl::init("-"));
+                                            llvm::cl::init(""));
 static llvm::cl::opt<std::string>
     outputPath("o",
-               llvm::cl::desc("Artifact folder (--emit=artifact) or "
-                              "output file (other levels)"),
+               llvm::cl::desc("Artifact folder (--emit=artifact; required, "
+                              "created if missing, must not hold another "
+                              "kernel's artifact) or output file (other "
+                              "levels; default standard output)"),
                llvm::cl::value_desc("path"), llvm::cl::cat(driverOptions),
                llvm::cl::init(""));
-static llvm::cl::opt<std::string> chip("chip",
-                                       llvm::cl::desc("sm_80, sm_90a, sm_100a"),
-                                       llvm::cl::cat(driverOptions),
-                                       llvm::cl::init("sm_80"));
+static llvm::cl::opt<std::string>
+    chip("chip",
+         llvm::cl::desc("Target chip: sm_80, sm_90a, sm_100a (default sm_80)"),
+         llvm::cl::cat(driverOptions), llvm::cl::init("sm_80"));
 static llvm::cl::opt<float> rescaleThreshold(
     "rescale-threshold",
     llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
@@ -61,12 +64,12 @@ static llvm::cl::opt<std::string>
                             "ptxas); default $CUDA_HOME, then "
                             "/usr/local/cuda"),
              llvm::cl::cat(driverOptions), llvm::cl::init(""));
-static llvm::cl::opt<std::string> ptxasPath("ptxas",
-                                            llvm::cl::desc("ptxas to run"),
-                                            llvm::cl::cat(driverOptions),
-                                            llvm::cl::init(""));
+static llvm::cl::opt<std::string> ptxasPath(
+    "ptxas",
+    llvm::cl::desc("ptxas to run (default <cuda-path>/bin/ptxas, then PATH)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(""));
 static llvm::cl::opt<CompileLevel> emit(
-    "emit", llvm::cl::desc("What to produce"),
+    "emit", llvm::cl::desc("What to produce (default artifact)"),
     llvm::cl::values(
         clEnumValN(CompileLevel::Fused, "fused", "L1: attn.attention"),
         clEnumValN(CompileLevel::Tiled, "tiled", "L2: the tiled grid"),
@@ -108,7 +111,16 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
   llvm::cl::HideUnrelatedOptions(driverOptions);
-  llvm::cl::ParseCommandLineOptions(argc, argv, "attn compile driver\n");
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv,
+      "attn compile driver: attention IR to PTX, cubin and a launch "
+      "manifest\n\n  attn-compile input.mlir -o DIR (sm_80 unless --chip "
+      "says otherwise; - reads standard input)\n");
+  if (inputFile.empty()) {
+    llvm::errs() << "attn-compile: no input file (give an .mlir file, or - "
+                    "to read standard input; --help lists the options)\n";
+    return 1;
+  }
   if (emit == CompileLevel::Artifact && outputPath.empty()) {
     llvm::errs() << "attn-compile: -o <folder> is required for artifacts\n";
     return 1;

@@ -25,6 +25,7 @@ tolerance, an output is NaN, or any step fails.
 """
 
 import argparse
+import math
 import os
 import re
 import shlex
@@ -34,13 +35,18 @@ import tempfile
 
 import numpy as np
 
-# Filled in by CMake when the tool is configured into the build tree.
-ATTN_OPT = "@ATTN_OPT@"
+# Filled in by CMake when the tool is configured into the build tree; an
+# attn-opt beside this script (an install tree) comes first.
+_BESIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "attn-opt")
+ATTN_OPT = _BESIDE if os.access(_BESIDE, os.X_OK) else "@ATTN_OPT@"
 MLIR_RUNNER = "@MLIR_RUNNER@"
 MLIR_LIB_DIR = "@MLIR_LIB_DIR@"
 
 DTYPES = {"f32": 4, "f16": 2, "bf16": 2}
 DEFAULT_TOLERANCE = {"f32": 1e-5, "f16": 5e-3, "bf16": 1e-2}
+# The most elements one tensor, or the [B, Hq, Sq, Skv] scores of the float64
+# reference, may have: the inputs are written into the module as constants.
+MAX_ELEMENTS = 1 << 26
 
 
 class Failure(Exception):
@@ -248,20 +254,81 @@ def choose_shape(dims, flags, names, explicit):
     return shape
 
 
+def positive_int(text):
+    """argparse type: a size, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a positive integer, got '%s'" % text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a positive integer, got %d" % value)
+    return value
+
+
+def seed_int(text):
+    """argparse type: a seed NumPy takes, 0 to 2^64 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected an integer from 0 to 2^64 - 1, got '%s'" % text)
+    if not 0 <= value < 1 << 64:
+        raise argparse.ArgumentTypeError("expected an integer from 0 to 2^64 - 1, got %d" % value)
+    return value
+
+
+def tolerance_float(text):
+    """argparse type: a positive, finite relative error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a positive finite number, got '%s'" % text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("expected a positive finite number, got %s" % text)
+    return value
+
+
+def join_passes(argv):
+    """`--passes X` with X starting with `-` reads as `--passes=X` (argparse
+    would take X for an option of its own)."""
+    out = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--passes" and i + 1 < len(argv):
+            out.append("--passes=" + argv[i + 1])
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports a bad command line in one line, as every other error."""
+
+    def error(self, message):
+        print("attn-cpu-run: error: %s (--help lists the options)" % message, file=sys.stderr)
+        sys.exit(2)
+
+
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = Parser(prog="attn-cpu-run", description=__doc__.split("\n")[0])
     parser.add_argument("input", help="MLIR file with the attention function")
     parser.add_argument("--entry", default="attention", help="function to call")
     parser.add_argument("--passes", default="",
                         help="attn-opt flags to run before -attn-lower-to-cpu-pipeline")
     for name, default in [("batch", 2), ("heads", 4), ("kv-heads", None),
                           ("seq-q", 64), ("seq-kv", None)]:
-        parser.add_argument("--" + name, type=int, default=default)
-    parser.add_argument("--seed", type=int, help="random seed (fresh when absent)")
-    parser.add_argument("--tolerance", type=float, help="largest accepted relative error")
+        parser.add_argument("--" + name, type=positive_int, default=default)
+    parser.add_argument("--seed", type=seed_int, help="random seed (fresh when absent)")
+    parser.add_argument("--tolerance", type=tolerance_float,
+                        help="largest accepted relative error (default from the "
+                             "inputs' and output's precision)")
     parser.add_argument("--keep", help="write the generated module and outputs to this directory")
+    argv = join_passes(argv)
     opts = parser.parse_args(argv)
     explicit = {a[2:].split("=")[0] for a in argv if a.startswith("--")}
+    if not os.path.isfile(opts.input):
+        raise Failure("cannot read %s: no such file" % opts.input)
 
     # Fusion first, so that a naive matmul-softmax-matmul input says what it
     # computes through the attn.attention it becomes.
@@ -278,8 +345,19 @@ def main(argv):
     seq_kv = opts.seq_kv if opts.seq_kv is not None else sq
     _, hkv, skv = choose_shape(kd[:3], [batch, kv_heads, seq_kv], ["batch", "kv-heads", "seq-kv"], explicit)
     d, dv = qd[3], vd[3]
+    for name, size in [("batch", batch), ("heads", hq), ("seq-q", sq), ("kv-heads", hkv),
+                       ("seq-kv", skv)]:
+        if size < 1:
+            raise Failure("the IR fixes %s to %d; attn-cpu-run runs sizes from 1" % (name, size))
     if hkv <= 0 or hq % hkv:
         raise Failure("heads (%d) must be a positive multiple of kv-heads (%d)" % (hq, hkv))
+    sizes = {"Q": batch * hq * sq * d, "K": batch * hkv * skv * d, "V": batch * hkv * skv * dv,
+             "O": batch * hq * sq * dv, "the scores": batch * hq * sq * skv}
+    for name, count in sizes.items():
+        if count > MAX_ELEMENTS:
+            raise Failure("the problem is too large for attn-cpu-run: %s would hold %d "
+                          "elements, more than %d (B=%d Hq=%d Hkv=%d Sq=%d Skv=%d)"
+                          % (name, count, MAX_ELEMENTS, batch, hq, hkv, sq, skv))
 
     seed = opts.seed if opts.seed is not None else int.from_bytes(os.urandom(4), "little")
     rng = np.random.default_rng(seed)
@@ -293,7 +371,10 @@ def main(argv):
     with open(opts.input) as f:
         module = f.read() + "\n" + main_function(opts.entry, args, arg_types, result_types)
     if opts.keep:
-        os.makedirs(opts.keep, exist_ok=True)
+        try:
+            os.makedirs(opts.keep, exist_ok=True)
+        except OSError as error:
+            raise Failure("cannot write to --keep %s: %s" % (opts.keep, error.strerror or error))
         return check(opts, module, args, values, arg_types, result_types, attn, seed, opts.keep)
     with tempfile.TemporaryDirectory(prefix="attn-cpu-run-") as workdir:
         return check(opts, module, args, values, arg_types, result_types, attn, seed, workdir)
@@ -338,12 +419,17 @@ def check(opts, module, args, values, arg_types, result_types, attn, seed, workd
     """Runs `module` in `workdir` with --passes and, when there are any, also
     through the reference lowering alone; compares both; prints one line."""
     module_path = os.path.join(workdir, "module.mlir")
-    with open(module_path, "w") as f:
-        f.write(module)
+    try:
+        with open(module_path, "w") as f:
+            f.write(module)
+    except OSError as error:
+        raise Failure("cannot write %s: %s" % (module_path, error.strerror or error))
 
     ref_o, ref_lse = reference(*values, attn)
-    out_dtype = result_types[0][1]
-    tolerance = opts.tolerance or DEFAULT_TOLERANCE[out_dtype]
+    # The inputs are rounded to their type, so an output wider than them
+    # (bf16 in, f32 out) is as exact as the inputs' type, not its own.
+    in_dtype, out_dtype = args[0][1], result_types[0][1]
+    tolerance = opts.tolerance or max(DEFAULT_TOLERANCE[in_dtype], DEFAULT_TOLERANCE[out_dtype])
     outputs = parse_printed(execute(module_path, opts.passes), len(result_types))
     summary, problems = measure(outputs, ref_o, ref_lse, tolerance)
     if opts.passes:
@@ -359,8 +445,11 @@ def check(opts, module, args, values, arg_types, result_types, attn, seed, workd
         batch, hq, hkv, sq, skv, d, dv, dtype, attn["mask"], window, seed, summary, tolerance,
         "FAIL" if problems else "PASS"), flush=True)
     if opts.keep:
-        np.save(os.path.join(workdir, "output.npy"), outputs[0].reshape(ref_o.shape))
-        np.save(os.path.join(workdir, "reference.npy"), ref_o)
+        try:
+            np.save(os.path.join(workdir, "output.npy"), outputs[0].reshape(ref_o.shape))
+            np.save(os.path.join(workdir, "reference.npy"), ref_o)
+        except OSError as error:
+            raise Failure("cannot write to --keep %s: %s" % (workdir, error.strerror or error))
     for problem in problems:
         print("error: " + problem, file=sys.stderr)
     return 1 if problems else 0
@@ -372,3 +461,11 @@ if __name__ == "__main__":
     except Failure as failure:
         print("attn-cpu-run: error: %s" % failure, file=sys.stderr)
         sys.exit(1)
+    except MemoryError:
+        print("attn-cpu-run: error: out of memory; try smaller sizes", file=sys.stderr)
+        sys.exit(1)
+    except OSError as error:
+        print("attn-cpu-run: error: %s" % error, file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

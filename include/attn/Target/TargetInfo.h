@@ -15,6 +15,7 @@
 #ifndef ATTN_TARGET_TARGETINFO_H
 #define ATTN_TARGET_TARGETINFO_H
 
+#include "mlir/IR/Types.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -27,10 +28,12 @@ namespace mlir::attn {
 /// The tensor-core instruction family a chip's kernel is built on.
 enum class MmaFamily { MmaSync, Wgmma, Tcgen05 };
 
-/// What a kernel is asked to serve: head dims, element size and schedule.
+/// What a kernel is asked to serve: head dims, element size and schedule,
+/// and the element types of Q, K and V and of the output O.
 struct KernelShape {
   int64_t headDim, valueHeadDim, elementBytes;
   int64_t tileM, tileN, stages, warps;
+  Type elementType, outputElementType;
 };
 
 struct TargetInfo {

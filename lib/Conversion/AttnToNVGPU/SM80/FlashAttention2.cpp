@@ -350,9 +350,11 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   // The same rule the schedule chooser applied; a schedule written into the
   // IR by hand meets it here.
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  Type outputElementType =
+      cast<ShapedType>(plan.grid->getResult(0).getType()).getElementType();
   std::string problem = target->kernelShapeProblem(
       {headDim, plan.valueHeadDim, elementBytes, tileM, tileN,
-       schedule.getStages(), warps});
+       schedule.getStages(), warps, elementType, outputElementType});
   if (!problem.empty())
     return fail(problem);
   // The epilogue stages O in the query's slot.

@@ -101,9 +101,12 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
 
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  Type outputElementType =
+      cast<ShapedType>(op.getOutput().getType()).getElementType();
   auto shape = [&] {
-    return KernelShape{headDim, valueHeadDim, elementBytes, tileM,
-                       tileN,   stages,       warps};
+    return KernelShape{headDim, valueHeadDim, elementBytes,
+                       tileM,   tileN,        stages,
+                       warps,   elementType,  outputElementType};
   };
   while (pipelineSharedMemoryBytes(shape()) > target.maxSharedMemoryPerBlock &&
          tileN > 16)

@@ -60,3 +60,41 @@ func.func @value_head_dim(%q: tensor<1x1x?x64xbf16>, %v: tensor<1x1x?x128xbf16>,
          outs(%o : tensor<1x1x?x128xbf16>) -> tensor<1x1x?x128xbf16>
   return %r : tensor<1x1x?x128xbf16>
 }
+
+// -----
+
+// The sm_80 kernel stores O in the inputs' element type; an output of
+// another type is refused before tiling, naming both.
+func.func @output_bf16_to_f32(%q: tensor<1x1x?x64xbf16>, %o: tensor<1x1x?x64xf32>) -> tensor<1x1x?x64xf32> {
+  // expected-error @below {{attn-select-schedule: the sm_80 kernel needs the output in the inputs' element type (bf16), found f32}}
+  %r = attn.attention ins(%q, %q, %q : tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>)
+         outs(%o : tensor<1x1x?x64xf32>) -> tensor<1x1x?x64xf32>
+  return %r : tensor<1x1x?x64xf32>
+}
+
+// -----
+
+func.func @output_f16_to_f32(%q: tensor<1x1x?x64xf16>, %o: tensor<1x1x?x64xf32>) -> tensor<1x1x?x64xf32> {
+  // expected-error @below {{attn-select-schedule: the sm_80 kernel needs the output in the inputs' element type (f16), found f32}}
+  %r = attn.attention ins(%q, %q, %q : tensor<1x1x?x64xf16>, tensor<1x1x?x64xf16>, tensor<1x1x?x64xf16>)
+         outs(%o : tensor<1x1x?x64xf32>) -> tensor<1x1x?x64xf32>
+  return %r : tensor<1x1x?x64xf32>
+}
+
+// -----
+
+func.func @output_f16_to_bf16(%q: tensor<1x1x?x64xf16>, %o: tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16> {
+  // expected-error @below {{attn-select-schedule: the sm_80 kernel needs the output in the inputs' element type (f16), found bf16}}
+  %r = attn.attention ins(%q, %q, %q : tensor<1x1x?x64xf16>, tensor<1x1x?x64xf16>, tensor<1x1x?x64xf16>)
+         outs(%o : tensor<1x1x?x64xbf16>) -> tensor<1x1x?x64xbf16>
+  return %r : tensor<1x1x?x64xbf16>
+}
+
+// -----
+
+func.func @output_bf16_to_f16(%q: tensor<1x1x?x64xbf16>, %o: tensor<1x1x?x64xf16>) -> tensor<1x1x?x64xf16> {
+  // expected-error @below {{attn-select-schedule: the sm_80 kernel needs the output in the inputs' element type (bf16), found f16}}
+  %r = attn.attention ins(%q, %q, %q : tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>, tensor<1x1x?x64xbf16>)
+         outs(%o : tensor<1x1x?x64xf16>) -> tensor<1x1x?x64xf16>
+  return %r : tensor<1x1x?x64xf16>
+}

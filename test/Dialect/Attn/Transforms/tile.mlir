@@ -62,19 +62,22 @@ func.func @causal_gqa_lse(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, 
 
 // A sliding window starts each K/V loop at the tile holding the first key
 // in the window, max(row + Skv - Sq - left, 0) rounded down to 32, and ends
-// it after the last, min(row + 64, Sq) + Skv - Sq + right; a softcap divides
-// the scale and becomes the multiplier after tanh.
+// it after the last, min(row + 64, Sq) + Skv - Sq + right, with left clamped
+// to Skv and right to Sq (no overflow for extents near INT64_MAX); a softcap
+// divides the scale and becomes the multiplier after tanh.
 // CHECK-LABEL: func.func @window_softcap
 //       CHECK: scf.forall
 //       CHECK:   %[[OFF:.*]] = arith.subi
 //       CHECK:   %[[END:.*]] = arith.minsi
 //       CHECK:   %[[HI0:.*]] = arith.addi %[[END]], %[[OFF]]
+//       CHECK:   %[[LEFT:.*]] = arith.minsi %{{.*}}c100
+//       CHECK:   %[[RIGHT:.*]] = arith.minsi %{{.*}}c3
 //       CHECK:   %[[POS:.*]] = arith.addi %{{.*}}, %[[OFF]]
-//       CHECK:   %[[FIRST:.*]] = arith.subi %[[POS]], %c100
+//       CHECK:   %[[FIRST:.*]] = arith.subi %[[POS]], %[[LEFT]]
 //       CHECK:   %[[FIRST0:.*]] = arith.maxsi %[[FIRST]], %c0
 //       CHECK:   %[[TILES:.*]] = arith.divui %[[FIRST0]], %c32
 //       CHECK:   %[[LO:.*]] = arith.muli %[[TILES]], %c32
-//       CHECK:   %[[HI1:.*]] = arith.addi %[[HI0]], %c3
+//       CHECK:   %[[HI1:.*]] = arith.addi %[[HI0]], %[[RIGHT]]
 //       CHECK:   %[[HI2:.*]] = arith.maxsi %[[HI1]], %c0
 //       CHECK:   %[[HI:.*]] = arith.minsi %[[HI2]]
 //       CHECK:   scf.for %{{.*}} = %[[LO]] to %[[HI]] step %c32

@@ -1,0 +1,47 @@
+// attn-cpu-run's bad-input contract (docs/bad-input.md): one line
+// `attn-cpu-run: error: ...` and a non-zero exit, never a Python traceback.
+// RUN: not attn-cpu-run %s --seq-q 0 2>&1 | FileCheck %s --check-prefix=ZERO
+// RUN: not attn-cpu-run %s --batch -3 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not attn-cpu-run %s --heads x 2>&1 | FileCheck %s --check-prefix=NOT-INT
+// RUN: not attn-cpu-run %s --seq-q 100000 --seq-kv 100000 2>&1 | FileCheck %s --check-prefix=TOO-LARGE
+// RUN: touch %t.file
+// RUN: not attn-cpu-run %s --seq-q 8 --keep %t.file/keep 2>&1 | FileCheck %s --check-prefix=KEEP
+// RUN: not attn-cpu-run %s --seed -1 2>&1 | FileCheck %s --check-prefix=SEED
+// RUN: not attn-cpu-run %s --tolerance nan 2>&1 | FileCheck %s --check-prefix=TOLERANCE-NAN
+// RUN: not attn-cpu-run %s --tolerance 0 2>&1 | FileCheck %s --check-prefix=TOLERANCE-ZERO
+// RUN: not attn-cpu-run %s --heads 4 --kv-heads 3 2>&1 | FileCheck %s --check-prefix=GROUPS
+// RUN: not attn-cpu-run %s.missing 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not attn-cpu-run %s --no-such-option 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// `--passes X` with a space works like `--passes=X`.
+// RUN: attn-cpu-run %s --seq-q 20 --passes "-attn-tile='tile-m=16 tile-n=16'" | FileCheck %s --check-prefix=PASSES
+// RUN: attn-cpu-run %s --seq-q 20 --passes -attn-tile | FileCheck %s --check-prefix=PASSES
+// RUN: not attn-cpu-run %s --seq-q 0 2>&1 | FileCheck %s --check-prefix=NO-TRACEBACK
+// RUN: not attn-cpu-run %s --keep %t.file/keep 2>&1 | FileCheck %s --check-prefix=NO-TRACEBACK
+
+// ZERO: attn-cpu-run: error: argument --seq-q: expected a positive integer, got 0 (--help lists the options)
+// NEGATIVE: attn-cpu-run: error: argument --batch: expected a positive integer, got -3
+// NOT-INT: attn-cpu-run: error: argument --heads: expected a positive integer, got 'x'
+// TOO-LARGE: attn-cpu-run: error: the problem is too large for attn-cpu-run: the scores would hold 80000000000 elements, more than 67108864 (B=2 Hq=4 Hkv=4 Sq=100000 Skv=100000)
+// KEEP: attn-cpu-run: error: cannot write to --keep {{.*}}.file/keep: Not a directory
+// SEED: attn-cpu-run: error: argument --seed: expected an integer from 0 to 2^64 - 1, got -1
+// TOLERANCE-NAN: attn-cpu-run: error: argument --tolerance: expected a positive finite number, got nan
+// TOLERANCE-ZERO: attn-cpu-run: error: argument --tolerance: expected a positive finite number, got 0
+// GROUPS: attn-cpu-run: error: heads (4) must be a positive multiple of kv-heads (3)
+// MISSING: attn-cpu-run: error: cannot read {{.*}}.missing: no such file
+// UNKNOWN: attn-cpu-run: error: unrecognized arguments: --no-such-option
+// PASSES: Sq=20 {{.*}} PASS
+// NO-TRACEBACK-NOT: Traceback
+func.func @attention(%q: tensor<?x?x?x16xf32>, %k: tensor<?x?x?x16xf32>,
+                     %v: tensor<?x?x?x16xf32>) -> tensor<?x?x?x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %q, %c0 : tensor<?x?x?x16xf32>
+  %h = tensor.dim %q, %c1 : tensor<?x?x?x16xf32>
+  %s = tensor.dim %q, %c2 : tensor<?x?x?x16xf32>
+  %o = tensor.empty(%b, %h, %s) : tensor<?x?x?x16xf32>
+  %r = attn.attention causal
+         ins(%q, %k, %v : tensor<?x?x?x16xf32>, tensor<?x?x?x16xf32>, tensor<?x?x?x16xf32>)
+         outs(%o : tensor<?x?x?x16xf32>) -> tensor<?x?x?x16xf32>
+  return %r : tensor<?x?x?x16xf32>
+}
