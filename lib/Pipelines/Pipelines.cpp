@@ -123,6 +123,7 @@ void mlir::attn::buildAttnToKernelPipeline(
   if (last == AttnLoweringStep::Online)
     return;
   pm.addPass(createAttnPipelineAsyncPass());
+  pm.addPass(createAttnWarpSpecializePass());
   if (last == AttnLoweringStep::Pipeline)
     return;
   pm.addPass(createConvertAttnToNVGPUPass({options.chip}));

@@ -130,7 +130,8 @@ void populateTileOpsToLinalgPatterns(RewritePatternSet &patterns);
 /// tile loads, which is what it means on a machine without asynchronous
 /// copies: each attn.copy_tile_async becomes an attn.load_tile, each future
 /// (loop-carried ones too) its tile, each attn.wait_tile its operand, and
-/// the rings disappear.
+/// the rings disappear. Warp-specialised grids run their last (consumer)
+/// role alone, its channel waits read as the loads they name.
 void lowerPipelineToLoads(Operation *root);
 
 } // namespace mlir::attn

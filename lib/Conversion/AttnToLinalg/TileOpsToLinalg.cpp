@@ -357,6 +357,28 @@ struct LseLowering : OpRewritePattern<LseOp> {
 } // namespace
 
 void mlir::attn::lowerPipelineToLoads(Operation *root) {
+  IRRewriter b(root->getContext());
+  // Warp roles: the last role computes the result; the others only fill
+  // channels, and each of the consumer's waits names the rows it stands for.
+  SmallVector<WarpSpecializeOp> roles;
+  root->walk([&](WarpSpecializeOp op) { roles.push_back(op); });
+  for (WarpSpecializeOp op : roles) {
+    Block &consumer = op.getBodies().back().front();
+    auto yield = cast<RoleYieldOp>(consumer.getTerminator());
+    SmallVector<Value> results(yield.getOperands());
+    b.eraseOp(yield);
+    b.inlineBlockBefore(&consumer, op);
+    b.replaceOp(op, results);
+  }
+  root->walk([&](ChannelWaitOp wait) {
+    b.setInsertionPoint(wait);
+    b.replaceOpWithNewOp<LoadTileOp>(wait, wait.getType(), wait.getSource(),
+                                     wait.getBatch(), wait.getHead(),
+                                     wait.getRow());
+  });
+  root->walk([&](ChannelReleaseOp release) { b.eraseOp(release); });
+  root->walk([&](AllocChannelOp channel) { b.eraseOp(channel); });
+
   // Types first, so that loops carry tiles once copies are loads.
   root->walk([](scf::ForOp loop) {
     for (auto [arg, result] :
@@ -367,7 +389,6 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
       }
     }
   });
-  IRRewriter b(root->getContext());
   root->walk([&](CopyTileAsyncOp copy) {
     b.setInsertionPoint(copy);
     b.replaceOpWithNewOp<LoadTileOp>(copy, copy.getRing().getType().getTile(),

@@ -72,27 +72,33 @@ static const KernelEmitter kEmitters[] = {
 
 static LogicalResult convertFunction(func::FuncOp func,
                                      const TargetInfo &target) {
-  FailureOr<KernelPlan> plan = readKernelPlan(func);
-  if (failed(plan))
-    return failure();
-  const KernelEmitter *emitter = llvm::find_if(
-      kEmitters, [&](const KernelEmitter &e) { return e.family == target.mma; });
+  // The chip first: a target without a kernel says so, whatever form the
+  // grid is in (sm_90a's is warp-specialised).
+  const KernelEmitter *emitter =
+      llvm::find_if(kEmitters, [&](const KernelEmitter &e) {
+        return e.family == target.mma;
+      });
   if (emitter == std::end(kEmitters) || !target.hasKernel()) {
     SmallVector<StringRef> ready;
     for (const TargetInfo &t : getSupportedTargets())
       if (t.hasKernel())
         ready.push_back(t.chip);
-    return plan->grid.emitError()
-           << "convert-attn-to-nvgpu: " << target.chip
-           << " kernels are not supported yet (supported: "
-           << llvm::join(ready, ", ") << ")";
+    SmallVector<scf::ForallOp> grids = getScheduledGrids(func);
+    Operation *at = grids.empty() ? func.getOperation() : grids.front();
+    return at->emitError() << "convert-attn-to-nvgpu: " << target.chip
+                           << " kernels are not supported yet (supported: "
+                           << llvm::join(ready, ", ") << ")";
   }
+  FailureOr<KernelPlan> plan = readKernelPlan(func);
+  if (failed(plan))
+    return failure();
 
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());
   OpBuilder b = OpBuilder::atBlockEnd(kernels.getBody());
   KernelAbiAttr abi = emitter->buildAbi(*plan);
-  gpu::GPUFuncOp kernel = createKernel(b, func.getLoc(), func.getSymName(), abi);
+  gpu::GPUFuncOp kernel =
+      createKernel(b, func.getLoc(), func.getSymName(), abi);
   int32_t threads = static_cast<int32_t>(plan->schedule.getWarps() * 32);
   kernel.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
   b.setInsertionPointToEnd(&kernel.getBody().front());

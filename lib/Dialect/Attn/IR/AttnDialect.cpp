@@ -31,6 +31,11 @@ LogicalResult RingType::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult ChannelType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  int64_t stages, RankedTensorType tile) {
+  return RingType::verify(emitError, stages, tile);
+}
+
 void AttnDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST

@@ -137,3 +137,11 @@ LogicalResult NormalizeOp::verify() {
 }
 
 LogicalResult LseOp::verify() { return verifyStatic(*this, getResult()); }
+
+LogicalResult ChannelCopyOp::verify() {
+  return verifyRowsOf(*this, getSource(), getChannel().getType().getTile());
+}
+
+LogicalResult ChannelWaitOp::verify() {
+  return verifyRowsOf(*this, getSource(), getResult().getType());
+}

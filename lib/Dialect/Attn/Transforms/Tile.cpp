@@ -257,15 +257,18 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
                                    /*stages=*/1, /*warps=*/1);
     int64_t m = tileM > 0 ? int64_t(tileM) : schedule.getTileM();
     int64_t n = tileN > 0 ? int64_t(tileN) : schedule.getTileN();
-    return ScheduleAttr::get(op.getContext(), m, n, schedule.getStages(),
-                             schedule.getWarps());
+    // Only the tile sizes change; the rest of the schedule rides along.
+    return ScheduleAttr::get(
+        op.getContext(), schedule.getKind(), m, n, schedule.getStages(),
+        schedule.getWarps(), schedule.getRoles(), schedule.getPingPong(),
+        schedule.getCluster(), schedule.getRescaleThreshold());
   }
 
   void runOnOperation() override {
     if (tileM < 0 || tileN < 0) {
       emitError(getOperation()->getLoc())
-          << "attn-tile: tile-m and tile-n must be positive, got " << int64_t(tileM)
-          << " and " << int64_t(tileN);
+          << "attn-tile: tile-m and tile-n must be positive, got "
+          << int64_t(tileM) << " and " << int64_t(tileN);
       return signalPassFailure();
     }
     SmallVector<AttentionOp> ops;

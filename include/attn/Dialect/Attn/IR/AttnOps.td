@@ -113,5 +113,6 @@ def Attn_AttentionOp : Attn_Op<"attention", [
 
 include "attn/Dialect/Attn/IR/AttnTileOps.td"
 include "attn/Dialect/Attn/IR/AttnAsyncOps.td"
+include "attn/Dialect/Attn/IR/AttnRoleOps.td"
 
 #endif // ATTN_DIALECT_ATTN_IR_ATTNOPS_TD

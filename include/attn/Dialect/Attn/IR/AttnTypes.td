@@ -51,4 +51,23 @@ def Attn_FutureType : Attn_Type<"Future", "future"> {
   let assemblyFormat = "`<` $tile `>`";
 }
 
+def Attn_ChannelType : Attn_Type<"Channel", "channel"> {
+  let summary = "a ring of tile buffers shared by two warp roles";
+  let description = [{
+    `stages` buffers of one tile each that a producer role fills and a
+    consumer role reads, each slot guarded by a "full" and an "empty"
+    barrier (on a GPU: mbarriers in shared memory). The producer acquires an
+    empty slot, copies into it and commits it; the consumer waits for the
+    slot to be full, reads it and releases it. A slot's `k`-th use (its
+    fill number, counted from 0) has phase `k mod 2`.
+
+    ```mlir
+    !attn.channel<2, tensor<64x64xbf16>>
+    ```
+  }];
+  let parameters = (ins "int64_t":$stages, "RankedTensorType":$tile);
+  let assemblyFormat = "`<` $stages `,` $tile `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // ATTN_DIALECT_ATTN_IR_ATTNTYPES_TD

@@ -339,4 +339,74 @@ def AttnPipelineAsyncPass : Pass<"attn-pipeline-async"> {
   ];
 }
 
+def AttnWarpSpecializePass : Pass<"attn-warp-specialize"> {
+  let summary = "Split each pipelined grid with a warp-specialised schedule into producer and consumer roles";
+  let description = [{
+    Reads `-attn-pipeline-async`'s output (the one place that decides the
+    stages) and, for each grid whose `#attn.schedule` has warp roles (kind
+    `fa3`: a `producer` and a `consumer` role), builds FlashAttention-3's
+    structure as explicit IR: an `attn.warp_specialize` with one region per
+    role, carrying the roles' warps and register budgets, and channels
+    (`!attn.channel`, one per ring, as many slots) between them.
+
+    - The producer issues exactly the pipeline's copies, in its order: the
+      query, the prologue's first `stages - 1` K/V tiles, then in each K/V
+      step the tile `stages - 1` ahead; each copy sits between an
+      `attn.channel_acquire` of its slot and an `attn.channel_commit`.
+    - The consumer keeps the online softmax loop, the normalisation and the
+      LSE. Each wait becomes an `attn.channel_wait` on the slot of the tile
+      it consumes, and an `attn.channel_release` follows the tile's last
+      use; the query is released after the loop.
+    - Tile `j` of a channel lives in slot `j mod stages` with phase
+      `(j / stages) mod 2` on both sides; slots and phases are SSA values.
+
+    Grids with `fa2` schedules are left alone; schedules with other roles
+    (FlashAttention-4's) are an error until their split exists. The result
+    runs on the CPU (`convert-attn-to-linalg` reads the consumer's waits as
+    the loads they stand for).
+
+    Before (L4, abridged):
+
+    ```mlir
+    %kr = attn.alloc_ring : !attn.ring<2, tensor<128x64xbf16>>
+    %f0 = attn.copy_tile_async %k[%b, %h, %c0] into %kr[%c0] if %any : ...
+    %r:4 = scf.for %col = %c0 to %hi step %c128
+        iter_args(%acc = ..., %l = ..., %m = ..., %fk = %f0) -> (...) {
+      %k_t = attn.wait_tile %fk pending(1) : !attn.future<tensor<128x64xbf16>>
+      %next = attn.copy_tile_async %k[%b, %h, %ahead] into %kr[%slot] if %in : ...
+      %s = attn.qk_matmul %q_t, %k_t : ...
+      ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %kc = attn.alloc_channel : !attn.channel<2, tensor<128x64xbf16>>
+    %o = attn.warp_specialize
+        roles [<name = "producer", warps = 4, registers = 24>,
+               <name = "consumer", warps = 8, registers = 240>] {
+      attn.channel_acquire %kc[%c0] phase(%false) : !attn.channel<...>
+      attn.channel_copy %k[%b, %h, %c0] into %kc[%c0] if %any : ...
+      attn.channel_commit %kc[%c0] : !attn.channel<...>
+      scf.for %col = %c0 to %hi step %c128 {
+        attn.channel_acquire %kc[%slot] phase(%phase) : ...
+        attn.channel_copy %k[%b, %h, %ahead] into %kc[%slot] if %in : ...
+        attn.channel_commit %kc[%slot] : ...
+      }
+    }, {
+      %r:3 = scf.for %col = %c0 to %hi step %c128 iter_args(...) {
+        %k_t = attn.channel_wait %kc[%slot] phase(%phase)
+                 for %k[%b, %h, %col] : ...
+        %s = attn.qk_matmul %q_t, %k_t : ...
+        attn.channel_release %kc[%slot] : ...
+        ...
+      }
+      %out = attn.normalize %r#0, %r#1 : ...
+      attn.role_yield %out : tensor<128x64xbf16>
+    } -> tensor<128x64xbf16>
+    ```
+  }];
+}
+
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,186 @@
+//===- AttnRoleOps.td - attn warp-specialised operations ---*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The warp-specialised form of the scheduled level (L4): the warps of a CTA
+// split into roles, one region each, with their warp counts and register
+// budgets, and the roles talk through typed channels. Acquire, copy and
+// commit on the producer side, wait and release on the consumer side, each
+// with the slot and its phase as SSA values, so the synchronisation protocol
+// is visible (and checked) in the IR before any barrier exists.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_DIALECT_ATTN_IR_ATTNROLEOPS_TD
+#define ATTN_DIALECT_ATTN_IR_ATTNROLEOPS_TD
+
+include "attn/Dialect/Attn/IR/AttnBase.td"
+include "attn/Dialect/Attn/IR/AttnAttrs.td"
+include "attn/Dialect/Attn/IR/AttnTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Attn_AllocChannelOp : Attn_Op<"alloc_channel", [
+    MemoryEffects<[MemAlloc<DefaultResource, 0, FullEffect>]>]> {
+  let summary = "allocates a channel between warp roles";
+  let description = [{
+    Allocates the buffers and the barriers of a channel for the enclosing
+    grid body; every slot starts empty.
+
+    ```mlir
+    %keys = attn.alloc_channel : !attn.channel<2, tensor<128x64xbf16>>
+    ```
+  }];
+  let results = (outs Attn_ChannelType:$channel);
+  let assemblyFormat = "attr-dict `:` qualified(type($channel))";
+}
+
+def Attn_WarpSpecializeOp : Attn_Op<"warp_specialize", [
+    RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"RoleYieldOp">]> {
+  let summary = "runs one region per warp role, concurrently";
+  let description = [{
+    The warps of the CTA split into `roles`, in order: role `i` runs region
+    `i` on its `warps` warps with its `registers` per thread. The regions run
+    concurrently and share nothing but what they capture (channels, values
+    computed before the op); they meet only through channels. The op's
+    results are what the last role yields (the consumer computes the output);
+    the other roles yield nothing.
+
+    The verifier checks the roles' budgets against the register file, that
+    every channel a role waits on is filled by another role, and that each
+    role uses a channel in order: acquire, copies, commit on the producer
+    side; wait, then release on the consumer side, balanced in every block.
+
+    ```mlir
+    %o = attn.warp_specialize
+        roles [<name = "producer", warps = 4, registers = 24>,
+               <name = "consumer", warps = 8, registers = 240>] {
+      attn.channel_acquire %keys[%slot] phase(%phase) : !attn.channel<...>
+      ...
+    }, {
+      %k = attn.channel_wait %keys[%slot] phase(%phase) for %key[%b, %h, %row]
+             : tensor<?x2x?x64xbf16>, !attn.channel<...>
+      ...
+      attn.role_yield %out : tensor<128x64xbf16>
+    } -> tensor<128x64xbf16>
+    ```
+  }];
+  let arguments = (ins ArrayAttr:$roles);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region VariadicRegion<SizedRegion<1>>:$bodies);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The role of region `i`.
+    WarpRoleAttr getRole(unsigned i) {
+      return ::llvm::cast<WarpRoleAttr>(getRoles()[i]);
+    }
+  }];
+}
+
+def Attn_RoleYieldOp : Attn_Op<"role_yield", [
+    Pure, Terminator, HasParent<"WarpSpecializeOp">]> {
+  let summary = "ends a warp role's region";
+  let description = [{
+    Ends a role's region; the last role's operands are the results of the
+    enclosing `attn.warp_specialize`.
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+def Attn_ChannelAcquireOp : Attn_Op<"channel_acquire"> {
+  let summary = "waits until a channel slot is empty (producer side)";
+  let description = [{
+    Blocks until the consumer has released the previous contents of `slot`:
+    the use of the slot with phase `phase` may start. The slot's first use
+    (phase 0 of fill 0) does not wait.
+  }];
+  let arguments = (ins Attn_ChannelType:$channel, Index:$slot, I1:$phase);
+  let assemblyFormat = [{
+    $channel `[` $slot `]` `phase` `(` $phase `)` attr-dict `:`
+    qualified(type($channel))
+  }];
+}
+
+def Attn_ChannelCopyOp : Attn_Op<"channel_copy", [MemoryEffects<[MemWrite]>]> {
+  let summary = "starts copying a tile into an acquired channel slot";
+  let description = [{
+    Starts an asynchronous copy of rows `[row, row + M)` of head `head` of
+    batch `batch` of a `[B, H, S, D]` tensor into `slot` of `channel`, with
+    `attn.load_tile`'s meaning (rows at or past `S` read as zero). Nothing
+    is read when `enabled` is false. The copy completes before the slot's
+    commit is seen by the consumer.
+  }];
+  let arguments = (ins 4DTensorOf<[Attn_TileElementType]>:$source,
+                       Index:$batch, Index:$head, Index:$row,
+                       Attn_ChannelType:$channel, Index:$slot, I1:$enabled);
+  let assemblyFormat = [{
+    $source `[` $batch `,` $head `,` $row `]` `into` $channel `[` $slot `]`
+    `if` $enabled attr-dict `:` type($source) `,` qualified(type($channel))
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_ChannelCommitOp : Attn_Op<"channel_commit"> {
+  let summary = "marks an acquired channel slot full (producer side)";
+  let description = [{
+    The slot is full once the copies issued into it since its acquire have
+    landed; the consumer's wait on it then returns.
+  }];
+  let arguments = (ins Attn_ChannelType:$channel, Index:$slot);
+  let assemblyFormat = [{
+    $channel `[` $slot `]` attr-dict `:` qualified(type($channel))
+  }];
+}
+
+def Attn_ChannelWaitOp : Attn_Op<"channel_wait", [
+    MemoryEffects<[MemRead]>,
+    TypesMatchWith<"the result is the channel's tile", "channel", "result",
+                   "::llvm::cast<ChannelType>($_self).getTile()">]> {
+  let summary = "waits until a channel slot is full and yields its tile";
+  let description = [{
+    Blocks until the producer has committed `slot` for the use with phase
+    `phase`, and returns its tile. `for` names the rows the producer copied
+    there (source, batch, head, first row): the consumer's statement of what
+    it expects, which a CPU lowering reads as the load it stands for and a
+    GPU lowering ignores.
+  }];
+  let arguments = (ins Attn_ChannelType:$channel, Index:$slot, I1:$phase,
+                       4DTensorOf<[Attn_TileElementType]>:$source,
+                       Index:$batch, Index:$head, Index:$row);
+  let results = (outs Attn_Tile:$result);
+  let assemblyFormat = [{
+    $channel `[` $slot `]` `phase` `(` $phase `)` `for` $source `[` $batch `,`
+    $head `,` $row `]` attr-dict `:` type($source) `,`
+    qualified(type($channel))
+  }];
+  let builders = [
+    OpBuilder<(ins "Value":$channel, "Value":$slot, "Value":$phase,
+                   "Value":$source, "Value":$batch, "Value":$head,
+                   "Value":$row), [{
+      build($_builder, $_state,
+            ::llvm::cast<ChannelType>(channel.getType()).getTile(), channel,
+            slot, phase, source, batch, head, row);
+    }]>
+  ];
+  let hasVerifier = 1;
+}
+
+def Attn_ChannelReleaseOp : Attn_Op<"channel_release"> {
+  let summary = "gives a channel slot back to the producer (consumer side)";
+  let description = [{
+    Every thread of the consumer role is done reading `slot`; the producer
+    may refill it.
+  }];
+  let arguments = (ins Attn_ChannelType:$channel, Index:$slot);
+  let assemblyFormat = [{
+    $channel `[` $slot `]` attr-dict `:` qualified(type($channel))
+  }];
+}
+
+#endif // ATTN_DIALECT_ATTN_IR_ATTNROLEOPS_TD

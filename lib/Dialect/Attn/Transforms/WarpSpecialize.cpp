@@ -1,0 +1,385 @@
+//===- WarpSpecialize.cpp - split the pipelined grid into warp roles ------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Turns each pipelined grid (L4, -attn-pipeline-async's output) whose
+// schedule is warp-specialised into an attn.warp_specialize with a producer
+// and a consumer role, FlashAttention-3's structure. The rings become
+// channels of as many slots. The producer issues exactly the pipeline's
+// copies, in its order (the query, the prologue's stages - 1 K/V tiles, then
+// in each K/V step the tile stages - 1 ahead), each between an acquire of
+// its slot and a commit. The consumer keeps the online softmax loop, the
+// normalisation and the LSE; each wait becomes a channel wait on the slot of
+// the tile it consumes and a release after the tile's last use. Tile `j` of
+// a channel sits in slot j mod stages with phase (j / stages) mod 2, the
+// same on both sides, so the pass that decided the stages still decides
+// them and this one only assigns them to roles.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnOps.h"
+#include "attn/Dialect/Attn/Transforms/OnlineGrid.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNWARPSPECIALIZEPASS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+constexpr StringLiteral kPass = "attn-warp-specialize";
+
+/// The pipelined grid's async ops, as -attn-pipeline-async leaves them.
+struct Pipeline {
+  OnlineGrid online;
+  WaitTileOp queryWait;
+  /// Copies and waits in the grid body (before the loop) and in the loop.
+  SmallVector<CopyTileAsyncOp> entryCopies, loopCopies;
+  SmallVector<WaitTileOp> loopWaits;
+  SmallVector<AllocRingOp> rings;
+  LseOp lse;
+};
+
+FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
+  FailureOr<OnlineGrid> online = matchOnlineGrid(grid, kPass);
+  if (failed(online))
+    return failure();
+  Pipeline p;
+  p.online = *online;
+  Block &body = *grid.getBody();
+  scf::ForOp loop = online->kvLoop;
+  auto fail = [&](Operation *at, const Twine &message) {
+    return at->emitError() << kPass << ": " << message;
+  };
+  p.queryWait = online->scores.getQuery().getDefiningOp<WaitTileOp>();
+  if (!p.queryWait || p.queryWait->getBlock() != &body)
+    return fail(online->scores, "expects the pipelined form, the query tile "
+                                "waited for in the grid body; run "
+                                "-attn-pipeline-async first");
+  for (Operation &op : body) {
+    if (auto copy = dyn_cast<CopyTileAsyncOp>(op)) {
+      if (!op.isBeforeInBlock(loop))
+        return fail(&op, "expects no copies after the K/V loop");
+      p.entryCopies.push_back(copy);
+    } else if (auto ring = dyn_cast<AllocRingOp>(op)) {
+      p.rings.push_back(ring);
+    } else if (auto lse = dyn_cast<LseOp>(op)) {
+      p.lse = lse;
+    } else if (isa<WaitTileOp>(op) && &op != p.queryWait.getOperation()) {
+      return fail(&op, "expects one wait in the grid body, the query's");
+    }
+  }
+  for (Operation &op : *loop.getBody()) {
+    if (auto copy = dyn_cast<CopyTileAsyncOp>(op))
+      p.loopCopies.push_back(copy);
+    else if (auto wait = dyn_cast<WaitTileOp>(op))
+      p.loopWaits.push_back(wait);
+  }
+  for (Operation *op : {online->normalize.getOperation(),
+                        p.lse ? p.lse.getOperation() : nullptr})
+    if (op && op->isBeforeInBlock(loop))
+      return fail(op, "expects the epilogue after the K/V loop");
+  // Nothing else may use what the loop carries or the async ops produce.
+  for (OpResult result : loop.getResults())
+    for (Operation *user : result.getUsers())
+      if (user != online->normalize && user != p.lse)
+        return fail(user, "expects the loop's results to be used by the "
+                          "normalisation and the LSE only");
+  if (p.loopWaits.empty())
+    return fail(loop, "expects the K/V loop's tiles to come from waits; run "
+                      "-attn-pipeline-async first");
+  return p;
+}
+
+/// The ring a loop-carried future's copies write.
+AllocRingOp ringOfFuture(scf::ForOp loop, Value future) {
+  if (auto arg = dyn_cast<BlockArgument>(future))
+    if (arg.getOwner() == loop.getBody() && arg != loop.getInductionVar())
+      future = loop.getTiedLoopInit(arg)->get();
+  auto copy = future.getDefiningOp<CopyTileAsyncOp>();
+  return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
+}
+
+class Specializer {
+public:
+  Specializer(Pipeline &p, ArrayRef<WarpRoleAttr> roles)
+      : p(p), roles(roles), b(p.online.grid.getContext()),
+        loop(p.online.kvLoop), loc(loop.getLoc()) {}
+
+  LogicalResult run();
+
+private:
+  Value index(int64_t v) {
+    return b.createOrFold<arith::ConstantIndexOp>(loc, v);
+  }
+  /// Phase of tile `tile` (an index) of a channel of `stages` slots.
+  Value phaseOf(Value tile, int64_t stages);
+  /// Slot and phase of tile `tile`.
+  std::pair<Value, Value> slotAndPhase(Value tile, int64_t stages) {
+    Value slot = b.createOrFold<arith::RemUIOp>(loc, tile, index(stages));
+    return {slot, phaseOf(tile, stages)};
+  }
+  /// The index of the K/V loop's tile at induction variable `iv`.
+  Value tileIndex(Value iv) {
+    return b.createOrFold<arith::DivUIOp>(
+        loc, b.createOrFold<arith::SubIOp>(loc, iv, loop.getLowerBound()),
+        loop.getStep());
+  }
+  void produce(CopyTileAsyncOp copy, const IRMapping &mapping, Value slot,
+               Value phase);
+  void buildProducer(Block &block);
+  void buildConsumer(Block &block);
+
+  Pipeline &p;
+  ArrayRef<WarpRoleAttr> roles;
+  IRRewriter b;
+  scf::ForOp loop;
+  Location loc;
+  DenseMap<Operation *, Value> channels; // ring -> channel
+};
+
+Value Specializer::phaseOf(Value tile, int64_t stages) {
+  Value fill = b.createOrFold<arith::DivUIOp>(loc, tile, index(stages));
+  return b.createOrFold<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::ne,
+      b.createOrFold<arith::RemUIOp>(loc, fill, index(2)), index(0));
+}
+
+void Specializer::produce(CopyTileAsyncOp copy, const IRMapping &mapping,
+                          Value slot, Value phase) {
+  Value channel = channels.lookup(copy.getRing().getDefiningOp());
+  auto get = [&](Value v) { return mapping.lookupOrDefault(v); };
+  ChannelAcquireOp::create(b, copy.getLoc(), channel, slot, phase);
+  ChannelCopyOp::create(b, copy.getLoc(), copy.getSource(),
+                        get(copy.getBatch()), get(copy.getHead()),
+                        get(copy.getRow()), channel, slot,
+                        get(copy.getEnabled()));
+  ChannelCommitOp::create(b, copy.getLoc(), channel, slot);
+}
+
+void Specializer::buildProducer(Block &block) {
+  b.setInsertionPointToStart(&block);
+  // The query and the prologue: tile t of each ring in slot t, phase 0.
+  Value phase0 = b.createOrFold<arith::ConstantIntOp>(loc, 0, 1);
+  IRMapping none;
+  for (CopyTileAsyncOp copy : p.entryCopies)
+    produce(copy, none, copy.getSlot(), phase0);
+
+  // Each K/V step: the tiles stages - 1 ahead, their index math cloned.
+  auto producerLoop = scf::ForOp::create(b, loc, loop.getLowerBound(),
+                                         loop.getUpperBound(), loop.getStep());
+  b.setInsertionPoint(producerLoop.getBody()->getTerminator());
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), producerLoop.getInductionVar());
+  llvm::SetVector<Operation *> needed;
+  SmallVector<Value> worklist;
+  for (CopyTileAsyncOp copy : p.loopCopies)
+    worklist.append({copy.getBatch(), copy.getHead(), copy.getRow(),
+                     copy.getSlot(), copy.getEnabled()});
+  while (!worklist.empty()) {
+    Operation *def = worklist.pop_back_val().getDefiningOp();
+    if (!def || def->getBlock() != loop.getBody() || !needed.insert(def))
+      continue;
+    llvm::append_range(worklist, def->getOperands());
+  }
+  for (Operation &op : *loop.getBody())
+    if (needed.contains(&op))
+      b.clone(op, mapping);
+  // The phase of the tile stages - 1 ahead, once per ring depth.
+  DenseMap<int64_t, Value> phases;
+  Value tile = tileIndex(producerLoop.getInductionVar());
+  for (CopyTileAsyncOp copy : p.loopCopies) {
+    int64_t stages = copy.getRing().getType().getStages();
+    Value &phase = phases[stages];
+    if (!phase)
+      phase = phaseOf(
+          b.createOrFold<arith::AddIOp>(loc, tile, index(stages - 1)), stages);
+    produce(copy, mapping, mapping.lookupOrDefault(copy.getSlot()), phase);
+  }
+  b.setInsertionPointToEnd(&block);
+  RoleYieldOp::create(b, loc);
+}
+
+void Specializer::buildConsumer(Block &block) {
+  OnlineGrid &g = p.online;
+  // The query: one slot, waited for once, released after the loop.
+  CopyTileAsyncOp queryCopy =
+      p.queryWait.getFuture().getDefiningOp<CopyTileAsyncOp>();
+  Value queryChannel = channels.lookup(queryCopy.getRing().getDefiningOp());
+  b.setInsertionPointToStart(&block);
+  Value phase0 = b.createOrFold<arith::ConstantIntOp>(loc, 0, 1);
+  auto queryWait = ChannelWaitOp::create(
+      b, p.queryWait.getLoc(), queryChannel, queryCopy.getSlot(), phase0,
+      queryCopy.getSource(), queryCopy.getBatch(), queryCopy.getHead(),
+      queryCopy.getRow());
+  b.replaceOp(p.queryWait, queryWait.getResult());
+
+  // The loop without its copies, carrying no futures.
+  SmallVector<Value> inits;
+  SmallVector<unsigned> kept;
+  for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+    if (isa<FutureType>(arg.getType()))
+      continue;
+    kept.push_back(i);
+    inits.push_back(loop.getInitArgs()[i]);
+  }
+  auto consumerLoop =
+      scf::ForOp::create(b, loc, loop.getLowerBound(), loop.getUpperBound(),
+                         loop.getStep(), inits);
+  Block *body = consumerLoop.getBody();
+  Block *old = loop.getBody();
+  body->getOperations().splice(body->begin(), old->getOperations(),
+                               old->begin(), std::prev(old->end()));
+  loop.getInductionVar().replaceAllUsesWith(consumerLoop.getInductionVar());
+  auto oldYield = cast<scf::YieldOp>(old->getTerminator());
+  SmallVector<Value> yielded;
+  for (auto [n, i] : llvm::enumerate(kept)) {
+    loop.getRegionIterArgs()[i].replaceAllUsesWith(
+        consumerLoop.getRegionIterArgs()[n]);
+    loop.getResult(i).replaceAllUsesWith(consumerLoop.getResult(n));
+    yielded.push_back(oldYield.getOperand(i));
+  }
+  b.setInsertionPointToEnd(body);
+  scf::YieldOp::create(b, loc, yielded);
+
+  // Each wait: the slot and phase of this step's tile, released after the
+  // tile's last use.
+  b.setInsertionPointToStart(body);
+  Value tile = tileIndex(consumerLoop.getInductionVar());
+  DenseMap<int64_t, std::pair<Value, Value>> slots;
+  for (WaitTileOp wait : p.loopWaits) {
+    AllocRingOp ring = ringOfFuture(loop, wait.getFuture());
+    auto init = loop.getTiedLoopInit(cast<BlockArgument>(wait.getFuture()))
+                    ->get()
+                    .getDefiningOp<CopyTileAsyncOp>();
+    int64_t stages = ring.getType().getStages();
+    if (!slots.count(stages))
+      slots[stages] = slotAndPhase(tile, stages);
+    auto [slot, phase] = slots[stages];
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(wait);
+    auto channelWait = ChannelWaitOp::create(
+        b, wait.getLoc(), channels.lookup(ring), slot, phase, init.getSource(),
+        init.getBatch(), init.getHead(), consumerLoop.getInductionVar());
+    Operation *lastUse = channelWait;
+    for (Operation *user : wait.getResult().getUsers()) {
+      Operation *inBody = body->findAncestorOpInBlock(*user);
+      if (inBody && lastUse->isBeforeInBlock(inBody))
+        lastUse = inBody;
+    }
+    b.replaceOp(wait, channelWait.getResult());
+    b.setInsertionPointAfter(lastUse);
+    ChannelReleaseOp::create(b, wait.getLoc(), channels.lookup(ring), slot);
+  }
+  b.eraseOp(loop);
+  for (CopyTileAsyncOp copy : p.loopCopies)
+    b.eraseOp(copy);
+  // The index math that only fed the copies goes with them.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body)))
+    if (isOpTriviallyDead(&op))
+      b.eraseOp(&op);
+
+  // Release the query, then normalise (and take the LSE) in the consumer.
+  b.setInsertionPointAfter(consumerLoop);
+  ChannelReleaseOp::create(b, loc, queryChannel, queryCopy.getSlot());
+  SmallVector<Value> results;
+  for (Operation *op :
+       {g.normalize.getOperation(), p.lse ? p.lse.getOperation() : nullptr}) {
+    if (!op)
+      continue;
+    op->moveBefore(&block, block.end());
+    results.push_back(op->getResult(0));
+  }
+  b.setInsertionPointToEnd(&block);
+  RoleYieldOp::create(b, loc, results);
+}
+
+LogicalResult Specializer::run() {
+  OnlineGrid &g = p.online;
+  // Channels where the rings were.
+  for (AllocRingOp ring : p.rings) {
+    b.setInsertionPoint(ring);
+    RingType type = ring.getType();
+    channels[ring] = AllocChannelOp::create(
+        b, ring.getLoc(),
+        ChannelType::get(b.getContext(), type.getStages(), type.getTile()));
+  }
+  for (CopyTileAsyncOp copy :
+       llvm::concat<CopyTileAsyncOp>(p.entryCopies, p.loopCopies))
+    if (!channels.count(copy.getRing().getDefiningOp()))
+      return copy.emitError() << kPass
+                              << ": expects copies into the grid's "
+                                 "rings";
+
+  SmallVector<Type> resultTypes = {g.normalize.getType()};
+  if (p.lse)
+    resultTypes.push_back(p.lse.getType());
+  SmallVector<Attribute> roleAttrs(roles.begin(), roles.end());
+  b.setInsertionPoint(loop);
+  auto ws = WarpSpecializeOp::create(b, loc, resultTypes,
+                                     b.getArrayAttr(roleAttrs), roles.size());
+  for (Region &region : ws.getBodies())
+    b.createBlock(&region);
+  Value normalized = g.normalize.getResult();
+  Value lse = p.lse ? p.lse.getResult() : Value();
+
+  buildProducer(ws.getBodies()[0].front());
+  buildConsumer(ws.getBodies()[1].front());
+
+  // Outside, the roles' results stand for the epilogue's.
+  normalized.replaceUsesWithIf(ws.getResult(0), [&](OpOperand &use) {
+    return !ws->isAncestor(use.getOwner());
+  });
+  if (lse)
+    lse.replaceUsesWithIf(ws.getResult(1), [&](OpOperand &use) {
+      return !ws->isAncestor(use.getOwner());
+    });
+  for (CopyTileAsyncOp copy : p.entryCopies)
+    b.eraseOp(copy);
+  for (AllocRingOp ring : p.rings)
+    b.eraseOp(ring);
+  return success();
+}
+
+struct AttnWarpSpecializePass
+    : attn::impl::AttnWarpSpecializePassBase<AttnWarpSpecializePass> {
+  void runOnOperation() override {
+    for (scf::ForallOp grid : getScheduledGrids(getOperation())) {
+      auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
+      // FlashAttention-2 schedules keep every warp on every job.
+      if (schedule.getKind() == KernelKind::fa2)
+        continue;
+      ArrayRef<WarpRoleAttr> roles = schedule.getRoles();
+      if (roles.size() != 2 || roles[0].getName() != "producer") {
+        SmallVector<StringRef> names;
+        for (WarpRoleAttr role : roles)
+          names.push_back(role.getName().getValue());
+        grid.emitError() << kPass
+                         << ": splits a grid into a producer and a consumer "
+                            "role; the schedule's roles ("
+                         << llvm::join(names, ", ")
+                         << ") are not supported yet";
+        return signalPassFailure();
+      }
+      FailureOr<Pipeline> pipeline = matchPipeline(grid);
+      if (failed(pipeline) || failed(Specializer(*pipeline, roles).run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace

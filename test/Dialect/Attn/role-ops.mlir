@@ -1,0 +1,30 @@
+// RUN: attn-opt %s | attn-opt | FileCheck %s
+// RUN: attn-opt %s -mlir-print-op-generic | attn-opt | FileCheck %s
+
+// Warp roles and channels print and parse back: the roles with their
+// budgets, one region each, the protocol's ops with slot and phase.
+// CHECK-LABEL: func.func @roles
+//       CHECK: %[[C:.*]] = attn.alloc_channel : !attn.channel<2, tensor<16x64xbf16>>
+//       CHECK: %[[R:.*]] = attn.warp_specialize roles [<name = "producer", warps = 1, registers = 24>, <name = "consumer", warps = 4, registers = 232>] {
+//       CHECK:   attn.channel_acquire %[[C]][%{{.*}}] phase(%{{.*}}) : !attn.channel<2, tensor<16x64xbf16>>
+//       CHECK:   attn.channel_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] into %[[C]][%{{.*}}] if %{{.*}} : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+//       CHECK:   attn.channel_commit %[[C]][%{{.*}}]
+//       CHECK: }, {
+//       CHECK:   %[[T:.*]] = attn.channel_wait %[[C]][%{{.*}}] phase(%{{.*}}) for %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+//       CHECK:   attn.channel_release %[[C]][%{{.*}}]
+//       CHECK:   attn.role_yield %[[T]] : tensor<16x64xbf16>
+//       CHECK: } -> tensor<16x64xbf16>
+func.func @roles(%src: tensor<1x1x?x64xbf16>, %i: index, %p: i1) -> tensor<16x64xbf16> {
+  %c = attn.alloc_channel : !attn.channel<2, tensor<16x64xbf16>>
+  %r = attn.warp_specialize roles [<name = "producer", warps = 1, registers = 24>,
+                                   <name = "consumer", warps = 4, registers = 232>] {
+    attn.channel_acquire %c[%i] phase(%p) : !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_copy %src[%i, %i, %i] into %c[%i] if %p : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_commit %c[%i] : !attn.channel<2, tensor<16x64xbf16>>
+  }, {
+    %t = attn.channel_wait %c[%i] phase(%p) for %src[%i, %i, %i] : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_release %c[%i] : !attn.channel<2, tensor<16x64xbf16>>
+    attn.role_yield %t : tensor<16x64xbf16>
+  } -> tensor<16x64xbf16>
+  return %r : tensor<16x64xbf16>
+}
