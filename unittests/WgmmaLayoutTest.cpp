@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Checks include/attn/Target/SM90/WgmmaLayout.h, thread by thread, against
-// the PTX ISA's figure of the wgmma m64nNk16 f32 accumulator (written out
+// the PTX ISA's figures of the wgmma m64nNk16 f32 accumulator and of the A
+// operand in registers (written out
 // here from the ISA text, independently of the layout code), and the
 // target-neutral row queries of Target/FragmentLayout.h on it. Prints one
 // line per mismatch and a summary; exits non-zero on any mismatch.
@@ -74,6 +75,57 @@ int main() {
                    (((t ^ o) & ~reachable) == 0),
                "row reduction", n, t, o);
   }
+  // The RS form: A register r of k16 step kk, per the ISA's A fragment of
+  // each warp (the mma.m16n8k16 A layout on its 16 rows), is made of the
+  // two accumulator registers operandAFromAccumulators names.
+  AccumulatorLayout acc = accumulatorLayout(64);
+  for (int64_t t = 0; t < kWarpgroupSize; ++t) {
+    int64_t w = t / 32, lane = t % 32;
+    for (int64_t kk = 0; kk < 4; ++kk) {
+      for (int64_t r = 0; r < 4; ++r) {
+        for (int64_t h = 0; h < 2; ++h) {
+          int64_t i = 2 * r + h;
+          Coord isaA{16 * w + lane / 4 + 8 * ((i / 2) % 2),
+                     16 * kk + (lane % 4) * 2 + i % 2 + 8 * (i / 4)};
+          int64_t reg = operandAFromAccumulators(kk, r).first + h;
+          expect(acc.at(t, reg) == isaA, "RS operand A", 64, t, i);
+        }
+      }
+    }
+  }
+
+  // The 128-byte swizzle as TMA wrote it on an H100 (a 64 x 64 bf16 box):
+  // shared element (r, c) holds global element (r, ((c / 8) ^ (r % 8)) * 8
+  // + c % 8), i.e. global (r, c) lands at that same permuted column.
+  for (int64_t r = 0; r < 64; ++r) {
+    for (int64_t c = 0; c < 64; ++c) {
+      int64_t stored = swizzleByteOffset((r * 64 + c) * 2, Swizzle::Bytes128);
+      int64_t expected = (r * 64 + (((c / 8) ^ (r % 8)) * 8 + c % 8)) * 2;
+      expect(stored == expected, "128-byte swizzle", 64, r, c);
+    }
+  }
+  // Every mode permutes the bytes of its atom.
+  for (Swizzle mode :
+       {Swizzle::None, Swizzle::Bytes32, Swizzle::Bytes64, Swizzle::Bytes128}) {
+    std::set<int64_t> seen;
+    for (int64_t offset = 0; offset < 1024; ++offset)
+      seen.insert(swizzleByteOffset(offset, mode));
+    expect(seen.size() == 1024 && *seen.rbegin() == 1023,
+           "swizzle permutes an atom", static_cast<int64_t>(mode), 0, 0);
+  }
+
+  // The descriptor NVGPU's warpgroup.generate.descriptor builds for a
+  // 128-byte-swizzled bf16 tile (the constant in its PTX): leading byte
+  // offset 8 KiB, stride byte offset 1024 (8 rows of 128 bytes).
+  expect(encodeMatrixDescriptor(0, 8192, 1024, Swizzle::Bytes128) ==
+             0x4000004002000000ull,
+         "descriptor constant", 0, 0, 0);
+  expect(encodeMatrixDescriptor(0x1230, 8192, 1024, Swizzle::Bytes128) ==
+             (0x4000004002000000ull | 0x123),
+         "descriptor address", 0, 0, 0);
+  expect(encodeMatrixDescriptor(0, 0, 0, Swizzle::Bytes64) == (2ull << 62),
+         "descriptor 64-byte swizzle", 0, 0, 0);
+
   std::printf("wgmma m64nNk16 layouts: %d checks, %d failed\n", checks,
               failures);
   return failures ? EXIT_FAILURE : EXIT_SUCCESS;

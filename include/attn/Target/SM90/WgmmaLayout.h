@@ -30,6 +30,33 @@ constexpr int64_t kWgmmaK = 16;
 /// (+ 8 when i % 4 >= 2) and column 8 (i / 4) + 2 (t % 4) + i % 2.
 AccumulatorLayout accumulatorLayout(int64_t n);
 
+/// The registers of an accumulator that make A register `reg` (0..3) of
+/// k16 step `kStep` of a wgmma with A from registers (the RS form, P V with
+/// P from S's accumulators): the 16-bit pair packs accumulator registers
+/// `first` and `first + 1`.
+struct AccumulatorPair {
+  int64_t first;
+};
+AccumulatorPair operandAFromAccumulators(int64_t kStep, int64_t reg);
+
+/// How TMA lays a tile out in shared memory and wgmma reads it back: 16-byte
+/// chunks XOR-permuted inside rows of `bytes` bytes (the swizzle span) by
+/// the row index within an 8-row, `8 x bytes` atom.
+enum class Swizzle { None = 0, Bytes32 = 32, Bytes64 = 64, Bytes128 = 128 };
+
+/// The shared-memory byte offset at which TMA stores the element at byte
+/// offset `offset` of the unswizzled, row-major tile (offsets relative to
+/// an atom-aligned base: 1024 bytes for 128-byte swizzle).
+int64_t swizzleByteOffset(int64_t offset, Swizzle swizzle);
+
+/// A wgmma matrix descriptor (PTX ISA, "Matrix Descriptor Format"): start
+/// address, leading and stride dimension byte offsets (each >> 4 in 14
+/// bits), base offset 0 and the swizzle mode in bits 62-63. `address` is a
+/// shared-memory address; the kernel adds its own at run time to the
+/// constant part made with address 0.
+uint64_t encodeMatrixDescriptor(uint32_t address, int64_t leadingBytes,
+                                int64_t strideBytes, Swizzle swizzle);
+
 } // namespace mlir::attn::sm90
 
 #endif // ATTN_TARGET_SM90_WGMMALAYOUT_H
