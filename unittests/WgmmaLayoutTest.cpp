@@ -6,10 +6,11 @@
 //
 // Checks include/attn/Target/SM90/WgmmaLayout.h, thread by thread, against
 // the PTX ISA's figures of the wgmma m64nNk16 f32 accumulator and of the A
-// operand in registers (written out
-// here from the ISA text, independently of the layout code), and the
-// target-neutral row queries of Target/FragmentLayout.h on it. Prints one
-// line per mismatch and a summary; exits non-zero on any mismatch.
+// operand in registers (written out here from the ISA text, independently
+// of the layout code), the target-neutral row queries of
+// Target/FragmentLayout.h on it, the 128-byte swizzle as an H100's TMA
+// wrote it and the matrix descriptor NVGPU builds. Prints one line per
+// mismatch and a summary; exits non-zero on any mismatch.
 //
 //===----------------------------------------------------------------------===//
 
