@@ -11,6 +11,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -22,11 +23,11 @@ int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
 }
 
 /// The FlashAttention-2 kernel on mma.sync: warps split the query rows into
-/// m16 blocks; tiles move in 16-byte chunks, one per thread per pass, into
-/// rows swizzled over eight chunks; V and O are sized by Q's head dim.
+/// m16 blocks; tiles move in 16-byte chunks, rows padded with zeros to a
+/// multiple of 32 elements, whole passes of the CTA's threads at a time.
 static std::string sm80KernelShapeProblem(const KernelShape &s) {
   using namespace sm80;
-  // The epilogue stores O from the query's shared slot in Q's element type.
+  // The epilogue stores O from shared memory in Q's element type.
   if (s.outputElementType != s.elementType) {
     std::string message;
     llvm::raw_string_ostream os(message);
@@ -34,16 +35,12 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
        << "), found " << s.outputElementType;
     return message;
   }
-  if (s.valueHeadDim != s.headDim)
-    return (llvm::Twine("needs V's head dim to equal Q's (") +
-            llvm::Twine(s.headDim) + "), found " + llvm::Twine(s.valueHeadDim))
-        .str();
-  if (s.headDim % kMmaK != 0 || s.headDim < 8 * kChunkElements)
-    return (llvm::Twine("needs a head dim that is a multiple of ") +
-            llvm::Twine(kMmaK) + " and at least " +
-            llvm::Twine(8 * kChunkElements) + ", found " +
-            llvm::Twine(s.headDim))
-        .str();
+  for (int64_t dim : {s.headDim, s.valueHeadDim})
+    if (dim % kChunkElements != 0 || dim < kChunkElements || dim > 256)
+      return (llvm::Twine("needs head dims that are multiples of ") +
+              llvm::Twine(kChunkElements) + " from 8 to 256, found " +
+              llvm::Twine(dim))
+          .str();
   if (s.warps < 1 || s.tileM % (kMmaM * s.warps) != 0)
     return (llvm::Twine("needs tile_m to be a multiple of 16 x warps (") +
             llvm::Twine(kMmaM * s.warps) + ")")
@@ -51,15 +48,16 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
   if (s.tileN % kMmaK != 0)
     return "needs tile_n to be a multiple of 16";
   int64_t threads = s.warps * kWarpSize;
-  int64_t chunksPerRow = s.headDim / kChunkElements;
-  if (threads % chunksPerRow != 0 ||
-      s.tileN % (threads / chunksPerRow) != 0 ||
-      s.tileM % (threads / chunksPerRow) != 0)
-    return (llvm::Twine("needs tiles whose rows split evenly over the ") +
-            llvm::Twine(threads) + " threads (head dim " +
-            llvm::Twine(s.headDim) + " has " + llvm::Twine(chunksPerRow) +
-            " 16-byte chunks per row)")
-        .str();
+  for (int64_t dim : {s.headDim, s.valueHeadDim}) {
+    int64_t chunks = llvm::alignTo(dim, 4 * kChunkElements) / kChunkElements;
+    for (int64_t rows : {s.tileM, s.tileN})
+      if (rows * chunks % threads != 0)
+        return (llvm::Twine("needs tiles whose 16-byte chunks split evenly "
+                            "over the ") +
+                llvm::Twine(threads) + " threads (" + llvm::Twine(rows) +
+                " rows of " + llvm::Twine(chunks) + " chunks)")
+            .str();
+  }
   return "";
 }
 
@@ -86,7 +84,7 @@ std::string mlir::attn::unknownChipMessage(StringRef chip) {
   SmallVector<StringRef> known;
   for (const TargetInfo &info : kTargets)
     known.push_back(info.chip);
-  return ("unknown chip '" + chip + "' (supported: " +
-          llvm::join(known, ", ") + ")")
+  return ("unknown chip '" + chip + "' (supported: " + llvm::join(known, ", ") +
+          ")")
       .str();
 }

@@ -31,10 +31,10 @@ def _float_text(value):
     return repr(float(value))
 
 
-# The head dims the sm_80 kernel builds (TargetInfo's kernel shape rule under
-# -attn-select-schedule's tiles: 16-byte row chunks that split evenly over
-# the threads, and D = Dv); test_compile.py checks this against the compiler.
-SM80_HEAD_DIMS = (64, 128, 256)
+# The head dims the sm_80 kernel builds: every multiple of 8 from 8 to 256
+# (TargetInfo's kernel shape rule; rows are zero-padded to whole MMA steps).
+# test_compile.py checks this against the compiler.
+SM80_HEAD_DIMS = tuple(range(8, 257, 8))
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ def _check_inputs(q, k, v) -> torch.device:
                          f"{tuple(k.shape)} and {tuple(v.shape)}")
     if d not in _HEAD_DIMS:
         raise ValueError(f"head dim {d} is not supported: attn kernels take multiples "
-                         "of 16 from 64 to 256")
+                         "of 8 from 8 to 256")
     if hkv == 0 or hq % hkv:
         raise ValueError(f"query heads ({hq}) must be a multiple of key/value heads ({hkv})")
     for name, t in (("q", q), ("k", k), ("v", v)):

@@ -186,8 +186,10 @@ int main(int argc, char **argv) {
           "; attn-run needs " + elementName(expected));
   }
   bool bf16 = element == Element::BF16;
+  // Q and K have head dim d, V and O head dim dv.
   int64_t d = query.shape[3];
-  if (d < 0)
+  int64_t dv = m.tensors[m.findTensor("value")].shape[3];
+  if (d < 0 || dv < 0)
     die("the kernel's head dim is dynamic; attn-run needs a static one");
   int64_t B = o.batch, H = o.heads, HK = o.kvHeads, SQ = o.seqQ, SK = o.seqKv;
 
@@ -203,7 +205,7 @@ int main(int argc, char **argv) {
   const int64_t limit = int64_t(1) << 32;
   for (int64_t heads : {H, HK}) {
     int64_t elems = 1;
-    for (int64_t n : {B, heads, std::max(SQ, SK), d}) {
+    for (int64_t n : {B, heads, std::max(SQ, SK), std::max(d, dv)}) {
       if (n && elems > limit / n)
         die("the problem is too large for attn-run (more than 2^32 elements "
             "per tensor)");
@@ -211,9 +213,10 @@ int main(int argc, char **argv) {
     }
   }
   size_t qElems = B * H * SQ * d, kvElems = B * HK * SK * d;
+  size_t vElems = B * HK * SK * dv, oElems = B * H * SQ * dv;
   std::mt19937_64 rng(o.seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<uint16_t> hq(qElems), hk(kvElems), hv(kvElems);
+  std::vector<uint16_t> hq(qElems), hk(kvElems), hv(vElems);
   for (auto &x : hq)
     x = toHalfBits(normal(rng), bf16);
   for (auto &x : hk)
@@ -226,19 +229,19 @@ int main(int argc, char **argv) {
     CHECK_CU(cuMemAlloc(&p, std::max<size_t>(bytes, 16)));
     return p;
   };
-  std::vector<CUdeviceptr> dq, dk, dv;
+  std::vector<CUdeviceptr> dq, dk, dvs;
   for (int c = 0; c < copies; ++c) {
     dq.push_back(alloc(qElems * 2));
     dk.push_back(alloc(kvElems * 2));
-    dv.push_back(alloc(kvElems * 2));
+    dvs.push_back(alloc(vElems * 2));
     CHECK_CU(cuMemcpyHtoD(dq.back(), hq.data(), qElems * 2));
     CHECK_CU(cuMemcpyHtoD(dk.back(), hk.data(), kvElems * 2));
-    CHECK_CU(cuMemcpyHtoD(dv.back(), hv.data(), kvElems * 2));
+    CHECK_CU(cuMemcpyHtoD(dvs.back(), hv.data(), vElems * 2));
   }
-  CUdeviceptr dout = alloc(qElems * 2);
+  CUdeviceptr dout = alloc(oElems * 2);
   CUdeviceptr dlse = alloc(B * H * SQ * 4);
   // Poison: NaN everywhere, so an element the kernel skips is caught.
-  CHECK_CU(cuMemsetD16(dout, 0x7fff, qElems));
+  CHECK_CU(cuMemsetD16(dout, 0x7fff, oElems));
   CHECK_CU(cuMemsetD32(dlse, 0x7fc00000, B * H * SQ));
 
   auto views = [&](int c) {
@@ -254,9 +257,9 @@ int main(int argc, char **argv) {
       else if (t.name == "key")
         v.push_back(view4(dk[c], B, HK, SK, d));
       else if (t.name == "value")
-        v.push_back(view4(dv[c], B, HK, SK, d));
+        v.push_back(view4(dvs[c], B, HK, SK, dv));
       else if (t.name == "output")
-        v.push_back(view4(dout, B, H, SQ, d));
+        v.push_back(view4(dout, B, H, SQ, dv));
       else if (t.name == "lse")
         v.push_back(TensorView{dlse, {B, H, SQ}, {H * SQ, SQ, 1}});
       else
@@ -269,9 +272,9 @@ int main(int argc, char **argv) {
     die(error);
   CHECK_CU(cuCtxSynchronize());
 
-  std::vector<uint16_t> ho(qElems);
+  std::vector<uint16_t> ho(oElems);
   std::vector<float> hl(B * H * SQ);
-  CHECK_CU(cuMemcpyDtoH(ho.data(), dout, qElems * 2));
+  CHECK_CU(cuMemcpyDtoH(ho.data(), dout, oElems * 2));
   CHECK_CU(cuMemcpyDtoH(hl.data(), dlse, hl.size() * 4));
   size_t unwritten = 0;
   for (uint16_t x : ho)
@@ -295,7 +298,7 @@ int main(int argc, char **argv) {
     rows.push_back(B * H * SQ - 1);
   }
   double maxErr = 0, maxRef = 0, maxLseErr = 0;
-  std::vector<double> s(SK), acc(d);
+  std::vector<double> s(SK), acc(dv);
   for (int64_t r : rows) {
     int64_t i = r % SQ, h = (r / SQ) % H, b = r / (SQ * H);
     int64_t kvh = h / (H / HK);
@@ -324,14 +327,14 @@ int main(int argc, char **argv) {
           continue;
         double p = std::exp(s[j] - mx);
         l += p;
-        const uint16_t *v = &hv[((b * HK + kvh) * SK + j) * d];
-        for (int64_t e = 0; e < d; ++e)
+        const uint16_t *v = &hv[((b * HK + kvh) * SK + j) * dv];
+        for (int64_t e = 0; e < dv; ++e)
           acc[e] += p * fromHalfBits(v[e], bf16);
       }
     }
-    for (int64_t e = 0; e < d; ++e) {
+    for (int64_t e = 0; e < dv; ++e) {
       double ref = l > 0 ? acc[e] / l : 0.0;
-      double got = fromHalfBits(ho[r * d + e], bf16);
+      double got = fromHalfBits(ho[r * dv + e], bf16);
       maxRef = std::max(maxRef, std::fabs(ref));
       maxErr = std::max(maxErr, std::fabs(got - ref));
     }
@@ -372,7 +375,8 @@ int main(int argc, char **argv) {
     }
     std::sort(times.begin(), times.end());
     double ms = times[times.size() / 2];
-    double flops = 4.0 * B * H * SQ * SK * d;
+    // Q K^T and P V: 2 S_q S_kv (d + dv) per head.
+    double flops = 2.0 * B * H * SQ * SK * (d + dv);
     if (sem.mask == "causal")
       flops /= 2;
     std::printf("bench: median %.4f ms over %d runs, %.1f TFLOP/s\n", ms,

@@ -8,9 +8,9 @@
 // An unknown chip.
 // CHECK: unknown chip: succeeded 0
 // CHECK-NEXT: {{.*}}error: {{.*}}sm_75{{.*}}
-// A head dim the sm_80 kernel cannot serve, at the op.
-// CHECK: head dim 32: succeeded 0
-// CHECK-NEXT: d32.mlir:3:{{[0-9]+}}: error: attn-select-schedule: the sm_80 kernel needs a head dim that is a multiple of 16 and at least 64, found 32
+// An element type the tensor cores cannot take, at the op.
+// CHECK: f32: succeeded 0
+// CHECK-NEXT: f32.mlir:3:{{[0-9]+}}: error: attn-select-schedule: no tensor-core schedule for 'f32' on sm_80: expected bf16 or f16
 // Writing a failed compile.
 // CHECK: write after failure: 0
 // CHECK: nothing to write: the compile failed
@@ -29,6 +29,16 @@ static const char *kD32 =
     "tensor<1x1x64x32xbf16>, tensor<1x1x64x32xbf16>) outs(%init : "
     "tensor<1x1x64x32xbf16>) -> tensor<1x1x64x32xbf16>\n"
     "  return %o : tensor<1x1x64x32xbf16>\n"
+    "}\n";
+
+static const char *kF32 =
+    "func.func @f32(%q: tensor<1x1x64x32xf32>, %k: tensor<1x1x64x32xf32>, "
+    "%v: tensor<1x1x64x32xf32>) -> tensor<1x1x64x32xf32> {\n"
+    "  %init = tensor.empty() : tensor<1x1x64x32xf32>\n"
+    "  %o = attn.attention ins(%q, %k, %v : tensor<1x1x64x32xf32>, "
+    "tensor<1x1x64x32xf32>, tensor<1x1x64x32xf32>) outs(%init : "
+    "tensor<1x1x64x32xf32>) -> tensor<1x1x64x32xf32>\n"
+    "  return %o : tensor<1x1x64x32xf32>\n"
     "}\n";
 
 static AttnCompileResult check(MlirContext context, const char *what,
@@ -51,7 +61,7 @@ int main(void) {
   attnCompileResultDestroy(
       check(context, "unknown chip", kD32, "d32.mlir", "sm_75"));
   AttnCompileResult result =
-      check(context, "head dim 32", kD32, "d32.mlir", "sm_80");
+      check(context, "f32", kF32, "f32.mlir", "sm_80");
   printf("write after failure: %d\n",
          attnCompileResultWrite(result, mlirStringRefCreateFromCString(
                                             "/nonexistent")));

@@ -52,6 +52,18 @@ namespace {
 /// accumulator.
 using Regs = SmallVector<Value, 4>;
 
+/// How the rows of one tensor's tiles move between global and shared memory
+/// in 16-byte chunks: `chunks` a row (the head dim rounded up to 32
+/// elements, so that every pass of the CTA's threads is whole), of which the
+/// first `valid` hold data (the rest are zero-filled), in shared rows of
+/// `stride` elements (a multiple of 64, so the eight-chunk swizzle stays in
+/// the row). When the threads split rows evenly, each thread's row and
+/// column are computed once.
+struct RowCopy {
+  int64_t chunks = 0, valid = 0, stride = 0;
+  Value row, col; // per-thread, when `threads % chunks == 0`
+};
+
 class FlashAttention2Emitter : KernelBuilder {
 public:
   FlashAttention2Emitter(const KernelPlan &plan, const KernelArguments &args,
@@ -61,7 +73,6 @@ public:
   FailureOr<int64_t> emit();
 
 private:
-
   /// Shared-memory tile views over the dynamic shared memory.
   Value sharedView(int64_t byteOffset, ArrayRef<int64_t> shape);
   /// Column of element `col` of shared row `row` after the bank swizzle.
@@ -69,12 +80,20 @@ private:
     return emitSwizzleColumn(b, loc, row, col);
   }
 
+  /// The chunk geometry of rows of `dim` elements.
+  static RowCopy rowGeometry(int64_t dim);
+  /// Computes the thread's row and column of `geometry` when the threads
+  /// split its rows evenly.
+  void placeThread(RowCopy &geometry);
+  /// The thread's (local row, column) of pass `pass` over rows of `geometry`.
+  std::pair<Value, Value> passPosition(const RowCopy &geometry, int64_t pass);
   /// cp.async of `rows` rows of `global[batch, head, firstRow + r, :]` into
-  /// `tile[lead..., r, :]`, zero-filling rows at or past `limit` and all rows
-  /// when `enabled` is false.
-  void copyTile(Value tile, ValueRange lead, Value global, Value batch,
-                Value head, Value firstRow, Value limit, int64_t rows,
-                Value enabled, SmallVectorImpl<Value> &tokens);
+  /// `tile[lead..., r, :]`, zero-filling rows at or past `limit`, chunks past
+  /// the head dim, and all rows when `enabled` is false.
+  void copyTile(const RowCopy &geometry, Value tile, ValueRange lead,
+                Value global, Value batch, Value head, Value firstRow,
+                Value limit, int64_t rows, Value enabled,
+                SmallVectorImpl<Value> &tokens);
   /// Lowers the copies and waits of `ops`, in order.
   LogicalResult emitAsync(ArrayRef<Operation *> ops);
   /// A shared-memory tile: a ring's view and the slot in it.
@@ -112,12 +131,13 @@ private:
   int64_t mTiles = 0;  // m16 tiles per warp
   int64_t nTilesS = 0; // n8 tiles of S
   int64_t nTilesO = 0; // n8 tiles of O
-  int64_t chunksPerRow = 0, rowsPerPass = 0;
+  int64_t threads = 0;
+  // Rows of Q and K (head dim D) and of V and O (Dv).
+  RowCopy qkRows, vRows;
 
   // Kernel-wide values.
   Value query, key, output, lse;
   Value tid, lane, accRow, accCol, warpRow, batch, head, queryRow, seqQ, seqKv;
-  Value copyRow, copyCol;
   // Each of Q, K and V to its sequence length, read once at entry: copies
   // read rows past it as zero.
   DenseMap<Value, Value> sequenceLengths;
@@ -155,24 +175,59 @@ Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
                                 ValueRange{});
 }
 
-void FlashAttention2Emitter::copyTile(Value tile, ValueRange lead, Value global,
+RowCopy FlashAttention2Emitter::rowGeometry(int64_t dim) {
+  RowCopy geometry;
+  geometry.chunks = llvm::alignTo(dim, 4 * kChunkElements) / kChunkElements;
+  geometry.valid = dim / kChunkElements;
+  geometry.stride = llvm::alignTo(geometry.chunks, 8) * kChunkElements;
+  return geometry;
+}
+
+void FlashAttention2Emitter::placeThread(RowCopy &geometry) {
+  if (threads % geometry.chunks != 0)
+    return;
+  Value c = index(geometry.chunks);
+  geometry.row = arith::DivUIOp::create(b, loc, tid, c);
+  geometry.col =
+      mul(arith::RemUIOp::create(b, loc, tid, c), index(kChunkElements));
+}
+
+std::pair<Value, Value>
+FlashAttention2Emitter::passPosition(const RowCopy &geometry, int64_t pass) {
+  if (geometry.row)
+    return {add(geometry.row, index(pass * (threads / geometry.chunks))),
+            geometry.col};
+  Value id = add(tid, index(pass * threads));
+  Value c = index(geometry.chunks);
+  return {arith::DivUIOp::create(b, loc, id, c),
+          mul(arith::RemUIOp::create(b, loc, id, c), index(kChunkElements))};
+}
+
+void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
+                                      ValueRange lead, Value global,
                                       Value batchIndex, Value headIndex,
                                       Value firstRow, Value limit, int64_t rows,
                                       Value enabled,
                                       SmallVectorImpl<Value> &tokens) {
-  for (int64_t pass = 0; pass < rows / rowsPerPass; ++pass) {
-    Value local = add(copyRow, index(pass * rowsPerPass));
+  for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
+    auto [local, col] = passPosition(geometry, pass);
     Value row = add(firstRow, local);
     Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
     if (enabled)
       ok = arith::AndIOp::create(b, loc, ok, enabled);
+    if (geometry.valid < geometry.chunks)
+      ok = arith::AndIOp::create(b, loc, ok,
+                                 cmp(arith::CmpIPredicate::ult, col,
+                                     index(geometry.valid * kChunkElements)));
     Value count = select(ok, index(kChunkElements), index(0));
     Value safeRow = select(ok, row, index(0));
+    Value safeCol =
+        geometry.valid < geometry.chunks ? select(ok, col, index(0)) : col;
     SmallVector<Value> dst(lead);
-    dst.append({local, swizzled(local, copyCol)});
+    dst.append({local, swizzled(local, col)});
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile, dst,
-        global, ValueRange{batchIndex, headIndex, safeRow, copyCol},
+        global, ValueRange{batchIndex, headIndex, safeRow, safeCol},
         b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
   }
 }
@@ -203,17 +258,20 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     if (failed(batchOr) || failed(headOr) || failed(rowOr) || failed(slotOr) ||
         failed(enabledOr))
       return failure();
-    Value global = args.memref(args.abi.getTensors()[cast<BlockArgument>(
-                                                         copy.getSource())
-                                                         .getArgNumber()]
-                                   .getName()
-                                   .getValue());
+    Value global = args.memref(
+        args.abi
+            .getTensors()[cast<BlockArgument>(copy.getSource()).getArgNumber()]
+            .getName()
+            .getValue());
     Value limit = sequenceLengths.lookup(global);
     RankedTensorType tile = copy.getRing().getType().getTile();
     SmallVector<Value> tokens;
-    copyTile(ringViews.lookup(copy.getRing().getDefiningOp()), *slotOr, global,
-             *batchOr, *headOr, *rowOr, limit, tile.getDimSize(0), *enabledOr,
-             tokens);
+    const RowCopy &geometry =
+        copy.getRing().getDefiningOp<AllocRingOp>() == plan.valueRing ? vRows
+                                                                      : qkRows;
+    copyTile(geometry, ringViews.lookup(copy.getRing().getDefiningOp()),
+             *slotOr, global, *batchOr, *headOr, *rowOr, limit,
+             tile.getDimSize(0), *enabledOr, tokens);
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
     if (!waitToken)
@@ -289,7 +347,11 @@ Value FlashAttention2Emitter::pack(Value lo, Value hi) {
 
 void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
                                          ArrayRef<Value> inverse) {
-  // Each warp overwrites only the query rows it alone has read.
+  // Each warp overwrites only the query rows it alone has read, unless O's
+  // rows are wider than Q's: then they reach into the K ring, which every
+  // warp must be done with.
+  if (vRows.stride != qkRows.stride)
+    gpu::BarrierOp::create(b, loc);
   Value laneRow = add(warpRow, accRow);
   Value laneCol = accCol;
   auto pairType = VectorType::get({2}, elementType);
@@ -314,18 +376,22 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
 
   // Whole 16-byte pieces of rows, consecutive lanes on consecutive pieces.
   auto chunkType = VectorType::get({kChunkElements}, elementType);
-  for (int64_t pass = 0; pass < tileM / rowsPerPass; ++pass) {
-    Value local = add(copyRow, index(pass * rowsPerPass));
+  for (int64_t pass = 0; pass < tileM * vRows.chunks / threads; ++pass) {
+    auto [local, col] = passPosition(vRows, pass);
     Value row = add(queryRow, local);
-    auto inside = scf::IfOp::create(
-        b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
+    Value inside = cmp(arith::CmpIPredicate::slt, row, seqQ);
+    if (vRows.valid < vRows.chunks)
+      inside = arith::AndIOp::create(b, loc, inside,
+                                     cmp(arith::CmpIPredicate::ult, col,
+                                         index(vRows.valid * kChunkElements)));
+    auto ifOp = scf::IfOp::create(b, loc, inside, false);
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(inside.thenBlock());
-    Value v = vector::LoadOp::create(
-        b, loc, chunkType, outputStage,
-        ValueRange{local, swizzled(local, copyCol)}, false, llvm::Align(16));
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value v = vector::LoadOp::create(b, loc, chunkType, outputStage,
+                                     ValueRange{local, swizzled(local, col)},
+                                     false, llvm::Align(16));
     vector::StoreOp::create(b, loc, v, output,
-                            ValueRange{batch, head, row, copyCol}, false,
+                            ValueRange{batch, head, row, col}, false,
                             llvm::Align(16));
   }
 }
@@ -337,7 +403,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   tileM = plan.tileM;
   tileN = plan.tileN;
   elementType = plan.elementType;
-  int64_t threads = warps * attn::kWarpSize;
+  threads = warps * attn::kWarpSize;
   const TargetInfo *target = lookupTarget("sm_80");
 
   auto fail = [&](const Twine &message) -> FailureOr<int64_t> {
@@ -360,19 +426,21 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   // The epilogue stages O in the query's slot.
   if (AllocRingOp(plan.queryRing).getType().getStages() != 1)
     return fail("needs a one-slot query ring");
-  chunksPerRow = headDim / kChunkElements;
-  rowsPerPass = threads / chunksPerRow;
+  qkRows = rowGeometry(headDim);
+  vRows = rowGeometry(plan.valueHeadDim);
 
   // The rings one after the other, the query's first: the epilogue stages
-  // the output in it.
+  // the output in it (and past it when O's rows are wider than Q's).
   int64_t sharedBytes = 0;
   SmallVector<std::pair<AllocRingOp, int64_t>> ringOffsets;
   for (AllocRingOp ring : {plan.queryRing, plan.keyRing, plan.valueRing}) {
     RingType type = ring.getType();
+    int64_t stride = ring == plan.valueRing ? vRows.stride : qkRows.stride;
     ringOffsets.push_back({ring, sharedBytes});
     sharedBytes +=
-        type.getStages() * type.getTile().getNumElements() * elementBytes;
+        type.getStages() * type.getTile().getDimSize(0) * stride * elementBytes;
   }
+  sharedBytes = std::max(sharedBytes, tileM * vRows.stride * elementBytes);
   if (sharedBytes > target->maxSharedMemoryPerBlock)
     return fail(Twine("needs ") + Twine(sharedBytes) +
                 " bytes of shared memory, more than the " +
@@ -380,7 +448,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 
   mTiles = tileM / (kMmaM * warps);
   nTilesS = tileN / kMmaN;
-  nTilesO = headDim / kMmaN;
+  nTilesO = llvm::alignTo(plan.valueHeadDim, kMmaK) / kMmaN;
   scoreLayout = warpAccumulatorLayout(mTiles, nTilesS);
   outputLayout = warpAccumulatorLayout(mTiles, nTilesO);
 
@@ -417,16 +485,21 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   accRow = scoreLayout.thread.row.emit(b, loc, lane, attn::kWarpSize);
   accCol = scoreLayout.thread.col.emit(b, loc, lane, attn::kWarpSize);
   frame = {queryRow, warpRow, accRow, accCol, seqQ, seqKv};
-  copyRow = arith::DivUIOp::create(b, loc, tid, index(chunksPerRow));
-  copyCol = mul(arith::RemUIOp::create(b, loc, tid, index(chunksPerRow)),
-                index(kChunkElements));
+  placeThread(qkRows);
+  if (vRows.chunks == qkRows.chunks) {
+    vRows.row = qkRows.row;
+    vRows.col = qkRows.col;
+  } else {
+    placeThread(vRows);
+  }
 
   for (auto [ring, offset] : ringOffsets) {
     RingType type = ring.getType();
-    ArrayRef<int64_t> tile = type.getTile().getShape();
-    ringViews[ring] = sharedView(offset, {type.getStages(), tile[0], tile[1]});
+    int64_t stride = ring == plan.valueRing ? vRows.stride : qkRows.stride;
+    ringViews[ring] = sharedView(
+        offset, {type.getStages(), type.getTile().getDimSize(0), stride});
   }
-  outputStage = sharedView(0, {tileM, headDim});
+  outputStage = sharedView(0, {tileM, vRows.stride});
 
   // The query copy, the prologue's K/V copies and the query's wait.
   if (failed(emitAsync(plan.entryAsync)))
@@ -491,7 +564,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 
     // S = Q K^T.
     SmallVector<Value> s(mTiles * nTilesS * 4, f32(0.0f));
-    for (int64_t kk = 0; kk < headDim / kMmaK; ++kk) {
+    for (int64_t kk = 0; kk < llvm::alignTo(headDim, kMmaK) / kMmaK; ++kk) {
       SmallVector<Regs> qa;
       for (int64_t mt = 0; mt < mTiles; ++mt) {
         Value r = add(add(warpRow, aRow), index(mt * kMmaM));

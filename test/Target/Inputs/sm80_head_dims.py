@@ -1,0 +1,49 @@
+"""Compiles a causal GQA attention for every head dim the sm_80 kernel
+takes (multiples of 8 from 8 to 256, and DeepSeek's 192 / 128) with
+attn-compile and ptxas, and prints one line per head dim:
+`D=<d> Dv=<dv>: <registers> registers, <bytes> bytes spill stores`.
+
+    python3 sm80_head_dims.py ATTN_COMPILE WORK_DIR
+"""
+import os
+import re
+import subprocess
+import sys
+
+IR = """func.func @hd(%q: tensor<?x8x?x{d}xbf16>, %k: tensor<?x2x?x{d}xbf16>,
+              %v: tensor<?x2x?x{dv}xbf16>) -> tensor<?x8x?x{dv}xbf16> {{
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %q, %c0 : tensor<?x8x?x{d}xbf16>
+  %s = tensor.dim %q, %c2 : tensor<?x8x?x{d}xbf16>
+  %init = tensor.empty(%b, %s) : tensor<?x8x?x{dv}xbf16>
+  %o = attn.attention causal
+         ins(%q, %k, %v : tensor<?x8x?x{d}xbf16>, tensor<?x2x?x{d}xbf16>,
+                          tensor<?x2x?x{dv}xbf16>)
+         outs(%init : tensor<?x8x?x{dv}xbf16>) -> tensor<?x8x?x{dv}xbf16>
+  return %o : tensor<?x8x?x{dv}xbf16>
+}}
+"""
+
+
+def main():
+    compiler, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    for d, dv in [(d, d) for d in range(8, 257, 8)] + [(192, 128)]:
+        source = os.path.join(work, f"d{d}_dv{dv}.mlir")
+        with open(source, "w") as f:
+            f.write(IR.format(d=d, dv=dv))
+        out = os.path.join(work, f"d{d}_dv{dv}")
+        run = subprocess.run([compiler, source, "--chip=sm_80", "-o", out],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            print(f"D={d} Dv={dv}: FAILED\n{run.stderr}")
+            continue
+        registers = re.search(r"Used (\d+) registers", run.stdout)
+        spills = re.search(r"(\d+) bytes spill stores", run.stdout)
+        print(f"D={d} Dv={dv}: {registers.group(1)} registers, "
+              f"{spills.group(1)} bytes spill stores")
+
+
+if __name__ == "__main__":
+    main()
