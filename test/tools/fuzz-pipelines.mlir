@@ -8,9 +8,10 @@
 // CHECK-NEXT: ok: attn-lower-to-nvvm-pipeline{chip=sm_80}
 // CHECK-NEXT: sm_90a kernels are not supported yet
 // CHECK-NEXT: failed: attn-lower-to-nvvm-pipeline{chip=sm_90a}
-// CHECK-NEXT: sm_100a kernels are not supported yet
+// CHECK-NEXT: attn-warp-specialize: splits a grid into a producer and a consumer role; the schedule's roles (load, mma, softmax, correction, epilogue) are not supported yet
 // CHECK-NEXT: failed: attn-lower-to-nvvm-pipeline{chip=sm_100a}
 // CHECK-NEXT: ok: attn-tile{tile-m=16 tile-n=16},attn-fuse-online-softmax{rescale-threshold=8}
 // CHECK-NEXT: ok: attn-fuse-attention,attn-tile,attn-fuse-online-softmax,attn-lower-to-cpu-pipeline
 // CHECK-NEXT: ok: attn-select-schedule{chip=sm_80},attn-tile,attn-fuse-online-softmax,attn-pipeline-async,attn-lower-to-cpu-pipeline
+// CHECK-NEXT: ok: attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,attn-pipeline-async,attn-warp-specialize,attn-lower-to-cpu-pipeline
 // CHECK-NEXT: ok: convert-attn-to-linalg

@@ -46,6 +46,9 @@ static const char *const kPipelines[] = {
     "attn-lower-to-cpu-pipeline",
     "attn-select-schedule{chip=sm_80},attn-tile,attn-fuse-online-softmax,"
     "attn-pipeline-async,attn-lower-to-cpu-pipeline",
+    // The warp-specialised form (sm_90a's roles and channels), on the CPU.
+    "attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,"
+    "attn-pipeline-async,attn-warp-specialize,attn-lower-to-cpu-pipeline",
     "convert-attn-to-linalg",
 };
 

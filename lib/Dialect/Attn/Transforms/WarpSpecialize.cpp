@@ -102,6 +102,24 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
   if (p.loopWaits.empty())
     return fail(loop, "expects the K/V loop's tiles to come from waits; run "
                       "-attn-pipeline-async first");
+  // Every wait's future comes from a copy into one of the grid's rings: the
+  // query's in the grid body, the loop's through the futures it carries.
+  auto copiedIntoRing = [&](Value future) {
+    auto copy = future.getDefiningOp<CopyTileAsyncOp>();
+    return copy && llvm::is_contained(
+                       p.rings, copy.getRing().getDefiningOp<AllocRingOp>());
+  };
+  if (!copiedIntoRing(p.queryWait.getFuture()))
+    return fail(p.queryWait, "expects the query's future to come from a copy "
+                             "into a ring of the grid");
+  for (WaitTileOp wait : p.loopWaits) {
+    auto arg = dyn_cast<BlockArgument>(wait.getFuture());
+    if (!arg || arg.getOwner() != loop.getBody() ||
+        arg == loop.getInductionVar() ||
+        !copiedIntoRing(loop.getTiedLoopInit(arg)->get()))
+      return fail(wait, "expects each wait in the K/V loop to take a future "
+                        "the loop carries from a copy into a ring");
+  }
   return p;
 }
 
