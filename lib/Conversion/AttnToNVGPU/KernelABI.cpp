@@ -22,7 +22,9 @@ mlir::attn::getAttentionTensors(const KernelPlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
   static const char *const names[] = {"query", "key", "value", "output", "lse"};
-  SmallVector<Type> types(func.getArgumentTypes());
+  // Q, K and V are the first three arguments; destinations after them are
+  // not the kernel's: it writes O (and the LSE) through its results' tensors.
+  SmallVector<Type> types(func.getArgumentTypes().take_front(3));
   llvm::append_range(types, func.getResultTypes());
   SmallVector<KernelTensorAttr> tensors;
   for (auto [name, type] : llvm::zip(names, types))

@@ -92,22 +92,27 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   auto keyWait = qk.getKey().getDefiningOp<WaitTileOp>();
   auto valueWait = pv.getValue().getDefiningOp<WaitTileOp>();
   if (!queryWait || !keyWait || !valueWait)
-    return qk.emitError() << kPass << ": expects the tiles of Q K^T and P V to come from "
-                             "attn.wait_tile; run -attn-pipeline-async first";
+    return qk.emitError()
+           << kPass
+           << ": expects the tiles of Q K^T and P V to come from "
+              "attn.wait_tile; run -attn-pipeline-async first";
   auto queryCopy = queryWait.getFuture().getDefiningOp<CopyTileAsyncOp>();
   if (!queryCopy || queryCopy->getBlock() != &body ||
       queryWait->getBlock() != &body)
-    return queryWait.emitError()
-           << kPass << ": expects the query tile to be copied and waited for in the grid "
-              "body";
+    return queryWait.emitError() << kPass
+                                 << ": expects the query tile to be copied and "
+                                    "waited for in the grid "
+                                    "body";
   plan.queryRing = ringOf(plan.kvLoop, queryCopy.getFuture());
   plan.keyRing = ringOf(plan.kvLoop, keyWait.getFuture());
   plan.valueRing = ringOf(plan.kvLoop, valueWait.getFuture());
   if (!plan.queryRing || !plan.keyRing || !plan.valueRing ||
       keyWait->getBlock() != &loop || valueWait->getBlock() != &loop ||
       plan.keyRing == plan.valueRing)
-    return qk.emitError() << kPass << ": expects Q, K and V in rings of their own, K and "
-                             "V waited for in the loop";
+    return qk.emitError()
+           << kPass
+           << ": expects Q, K and V in rings of their own, K and "
+              "V waited for in the loop";
 
   // Every future the loop carries stays in one ring, so that the kernel
   // carries only its slot.
@@ -119,11 +124,12 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     AllocRingOp ring = ringOf(plan.kvLoop, init);
     if (!ring || ringOf(plan.kvLoop, next) != ring)
       return plan.kvLoop.emitError()
-             << kPass << ": expects each future the loop carries to stay in one ring";
+             << kPass
+             << ": expects each future the loop carries to stay in one ring";
   }
 
   // Copies and waits, in the order the kernel issues them.
-  ValueRange ivs = grid.getInductionVars();
+  SmallVector<Value> ivs = grid.getInductionVars();
   auto isAsync = [](Operation &op) {
     return isa<CopyTileAsyncOp, WaitTileOp>(op);
   };
@@ -133,23 +139,40 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     if (!isAsync(op))
       continue;
     if (afterLoop)
-      return op.emitError() << kPass << ": expects no copies or waits after the K/V loop";
+      return op.emitError()
+             << kPass << ": expects no copies or waits after the K/V loop";
     plan.entryAsync.push_back(&op);
   }
   for (Operation &op : loop)
     if (isAsync(op))
       plan.loopAsync.push_back(&op);
-  // The kernel's parameters are the function's (Q, K, V), then its results
-  // (O and the optional LSE): each ring must be filled from its own one.
-  if (func.getNumArguments() != 3)
-    return func.emitError() << kPass << ": expects the function to take Q, K and V as "
-                               "its three arguments, found "
+  // The kernel's tensors are the function's first three arguments (Q, K,
+  // V), then its results (O and the optional LSE): each ring must be filled
+  // from its own one. Further arguments may only be the grid's destinations
+  // (destination-passing callers hand in the output buffer), which the
+  // kernel writes through its O and LSE parameters instead.
+  if (func.getNumArguments() < 3)
+    return func.emitError() << kPass
+                            << ": expects the function to take Q, K and V as "
+                               "its first three arguments, found "
                             << func.getNumArguments();
+  for (BlockArgument arg : func.getArguments().drop_front(3)) {
+    bool onlyDestination = llvm::all_of(arg.getUses(), [&](OpOperand &use) {
+      return use.getOwner() == grid.getOperation() &&
+             llvm::is_contained(grid.getOutputsMutable(), use);
+    });
+    if (!onlyDestination)
+      return func.emitError()
+             << kPass << ": expects the function's arguments after Q, K and "
+             << "V to be only the attention's destinations; argument "
+             << arg.getArgNumber() << " is used otherwise";
+  }
   if (grid.getNumResults() < 1 || grid.getNumResults() > 2)
-    return grid.emitError() << kPass << ": expects the grid to yield O and optionally "
+    return grid.emitError() << kPass
+                            << ": expects the grid to yield O and optionally "
                                "the LSE";
-  for (Operation *op : llvm::concat<Operation *>(
-           plan.entryAsync, plan.loopAsync)) {
+  for (Operation *op :
+       llvm::concat<Operation *>(plan.entryAsync, plan.loopAsync)) {
     auto copy = dyn_cast<CopyTileAsyncOp>(op);
     if (!copy)
       continue;
@@ -162,7 +185,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     const AllocRingOp rings[] = {plan.queryRing, plan.keyRing, plan.valueRing};
     const auto *it = llvm::find(rings, ring);
     if (it == std::end(rings))
-      return copy.emitError() << kPass << ": expects copies into the Q, K or V ring";
+      return copy.emitError()
+             << kPass << ": expects copies into the Q, K or V ring";
     unsigned role = it - std::begin(rings);
     if (cast<BlockArgument>(copy.getSource()).getArgNumber() != role)
       return copy.emitError()
@@ -175,11 +199,13 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
                 "in that order; pass one tensor three times to share it)";
   }
   if (queryCopy.getHead() != ivs[1])
-    return queryCopy.emitError() << kPass << ": expects the query tile of the grid's head";
+    return queryCopy.emitError()
+           << kPass << ": expects the query tile of the grid's head";
   Value iv = plan.kvLoop.getInductionVar();
   if (maskOp.getRow() != queryCopy.getRow() || maskOp.getCol() != iv)
     return maskOp.emitError()
-           << kPass << ": expects the scores of the query tile at the loop's position";
+           << kPass
+           << ": expects the scores of the query tile at the loop's position";
 
   Value query = queryCopy.getSource();
   SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();
@@ -192,10 +218,12 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   if (!isQueryExtent(ubs[0], query, 2, plan.tileM) ||
       !isQueryExtent(ubs[1], query, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1))
-    return grid.emitError() << kPass << ": expects the grid to cover (ceildiv(Sq, "
-                            << plan.tileM << "), heads, batch) of the query";
+    return grid.emitError()
+           << kPass << ": expects the grid to cover (ceildiv(Sq, " << plan.tileM
+           << "), heads, batch) of the query";
   if (getConstantIntValue(plan.kvLoop.getStep()) != plan.tileN)
-    return plan.kvLoop.emitError() << kPass << ": expects the K/V loop to step by tiles";
+    return plan.kvLoop.emitError()
+           << kPass << ": expects the K/V loop to step by tiles";
 
   plan.queryRow = queryCopy.getRow();
   plan.kvLower = plan.kvLoop.getLowerBound();
@@ -212,8 +240,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   return plan;
 }
 
-SmallVector<Operation *>
-KernelPlan::loopAsyncBetween(Operation *after, Operation *op) const {
+SmallVector<Operation *> KernelPlan::loopAsyncBetween(Operation *after,
+                                                      Operation *op) const {
   SmallVector<Operation *> ops;
   for (Operation *async : loopAsync)
     if ((!after || after->isBeforeInBlock(async)) && async->isBeforeInBlock(op))
@@ -221,8 +249,8 @@ KernelPlan::loopAsyncBetween(Operation *after, Operation *op) const {
   return ops;
 }
 
-IndexMaterializer::IndexMaterializer(
-    const KernelPlan &plan, std::function<Value(unsigned)> tensorValue)
+IndexMaterializer::IndexMaterializer(const KernelPlan &plan,
+                                     std::function<Value(unsigned)> tensorValue)
     : plan(plan), tensorValue(std::move(tensorValue)) {}
 
 Value IndexMaterializer::lookup(OpBuilder &b, Value value) const {
@@ -260,7 +288,7 @@ FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
     return result;
   };
   scf::ForallOp grid = plan.grid;
-  ValueRange ivs = grid.getInductionVars();
+  SmallVector<Value> ivs = grid.getInductionVars();
   const gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
                                  gpu::Dimension::z};
   for (int64_t i = 0; i < 3; ++i)

@@ -467,7 +467,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   if (failed(row) || failed(lo) || failed(hi))
     return failure();
   scf::ForallOp grid = plan.grid;
-  ValueRange ivs = grid.getInductionVars();
+  SmallVector<Value> ivs = grid.getInductionVars();
   head = *get(ivs[1]);
   batch = *get(ivs[2]);
   queryRow = *row;
