@@ -1,4 +1,5 @@
-//===- KernelBuilder.h - building blocks of every kernel emitter -*- C++ -*-===//
+//===- KernelBuilder.h - building blocks of every kernel emitter -*- C++
+//-*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -17,6 +18,8 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/ADT/DenseMap.h"
+
+#include <map>
 
 namespace mlir::attn {
 
@@ -49,7 +52,8 @@ public:
 
 private:
   OpBuilder constants;
-  DenseMap<int64_t, Value> indexConstants;
+  // std::map: every int64_t is a valid key (DenseMap reserves two).
+  std::map<int64_t, Value> indexConstants;
   DenseMap<uint32_t, Value> floatConstants;
 };
 

@@ -21,6 +21,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <limits>
+#include <map>
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNTILEPASS
@@ -77,7 +78,9 @@ private:
 
   RewriterBase &b;
   OpBuilder constants;
-  llvm::DenseMap<int64_t, Value> indexConstants;
+  // std::map: every int64_t is a valid key (window extents reach INT64_MAX,
+  // which DenseMap reserves).
+  std::map<int64_t, Value> indexConstants;
   AttentionOp op;
   Location loc;
   ScheduleAttr schedule;

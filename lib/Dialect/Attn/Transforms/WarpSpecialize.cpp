@@ -299,9 +299,10 @@ void Specializer::buildConsumer(Block &block) {
       if (inBody && lastUse->isBeforeInBlock(inBody))
         lastUse = inBody;
     }
+    Location waitLoc = wait.getLoc();
     b.replaceOp(wait, channelWait.getResult());
     b.setInsertionPointAfter(lastUse);
-    ChannelReleaseOp::create(b, wait.getLoc(), channels.lookup(ring), slot);
+    ChannelReleaseOp::create(b, waitLoc, channels.lookup(ring), slot);
   }
   b.eraseOp(loop);
   for (CopyTileAsyncOp copy : p.loopCopies)
