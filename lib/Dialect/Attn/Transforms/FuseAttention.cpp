@@ -474,26 +474,65 @@ struct AttentionGraph {
   Contraction pv;
 };
 
-FailureOr<AttentionGraph> matchAttention(Value output) {
+/// Whether `value` is made by something that looks like a softmax: a
+/// linalg.softmax, or a generic that exponentiates or divides. Only graphs
+/// that get this far are worth a remark when they are not fused.
+bool looksLikeSoftmax(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<linalg::SoftmaxOp>(def))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(def);
+  if (!generic)
+    return false;
+  WalkResult found = generic.getRegion().walk([](Operation *op) {
+    return isa<math::ExpOp, math::Exp2Op, arith::DivFOp>(op)
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  return found.wasInterrupted();
+}
+
+/// Matches the graph that ends in `output`. When it fails on a graph whose
+/// P V reads something softmax-like, `why` says which step did not match.
+FailureOr<AttentionGraph> matchAttention(Value output, std::string &why) {
   AttentionGraph g;
   FailureOr<Contraction> pv = matchContraction(output);
   if (failed(pv) || pv->rhsTransposed)
     return failure();
   g.pv = *pv;
   Value probs = peelCast(pv->lhs);
-  if (!probs.hasOneUse())
+  if (!looksLikeSoftmax(probs))
     return failure();
+  if (!probs.hasOneUse()) {
+    why = "the probabilities are used by other ops too, so they must be "
+          "materialised";
+    return failure();
+  }
   FailureOr<Value> logits = matchSoftmax(probs);
-  if (failed(logits))
+  if (failed(logits)) {
+    auto softmax = probs.getDefiningOp<linalg::SoftmaxOp>();
+    why = softmax && !softmax.getInput().hasOneUse()
+              ? "the scores are used by other ops too, so they must be "
+                "materialised"
+              : "the softmax is not exp(s - rowmax) / rowsum over the last "
+                "(key) dimension";
     return failure();
+  }
 
   // Mask and scale, each at most once, in either order. Every value between
   // Q K^T and the softmax feeds only the next step.
   Value scores = *logits;
   bool scaled = false;
+  auto usedElsewhere = [&] {
+    why = "the scores between Q K^T and the softmax are used by other ops "
+          "too";
+    return failure();
+  };
   for (int step = 0; step < 2; ++step) {
     if (scores != *logits && !scores.hasOneUse())
-      return failure();
+      return usedElsewhere();
     if (FailureOr<Value> unmasked = matchCausalMask(scores);
         succeeded(unmasked) && !g.causal) {
       g.causal = true;
@@ -505,11 +544,18 @@ FailureOr<AttentionGraph> matchAttention(Value output) {
     }
   }
   if (scores != *logits && !scores.hasOneUse())
-    return failure();
+    return usedElsewhere();
 
   FailureOr<Contraction> qk = matchContraction(scores);
-  if (failed(qk))
+  if (failed(qk)) {
+    Operation *def = scores.getDefiningOp();
+    why = "the softmax's input is not Q K^T after at most one causal mask "
+          "and one constant scale (found " +
+          (def ? "'" + def->getName().getStringRef().str() + "'"
+               : std::string("a block argument")) +
+          ")";
     return failure();
+  }
   g.key = keyFromScoresRhs(*qk);
   g.query = qk->lhs;
   g.value = pv->rhs;
@@ -557,8 +603,8 @@ bool isSupportedHeadDim(Value value) {
 
 /// Replaces the graph that ends in `output` with attn.attention; creates no
 /// IR unless the whole graph is proven.
-LogicalResult fuse(RewriterBase &rewriter, Value output) {
-  FailureOr<AttentionGraph> g = matchAttention(output);
+LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
+  FailureOr<AttentionGraph> g = matchAttention(output, why);
   if (failed(g))
     return failure();
   auto outType = cast<RankedTensorType>(output.getType());
@@ -583,17 +629,28 @@ LogicalResult fuse(RewriterBase &rewriter, Value output) {
   }
 
   Type element = elementOf(query);
-  if (rank < 2 || rank > 4 || !isSupportedHeadDim(query) ||
-      !isSupportedHeadDim(value) ||
-      !isa<Float32Type, Float16Type, BFloat16Type>(element) ||
-      !isa<Float32Type, Float16Type, BFloat16Type>(outType.getElementType()))
+  if (rank < 2 || rank > 4) {
+    why = "attention has rank 2, 3 or 4, found " + std::to_string(rank);
     return failure();
+  }
+  if (!isSupportedHeadDim(query) || !isSupportedHeadDim(value)) {
+    why = "head dims must be static multiples of 8 from 8 to 256";
+    return failure();
+  }
+  if (!isa<Float32Type, Float16Type, BFloat16Type>(element) ||
+      !isa<Float32Type, Float16Type, BFloat16Type>(outType.getElementType())) {
+    why = "attention takes bf16, f16 or f32";
+    return failure();
+  }
   // The causal mask of the graph is aligned to the top left; attn.attention
   // aligns it to the bottom right. They agree when Sq = Skv.
   int64_t seqQ = cast<ShapedType>(query.getType()).getDimSize(rank - 2);
   int64_t seqKv = cast<ShapedType>(value.getType()).getDimSize(rank - 2);
-  if (g->causal && (ShapedType::isDynamic(seqQ) || seqQ != seqKv))
+  if (g->causal && (ShapedType::isDynamic(seqQ) || seqQ != seqKv)) {
+    why = "a top-left causal mask is attn.attention's bottom-right one only "
+          "when Sq = Skv, which the shapes do not show";
     return failure();
+  }
 
   Operation *pvOp = g->pv.op;
   Location loc = pvOp->getLoc();
@@ -650,22 +707,34 @@ LogicalResult fuse(RewriterBase &rewriter, Value output) {
 
 struct AttnFuseAttentionPass
     : attn::impl::AttnFuseAttentionPassBase<AttnFuseAttentionPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     // Fusing erases the graph's other contractions, so look again after each
     // fusion instead of keeping a list.
     bool fused = true;
+    SmallVector<std::pair<Operation *, std::string>> unfused;
     while (fused) {
       fused = false;
+      unfused.clear();
       getOperation()->walk([&](linalg::LinalgOp op) {
-        if (op->getNumResults() != 1 ||
-            !linalg::isaContractionOpInterface(op) ||
-            failed(fuse(rewriter, op->getResult(0))))
+        if (op->getNumResults() != 1 || !linalg::isaContractionOpInterface(op))
           return WalkResult::advance();
+        std::string why;
+        if (failed(fuse(rewriter, op->getResult(0), why))) {
+          if (!why.empty())
+            unfused.emplace_back(op, why);
+          return WalkResult::advance();
+        }
         fused = true;
         return WalkResult::interrupt();
       });
     }
+    // The last sweep fused nothing: what it left is what stays unfused.
+    if (reportUnfused)
+      for (auto &[op, why] : unfused)
+        op->emitRemark() << "attn-fuse-attention: not fused: " << why;
   }
 };
 

@@ -1,4 +1,6 @@
 // RUN: attn-opt %s -split-input-file -attn-fuse-attention | FileCheck %s
+// Graphs left alone say why, at their P V product.
+// RUN: attn-opt %s -split-input-file -attn-fuse-attention=report-unfused -verify-diagnostics > /dev/null
 
 // Heads folded into the batch ([B*H, S, D]), K transposed by linalg.transpose,
 // a scale by multiplication, linalg.softmax: one attention with one head per
@@ -255,6 +257,7 @@ func.func @softmax_over_wrong_dim(%q: tensor<8x128x64xf32>, %k: tensor<8x128x64x
   %p = linalg.softmax dimension(1) ins(%s : tensor<8x128x128xf32>) outs(%e1 : tensor<8x128x128xf32>) -> tensor<8x128x128xf32>
   %e2 = tensor.empty() : tensor<8x128x64xf32>
   %z2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: the softmax is not exp(s - rowmax) / rowsum over the last (key) dimension}}
   %o = linalg.batch_matmul ins(%p, %v : tensor<8x128x128xf32>, tensor<8x128x64xf32>)
                            outs(%z2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
   return %o : tensor<8x128x64xf32>
@@ -276,6 +279,7 @@ func.func @scores_used_twice(%q: tensor<8x128x64xf32>, %k: tensor<8x128x64xf32>,
   %p = linalg.softmax dimension(2) ins(%s : tensor<8x128x128xf32>) outs(%e1 : tensor<8x128x128xf32>) -> tensor<8x128x128xf32>
   %e2 = tensor.empty() : tensor<8x128x64xf32>
   %z2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: the scores are used by other ops too, so they must be materialised}}
   %o = linalg.batch_matmul ins(%p, %v : tensor<8x128x128xf32>, tensor<8x128x64xf32>)
                            outs(%z2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
   return %o, %s : tensor<8x128x64xf32>, tensor<8x128x128xf32>
@@ -297,6 +301,7 @@ func.func @probabilities_used_twice(%q: tensor<8x128x64xf32>, %k: tensor<8x128x6
   %p = linalg.softmax dimension(2) ins(%s : tensor<8x128x128xf32>) outs(%e1 : tensor<8x128x128xf32>) -> tensor<8x128x128xf32>
   %e2 = tensor.empty() : tensor<8x128x64xf32>
   %z2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: the probabilities are used by other ops too, so they must be materialised}}
   %o = linalg.batch_matmul ins(%p, %v : tensor<8x128x128xf32>, tensor<8x128x64xf32>)
                            outs(%z2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
   return %o, %p : tensor<8x128x64xf32>, tensor<8x128x128xf32>
@@ -325,6 +330,7 @@ func.func @scale_not_constant(%q: tensor<8x128x64xf32>, %k: tensor<8x128x64xf32>
   %p = linalg.softmax dimension(2) ins(%ss : tensor<8x128x128xf32>) outs(%e1 : tensor<8x128x128xf32>) -> tensor<8x128x128xf32>
   %e2 = tensor.empty() : tensor<8x128x64xf32>
   %z2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: the softmax's input is not Q K^T after at most one causal mask and one constant scale (found 'linalg.generic')}}
   %o = linalg.batch_matmul ins(%p, %v : tensor<8x128x128xf32>, tensor<8x128x64xf32>)
                            outs(%z2 : tensor<8x128x64xf32>) -> tensor<8x128x64xf32>
   return %o : tensor<8x128x64xf32>
@@ -374,6 +380,7 @@ func.func @reductions_not_max_sum(%q: tensor<64x64xf32>, %k: tensor<64x64xf32>,
     %y = arith.divf %x, %l : f32
     linalg.yield %y : f32
   } -> tensor<64x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: the softmax is not exp(s - rowmax) / rowsum over the last (key) dimension}}
   %o = linalg.matmul ins(%p, %v : tensor<64x64xf32>, tensor<64x64xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %o : tensor<64x64xf32>
 }
@@ -408,6 +415,7 @@ func.func @causal_dynamic_lengths(%q: tensor<?x64xf32>, %k: tensor<?x64xf32>,
   %p = linalg.softmax dimension(1) ins(%masked : tensor<?x?xf32>) outs(%es : tensor<?x?xf32>) -> tensor<?x?xf32>
   %eo = tensor.empty(%sq) : tensor<?x64xf32>
   %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<?x64xf32>) -> tensor<?x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: a top-left causal mask is attn.attention's bottom-right one only when Sq = Skv, which the shapes do not show}}
   %o = linalg.matmul ins(%p, %v : tensor<?x?xf32>, tensor<?x64xf32>) outs(%zo : tensor<?x64xf32>) -> tensor<?x64xf32>
   return %o : tensor<?x64xf32>
 }
@@ -427,6 +435,7 @@ func.func @additive_bias(%q: tensor<64x64xf32>, %k: tensor<64x64xf32>, %v: tenso
          ins(%q, %k : tensor<64x64xf32>, tensor<64x64xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
   %b = arith.addf %s, %bias : tensor<64x64xf32>
   %p = linalg.softmax dimension(1) ins(%b : tensor<64x64xf32>) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: the softmax's input is not Q K^T after at most one causal mask and one constant scale (found 'arith.addf')}}
   %o = linalg.matmul ins(%p, %v : tensor<64x64xf32>, tensor<64x64xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %o : tensor<64x64xf32>
 }

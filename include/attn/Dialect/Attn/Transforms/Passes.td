@@ -64,7 +64,18 @@ def AttnFuseAttentionPass : Pass<"attn-fuse-attention"> {
             outs(%init : tensor<8x1x128x64xf32>) -> tensor<8x1x128x64xf32>
     %o = tensor.collapse_shape %o4 [[0, 1], [2], [3]] ...
     ```
+
+    With `report-unfused`, a graph that reaches a softmax-like producer of
+    the `P V` product's left operand but is left alone gets a remark at that
+    product naming the step that did not match (the probabilities used
+    elsewhere, the softmax, the ops between Q K^T and it, Q K^T itself, the
+    rank, head dims or element types, a causal mask on unknown lengths).
   }];
+  let options = [
+    Option<"reportUnfused", "report-unfused", "bool", /*default=*/"false",
+           "Remark on attention-like graphs that are not fused, naming the "
+           "step that did not match">,
+  ];
   let dependentDialects = [
     "::mlir::attn::AttnDialect",
     "::mlir::linalg::LinalgDialect",
