@@ -11,7 +11,7 @@
 // RUN: nm -D --defined-only %attn_obj_root/lib/libAttnCompilerC.so | FileCheck %s --check-prefix=NO-CXX
 
 // CHECK: verified 1
-// CHECK: pipeline: builtin.module(attn-fuse-attention,attn-select-schedule{{.*}}chip=sm_80{{.*}},attn-tile
+// CHECK: pipeline: builtin.module(attn-fuse-attention{{.*}},attn-select-schedule{{.*}}chip=sm_80{{.*}},attn-tile
 // CHECK: ran 1
 // CHECK: scf.forall
 // CHECK: attn.qk_matmul
