@@ -15,6 +15,9 @@ and stream: 16k tokens per batch (B = 16384 / S, H = 2048 / D), 5 warm-up
 calls, then 30 samples of 8 back-to-back calls timed with CUDA events over
 4 rotating input sets, the median sample. It prints TFLOP/s
 (4 B H S^2 D, halved for causal) and the ratio ours / torch.
+
+`--head-dims 80,96,192` and `--seqs 4096,16384` (both halves alike) sweep
+other points; H = 2048 // D when D does not divide the hidden size.
 """
 import os
 import subprocess
@@ -136,10 +139,24 @@ def plot(rows, path):
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("compile", "run"):
-        sys.exit(f"usage: {sys.argv[0]} compile|run [BUNDLE]")
-    bundle = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "bench-bundle")
-    compile_bundle(bundle) if sys.argv[1] == "compile" else run_bundle(bundle)
+    global HEAD_DIMS, SEQS
+    args = sys.argv[1:]
+    for flag in ("--head-dims", "--seqs"):
+        if flag in args:
+            i = args.index(flag)
+            if i + 1 >= len(args):
+                sys.exit(f"{flag} needs a comma-separated list")
+            values = tuple(int(x) for x in args[i + 1].split(","))
+            if flag == "--head-dims":
+                HEAD_DIMS = values
+            else:
+                SEQS = values
+            del args[i:i + 2]
+    if not args or args[0] not in ("compile", "run"):
+        sys.exit(f"usage: {sys.argv[0]} compile|run [BUNDLE] "
+                 "[--head-dims D,...] [--seqs S,...]")
+    bundle = os.path.abspath(args[1] if len(args) > 1 else "bench-bundle")
+    compile_bundle(bundle) if args[0] == "compile" else run_bundle(bundle)
 
 
 if __name__ == "__main__":
