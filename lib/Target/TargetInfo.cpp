@@ -49,7 +49,7 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
     return "needs tile_n to be a multiple of 16";
   int64_t threads = s.warps * kWarpSize;
   for (int64_t dim : {s.headDim, s.valueHeadDim}) {
-    int64_t chunks = llvm::alignTo(dim, 4 * kChunkElements) / kChunkElements;
+    int64_t chunks = rowChunks(dim);
     for (int64_t rows : {s.tileM, s.tileN})
       if (rows * chunks % threads != 0)
         return (llvm::Twine("needs tiles whose 16-byte chunks split evenly "

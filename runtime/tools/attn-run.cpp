@@ -16,6 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ToolSupport.h"
+
 #include "attn-runtime/Runtime.h"
 
 #include <algorithm>
@@ -31,6 +33,8 @@
 
 using namespace attn::runtime;
 
+const char *const attn::runtime::tool::kName = "attn-run";
+
 namespace {
 
 struct Options {
@@ -42,17 +46,7 @@ struct Options {
   double tolerance = 1e-2;
 };
 
-[[noreturn]] void die(const std::string &message) {
-  std::fprintf(stderr, "attn-run: %s\n", message.c_str());
-  std::exit(1);
-}
-
-#define CHECK_CU(call)                                                         \
-  do {                                                                         \
-    CUresult r_ = (call);                                                      \
-    if (r_ != CUDA_SUCCESS)                                                    \
-      die(std::string(#call) + ": " + describe(r_));                           \
-  } while (0)
+using tool::die;
 
 Options parse(int argc, char **argv) {
   Options o;

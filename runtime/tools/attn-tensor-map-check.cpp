@@ -22,6 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ToolSupport.h"
+
 #include "attn-runtime/Runtime.h"
 
 #include <cstdint>
@@ -32,21 +34,13 @@
 
 using namespace attn::runtime;
 
+const char *const attn::runtime::tool::kName = "attn-tensor-map-check";
+
 namespace {
 
 constexpr int64_t kRows = 64, kCols = 64;
 
-[[noreturn]] void die(const std::string &message) {
-  std::fprintf(stderr, "attn-tensor-map-check: %s\n", message.c_str());
-  std::exit(1);
-}
-
-#define CHECK_CU(call)                                                         \
-  do {                                                                         \
-    CUresult r_ = (call);                                                      \
-    if (r_ != CUDA_SUCCESS)                                                    \
-      die(std::string(#call) + ": " + describe(r_));                           \
-  } while (0)
+using tool::die;
 
 /// Where the 128-byte swizzle puts element (r, c) of the box: the column of
 /// row r whose input lands at shared-memory column c.

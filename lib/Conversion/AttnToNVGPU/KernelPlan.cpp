@@ -36,18 +36,6 @@ static bool isQueryExtent(OpFoldResult bound, Value query, int64_t dim,
          getConstantIntValue(dimOp.getIndex()) == dim;
 }
 
-/// The ring a future's copy writes, following futures the loop carries back
-/// to their initial values; null when there is none.
-static AllocRingOp ringOf(scf::ForOp loop, Value future) {
-  if (auto arg = dyn_cast<BlockArgument>(future)) {
-    if (arg.getOwner() != loop.getBody() || arg == loop.getInductionVar())
-      return {};
-    future = loop.getTiedLoopInit(arg)->get();
-  }
-  auto copy = future.getDefiningOp<CopyTileAsyncOp>();
-  return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
-}
-
 /// Every diagnostic of the conversion starts with its flag.
 static constexpr StringLiteral kPass = "convert-attn-to-nvgpu";
 
@@ -103,9 +91,9 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
                                  << ": expects the query tile to be copied and "
                                     "waited for in the grid "
                                     "body";
-  plan.queryRing = ringOf(plan.kvLoop, queryCopy.getFuture());
-  plan.keyRing = ringOf(plan.kvLoop, keyWait.getFuture());
-  plan.valueRing = ringOf(plan.kvLoop, valueWait.getFuture());
+  plan.queryRing = getRingOfFuture(plan.kvLoop, queryCopy.getFuture());
+  plan.keyRing = getRingOfFuture(plan.kvLoop, keyWait.getFuture());
+  plan.valueRing = getRingOfFuture(plan.kvLoop, valueWait.getFuture());
   if (!plan.queryRing || !plan.keyRing || !plan.valueRing ||
       keyWait->getBlock() != &loop || valueWait->getBlock() != &loop ||
       plan.keyRing == plan.valueRing)
@@ -121,8 +109,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
                  plan.kvLoop.getYieldedValues())) {
     if (!isa<FutureType>(arg.getType()))
       continue;
-    AllocRingOp ring = ringOf(plan.kvLoop, init);
-    if (!ring || ringOf(plan.kvLoop, next) != ring)
+    AllocRingOp ring = getRingOfFuture(plan.kvLoop, init);
+    if (!ring || getRingOfFuture(plan.kvLoop, next) != ring)
       return plan.kvLoop.emitError()
              << kPass
              << ": expects each future the loop carries to stay in one ring";

@@ -24,6 +24,12 @@ static float exponentScale(const KernelPlan &plan) {
   return plan.softcap ? 1.0f : plan.scale;
 }
 
+/// The query row of the thread's row offset 0 (the layout's registers add
+/// their own offsets).
+static Value threadQueryRow(KernelBuilder &kb, const ScoreFrame &frame) {
+  return kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
+}
+
 void mlir::attn::applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
                                      const AccumulatorLayout &layout,
                                      const ScoreFrame &frame, Value kv0,
@@ -59,8 +65,7 @@ void mlir::attn::applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    Value threadRow =
-        kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
+    Value threadRow = threadQueryRow(kb, frame);
     Value threadCol = kb.add(kv0, frame.threadCol);
     Value negInf = kb.f32(kNegInf);
     SmallVector<Value> masked;
@@ -159,9 +164,9 @@ void mlir::attn::finishRowSums(KernelBuilder &kb,
     Value empty = arith::CmpFOp::create(kb.b, kb.loc, arith::CmpFPredicate::OEQ,
                                         sum, kb.f32(0.0f));
     l.push_back(sum);
-    inverse.push_back(kb.select(
-        empty, kb.f32(0.0f),
-        arith::DivFOp::create(kb.b, kb.loc, kb.f32(1.0f), sum)));
+    inverse.push_back(
+        kb.select(empty, kb.f32(0.0f),
+                  arith::DivFOp::create(kb.b, kb.loc, kb.f32(1.0f), sum)));
   }
 }
 
@@ -173,14 +178,12 @@ void mlir::attn::storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
   // thread holding a row's first column writes it.
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
-  Value threadRow =
-      kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
+  Value threadRow = threadQueryRow(kb, frame);
   Value leader = kb.cmp(arith::CmpIPredicate::eq, frame.threadCol, kb.index(0));
   for (auto [i, offset] : llvm::enumerate(layout.rowOffsets())) {
     Value row = kb.add(threadRow, kb.index(offset));
-    Value empty =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l[i],
-                              kb.f32(0.0f));
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l[i],
+                                        kb.f32(0.0f));
     Value value = arith::AddFOp::create(
         b, loc, arith::MulFOp::create(b, loc, m[i], kb.f32(M_LN2)),
         math::LogOp::create(b, loc, l[i]));

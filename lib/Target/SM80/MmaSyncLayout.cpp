@@ -7,6 +7,7 @@
 #include "attn/Target/SM80/MmaSyncLayout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -79,6 +80,10 @@ const LaneCoord &mlir::attn::sm80::ldmatrixKeyB() {
 }
 
 const LaneCoord &mlir::attn::sm80::ldmatrixValueB() { return ldmatrixA(); }
+
+int64_t mlir::attn::sm80::rowChunks(int64_t elements) {
+  return llvm::alignTo(elements, 4 * kChunkElements) / kChunkElements;
+}
 
 int64_t mlir::attn::sm80::swizzleColumn(int64_t row, int64_t col) {
   int64_t chunk = col / kChunkElements;

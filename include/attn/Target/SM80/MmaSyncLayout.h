@@ -76,6 +76,11 @@ constexpr int64_t kChunkElements = 8;
 int64_t swizzleColumn(int64_t row, int64_t col);
 Value emitSwizzleColumn(OpBuilder &b, Location loc, Value row, Value col);
 
+/// The 16-byte chunks a tile row of `elements` moves as: rounded up to 32
+/// elements (the tail zero-filled), so that the chunks of a tile of 16-row
+/// multiples are whole passes of a CTA's threads.
+int64_t rowChunks(int64_t elements);
+
 } // namespace mlir::attn::sm80
 
 #endif // ATTN_TARGET_SM80_MMASYNCLAYOUT_H

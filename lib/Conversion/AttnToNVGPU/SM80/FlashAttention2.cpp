@@ -85,6 +85,9 @@ private:
   /// Computes the thread's row and column of `geometry` when the threads
   /// split its rows evenly.
   void placeThread(RowCopy &geometry);
+  /// `ok`, and, when rows of `geometry` carry zero-filled chunks, `col`
+  /// inside the head dim.
+  Value withinHeadDim(const RowCopy &geometry, Value ok, Value col);
   /// The thread's (local row, column) of pass `pass` over rows of `geometry`.
   std::pair<Value, Value> passPosition(const RowCopy &geometry, int64_t pass);
   /// cp.async of `rows` rows of `global[batch, head, firstRow + r, :]` into
@@ -177,7 +180,7 @@ Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
 
 RowCopy FlashAttention2Emitter::rowGeometry(int64_t dim) {
   RowCopy geometry;
-  geometry.chunks = llvm::alignTo(dim, 4 * kChunkElements) / kChunkElements;
+  geometry.chunks = rowChunks(dim);
   geometry.valid = dim / kChunkElements;
   geometry.stride = llvm::alignTo(geometry.chunks, 8) * kChunkElements;
   return geometry;
@@ -190,6 +193,15 @@ void FlashAttention2Emitter::placeThread(RowCopy &geometry) {
   geometry.row = arith::DivUIOp::create(b, loc, tid, c);
   geometry.col =
       mul(arith::RemUIOp::create(b, loc, tid, c), index(kChunkElements));
+}
+
+Value FlashAttention2Emitter::withinHeadDim(const RowCopy &geometry, Value ok,
+                                            Value col) {
+  if (geometry.valid == geometry.chunks)
+    return ok;
+  return arith::AndIOp::create(b, loc, ok,
+                               cmp(arith::CmpIPredicate::ult, col,
+                                   index(geometry.valid * kChunkElements)));
 }
 
 std::pair<Value, Value>
@@ -215,10 +227,7 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
     if (enabled)
       ok = arith::AndIOp::create(b, loc, ok, enabled);
-    if (geometry.valid < geometry.chunks)
-      ok = arith::AndIOp::create(b, loc, ok,
-                                 cmp(arith::CmpIPredicate::ult, col,
-                                     index(geometry.valid * kChunkElements)));
+    ok = withinHeadDim(geometry, ok, col);
     Value count = select(ok, index(kChunkElements), index(0));
     Value safeRow = select(ok, row, index(0));
     Value safeCol =
@@ -379,11 +388,8 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
   for (int64_t pass = 0; pass < tileM * vRows.chunks / threads; ++pass) {
     auto [local, col] = passPosition(vRows, pass);
     Value row = add(queryRow, local);
-    Value inside = cmp(arith::CmpIPredicate::slt, row, seqQ);
-    if (vRows.valid < vRows.chunks)
-      inside = arith::AndIOp::create(b, loc, inside,
-                                     cmp(arith::CmpIPredicate::ult, col,
-                                         index(vRows.valid * kChunkElements)));
+    Value inside =
+        withinHeadDim(vRows, cmp(arith::CmpIPredicate::slt, row, seqQ), col);
     auto ifOp = scf::IfOp::create(b, loc, inside, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());

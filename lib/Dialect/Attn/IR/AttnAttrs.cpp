@@ -14,9 +14,14 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-/// The register file of one SM, in 32-bit registers (every chip attn
-/// targets).
-static constexpr int64_t kRegisterFile = 64 * 1024;
+WarpRoleTotals mlir::attn::sumWarpRoles(ArrayRef<WarpRoleAttr> roles) {
+  WarpRoleTotals totals;
+  for (WarpRoleAttr role : roles) {
+    totals.warps += role.getWarps();
+    totals.registers += role.getWarps() * 32 * role.getRegisters();
+  }
+  return totals;
+}
 
 LogicalResult WarpRoleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringAttr name, int64_t warps,
@@ -51,11 +56,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (kind != KernelKind::fa2 && roles.empty())
     return emitError() << "a " << stringifyKernelKind(kind)
                        << " schedule needs warp roles";
-  int64_t roleWarps = 0, registers = 0;
-  for (WarpRoleAttr role : roles) {
-    roleWarps += role.getWarps();
-    registers += role.getWarps() * 32 * role.getRegisters();
-  }
+  auto [roleWarps, registers] = sumWarpRoles(roles);
   if (!roles.empty() && roleWarps != warps)
     return emitError() << "warp roles take " << roleWarps
                        << " warps, the schedule has " << warps;
@@ -107,11 +108,11 @@ KernelParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                    ArrayRef<KernelTensorAttr> tensors,
-                                    ArrayRef<KernelParamAttr> params,
-                                    ArrayRef<GridAxisAttr> grid,
-                                    ArrayRef<int64_t> cluster) {
+LogicalResult
+KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      ArrayRef<KernelTensorAttr> tensors,
+                      ArrayRef<KernelParamAttr> params,
+                      ArrayRef<GridAxisAttr> grid, ArrayRef<int64_t> cluster) {
   auto rankOf = [&](int64_t tensor) {
     return tensors[tensor].getType().getRank();
   };
@@ -120,7 +121,8 @@ LogicalResult KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError
       return emitError() << "kernel parameter refers to tensor "
                          << param.getTensor() << " of " << tensors.size();
     if (!param.getBox().empty() &&
-        static_cast<int64_t>(param.getBox().size()) != rankOf(param.getTensor()))
+        static_cast<int64_t>(param.getBox().size()) !=
+            rankOf(param.getTensor()))
       return emitError() << "tensor map box needs one extent per dimension";
     if (param.getDim() >= rankOf(param.getTensor()))
       return emitError() << "scalar parameter's dim is out of range";
@@ -134,9 +136,9 @@ LogicalResult KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError
         axis.getDivisor() < 1)
       return emitError() << "grid axis must name a tensor's dimension and a "
                             "positive divisor";
-  if (cluster.size() != 3 || llvm::any_of(cluster, [](int64_t c) {
-        return c < 1 || c > 8;
-      }) || cluster[0] * cluster[1] * cluster[2] > 8)
+  if (cluster.size() != 3 ||
+      llvm::any_of(cluster, [](int64_t c) { return c < 1 || c > 8; }) ||
+      cluster[0] * cluster[1] * cluster[2] > 8)
     return emitError() << "cluster must have three extents from 1 to 8, at "
                           "most 8 CTAs in all";
   return success();

@@ -13,9 +13,6 @@
 using namespace mlir;
 using namespace mlir::attn;
 
-/// The register file of one SM, in 32-bit registers.
-static constexpr int64_t kRegisterFile = 64 * 1024;
-
 //===----------------------------------------------------------------------===//
 // WarpSpecializeOp: assembly
 //===----------------------------------------------------------------------===//
@@ -84,14 +81,14 @@ LogicalResult WarpSpecializeOp::verify() {
   if (getRoles().size() != getBodies().size())
     return emitOpError() << "has " << getRoles().size() << " roles for "
                          << getBodies().size() << " regions";
-  int64_t warps = 0, registers = 0;
+  SmallVector<WarpRoleAttr> roles;
   for (Attribute attr : getRoles()) {
     auto role = dyn_cast<WarpRoleAttr>(attr);
     if (!role)
       return emitOpError() << "expects #attn.warp_role roles, got " << attr;
-    warps += role.getWarps();
-    registers += role.getWarps() * 32 * role.getRegisters();
+    roles.push_back(role);
   }
+  auto [warps, registers] = sumWarpRoles(roles);
   if (registers > kRegisterFile)
     return emitOpError() << "roles need " << registers
                          << " registers, more than the " << kRegisterFile
@@ -153,11 +150,11 @@ struct ChannelOrder {
   }
 
   LogicalResult finish() {
-    for (auto &[channel, op] : acquired)
-      return op->emitOpError()
+    if (!acquired.empty())
+      return acquired.begin()->second->emitOpError()
              << "acquires a channel slot it never commits in this block";
-    for (auto &[channel, op] : waited)
-      return op->emitOpError()
+    if (!waited.empty())
+      return waited.begin()->second->emitOpError()
              << "waits on a channel slot it never releases in this block";
     return success();
   }

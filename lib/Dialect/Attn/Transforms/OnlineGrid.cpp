@@ -18,6 +18,16 @@ SmallVector<scf::ForallOp> mlir::attn::getScheduledGrids(Operation *root) {
   return grids;
 }
 
+AllocRingOp mlir::attn::getRingOfFuture(scf::ForOp loop, Value future) {
+  if (auto arg = dyn_cast<BlockArgument>(future)) {
+    if (arg.getOwner() != loop.getBody() || arg == loop.getInductionVar())
+      return {};
+    future = loop.getTiedLoopInit(arg)->get();
+  }
+  auto copy = future.getDefiningOp<CopyTileAsyncOp>();
+  return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
+}
+
 /// The only op of type OpTy in `block`, or null (with an error at `where`)
 /// when there is not exactly one.
 template <typename OpTy>
@@ -41,9 +51,11 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
                                                   StringRef pass) {
   OnlineGrid g;
   g.grid = grid;
-  g.schedule = dyn_cast_or_null<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
+  g.schedule =
+      dyn_cast_or_null<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
   if (!g.schedule)
-    return grid.emitError() << pass << ": expects an #attn.schedule on the grid";
+    return grid.emitError()
+           << pass << ": expects an #attn.schedule on the grid";
   if (grid.getRank() != 3)
     return grid.emitError()
            << pass << ": expects a grid over (query tile, head, batch)";
@@ -52,7 +64,8 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
   SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
   if (loops.size() != 1)
     return grid.emitError()
-           << pass << ": expects one K/V loop in the online softmax form, found "
+           << pass
+           << ": expects one K/V loop in the online softmax form, found "
            << loops.size() << "; run -attn-fuse-online-softmax first";
   g.kvLoop = loops.front();
   Block &loop = *g.kvLoop.getBody();

@@ -31,23 +31,24 @@ namespace {
 
 constexpr StringLiteral kPass = "attn-select-schedule";
 
+WarpRoleAttr role(MLIRContext *ctx, StringRef name, int64_t warps,
+                  int64_t registers) {
+  return WarpRoleAttr::get(ctx, StringAttr::get(ctx, name), warps, registers);
+}
+
 /// FA3's roles: one producer warpgroup, down to the smallest budget, and the
 /// consumers sharing the rest of the register file.
 SmallVector<WarpRoleAttr> hopperRoles(MLIRContext *ctx, int64_t consumers) {
-  auto role = [&](StringRef name, int64_t warps, int64_t registers) {
-    return WarpRoleAttr::get(ctx, StringAttr::get(ctx, name), warps, registers);
-  };
-  return {role("producer", 4, 24), role("consumer", 4 * consumers, 240)};
+  return {role(ctx, "producer", 4, 24),
+          role(ctx, "consumer", 4 * consumers, 240)};
 }
 
 /// FA4's roles: a load warp, an MMA warp, two softmax warpgroups, a
 /// correction warpgroup and an epilogue warp.
 SmallVector<WarpRoleAttr> blackwellRoles(MLIRContext *ctx) {
-  auto role = [&](StringRef name, int64_t warps, int64_t registers) {
-    return WarpRoleAttr::get(ctx, StringAttr::get(ctx, name), warps, registers);
-  };
-  return {role("load", 1, 48), role("mma", 1, 48), role("softmax", 8, 192),
-          role("correction", 4, 80), role("epilogue", 2, 48)};
+  return {role(ctx, "load", 1, 48), role(ctx, "mma", 1, 48),
+          role(ctx, "softmax", 8, 192), role(ctx, "correction", 4, 80),
+          role(ctx, "epilogue", 2, 48)};
 }
 
 FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,

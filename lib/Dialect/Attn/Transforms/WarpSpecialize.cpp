@@ -123,15 +123,6 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
   return p;
 }
 
-/// The ring a loop-carried future's copies write.
-AllocRingOp ringOfFuture(scf::ForOp loop, Value future) {
-  if (auto arg = dyn_cast<BlockArgument>(future))
-    if (arg.getOwner() == loop.getBody() && arg != loop.getInductionVar())
-      future = loop.getTiedLoopInit(arg)->get();
-  auto copy = future.getDefiningOp<CopyTileAsyncOp>();
-  return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
-}
-
 class Specializer {
 public:
   Specializer(Pipeline &p, ArrayRef<WarpRoleAttr> roles)
@@ -280,7 +271,7 @@ void Specializer::buildConsumer(Block &block) {
   Value tile = tileIndex(consumerLoop.getInductionVar());
   DenseMap<int64_t, std::pair<Value, Value>> slots;
   for (WaitTileOp wait : p.loopWaits) {
-    AllocRingOp ring = ringOfFuture(loop, wait.getFuture());
+    AllocRingOp ring = getRingOfFuture(loop, wait.getFuture());
     auto init = loop.getTiedLoopInit(cast<BlockArgument>(wait.getFuture()))
                     ->get()
                     .getDefiningOp<CopyTileAsyncOp>();

@@ -21,6 +21,16 @@ namespace mlir::attn {
 /// The discardable attribute that carries the `#attn.schedule` of a tiled
 /// grid (the `scf.forall` that `-attn-tile` builds) to later passes.
 constexpr llvm::StringLiteral kGridScheduleAttrName = "attn.schedule";
+/// 32-bit registers in one SM's register file, on every chip attn targets:
+/// what a CTA's warp roles share.
+constexpr int64_t kRegisterFile = 64 * 1024;
+
+/// The warps a set of warp roles takes and the registers they keep.
+struct WarpRoleTotals {
+  int64_t warps = 0, registers = 0;
+};
+WarpRoleTotals sumWarpRoles(ArrayRef<WarpRoleAttr> roles);
+
 /// The discardable attribute that carries a kernel's `#attn.kernel_abi` on
 /// its gpu.func.
 constexpr llvm::StringLiteral kKernelAbiAttrName = "attn.abi";

@@ -37,6 +37,10 @@ struct OnlineGrid {
 /// The grids under `root` that carry an #attn.schedule, in program order.
 SmallVector<scf::ForallOp> getScheduledGrids(Operation *root);
 
+/// The ring `future`'s copy writes, following a future `loop` carries back
+/// to its initial value; null when there is none.
+AllocRingOp getRingOfFuture(scf::ForOp loop, Value future);
+
 /// Matches `grid` against the online form. On a mismatch, reports a located
 /// error that starts with `pass` (the flag of the pass asking) and fails.
 FailureOr<OnlineGrid> matchOnlineGrid(scf::ForallOp grid, StringRef pass);
