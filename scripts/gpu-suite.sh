@@ -22,9 +22,16 @@ compile)
   rm -rf "$bundle" && mkdir -p "$bundle"
   for test in test/Execution/GPU/*.mlir; do
     name=$(basename "$test" .mlir)
-    build/bin/attn-compile "$test" --chip=sm_80 -o "$bundle/$name" > "$bundle/$name.log"
-    { grep -o 'RUN: attn-run %t.*' "$test" || true; } | sed 's/^RUN: attn-run %t//; s/|.*//' |
-      while read -r args; do echo "pass $name - $args"; done >> "$bundle/cases.txt"
+    # Each `RUN: attn-compile %s --chip=CHIP -o %tSUFFIX` builds one artifact
+    # (a test names one per chip it runs on); each `RUN: attn-run %tSUFFIX
+    # ARGS` is a case of that artifact.
+    sed -n 's/.*RUN: attn-compile %s --chip=\([a-z0-9_]*\) -o %t\([^ ]*\).*/\1 =\2/p' "$test" |
+      while read -r chip suffix; do
+        suffix=${suffix#=}
+        build/bin/attn-compile "$test" --chip="$chip" -o "$bundle/$name$suffix" > "$bundle/$name$suffix.log"
+      done
+    sed -n 's/.*RUN: attn-run %t\([^ ]*\) \([^|]*\).*/=\1 \2/p' "$test" |
+      while read -r suffix args; do echo "pass $name${suffix#=} - $args"; done >> "$bundle/cases.txt"
     # Expected failures: `not attn-run %t<suffix> ARGS 2>&1 | FileCheck %s
     # --check-prefix=P`, passing when attn-run exits non-zero and prints
     # every `// P:` line of the test.
@@ -51,7 +58,8 @@ run)
   # prints every line of the case's .expect file.
   run_case() {
     if [ "$kind" = pass ]; then
-      out=$("${prefix[@]}" $run "$bundle/$name" $args 2>&1) && grep -q "PASS" <<< "$out"
+      # A hang is how a broken barrier protocol fails: bound each case.
+      out=$(timeout 300 "${prefix[@]}" $run "$bundle/$name" $args 2>&1) && grep -q "PASS" <<< "$out"
       return
     fi
     local expect="$bundle/${name%%.*}.$check.expect"

@@ -7,6 +7,7 @@
 #include "attn/Target/TargetInfo.h"
 
 #include "attn/Target/SM80/MmaSyncLayout.h"
+#include "attn/Target/SM90/WgmmaLayout.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -25,16 +26,22 @@ int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
 /// The FlashAttention-2 kernel on mma.sync: warps split the query rows into
 /// m16 blocks; tiles move in 16-byte chunks, rows padded with zeros to a
 /// multiple of 32 elements, whole passes of the CTA's threads at a time.
+/// Both kernels write O in the inputs' element type.
+static std::string outputTypeProblem(const KernelShape &s) {
+  if (s.outputElementType == s.elementType)
+    return "";
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  os << "needs the output in the inputs' element type (" << s.elementType
+     << "), found " << s.outputElementType;
+  return message;
+}
+
 static std::string sm80KernelShapeProblem(const KernelShape &s) {
   using namespace sm80;
-  // The epilogue stores O from shared memory in Q's element type.
-  if (s.outputElementType != s.elementType) {
-    std::string message;
-    llvm::raw_string_ostream os(message);
-    os << "needs the output in the inputs' element type (" << s.elementType
-       << "), found " << s.outputElementType;
-    return message;
-  }
+  std::string problem = outputTypeProblem(s);
+  if (!problem.empty())
+    return problem;
   for (int64_t dim : {s.headDim, s.valueHeadDim})
     if (dim % kChunkElements != 0 || dim < kChunkElements || dim > 256)
       return (llvm::Twine("needs head dims that are multiples of ") +
@@ -61,6 +68,48 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
   return "";
 }
 
+/// The FlashAttention-3 kernel on wgmma: a producer warpgroup and two
+/// consumer warpgroups of 64 query rows each; tiles arrive by TMA in boxes
+/// of 64 columns (128 bytes, the 128-byte swizzle's span), S and O live in
+/// wgmma accumulators.
+static std::string sm90KernelShapeProblem(const KernelShape &s) {
+  using namespace sm90;
+  std::string problem = outputTypeProblem(s);
+  if (!problem.empty())
+    return problem;
+  for (int64_t dim : {s.headDim, s.valueHeadDim})
+    if (dim % kSwizzleColumns != 0 || dim < kSwizzleColumns || dim > 256)
+      return (llvm::Twine("needs head dims that are multiples of ") +
+              llvm::Twine(kSwizzleColumns) + " from " +
+              llvm::Twine(kSwizzleColumns) + " to 256, found " +
+              llvm::Twine(dim))
+          .str();
+  if (s.warps != kFa3Warps)
+    return (llvm::Twine("needs ") + llvm::Twine(kFa3Warps) +
+            " warps (a producer warpgroup and two consumer warpgroups), found " +
+            llvm::Twine(s.warps))
+        .str();
+  if (s.tileM != kFa3TileM)
+    return (llvm::Twine("needs tile_m = ") + llvm::Twine(kFa3TileM) +
+            " (64 query rows per consumer warpgroup), found " +
+            llvm::Twine(s.tileM))
+        .str();
+  if (s.tileN % kWgmmaK != 0 || s.tileN < kWgmmaK || s.tileN > 256)
+    return (llvm::Twine("needs tile_n to be a multiple of 16 from 16 to 256, "
+                        "found ") +
+            llvm::Twine(s.tileN))
+        .str();
+  int64_t registers = consumerAccumulatorRegisters(s.tileN, s.valueHeadDim);
+  if (registers > kConsumerAccumulatorBudget)
+    return (llvm::Twine("needs at most ") +
+            llvm::Twine(kConsumerAccumulatorBudget) +
+            " accumulator registers a consumer thread (S, P and O), found " +
+            llvm::Twine(registers) + " at tile_n " + llvm::Twine(s.tileN) +
+            ", value head dim " + llvm::Twine(s.valueHeadDim))
+        .str();
+  return "";
+}
+
 // Shared memory per block from the CUDA C Programming Guide's table of
 // compute capabilities (opt-in maximum): 163 KB on sm_80, 227 KB on sm_90
 // and sm_100. PTX ISA versions: 8.0 covers sm_80 and sm_90a; sm_100a needs
@@ -68,7 +117,8 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
 static const TargetInfo kTargets[] = {
     {"sm_80", 80, "+ptx80", MmaFamily::MmaSync, 163 * 1024, 16,
      sm80KernelShapeProblem},
-    {"sm_90a", 90, "+ptx80", MmaFamily::Wgmma, 227 * 1024, 16, nullptr},
+    {"sm_90a", 90, "+ptx80", MmaFamily::Wgmma, 227 * 1024, 16,
+     sm90KernelShapeProblem},
     {"sm_100a", 100, "+ptx86", MmaFamily::Tcgen05, 227 * 1024, 16, nullptr},
 };
 

@@ -13,6 +13,7 @@
 #include "KernelABI.h"
 #include "KernelPlan.h"
 #include "SM80/SM80.h"
+#include "SM90/SM90.h"
 
 #include "attn/Conversion/AttnToNVGPU/AttnToNVGPU.h"
 #include "attn/Conversion/Passes.h"
@@ -68,6 +69,7 @@ struct KernelEmitter {
 
 static const KernelEmitter kEmitters[] = {
     {MmaFamily::MmaSync, sm80::buildKernelAbi, sm80::emitFlashAttention2},
+    {MmaFamily::Wgmma, sm90::buildKernelAbi, sm90::emitFlashAttention3},
 };
 
 static LogicalResult convertFunction(func::FuncOp func,

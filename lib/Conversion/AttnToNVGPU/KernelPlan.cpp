@@ -13,6 +13,9 @@
 using namespace mlir;
 using namespace mlir::attn;
 
+/// Every diagnostic of the conversion starts with its flag.
+static constexpr StringLiteral kPass = "convert-attn-to-nvgpu";
+
 static bool isFuncArgument(func::FuncOp func, Value value) {
   auto arg = dyn_cast<BlockArgument>(value);
   return arg && arg.getOwner() == &func.getBody().front();
@@ -36,44 +39,33 @@ static bool isQueryExtent(OpFoldResult bound, Value query, int64_t dim,
          getConstantIntValue(dimOp.getIndex()) == dim;
 }
 
-/// Every diagnostic of the conversion starts with its flag.
-static constexpr StringLiteral kPass = "convert-attn-to-nvgpu";
 
-FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
-  KernelPlan plan;
-  plan.func = func;
-  SmallVector<scf::ForallOp> grids = getScheduledGrids(func);
-  if (grids.empty())
-    return func.emitError()
-           << kPass
-           << ": expects an attention grid (scf.forall with an "
-              "#attn.schedule); run -attn-select-schedule, -attn-tile and "
-              "-attn-fuse-online-softmax first";
-  FailureOr<OnlineGrid> online = matchOnlineGrid(grids.front(), kPass);
-  if (failed(online))
-    return failure();
-  scf::ForallOp grid = plan.grid = online->grid;
-  plan.schedule = online->schedule;
-  plan.kvLoop = online->kvLoop;
-  plan.scores = online->scores;
-  plan.output = online->output;
-  QKMatmulOp qk = online->scores;
-  PVMatmulOp pv = online->output;
-  MaskScoresOp maskOp = online->mask;
-  RowMaxOp rowMax = online->rowMax;
-  Block &body = *grid.getBody();
+namespace {
+/// A copy into one of the kernel's buffers, from either form: its source,
+/// batch and head, and which of Q (0), K (1), V (2) it fills.
+struct TileCopy {
+  Operation *op;
+  Value source, batch, head;
+  unsigned role;
+};
+
+/// What the async form says about the query tile and the three tiles'
+/// types, for the checks both forms share.
+struct AsyncFacts {
+  Value querySource, queryHead, queryRow;
+  RankedTensorType queryTile, keyTile, valueTile;
+  SmallVector<TileCopy> copies;
+};
+} // namespace
+
+/// The pipelined form (L4): rings, copies and waits in the grid body and the
+/// loop.
+static FailureOr<AsyncFacts> readRings(KernelPlan &plan,
+                                       const OnlineGrid &online) {
+  QKMatmulOp qk = online.scores;
+  PVMatmulOp pv = online.output;
+  Block &body = *plan.grid.getBody();
   Block &loop = *plan.kvLoop.getBody();
-
-  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  if (grid->getParentOp() != func ||
-      ret.getOperands() != ValueRange(grid.getResults()))
-    return grid.emitError()
-           << kPass << ": expects the function to return the grid's results "
-           << "directly";
-  for (RowExpOp exp : loop.getOps<RowExpOp>())
-    if (!exp.getBase2())
-      return exp.emitError() << kPass << ": expects base-2 exponentials";
-
   // The tiles come from waits: the query's in the grid body, K's and V's in
   // the loop on futures the loop carries.
   auto queryWait = qk.getQuery().getDefiningOp<WaitTileOp>();
@@ -117,7 +109,6 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   }
 
   // Copies and waits, in the order the kernel issues them.
-  SmallVector<Value> ivs = grid.getInductionVars();
   auto isAsync = [](Operation &op) {
     return isa<CopyTileAsyncOp, WaitTileOp>(op);
   };
@@ -134,11 +125,131 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   for (Operation &op : loop)
     if (isAsync(op))
       plan.loopAsync.push_back(&op);
+
+  AsyncFacts facts;
+  for (Operation *op :
+       llvm::concat<Operation *>(plan.entryAsync, plan.loopAsync)) {
+    auto copy = dyn_cast<CopyTileAsyncOp>(op);
+    if (!copy)
+      continue;
+    auto ring = copy.getRing().getDefiningOp<AllocRingOp>();
+    const AllocRingOp rings[] = {plan.queryRing, plan.keyRing, plan.valueRing};
+    const auto *it = llvm::find(rings, ring);
+    if (it == std::end(rings))
+      return copy.emitError()
+             << kPass << ": expects copies into the Q, K or V ring";
+    facts.copies.push_back({copy, copy.getSource(), copy.getBatch(),
+                            copy.getHead(),
+                            static_cast<unsigned>(it - std::begin(rings))});
+  }
+  facts.querySource = queryCopy.getSource();
+  facts.queryHead = queryCopy.getHead();
+  facts.queryRow = queryCopy.getRow();
+  facts.queryTile = queryWait.getType();
+  facts.keyTile = keyWait.getType();
+  facts.valueTile = valueWait.getType();
+  return facts;
+}
+
+/// The warp-specialised form: channels filled by the producer role and
+/// waited for by the consumer role.
+static FailureOr<AsyncFacts> readChannels(KernelPlan &plan,
+                                          const OnlineGrid &online) {
+  QKMatmulOp qk = online.scores;
+  PVMatmulOp pv = online.output;
+  plan.roles = online.roles;
+  auto queryWait = qk.getQuery().getDefiningOp<ChannelWaitOp>();
+  auto keyWait = qk.getKey().getDefiningOp<ChannelWaitOp>();
+  auto valueWait = pv.getValue().getDefiningOp<ChannelWaitOp>();
+  Block &loop = *plan.kvLoop.getBody();
+  if (!queryWait || !keyWait || !valueWait ||
+      queryWait->getBlock() != &online.computeBlock() ||
+      keyWait->getBlock() != &loop || valueWait->getBlock() != &loop)
+    return qk.emitError() << kPass
+                          << ": expects the tiles of Q K^T and P V to come "
+                             "from attn.channel_wait, the query's before the "
+                             "K/V loop and K's and V's in it";
+  plan.queryChannel = queryWait.getChannel().getDefiningOp<AllocChannelOp>();
+  plan.keyChannel = keyWait.getChannel().getDefiningOp<AllocChannelOp>();
+  plan.valueChannel = valueWait.getChannel().getDefiningOp<AllocChannelOp>();
+  if (!plan.queryChannel || !plan.keyChannel || !plan.valueChannel ||
+      plan.queryChannel == plan.keyChannel ||
+      plan.keyChannel == plan.valueChannel ||
+      plan.queryChannel == plan.valueChannel)
+    return qk.emitError()
+           << kPass << ": expects Q, K and V in channels of their own";
+
+  AsyncFacts facts;
+  const AllocChannelOp channels[] = {plan.queryChannel, plan.keyChannel,
+                                     plan.valueChannel};
+  for (Region &region : plan.roles.getBodies()) {
+    WalkResult result = region.walk([&](ChannelCopyOp copy) {
+      const auto *it =
+          llvm::find(channels, copy.getChannel().getDefiningOp<AllocChannelOp>());
+      if (it == std::end(channels)) {
+        copy.emitError() << kPass
+                         << ": expects copies into the Q, K or V channel";
+        return WalkResult::interrupt();
+      }
+      facts.copies.push_back({copy, copy.getSource(), copy.getBatch(),
+                              copy.getHead(),
+                              static_cast<unsigned>(it - std::begin(channels))});
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return failure();
+  }
+  facts.querySource = queryWait.getSource();
+  facts.queryHead = queryWait.getHead();
+  facts.queryRow = queryWait.getRow();
+  facts.queryTile = queryWait.getType();
+  facts.keyTile = keyWait.getType();
+  facts.valueTile = valueWait.getType();
+  return facts;
+}
+
+FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
+  KernelPlan plan;
+  plan.func = func;
+  SmallVector<scf::ForallOp> grids = getScheduledGrids(func);
+  if (grids.empty())
+    return func.emitError()
+           << kPass
+           << ": expects an attention grid (scf.forall with an "
+              "#attn.schedule); run -attn-select-schedule, -attn-tile and "
+              "-attn-fuse-online-softmax first";
+  FailureOr<OnlineGrid> online = matchOnlineGrid(grids.front(), kPass);
+  if (failed(online))
+    return failure();
+  scf::ForallOp grid = plan.grid = online->grid;
+  plan.schedule = online->schedule;
+  plan.kvLoop = online->kvLoop;
+  plan.scores = online->scores;
+  plan.output = online->output;
+  MaskScoresOp maskOp = online->mask;
+  RowMaxOp rowMax = online->rowMax;
+  Block &loop = *plan.kvLoop.getBody();
+
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  if (grid->getParentOp() != func ||
+      ret.getOperands() != ValueRange(grid.getResults()))
+    return grid.emitError()
+           << kPass << ": expects the function to return the grid's results "
+           << "directly";
+  for (RowExpOp exp : loop.getOps<RowExpOp>())
+    if (!exp.getBase2())
+      return exp.emitError() << kPass << ": expects base-2 exponentials";
+
+  FailureOr<AsyncFacts> facts =
+      online->roles ? readChannels(plan, *online) : readRings(plan, *online);
+  if (failed(facts))
+    return failure();
+
   // The kernel's tensors are the function's first three arguments (Q, K,
-  // V), then its results (O and the optional LSE): each ring must be filled
-  // from its own one. Further arguments may only be the grid's destinations
-  // (destination-passing callers hand in the output buffer), which the
-  // kernel writes through its O and LSE parameters instead.
+  // V), then its results (O and the optional LSE): each buffer must be
+  // filled from its own one. Further arguments may only be the grid's
+  // destinations (destination-passing callers hand in the output buffer),
+  // which the kernel writes through its O and LSE parameters instead.
   if (func.getNumArguments() < 3)
     return func.emitError() << kPass
                             << ": expects the function to take Q, K and V as "
@@ -159,50 +270,43 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return grid.emitError() << kPass
                             << ": expects the grid to yield O and optionally "
                                "the LSE";
-  for (Operation *op :
-       llvm::concat<Operation *>(plan.entryAsync, plan.loopAsync)) {
-    auto copy = dyn_cast<CopyTileAsyncOp>(op);
-    if (!copy)
-      continue;
-    if (!isFuncArgument(func, copy.getSource()))
-      return copy.emitError()
+  SmallVector<Value> ivs = grid.getInductionVars();
+  for (const TileCopy &copy : facts->copies) {
+    if (!isFuncArgument(func, copy.source))
+      return copy.op->emitError()
              << kPass << ": expects Q, K and V to be arguments of the function";
-    if (copy.getBatch() != ivs[2])
-      return copy.emitError() << kPass << ": expects tiles of the grid's batch";
-    auto ring = copy.getRing().getDefiningOp<AllocRingOp>();
-    const AllocRingOp rings[] = {plan.queryRing, plan.keyRing, plan.valueRing};
-    const auto *it = llvm::find(rings, ring);
-    if (it == std::end(rings))
-      return copy.emitError()
-             << kPass << ": expects copies into the Q, K or V ring";
-    unsigned role = it - std::begin(rings);
-    if (cast<BlockArgument>(copy.getSource()).getArgNumber() != role)
-      return copy.emitError()
+    if (copy.batch != ivs[2])
+      return copy.op->emitError()
+             << kPass << ": expects tiles of the grid's batch";
+    if (cast<BlockArgument>(copy.source).getArgNumber() != copy.role)
+      return copy.op->emitError()
              << kPass << ": expects the "
-             << (role == 0   ? "query"
-                 : role == 1 ? "key"
-                             : "value")
-             << " tiles to come from argument " << role
+             << (copy.role == 0   ? "query"
+                 : copy.role == 1 ? "key"
+                                  : "value")
+             << " tiles to come from argument " << copy.role
              << " of the function (Q, K and V are three distinct arguments, "
                 "in that order; pass one tensor three times to share it)";
   }
-  if (queryCopy.getHead() != ivs[1])
-    return queryCopy.emitError()
+  if (facts->queryHead != ivs[1])
+    return plan.scores.emitError()
            << kPass << ": expects the query tile of the grid's head";
   Value iv = plan.kvLoop.getInductionVar();
-  if (maskOp.getRow() != queryCopy.getRow() || maskOp.getCol() != iv)
+  if (maskOp.getRow() != facts->queryRow || maskOp.getCol() != iv)
     return maskOp.emitError()
            << kPass
            << ": expects the scores of the query tile at the loop's position";
 
-  Value query = queryCopy.getSource();
+  Value query = facts->querySource;
+  if (!isFuncArgument(func, query))
+    return plan.scores.emitError()
+           << kPass << ": expects Q, K and V to be arguments of the function";
   SmallVector<OpFoldResult> ubs = grid.getMixedUpperBound();
-  RankedTensorType queryType = queryWait.getType();
-  plan.tileM = queryType.getDimSize(0);
-  plan.headDim = queryType.getDimSize(1);
-  plan.elementType = queryType.getElementType();
-  plan.tileN = keyWait.getType().getDimSize(0);
-  plan.valueHeadDim = valueWait.getType().getDimSize(1);
+  plan.tileM = facts->queryTile.getDimSize(0);
+  plan.headDim = facts->queryTile.getDimSize(1);
+  plan.elementType = facts->queryTile.getElementType();
+  plan.tileN = facts->keyTile.getDimSize(0);
+  plan.valueHeadDim = facts->valueTile.getDimSize(1);
   if (!isQueryExtent(ubs[0], query, 2, plan.tileM) ||
       !isQueryExtent(ubs[1], query, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1))
@@ -213,7 +317,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return plan.kvLoop.emitError()
            << kPass << ": expects the K/V loop to step by tiles";
 
-  plan.queryRow = queryCopy.getRow();
+  plan.queryRow = facts->queryRow;
   plan.kvLower = plan.kvLoop.getLowerBound();
   plan.kvUpper = plan.kvLoop.getUpperBound();
   plan.mask = maskOp.getMask();

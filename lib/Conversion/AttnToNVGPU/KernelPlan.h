@@ -60,6 +60,11 @@ struct KernelPlan {
   AllocRingOp queryRing, keyRing, valueRing;
   SmallVector<Operation *> entryAsync, loopAsync;
 
+  // The warp-specialised form instead (after -attn-warp-specialize): its
+  // roles and the channels of Q, K and V. Rings and async ops stay empty.
+  WarpSpecializeOp roles;
+  AllocChannelOp queryChannel, keyChannel, valueChannel;
+
   /// The loop's copies and waits that come before `op` and after `after`
   /// (the loop's start when null), in order.
   SmallVector<Operation *> loopAsyncBetween(Operation *after,

@@ -1,9 +1,14 @@
-// sm_80 kernel, run on a GPU: causal GQA 4:1, Q/K head dim 192 and V head dim 128 (DeepSeek's shapes: V and O rows narrower than Q's), ragged lengths, Sq != Skv.
+// sm_80 and sm_90a kernels, run on a GPU: causal GQA 4:1, Q/K head dim 192 and V head dim 128 (DeepSeek's shapes: V and O rows narrower than Q's), ragged lengths, Sq != Skv.
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
 // RUN: attn-run %t --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 2 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 300 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 8 --kv-heads 2 --seq-q 300 --seq-kv 77 | FileCheck %s
+// The same cases on the sm_90a kernel (wgmma, TMA, warp roles).
+// RUN: attn-compile %s --chip=sm_90a -o %t.sm90
+// RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 2 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 300 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 300 --seq-kv 77 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @causal_d192_dv128(%q: tensor<?x8x?x192xbf16>, %k: tensor<?x2x?x192xbf16>,
     %v: tensor<?x2x?x128xbf16>) -> tensor<?x8x?x128xbf16> {

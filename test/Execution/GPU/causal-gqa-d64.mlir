@@ -1,4 +1,4 @@
-// sm_80 kernel, run on a GPU: causal GQA 8:2 (4:1), head dim 64, bf16.
+// sm_80 and sm_90a kernels, run on a GPU: causal GQA 8:2 (4:1), head dim 64, bf16.
 // Ragged lengths, Sq != Skv both ways (Sq > Skv leaves rows with no key).
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
@@ -8,6 +8,14 @@
 // RUN: attn-run %t --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 77 | FileCheck %s
+// The same cases on the sm_90a kernel (wgmma, TMA, warp roles).
+// RUN: attn-compile %s --chip=sm_90a -o %t.sm90
+// RUN: attn-run %t.sm90 --batch 2 --heads 8 --kv-heads 2 --seq-q 1 --seq-kv 1 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 2 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 77 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 77 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @causal_gqa_d64(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
                           %v: tensor<?x2x?x64xbf16>) -> tensor<?x8x?x64xbf16> {

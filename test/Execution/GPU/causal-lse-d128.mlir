@@ -1,9 +1,14 @@
-// sm_80 kernel, run on a GPU: causal with the LSE output, head dim 128.
+// sm_80 and sm_90a kernels, run on a GPU: causal with the LSE output, head dim 128.
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
 // RUN: attn-run %t --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 2 --heads 4 --seq-q 77 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 4 --seq-q 300 --seq-kv 100 | FileCheck %s
+// The same cases on the sm_90a kernel (wgmma, TMA, warp roles).
+// RUN: attn-compile %s --chip=sm_90a -o %t.sm90
+// RUN: attn-run %t.sm90 --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 2 --heads 4 --seq-q 77 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 4 --seq-q 300 --seq-kv 100 | FileCheck %s
 // CHECK: lse max abs err
 // CHECK-SAME: unwritten 0: PASS
 func.func @causal_lse_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>,

@@ -1,4 +1,4 @@
-// sm_80 kernel, run on a GPU: a decode-shaped call, one new query against a
+// sm_80 and sm_90a kernels, run on a GPU: a decode-shaped call, one new query against a
 // long K/V cache (bottom-right causal: the query sees every key), GQA 32:8
 // (4:1), head dim 128, bf16, with the LSE. Its speed belongs to the decode
 // work; this keeps it correct.
@@ -7,6 +7,11 @@
 // RUN: attn-run %t --batch 2 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8192 | FileCheck %s
 // RUN: attn-run %t --batch 2 --heads 32 --kv-heads 8 --seq-q 16 --seq-kv 8192 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8191 | FileCheck %s
+// The same cases on the sm_90a kernel (wgmma, TMA, warp roles).
+// RUN: attn-compile %s --chip=sm_90a -o %t.sm90
+// RUN: attn-run %t.sm90 --batch 2 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8192 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 2 --heads 32 --kv-heads 8 --seq-q 16 --seq-kv 8192 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8191 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @decode_gqa_d128(%q: tensor<?x32x?x128xbf16>, %k: tensor<?x8x?x128xbf16>,
                            %v: tensor<?x8x?x128xbf16>)

@@ -1,10 +1,16 @@
-// sm_80 kernel, run on a GPU: no mask, head dim 128, bf16, dynamic heads.
+// sm_80 and sm_90a kernels, run on a GPU: no mask, head dim 128, bf16, dynamic heads.
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
 // RUN: attn-run %t --batch 2 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 4 --seq-q 77 --seq-kv 4097 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 2 --seq-q 4097 --seq-kv 1 | FileCheck %s
 // RUN: attn-run %t --batch 3 --heads 2 --seq-q 130 --seq-kv 64 | FileCheck %s
+// The same cases on the sm_90a kernel (wgmma, TMA, warp roles).
+// RUN: attn-compile %s --chip=sm_90a -o %t.sm90
+// RUN: attn-run %t.sm90 --batch 2 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 4 --seq-q 77 --seq-kv 4097 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 2 --seq-q 4097 --seq-kv 1 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 3 --heads 2 --seq-q 130 --seq-kv 64 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @nomask_d128(%q: tensor<?x?x?x128xbf16>, %k: tensor<?x?x?x128xbf16>,
                        %v: tensor<?x?x?x128xbf16>) -> tensor<?x?x?x128xbf16> {

@@ -1,9 +1,13 @@
-// sm_80 kernel, run on a GPU: sliding window (left 100, right 20), head
+// sm_80 and sm_90a kernels, run on a GPU: sliding window (left 100, right 20), head
 // dim 256, bf16.
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
 // RUN: attn-run %t --batch 1 --heads 2 --seq-q 1000 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 2 --seq-q 77 --seq-kv 4097 | FileCheck %s
+// The same cases on the sm_90a kernel (wgmma, TMA, warp roles).
+// RUN: attn-compile %s --chip=sm_90a -o %t.sm90
+// RUN: attn-run %t.sm90 --batch 1 --heads 2 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90 --batch 1 --heads 2 --seq-q 77 --seq-kv 4097 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @window_d256(%q: tensor<?x2x?x256xbf16>, %k: tensor<?x2x?x256xbf16>,
                        %v: tensor<?x2x?x256xbf16>) -> tensor<?x2x?x256xbf16> {

@@ -25,6 +25,24 @@ constexpr int64_t kWarpgroupSize = 128;
 constexpr int64_t kWgmmaM = 64;
 constexpr int64_t kWgmmaK = 16;
 
+/// Columns of a 16-bit tile in one 128-byte swizzle span: TMA boxes and
+/// shared-memory tiles are built from blocks this wide.
+constexpr int64_t kSwizzleColumns = 64;
+
+/// The FlashAttention-3 kernel's shape: a producer warpgroup and two
+/// consumer warpgroups of kWgmmaM query rows each.
+constexpr int64_t kFa3Warps = 12;
+constexpr int64_t kFa3TileM = 2 * kWgmmaM;
+
+/// Registers a consumer thread holds across a K/V step: S (tile_n / 2), P
+/// packed to 16-bit pairs (tile_n / 4) and O (Dv / 2); the rest of the
+/// consumer's budget goes to addresses, row statistics and temporaries.
+inline int64_t consumerAccumulatorRegisters(int64_t tileN,
+                                            int64_t valueHeadDim) {
+  return tileN / 2 + tileN / 4 + valueHeadDim / 2;
+}
+constexpr int64_t kConsumerAccumulatorBudget = 192;
+
 /// The accumulator D of m64nNk16 with f32 accumulate: N / 2 registers a
 /// thread, register i of thread t at row 16 (t / 32) + (t % 32) / 4
 /// (+ 8 when i % 4 >= 2) and column 8 (i / 4) + 2 (t % 4) + i % 2.

@@ -417,6 +417,9 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     return grid.emitError()
            << "convert-attn-to-nvgpu: the sm_80 kernel " << message;
   };
+  if (plan.roles)
+    return fail("needs the pipelined form without warp roles (schedule kind "
+                "fa2)");
   if (!elementType.isBF16() && !elementType.isF16())
     return fail("needs bf16 or f16 inputs");
   // The same rule the schedule chooser applied; a schedule written into the

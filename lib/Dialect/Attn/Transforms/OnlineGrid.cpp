@@ -60,7 +60,11 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
     return grid.emitError()
            << pass << ": expects a grid over (query tile, head, batch)";
 
-  Block &body = *grid.getBody();
+  for (auto roles : grid.getBody()->getOps<WarpSpecializeOp>()) {
+    g.roles = roles;
+    break;
+  }
+  Block &body = g.computeBlock();
   SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
   if (loops.size() != 1)
     return grid.emitError()
@@ -74,8 +78,15 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
   g.mask = findSingle<MaskScoresOp>(loop, g.kvLoop, pass);
   g.rowMax = findSingle<RowMaxOp>(loop, g.kvLoop, pass);
   g.output = findSingle<PVMatmulOp>(loop, g.kvLoop, pass);
-  g.normalize = findSingle<NormalizeOp>(body, grid, pass);
+  g.normalize = findSingle<NormalizeOp>(
+      body, g.roles ? g.roles.getOperation() : grid.getOperation(), pass);
   if (!g.scores || !g.mask || !g.rowMax || !g.output || !g.normalize)
     return failure();
   return g;
+}
+
+Block &OnlineGrid::computeBlock() const {
+  if (roles)
+    return WarpSpecializeOp(roles).getBodies().back().front();
+  return *scf::ForallOp(grid).getBody();
 }

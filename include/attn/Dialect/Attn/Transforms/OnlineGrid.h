@@ -32,6 +32,13 @@ struct OnlineGrid {
   RowMaxOp rowMax;
   PVMatmulOp output;
   NormalizeOp normalize;
+  /// The warp-specialised form's roles, whose last (consumer) region holds
+  /// the K/V loop and the epilogue; null before -attn-warp-specialize.
+  WarpSpecializeOp roles;
+
+  /// The block holding the K/V loop and the epilogue: the grid body, or the
+  /// consumer role's region.
+  Block &computeBlock() const;
 };
 
 /// The grids under `root` that carry an #attn.schedule, in program order.

@@ -1,0 +1,703 @@
+//===- FlashAttention3.cpp - the sm_90a kernel on wgmma -------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Emits FlashAttention-3's structure for Hopper from the warp-specialised
+// form (-attn-warp-specialize):
+//   - one CTA of three warpgroups per (query tile, head, batch): the
+//     producer role's warpgroup lowers its register budget with setmaxnreg
+//     and one elected thread issues its channel ops; the two consumer
+//     warpgroups raise theirs and each computes 64 query rows;
+//   - each channel slot is a 128-byte-swizzled tile in shared memory, built
+//     from boxes of 64 columns, with a "full" and an "empty" mbarrier.
+//     Acquire waits on "empty" (the opposite parity: a fresh barrier counts
+//     as having completed phase 1), commit arrives on "full" expecting the
+//     bytes of its TMA copies, which complete it; wait waits on "full" with
+//     the IR's phase, release arrives on "empty" from every consumer thread;
+//   - S = Q K^T by wgmma with both operands in shared memory (K-major), O +=
+//     P V by wgmma with P from registers (V MN-major); each group fenced,
+//     committed and waited for where the IR uses its result;
+//   - the online softmax on the accumulators (OnlineSoftmax.h over the
+//     wgmma layout of Target/SM90/WgmmaLayout.h), O normalised and written
+//     from registers, the LSE.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../KernelPlan.h"
+#include "../OnlineSoftmax.h"
+#include "SM90.h"
+
+#include "attn/Target/SM90/WgmmaLayout.h"
+#include "attn/Target/TargetInfo.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::sm90;
+
+namespace {
+
+/// Bytes of one row of a 64-column block: the 128-byte swizzle's span.
+constexpr int64_t kSpanBytes = 128;
+/// Rows of one swizzle atom: wgmma descriptors step by this many rows.
+constexpr int64_t kAtomBytes = 8 * kSpanBytes;
+/// The mbarrier wait's suspend-time hint, in nanoseconds.
+constexpr int64_t kWaitHintNs = 10000000;
+
+/// One channel's buffers: `stages` slots of a rows x cols tile, stored as
+/// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
+/// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
+/// empty ones after them.
+struct ChannelBuffer {
+  int64_t offset = 0, stages = 0, rows = 0, cols = 0, firstBarrier = 0;
+  Value map; // the channel's tensor map, as nvgpu sees it
+  int64_t blockBytes() const { return rows * kSpanBytes; }
+  int64_t slotBytes() const { return blockBytes() * (cols / kSwizzleColumns); }
+};
+
+class FlashAttention3Emitter : KernelBuilder {
+public:
+  FlashAttention3Emitter(const KernelPlan &plan, const KernelArguments &args,
+                         IndexMaterializer &values)
+      : KernelBuilder(args.kernel), plan(plan), args(args), values(values) {}
+
+  FailureOr<int64_t> emit();
+
+private:
+  FailureOr<int64_t> fail(const Twine &message) {
+    return plan.grid->emitError()
+           << "convert-attn-to-nvgpu: the sm_90a kernel " << message;
+  }
+  FailureOr<Value> get(Value v) { return values.get(b, v); }
+
+  Value i64(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+  }
+  Value sharedBytes();
+  /// A view of `type` at `byteOffset` of the dynamic shared memory.
+  Value sharedView(Value byteOffset, MemRefType type);
+  /// The byte offset of `slot` of `buffer`, from the shared memory's base.
+  Value slotOffset(const ChannelBuffer &buffer, Value slot);
+  /// Barrier `slot` of `buffer`'s full (or empty) barriers.
+  Value barrier(const ChannelBuffer &buffer, Value slot, bool empty);
+  void waitBarrier(Value index, Value parity);
+
+  /// The channels of Q, K and V, in that order.
+  SmallVector<AllocChannelOp, 3> channels() const {
+    return {plan.queryChannel, plan.keyChannel, plan.valueChannel};
+  }
+  ChannelBuffer &bufferOf(Value channel) {
+    return buffers[channel.getDefiningOp()];
+  }
+
+  // The producer role: one thread issues its channel ops, in order.
+  LogicalResult emitProducer(Block &block);
+  void emitCommit(ChannelCommitOp commit, MutableArrayRef<ChannelCopyOp> copies);
+
+  // The consumer role.
+  LogicalResult emitConsumer(Block &block);
+  LogicalResult emitKvLoop(scf::ForOp loop);
+  void emitWait(ChannelWaitOp wait);
+  void emitRelease(ChannelReleaseOp release);
+  /// A wgmma matrix descriptor of the tile at shared byte offset `offset`.
+  Value descriptor(Value offset, int64_t leadingBytes);
+  /// S = Q K^T for the warpgroup's 64 query rows.
+  SmallVector<Value> scoresMatmul(Value query, Value key);
+  /// acc += P V, P from the scores' registers.
+  void outputMatmul(ArrayRef<Value> p, Value value, SmallVectorImpl<Value> &acc);
+  Value pack(Value lo, Value hi);
+  void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
+
+  const KernelPlan &plan;
+  const KernelArguments &args;
+  IndexMaterializer &values;
+
+  int64_t headDim = 0, valueHeadDim = 0, tileM = 0, tileN = 0;
+  Type elementType;
+  DenseMap<Operation *, ChannelBuffer> buffers;
+  Value barriers, smemBase;
+  // Kernel-wide values.
+  Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
+  // The consumer warpgroup's tiles: each waited tensor's slot offset.
+  DenseMap<Value, Value> tiles;
+  AccumulatorLayout scoreLayout, outputLayout;
+  ScoreFrame frame;
+  // The consumer's state across the K/V loop: S (then P), O, and per
+  // thread row the running max and this thread's part of the row sum.
+  SmallVector<Value> s, acc, m, l;
+};
+
+} // namespace
+
+Value FlashAttention3Emitter::sharedBytes() {
+  Attribute space = getSharedMemorySpace(b.getContext());
+  auto bytes =
+      MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
+  Value base = memref::GetGlobalOp::create(b, loc, bytes, kSharedMemorySymbol);
+  return memref::CastOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, space),
+      base);
+}
+
+Value FlashAttention3Emitter::sharedView(Value byteOffset, MemRefType type) {
+  return memref::ViewOp::create(b, loc, type, sharedBytes(), byteOffset,
+                                ValueRange{});
+}
+
+Value FlashAttention3Emitter::slotOffset(const ChannelBuffer &buffer,
+                                         Value slot) {
+  return add(index(buffer.offset), mul(slot, index(buffer.slotBytes())));
+}
+
+Value FlashAttention3Emitter::barrier(const ChannelBuffer &buffer, Value slot,
+                                      bool empty) {
+  return add(slot, index(buffer.firstBarrier + (empty ? buffer.stages : 0)));
+}
+
+void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
+  nvgpu::MBarrierTryWaitParityOp::create(b, loc, barriers, parity,
+                                         this->index(kWaitHintNs), index);
+}
+
+//===----------------------------------------------------------------------===//
+// Producer
+//===----------------------------------------------------------------------===//
+
+void FlashAttention3Emitter::emitCommit(ChannelCommitOp commit,
+                                        MutableArrayRef<ChannelCopyOp> copies) {
+  ChannelBuffer &buffer = bufferOf(commit.getChannel());
+  Value slot = *get(commit.getSlot());
+  Value full = barrier(buffer, slot, /*empty=*/false);
+  // The barrier completes when every byte the copies bring has landed; a
+  // disabled copy brings none.
+  Value bytes = index(0);
+  SmallVector<Value> enabled;
+  for (ChannelCopyOp copy : copies) {
+    enabled.push_back(*get(copy.getEnabled()));
+    int64_t tileBytes = buffer.slotBytes();
+    bytes = add(bytes, select(enabled.back(), index(tileBytes), index(0)));
+  }
+  nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, bytes, full,
+                                          Value());
+  Value base = slotOffset(buffer, slot);
+  auto boxType = cast<nvgpu::TensorMapDescriptorType>(buffer.map.getType())
+                     .getTensor();
+  for (auto [copy, on] : llvm::zip(copies, enabled)) {
+    Value row = *get(copy.getRow()), headIndex = *get(copy.getHead()),
+          batchIndex = *get(copy.getBatch());
+    for (int64_t block = 0; block < buffer.cols / kSwizzleColumns; ++block) {
+      Value dst =
+          sharedView(add(base, index(block * buffer.blockBytes())), boxType);
+      // Coordinates innermost first: column, row, head, batch. Rows past the
+      // sequence read as zero.
+      nvgpu::TmaAsyncLoadOp::create(
+          b, loc, dst, barriers, buffer.map,
+          ValueRange{index(block * kSwizzleColumns), row, headIndex,
+                     batchIndex},
+          full, /*multicastMask=*/Value(), /*predicate=*/on);
+    }
+  }
+}
+
+LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
+  SmallVector<ChannelCopyOp> pending;
+  for (Operation &op : block) {
+    if (auto acquire = dyn_cast<ChannelAcquireOp>(op)) {
+      FailureOr<Value> slot = get(acquire.getSlot()),
+                       phase = get(acquire.getPhase());
+      if (failed(slot) || failed(phase))
+        return failure();
+      Value parity = arith::XOrIOp::create(
+          b, loc, *phase, arith::ConstantIntOp::create(b, loc, 1, 1));
+      waitBarrier(barrier(bufferOf(acquire.getChannel()), *slot, true),
+                  parity);
+    } else if (auto copy = dyn_cast<ChannelCopyOp>(op)) {
+      for (Value v : SmallVector<Value>{copy.getRow(), copy.getHead(),
+                                        copy.getBatch(), copy.getSlot(),
+                                        copy.getEnabled()})
+        if (failed(get(v)))
+          return failure();
+      pending.push_back(copy);
+    } else if (auto commit = dyn_cast<ChannelCommitOp>(op)) {
+      if (failed(get(commit.getSlot())))
+        return failure();
+      emitCommit(commit, pending);
+      pending.clear();
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      if (loop.getNumRegionIterArgs() != 0)
+        return loop.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
+                                   "expects the producer's loop to carry "
+                                   "nothing";
+      FailureOr<Value> lo = get(loop.getLowerBound()),
+                       hi = get(loop.getUpperBound()),
+                       step = get(loop.getStep());
+      if (failed(lo) || failed(hi) || failed(step))
+        return failure();
+      auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, *step);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(kernelLoop.getBody()->getTerminator());
+      values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
+      if (failed(emitProducer(*loop.getBody())))
+        return failure();
+    } else if (!isa<scf::YieldOp, RoleYieldOp>(op) &&
+               !isa<arith::ArithDialect>(op.getDialect())) {
+      // Index arithmetic is recomputed where a channel op needs it.
+      return op.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
+                               "cannot lower this op in the producer role";
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Consumer
+//===----------------------------------------------------------------------===//
+
+void FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
+  ChannelBuffer &buffer = bufferOf(wait.getChannel());
+  Value slot = *get(wait.getSlot());
+  waitBarrier(barrier(buffer, slot, /*empty=*/false), *get(wait.getPhase()));
+  tiles[wait.getResult()] = slotOffset(buffer, slot);
+}
+
+void FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
+  ChannelBuffer &buffer = bufferOf(release.getChannel());
+  Value slot = *get(release.getSlot());
+  nvgpu::MBarrierArriveOp::create(
+      b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
+      barrier(buffer, slot, /*empty=*/true));
+}
+
+Value FlashAttention3Emitter::descriptor(Value offset, int64_t leadingBytes) {
+  Value address = arith::AddIOp::create(
+      b, loc, smemBase,
+      arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset));
+  uint64_t fixed = encodeMatrixDescriptor(0, leadingBytes, kAtomBytes,
+                                          Swizzle::Bytes128);
+  Value field = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, address, i64(4)), i64(0x3fff));
+  return arith::OrIOp::create(b, loc, field,
+                              i64(static_cast<int64_t>(fixed)));
+}
+
+/// The f32 registers of an m64nN accumulator, as NVVM returns them.
+static Type accumulatorStruct(MLIRContext *ctx, int64_t n) {
+  SmallVector<Type> fields(n / 2, Float32Type::get(ctx));
+  return LLVM::LLVMStructType::getLiteral(ctx, fields);
+}
+
+SmallVector<Value> FlashAttention3Emitter::scoresMatmul(Value query,
+                                                        Value key) {
+  MLIRContext *ctx = b.getContext();
+  auto wgmmaType =
+      elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+  Type accType = accumulatorStruct(ctx, tileN);
+  // Q's 64 rows of this warpgroup start 64 rows into each block.
+  Value queryRows = add(query, mul(frame.groupRow, index(kSpanBytes)));
+  Value qDesc = descriptor(queryRows, kSpanBytes);
+  Value kDesc = descriptor(key, kSpanBytes);
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  Value d = LLVM::ZeroOp::create(b, loc, accType);
+  for (int64_t kk = 0; kk < headDim / kWgmmaK; ++kk) {
+    // K-major operands: block kk / 4, then 32 bytes per k16 step inside
+    // the swizzled row.
+    int64_t inBlock = (kk % 4) * kWgmmaK * 2;
+    int64_t block = kk / 4;
+    Value da = arith::AddIOp::create(
+        b, loc, qDesc, i64((block * tileM * kSpanBytes + inBlock) >> 4));
+    Value db = arith::AddIOp::create(
+        b, loc, kDesc, i64((block * tileN * kSpanBytes + inBlock) >> 4));
+    d = NVVM::WgmmaMmaAsyncOp::create(
+        b, loc, accType, d, da, db,
+        NVVM::MMAShapeAttr::get(ctx, kWgmmaM, tileN, kWgmmaK), wgmmaType,
+        wgmmaType, NVVM::WGMMATypes::f32,
+        kk == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
+        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+        NVVM::MMALayout::row, NVVM::MMALayout::col, nullptr);
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < tileN / 2; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
+  return out;
+}
+
+Value FlashAttention3Emitter::pack(Value lo, Value hi) {
+  Value pair = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
+  Value narrow =
+      arith::TruncFOp::create(b, loc, VectorType::get({2}, elementType), pair);
+  Value word = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), narrow);
+  return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
+}
+
+void FlashAttention3Emitter::outputMatmul(ArrayRef<Value> p, Value value,
+                                          SmallVectorImpl<Value> &out) {
+  MLIRContext *ctx = b.getContext();
+  int64_t n = valueHeadDim, regs = n / 2;
+  // V is MN-major: blocks of 64 output columns lie tile_n rows apart (the
+  // leading byte offset), and a k16 step is 16 rows.
+  Value vDesc = descriptor(value, tileN * kSpanBytes);
+  // MLIR has no register-A form of wgmma: inline PTX, accumulators tied.
+  std::string asmString;
+  llvm::raw_string_ostream os(asmString);
+  std::string type = elementType.isBF16() ? "bf16" : "f16";
+  os << "{\n.reg .pred p;\nsetp.ne.b32 p, $" << 2 * regs + 5
+     << ", 0;\nwgmma.mma_async.sync.aligned.m64n" << n << "k16.f32." << type
+     << "." << type << " {";
+  for (int64_t i = 0; i < regs; ++i)
+    os << (i ? ", $" : "$") << i;
+  os << "}, {$" << 2 * regs << ", $" << 2 * regs + 1 << ", $" << 2 * regs + 2
+     << ", $" << 2 * regs + 3 << "}, $" << 2 * regs + 4
+     << ", p, 1, 1, 1;\n}";
+  std::string constraints;
+  for (int64_t i = 0; i < regs; ++i)
+    constraints += "=f,";
+  for (int64_t i = 0; i < regs; ++i)
+    constraints += std::to_string(i) + ",";
+  constraints += "r,r,r,r,l,r";
+  Type resultType = accumulatorStruct(ctx, n);
+  Value accumulate =
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1);
+
+  // P is packed before the fence: a register written between the fence and
+  // the wgmma reading it makes ptxas fence again (C7519).
+  SmallVector<Value> packed;
+  for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk)
+    for (int64_t reg = 0; reg < 4; ++reg) {
+      int64_t first = operandAFromAccumulators(kk, reg).first;
+      packed.push_back(pack(p[first], p[first + 1]));
+    }
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk) {
+    SmallVector<Value> operands(out.begin(), out.end());
+    llvm::append_range(operands, ArrayRef<Value>(packed).slice(4 * kk, 4));
+    operands.push_back(arith::AddIOp::create(
+        b, loc, vDesc, i64((kk * kWgmmaK * kSpanBytes) >> 4)));
+    operands.push_back(accumulate);
+    auto wgmma = LLVM::InlineAsmOp::create(
+        b, loc, resultType, operands, asmString, constraints,
+        /*has_side_effects=*/true, /*is_align_stack=*/false,
+        LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+        /*operand_attrs=*/ArrayAttr());
+    for (int64_t i = 0; i < regs; ++i)
+      out[i] = LLVM::ExtractValueOp::create(b, loc, wgmma.getResult(0), i);
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+}
+
+void FlashAttention3Emitter::storeOutput(ArrayRef<Value> out,
+                                         ArrayRef<Value> inverse) {
+  // Each thread holds column pairs: one 4-byte store per pair, rows past
+  // the sequence skipped.
+  Value threadRow =
+      add(add(frame.queryRow, frame.groupRow), frame.threadRow);
+  auto pairType = VectorType::get({2}, elementType);
+  for (int64_t reg = 0; reg < valueHeadDim / 2; reg += 2) {
+    Coord at = outputLayout.registers[reg];
+    Value scale = inverse[outputLayout.rowOf(reg)];
+    SmallVector<Value, 2> pair;
+    for (int64_t e = 0; e < 2; ++e)
+      pair.push_back(arith::TruncFOp::create(
+          b, loc, elementType,
+          arith::MulFOp::create(b, loc, out[reg + e], scale)));
+    Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
+    Value row = add(threadRow, index(at.row));
+    Value col = add(frame.threadCol, index(at.col));
+    auto ifOp = scf::IfOp::create(
+        b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    vector::StoreOp::create(b, loc, v, output,
+                            ValueRange{batch, head, row, col}, false,
+                            llvm::Align(4));
+  }
+}
+
+LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
+  FailureOr<Value> lo = get(loop.getLowerBound()),
+                   hi = get(loop.getUpperBound());
+  if (failed(lo) || failed(hi))
+    return failure();
+  SmallVector<Value> init(acc);
+  init.append(m);
+  init.append(l);
+  auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, index(tileN), init);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(kernelLoop.getBody());
+  Value kv0 = kernelLoop.getInductionVar();
+  values.map(loop.getInductionVar(), kv0);
+  ValueRange state = kernelLoop.getRegionIterArgs();
+  int64_t numAcc = acc.size(), numRows = m.size();
+  acc.assign(state.begin(), state.begin() + numAcc);
+  m.assign(state.begin() + numAcc, state.begin() + numAcc + numRows);
+  l.assign(state.begin() + numAcc + numRows, state.end());
+
+  for (Operation &op : *loop.getBody()) {
+    if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
+      emitWait(wait);
+    } else if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
+      emitRelease(release);
+    } else if (auto qk = dyn_cast<QKMatmulOp>(op)) {
+      s = scoresMatmul(tiles.lookup(qk.getQuery()), tiles.lookup(qk.getKey()));
+    } else if (isa<MaskScoresOp>(op)) {
+      // The mask and the whole online step (max, rescale, exp2, sums): the
+      // row ops after it are its parts.
+      applySoftcapAndMask(*this, plan, scoreLayout, frame, kv0, s);
+      emitOnlineSoftmaxStep(*this, plan, scoreLayout, s, outputLayout, acc, m,
+                            l);
+    } else if (auto pv = dyn_cast<PVMatmulOp>(op)) {
+      outputMatmul(s, tiles.lookup(pv.getValue()), acc);
+    } else if (isa<scf::YieldOp>(op)) {
+      SmallVector<Value> yielded(acc);
+      yielded.append(m);
+      yielded.append(l);
+      scf::YieldOp::create(b, loc, yielded);
+    } else if (!isa<RowMaxOp, RowExpOp, RowScaleOp, RowSumOp>(op) &&
+               !isa<arith::ArithDialect>(op.getDialect())) {
+      return op.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
+                               "cannot lower this op in the K/V loop";
+    }
+  }
+  ValueRange results = kernelLoop.getResults();
+  acc.assign(results.begin(), results.begin() + numAcc);
+  m.assign(results.begin() + numAcc, results.begin() + numAcc + numRows);
+  l.assign(results.begin() + numAcc + numRows, results.end());
+  return success();
+}
+
+LogicalResult FlashAttention3Emitter::emitConsumer(Block &block) {
+  for (Operation &op : block) {
+    if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
+      emitWait(wait);
+    } else if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
+      emitRelease(release);
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      if (loop != plan.kvLoop)
+        return loop.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
+                                   "expects one loop, over K and V";
+      // Insert after the loop so that the epilogue follows it.
+      if (failed(emitKvLoop(loop)))
+        return failure();
+    } else if (isa<NormalizeOp>(op)) {
+      SmallVector<Value> rowSums, inverse;
+      finishRowSums(*this, scoreLayout, l, rowSums, inverse);
+      storeOutput(acc, inverse);
+      if (plan.hasLse)
+        storeLse(*this, scoreLayout, frame, m, rowSums, lse, batch, head);
+    } else if (!isa<RoleYieldOp, LseOp>(op) &&
+               !isa<arith::ArithDialect>(op.getDialect())) {
+      return op.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
+                               "cannot lower this op in the consumer role";
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The kernel
+//===----------------------------------------------------------------------===//
+
+FailureOr<int64_t> FlashAttention3Emitter::emit() {
+  ScheduleAttr schedule = plan.schedule;
+  headDim = plan.headDim;
+  valueHeadDim = plan.valueHeadDim;
+  tileM = plan.tileM;
+  tileN = plan.tileN;
+  elementType = plan.elementType;
+  const TargetInfo *target = lookupTarget("sm_90a");
+
+  if (!plan.roles)
+    return fail("needs the warp-specialised form; run -attn-warp-specialize");
+  if (!elementType.isBF16() && !elementType.isF16())
+    return fail("needs bf16 or f16 inputs");
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  Type outputElementType =
+      cast<ShapedType>(plan.grid->getResult(0).getType()).getElementType();
+  std::string problem = target->kernelShapeProblem(
+      {headDim, valueHeadDim, elementBytes, tileM, tileN,
+       schedule.getStages(), schedule.getWarps(), elementType,
+       outputElementType});
+  if (!problem.empty())
+    return fail(problem);
+  WarpSpecializeOp roles = plan.roles;
+  if (roles.getNumRegions() != 2 || roles.getRole(0).getWarps() != 4 ||
+      roles.getRole(1).getWarps() != 8)
+    return fail("needs two roles: a producer of 4 warps, then a consumer of "
+                "8 warps");
+  if (AllocChannelOp(plan.queryChannel).getType().getStages() != 1)
+    return fail("needs a one-slot query channel");
+
+  // Buffers: Q, K, V one after the other (each a multiple of 1024 bytes,
+  // the swizzle atom), then their barriers.
+  int64_t offset = 0, barrierCount = 0;
+  for (AllocChannelOp channel : channels()) {
+    ChannelType type = channel.getType();
+    ChannelBuffer buffer;
+    buffer.offset = offset;
+    buffer.stages = type.getStages();
+    buffer.rows = type.getTile().getDimSize(0);
+    buffer.cols = type.getTile().getDimSize(1);
+    buffer.firstBarrier = barrierCount;
+    offset += buffer.stages * buffer.slotBytes();
+    barrierCount += 2 * buffer.stages;
+    buffers[channel] = buffer;
+  }
+  if (offset > target->maxSharedMemoryPerBlock)
+    return fail(Twine("needs ") + Twine(offset) +
+                " bytes of shared memory, more than the " +
+                Twine(target->maxSharedMemoryPerBlock) + " sm_90a has");
+
+  MLIRContext *ctx = b.getContext();
+  // setmaxnreg needs the register count at entry fixed: one CTA an SM.
+  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
+  Block &entry = kernel.getBody().front();
+  b.setInsertionPoint(entry.getTerminator());
+  Attribute space = getSharedMemorySpace(ctx);
+  // The tensor maps arrive as pointers to the by-value parameter.
+  static const StringRef names[] = {"query", "key", "value"};
+  for (auto [channel, name] : llvm::zip(channels(), names)) {
+    ChannelBuffer &buffer = buffers[channel];
+    auto box = MemRefType::get({1, 1, buffer.rows, kSwizzleColumns},
+                               elementType, MemRefLayoutAttrInterface{}, space);
+    auto mapType = nvgpu::TensorMapDescriptorType::get(
+        ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+        nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
+        nvgpu::TensorMapOOBKind::OOB_ZERO,
+        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+    buffer.map = UnrealizedConversionCastOp::create(
+                     b, loc, mapType,
+                     args.get(name, KernelParamKind::tensor_map))
+                     .getResult(0);
+  }
+  Value query = args.memref("query"), key = args.memref("key");
+  output = args.memref("output");
+  if (plan.hasLse)
+    lse = args.memref("lse");
+  seqQ = memref::DimOp::create(b, loc, query, 2);
+  seqKv = memref::DimOp::create(b, loc, key, 2);
+  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
+  FailureOr<Value> headOr = get(ivs[1]), batchOr = get(ivs[2]);
+  if (failed(headOr) || failed(batchOr))
+    return failure();
+  head = *headOr;
+  batch = *batchOr;
+
+  // One thread initialises the barriers: full ones complete on the
+  // producer's arrival plus the bytes it expects, empty ones on every
+  // consumer thread's release.
+  barriers = nvgpu::MBarrierCreateOp::create(
+      b, loc,
+      nvgpu::MBarrierGroupType::get(ctx, space, barrierCount));
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value first = cmp(arith::CmpIPredicate::eq, tid, index(0));
+  int64_t consumerThreads = roles.getRole(1).getWarps() * attn::kWarpSize;
+  for (AllocChannelOp channel : channels()) {
+    const ChannelBuffer &buffer = buffers[channel];
+    for (int64_t slot = 0; slot < buffer.stages; ++slot) {
+      nvgpu::MBarrierInitOp::create(b, loc, barriers, index(1),
+                                    index(buffer.firstBarrier + slot), first);
+      nvgpu::MBarrierInitOp::create(
+          b, loc, barriers, index(consumerThreads),
+          index(buffer.firstBarrier + buffer.stages + slot), first);
+    }
+  }
+  gpu::BarrierOp::create(b, loc);
+
+  Value warpgroup = arith::DivUIOp::create(b, loc, tid, index(kWarpgroupSize));
+  auto split = scf::IfOp::create(
+      b, loc, cmp(arith::CmpIPredicate::eq, warpgroup, index(0)),
+      /*withElseRegion=*/true);
+  {
+    // Producer: the warpgroup gives registers back; one elected thread of
+    // its first warp issues every copy.
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(split.thenBlock());
+    NVVM::SetMaxRegisterOp::create(
+        b, loc, roles.getRole(0).getRegisters(),
+        NVVM::SetMaxRegisterAction::decrease);
+    auto firstWarp = scf::IfOp::create(
+        b, loc, cmp(arith::CmpIPredicate::ult, tid, index(attn::kWarpSize)), false);
+    b.setInsertionPointToStart(firstWarp.thenBlock());
+    Value elected = NVVM::ElectSyncOp::create(b, loc, b.getI1Type(), Value());
+    auto leader = scf::IfOp::create(b, loc, elected, false);
+    b.setInsertionPointToStart(leader.thenBlock());
+    for (AllocChannelOp channel : channels())
+      nvgpu::TmaPrefetchOp::create(b, loc, buffers[channel].map, Value());
+    if (failed(emitProducer(roles.getBodies().front().front())))
+      return failure();
+  }
+  {
+    // Consumers: warpgroup 1 + i computes query rows [64 i, 64 i + 64).
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(split.elseBlock());
+    NVVM::SetMaxRegisterOp::create(
+        b, loc, roles.getRole(1).getRegisters(),
+        NVVM::SetMaxRegisterAction::increase);
+    groupThread = arith::RemUIOp::create(b, loc, tid, index(kWarpgroupSize));
+    Value consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
+    scoreLayout = accumulatorLayout(tileN);
+    outputLayout = accumulatorLayout(valueHeadDim);
+    FailureOr<Value> row = get(plan.queryRow);
+    if (failed(row))
+      return failure();
+    frame = {*row,
+             mul(consumer, index(kWgmmaM)),
+             scoreLayout.thread.row.emit(b, loc, groupThread, kWarpgroupSize),
+             scoreLayout.thread.col.emit(b, loc, groupThread, kWarpgroupSize),
+             seqQ,
+             seqKv};
+    Value smem = sharedBytes();
+    smemBase = arith::IndexCastUIOp::create(
+        b, loc, b.getI64Type(),
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
+    int64_t numRows = scoreLayout.rowOffsets().size();
+    acc.assign(valueHeadDim / 2, f32(0.0f));
+    m.assign(numRows, f32(-std::numeric_limits<float>::infinity()));
+    l.assign(numRows, f32(0.0f));
+    if (failed(emitConsumer(roles.getBodies().back().front())))
+      return failure();
+  }
+  return offset;
+}
+
+KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
+  MLIRContext *ctx = plan.schedule.getContext();
+  SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
+  SmallVector<KernelParamAttr> params;
+  for (auto [i, rows] : llvm::enumerate(
+           SmallVector<int64_t>{plan.tileM, plan.tileN, plan.tileN}))
+    params.push_back(KernelParamAttr::get(
+        ctx, KernelParamKind::tensor_map, i, {1, 1, rows, kSwizzleColumns},
+        kSpanBytes, false, Type(), -1));
+  for (int64_t i = 0, e = tensors.size(); i < e; ++i)
+    params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},
+                                          0, false, Type(), -1));
+  return KernelAbiAttr::get(ctx, tensors, params, getAttentionGrid(plan),
+                            {1, 1, 1});
+}
+
+FailureOr<int64_t>
+mlir::attn::sm90::emitFlashAttention3(const KernelPlan &plan,
+                                      const KernelArguments &args,
+                                      IndexMaterializer &values) {
+  return FlashAttention3Emitter(plan, args, values).emit();
+}
