@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""attn kernels beside PyTorch SDPA's flash backend, in one process.
+"""attn kernels beside PyTorch SDPA's flash and cuDNN backends, in one process.
 
 Two halves, like the GPU suite (docs/design.md, "GPU tests"):
 
@@ -7,14 +7,17 @@ Two halves, like the GPU suite (docs/design.md, "GPU tests"):
   python3 bench/sdpa_sweep.py run [BUNDLE]       # GPU machine: CUDA, CMake, PyTorch
 
 `compile` writes a bundle (attn.write_bundle) of the kernels attn.torch
-picks for bf16 attention at each head dim, causal or not, into BUNDLE
-(default bench-bundle/). `run` builds the runtime's C library and calls
-attn.torch.attention, the way users do, from that bundle, and
-F.scaled_dot_product_attention with the flash backend, on the same tensors
-and stream: 16k tokens per batch (B = 16384 / S, H = 2048 / D), 5 warm-up
-calls, then 30 samples of 8 back-to-back calls timed with CUDA events over
-4 rotating input sets, the median sample. It prints TFLOP/s
-(4 B H S^2 D, halved for causal) and the ratio ours / torch.
+picks for bf16 attention at each head dim, causal or not, for sm_90a (the
+head dims its kernel takes) and for sm_80, into BUNDLE (default
+bench-bundle/). `run` builds the runtime's C library and calls
+attn.torch.attention, the way users do, from that bundle (the sm_90a
+kernel on a Hopper GPU, and the sm_80 one forced with ATTN_CHIP=sm_80), and
+F.scaled_dot_product_attention with the flash and cuDNN backends, on the
+same tensors and stream: 16k tokens per batch (B = 16384 / S, H = 2048 /
+D), 5 warm-up calls, then 30 samples of 8 back-to-back calls timed with CUDA
+events over 4 rotating input sets, the median sample. It prints TFLOP/s
+(4 B H S^2 D, halved for causal) and the ratios of attn's sm_90a kernel to
+torch flash and to cuDNN.
 
 `--head-dims 80,96,192` and `--seqs 4096,16384` (both halves alike) sweep
 other points; H = 2048 // D when D does not divide the hidden size.
@@ -40,8 +43,11 @@ def specs():
 
 
 def compile_bundle(bundle):
-    for artifact in attn.write_bundle(specs(), bundle, chip="sm_80"):
-        print(f"{artifact.kernel}: {artifact.path}")
+    from attn.spec import SM90A_HEAD_DIMS
+    hopper = [s for s in specs() if s.head_dim in SM90A_HEAD_DIMS]
+    for chip, chosen in (("sm_90a", hopper), ("sm_80", specs())):
+        for artifact in attn.write_bundle(chosen, bundle, chip=chip):
+            print(f"{artifact.kernel} ({chip}): {artifact.path}")
 
 
 def median_ms(torch, calls):
@@ -77,10 +83,11 @@ def run_bundle(bundle):
     attn.add_bundle(bundle)
     from attn.torch import attention
 
+    from attn.spec import SM90A_HEAD_DIMS
     print(f"# {torch.cuda.get_device_name()}, torch {torch.__version__}; "
-          "attn: sm_80 PTX through the driver JIT, called through attn.torch")
-    print(f"{'D':>4} {'S':>6} {'causal':>6} {'attn TFLOP/s':>13} "
-          f"{'torch flash':>12} {'ratio':>6} {'max |diff|':>10}")
+          "attn through attn.torch: sm_90a cubin, sm_80 PTX through the driver JIT")
+    print(f"{'D':>4} {'S':>6} {'causal':>6} {'sm_90a':>7} {'sm_80':>7} "
+          f"{'flash':>7} {'cudnn':>7} {'/flash':>6} {'/cudnn':>6} {'max |diff|':>10}")
     rows = []
     for d in HEAD_DIMS:
         for causal in (False, True):
@@ -91,22 +98,44 @@ def run_bundle(bundle):
                         for _ in range(4)]
                 ours = [lambda q=q, k=k, v=v: attention(q, k, v, causal=causal)
                         for q, k, v in sets]
-                with torch.no_grad(), sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-                    theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
-                        q, k, v, is_causal=causal) for q, k, v in sets]
-                    t_ours = median_ms(torch, ours)
-                    t_theirs = median_ms(torch, theirs)
-                    diff = (ours[0]().float() - theirs[0]().float()).abs().max().item()
+                times = {}
+                with torch.no_grad():
+                    for chip in ("sm_90a", "sm_80"):
+                        if chip == "sm_90a" and d not in SM90A_HEAD_DIMS:
+                            continue
+                        os.environ[attn.torch.CHIP_VARIABLE] = chip
+                        times[chip] = median_ms(torch, ours)
+                        if chip == "sm_90a":
+                            mine = ours[0]()
+                    os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+                    for name, backend in (("flash", SDPBackend.FLASH_ATTENTION),
+                                          ("cudnn", SDPBackend.CUDNN_ATTENTION)):
+                        with sdpa_kernel(backend):
+                            theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
+                                q, k, v, is_causal=causal) for q, k, v in sets]
+                            times[name] = median_ms(torch, theirs)
+                            if name == "flash":
+                                reference = theirs[0]()
+                    if "sm_90a" not in times:
+                        os.environ[attn.torch.CHIP_VARIABLE] = "sm_80"
+                        mine = ours[0]()
+                        os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+                    diff = (mine.float() - reference.float()).abs().max().item()
                 flops = 4 * b * h * s * s * d / (2 if causal else 1)
-                ta, tt = flops / t_ours / 1e9, flops / t_theirs / 1e9
-                print(f"{d:>4} {s:>6} {str(causal):>6} {ta:>13.1f} {tt:>12.1f} "
-                      f"{ta / tt:>6.2f} {diff:>10.2e}", flush=True)
-                rows.append((d, s, causal, ta, tt))
+                tf = {k: flops / t / 1e9 for k, t in times.items()}
+                best = tf.get("sm_90a", tf["sm_80"])
+                print(f"{d:>4} {s:>6} {str(causal):>6} {tf.get('sm_90a', 0):>7.1f} "
+                      f"{tf['sm_80']:>7.1f} {tf['flash']:>7.1f} {tf['cudnn']:>7.1f} "
+                      f"{best / tf['flash']:>6.2f} {best / tf['cudnn']:>6.2f} "
+                      f"{diff:>10.2e}", flush=True)
+                rows.append((d, s, causal, tf.get("sm_90a", 0.0), tf["sm_80"],
+                             tf["flash"], tf["cudnn"]))
                 del sets, ours, theirs
     with open(os.path.join(bundle, "results.csv"), "w") as f:
-        f.write("head_dim,seq,causal,attn_tflops,torch_flash_tflops\n")
-        for d, s, causal, ta, tt in rows:
-            f.write(f"{d},{s},{int(causal)},{ta:.1f},{tt:.1f}\n")
+        f.write("head_dim,seq,causal,attn_sm90a_tflops,attn_sm80_tflops,"
+                "torch_flash_tflops,cudnn_tflops\n")
+        for d, s, causal, a90, a80, fl, cu in rows:
+            f.write(f"{d},{s},{int(causal)},{a90:.1f},{a80:.1f},{fl:.1f},{cu:.1f}\n")
     plot(rows, os.path.join(bundle, "sdpa_sweep.png"))
 
 
@@ -124,8 +153,11 @@ def plot(rows, path):
             ax = axes[row][col]
             picked = [r for r in rows if r[0] == d and r[2] == causal]
             seqs = [r[1] for r in picked]
-            ax.plot(seqs, [r[3] for r in picked], "o-", label="attn (sm_80 PTX)")
-            ax.plot(seqs, [r[4] for r in picked], "s--", label="torch flash (FA2)")
+            if any(r[3] for r in picked):
+                ax.plot(seqs, [r[3] for r in picked], "o-", label="attn sm_90a (FA3 form)")
+            ax.plot(seqs, [r[4] for r in picked], "^-", label="attn sm_80 (PTX JIT)")
+            ax.plot(seqs, [r[5] for r in picked], "s--", label="torch flash (FA2)")
+            ax.plot(seqs, [r[6] for r in picked], "d--", label="cuDNN SDPA")
             ax.set_xscale("log", base=2)
             ax.set_title(f"D={d}, {'causal' if causal else 'no mask'}")
             ax.set_xlabel("sequence length")
@@ -133,7 +165,7 @@ def plot(rows, path):
     for row in axes:
         row[0].set_ylabel("TFLOP/s")
     axes[0][0].legend()
-    fig.suptitle("Forward attention, bf16, 16k tokens per batch, hidden 2048, H100")
+    fig.suptitle("Forward attention, bf16, 16k tokens per batch, hidden 2048")
     fig.tight_layout()
     fig.savefig(path, dpi=80)
 

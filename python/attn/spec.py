@@ -35,6 +35,9 @@ def _float_text(value):
 # (TargetInfo's kernel shape rule; rows are zero-padded to whole MMA steps).
 # test_compile.py checks this against the compiler.
 SM80_HEAD_DIMS = tuple(range(8, 257, 8))
+# The head dims the sm_90a kernel builds: multiples of 64 up to 256 (tiles
+# arrive by TMA in 64-column boxes of the 128-byte swizzle).
+SM90A_HEAD_DIMS = (64, 128, 192, 256)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ output, enqueues the kernel on the current CUDA stream and returns: no host
 synchronisation.
 """
 import ctypes
+import os
 import threading
 from typing import NamedTuple, Optional, Tuple, Union
 
@@ -18,7 +19,7 @@ import torch
 from . import _native
 from .bundle import bundle_dirs, entry_name, find_artifact
 from .compiler import CompileError, compile
-from .spec import SM80_HEAD_DIMS, AttentionSpec
+from .spec import SM80_HEAD_DIMS, SM90A_HEAD_DIMS, AttentionSpec
 
 _DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
@@ -38,18 +39,36 @@ class _Kernel(NamedTuple):
 _lock = threading.Lock()
 _kernels = {}   # (device index, chip, spec) -> _Kernel
 _by_call = {}   # attention()'s arguments that pick a kernel -> _Kernel
-_chips = {}     # device index -> chip
+_capabilities = {}  # device index -> (major, minor)
+
+# Forces a chip for every call (e.g. ATTN_CHIP=sm_80 runs the Ampere kernel
+# on a Hopper GPU, through the driver's JIT, for comparison).
+CHIP_VARIABLE = "ATTN_CHIP"
 
 
-def chip_for(device: torch.device) -> str:
-    """The compile target for a CUDA device. Ampere's FlashAttention-2
-    kernel is the one lowered so far; newer GPUs run its PTX through the
-    driver's JIT."""
-    major, minor = torch.cuda.get_device_capability(device)
+def chip_for(device: torch.device, head_dim: int = 64) -> str:
+    """The compile target for a call on a CUDA device: sm_90a's
+    FlashAttention-3 kernel on Hopper (sm_90) for the head dims it builds,
+    else Ampere's FlashAttention-2 kernel (its PTX runs on newer GPUs
+    through the driver's JIT). $ATTN_CHIP overrides the choice."""
+    if device.index not in _capabilities:
+        _capabilities[device.index] = torch.cuda.get_device_capability(device)
+    major, minor = _capabilities[device.index]
     if major < 8:
         raise ValueError(f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}; "
                          "attn kernels need sm_80 or newer")
-    return "sm_80"
+    forced = os.environ.get(CHIP_VARIABLE)
+    if forced:
+        if forced not in ("sm_80", "sm_90a"):
+            raise ValueError(f"{CHIP_VARIABLE}={forced!r}: expected sm_80 or sm_90a")
+        if forced == "sm_90a" and major != 9:
+            raise ValueError(f"{CHIP_VARIABLE}=sm_90a needs a Hopper GPU (sm_90); "
+                             f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}")
+        if forced == "sm_90a" and head_dim not in SM90A_HEAD_DIMS:
+            raise ValueError(f"{CHIP_VARIABLE}=sm_90a: the sm_90a kernel takes head dims "
+                             f"{', '.join(map(str, SM90A_HEAD_DIMS))}, not {head_dim}")
+        return forced
+    return "sm_90a" if major == 9 and head_dim in SM90A_HEAD_DIMS else "sm_80"
 
 
 def _check_runtime(lib, status):
@@ -188,8 +207,8 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     return_lse = bool(return_lse)
     # The arguments that pick the kernel, spelled by repr so that True and 1
     # differ; a repeated call skips building and validating its spec.
-    call = (device.index, q.dtype, d, alignment is not None, repr(window), repr(scale),
-            repr(softcap), return_lse)
+    call = (device.index, os.environ.get(CHIP_VARIABLE), q.dtype, d, alignment is not None,
+            repr(window), repr(scale), repr(softcap), return_lse)
     kernel = _by_call.get(call)
     if kernel is None:
         spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
@@ -200,9 +219,7 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     if out.numel():
         if kernel is None:
             with torch.cuda.device(device):
-                if device.index not in _chips:
-                    _chips[device.index] = chip_for(device)
-                kernel = _kernel(spec, _chips[device.index], device)
+                kernel = _kernel(spec, chip_for(device, d), device)
             _by_call[call] = kernel
         # The runtime launches in the context the kernel was loaded in.
         _launch(kernel, {"query": q, "key": k, "value": v, "output": out, "lse": lse},

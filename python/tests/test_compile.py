@@ -63,6 +63,19 @@ def test_torch_head_dims_are_what_the_compiler_builds(cache_dir):
             attn.compile(AttentionSpec(head_dim=d), with_cubin=False)
 
 
+def test_sm90a_head_dims_are_what_the_compiler_builds(cache_dir):
+    # attn.torch sends these head dims to the sm_90a kernel: each compiles
+    # for sm_90a, and the multiples of 16 between them do not.
+    from attn.spec import SM90A_HEAD_DIMS
+    for d in range(16, 257, 16):
+        if d in SM90A_HEAD_DIMS:
+            assert attn.compile(AttentionSpec(head_dim=d), chip="sm_90a",
+                                with_cubin=False).ptx
+            continue
+        with pytest.raises(CompileError, match="multiples of 64"):
+            attn.compile(AttentionSpec(head_dim=d), chip="sm_90a", with_cubin=False)
+
+
 def test_f32_has_no_tensor_core_schedule(cache_dir):
     with pytest.raises(CompileError, match="no tensor-core schedule for 'f32' on sm_80"):
         attn.compile(AttentionSpec(head_dim=64, dtype="f32"))

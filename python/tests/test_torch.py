@@ -99,6 +99,17 @@ def test_against_sdpa(case):
 
 @pytest.mark.gpu
 @gpu
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_against_sdpa_forced_sm80(case, monkeypatch):
+    # ATTN_CHIP=sm_80: the Ampere kernel wherever attn.torch would pick
+    # another (Hopper), through the driver's JIT.
+    monkeypatch.setenv("ATTN_CHIP", "sm_80")
+    with torch.no_grad():
+        run_case(*case[1:])
+
+
+@pytest.mark.gpu
+@gpu
 def test_bshd_layout_without_copies():
     with torch.no_grad():
         run_case("bf16", 2, 4, 2, 1000, 1000, 128, {"causal": True}, layout="bshd")
