@@ -1,9 +1,12 @@
-"""Compiles a causal GQA attention for every head dim the sm_80 kernel
-takes (multiples of 8 from 8 to 256, and DeepSeek's 192 / 128) with
-attn-compile and ptxas, and prints one line per head dim:
-`D=<d> Dv=<dv>: <registers> registers, <bytes> bytes spill stores`.
+"""Compiles a causal GQA attention for every head dim a chip's kernel
+takes (sm_80: multiples of 8 from 8 to 256; sm_90a: multiples of 64; both
+also DeepSeek's 192 / 128) with attn-compile and ptxas, and prints one line
+per head dim: `D=<d> Dv=<dv>: <registers> registers, <bytes> bytes spill
+stores`, then, for sm_90a, how many of the instructions its kernel is made
+of the PTX holds (`wgmma.mma_async`, `cp.async.bulk.tensor`,
+`mbarrier.try_wait`, `setmaxnreg`).
 
-    python3 sm80_head_dims.py ATTN_COMPILE WORK_DIR
+    python3 head_dims.py ATTN_COMPILE WORK_DIR CHIP
 """
 import os
 import re
@@ -26,23 +29,34 @@ IR = """func.func @hd(%q: tensor<?x8x?x{d}xbf16>, %k: tensor<?x2x?x{d}xbf16>,
 """
 
 
+HEAD_DIMS = {"sm_80": range(8, 257, 8), "sm_90a": range(64, 257, 64)}
+INSTRUCTIONS = {"sm_90a": ("wgmma.mma_async", "cp.async.bulk.tensor",
+                           "mbarrier.try_wait", "setmaxnreg")}
+
+
 def main():
-    compiler, work = sys.argv[1], sys.argv[2]
+    compiler, work, chip = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(work, exist_ok=True)
-    for d, dv in [(d, d) for d in range(8, 257, 8)] + [(192, 128)]:
+    for d, dv in [(d, d) for d in HEAD_DIMS[chip]] + [(192, 128)]:
         source = os.path.join(work, f"d{d}_dv{dv}.mlir")
         with open(source, "w") as f:
             f.write(IR.format(d=d, dv=dv))
         out = os.path.join(work, f"d{d}_dv{dv}")
-        run = subprocess.run([compiler, source, "--chip=sm_80", "-o", out],
+        run = subprocess.run([compiler, source, f"--chip={chip}", "-o", out],
                              capture_output=True, text=True)
         if run.returncode != 0:
             print(f"D={d} Dv={dv}: FAILED\n{run.stderr}")
             continue
         registers = re.search(r"Used (\d+) registers", run.stdout)
         spills = re.search(r"(\d+) bytes spill stores", run.stdout)
+        counts = ""
+        if chip in INSTRUCTIONS:
+            with open(os.path.join(out, "hd.ptx")) as f:
+                ptx = f.read()
+            counts = "".join(f", {name} {ptx.count(name)}"
+                             for name in INSTRUCTIONS[chip])
         print(f"D={d} Dv={dv}: {registers.group(1)} registers, "
-              f"{spills.group(1)} bytes spill stores")
+              f"{spills.group(1)} bytes spill stores{counts}")
 
 
 if __name__ == "__main__":
