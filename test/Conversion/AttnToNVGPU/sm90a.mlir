@@ -1,0 +1,72 @@
+// The sm_90a kernel that convert-attn-to-nvgpu builds from the
+// warp-specialised grid.
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s
+
+// The ABI: Q, K and V as tensor maps (boxes of one head's 128 rows by 64
+// columns, 128-byte swizzle) passed by value, then every tensor as a memref.
+// CHECK: gpu.func @attention(%[[QMAP:.*]]: !llvm.ptr, %[[KMAP:.*]]: !llvm.ptr, %[[VMAP:.*]]: !llvm.ptr, %{{.*}}: memref<?x8x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x2x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x2x?x128xbf16, {{.*}}>, %[[OUT:.*]]: memref<?x8x?x128xbf16, {{.*}}>) kernel
+// CHECK-SAME: params = [<kind = tensor_map, tensor = 0, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 1, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 2, box = [1, 1, 128, 64], swizzle = 128>, <kind = memref, tensor = 0>
+// Q 32 KiB, K and V two slots of 32 KiB each.
+// CHECK-SAME: attn.dynamic_shared_memory = 163840 : i64
+// CHECK-SAME: attn.grid_constant_params = array<i32: 0, 1, 2>
+// CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
+// CHECK-SAME: nvvm.minctasm = 1 : i32
+// CHECK: %[[QDESC:.*]] = builtin.unrealized_conversion_cast %[[QMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// Full and empty barriers of Q (1 slot), K and V (2 slots each): the full
+// ones count the producer's one arrival, the empty ones the 256 consumer
+// threads.
+// CHECK: %[[BARS:.*]] = nvgpu.mbarrier.create -> <memorySpace = 3 : i64, num_barriers = 10>
+// CHECK: nvgpu.mbarrier.init %[[BARS]][%c0], %c1
+// CHECK: nvgpu.mbarrier.init %[[BARS]][%c1], %c256
+// CHECK: gpu.barrier
+// The producer warpgroup: registers down, one elected thread.
+// CHECK: scf.if
+// CHECK: nvvm.setmaxregister  decrease 24
+// CHECK: nvvm.elect.sync
+// Acquire: wait on "empty" with the opposite parity; commit: expect the
+// tile's bytes (two 64-column boxes of 16 KiB), then the copies.
+// CHECK: arith.xori
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]]
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[BARS]]
+// CHECK: nvgpu.tma.async.load %[[QDESC]][%c0, %{{.*}}, %{{.*}}, %{{.*}}], %[[BARS]]
+// CHECK: nvgpu.tma.async.load %[[QDESC]][%c64, %{{.*}}, %{{.*}}, %{{.*}}], %[[BARS]]
+// The steady state: one loop issuing the tile one stage ahead.
+// CHECK: scf.for
+// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvgpu.tma.async.load
+// The consumers: registers up, Q waited for, then the K/V loop.
+// CHECK: } else {
+// CHECK: nvvm.setmaxregister  increase 240
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]]
+// CHECK: scf.for
+// S = Q K^T from shared memory: eight k16 steps of m64n128 at head dim 128.
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-8: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// K released right after: every consumer thread arrives on "empty".
+// CHECK: nvgpu.mbarrier.arrive %[[BARS]]
+// The online softmax on the accumulators, then O += P V with P from
+// registers: eight k16 steps over the 128 keys, V transposed.
+// CHECK: math.exp2
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "{\0A.reg .pred p;\0Asetp.ne.b32 p, $133, 0;\0Awgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
+// CHECK-SAME: p, 1, 1, 1;
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvgpu.mbarrier.arrive %[[BARS]]
+// CHECK: scf.yield
+// The epilogue: O / l written from registers, rows past Sq skipped.
+// CHECK: vector.store %{{.*}}, %[[OUT]]
+func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
+                     %v: tensor<?x2x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %batch = tensor.dim %q, %c0 : tensor<?x8x?x128xbf16>
+  %seq = tensor.dim %q, %c2 : tensor<?x8x?x128xbf16>
+  %init = tensor.empty(%batch, %seq) : tensor<?x8x?x128xbf16>
+  %o = attn.attention causal
+         ins(%q, %k, %v : tensor<?x8x?x128xbf16>, tensor<?x2x?x128xbf16>,
+                          tensor<?x2x?x128xbf16>)
+         outs(%init : tensor<?x8x?x128xbf16>) -> tensor<?x8x?x128xbf16>
+  return %o : tensor<?x8x?x128xbf16>
+}
