@@ -25,10 +25,11 @@ compile)
     # Each `RUN: attn-compile %s --chip=CHIP -o %tSUFFIX` builds one artifact
     # (a test names one per chip it runs on); each `RUN: attn-run %tSUFFIX
     # ARGS` is a case of that artifact.
-    sed -n 's/.*RUN: attn-compile %s --chip=\([a-z0-9_]*\) -o %t\([^ ]*\).*/\1 =\2/p' "$test" |
-      while read -r chip suffix; do
+    sed -n 's/.*RUN: attn-compile %s \(--chip=[^|]*\) -o %t\([^ ]*\).*/=\2 \1/p' "$test" |
+      while read -r suffix flags; do
         suffix=${suffix#=}
-        build/bin/attn-compile "$test" --chip="$chip" -o "$bundle/$name$suffix" > "$bundle/$name$suffix.log"
+        # shellcheck disable=SC2086
+        build/bin/attn-compile "$test" $flags -o "$bundle/$name$suffix" > "$bundle/$name$suffix.log"
       done
     sed -n 's/.*RUN: attn-run %t\([^ ]*\) \([^|]*\).*/=\1 \2/p' "$test" |
       while read -r suffix args; do echo "pass $name${suffix#=} - $args"; done >> "$bundle/cases.txt"
@@ -53,7 +54,8 @@ run)
   cmake -S runtime -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
   cmake --build build-runtime > /dev/null
   run=build-runtime/attn-run
-  passed=0 failed=0 checked=0
+  passed=0 failed=0
+  declare -A checked
   # pass: attn-run exits 0 and says PASS. fail: it exits non-zero and
   # prints every line of the case's .expect file.
   run_case() {
@@ -68,10 +70,21 @@ run)
   }
   while read -r kind name check args; do
     prefix=()
-    # The first two passing cases also run under compute-sanitizer.
-    if [ "$kind" = pass ] && [ $checked -lt 2 ] && command -v compute-sanitizer > /dev/null; then
+    # The first two passing cases of each chip also run under
+    # compute-sanitizer's memcheck, and the first sm_90a one under synccheck
+    # too (its barriers are mbarriers and named barriers).
+    chip=sm80; [[ "$name" == *.sm90 ]] && chip=sm90
+    if [ "$kind" = pass ] && [ "${checked[$chip]:-0}" -lt 2 ] && command -v compute-sanitizer > /dev/null; then
       prefix=(compute-sanitizer --error-exitcode=3 --print-limit=5)
-      checked=$((checked + 1))
+      checked[$chip]=$(( ${checked[$chip]:-0} + 1 ))
+      if [ $chip = sm90 ] && [ "${checked[$chip]}" -eq 1 ]; then
+        # shellcheck disable=SC2086
+        if out=$(timeout 300 compute-sanitizer --tool synccheck --error-exitcode=3 $run "$bundle/$name" $args 2>&1) && grep -q PASS <<< "$out"; then
+          passed=$((passed + 1)); echo "PASS $name $args (synccheck): $(grep -o 'ERROR SUMMARY.*' <<< "$out")"
+        else
+          failed=$((failed + 1)); echo "FAIL $name $args (synccheck): $(tail -3 <<< "$out" | tr '\n' ' ')"
+        fi
+      fi
     fi
     # shellcheck disable=SC2086
     if run_case; then

@@ -34,6 +34,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.chip = options.chip;
   result.cudaPath = options.cudaPath;
   result.rescaleThreshold = options.rescaleThreshold;
+  result.waitTimeoutMs = options.waitTimeoutMs;
 }
 
 static LogicalResult checkChip(ModuleOp module, StringRef chip) {

@@ -126,7 +126,8 @@ void mlir::attn::buildAttnToKernelPipeline(
   pm.addPass(createAttnWarpSpecializePass());
   if (last == AttnLoweringStep::Pipeline)
     return;
-  pm.addPass(createConvertAttnToNVGPUPass({options.chip}));
+  pm.addPass(
+      createConvertAttnToNVGPUPass({options.chip, options.waitTimeoutMs}));
 }
 
 std::string mlir::attn::getPtxFeatures(StringRef chip) {

@@ -58,6 +58,12 @@ static llvm::cl::opt<float> rescaleThreshold(
                    "max only when it grows by more than this (log2 units; "
                    "default 0: every increase)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(0.0f));
+static llvm::cl::opt<int64_t> waitTimeoutMs(
+    "wait-timeout-ms",
+    llvm::cl::desc("Debug mode of the sm_90a kernel: every mbarrier wait "
+                   "traps with a message naming the barrier after this many "
+                   "milliseconds (default 0: unbounded)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(0));
 static llvm::cl::opt<std::string>
     cudaPath("cuda-path",
              llvm::cl::desc("CUDA toolkit root (libdevice, "
@@ -149,6 +155,7 @@ int main(int argc, char **argv) {
   CompileOptions options;
   options.chip = chip;
   options.rescaleThreshold = rescaleThreshold;
+  options.waitTimeoutMs = waitTimeoutMs;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

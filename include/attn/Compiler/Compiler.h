@@ -38,6 +38,9 @@ struct CompileOptions {
   /// FlashAttention-4's conditional rescaling threshold (log2 units); 0 is
   /// off.
   float rescaleThreshold = 0.0f;
+  /// Debug mode of the sm_90a kernel: barrier waits trap after this many
+  /// milliseconds; 0 is unbounded.
+  int64_t waitTimeoutMs = 0;
   /// CUDA toolkit root (libdevice, ptxas); empty: $CUDA_HOME, then
   /// /usr/local/cuda.
   std::string cudaPath;

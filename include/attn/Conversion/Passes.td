@@ -127,6 +127,10 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
            "Target chip: sm_80, sm_90a or sm_100a">,
+    Option<"waitTimeoutMs", "wait-timeout-ms", "int64_t", /*default=*/"0",
+           "Debug mode of the sm_90a kernel: every mbarrier wait gives up "
+           "after this many milliseconds, prints which barrier and traps "
+           "(0, the default: waits are unbounded)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -37,6 +37,12 @@ struct AttnLowerToNVVMPipelineOptions
                      "max only when it grows by more than this (log2 units); "
                      "0 (the default) rescales on every increase"),
       llvm::cl::init(0.0f)};
+  PassOptions::Option<int64_t> waitTimeoutMs{
+      *this, "wait-timeout-ms",
+      llvm::cl::desc("Debug mode of the sm_90a kernel: every mbarrier wait "
+                     "traps with a message after this many milliseconds "
+                     "(0, the default: unbounded)"),
+      llvm::cl::init(0)};
 };
 
 /// The steps of the way from attention IR to a kernel, in order.

@@ -73,7 +73,8 @@ static const KernelEmitter kEmitters[] = {
 };
 
 static LogicalResult convertFunction(func::FuncOp func,
-                                     const TargetInfo &target) {
+                                     const TargetInfo &target,
+                                     int64_t waitTimeoutMs) {
   // The chip first: a target without a kernel says so, whatever form the
   // grid is in (sm_90a's is warp-specialised).
   const KernelEmitter *emitter =
@@ -94,6 +95,7 @@ static LogicalResult convertFunction(func::FuncOp func,
   FailureOr<KernelPlan> plan = readKernelPlan(func);
   if (failed(plan))
     return failure();
+  plan->waitTimeoutMs = waitTimeoutMs;
 
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());
@@ -135,6 +137,13 @@ struct ConvertAttnToNVGPUPass
                          << unknownChipMessage(chip);
       return signalPassFailure();
     }
+    if (waitTimeoutMs < 0) {
+      module.emitError() << "convert-attn-to-nvgpu: wait-timeout-ms must be "
+                            "0 (unbounded) or a positive number of "
+                            "milliseconds, got "
+                         << static_cast<int64_t>(waitTimeoutMs);
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> functions;
     module.walk([&](func::FuncOp func) {
       if (func.isExternal())
@@ -151,7 +160,7 @@ struct ConvertAttnToNVGPUPass
         functions.push_back(func);
     });
     for (func::FuncOp func : functions)
-      if (failed(convertFunction(func, *target)))
+      if (failed(convertFunction(func, *target, waitTimeoutMs)))
         return signalPassFailure();
   }
 };

@@ -80,6 +80,9 @@ struct KernelPlan {
   /// FlashAttention-4's lazy row maximum threshold, if any.
   std::optional<float> rescaleThreshold;
   bool hasLse = false;
+  /// Debug mode: barrier waits trap after this many milliseconds (0:
+  /// unbounded). Set by the pass, not read from the IR.
+  int64_t waitTimeoutMs = 0;
 };
 
 /// Reads the scheduled grid of `func`: the single `scf.forall` carrying an

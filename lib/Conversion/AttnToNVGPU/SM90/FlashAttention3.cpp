@@ -53,7 +53,7 @@ namespace {
 constexpr int64_t kSpanBytes = 128;
 /// Rows of one swizzle atom: wgmma descriptors step by this many rows.
 constexpr int64_t kAtomBytes = 8 * kSpanBytes;
-/// The mbarrier wait's suspend-time hint, in nanoseconds.
+/// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
 constexpr int64_t kWaitHintNs = 10000000;
 
 /// One channel's buffers: `stages` slots of a rows x cols tile, stored as
@@ -169,8 +169,62 @@ Value FlashAttention3Emitter::barrier(const ChannelBuffer &buffer, Value slot,
 }
 
 void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
-  nvgpu::MBarrierTryWaitParityOp::create(b, loc, barriers, parity,
-                                         this->index(kWaitHintNs), index);
+  if (plan.waitTimeoutMs == 0) {
+    nvgpu::MBarrierTryWaitParityOp::create(b, loc, barriers, parity,
+                                           this->index(kWaitHintNs), index);
+    return;
+  }
+  // The debug mode: one try_wait at a time, against the global timer; past
+  // the bound, say which barrier and phase never completed, and trap.
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  Value address = nvgpu::MBarrierGetOp::create(b, loc, i32Type, barriers, index);
+  Value parityWord = arith::ExtUIOp::create(b, loc, i32Type, parity);
+  Value start = NVVM::GlobalTimerOp::create(b, loc, i64Type);
+  auto loop = scf::WhileOp::create(b, loc, TypeRange{}, ValueRange{});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(b.createBlock(&loop.getBefore()));
+  Value done = LLVM::InlineAsmOp::create(
+                   b, loc, i32Type, ValueRange{address, parityWord},
+                   "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 "
+                   "p, [$1], $2;\nselp.u32 $0, 1, 0, p;\n}",
+                   "=r,r,r", /*has_side_effects=*/true,
+                   /*is_align_stack=*/false,
+                   LLVM::tailcallkind::TailCallKind::None,
+                   LLVM::AsmDialectAttr::get(b.getContext(),
+                                             LLVM::AsmDialect::AD_ATT),
+                   ArrayAttr())
+                   .getResult(0);
+  Value waiting = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, done,
+      arith::ConstantIntOp::create(b, loc, i32Type, 0));
+  Value elapsed = arith::SubIOp::create(
+      b, loc, NVVM::GlobalTimerOp::create(b, loc, i64Type), start);
+  Value late = arith::AndIOp::create(
+      b, loc, waiting,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, elapsed,
+                            i64(plan.waitTimeoutMs * 1000000)));
+  auto report = scf::IfOp::create(b, loc, late, false);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(report.thenBlock());
+    auto word = [&](Value v) {
+      return arith::IndexCastUIOp::create(b, loc, i32Type, v).getResult();
+    };
+    gpu::PrintfOp::create(
+        b, loc,
+        b.getStringAttr("attn: mbarrier %u (parity %u) not complete after " +
+                        std::to_string(plan.waitTimeoutMs) +
+                        " ms: block (%u, %u, %u), thread %u\n"),
+        ValueRange{word(index), parityWord,
+                   word(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x)),
+                   word(gpu::BlockIdOp::create(b, loc, gpu::Dimension::y)),
+                   word(gpu::BlockIdOp::create(b, loc, gpu::Dimension::z)),
+                   word(tid)});
+    LLVM::Trap::create(b, loc);
+  }
+  scf::ConditionOp::create(b, loc, waiting, ValueRange{});
+  b.setInsertionPointToStart(b.createBlock(&loop.getAfter()));
+  scf::YieldOp::create(b, loc);
 }
 
 //===----------------------------------------------------------------------===//
