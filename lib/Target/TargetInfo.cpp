@@ -84,15 +84,20 @@ static std::string sm90KernelShapeProblem(const KernelShape &s) {
               llvm::Twine(kSwizzleColumns) + " to 256, found " +
               llvm::Twine(dim))
           .str();
-  if (s.warps != kFa3Warps)
-    return (llvm::Twine("needs ") + llvm::Twine(kFa3Warps) +
-            " warps (a producer warpgroup and two consumer warpgroups), found " +
-            llvm::Twine(s.warps))
-        .str();
-  if (s.tileM != kFa3TileM)
-    return (llvm::Twine("needs tile_m = ") + llvm::Twine(kFa3TileM) +
-            " (64 query rows per consumer warpgroup), found " +
+  int64_t consumers = s.tileM / kWgmmaM;
+  if (s.tileM % kWgmmaM != 0 || consumers < kMinConsumers ||
+      consumers > kMaxConsumers)
+    return (llvm::Twine("needs tile_m = 64 x 2 or 64 x 3 (64 query rows per "
+                        "consumer warpgroup), found ") +
             llvm::Twine(s.tileM))
+        .str();
+  int64_t warps = 4 * (1 + consumers);
+  if (s.warps != warps)
+    return (llvm::Twine("needs ") + llvm::Twine(warps) +
+            " warps at tile_m " + llvm::Twine(s.tileM) +
+            " (a producer warpgroup and one consumer warpgroup per 64 rows), "
+            "found " +
+            llvm::Twine(s.warps))
         .str();
   if (s.tileN % kWgmmaK != 0 || s.tileN < kWgmmaK || s.tileN > 256)
     return (llvm::Twine("needs tile_n to be a multiple of 16 from 16 to 256, "
@@ -100,10 +105,11 @@ static std::string sm90KernelShapeProblem(const KernelShape &s) {
             llvm::Twine(s.tileN))
         .str();
   int64_t registers = consumerAccumulatorRegisters(s.tileN, s.valueHeadDim);
-  if (registers > kConsumerAccumulatorBudget)
-    return (llvm::Twine("needs at most ") +
-            llvm::Twine(kConsumerAccumulatorBudget) +
-            " accumulator registers a consumer thread (S, P and O), found " +
+  int64_t budget = consumerRegisters(consumers) - kConsumerHeadroom;
+  if (registers > budget)
+    return (llvm::Twine("needs at most ") + llvm::Twine(budget) +
+            " accumulator registers a consumer thread (S, P and O) with " +
+            llvm::Twine(consumers) + " consumer warpgroups, found " +
             llvm::Twine(registers) + " at tile_n " + llvm::Twine(s.tileN) +
             ", value head dim " + llvm::Twine(s.valueHeadDim))
         .str();

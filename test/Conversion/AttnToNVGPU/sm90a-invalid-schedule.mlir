@@ -3,12 +3,12 @@
 // A schedule written into the IR skips the chooser, so the sm_90a kernel
 // checks its shape rule itself.
 
-// Two consumer warpgroups of 64 rows each: a 64-row query tile leaves one
-// without rows.
+// One consumer warpgroup per 64 rows, two or three of them: a 64-row query
+// tile would leave the producer with one consumer.
 func.func @tile_m_64(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>,
                      %v: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
   %init = tensor.empty() : tensor<1x1x64x64xbf16>
-  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs tile_m = 128 (64 query rows per consumer warpgroup), found 64}}
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs tile_m = 64 x 2 or 64 x 3 (64 query rows per consumer warpgroup), found 64}}
   %o = attn.attention ins(%q, %k, %v : tensor<1x1x64x64xbf16>,
                           tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>)
          outs(%init : tensor<1x1x64x64xbf16>)
@@ -24,7 +24,7 @@ func.func @tile_m_64(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>,
 func.func @too_many_registers(%q: tensor<1x1x128x256xbf16>, %k: tensor<1x1x256x256xbf16>,
                               %v: tensor<1x1x256x256xbf16>) -> tensor<1x1x128x256xbf16> {
   %init = tensor.empty() : tensor<1x1x128x256xbf16>
-  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs at most 192 accumulator registers a consumer thread (S, P and O), found 320 at tile_n 256, value head dim 256}}
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs at most 208 accumulator registers a consumer thread (S, P and O) with 2 consumer warpgroups, found 320 at tile_n 256, value head dim 256}}
   %o = attn.attention ins(%q, %k, %v : tensor<1x1x128x256xbf16>,
                           tensor<1x1x256x256xbf16>, tensor<1x1x256x256xbf16>)
          outs(%init : tensor<1x1x128x256xbf16>)
@@ -46,4 +46,19 @@ func.func @head_dim_96(%q: tensor<1x1x128x96xbf16>, %k: tensor<1x1x128x96xbf16>,
          {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>}
          -> tensor<1x1x128x96xbf16>
   return %o : tensor<1x1x128x96xbf16>
+}
+
+// -----
+
+// Three consumer warpgroups (tile_m 192) are 16 warps, not 12.
+func.func @warps_for_three_consumers(%q: tensor<1x1x192x64xbf16>, %k: tensor<1x1x128x64xbf16>,
+                                     %v: tensor<1x1x128x64xbf16>) -> tensor<1x1x192x64xbf16> {
+  %init = tensor.empty() : tensor<1x1x192x64xbf16>
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs 16 warps at tile_m 192 (a producer warpgroup and one consumer warpgroup per 64 rows), found 12}}
+  %o = attn.attention ins(%q, %k, %v : tensor<1x1x192x64xbf16>,
+                          tensor<1x1x128x64xbf16>, tensor<1x1x128x64xbf16>)
+         outs(%init : tensor<1x1x192x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>}
+         -> tensor<1x1x192x64xbf16>
+  return %o : tensor<1x1x192x64xbf16>
 }

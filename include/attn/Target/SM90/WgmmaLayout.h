@@ -16,6 +16,8 @@
 
 #include "attn/Target/FragmentLayout.h"
 
+#include <algorithm>
+
 namespace mlir::attn::sm90 {
 
 /// Threads of a warpgroup, which issue one wgmma together.
@@ -29,19 +31,29 @@ constexpr int64_t kWgmmaK = 16;
 /// shared-memory tiles are built from blocks this wide.
 constexpr int64_t kSwizzleColumns = 64;
 
-/// The FlashAttention-3 kernel's shape: a producer warpgroup and two
-/// consumer warpgroups of kWgmmaM query rows each.
-constexpr int64_t kFa3Warps = 12;
-constexpr int64_t kFa3TileM = 2 * kWgmmaM;
+/// The FlashAttention-3 kernel's shape: a producer warpgroup and two or
+/// three consumer warpgroups of kWgmmaM query rows each (tile_m = 64 x
+/// consumers, warps = 4 x (1 + consumers)).
+constexpr int64_t kMinConsumers = 2, kMaxConsumers = 3;
+
+/// setmaxnreg budgets: the producer keeps the least a warpgroup may, the
+/// consumers share what is left of the 64K-register file, in multiples of
+/// 8, at most 240 (setmaxnreg's 256 less what ptxas reserves).
+constexpr int64_t kProducerRegisters = 24;
+inline int64_t consumerRegisters(int64_t consumers) {
+  int64_t share = (64 * 1024 / kWarpgroupSize - kProducerRegisters) / consumers;
+  return std::min<int64_t>(240, share / 8 * 8);
+}
 
 /// Registers a consumer thread holds across a K/V step: S (tile_n / 2), P
-/// packed to 16-bit pairs (tile_n / 4) and O (Dv / 2); the rest of the
-/// consumer's budget goes to addresses, row statistics and temporaries.
+/// packed to 16-bit pairs (tile_n / 4) and O (Dv / 2). They must leave
+/// kConsumerHeadroom of the consumer's budget for addresses, row statistics
+/// and temporaries (ptxas -v: no spills at that margin).
 inline int64_t consumerAccumulatorRegisters(int64_t tileN,
                                             int64_t valueHeadDim) {
   return tileN / 2 + tileN / 4 + valueHeadDim / 2;
 }
-constexpr int64_t kConsumerAccumulatorBudget = 192;
+constexpr int64_t kConsumerHeadroom = 32;
 
 /// The accumulator D of m64nNk16 with f32 accumulate: N / 2 registers a
 /// thread, register i of thread t at row 16 (t / 32) + (t % 32) / 4

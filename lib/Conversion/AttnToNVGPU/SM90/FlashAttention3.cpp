@@ -6,16 +6,16 @@
 //
 // Emits FlashAttention-3's structure for Hopper from the warp-specialised
 // form (-attn-warp-specialize):
-//   - one CTA of three warpgroups per (query tile, head, batch): the
-//     producer role's warpgroup lowers its register budget with setmaxnreg
-//     and one elected thread issues its channel ops; the two consumer
-//     warpgroups raise theirs and each computes 64 query rows;
+//   - one CTA per (query tile, head, batch) of a producer warpgroup, which
+//     lowers its register budget with setmaxnreg and whose elected thread
+//     issues its channel ops, and two or three consumer warpgroups, which
+//     raise theirs and each compute 64 query rows;
 //   - each channel slot is a 128-byte-swizzled tile in shared memory, built
 //     from boxes of 64 columns, with a "full" and an "empty" mbarrier.
 //     Acquire waits on "empty" (the opposite parity: a fresh barrier counts
 //     as having completed phase 1), commit arrives on "full" expecting the
 //     bytes of its TMA copies, which complete it; wait waits on "full" with
-//     the IR's phase, release arrives on "empty" from every consumer thread;
+//     the IR's phase, release arrives on "empty" from every consumer warp;
 //   - S = Q K^T by wgmma with both operands in shared memory (K-major), O +=
 //     P V by wgmma with P from registers (V MN-major); each group fenced,
 //     committed and waited for where the IR uses its result;
@@ -129,7 +129,7 @@ private:
   DenseMap<Operation *, ChannelBuffer> buffers;
   Value barriers, smemBase;
   // Kernel-wide values.
-  Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
+  Value tid, groupThread, firstLane, batch, head, seqQ, seqKv, output, lse;
   // The consumer warpgroup's tiles: each waited tensor's slot offset.
   DenseMap<Value, Value> tiles;
   AccumulatorLayout scoreLayout, outputLayout;
@@ -331,6 +331,11 @@ void FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
 void FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
   ChannelBuffer &buffer = bufferOf(release.getChannel());
   Value slot = *get(release.getSlot());
+  // One arrival a warp: the wgmma that read the slot is complete for the
+  // whole warpgroup once its wait returned.
+  auto ifOp = scf::IfOp::create(b, loc, firstLane, false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
   nvgpu::MBarrierArriveOp::create(
       b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
       barrier(buffer, slot, /*empty=*/true));
@@ -593,10 +598,12 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
   if (!problem.empty())
     return fail(problem);
   WarpSpecializeOp roles = plan.roles;
+  int64_t consumers = tileM / kWgmmaM;
   if (roles.getNumRegions() != 2 || roles.getRole(0).getWarps() != 4 ||
-      roles.getRole(1).getWarps() != 8)
-    return fail("needs two roles: a producer of 4 warps, then a consumer of "
-                "8 warps");
+      roles.getRole(1).getWarps() != 4 * consumers)
+    return fail(Twine("needs two roles: a producer of 4 warps, then a "
+                      "consumer of ") +
+                Twine(4 * consumers) + " warps (one warpgroup per 64 rows)");
   if (AllocChannelOp(plan.queryChannel).getType().getStages() != 1)
     return fail("needs a one-slot query channel");
 
@@ -656,21 +663,21 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
   batch = *batchOr;
 
   // One thread initialises the barriers: full ones complete on the
-  // producer's arrival plus the bytes it expects, empty ones on every
-  // consumer thread's release.
+  // producer's arrival plus the bytes it expects, empty ones on the release
+  // of every consumer warp.
   barriers = nvgpu::MBarrierCreateOp::create(
       b, loc,
       nvgpu::MBarrierGroupType::get(ctx, space, barrierCount));
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value first = cmp(arith::CmpIPredicate::eq, tid, index(0));
-  int64_t consumerThreads = roles.getRole(1).getWarps() * attn::kWarpSize;
+  int64_t consumerWarps = roles.getRole(1).getWarps();
   for (AllocChannelOp channel : channels()) {
     const ChannelBuffer &buffer = buffers[channel];
     for (int64_t slot = 0; slot < buffer.stages; ++slot) {
       nvgpu::MBarrierInitOp::create(b, loc, barriers, index(1),
                                     index(buffer.firstBarrier + slot), first);
       nvgpu::MBarrierInitOp::create(
-          b, loc, barriers, index(consumerThreads),
+          b, loc, barriers, index(consumerWarps),
           index(buffer.firstBarrier + buffer.stages + slot), first);
     }
   }
@@ -707,6 +714,9 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
         b, loc, roles.getRole(1).getRegisters(),
         NVVM::SetMaxRegisterAction::increase);
     groupThread = arith::RemUIOp::create(b, loc, tid, index(kWarpgroupSize));
+    firstLane = cmp(arith::CmpIPredicate::eq,
+                    arith::RemUIOp::create(b, loc, tid, index(attn::kWarpSize)),
+                    index(0));
     Value consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
     scoreLayout = accumulatorLayout(tileN);
     outputLayout = accumulatorLayout(valueHeadDim);

@@ -15,6 +15,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Target/SM90/WgmmaLayout.h"
 #include "attn/Target/TargetInfo.h"
 
 #include <cmath>
@@ -39,8 +40,9 @@ WarpRoleAttr role(MLIRContext *ctx, StringRef name, int64_t warps,
 /// FA3's roles: one producer warpgroup, down to the smallest budget, and the
 /// consumers sharing the rest of the register file.
 SmallVector<WarpRoleAttr> hopperRoles(MLIRContext *ctx, int64_t consumers) {
-  return {role(ctx, "producer", 4, 24),
-          role(ctx, "consumer", 4 * consumers, 240)};
+  return {role(ctx, "producer", 4, sm90::kProducerRegisters),
+          role(ctx, "consumer", 4 * consumers,
+               sm90::consumerRegisters(consumers))};
 }
 
 /// FA4's roles: a load warp, an MMA warp, two softmax warpgroups, a
@@ -86,12 +88,18 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileM = largest <= 128 ? 128 : 64;
     warps = tileM / 16;
     break;
-  case MmaFamily::Wgmma: // FA3: a producer and two consumer warpgroups.
+  case MmaFamily::Wgmma: { // FA3: a producer and 64-row consumer warpgroups.
+    // At head dim 64 a step's GEMMs are short next to its softmax: a third
+    // consumer warpgroup (192 x 128, FA3's choice) keeps the tensor cores
+    // busier; its 160 registers still hold S, P and O.
+    int64_t consumers = largest <= 64 ? 3 : 2;
+    tileM = consumers * sm90::kWgmmaM;
     tileN = largest <= 128 ? 128 : 64;
-    warps = 12;
+    warps = 4 * (1 + consumers);
     kind = KernelKind::fa3;
-    roles = hopperRoles(ctx, 2);
+    roles = hopperRoles(ctx, consumers);
     break;
+  }
   case MmaFamily::Tcgen05: // FA4: load, MMA, softmax, correction, epilogue.
     tileN = largest <= 128 ? 128 : 64;
     warps = 16;
