@@ -61,6 +61,10 @@ namespace {
 /// A chip family's kernel: the parameters it takes and its body.
 struct KernelEmitter {
   MmaFamily family;
+  /// Whether causal launches run their heaviest query tiles first
+  /// (measured: +1-4% on an H200 for sm_90a at D = 64 and 128; neutral for
+  /// sm_80).
+  bool heavyTilesFirst;
   KernelAbiAttr (*buildAbi)(const KernelPlan &);
   FailureOr<int64_t> (*emit)(const KernelPlan &, const KernelArguments &,
                              IndexMaterializer &);
@@ -68,8 +72,9 @@ struct KernelEmitter {
 } // namespace
 
 static const KernelEmitter kEmitters[] = {
-    {MmaFamily::MmaSync, sm80::buildKernelAbi, sm80::emitFlashAttention2},
-    {MmaFamily::Wgmma, sm90::buildKernelAbi, sm90::emitFlashAttention3},
+    {MmaFamily::MmaSync, false, sm80::buildKernelAbi,
+     sm80::emitFlashAttention2},
+    {MmaFamily::Wgmma, true, sm90::buildKernelAbi, sm90::emitFlashAttention3},
 };
 
 static LogicalResult convertFunction(func::FuncOp func,
@@ -96,6 +101,8 @@ static LogicalResult convertFunction(func::FuncOp func,
   if (failed(plan))
     return failure();
   plan->waitTimeoutMs = waitTimeoutMs;
+  plan->heavyTilesFirst =
+      emitter->heavyTilesFirst && plan->mask == MaskKind::causal;
 
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());

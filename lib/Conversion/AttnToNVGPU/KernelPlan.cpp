@@ -383,6 +383,13 @@ FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
   SmallVector<Value> ivs = grid.getInductionVars();
   const gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
                                  gpu::Dimension::z};
+  if (value == ivs[0] && plan.heavyTilesFirst) {
+    Value last = arith::SubIOp::create(
+        b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
+        arith::ConstantIndexOp::create(b, loc, 1));
+    return remember(arith::SubIOp::create(
+        b, loc, last, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x)));
+  }
   for (int64_t i = 0; i < 3; ++i)
     if (value == ivs[i])
       return remember(gpu::BlockIdOp::create(b, loc, dims[i]));

@@ -13,11 +13,11 @@
 // CHECK-SAME: nvvm.minctasm = 1 : i32
 // CHECK: %[[QDESC:.*]] = builtin.unrealized_conversion_cast %[[QMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // Full and empty barriers of Q (1 slot), K and V (2 slots each): the full
-// ones count the producer's one arrival, the empty ones the 8 consumer
-// warps.
+// ones count the producer's one arrival, the empty ones the 256 consumer
+// threads.
 // CHECK: %[[BARS:.*]] = nvgpu.mbarrier.create -> <memorySpace = 3 : i64, num_barriers = 10>
 // CHECK: nvgpu.mbarrier.init %[[BARS]][%c0], %c1
-// CHECK: nvgpu.mbarrier.init %[[BARS]][%c1], %c8
+// CHECK: nvgpu.mbarrier.init %[[BARS]][%c1], %c256
 // CHECK: gpu.barrier
 // The producer warpgroup: registers down, one elected thread.
 // CHECK: scf.if
@@ -37,6 +37,12 @@
 // The consumers: registers up, Q waited for, then the K/V loop.
 // CHECK: } else {
 // CHECK: nvvm.setmaxregister  increase 240
+// Causal: the last query tile runs first (block x of n computes tile
+// n - 1 - x).
+// CHECK: %[[NX:.*]] = gpu.grid_dim  x
+// CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %c1{{.*}}
+// CHECK: %[[BX:.*]] = gpu.block_id  x
+// CHECK: arith.subi %[[LAST]], %[[BX]]
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]]
 // CHECK: scf.for
 // S = Q K^T from shared memory: eight k16 steps of m64n128 at head dim 128.
@@ -44,8 +50,7 @@
 // CHECK-COUNT-8: nvvm.wgmma.mma_async
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// K released right after: one arrival on "empty" a warp.
-// CHECK: scf.if
+// K released right after: every consumer thread arrives on "empty".
 // CHECK: nvgpu.mbarrier.arrive %[[BARS]]
 // The online softmax on the accumulators, then O += P V with P from
 // registers: eight k16 steps over the 128 keys, V transposed.

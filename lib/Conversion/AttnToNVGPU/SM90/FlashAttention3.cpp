@@ -15,7 +15,7 @@
 //     Acquire waits on "empty" (the opposite parity: a fresh barrier counts
 //     as having completed phase 1), commit arrives on "full" expecting the
 //     bytes of its TMA copies, which complete it; wait waits on "full" with
-//     the IR's phase, release arrives on "empty" from every consumer warp;
+//     the IR's phase, release arrives on "empty" from every consumer thread;
 //   - S = Q K^T by wgmma with both operands in shared memory (K-major), O +=
 //     P V by wgmma with P from registers (V MN-major); each group fenced,
 //     committed and waited for where the IR uses its result;
@@ -129,7 +129,7 @@ private:
   DenseMap<Operation *, ChannelBuffer> buffers;
   Value barriers, smemBase;
   // Kernel-wide values.
-  Value tid, groupThread, firstLane, batch, head, seqQ, seqKv, output, lse;
+  Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
   // The consumer warpgroup's tiles: each waited tensor's slot offset.
   DenseMap<Value, Value> tiles;
   AccumulatorLayout scoreLayout, outputLayout;
@@ -331,11 +331,9 @@ void FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
 void FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
   ChannelBuffer &buffer = bufferOf(release.getChannel());
   Value slot = *get(release.getSlot());
-  // One arrival a warp: the wgmma that read the slot is complete for the
-  // whole warpgroup once its wait returned.
-  auto ifOp = scf::IfOp::create(b, loc, firstLane, false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
+  // Every consumer thread arrives: measured faster on an H200 than one
+  // elected arrival a warp, whose branch costs more than the arrivals (D=128,
+  // S=8192: 523 against 497 TFLOP/s).
   nvgpu::MBarrierArriveOp::create(
       b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
       barrier(buffer, slot, /*empty=*/true));
@@ -664,20 +662,20 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
 
   // One thread initialises the barriers: full ones complete on the
   // producer's arrival plus the bytes it expects, empty ones on the release
-  // of every consumer warp.
+  // of every consumer thread.
   barriers = nvgpu::MBarrierCreateOp::create(
       b, loc,
       nvgpu::MBarrierGroupType::get(ctx, space, barrierCount));
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value first = cmp(arith::CmpIPredicate::eq, tid, index(0));
-  int64_t consumerWarps = roles.getRole(1).getWarps();
+  int64_t consumerThreads = roles.getRole(1).getWarps() * attn::kWarpSize;
   for (AllocChannelOp channel : channels()) {
     const ChannelBuffer &buffer = buffers[channel];
     for (int64_t slot = 0; slot < buffer.stages; ++slot) {
       nvgpu::MBarrierInitOp::create(b, loc, barriers, index(1),
                                     index(buffer.firstBarrier + slot), first);
       nvgpu::MBarrierInitOp::create(
-          b, loc, barriers, index(consumerWarps),
+          b, loc, barriers, index(consumerThreads),
           index(buffer.firstBarrier + buffer.stages + slot), first);
     }
   }
@@ -714,9 +712,6 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
         b, loc, roles.getRole(1).getRegisters(),
         NVVM::SetMaxRegisterAction::increase);
     groupThread = arith::RemUIOp::create(b, loc, tid, index(kWarpgroupSize));
-    firstLane = cmp(arith::CmpIPredicate::eq,
-                    arith::RemUIOp::create(b, loc, tid, index(attn::kWarpSize)),
-                    index(0));
     Value consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
     scoreLayout = accumulatorLayout(tileN);
     outputLayout = accumulatorLayout(valueHeadDim);
