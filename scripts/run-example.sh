@@ -2,7 +2,8 @@
 # The main job: set up, build, and compile the bundled examples as far as the
 # compiler goes today: parse and verify, fuse a naive graph into
 # attn.attention, choose the sm_80 schedule, tile, rewrite the softmax online,
-# and run every level on the CPU on fresh random inputs against float64.
+# and run every level on the CPU on fresh random inputs against float64; then
+# compile the sm_80 kernel and the sm_90a one (its warp roles first).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ATTN_BUILD_DIR:-$root/build}"
@@ -43,3 +44,13 @@ echo "   (PTX, cubin and launch manifest; ptxas -v registers, spills, shared mem
 CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}" "$build/bin/attn-compile" "$example" --chip=sm_80 -o "$build/example-sm80"
 ls -l "$build/example-sm80"
 grep -E '"(kernel|block|dynamic_shared_memory)"' -A0 "$build/example-sm80/attention.json"
+
+echo "== L4 with warp roles (sm_90a): attn-compile $example --chip=sm_90a --emit=pipelined (roles and channels)"
+CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}" "$build/bin/attn-compile" "$example" --chip=sm_90a --emit=pipelined |
+  grep -E 'alloc_channel|warp_specialize|channel_(acquire|copy|commit|wait|release)' | sed 's/ : .*//'
+echo "== sm_90a kernel: attn-compile $example --chip=sm_90a -o $build/example-sm90a"
+echo "   (TMA, mbarriers, wgmma, setmaxnreg; ptxas -v counts registers at entry)"
+CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}" "$build/bin/attn-compile" "$example" --chip=sm_90a -o "$build/example-sm90a"
+ls -l "$build/example-sm90a"
+grep -cE 'wgmma.mma_async|cp.async.bulk.tensor' "$build/example-sm90a/attention.ptx" |
+  sed 's/^/   wgmma and TMA instructions in the PTX: /'
