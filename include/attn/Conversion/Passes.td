@@ -89,9 +89,21 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
     coalesced store of O through shared memory. Register positions come from
     one description of the mma.sync layouts (Target/SM80/MmaSyncLayout.h).
 
+    For `chip=sm_90a` the kernel has FlashAttention-3's structure and is
+    lowered from the warp-specialised form (`-attn-warp-specialize`): a
+    producer warpgroup (setmaxnreg down, one elected thread) lowers the
+    producer role's channel ops to TMA loads into 128-byte-swizzled shared
+    memory on full/empty mbarriers (acquire waits on "empty" with the
+    inverse phase, commit expects the copies' bytes on "full"); the consumer
+    warpgroups (setmaxnreg up, 64 query rows each) wait on "full", compute
+    S = Q K^T with wgmma from shared memory and O += P V with P from
+    registers, and release slots on "empty". Q, K and V are passed as tensor
+    maps (by value) before the memrefs. `wait-timeout-ms` turns every
+    barrier wait into a bounded loop that prints and traps.
+
     Functions must have the scheduled form with Q, K, V as arguments and the
     grid's results returned; anything else is reported with a located error.
-    Other chips are reported as not supported yet.
+    sm_100a is reported as not supported yet.
 
     Before (abridged, L4):
 
