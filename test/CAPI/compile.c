@@ -1,8 +1,10 @@
-// The C API compiles the example for sm_80: PTX, cubin, manifest, and an
-// artifact folder the runtime can load.
+// The C API compiles the example for sm_80 and for sm_90a: PTX, cubin,
+// manifest, and an artifact folder the runtime can load.
 // REQUIRES: ptxas
 // RUN: rm -rf %t && attn-capi-compile-test %attn_src_root/examples/attention.mlir %t | FileCheck %s
 // RUN: ls %t | FileCheck %s --check-prefix=FILES
+// RUN: rm -rf %t.sm90 && attn-capi-compile-test %attn_src_root/examples/attention.mlir %t.sm90 sm_90a | FileCheck %s --check-prefix=SM90
+// RUN: ls %t.sm90 | FileCheck %s --check-prefix=FILES
 
 // CHECK: dialect attn
 // CHECK: pipeline: any(attn-pipeline-async)
@@ -15,6 +17,15 @@
 // CHECK: manifest: "kernel": "attention"
 // CHECK: ptxas: {{.*}}0 bytes spill stores
 // CHECK: written 1
+// SM90: succeeded 1
+// SM90: kernel attention
+// SM90: ptx: .target sm_90a
+// SM90: ptx: wgmma.mma_async.sync.aligned.m64n{{64|128}}k16.f32.bf16.bf16
+// SM90: ptx: {{.*}}cp.async.bulk.tensor.4d
+// SM90: cubin: ELF
+// SM90: manifest: "kernel": "attention"
+// SM90: ptxas: {{.*}}0 bytes spill stores
+// SM90: written 1
 // FILES: attention.cubin
 // FILES: attention.json
 // FILES: attention.ptx
@@ -69,8 +80,8 @@ static void printPipeline(MlirStringRef text, void *unused) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s INPUT.mlir OUT_DIR\n", argv[0]);
+  if (argc < 3 || argc > 4) {
+    fprintf(stderr, "usage: %s INPUT.mlir OUT_DIR [CHIP]\n", argv[0]);
     return 2;
   }
   long size = 0;
@@ -94,7 +105,8 @@ int main(int argc, char **argv) {
   printf("\n");
   mlirPassManagerDestroy(pm);
 
-  AttnCompileOptions options = {"sm_80", NULL, NULL, true};
+  AttnCompileOptions options = {argc > 3 ? argv[3] : "sm_80", NULL, NULL,
+                                true};
   AttnCompileResult result = attnCompileSource(
       context, mlirStringRefCreate(source, size),
       mlirStringRefCreateFromCString(argv[1]), options);
@@ -107,6 +119,8 @@ int main(int argc, char **argv) {
   printLineWith("ptx", ptx, ".target");
   printLineWith("ptx", ptx, "mma.sync");
   printLineWith("ptx", ptx, "cp.async.wait_group \t1");
+  printLineWith("ptx", ptx, "wgmma.mma_async");
+  printLineWith("ptx", ptx, "cp.async.bulk.tensor");
   MlirStringRef cubin = attnCompileResultGetCubin(result);
   printf("cubin: %.3s\n", cubin.length > 4 ? cubin.data + 1 : "");
   printLineWith("manifest", attnCompileResultGetManifest(result), "\"kernel\"");
