@@ -40,6 +40,18 @@ SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
           GridAxisAttr::get(ctx, 0, 1, 1), GridAxisAttr::get(ctx, 0, 0, 1)};
 }
 
+KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,
+                                           ArrayRef<KernelParamAttr> leading) {
+  MLIRContext *ctx = plan.schedule.getContext();
+  SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
+  SmallVector<KernelParamAttr> params(leading);
+  for (int64_t i = 0, e = tensors.size(); i < e; ++i)
+    params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},
+                                          0, false, Type(), -1));
+  return KernelAbiAttr::get(ctx, tensors, params, getAttentionGrid(plan),
+                            {1, 1, 1});
+}
+
 int64_t mlir::attn::findTensor(KernelAbiAttr abi, StringRef name) {
   for (auto [i, tensor] : llvm::enumerate(abi.getTensors()))
     if (tensor.getName().getValue() == name)

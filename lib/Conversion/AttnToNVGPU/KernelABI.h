@@ -29,6 +29,12 @@ SmallVector<KernelTensorAttr> getAttentionTensors(const KernelPlan &plan);
 /// The grid of one CTA per (query tile, query head, batch).
 SmallVector<GridAxisAttr> getAttentionGrid(const KernelPlan &plan);
 
+/// The ABI of an attention kernel of `plan`: the parameters `leading` (a
+/// chip's tensor maps, which go first), then every tensor as a memref
+/// descriptor; one CTA per (query tile, head, batch), no cluster.
+KernelAbiAttr buildAttentionAbi(const KernelPlan &plan,
+                                ArrayRef<KernelParamAttr> leading = {});
+
 /// The index of the tensor named `name` in `abi`, or -1.
 int64_t findTensor(KernelAbiAttr abi, StringRef name);
 

@@ -5,6 +5,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "KernelPlan.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cstring>
 
@@ -27,4 +31,26 @@ Value KernelBuilder::f32(float v) {
   if (!c)
     c = arith::ConstantOp::create(constants, loc, constants.getF32FloatAttr(v));
   return c;
+}
+
+Value KernelBuilder::sharedBytes() {
+  Attribute space = getSharedMemorySpace(b.getContext());
+  auto bytes =
+      MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
+  Value base = memref::GetGlobalOp::create(b, loc, bytes, kSharedMemorySymbol);
+  return memref::CastOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, space),
+      base);
+}
+
+Value KernelBuilder::packPair(Value lo, Value hi, Type type) {
+  Value pair = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
+  Value narrow =
+      arith::TruncFOp::create(b, loc, VectorType::get({2}, type), pair);
+  Value word = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), narrow);
+  return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
 }

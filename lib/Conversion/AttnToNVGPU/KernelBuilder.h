@@ -45,6 +45,12 @@ public:
   Value exp2(Value v) {
     return math::Exp2Op::create(b, loc, v, arith::FastMathFlags::afn);
   }
+  /// The kernel's dynamic shared memory as bytes (`memref<?xi8, 3>`), which
+  /// tiles are carved from with memref.view.
+  Value sharedBytes();
+  /// Two f32 values rounded to a pair of 16-bit `type` in one i32 register:
+  /// an MMA A operand made from accumulators.
+  Value packPair(Value lo, Value hi, Type type);
 
   gpu::GPUFuncOp kernel;
   OpBuilder b;

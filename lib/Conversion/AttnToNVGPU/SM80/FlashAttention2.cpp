@@ -109,7 +109,6 @@ private:
   /// accumulators laid out [mTiles][nTiles][4].
   void mmaPair(ArrayRef<Regs> a, ArrayRef<Value> bRegs, int64_t pair,
                int64_t nTiles, SmallVectorImpl<Value> &acc);
-  Value pack(Value lo, Value hi);
 
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
 
@@ -164,17 +163,9 @@ private:
 Value FlashAttention2Emitter::sharedView(int64_t byteOffset,
                                          ArrayRef<int64_t> shape) {
   Attribute space = getSharedMemorySpace(b.getContext());
-  auto bytes =
-      MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
-  Value base = memref::GetGlobalOp::create(b, loc, bytes, kSharedMemorySymbol);
-  Value dynamic = memref::CastOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface{}, space),
-      base);
   auto type =
       MemRefType::get(shape, elementType, MemRefLayoutAttrInterface{}, space);
-  return memref::ViewOp::create(b, loc, type, dynamic, index(byteOffset),
+  return memref::ViewOp::create(b, loc, type, sharedBytes(), index(byteOffset),
                                 ValueRange{});
 }
 
@@ -342,16 +333,6 @@ void FlashAttention2Emitter::mmaPair(ArrayRef<Regs> a, ArrayRef<Value> bRegs,
       llvm::copy(d, acc.begin() + first);
     }
   }
-}
-
-Value FlashAttention2Emitter::pack(Value lo, Value hi) {
-  Value pair = vector::FromElementsOp::create(
-      b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
-  Value narrow =
-      arith::TruncFOp::create(b, loc, VectorType::get({2}, elementType), pair);
-  Value word = vector::BitCastOp::create(
-      b, loc, VectorType::get({1}, b.getI32Type()), narrow);
-  return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
 }
 
 void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
@@ -605,7 +586,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
         for (int64_t reg = 0; reg < 4; ++reg) {
           AccumulatorSlice slice = operandAFromAccumulators(reg);
           int64_t first = sIndex(mt, 2 * kn + slice.tile, slice.firstElement);
-          pa[mt].push_back(pack(s[first], s[first + 1]));
+          pa[mt].push_back(packPair(s[first], s[first + 1], elementType));
         }
       }
       for (int64_t dp = 0; dp < nTilesO / 2; ++dp) {
@@ -643,14 +624,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 }
 
 KernelAbiAttr mlir::attn::sm80::buildKernelAbi(const KernelPlan &plan) {
-  MLIRContext *ctx = plan.schedule.getContext();
-  SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
-  SmallVector<KernelParamAttr> params;
-  for (int64_t i = 0, e = tensors.size(); i < e; ++i)
-    params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},
-                                          0, false, Type(), -1));
-  return KernelAbiAttr::get(ctx, tensors, params, getAttentionGrid(plan),
-                            {1, 1, 1});
+  return buildAttentionAbi(plan);
 }
 
 FailureOr<int64_t>

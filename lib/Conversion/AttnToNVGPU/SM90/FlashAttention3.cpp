@@ -85,7 +85,6 @@ private:
   Value i64(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   }
-  Value sharedBytes();
   /// A view of `type` at `byteOffset` of the dynamic shared memory.
   Value sharedView(Value byteOffset, MemRefType type);
   /// The byte offset of `slot` of `buffer`, from the shared memory's base.
@@ -117,7 +116,6 @@ private:
   SmallVector<Value> scoresMatmul(Value query, Value key);
   /// acc += P V, P from the scores' registers.
   void outputMatmul(ArrayRef<Value> p, Value value, SmallVectorImpl<Value> &acc);
-  Value pack(Value lo, Value hi);
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
 
   const KernelPlan &plan;
@@ -140,18 +138,6 @@ private:
 };
 
 } // namespace
-
-Value FlashAttention3Emitter::sharedBytes() {
-  Attribute space = getSharedMemorySpace(b.getContext());
-  auto bytes =
-      MemRefType::get({0}, b.getI8Type(), MemRefLayoutAttrInterface{}, space);
-  Value base = memref::GetGlobalOp::create(b, loc, bytes, kSharedMemorySymbol);
-  return memref::CastOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface{}, space),
-      base);
-}
 
 Value FlashAttention3Emitter::sharedView(Value byteOffset, MemRefType type) {
   return memref::ViewOp::create(b, loc, type, sharedBytes(), byteOffset,
@@ -394,16 +380,6 @@ SmallVector<Value> FlashAttention3Emitter::scoresMatmul(Value query,
   return out;
 }
 
-Value FlashAttention3Emitter::pack(Value lo, Value hi) {
-  Value pair = vector::FromElementsOp::create(
-      b, loc, VectorType::get({2}, b.getF32Type()), ValueRange{lo, hi});
-  Value narrow =
-      arith::TruncFOp::create(b, loc, VectorType::get({2}, elementType), pair);
-  Value word = vector::BitCastOp::create(
-      b, loc, VectorType::get({1}, b.getI32Type()), narrow);
-  return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
-}
-
 void FlashAttention3Emitter::outputMatmul(ArrayRef<Value> p, Value value,
                                           SmallVectorImpl<Value> &out) {
   MLIRContext *ctx = b.getContext();
@@ -439,7 +415,7 @@ void FlashAttention3Emitter::outputMatmul(ArrayRef<Value> p, Value value,
   for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk)
     for (int64_t reg = 0; reg < 4; ++reg) {
       int64_t first = operandAFromAccumulators(kk, reg).first;
-      packed.push_back(pack(p[first], p[first + 1]));
+      packed.push_back(packPair(p[first], p[first + 1], elementType));
     }
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk) {
@@ -740,18 +716,13 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
 
 KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
   MLIRContext *ctx = plan.schedule.getContext();
-  SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
-  SmallVector<KernelParamAttr> params;
+  SmallVector<KernelParamAttr> maps;
   for (auto [i, rows] : llvm::enumerate(
            SmallVector<int64_t>{plan.tileM, plan.tileN, plan.tileN}))
-    params.push_back(KernelParamAttr::get(
+    maps.push_back(KernelParamAttr::get(
         ctx, KernelParamKind::tensor_map, i, {1, 1, rows, kSwizzleColumns},
         kSpanBytes, false, Type(), -1));
-  for (int64_t i = 0, e = tensors.size(); i < e; ++i)
-    params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},
-                                          0, false, Type(), -1));
-  return KernelAbiAttr::get(ctx, tensors, params, getAttentionGrid(plan),
-                            {1, 1, 1});
+  return buildAttentionAbi(plan, maps);
 }
 
 FailureOr<int64_t>
