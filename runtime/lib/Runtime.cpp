@@ -84,7 +84,12 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
     error = file + ": no kernel named '" + m.kernel + "': " + describe(r);
     return nullptr;
   }
-  if (m.dynamicSharedMemory > 48 * 1024)
+  // Past 48 KiB of shared memory in all a kernel must opt in; the static
+  // part (mbarriers, the dynamic array's alignment) counts too.
+  int staticBytes = 0;
+  ATTN_CU(cuFuncGetAttribute(&staticBytes, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
+                             kernel->function_));
+  if (m.dynamicSharedMemory + staticBytes > 48 * 1024)
     ATTN_CU(cuFuncSetAttribute(kernel->function_,
                                CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                static_cast<int>(m.dynamicSharedMemory)));

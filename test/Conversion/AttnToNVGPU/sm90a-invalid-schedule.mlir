@@ -62,3 +62,36 @@ func.func @warps_for_three_consumers(%q: tensor<1x1x192x64xbf16>, %k: tensor<1x1
          -> tensor<1x1x192x64xbf16>
   return %o : tensor<1x1x192x64xbf16>
 }
+
+// -----
+
+// Budgets that fill the whole register file (32 x 128 + 240 x 256 = 65536)
+// are more than a CTA of 384 threads starts with (168 each, 64512 in all):
+// the consumers' setmaxnreg.inc would wait forever, so it is an error.
+func.func @budgets_past_the_entry_allocation(%q: tensor<1x1x128x64xbf16>, %k: tensor<1x1x128x64xbf16>,
+                                             %v: tensor<1x1x128x64xbf16>) -> tensor<1x1x128x64xbf16> {
+  %init = tensor.empty() : tensor<1x1x128x64xbf16>
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs its roles' registers (65536 in all) within what the CTA starts with (168 x 384 threads): setmaxnreg.inc would wait forever}}
+  %o = attn.attention ins(%q, %k, %v : tensor<1x1x128x64xbf16>,
+                          tensor<1x1x128x64xbf16>, tensor<1x1x128x64xbf16>)
+         outs(%init : tensor<1x1x128x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 32>, <name = "consumer", warps = 8, registers = 240>]>}
+         -> tensor<1x1x128x64xbf16>
+  return %o : tensor<1x1x128x64xbf16>
+}
+
+// -----
+
+// A consumer budget too small for S, P and O (64 + 32 + 32 registers and 32
+// to spare at 128 x 128, head dim 64).
+func.func @consumer_budget_too_small(%q: tensor<1x1x128x64xbf16>, %k: tensor<1x1x128x64xbf16>,
+                                     %v: tensor<1x1x128x64xbf16>) -> tensor<1x1x128x64xbf16> {
+  %init = tensor.empty() : tensor<1x1x128x64xbf16>
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs 160 registers a consumer thread (S, P and O, and 32 more), the consumer role has 112}}
+  %o = attn.attention ins(%q, %k, %v : tensor<1x1x128x64xbf16>,
+                          tensor<1x1x128x64xbf16>, tensor<1x1x128x64xbf16>)
+         outs(%init : tensor<1x1x128x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 112>]>}
+         -> tensor<1x1x128x64xbf16>
+  return %o : tensor<1x1x128x64xbf16>
+}

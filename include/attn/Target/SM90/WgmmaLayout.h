@@ -55,6 +55,15 @@ inline int64_t consumerAccumulatorRegisters(int64_t tileN,
 }
 constexpr int64_t kConsumerHeadroom = 32;
 
+/// The registers a thread starts with when `ctas` CTAs of `threads` threads
+/// share an SM (ptxas, `.minnctapersm`): an even share of the register
+/// file in multiples of 8. setmaxnreg moves registers between warpgroups
+/// only within the CTA's allocation: roles asking for more in all would
+/// wait in setmaxnreg.inc forever.
+inline int64_t entryRegisters(int64_t ctas, int64_t threads) {
+  return std::min<int64_t>(256, 64 * 1024 / (ctas * threads) / 8 * 8);
+}
+
 /// The accumulator D of m64nNk16 with f32 accumulate: N / 2 registers a
 /// thread, register i of thread t at row 16 (t / 32) + (t % 32) / 4
 /// (+ 8 when i % 4 >= 2) and column 8 (i / 4) + 2 (t % 4) + i % 2.

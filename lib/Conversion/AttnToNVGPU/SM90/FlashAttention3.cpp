@@ -601,9 +601,37 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
                 " bytes of shared memory, more than the " +
                 Twine(target->maxSharedMemoryPerBlock) + " sm_90a has");
 
+  // The roles' budgets decide how many CTAs share an SM; the consumer's must
+  // hold S, P and O with room to spare.
+  SmallVector<WarpRoleAttr> roleList;
+  for (unsigned i = 0; i < roles.getNumRegions(); ++i)
+    roleList.push_back(roles.getRole(i));
+  WarpRoleTotals totals = sumWarpRoles(roleList);
+  int64_t threads = totals.warps * attn::kWarpSize;
+  if (totals.registers > entryRegisters(1, threads) * threads)
+    return fail(Twine("needs its roles' registers (") +
+                Twine(totals.registers) + " in all) within what the CTA " +
+                "starts with (" + Twine(entryRegisters(1, threads)) + " x " +
+                Twine(threads) + " threads): setmaxnreg.inc would wait " +
+                "forever");
+  int64_t ctasPerSm = 1;
+  while (totals.registers <=
+         entryRegisters(ctasPerSm + 1, threads) * threads)
+    ++ctasPerSm;
+  int64_t accumulators = consumerAccumulatorRegisters(tileN, valueHeadDim);
+  int64_t consumerBudget = roles.getRole(1).getRegisters();
+  if (accumulators > consumerBudget - kConsumerHeadroom)
+    return fail(Twine("needs ") + Twine(accumulators + kConsumerHeadroom) +
+                " registers a consumer thread (S, P and O, and " +
+                Twine(kConsumerHeadroom) + " more), the consumer role has " +
+                Twine(consumerBudget));
+  ctasPerSm = std::min<int64_t>(
+      ctasPerSm, std::max<int64_t>(1, target->maxSharedMemoryPerBlock / offset));
+
   MLIRContext *ctx = b.getContext();
-  // setmaxnreg needs the register count at entry fixed: one CTA an SM.
-  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
+  // setmaxnreg needs the register count at entry fixed: as many CTAs an SM
+  // as the roles' budgets allow.
+  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(ctasPerSm));
   Block &entry = kernel.getBody().front();
   b.setInsertionPoint(entry.getTerminator());
   Attribute space = getSharedMemorySpace(ctx);
