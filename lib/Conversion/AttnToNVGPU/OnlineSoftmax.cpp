@@ -49,8 +49,9 @@ void mlir::attn::applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
   Value needsMask = kb.cmp(arith::CmpIPredicate::sgt, tileEnd, frame.seqKv);
   Value offset = arith::SubIOp::create(b, loc, frame.seqKv, frame.seqQ);
   if (plan.mask == MaskKind::causal) {
-    // The last key of the tile is hidden from the first query row.
-    Value diagonal = kb.add(frame.queryRow, offset);
+    // The last key of the tile is hidden from the thread group's first
+    // query row (later rows see more): a test uniform across the group.
+    Value diagonal = kb.add(kb.add(frame.queryRow, frame.groupRow), offset);
     Value crosses =
         kb.cmp(arith::CmpIPredicate::sgt,
                arith::SubIOp::create(b, loc, tileEnd, kb.index(1)), diagonal);

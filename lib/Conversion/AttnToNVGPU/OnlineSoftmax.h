@@ -37,8 +37,9 @@ struct ScoreFrame {
 
 /// Applies the softcap and the mask to the scores `s` (laid out by
 /// `layout`) of the K/V tile at `kv0`. Only tiles that reach past the keys
-/// or cross the mask's edge pay for the element-wise mask; the test is
-/// uniform across the CTA.
+/// or cross the mask's edge for the thread group's rows pay for the
+/// element-wise mask; the test is uniform across the group (a warp or a
+/// warpgroup).
 void applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
                          const AccumulatorLayout &layout,
                          const ScoreFrame &frame, Value kv0,
