@@ -23,9 +23,6 @@ int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
                            s.stages * s.tileN * (s.headDim + s.valueHeadDim));
 }
 
-/// The FlashAttention-2 kernel on mma.sync: warps split the query rows into
-/// m16 blocks; tiles move in 16-byte chunks, rows padded with zeros to a
-/// multiple of 32 elements, whole passes of the CTA's threads at a time.
 /// Both kernels write O in the inputs' element type.
 static std::string outputTypeProblem(const KernelShape &s) {
   if (s.outputElementType == s.elementType)
@@ -37,6 +34,9 @@ static std::string outputTypeProblem(const KernelShape &s) {
   return message;
 }
 
+/// The FlashAttention-2 kernel on mma.sync: warps split the query rows into
+/// m16 blocks; tiles move in 16-byte chunks, rows padded with zeros to a
+/// multiple of 32 elements, whole passes of the CTA's threads at a time.
 static std::string sm80KernelShapeProblem(const KernelShape &s) {
   using namespace sm80;
   std::string problem = outputTypeProblem(s);
@@ -68,8 +68,8 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
   return "";
 }
 
-/// The FlashAttention-3 kernel on wgmma: a producer warpgroup and two
-/// consumer warpgroups of 64 query rows each; tiles arrive by TMA in boxes
+/// The FlashAttention-3 kernel on wgmma: a producer warpgroup and two or
+/// three consumer warpgroups of 64 query rows each; tiles arrive by TMA in boxes
 /// of 64 columns (128 bytes, the 128-byte swizzle's span), S and O live in
 /// wgmma accumulators.
 static std::string sm90KernelShapeProblem(const KernelShape &s) {

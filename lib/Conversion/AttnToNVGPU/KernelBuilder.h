@@ -1,5 +1,4 @@
-//===- KernelBuilder.h - building blocks of every kernel emitter -*- C++
-//-*-===//
+//===- KernelBuilder.h - building blocks of kernel emitters -----*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //

@@ -199,6 +199,19 @@ static FailureOr<AsyncFacts> readChannels(KernelPlan &plan,
     if (result.wasInterrupted())
       return failure();
   }
+  // The kernel loads what the producer copies and masks and stores by what
+  // the consumer says it waits for: the two must name the same rows.
+  for (const TileCopy &copy : facts.copies) {
+    auto channelCopy = cast<ChannelCopyOp>(copy.op);
+    if (copy.role == 0 &&
+        (channelCopy.getRow() != queryWait.getRow() ||
+         channelCopy.getHead() != queryWait.getHead() ||
+         channelCopy.getSource() != queryWait.getSource()))
+      return channelCopy.emitError()
+             << kPass
+             << ": expects the query tile copied to be the one the consumer "
+                "waits for (same tensor, head and row)";
+  }
   facts.querySource = queryWait.getSource();
   facts.queryHead = queryWait.getHead();
   facts.queryRow = queryWait.getRow();

@@ -7,8 +7,8 @@
 // The scheduled grid (L4) of one function, read into the facts every
 // target's kernel emitter needs, plus the mapping from values of the grid
 // body to values of the kernel. Target independent: what one chip's kernel
-// alone requires (a one-slot query ring, copies before P V, D = Dv) is
-// checked by that chip's emitter, in its own folder.
+// alone requires (a one-slot query ring, copies before P V) is checked by
+// that chip's emitter, in its own folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,7 +91,8 @@ struct KernelPlan {
 
 /// Reads the scheduled grid of `func`: the single `scf.forall` carrying an
 /// `#attn.schedule`, with the shape `attn-fuse-online-softmax` and then
-/// `attn-pipeline-async` produce. Reports a located error and fails when the
+/// `attn-pipeline-async` produce, or that `attn-warp-specialize` makes of
+/// it. Reports a located error and fails when the
 /// function has another shape.
 FailureOr<KernelPlan> readKernelPlan(func::FuncOp func);
 

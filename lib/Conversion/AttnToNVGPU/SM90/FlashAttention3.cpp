@@ -51,8 +51,12 @@ namespace {
 
 /// Bytes of one row of a 64-column block: the 128-byte swizzle's span.
 constexpr int64_t kSpanBytes = 128;
-/// Rows of one swizzle atom: wgmma descriptors step by this many rows.
+/// Bytes of one swizzle atom (8 rows of 128 bytes): the stride byte offset
+/// of every descriptor.
 constexpr int64_t kAtomBytes = 8 * kSpanBytes;
+/// Shared memory of one SM on sm_90 (CUDA C Programming Guide: 228 KB, of
+/// which a block may use 227).
+constexpr int64_t kSharedMemoryPerSm = 228 * 1024;
 /// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
 constexpr int64_t kWaitHintNs = 10000000;
 
@@ -108,8 +112,8 @@ private:
   // The consumer role.
   LogicalResult emitConsumer(Block &block);
   LogicalResult emitKvLoop(scf::ForOp loop);
-  void emitWait(ChannelWaitOp wait);
-  void emitRelease(ChannelReleaseOp release);
+  LogicalResult emitWait(ChannelWaitOp wait);
+  LogicalResult emitRelease(ChannelReleaseOp release);
   /// A wgmma matrix descriptor of the tile at shared byte offset `offset`.
   Value descriptor(Value offset, int64_t leadingBytes);
   /// S = Q K^T for the warpgroup's 64 query rows.
@@ -275,6 +279,15 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
     } else if (auto commit = dyn_cast<ChannelCommitOp>(op)) {
       if (failed(get(commit.getSlot())))
         return failure();
+      // A commit completes the copies issued into its own slot; copies into
+      // other channels or slots would be counted on the wrong barrier.
+      for (ChannelCopyOp copy : pending)
+        if (copy.getChannel() != commit.getChannel() ||
+            copy.getSlot() != commit.getSlot())
+          return copy.emitError()
+                 << "convert-attn-to-nvgpu: the sm_90a kernel expects each "
+                    "copy between an acquire and the commit of the same "
+                    "channel slot";
       emitCommit(commit, pending);
       pending.clear();
     } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
@@ -307,22 +320,28 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
 // Consumer
 //===----------------------------------------------------------------------===//
 
-void FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
+LogicalResult FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
   ChannelBuffer &buffer = bufferOf(wait.getChannel());
-  Value slot = *get(wait.getSlot());
-  waitBarrier(barrier(buffer, slot, /*empty=*/false), *get(wait.getPhase()));
-  tiles[wait.getResult()] = slotOffset(buffer, slot);
+  FailureOr<Value> slot = get(wait.getSlot()), phase = get(wait.getPhase());
+  if (failed(slot) || failed(phase))
+    return failure();
+  waitBarrier(barrier(buffer, *slot, /*empty=*/false), *phase);
+  tiles[wait.getResult()] = slotOffset(buffer, *slot);
+  return success();
 }
 
-void FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
+LogicalResult FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
   ChannelBuffer &buffer = bufferOf(release.getChannel());
-  Value slot = *get(release.getSlot());
+  FailureOr<Value> slot = get(release.getSlot());
+  if (failed(slot))
+    return failure();
   // Every consumer thread arrives: measured faster on an H200 than one
   // elected arrival a warp, whose branch costs more than the arrivals (D=128,
   // S=8192: 523 against 497 TFLOP/s).
   nvgpu::MBarrierArriveOp::create(
       b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
-      barrier(buffer, slot, /*empty=*/true));
+      barrier(buffer, *slot, /*empty=*/true));
+  return success();
 }
 
 Value FlashAttention3Emitter::descriptor(Value offset, int64_t leadingBytes) {
@@ -349,7 +368,7 @@ SmallVector<Value> FlashAttention3Emitter::scoresMatmul(Value query,
   auto wgmmaType =
       elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
   Type accType = accumulatorStruct(ctx, tileN);
-  // Q's 64 rows of this warpgroup start 64 rows into each block.
+  // The warpgroup's 64 rows of Q start 64 i rows into each block.
   Value queryRows = add(query, mul(frame.groupRow, index(kSpanBytes)));
   Value qDesc = descriptor(queryRows, kSpanBytes);
   Value kDesc = descriptor(key, kSpanBytes);
@@ -486,9 +505,11 @@ LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
 
   for (Operation &op : *loop.getBody()) {
     if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
-      emitWait(wait);
+      if (failed(emitWait(wait)))
+        return failure();
     } else if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
-      emitRelease(release);
+      if (failed(emitRelease(release)))
+        return failure();
     } else if (auto qk = dyn_cast<QKMatmulOp>(op)) {
       s = scoresMatmul(tiles.lookup(qk.getQuery()), tiles.lookup(qk.getKey()));
     } else if (isa<MaskScoresOp>(op)) {
@@ -520,14 +541,15 @@ LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
 LogicalResult FlashAttention3Emitter::emitConsumer(Block &block) {
   for (Operation &op : block) {
     if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
-      emitWait(wait);
+      if (failed(emitWait(wait)))
+        return failure();
     } else if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
-      emitRelease(release);
+      if (failed(emitRelease(release)))
+        return failure();
     } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
       if (loop != plan.kvLoop)
         return loop.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
                                    "expects one loop, over K and V";
-      // Insert after the loop so that the epilogue follows it.
       if (failed(emitKvLoop(loop)))
         return failure();
     } else if (isa<NormalizeOp>(op)) {
@@ -596,8 +618,11 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     barrierCount += 2 * buffer.stages;
     buffers[channel] = buffer;
   }
-  if (offset > target->maxSharedMemoryPerBlock)
-    return fail(Twine("needs ") + Twine(offset) +
+  // The barriers are static shared memory, before the 1024-byte aligned
+  // dynamic array: the block uses a whole aligned step for them.
+  int64_t staticBytes = llvm::alignTo(8 * barrierCount, 1024);
+  if (offset + staticBytes > target->maxSharedMemoryPerBlock)
+    return fail(Twine("needs ") + Twine(offset + staticBytes) +
                 " bytes of shared memory, more than the " +
                 Twine(target->maxSharedMemoryPerBlock) + " sm_90a has");
 
@@ -626,7 +651,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
                 Twine(kConsumerHeadroom) + " more), the consumer role has " +
                 Twine(consumerBudget));
   ctasPerSm = std::min<int64_t>(
-      ctasPerSm, std::max<int64_t>(1, target->maxSharedMemoryPerBlock / offset));
+      ctasPerSm, std::max<int64_t>(1, kSharedMemoryPerSm / (offset + staticBytes)));
 
   MLIRContext *ctx = b.getContext();
   // setmaxnreg needs the register count at entry fixed: as many CTAs an SM
@@ -683,6 +708,8 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
           index(buffer.firstBarrier + buffer.stages + slot), first);
     }
   }
+  // The initialised barriers are seen by TMA's completions too.
+  NVVM::FenceMbarrierInitOp::create(b, loc);
   gpu::BarrierOp::create(b, loc);
 
   Value warpgroup = arith::DivUIOp::create(b, loc, tid, index(kWarpgroupSize));

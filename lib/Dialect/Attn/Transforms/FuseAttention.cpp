@@ -461,6 +461,38 @@ FailureOr<std::pair<Value, double>> matchScale(Value value) {
   return *found;
 }
 
+/// Replaces `operand` with what a constant scale feeding only it scaled,
+/// looking through a cast on either side; returns the factor.
+FailureOr<double> peelPrescale(Value &operand) {
+  for (Value candidate : {operand, peelCast(operand)}) {
+    if (!candidate.hasOneUse())
+      continue;
+    if (FailureOr<std::pair<Value, double>> s = matchScale(candidate);
+        succeeded(s)) {
+      operand = s->first;
+      return s->second;
+    }
+  }
+  return failure();
+}
+
+/// The element type a narrowing cast that alone reads `value` (O in f32
+/// rounded to the inputs' 16-bit type, as mixed-precision graphs end)
+/// turns it into, with that cast's result; nothing otherwise.
+std::optional<std::pair<Value, Type>> matchNarrowingUse(Value value) {
+  if (!value.hasOneUse())
+    return std::nullopt;
+  Operation *user = *value.getUsers().begin();
+  if (user->getNumResults() != 1)
+    return std::nullopt;
+  Value result = user->getResult(0);
+  if (peelCast(result) != value ||
+      !isa<arith::TruncFOp>(
+          matchElementwise(result)->yielded.getDefiningOp()))
+    return std::nullopt;
+  return std::pair(result, getElementTypeOrSelf(result.getType()));
+}
+
 //===----------------------------------------------------------------------===//
 // The fusion
 //===----------------------------------------------------------------------===//
@@ -559,6 +591,11 @@ FailureOr<AttentionGraph> matchAttention(Value output, std::string &why) {
   g.key = keyFromScoresRhs(*qk);
   g.query = qk->lhs;
   g.value = pv->rhs;
+  // A constant factor on Q or K before the product (frameworks pre-scale
+  // the query by D^-0.5) is a factor of the scores too, so of the op's scale.
+  for (Value *operand : {&g.query, &g.key.value})
+    if (FailureOr<double> factor = peelPrescale(*operand); succeeded(factor))
+      g.scale *= *factor;
   return g;
 }
 
@@ -652,6 +689,13 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
     return failure();
   }
 
+  // A cast to 16 bits that alone reads O makes the op's output that type:
+  // the attention is computed in f32 either way, and the kernels write O in
+  // the inputs' type.
+  std::optional<std::pair<Value, Type>> narrowed = matchNarrowingUse(output);
+  if (narrowed)
+    outType = outType.clone(narrowed->second);
+
   Operation *pvOp = g->pv.op;
   Location loc = pvOp->getLoc();
   rewriter.setInsertionPoint(pvOp);
@@ -684,12 +728,19 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
   if (result.getType() != outType)
     result = tensor::CastOp::create(rewriter, loc, outType, result);
 
-  // Replace the P V product, then erase what only fed it.
+  // Replace the P V product (or the cast that read it), then erase what
+  // only fed it.
   SmallVector<Operation *> worklist;
   for (Value operand : pvOp->getOperands())
     if (Operation *def = operand.getDefiningOp())
       worklist.push_back(def);
-  rewriter.replaceOp(pvOp, result);
+  if (narrowed) {
+    Operation *cast = narrowed->first.getDefiningOp();
+    rewriter.replaceOp(cast, result);
+    rewriter.eraseOp(pvOp);
+  } else {
+    rewriter.replaceOp(pvOp, result);
+  }
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
     if (!isOpTriviallyDead(op))
