@@ -439,3 +439,76 @@ func.func @additive_bias(%q: tensor<64x64xf32>, %k: tensor<64x64xf32>, %v: tenso
   %o = linalg.matmul ins(%p, %v : tensor<64x64xf32>, tensor<64x64xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %o : tensor<64x64xf32>
 }
+
+// -----
+
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+
+// bf16 inputs extended to f32, Q pre-scaled by D^-0.5 before the product
+// (as frameworks write it), O rounded back to bf16 at the end: one bf16
+// attention whose scale is the pre-scale; the casts and the product are
+// gone. Both kernels take it (O in the inputs' type).
+// CHECK-LABEL: func.func @prescaled_query_rounded_output
+//  CHECK-SAME: (%[[Q:.*]]: tensor<1x4x64x64xbf16>, %[[K:.*]]: tensor<1x4x64x64xbf16>, %[[V:.*]]: tensor<1x4x64x64xbf16>)
+//       CHECK: %[[O:.*]] = attn.attention scale(1.250000e-01) ins(%[[Q]], %[[K]], %[[V]] : tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>)
+//  CHECK-SAME:   -> tensor<1x4x64x64xbf16>
+//       CHECK: return %[[O]] : tensor<1x4x64x64xbf16>
+//   CHECK-NOT: linalg
+func.func @prescaled_query_rounded_output(%q: tensor<1x4x64x64xbf16>, %k: tensor<1x4x64x64xbf16>,
+                                          %v: tensor<1x4x64x64xbf16>) -> tensor<1x4x64x64xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %c = arith.constant 0.125 : f32
+  %e = tensor.empty() : tensor<1x4x64x64xf32>
+  %qf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%q : tensor<1x4x64x64xbf16>) outs(%e : tensor<1x4x64x64xf32>) {
+  ^bb0(%x: bf16, %o: f32):
+    %y = arith.extf %x : bf16 to f32
+    linalg.yield %y : f32
+  } -> tensor<1x4x64x64xf32>
+  %qs = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%qf : tensor<1x4x64x64xf32>) outs(%e : tensor<1x4x64x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.mulf %x, %c : f32
+    linalg.yield %y : f32
+  } -> tensor<1x4x64x64xf32>
+  %kf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%k : tensor<1x4x64x64xbf16>) outs(%e : tensor<1x4x64x64xf32>) {
+  ^bb0(%x: bf16, %o: f32):
+    %y = arith.extf %x : bf16 to f32
+    linalg.yield %y : f32
+  } -> tensor<1x4x64x64xf32>
+  %vf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%v : tensor<1x4x64x64xbf16>) outs(%e : tensor<1x4x64x64xf32>) {
+  ^bb0(%x: bf16, %o: f32):
+    %y = arith.extf %x : bf16 to f32
+    linalg.yield %y : f32
+  } -> tensor<1x4x64x64xf32>
+  %es = tensor.empty() : tensor<1x4x64x64xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<1x4x64x64xf32>) -> tensor<1x4x64x64xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(b, h, i, j, d) -> (b, h, i, d)>, affine_map<(b, h, i, j, d) -> (b, h, j, d)>, affine_map<(b, h, i, j, d) -> (b, h, i, j)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%qs, %kf : tensor<1x4x64x64xf32>, tensor<1x4x64x64xf32>) outs(%zs : tensor<1x4x64x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x64x64xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<1x4x64x64xf32>) outs(%es : tensor<1x4x64x64xf32>) -> tensor<1x4x64x64xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x64x64xf32>) -> tensor<1x4x64x64xf32>
+  %o = linalg.generic {indexing_maps = [affine_map<(b, h, i, e, j) -> (b, h, i, j)>, affine_map<(b, h, i, e, j) -> (b, h, j, e)>, affine_map<(b, h, i, e, j) -> (b, h, i, e)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %vf : tensor<1x4x64x64xf32>, tensor<1x4x64x64xf32>) outs(%zo : tensor<1x4x64x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x64x64xf32>
+  %eb = tensor.empty() : tensor<1x4x64x64xbf16>
+  %ob = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%o : tensor<1x4x64x64xf32>) outs(%eb : tensor<1x4x64x64xbf16>) {
+  ^bb0(%x: f32, %y: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<1x4x64x64xbf16>
+  return %ob : tensor<1x4x64x64xbf16>
+}
