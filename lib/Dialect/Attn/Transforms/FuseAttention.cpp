@@ -358,10 +358,18 @@ arith::CmpIPredicate swapOperands(arith::CmpIPredicate pred) {
   llvm_unreachable("unknown predicate");
 }
 
+/// The unmasked scores and the constant factor the mask's body applies to
+/// them first (1 when none).
+struct Unmasked {
+  Value scores;
+  double factor = 1.0;
+};
+
 /// Matches the top-left causal mask: scores with -inf where the key index
 /// (last dimension) exceeds the query index, by a select or by adding a
-/// select of -inf and 0; returns the unmasked scores.
-FailureOr<Value> matchCausalMask(Value value) {
+/// select of -inf and 0, optionally scaled by a positive constant in the
+/// same body (`x * c` or `x / c`); returns the unmasked scores.
+FailureOr<Unmasked> matchCausalMask(Value value) {
   std::optional<Elementwise> e = matchElementwise(value);
   if (!e || e->op.getNumDpsInputs() != 1)
     return failure();
@@ -374,15 +382,36 @@ FailureOr<Value> matchCausalMask(Value value) {
     std::optional<double> c = matchConstant(*e, v);
     return c && *c == 0.0;
   };
+  // The scores as the body reads them: an input, or an input times (or
+  // over) a positive constant.
+  auto unscaled = [&](Value v) -> std::optional<std::pair<Value, double>> {
+    if (e->inputOf(v))
+      return std::pair(v, 1.0);
+    std::optional<std::pair<Value, double>> found;
+    if (auto mul = v.getDefiningOp<arith::MulFOp>()) {
+      for (auto [x, c] : {std::pair(mul.getLhs(), mul.getRhs()),
+                          std::pair(mul.getRhs(), mul.getLhs())})
+        if (std::optional<double> f = matchConstant(*e, c); f && e->inputOf(x))
+          found = std::pair(x, *f);
+    } else if (auto div = v.getDefiningOp<arith::DivFOp>()) {
+      if (std::optional<double> f = matchConstant(*e, div.getRhs());
+          f && e->inputOf(div.getLhs()))
+        found = std::pair(div.getLhs(), 1.0 / *f);
+    }
+    if (!found || !std::isfinite(found->second) || found->second <= 0)
+      return std::nullopt;
+    return found;
+  };
   // Peel the additive form: x + select(cond, -inf, 0).
   Value body = e->yielded;
   Value scoresArg;
+  double factor = 1.0;
   arith::SelectOp select;
   if (auto add = body.getDefiningOp<arith::AddFOp>()) {
     for (auto [x, m] : {std::pair(add.getLhs(), add.getRhs()),
                         std::pair(add.getRhs(), add.getLhs())})
-      if (e->inputOf(x) && m.getDefiningOp<arith::SelectOp>()) {
-        scoresArg = x;
+      if (auto arg = unscaled(x); arg && m.getDefiningOp<arith::SelectOp>()) {
+        std::tie(scoresArg, factor) = *arg;
         select = m.getDefiningOp<arith::SelectOp>();
       }
     if (!select ||
@@ -394,10 +423,12 @@ FailureOr<Value> matchCausalMask(Value value) {
     select = body.getDefiningOp<arith::SelectOp>();
     if (!select)
       return failure();
-    scoresArg = isNegInf(select.getTrueValue()) ? select.getFalseValue()
-                                                : select.getTrueValue();
-    if (!e->inputOf(scoresArg))
+    auto arg = unscaled(isNegInf(select.getTrueValue())
+                            ? select.getFalseValue()
+                            : select.getTrueValue());
+    if (!arg)
       return failure();
+    std::tie(scoresArg, factor) = *arg;
   }
   bool hiddenWhenTrue = isNegInf(select.getTrueValue());
   if (!hiddenWhenTrue && !isNegInf(select.getFalseValue()))
@@ -425,7 +456,7 @@ FailureOr<Value> matchCausalMask(Value value) {
   bool condIsOnOrBelow = pred == P::sle || pred == P::ule; // j <= i
   if (!(condIsAbove && hiddenWhenTrue) && !(condIsOnOrBelow && !hiddenWhenTrue))
     return failure();
-  return e->input(*e->inputOf(scoresArg));
+  return Unmasked{e->input(*e->inputOf(scoresArg)), factor};
 }
 
 /// Matches a multiplication by, or a division by, a positive finite
@@ -565,10 +596,17 @@ FailureOr<AttentionGraph> matchAttention(Value output, std::string &why) {
   for (int step = 0; step < 2; ++step) {
     if (scores != *logits && !scores.hasOneUse())
       return usedElsewhere();
-    if (FailureOr<Value> unmasked = matchCausalMask(scores);
+    if (FailureOr<Unmasked> unmasked = matchCausalMask(scores);
         succeeded(unmasked) && !g.causal) {
       g.causal = true;
-      scores = *unmasked;
+      // A scale inside the mask's body counts as the graph's one scale.
+      if (unmasked->factor != 1.0) {
+        if (scaled)
+          break;
+        scaled = true;
+        g.scale = unmasked->factor;
+      }
+      scores = unmasked->scores;
     } else if (auto s = matchScale(scores); succeeded(s) && !scaled) {
       scaled = true;
       g.scale = s->second;
