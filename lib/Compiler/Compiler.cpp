@@ -262,6 +262,28 @@ static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
   return success();
 }
 
+/// Moves the top-level functions out of `module` and prints them as a module
+/// of their own when one of them has a body (a caller of an outlined
+/// kernel); returns "" when there is none.
+static std::string takeHostCode(ModuleOp module) {
+  SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+  bool hasCaller = llvm::any_of(
+      functions, [](func::FuncOp f) { return !f.isExternal(); });
+  std::string text;
+  if (hasCaller) {
+    OpBuilder b(module.getContext());
+    OwningOpRef<ModuleOp> host = ModuleOp::create(module.getLoc());
+    b.setInsertionPointToEnd(host->getBody());
+    for (func::FuncOp f : functions)
+      b.clone(*f);
+    llvm::raw_string_ostream os(text);
+    host->print(os);
+  }
+  for (func::FuncOp f : functions)
+    f.erase();
+  return text;
+}
+
 FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
                                               const CompileOptions &options,
                                               CompileLevel level) {
@@ -302,6 +324,11 @@ FailureOr<Artifact> mlir::attn::compileModule(ModuleOp module,
   if (failed(manifest))
     return failure();
   artifact.manifest = std::move(*manifest);
+
+  // What the caller keeps (the function the attention was outlined from and
+  // the kernel's declaration) is written beside the kernel, not lowered
+  // here: the PTX half lowers only the gpu.module.
+  artifact.host = takeHostCode(module);
 
   AttnLowerToNVVMPipelineOptions pipeline;
   setPipelineOptions(pipeline, options);
@@ -383,6 +410,9 @@ LogicalResult mlir::attn::writeArtifact(const Artifact &artifact, StringRef dir,
     llvm::sys::path::append(p, artifact.kernelName + ext);
     return std::string(p);
   };
+  if (!artifact.host.empty() &&
+      failed(writeAtomically(path(".host.mlir"), artifact.host, loc)))
+    return failure();
   // The manifest goes last: a folder with a manifest holds a whole artifact.
   if (failed(writeAtomically(path(".ptx"), artifact.ptx, loc)) ||
       failed(writeAtomically(path(".cubin"), artifact.cubin, loc)) ||

@@ -112,6 +112,7 @@ void mlir::attn::buildAttnToKernelPipeline(
     OpPassManager &pm, const AttnLowerToNVVMPipelineOptions &options,
     AttnLoweringStep last) {
   pm.addPass(createAttnFuseAttentionPass());
+  pm.addPass(createAttnOutlineAttentionPass());
   if (last == AttnLoweringStep::Fuse)
     return;
   pm.addPass(

@@ -56,6 +56,10 @@ struct Artifact {
   std::string manifest;
   /// What `ptxas -v` said about the kernel.
   std::string ptxasInfo;
+  /// The rest of the input when the attention was part of a larger
+  /// function: that function, calling the kernel's declaration (MLIR text);
+  /// empty otherwise.
+  std::string host;
 };
 
 /// Transforms `module` in place up to `level` (Fused .. Kernel).

@@ -127,7 +127,14 @@ static LogicalResult convertFunction(func::FuncOp func,
   }
   kernel->setAttr(kDynamicSharedMemoryAttrName,
                   b.getI64IntegerAttr(*sharedBytes));
-  func.erase();
+  // A function outlined from a caller (-attn-outline-attention) stays
+  // declared for the caller's call; the kernel is its implementation.
+  if (SymbolTable::symbolKnownUseEmpty(func, func->getParentOp())) {
+    func.erase();
+  } else {
+    func.eraseBody();
+    func.setPrivate();
+  }
   return success();
 }
 

@@ -83,6 +83,62 @@ def AttnFuseAttentionPass : Pass<"attn-fuse-attention"> {
   ];
 }
 
+def AttnOutlineAttentionPass
+    : Pass<"attn-outline-attention", "::mlir::ModuleOp"> {
+  let summary = "Move each attn.attention of a larger function into a function of its own";
+  let description = [{
+    A backend hands the compiler whole functions: the attention between
+    reshapes (what `-attn-fuse-attention` puts around 2-D and 3-D graphs),
+    producers of Q, K and V and consumers of O. The GPU kernel is built from
+    a function that takes Q, K and V and returns the attention's results;
+    this pass makes one for each `attn.attention` whose function is more
+    than that, named `<function>_attention` (`_1`, `_2`, ... when taken),
+    and replaces the op with a `func.call` to it. The new function takes
+    the op's Q, K and V, builds its own destinations (`tensor.empty` sized
+    from Q, and V's head dim) and returns O and the optional LSE; the rest
+    of the caller stays as it was. A function that already is only the
+    attention (Q, K, V as its first three arguments, the op's results
+    returned, nothing else but constants, `tensor.dim` and `tensor.empty`)
+    is left alone, so the kernel keeps the function's name.
+
+    After `-convert-attn-to-nvgpu` turns the new function into a kernel, a
+    private declaration of it stays for the caller's `func.call`;
+    `attn-compile` writes the caller beside the kernel (`<kernel>.host.mlir`),
+    for the caller's own pipeline.
+
+    Before:
+
+    ```mlir
+    func.func @layer(%q: tensor<8x128x64xf32>, ...) -> tensor<8x128x64xf32> {
+      %q4 = tensor.expand_shape %q [[0, 1], [2], [3]] ...
+      %o4 = attn.attention scale(1.250000e-01) ins(%q4, %k4, %v4 : ...) outs(%init : ...) -> ...
+      %o = tensor.collapse_shape %o4 [[0, 1], [2], [3]] ...
+      return %o : tensor<8x128x64xf32>
+    }
+    ```
+
+    After:
+
+    ```mlir
+    func.func @layer(...) -> tensor<8x128x64xf32> {
+      %q4 = tensor.expand_shape %q [[0, 1], [2], [3]] ...
+      %o4 = call @layer_attention(%q4, %k4, %v4) : (...) -> tensor<8x1x128x64xf32>
+      %o = tensor.collapse_shape %o4 [[0, 1], [2], [3]] ...
+      return %o : tensor<8x128x64xf32>
+    }
+    func.func private @layer_attention(%q: tensor<8x1x128x64xf32>, ...) -> tensor<8x1x128x64xf32> {
+      %init = tensor.empty() : tensor<8x1x128x64xf32>
+      %o = attn.attention scale(1.250000e-01) ins(%q, %k, %v : ...) outs(%init : ...) -> ...
+      return %o : tensor<8x1x128x64xf32>
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
   let summary = "Choose the tile sizes and pipeline depth of each attention for a chip";
   let description = [{
