@@ -114,6 +114,8 @@ private:
   LogicalResult emitKvLoop(scf::ForOp loop);
   LogicalResult emitWait(ChannelWaitOp wait);
   LogicalResult emitRelease(ChannelReleaseOp release);
+  /// Lowers `op` when it is a consumer's wait or release; whether it was.
+  FailureOr<bool> emitChannelUse(Operation &op);
   /// A wgmma matrix descriptor of the tile at shared byte offset `offset`.
   Value descriptor(Value offset, int64_t leadingBytes);
   /// S = Q K^T for the warpgroup's 64 query rows.
@@ -344,6 +346,19 @@ LogicalResult FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
   return success();
 }
 
+FailureOr<bool> FlashAttention3Emitter::emitChannelUse(Operation &op) {
+  LogicalResult done = success();
+  if (auto wait = dyn_cast<ChannelWaitOp>(op))
+    done = emitWait(wait);
+  else if (auto release = dyn_cast<ChannelReleaseOp>(op))
+    done = emitRelease(release);
+  else
+    return false;
+  if (failed(done))
+    return failure();
+  return true;
+}
+
 Value FlashAttention3Emitter::descriptor(Value offset, int64_t leadingBytes) {
   Value address = arith::AddIOp::create(
       b, loc, smemBase,
@@ -504,13 +519,12 @@ LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
   l.assign(state.begin() + numAcc + numRows, state.end());
 
   for (Operation &op : *loop.getBody()) {
-    if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
-      if (failed(emitWait(wait)))
-        return failure();
-    } else if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
-      if (failed(emitRelease(release)))
-        return failure();
-    } else if (auto qk = dyn_cast<QKMatmulOp>(op)) {
+    FailureOr<bool> channel = emitChannelUse(op);
+    if (failed(channel))
+      return failure();
+    if (*channel)
+      continue;
+    if (auto qk = dyn_cast<QKMatmulOp>(op)) {
       s = scoresMatmul(tiles.lookup(qk.getQuery()), tiles.lookup(qk.getKey()));
     } else if (isa<MaskScoresOp>(op)) {
       // The mask and the whole online step (max, rescale, exp2, sums): the
@@ -540,13 +554,12 @@ LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
 
 LogicalResult FlashAttention3Emitter::emitConsumer(Block &block) {
   for (Operation &op : block) {
-    if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
-      if (failed(emitWait(wait)))
-        return failure();
-    } else if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
-      if (failed(emitRelease(release)))
-        return failure();
-    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    FailureOr<bool> channel = emitChannelUse(op);
+    if (failed(channel))
+      return failure();
+    if (*channel)
+      continue;
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
       if (loop != plan.kvLoop)
         return loop.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
                                    "expects one loop, over K and V";
