@@ -774,15 +774,21 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
       worklist.push_back(def);
   if (narrowed) {
     Operation *cast = narrowed->first.getDefiningOp();
+    for (Value operand : cast->getOperands())
+      if (Operation *def = operand.getDefiningOp(); def && def != pvOp)
+        worklist.push_back(def);
     rewriter.replaceOp(cast, result);
     rewriter.eraseOp(pvOp);
   } else {
     rewriter.replaceOp(pvOp, result);
   }
+  // An op several erased ops read is queued once by each: erase it once.
+  DenseSet<Operation *> erased;
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
-    if (!isOpTriviallyDead(op))
+    if (erased.contains(op) || !isOpTriviallyDead(op))
       continue;
+    erased.insert(op);
     // Operands, and constants the op's body captures.
     SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
     getUsedValuesDefinedAbove(op->getRegions(), used);
