@@ -1,5 +1,8 @@
 // attn-cpu-run's bad-input contract (docs/bad-input.md): one line
 // `attn-cpu-run: error: ...` and a non-zero exit, never a Python traceback.
+// RUN: not attn-cpu-run %S/Inputs/attention-3d.mlir 2>&1 | FileCheck %s --check-prefix=RANK
+// RANK: attn-cpu-run: error: @attention takes arguments of rank 3, 3, 3; attn-cpu-run runs functions of 4-D [B, H, S, D] Q, K and V (reshape 2-D and 3-D ones around the attention)
+// RANK-NOT: Traceback
 // RUN: not attn-cpu-run %s --seq-q 0 2>&1 | FileCheck %s --check-prefix=ZERO
 // RUN: not attn-cpu-run %s --batch -3 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // RUN: not attn-cpu-run %s --heads x 2>&1 | FileCheck %s --check-prefix=NOT-INT

@@ -339,6 +339,10 @@ def main(argv):
     attn = read_attention(generic)
 
     (qd, dtype), (kd, kdt), (vd, _) = arg_types
+    if any(len(dims) != 4 for dims, _ in arg_types):
+        raise Failure("@%s takes arguments of rank %s; attn-cpu-run runs functions of "
+                      "4-D [B, H, S, D] Q, K and V (reshape 2-D and 3-D ones around the "
+                      "attention)" % (opts.entry, ", ".join(str(len(d)) for d, _ in arg_types)))
     heads = opts.heads
     batch, hq, sq = choose_shape(qd[:3], [opts.batch, heads, opts.seq_q], ["batch", "heads", "seq-q"], explicit)
     kv_heads = opts.kv_heads if opts.kv_heads is not None else hq

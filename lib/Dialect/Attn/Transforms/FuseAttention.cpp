@@ -652,8 +652,28 @@ Value unrepeatHeads(Value value) {
   return broadcast.getInput();
 }
 
-/// Reshapes a rank-2 or rank-3 operand to [B, H, S, D] with unit dims.
-Value toRank4(OpBuilder &b, Location loc, Value value) {
+/// K or V of a 3-D graph with heads folded into the batch whose entries
+/// were repeated: collapse_shape [[0, 1], [2], [3]] of a linalg.broadcast
+/// along dimension 1 of a static [Bkv, S, D]; returns the unrepeated tensor
+/// and the repeat count (1 and `value` itself when it is not one).
+std::pair<Value, int64_t> unrepeatBatch(Value value) {
+  auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse || collapse.getSrcType().getRank() != 4 ||
+      !collapse.getSrcType().hasStaticShape())
+    return {value, 1};
+  SmallVector<ReassociationIndices> expected = {{0, 1}, {2}, {3}};
+  if (collapse.getReassociationIndices() != expected)
+    return {value, 1};
+  auto broadcast = collapse.getSrc().getDefiningOp<linalg::BroadcastOp>();
+  if (!broadcast || broadcast.getDimensions() != ArrayRef<int64_t>{1})
+    return {value, 1};
+  return {broadcast.getInput(), collapse.getSrcType().getDimSize(1)};
+}
+
+/// Reshapes a rank-2 or rank-3 operand to [B, H, S, D] with unit dims; a
+/// rank-3 one whose batch folds `heads` heads into each entry to [B / heads,
+/// heads, S, D].
+Value toRank4(OpBuilder &b, Location loc, Value value, int64_t heads = 1) {
   auto type = cast<RankedTensorType>(value.getType());
   SmallVector<ReassociationIndices> groups;
   SmallVector<int64_t> shape;
@@ -661,7 +681,8 @@ Value toRank4(OpBuilder &b, Location loc, Value value) {
     return value;
   if (type.getRank() == 3) {
     groups = {{0, 1}, {2}, {3}};
-    shape = {type.getDimSize(0), 1, type.getDimSize(1), type.getDimSize(2)};
+    shape = {type.getDimSize(0) / heads, heads, type.getDimSize(1),
+             type.getDimSize(2)};
   } else {
     groups = {{0, 1, 2}, {3}};
     shape = {1, 1, type.getDimSize(0), type.getDimSize(1)};
@@ -693,6 +714,21 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
     if (k != key && v != value && k.getType() == v.getType()) {
       key = k;
       value = v;
+    }
+  }
+  // Heads folded into the batch with K and V entries repeated (GQA on
+  // [B*H, S, D]): read K and V unrepeated and split Q's batch into
+  // (batch, heads).
+  int64_t foldedHeads = 1;
+  if (rank == 3 && !g->key.needsTranspose) {
+    auto [k, kHeads] = unrepeatBatch(key);
+    auto [v, vHeads] = unrepeatBatch(value);
+    int64_t batch = cast<ShapedType>(query.getType()).getDimSize(0);
+    if (kHeads > 1 && kHeads == vHeads && k.getType() == v.getType() &&
+        !ShapedType::isDynamic(batch) && batch % kHeads == 0) {
+      key = k;
+      value = v;
+      foldedHeads = kHeads;
     }
   }
   Value q = peelCast(query), k = peelCast(key), v = peelCast(value);
@@ -739,7 +775,7 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
   rewriter.setInsertionPoint(pvOp);
   if (g->key.needsTranspose)
     key = transposeLastTwo(rewriter, loc, key);
-  query = toRank4(rewriter, loc, query);
+  query = toRank4(rewriter, loc, query, foldedHeads);
   key = toRank4(rewriter, loc, key);
   value = toRank4(rewriter, loc, value);
 

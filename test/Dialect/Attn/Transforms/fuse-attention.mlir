@@ -512,3 +512,36 @@ func.func @prescaled_query_rounded_output(%q: tensor<1x4x64x64xbf16>, %k: tensor
   } -> tensor<1x4x64x64xbf16>
   return %ob : tensor<1x4x64x64xbf16>
 }
+
+// -----
+
+// GQA with heads folded into the batch ([B*Hq, S, D], K and V entries
+// repeated 4 times by linalg.broadcast + collapse_shape): Q's batch splits
+// into (batch, heads) and the attention reads K and V unrepeated, one K/V
+// head per batch entry.
+// CHECK-LABEL: func.func @gqa_folded_into_batch
+//  CHECK-SAME: (%[[Q:.*]]: tensor<8x32x64xf32>, %[[K:.*]]: tensor<2x32x64xf32>, %[[V:.*]]: tensor<2x32x64xf32>)
+//   CHECK-DAG: %[[Q4:.*]] = tensor.expand_shape %[[Q]] {{\[}}[0, 1], [2], [3]] output_shape [2, 4, 32, 64]
+//   CHECK-DAG: %[[K4:.*]] = tensor.expand_shape %[[K]] {{\[}}[0, 1], [2], [3]] output_shape [2, 1, 32, 64]
+//   CHECK-DAG: %[[V4:.*]] = tensor.expand_shape %[[V]] {{\[}}[0, 1], [2], [3]] output_shape [2, 1, 32, 64]
+//       CHECK: %[[O4:.*]] = attn.attention scale(1.000000e+00) ins(%[[Q4]], %[[K4]], %[[V4]] : tensor<2x4x32x64xf32>, tensor<2x1x32x64xf32>, tensor<2x1x32x64xf32>)
+//       CHECK: tensor.collapse_shape %[[O4]] {{\[}}[0, 1], [2], [3]] : tensor<2x4x32x64xf32> into tensor<8x32x64xf32>
+//   CHECK-NOT: linalg
+func.func @gqa_folded_into_batch(%q: tensor<8x32x64xf32>, %k: tensor<2x32x64xf32>, %v: tensor<2x32x64xf32>) -> tensor<8x32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<2x4x32x64xf32>
+  %kb = linalg.broadcast ins(%k : tensor<2x32x64xf32>) outs(%e4 : tensor<2x4x32x64xf32>) dimensions = [1]
+  %kr = tensor.collapse_shape %kb [[0, 1], [2], [3]] : tensor<2x4x32x64xf32> into tensor<8x32x64xf32>
+  %vb = linalg.broadcast ins(%v : tensor<2x32x64xf32>) outs(%e4 : tensor<2x4x32x64xf32>) dimensions = [1]
+  %vr = tensor.collapse_shape %vb [[0, 1], [2], [3]] : tensor<2x4x32x64xf32> into tensor<8x32x64xf32>
+  %et = tensor.empty() : tensor<8x64x32xf32>
+  %kt = linalg.transpose ins(%kr : tensor<8x32x64xf32>) outs(%et : tensor<8x64x32xf32>) permutation = [0, 2, 1]
+  %es = tensor.empty() : tensor<8x32x32xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<8x32x32xf32>) -> tensor<8x32x32xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<8x32x64xf32>, tensor<8x64x32xf32>) outs(%zs : tensor<8x32x32xf32>) -> tensor<8x32x32xf32>
+  %p = linalg.softmax dimension(2) ins(%s : tensor<8x32x32xf32>) outs(%es : tensor<8x32x32xf32>) -> tensor<8x32x32xf32>
+  %eo = tensor.empty() : tensor<8x32x64xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<8x32x64xf32>) -> tensor<8x32x64xf32>
+  %o = linalg.batch_matmul ins(%p, %vr : tensor<8x32x32xf32>, tensor<8x32x64xf32>) outs(%zo : tensor<8x32x64xf32>) -> tensor<8x32x64xf32>
+  return %o : tensor<8x32x64xf32>
+}
