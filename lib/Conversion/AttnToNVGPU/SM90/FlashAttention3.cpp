@@ -60,6 +60,13 @@ constexpr int64_t kSharedMemoryPerSm = 228 * 1024;
 /// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
 constexpr int64_t kWaitHintNs = 10000000;
 
+/// The TMA box of one 64-column block of a tile of `rows` rows of one head,
+/// outermost dimension first: what the manifest's tensor map and the
+/// kernel's shared-memory view both have.
+SmallVector<int64_t, 4> boxShape(int64_t rows) {
+  return {1, 1, rows, kSwizzleColumns};
+}
+
 /// One channel's buffers: `stages` slots of a rows x cols tile, stored as
 /// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
 /// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
@@ -80,9 +87,12 @@ public:
   FailureOr<int64_t> emit();
 
 private:
+  /// An error at `op` whose message goes on "...the sm_90a kernel ".
+  static InFlightDiagnostic errorAt(Operation *op) {
+    return op->emitError() << "convert-attn-to-nvgpu: the sm_90a kernel ";
+  }
   FailureOr<int64_t> fail(const Twine &message) {
-    return plan.grid->emitError()
-           << "convert-attn-to-nvgpu: the sm_90a kernel " << message;
+    return errorAt(plan.grid) << message;
   }
   FailureOr<Value> get(Value v) { return values.get(b, v); }
 
@@ -112,6 +122,19 @@ private:
   // The consumer role.
   LogicalResult emitConsumer(Block &block);
   LogicalResult emitKvLoop(scf::ForOp loop);
+  /// The K/V loop's carried values: O, then the row maxima and row sums.
+  SmallVector<Value> loopState() const {
+    SmallVector<Value> state(acc);
+    llvm::append_range(state, m);
+    llvm::append_range(state, l);
+    return state;
+  }
+  void setLoopState(ValueRange state) {
+    size_t numAcc = acc.size(), numRows = m.size();
+    acc.assign(state.begin(), state.begin() + numAcc);
+    m.assign(state.begin() + numAcc, state.begin() + numAcc + numRows);
+    l.assign(state.begin() + numAcc + numRows, state.end());
+  }
   LogicalResult emitWait(ChannelWaitOp wait);
   LogicalResult emitRelease(ChannelReleaseOp release);
   /// Lowers `op` when it is a consumer's wait or release; whether it was.
@@ -286,17 +309,13 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
       for (ChannelCopyOp copy : pending)
         if (copy.getChannel() != commit.getChannel() ||
             copy.getSlot() != commit.getSlot())
-          return copy.emitError()
-                 << "convert-attn-to-nvgpu: the sm_90a kernel expects each "
-                    "copy between an acquire and the commit of the same "
-                    "channel slot";
+          return errorAt(copy) << "expects each copy between an acquire and "
+                                  "the commit of the same channel slot";
       emitCommit(commit, pending);
       pending.clear();
     } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
       if (loop.getNumRegionIterArgs() != 0)
-        return loop.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
-                                   "expects the producer's loop to carry "
-                                   "nothing";
+        return errorAt(loop) << "expects the producer's loop to carry nothing";
       FailureOr<Value> lo = get(loop.getLowerBound()),
                        hi = get(loop.getUpperBound()),
                        step = get(loop.getStep());
@@ -311,8 +330,7 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
     } else if (!isa<scf::YieldOp, RoleYieldOp>(op) &&
                !isa<arith::ArithDialect>(op.getDialect())) {
       // Index arithmetic is recomputed where a channel op needs it.
-      return op.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
-                               "cannot lower this op in the producer role";
+      return errorAt(&op) << "cannot lower this op in the producer role";
     }
   }
   return success();
@@ -504,19 +522,13 @@ LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
                    hi = get(loop.getUpperBound());
   if (failed(lo) || failed(hi))
     return failure();
-  SmallVector<Value> init(acc);
-  init.append(m);
-  init.append(l);
-  auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, index(tileN), init);
+  auto kernelLoop =
+      scf::ForOp::create(b, loc, *lo, *hi, index(tileN), loopState());
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(kernelLoop.getBody());
   Value kv0 = kernelLoop.getInductionVar();
   values.map(loop.getInductionVar(), kv0);
-  ValueRange state = kernelLoop.getRegionIterArgs();
-  int64_t numAcc = acc.size(), numRows = m.size();
-  acc.assign(state.begin(), state.begin() + numAcc);
-  m.assign(state.begin() + numAcc, state.begin() + numAcc + numRows);
-  l.assign(state.begin() + numAcc + numRows, state.end());
+  setLoopState(kernelLoop.getRegionIterArgs());
 
   for (Operation &op : *loop.getBody()) {
     FailureOr<bool> channel = emitChannelUse(op);
@@ -535,20 +547,13 @@ LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
     } else if (auto pv = dyn_cast<PVMatmulOp>(op)) {
       outputMatmul(s, tiles.lookup(pv.getValue()), acc);
     } else if (isa<scf::YieldOp>(op)) {
-      SmallVector<Value> yielded(acc);
-      yielded.append(m);
-      yielded.append(l);
-      scf::YieldOp::create(b, loc, yielded);
+      scf::YieldOp::create(b, loc, loopState());
     } else if (!isa<RowMaxOp, RowExpOp, RowScaleOp, RowSumOp>(op) &&
                !isa<arith::ArithDialect>(op.getDialect())) {
-      return op.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
-                               "cannot lower this op in the K/V loop";
+      return errorAt(&op) << "cannot lower this op in the K/V loop";
     }
   }
-  ValueRange results = kernelLoop.getResults();
-  acc.assign(results.begin(), results.begin() + numAcc);
-  m.assign(results.begin() + numAcc, results.begin() + numAcc + numRows);
-  l.assign(results.begin() + numAcc + numRows, results.end());
+  setLoopState(kernelLoop.getResults());
   return success();
 }
 
@@ -561,8 +566,7 @@ LogicalResult FlashAttention3Emitter::emitConsumer(Block &block) {
       continue;
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
       if (loop != plan.kvLoop)
-        return loop.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
-                                   "expects one loop, over K and V";
+        return errorAt(loop) << "expects one loop, over K and V";
       if (failed(emitKvLoop(loop)))
         return failure();
     } else if (isa<NormalizeOp>(op)) {
@@ -573,8 +577,7 @@ LogicalResult FlashAttention3Emitter::emitConsumer(Block &block) {
         storeLse(*this, scoreLayout, frame, m, rowSums, lse, batch, head);
     } else if (!isa<RoleYieldOp, LseOp>(op) &&
                !isa<arith::ArithDialect>(op.getDialect())) {
-      return op.emitError() << "convert-attn-to-nvgpu: the sm_90a kernel "
-                               "cannot lower this op in the consumer role";
+      return errorAt(&op) << "cannot lower this op in the consumer role";
     }
   }
   return success();
@@ -677,7 +680,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
   static const StringRef names[] = {"query", "key", "value"};
   for (auto [channel, name] : llvm::zip(channels(), names)) {
     ChannelBuffer &buffer = buffers[channel];
-    auto box = MemRefType::get({1, 1, buffer.rows, kSwizzleColumns},
+    auto box = MemRefType::get(boxShape(buffer.rows),
                                elementType, MemRefLayoutAttrInterface{}, space);
     auto mapType = nvgpu::TensorMapDescriptorType::get(
         ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
@@ -788,7 +791,7 @@ KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
   for (auto [i, rows] : llvm::enumerate(
            SmallVector<int64_t>{plan.tileM, plan.tileN, plan.tileN}))
     maps.push_back(KernelParamAttr::get(
-        ctx, KernelParamKind::tensor_map, i, {1, 1, rows, kSwizzleColumns},
+        ctx, KernelParamKind::tensor_map, i, boxShape(rows),
         kSpanBytes, false, Type(), -1));
   return buildAttentionAbi(plan, maps);
 }
