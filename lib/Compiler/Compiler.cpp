@@ -34,6 +34,8 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.chip = options.chip;
   result.cudaPath = options.cudaPath;
   result.rescaleThreshold = options.rescaleThreshold;
+  result.pingPong = options.pingPong;
+  result.overlap = options.overlap;
   result.waitTimeoutMs = options.waitTimeoutMs;
 }
 

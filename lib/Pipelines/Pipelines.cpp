@@ -116,7 +116,8 @@ void mlir::attn::buildAttnToKernelPipeline(
   if (last == AttnLoweringStep::Fuse)
     return;
   pm.addPass(
-      createAttnSelectSchedulePass({options.chip, options.rescaleThreshold}));
+      createAttnSelectSchedulePass({options.chip, options.rescaleThreshold,
+                                    options.pingPong, options.overlap}));
   pm.addPass(createAttnTilePass());
   if (last == AttnLoweringStep::Tile)
     return;
@@ -125,6 +126,8 @@ void mlir::attn::buildAttnToKernelPipeline(
     return;
   pm.addPass(createAttnPipelineAsyncPass());
   pm.addPass(createAttnWarpSpecializePass());
+  pm.addPass(createAttnOverlapConsumerPass());
+  pm.addPass(createAttnOrderWarpgroupsPass());
   if (last == AttnLoweringStep::Pipeline)
     return;
   pm.addPass(

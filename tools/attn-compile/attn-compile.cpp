@@ -58,6 +58,18 @@ static llvm::cl::opt<float> rescaleThreshold(
                    "max only when it grows by more than this (log2 units; "
                    "default 0: every increase)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(0.0f));
+static llvm::cl::opt<bool> pingPong(
+    "ping-pong",
+    llvm::cl::desc("Warp-specialised kernels (sm_90a): consumer warpgroups "
+                   "take turns issuing their matrix products (default on; "
+                   "--ping-pong=false turns it off)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(true));
+static llvm::cl::opt<bool> overlap(
+    "overlap",
+    llvm::cl::desc("Warp-specialised kernels (sm_90a): each consumer issues "
+                   "Q K^T of the next K/V tile before the softmax of this one "
+                   "(default on; --overlap=false turns it off)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(true));
 static llvm::cl::opt<int64_t> waitTimeoutMs(
     "wait-timeout-ms",
     llvm::cl::desc("Debug mode of the sm_90a kernel: every mbarrier wait "
@@ -156,6 +168,8 @@ int main(int argc, char **argv) {
   options.chip = chip;
   options.rescaleThreshold = rescaleThreshold;
   options.waitTimeoutMs = waitTimeoutMs;
+  options.pingPong = pingPong;
+  options.overlap = overlap;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

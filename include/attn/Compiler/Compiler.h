@@ -38,6 +38,9 @@ struct CompileOptions {
   /// FlashAttention-4's conditional rescaling threshold (log2 units); 0 is
   /// off.
   float rescaleThreshold = 0.0f;
+  /// Warp-specialised kernels: consumer warpgroups take turns at the tensor
+  /// cores (ping-pong), and each issues the next Q K^T before its softmax.
+  bool pingPong = true, overlap = true;
   /// Debug mode of the sm_90a kernel: barrier waits trap after this many
   /// milliseconds; 0 is unbounded.
   int64_t waitTimeoutMs = 0;

@@ -37,6 +37,17 @@ struct AttnLowerToNVVMPipelineOptions
                      "max only when it grows by more than this (log2 units); "
                      "0 (the default) rescales on every increase"),
       llvm::cl::init(0.0f)};
+  PassOptions::Option<bool> pingPong{
+      *this, "ping-pong",
+      llvm::cl::desc("Warp-specialised kernels: the consumer warpgroups take "
+                     "turns issuing their matrix products (default on)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> overlap{
+      *this, "overlap",
+      llvm::cl::desc("Warp-specialised kernels: each consumer issues Q K^T "
+                     "of the next K/V tile before the softmax of this one "
+                     "(default on)"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> waitTimeoutMs{
       *this, "wait-timeout-ms",
       llvm::cl::desc("Debug mode of the sm_90a kernel: every mbarrier wait "

@@ -377,6 +377,19 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
                                      wait.getRow());
   });
   root->walk([&](ChannelReleaseOp release) { b.eraseOp(release); });
+  // The consumer's schedule: turns and asynchronous products are the plain
+  // products, in order.
+  SmallVector<OrderedOp> sections;
+  root->walk([&](OrderedOp op) { sections.push_back(op); });
+  for (OrderedOp op : sections) {
+    Block &body = op.getBody().front();
+    auto yield = cast<OrderedYieldOp>(body.getTerminator());
+    SmallVector<Value> results(yield.getValues());
+    b.eraseOp(yield);
+    b.inlineBlockBefore(&body, op);
+    b.replaceOp(op, results);
+  }
+  root->walk([&](MatmulWaitOp wait) { b.replaceOp(wait, wait.getInput()); });
   root->walk([&](AllocChannelOp channel) { b.eraseOp(channel); });
 
   // Types first, so that loops carry tiles once copies are loads.

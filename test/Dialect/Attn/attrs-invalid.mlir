@@ -38,7 +38,7 @@ func.func @fa3_without_roles() attributes {s = #attn.schedule<kind = fa3, tile_m
 
 // -----
 
-// expected-error @below {{an fa2 schedule has no warp roles or ping-pong}}
+// expected-error @below {{an fa2 schedule has no warp roles, ping-pong or overlap}}
 func.func @fa2_ping_pong() attributes {s = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, ping_pong = true>} {
   return
 }

@@ -43,7 +43,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    KernelKind kind, int64_t tileM,
                                    int64_t tileN, int64_t stages, int64_t warps,
                                    ArrayRef<WarpRoleAttr> roles, bool pingPong,
-                                   ArrayRef<int64_t> cluster,
+                                   bool overlap, ArrayRef<int64_t> cluster,
                                    FloatAttr rescaleThreshold) {
   if (tileM <= 0 || tileN <= 0)
     return emitError() << "tile sizes must be positive, got tile_m = " << tileM
@@ -51,8 +51,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (stages <= 0 || warps <= 0)
     return emitError() << "stages and warps must be positive, got stages = "
                        << stages << ", warps = " << warps;
-  if (kind == KernelKind::fa2 && (!roles.empty() || pingPong))
-    return emitError() << "an fa2 schedule has no warp roles or ping-pong";
+  if (kind == KernelKind::fa2 && (!roles.empty() || pingPong || overlap))
+    return emitError() << "an fa2 schedule has no warp roles, ping-pong or "
+                          "overlap";
   if (kind != KernelKind::fa2 && roles.empty())
     return emitError() << "a " << stringifyKernelKind(kind)
                        << " schedule needs warp roles";

@@ -6,6 +6,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/DenseSet.h"
@@ -202,5 +203,144 @@ LogicalResult WarpSpecializeOp::verifyRegions() {
                << getRole(i).getName().getValue() << "')";
     }
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulWaitOp
+//===----------------------------------------------------------------------===//
+
+Operation *MatmulWaitOp::getMatmul() {
+  Value input = getInput();
+  if (auto ordered = input.getDefiningOp<OrderedOp>()) {
+    auto yield = cast<OrderedYieldOp>(ordered.getBody().front().getTerminator());
+    input = yield.getValues()[cast<OpResult>(input).getResultNumber()];
+  }
+  Operation *def = input.getDefiningOp();
+  return isa_and_nonnull<QKMatmulOp, PVMatmulOp>(def) ? def : nullptr;
+}
+
+LogicalResult MatmulWaitOp::verify() {
+  if (!getMatmul())
+    return emitOpError() << "waits for a value that is not an attn.qk_matmul "
+                            "or attn.pv_matmul result";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// OrderedOp
+//===----------------------------------------------------------------------===//
+
+/// Whether `v` is the same on every warp of `roles`' regions: defined before
+/// it, or index arithmetic of such values and of the induction variables of
+/// loops with such bounds. Tile data and what a loop carries are not.
+static bool isUniform(Value v, WarpSpecializeOp roles) {
+  if (!roles->isAncestor(v.getParentRegion()->getParentOp()))
+    return true;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
+    return loop && arg == loop.getInductionVar() &&
+           isUniform(loop.getLowerBound(), roles) &&
+           isUniform(loop.getUpperBound(), roles) &&
+           isUniform(loop.getStep(), roles);
+  }
+  Operation *def = v.getDefiningOp();
+  if (!isa<arith::ArithDialect>(def->getDialect()) ||
+      !llvm::all_of(def->getResultTypes(),
+                    [](Type t) { return t.isIntOrIndex(); }))
+    return false;
+  return llvm::all_of(def->getOperands(),
+                      [&](Value operand) { return isUniform(operand, roles); });
+}
+
+LogicalResult OrderedOp::verify() {
+  // The role whose warpgroups take the turns, and the control flow between.
+  Operation *parent = (*this)->getParentOp();
+  while (parent && !isa<WarpSpecializeOp>(parent)) {
+    if (isa<OrderedOp>(parent))
+      return emitOpError() << "is nested in another section: a warpgroup "
+                              "holding a turn would wait for its own next one";
+    if (auto loop = dyn_cast<scf::ForOp>(parent)) {
+      auto roles = loop->getParentOfType<WarpSpecializeOp>();
+      for (Value bound :
+           {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+        if (roles && !isUniform(bound, roles))
+          return emitOpError()
+                 << "is in a loop whose bounds depend on per-thread values: "
+                    "warpgroups taking different trip counts would stop "
+                    "each other's turns";
+    } else if (auto branch = dyn_cast<scf::IfOp>(parent)) {
+      auto roles = branch->getParentOfType<WarpSpecializeOp>();
+      if (roles && !isUniform(branch.getCondition(), roles))
+        return emitOpError()
+               << "is under a condition that depends on per-thread values: "
+                  "a warpgroup that skipped its turn would stop the others";
+    } else if (!isa<WarpSpecializeOp>(parent)) {
+      return emitOpError() << "may only be nested in scf.for and scf.if "
+                              "inside a warp role, not in '"
+                           << parent->getName() << "'";
+    }
+    parent = parent->getParentOp();
+  }
+  auto roles = dyn_cast_or_null<WarpSpecializeOp>(parent);
+  if (!roles)
+    return emitOpError() << "must be inside an attn.warp_specialize role";
+  Region *roleRegion = nullptr;
+  unsigned roleIndex = 0;
+  for (auto [i, region] : llvm::enumerate(roles.getBodies()))
+    if (region.isAncestor((*this)->getParentRegion())) {
+      roleRegion = &region;
+      roleIndex = i;
+    }
+  WarpRoleAttr role = roles.getRole(roleIndex);
+  int64_t groups = role.getWarps() / 4;
+  if (role.getWarps() % 4 != 0 || groups < 2)
+    return emitOpError() << "needs a role of at least two whole warpgroups; "
+                            "role '"
+                         << role.getName().getValue() << "' has "
+                         << role.getWarps() << " warps";
+  ArrayRef<int32_t> ids = getBarriers();
+  if (static_cast<int64_t>(ids.size()) != groups)
+    return emitOpError() << "needs one barrier per warpgroup of role '"
+                         << role.getName().getValue() << "' (" << groups
+                         << "), got " << ids.size();
+  llvm::SmallDenseSet<int32_t> seen;
+  for (int32_t id : ids) {
+    if (id < 1 || id > 15)
+      return emitOpError() << "barrier " << id
+                           << " is outside 1..15 (0 is the CTA barrier)";
+    if (!seen.insert(id).second)
+      return emitOpError() << "uses barrier " << id << " twice";
+  }
+  WalkResult other = roleRegion->walk([&](OrderedOp section) {
+    return section.getBarriers() == ids ? WalkResult::advance()
+                                        : WalkResult::interrupt();
+  });
+  if (other.wasInterrupted())
+    return emitOpError() << "uses other barriers than another section of "
+                            "role '"
+                         << role.getName().getValue()
+                         << "': a role takes its turns on one ring";
+
+  // The body issues matrix products; its results are their tiles.
+  for (Operation &op : getBody().front().without_terminator())
+    if (!isa<QKMatmulOp, PVMatmulOp>(op) &&
+        !isa<arith::ArithDialect>(op.getDialect()))
+      return op.emitOpError() << "cannot be in an attn.ordered section, "
+                                 "which issues matrix products only";
+  auto yield = cast<OrderedYieldOp>(getBody().front().getTerminator());
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "yields types that differ from its results";
+  for (Value v : yield.getValues())
+    if (!isa_and_nonnull<QKMatmulOp, PVMatmulOp>(v.getDefiningOp()) ||
+        v.getDefiningOp()->getBlock() != &getBody().front())
+      return emitOpError() << "yields a value that is not a matrix product "
+                              "of its body";
+  for (Value result : getResults())
+    for (Operation *user : result.getUsers())
+      if (!isa<MatmulWaitOp>(user))
+        return user->emitOpError()
+               << "uses a product of an attn.ordered section before waiting "
+                  "for it with attn.matmul_wait";
   return success();
 }

@@ -53,8 +53,14 @@ SmallVector<WarpRoleAttr> blackwellRoles(MLIRContext *ctx) {
           role(ctx, "epilogue", 2, 48)};
 }
 
+/// What the pass's options ask of every schedule it picks.
+struct Requests {
+  FloatAttr rescaleThreshold;
+  bool pingPong = true, overlap = true;
+};
+
 FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
-                                       FloatAttr rescaleThreshold) {
+                                       const Requests &requests) {
   auto queryType = cast<ShapedType>(op.getQuery().getType());
   Type elementType = queryType.getElementType();
   if (!elementType.isBF16() && !elementType.isF16())
@@ -77,6 +83,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   int64_t tileM = 128, tileN = 64, stages = 2, warps = 4;
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
+  bool pingPong = false, overlap = false;
   switch (target.mma) {
   case MmaFamily::MmaSync:
     // FA2: warps split the query rows, one m16 MMA row block each, so that a
@@ -98,6 +105,10 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     warps = 4 * (1 + consumers);
     kind = KernelKind::fa3;
     roles = hopperRoles(ctx, consumers);
+    // FA3's consumer schedule: Q K^T of the next tile under this tile's
+    // softmax, and the warpgroups taking turns at the tensor cores.
+    pingPong = requests.pingPong;
+    overlap = requests.overlap;
     break;
   }
   case MmaFamily::Tcgen05: // FA4: load, MMA, softmax, correction, epilogue.
@@ -134,8 +145,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
              << kPass << ": the " << target.chip << " kernel " << problem;
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
-                           /*ping_pong=*/false, ArrayRef<int64_t>(),
-                           rescaleThreshold);
+                           pingPong, overlap, ArrayRef<int64_t>(),
+                           requests.rescaleThreshold);
 }
 
 struct AttnSelectSchedulePass
@@ -155,13 +166,16 @@ struct AttnSelectSchedulePass
           << "number, got " << float(rescaleThreshold);
       return signalPassFailure();
     }
-    FloatAttr threshold;
+    Requests requests;
     if (rescaleThreshold > 0)
-      threshold = Builder(&getContext()).getF32FloatAttr(rescaleThreshold);
+      requests.rescaleThreshold =
+          Builder(&getContext()).getF32FloatAttr(rescaleThreshold);
+    requests.pingPong = pingPong;
+    requests.overlap = overlap;
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();
-      FailureOr<ScheduleAttr> schedule = chooseSchedule(op, *target, threshold);
+      FailureOr<ScheduleAttr> schedule = chooseSchedule(op, *target, requests);
       if (failed(schedule))
         return WalkResult::interrupt();
       op.setScheduleAttr(*schedule);

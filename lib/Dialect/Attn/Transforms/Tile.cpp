@@ -264,7 +264,7 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
     return ScheduleAttr::get(
         op.getContext(), schedule.getKind(), m, n, schedule.getStages(),
         schedule.getWarps(), schedule.getRoles(), schedule.getPingPong(),
-        schedule.getCluster(), schedule.getRescaleThreshold());
+        schedule.getOverlap(),        schedule.getCluster(), schedule.getRescaleThreshold());
   }
 
   void runOnOperation() override {

@@ -128,8 +128,11 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     - `roles`: for warp-specialised kinds, the warp roles with their warps
       and register budgets (they add up to `warps` and fit the register
       file); absent for `fa2`,
-    - `ping_pong`: two consumer roles alternate, one's softmax under the
-      other's matrix products,
+    - `ping_pong`: the consumer warpgroups take turns issuing their matrix
+      products (`-attn-order-warpgroups`), so one's softmax runs under the
+      others' products,
+    - `overlap`: each consumer issues `Q K^T` of the next K/V tile before
+      the softmax of this one (`-attn-overlap-consumer`),
     - `cluster`: CTAs per cluster along (query tile, head, batch); absent
       means one,
     - `rescale_threshold`: FlashAttention-4's conditional rescaling (in log2
@@ -153,13 +156,14 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     "int64_t":$stages, "int64_t":$warps,
     Attn_OptionalAttrArray<"::mlir::attn::WarpRoleAttr">:$roles,
     DefaultValuedParameter<"bool", "false">:$ping_pong,
+    DefaultValuedParameter<"bool", "false">:$overlap,
     Attn_OptionalIntArray:$cluster,
     OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold);
   let builders = [
     AttrBuilder<(ins "int64_t":$tile_m, "int64_t":$tile_n, "int64_t":$stages,
                      "int64_t":$warps), [{
       return $_get($_ctxt, KernelKind::fa2, tile_m, tile_n, stages, warps,
-                   ArrayRef<WarpRoleAttr>(), false, ArrayRef<int64_t>(),
+                   ArrayRef<WarpRoleAttr>(), false, false, ArrayRef<int64_t>(),
                    FloatAttr());
     }]>
   ];

@@ -183,4 +183,100 @@ def Attn_ChannelReleaseOp : Attn_Op<"channel_release"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// The consumer's schedule: asynchronous matrix products and turns
+//===----------------------------------------------------------------------===//
+
+def Attn_MatmulWaitOp : Attn_Op<"matmul_wait", [
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "waits for an asynchronously issued matrix product";
+  let description = [{
+    `input` is the result of an `attn.qk_matmul` or `attn.pv_matmul` (or an
+    `attn.ordered` section's result that yields one), issued without waiting;
+    the result is the same tile, complete. At most `pending` matrix products
+    issued after it by the same warps may still be running: the count a
+    target's wait instruction takes (`wgmma.wait_group` on sm_90a), derived
+    from the issue order by the pass that made the product asynchronous.
+
+    A product whose result goes through no `attn.matmul_wait` completes
+    before its result is used.
+
+    ```mlir
+    %s_async = attn.qk_matmul %q, %k : ...
+    %acc_async = attn.pv_matmul %p, %v, %acc : ...
+    %s = attn.matmul_wait %s_async pending(1) : tensor<64x128xf32>
+    ```
+  }];
+  let arguments = (ins Attn_F32Tile:$input,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
+  let results = (outs Attn_F32Tile:$result);
+  let assemblyFormat = [{
+    $input `pending` `(` $pending `)` attr-dict `:` type($input)
+  }];
+  let builders = [
+    OpBuilder<(ins "Value":$input, "int64_t":$pending), [{
+      build($_builder, $_state, input.getType(), input,
+            $_builder.getI64IntegerAttr(pending));
+    }]>
+  ];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The matrix product this waits for.
+    ::mlir::Operation *getMatmul();
+  }];
+}
+
+def Attn_OrderedOp : Attn_Op<"ordered", [
+    RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"OrderedYieldOp">]> {
+  let summary = "a section the warpgroups of a role run in turn";
+  let description = [{
+    Issues matrix products in turns: the warpgroups (4 warps each) of the
+    enclosing role run the section one at a time, warpgroup 0 first, then
+    1, ..., then 0 again, so that while one issues its products the others
+    run what lies between their sections (FlashAttention-3's ping-pong: one
+    warpgroup's softmax under another's GEMMs). Warpgroup `g` waits on named
+    barrier `barriers[g]` before the section and signals the next one's
+    after it; every section of a role uses the same barriers, one per
+    warpgroup.
+
+    The body holds matrix products only (and index arithmetic); its results
+    are the products' tiles, issued but not complete, each waited for by an
+    `attn.matmul_wait`. The verifier rejects what would stop the turns:
+    sections outside a role of at least two warpgroups, a barrier list of
+    the wrong length, ids outside 1..15 (0 is the CTA barrier) or repeated,
+    two barrier lists in one role, nested sections, and sections under
+    control flow whose condition or bounds depend on per-thread values (a
+    warpgroup that skipped its turn would stop the others).
+
+    ```mlir
+    %s, %acc1 = attn.ordered barriers [1, 2]
+        -> (tensor<128x128xf32>, tensor<128x128xf32>) {
+      %s0 = attn.qk_matmul %q, %k : ...
+      %a0 = attn.pv_matmul %p, %v, %acc : ...
+      attn.ordered_yield %s0, %a0 : tensor<128x128xf32>, tensor<128x128xf32>
+    }
+    ```
+  }];
+  let arguments = (ins DenseI32ArrayAttr:$barriers);
+  let results = (outs Variadic<Attn_F32Tile>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `barriers` $barriers (`->` `(` type($results)^ `)`)? $body attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_OrderedYieldOp : Attn_Op<"ordered_yield", [
+    Pure, Terminator, HasParent<"OrderedOp">]> {
+  let summary = "ends an attn.ordered section";
+  let description = [{
+    Its operands, matrix products issued in the section, are the section's
+    results.
+  }];
+  let arguments = (ins Variadic<Attn_F32Tile>:$values);
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
 #endif // ATTN_DIALECT_ATTN_IR_ATTNROLEOPS_TD

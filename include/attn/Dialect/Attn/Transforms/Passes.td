@@ -175,6 +175,12 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
            "FlashAttention-4's conditional rescaling, recorded in the "
            "schedule: move a row's max only when it grows by more than this "
            "(log2 units); 0 rescales on every increase">,
+    Option<"pingPong", "ping-pong", "bool", /*default=*/"true",
+           "Warp-specialised schedules: the consumer warpgroups take turns "
+           "issuing their matrix products">,
+    Option<"overlap", "overlap", "bool", /*default=*/"true",
+           "Warp-specialised schedules: each consumer issues Q K^T of the "
+           "next K/V tile before the softmax of this one">,
   ];
 }
 
@@ -472,6 +478,115 @@ def AttnWarpSpecializePass : Pass<"attn-warp-specialize"> {
       %out = attn.normalize %r#0, %r#1 : ...
       attn.role_yield %out : tensor<128x64xbf16>
     } -> tensor<128x64xbf16>
+    ```
+  }];
+}
+
+def AttnOverlapConsumerPass : Pass<"attn-overlap-consumer"> {
+  let summary = "Issue the next tile's Q K^T before this tile's softmax in each consumer";
+  let description = [{
+    FlashAttention-3's intra-warpgroup overlap, for grids whose
+    `#attn.schedule` has `overlap` (after `-attn-warp-specialize`). The
+    consumer's K/V loop is software-pipelined: step `j` issues
+    `S_j = Q K_j^T` and `O += P_{j-1} V_{j-1}` back to back, waits for `S_j`
+    only (`attn.matmul_wait ... pending(1)`: P V may still run), runs the
+    softmax of `S_j` under P V, then waits for O and rescales it by step
+    `j`'s factor. A prologue computes tile 0's scores and softmax, an
+    epilogue adds the last tile's P V, and the whole schedule runs under one
+    test that the K/V range is not empty. K's slot is released once its
+    scores are complete, V's once its product is.
+
+    Grids without `overlap` are left alone; a loop that is already
+    scheduled (it holds `attn.matmul_wait` or `attn.ordered`) or that is not
+    `-attn-warp-specialize`'s shape is an error. The result runs on the CPU
+    like its input.
+
+    Before (abridged):
+
+    ```mlir
+    %r:3 = scf.for %col = %lo to %hi step %c128
+        iter_args(%acc = %zero, %l = %zeros, %m = %ninf) -> (...) {
+      %k = attn.channel_wait %kc[%slot] phase(%ph) for %key[%b, %h, %col] : ...
+      %s = attn.qk_matmul %q, %k : ...
+      attn.channel_release %kc[%slot] : ...
+      // softmax: %m1, %alpha, %p, %l1
+      %v = attn.channel_wait %vc[%slot] phase(%ph) for %value[%b, %h, %col] : ...
+      %acc1 = attn.row_scale %acc, %alpha : ...
+      %acc2 = attn.pv_matmul %p, %v, %acc1 : ...
+      attn.channel_release %vc[%slot] : ...
+      scf.yield %acc2, %l1, %m1 : ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %any = arith.cmpi slt, %lo, %hi : index
+    %r:3 = scf.if %any -> (...) {
+      // tile 0: K wait, Q K^T, matmul_wait pending(0), release, softmax
+      %s:4 = scf.for %col = %lo1 to %hi step %c128
+          iter_args(%acc = %acc0, %l = %l0, %m = %m0, %p = %p0) -> (...) {
+        %k = attn.channel_wait %kc[%slot] ... for %key[%b, %h, %col] : ...
+        %v = attn.channel_wait %vc[%pslot] ... for %value[%b, %h, %prev] : ...
+        %sa = attn.qk_matmul %q, %k : ...
+        %oa = attn.pv_matmul %p, %v, %acc : ...
+        %s = attn.matmul_wait %sa pending(1) : tensor<128x128xf32>
+        attn.channel_release %kc[%slot] : ...
+        // softmax of %s: %m1, %alpha, %p1, %l1
+        %o = attn.matmul_wait %oa pending(0) : tensor<128x128xf32>
+        attn.channel_release %vc[%pslot] : ...
+        %o1 = attn.row_scale %o, %alpha : ...
+        scf.yield %o1, %l1, %m1, %p1 : ...
+      }
+      // last tile: V wait, P V, matmul_wait pending(0), release
+      scf.yield ...
+    } else {
+      scf.yield %zero, %zeros, %ninf : ...
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def AttnOrderWarpgroupsPass : Pass<"attn-order-warpgroups"> {
+  let summary = "Make the consumer warpgroups take turns issuing matrix products (ping-pong)";
+  let description = [{
+    FlashAttention-3's ping-pong, for grids whose `#attn.schedule` has
+    `ping_pong` (after `-attn-warp-specialize`, and after
+    `-attn-overlap-consumer` when both are on). Every run of matrix products
+    the consumer role issues back to back becomes an `attn.ordered` section:
+    the role's warpgroups run it one at a time, in turn, so one warpgroup's
+    softmax runs while the next one's products occupy the tensor cores. The
+    pass allocates the turns' named barriers, one per consumer warpgroup,
+    ids 1 to n (0 is the CTA barrier), the same for every section of the
+    role. A product that was synchronous leaves its section through an
+    `attn.matmul_wait` right after it, so no warpgroup holds the turn while
+    it waits for its tensor cores.
+
+    Grids without `ping_pong` and roles that already have sections are left
+    alone; a consumer role of fewer than two warpgroups is an error.
+
+    Before (the consumer's step after `-attn-overlap-consumer`):
+
+    ```mlir
+    %sa = attn.qk_matmul %q, %k : ...
+    %oa = attn.pv_matmul %p, %v, %acc : ...
+    %s = attn.matmul_wait %sa pending(1) : tensor<128x128xf32>
+    ```
+
+    After (two consumer warpgroups):
+
+    ```mlir
+    %t:2 = attn.ordered barriers [1, 2]
+        -> (tensor<128x128xf32>, tensor<128x128xf32>) {
+      %sa = attn.qk_matmul %q, %k : ...
+      %oa = attn.pv_matmul %p, %v, %acc : ...
+      attn.ordered_yield %sa, %oa : tensor<128x128xf32>, tensor<128x128xf32>
+    }
+    %s = attn.matmul_wait %t#0 pending(1) : tensor<128x128xf32>
     ```
   }];
 }
