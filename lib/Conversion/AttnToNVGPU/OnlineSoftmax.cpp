@@ -101,58 +101,99 @@ Value mlir::attn::reduceAcrossRow(KernelBuilder &kb,
   return v;
 }
 
+SmallVector<Value> mlir::attn::emitRowMax(KernelBuilder &kb,
+                                          const KernelPlan &plan,
+                                          const AccumulatorLayout &scores,
+                                          ArrayRef<Value> s, ArrayRef<Value> m,
+                                          std::optional<float> threshold) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  SmallVector<Value> next;
+  for (auto [row, old] : llvm::enumerate(m)) {
+    Value mx = kb.f32(kNegInf);
+    for (int64_t reg : scores.registersOfRow(row))
+      mx = arith::MaximumFOp::create(b, loc, mx, s[reg]);
+    mx = arith::MulFOp::create(b, loc, reduceAcrossRow(kb, scores, mx, true),
+                               kb.f32(exponentScale(plan)));
+    Value grown = arith::MaximumFOp::create(b, loc, old, mx);
+    if (threshold) {
+      // FlashAttention-4's lazy rescale: move the reference only when the
+      // max grew by more than the threshold.
+      Value grows = arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OGT, mx,
+          arith::AddFOp::create(b, loc, old, kb.f32(*threshold)));
+      grown = kb.select(grows, grown, old);
+    }
+    next.push_back(grown);
+  }
+  return next;
+}
+
+/// The reference a row's exponents are taken against: its max, or 0 while
+/// the row has seen no key (-inf), so that such rows give 0, never NaN.
+static Value exponentReference(KernelBuilder &kb, Value max) {
+  Value isEmpty = arith::CmpFOp::create(kb.b, kb.loc, arith::CmpFPredicate::OEQ,
+                                        max, kb.f32(kNegInf));
+  return kb.select(isEmpty, kb.f32(0.0f), max);
+}
+
+SmallVector<Value> mlir::attn::emitRescaleFactors(KernelBuilder &kb,
+                                                  ArrayRef<Value> old,
+                                                  ArrayRef<Value> max) {
+  SmallVector<Value> alpha;
+  for (auto [o, mx] : llvm::zip(old, max))
+    alpha.push_back(kb.exp2(
+        arith::SubFOp::create(kb.b, kb.loc, o, exponentReference(kb, mx))));
+  return alpha;
+}
+
+void mlir::attn::emitScoreExponentials(KernelBuilder &kb,
+                                       const KernelPlan &plan,
+                                       const AccumulatorLayout &scores,
+                                       SmallVectorImpl<Value> &s,
+                                       ArrayRef<Value> max) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  for (auto [row, mx] : llvm::enumerate(max)) {
+    Value negRef = arith::NegFOp::create(b, loc, exponentReference(kb, mx));
+    for (int64_t reg : scores.registersOfRow(row))
+      s[reg] = kb.exp2(
+          math::FmaOp::create(b, loc, s[reg], kb.f32(exponentScale(plan)), negRef));
+  }
+}
+
+void mlir::attn::emitRowScale(KernelBuilder &kb,
+                              const AccumulatorLayout &layout,
+                              SmallVectorImpl<Value> &values,
+                              ArrayRef<Value> factor) {
+  for (auto [row, f] : llvm::enumerate(factor))
+    for (int64_t reg : layout.registersOfRow(row))
+      values[reg] = arith::MulFOp::create(kb.b, kb.loc, values[reg], f);
+}
+
+void mlir::attn::emitRowSum(KernelBuilder &kb, const AccumulatorLayout &scores,
+                            ArrayRef<Value> p, SmallVectorImpl<Value> &l) {
+  for (auto [row, sum] : llvm::enumerate(l))
+    for (int64_t reg : scores.registersOfRow(row))
+      sum = arith::AddFOp::create(kb.b, kb.loc, sum, p[reg]);
+}
+
 void mlir::attn::emitOnlineSoftmaxStep(
     KernelBuilder &kb, const KernelPlan &plan, const AccumulatorLayout &scores,
     SmallVectorImpl<Value> &s, const AccumulatorLayout &output,
     SmallVectorImpl<Value> &acc, SmallVectorImpl<Value> &m,
     SmallVectorImpl<Value> &l) {
-  OpBuilder &b = kb.b;
-  Location loc = kb.loc;
-  float scale = exponentScale(plan);
-  int64_t rows = scores.rowOffsets().size();
-
-  // Per thread row: the new max, the reference exponents are taken
-  // against, and the factor that rescales what was accumulated so far.
-  SmallVector<Value> mNew, alpha, mUse;
-  Value negInf = kb.f32(kNegInf);
-  for (int64_t row = 0; row < rows; ++row) {
-    Value mx = negInf;
-    for (int64_t reg : scores.registersOfRow(row))
-      mx = arith::MaximumFOp::create(b, loc, mx, s[reg]);
-    mx = arith::MulFOp::create(b, loc, reduceAcrossRow(kb, scores, mx, true),
-                               kb.f32(scale));
-    Value old = m[row];
-    Value next = arith::MaximumFOp::create(b, loc, old, mx);
-    if (plan.rescaleThreshold) {
-      // FlashAttention-4's lazy rescale: move the reference only when the
-      // max grew by more than the threshold.
-      Value grows = arith::CmpFOp::create(
-          b, loc, arith::CmpFPredicate::OGT, mx,
-          arith::AddFOp::create(b, loc, old, kb.f32(*plan.rescaleThreshold)));
-      next = kb.select(grows, next, old);
-    }
-    // Rows that have seen no key keep -inf; exponentiate against 0 so that
-    // they give 0, never NaN.
-    Value isEmpty =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, next, negInf);
-    Value ref = kb.select(isEmpty, kb.f32(0.0f), next);
-    mNew.push_back(next);
-    mUse.push_back(ref);
-    alpha.push_back(kb.exp2(arith::SubFOp::create(b, loc, old, ref)));
-  }
-  for (int64_t row = 0; row < rows; ++row) {
-    Value negRef = arith::NegFOp::create(b, loc, mUse[row]);
-    Value sum = arith::MulFOp::create(b, loc, l[row], alpha[row]);
-    for (int64_t reg : scores.registersOfRow(row)) {
-      Value &p = s[reg];
-      p = kb.exp2(math::FmaOp::create(b, loc, p, kb.f32(scale), negRef));
-      sum = arith::AddFOp::create(b, loc, sum, p);
-    }
-    l[row] = sum;
-    for (int64_t reg : output.registersOfRow(row))
-      acc[reg] = arith::MulFOp::create(b, loc, acc[reg], alpha[row]);
-  }
-  m.assign(mNew);
+  SmallVector<Value> next =
+      emitRowMax(kb, plan, scores, s, m, plan.rescaleThreshold);
+  SmallVector<Value> alpha = emitRescaleFactors(kb, m, next);
+  emitScoreExponentials(kb, plan, scores, s, next);
+  // Each row's sum is kept per thread: rescaled, then this thread's part of
+  // the tile added.
+  for (auto [sum, a] : llvm::zip(l, alpha))
+    sum = arith::MulFOp::create(kb.b, kb.loc, sum, a);
+  emitRowSum(kb, scores, s, l);
+  emitRowScale(kb, output, acc, alpha);
+  m.assign(next);
 }
 
 void mlir::attn::finishRowSums(KernelBuilder &kb,

@@ -49,6 +49,35 @@ void applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
 Value reduceAcrossRow(KernelBuilder &kb, const AccumulatorLayout &layout,
                       Value v, bool isMax);
 
+// The online softmax's ops one by one, on a thread's registers: scores `s`
+// laid out by `scores`, and per thread row (the layout's rows) the maxima
+// (base-2 domain, scale folded in) and this thread's part of the row sums.
+
+/// attn.row_max: the running max `m` moved by the tile's scores (only past
+/// `threshold`, if given).
+SmallVector<Value> emitRowMax(KernelBuilder &kb, const KernelPlan &plan,
+                              const AccumulatorLayout &scores,
+                              ArrayRef<Value> s, ArrayRef<Value> m,
+                              std::optional<float> threshold);
+
+/// attn.row_exp of the old maxima against the new: the factors that rescale
+/// what was accumulated against `old`.
+SmallVector<Value> emitRescaleFactors(KernelBuilder &kb, ArrayRef<Value> old,
+                                      ArrayRef<Value> max);
+
+/// attn.row_exp of the scores: `s` becomes P = exp2(s * scale - max).
+void emitScoreExponentials(KernelBuilder &kb, const KernelPlan &plan,
+                           const AccumulatorLayout &scores,
+                           SmallVectorImpl<Value> &s, ArrayRef<Value> max);
+
+/// attn.row_scale of a tile laid out by `layout`, one factor per row.
+void emitRowScale(KernelBuilder &kb, const AccumulatorLayout &layout,
+                  SmallVectorImpl<Value> &values, ArrayRef<Value> factor);
+
+/// attn.row_sum: this thread's part of P's rows added to `l`.
+void emitRowSum(KernelBuilder &kb, const AccumulatorLayout &scores,
+                ArrayRef<Value> p, SmallVectorImpl<Value> &l);
+
 /// One K/V step of the online softmax on masked scores `s` (becoming P),
 /// the output accumulators `acc`, and per thread row the running max `m`
 /// (base-2 domain, scale folded in) and this thread's part of the row sum

@@ -41,6 +41,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -119,32 +122,40 @@ private:
   LogicalResult emitProducer(Block &block);
   void emitCommit(ChannelCommitOp commit, MutableArrayRef<ChannelCopyOp> copies);
 
-  // The consumer role.
-  LogicalResult emitConsumer(Block &block);
-  LogicalResult emitKvLoop(scf::ForOp loop);
-  /// The K/V loop's carried values: O, then the row maxima and row sums.
-  SmallVector<Value> loopState() const {
-    SmallVector<Value> state(acc);
-    llvm::append_range(state, m);
-    llvm::append_range(state, l);
-    return state;
-  }
-  void setLoopState(ValueRange state) {
-    size_t numAcc = acc.size(), numRows = m.size();
-    acc.assign(state.begin(), state.begin() + numAcc);
-    m.assign(state.begin() + numAcc, state.begin() + numAcc + numRows);
-    l.assign(state.begin() + numAcc + numRows, state.end());
-  }
+  // The consumer role, op by op. Each tile value of the IR is the list of
+  // this thread's registers of it (Tile); each issued matrix product, the
+  // result its wgmma group will write.
+  struct Tile {
+    SmallVector<Value> regs;
+    /// P as wgmma's A operand: bf16/f16 pairs, in issue order.
+    bool packed = false;
+  };
+  LogicalResult emitConsumerBlock(Block &block);
+  LogicalResult emitConsumerOp(Operation &op);
+  LogicalResult emitLoop(scf::ForOp loop);
+  LogicalResult emitGuard(scf::IfOp guard);
+  LogicalResult emitSection(OrderedOp section);
   LogicalResult emitWait(ChannelWaitOp wait);
   LogicalResult emitRelease(ChannelReleaseOp release);
-  /// Lowers `op` when it is a consumer's wait or release; whether it was.
-  FailureOr<bool> emitChannelUse(Operation &op);
+  /// The registers of `v`: a tile made by the consumer, or a splat constant.
+  FailureOr<Tile> tileOf(Value v);
+  /// The layout of a tile of `cols` columns (the scores' or O's).
+  FailureOr<AccumulatorLayout> layoutOf(Value v);
+  Tile packed(const Tile &p);
+  /// The registers of `type`, one thread's share.
+  FailureOr<int64_t> registerCount(Type type);
   /// A wgmma matrix descriptor of the tile at shared byte offset `offset`.
   Value descriptor(Value offset, int64_t leadingBytes);
-  /// S = Q K^T for the warpgroup's 64 query rows.
-  SmallVector<Value> scoresMatmul(Value query, Value key);
-  /// acc += P V, P from the scores' registers.
-  void outputMatmul(ArrayRef<Value> p, Value value, SmallVectorImpl<Value> &acc);
+  /// Issues S = Q K^T for the warpgroup's 64 query rows as one wgmma group.
+  Value issueScores(Value query, Value key);
+  /// Issues acc + P V as one wgmma group, P packed.
+  Value issueOutput(ArrayRef<Value> p, Value value, ArrayRef<Value> acc);
+  /// Waits until at most `pending` groups are in flight and reads the
+  /// `count` registers of `product`.
+  SmallVector<Value> completeProduct(Value product, int64_t count,
+                                     int64_t pending);
+  /// The row sums of `sum` reduced across their rows, and 1 / sum.
+  std::pair<SmallVector<Value>, SmallVector<Value>> &rowSums(Value sum);
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
 
   const KernelPlan &plan;
@@ -157,13 +168,16 @@ private:
   Value barriers, smemBase;
   // Kernel-wide values.
   Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
-  // The consumer warpgroup's tiles: each waited tensor's slot offset.
-  DenseMap<Value, Value> tiles;
+  // The consumer warpgroup's view: each waited tile's slot offset, the
+  // registers of each tile value, the issued products.
+  DenseMap<Value, Value> slots;
+  DenseMap<Value, Tile> tiles;
+  DenseMap<Value, Value> issued;
+  DenseMap<Value, std::pair<SmallVector<Value>, SmallVector<Value>>> sums;
   AccumulatorLayout scoreLayout, outputLayout;
   ScoreFrame frame;
-  // The consumer's state across the K/V loop: S (then P), O, and per
-  // thread row the running max and this thread's part of the row sum.
-  SmallVector<Value> s, acc, m, l;
+  /// This warpgroup's index among the consumers.
+  Value consumer;
 };
 
 } // namespace
@@ -346,7 +360,7 @@ LogicalResult FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
   if (failed(slot) || failed(phase))
     return failure();
   waitBarrier(barrier(buffer, *slot, /*empty=*/false), *phase);
-  tiles[wait.getResult()] = slotOffset(buffer, *slot);
+  slots[wait.getResult()] = slotOffset(buffer, *slot);
   return success();
 }
 
@@ -362,19 +376,6 @@ LogicalResult FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
       b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
       barrier(buffer, *slot, /*empty=*/true));
   return success();
-}
-
-FailureOr<bool> FlashAttention3Emitter::emitChannelUse(Operation &op) {
-  LogicalResult done = success();
-  if (auto wait = dyn_cast<ChannelWaitOp>(op))
-    done = emitWait(wait);
-  else if (auto release = dyn_cast<ChannelReleaseOp>(op))
-    done = emitRelease(release);
-  else
-    return false;
-  if (failed(done))
-    return failure();
-  return true;
 }
 
 Value FlashAttention3Emitter::descriptor(Value offset, int64_t leadingBytes) {
@@ -395,8 +396,7 @@ static Type accumulatorStruct(MLIRContext *ctx, int64_t n) {
   return LLVM::LLVMStructType::getLiteral(ctx, fields);
 }
 
-SmallVector<Value> FlashAttention3Emitter::scoresMatmul(Value query,
-                                                        Value key) {
+Value FlashAttention3Emitter::issueScores(Value query, Value key) {
   MLIRContext *ctx = b.getContext();
   auto wgmmaType =
       elementType.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
@@ -425,15 +425,11 @@ SmallVector<Value> FlashAttention3Emitter::scoresMatmul(Value query,
         NVVM::MMALayout::row, NVVM::MMALayout::col, nullptr);
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  SmallVector<Value> out;
-  for (int64_t i = 0; i < tileN / 2; ++i)
-    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
-  return out;
+  return d;
 }
 
-void FlashAttention3Emitter::outputMatmul(ArrayRef<Value> p, Value value,
-                                          SmallVectorImpl<Value> &out) {
+Value FlashAttention3Emitter::issueOutput(ArrayRef<Value> p, Value value,
+                                          ArrayRef<Value> acc) {
   MLIRContext *ctx = b.getContext();
   int64_t n = valueHeadDim, regs = n / 2;
   // V is MN-major: blocks of 64 output columns lie tile_n rows apart (the
@@ -458,35 +454,57 @@ void FlashAttention3Emitter::outputMatmul(ArrayRef<Value> p, Value value,
     constraints += std::to_string(i) + ",";
   constraints += "r,r,r,r,l,r";
   Type resultType = accumulatorStruct(ctx, n);
-  Value accumulate =
-      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1);
+  Value accumulate = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1);
 
-  // P is packed before the fence: a register written between the fence and
-  // the wgmma reading it makes ptxas fence again (C7519).
-  SmallVector<Value> packed;
-  for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk)
-    for (int64_t reg = 0; reg < 4; ++reg) {
-      int64_t first = operandAFromAccumulators(kk, reg).first;
-      packed.push_back(packPair(p[first], p[first + 1], elementType));
-    }
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  SmallVector<Value> out(acc);
+  Value result;
   for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk) {
-    SmallVector<Value> operands(out.begin(), out.end());
-    llvm::append_range(operands, ArrayRef<Value>(packed).slice(4 * kk, 4));
+    SmallVector<Value> operands(out);
+    llvm::append_range(operands, p.slice(4 * kk, 4));
     operands.push_back(arith::AddIOp::create(
         b, loc, vDesc, i64((kk * kWgmmaK * kSpanBytes) >> 4)));
     operands.push_back(accumulate);
-    auto wgmma = LLVM::InlineAsmOp::create(
-        b, loc, resultType, operands, asmString, constraints,
-        /*has_side_effects=*/true, /*is_align_stack=*/false,
-        LLVM::tailcallkind::TailCallKind::None,
-        LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-        /*operand_attrs=*/ArrayAttr());
+    result = LLVM::InlineAsmOp::create(
+                 b, loc, resultType, operands, asmString, constraints,
+                 /*has_side_effects=*/true, /*is_align_stack=*/false,
+                 LLVM::tailcallkind::TailCallKind::None,
+                 LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+                 /*operand_attrs=*/ArrayAttr())
+                 .getResult(0);
     for (int64_t i = 0; i < regs; ++i)
-      out[i] = LLVM::ExtractValueOp::create(b, loc, wgmma.getResult(0), i);
+      out[i] = LLVM::ExtractValueOp::create(b, loc, result, i);
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  return result;
+}
+
+SmallVector<Value> FlashAttention3Emitter::completeProduct(Value product,
+                                                           int64_t count,
+                                                           int64_t pending) {
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, pending);
+  // The registers pass through an empty asm after the wait, so that no use
+  // of them is scheduled before it (the wgmma writes them asynchronously).
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> raw;
+  for (int64_t i = 0; i < count; ++i)
+    raw.push_back(LLVM::ExtractValueOp::create(b, loc, product, i));
+  std::string constraints;
+  for (int64_t i = 0; i < count; ++i)
+    constraints += "=f,";
+  for (int64_t i = 0; i < count; ++i)
+    constraints += std::to_string(i) + (i + 1 < count ? "," : "");
+  Value fenced =
+      LLVM::InlineAsmOp::create(
+          b, loc, accumulatorStruct(ctx, 2 * count), raw, "", constraints,
+          /*has_side_effects=*/true, /*is_align_stack=*/false,
+          LLVM::tailcallkind::TailCallKind::None,
+          LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT), ArrayAttr())
+          .getResult(0);
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < count; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, fenced, i));
+  return out;
 }
 
 void FlashAttention3Emitter::storeOutput(ArrayRef<Value> out,
@@ -517,70 +535,358 @@ void FlashAttention3Emitter::storeOutput(ArrayRef<Value> out,
   }
 }
 
-LogicalResult FlashAttention3Emitter::emitKvLoop(scf::ForOp loop) {
-  FailureOr<Value> lo = get(loop.getLowerBound()),
-                   hi = get(loop.getUpperBound());
-  if (failed(lo) || failed(hi))
-    return failure();
-  auto kernelLoop =
-      scf::ForOp::create(b, loc, *lo, *hi, index(tileN), loopState());
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(kernelLoop.getBody());
-  Value kv0 = kernelLoop.getInductionVar();
-  values.map(loop.getInductionVar(), kv0);
-  setLoopState(kernelLoop.getRegionIterArgs());
+FailureOr<int64_t> FlashAttention3Emitter::registerCount(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (tensor && tensor.getElementType().isF32() && tensor.getRank() == 1)
+    return static_cast<int64_t>(scoreLayout.rowOffsets().size());
+  if (tensor && tensor.getElementType().isF32() && tensor.getRank() == 2 &&
+      (tensor.getDimSize(1) == tileN || tensor.getDimSize(1) == valueHeadDim))
+    return tensor.getDimSize(1) / 2;
+  return failure();
+}
 
-  for (Operation &op : *loop.getBody()) {
-    FailureOr<bool> channel = emitChannelUse(op);
-    if (failed(channel))
-      return failure();
-    if (*channel)
-      continue;
-    if (auto qk = dyn_cast<QKMatmulOp>(op)) {
-      s = scoresMatmul(tiles.lookup(qk.getQuery()), tiles.lookup(qk.getKey()));
-    } else if (isa<MaskScoresOp>(op)) {
-      // The mask and the whole online step (max, rescale, exp2, sums): the
-      // row ops after it are its parts.
-      applySoftcapAndMask(*this, plan, scoreLayout, frame, kv0, s);
-      emitOnlineSoftmaxStep(*this, plan, scoreLayout, s, outputLayout, acc, m,
-                            l);
-    } else if (auto pv = dyn_cast<PVMatmulOp>(op)) {
-      outputMatmul(s, tiles.lookup(pv.getValue()), acc);
-    } else if (isa<scf::YieldOp>(op)) {
-      scf::YieldOp::create(b, loc, loopState());
-    } else if (!isa<RowMaxOp, RowExpOp, RowScaleOp, RowSumOp>(op) &&
-               !isa<arith::ArithDialect>(op.getDialect())) {
-      return errorAt(&op) << "cannot lower this op in the K/V loop";
+FailureOr<AccumulatorLayout> FlashAttention3Emitter::layoutOf(Value v) {
+  auto tensor = cast<RankedTensorType>(v.getType());
+  if (tensor.getRank() == 2 && tensor.getDimSize(1) == tileN)
+    return scoreLayout;
+  if (tensor.getRank() == 2 && tensor.getDimSize(1) == valueHeadDim)
+    return outputLayout;
+  return errorAt(v.getDefiningOp() ? v.getDefiningOp()
+                                   : v.getParentRegion()->getParentOp())
+         << "expects a tile of " << tileN << " or " << valueHeadDim
+         << " columns";
+}
+
+FailureOr<FlashAttention3Emitter::Tile>
+FlashAttention3Emitter::tileOf(Value v) {
+  auto it = tiles.find(v);
+  if (it != tiles.end())
+    return it->second;
+  // Constants (the loop's initial O, sums and maxima) are made where used.
+  DenseElementsAttr dense;
+  FailureOr<int64_t> count = registerCount(v.getType());
+  if (matchPattern(v, m_Constant(&dense)) && dense.isSplat() &&
+      succeeded(count))
+    return Tile{SmallVector<Value>(
+        *count, f32(dense.getSplatValue<APFloat>().convertToFloat()))};
+  Operation *at = v.getDefiningOp() ? v.getDefiningOp()
+                                    : v.getParentRegion()->getParentOp();
+  return errorAt(at) << "cannot keep this value in the consumer's registers";
+}
+
+FlashAttention3Emitter::Tile
+FlashAttention3Emitter::packed(const Tile &p) {
+  if (p.packed)
+    return p;
+  // The A fragment of each k16 step: four registers of two elements.
+  Tile out{{}, true};
+  for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk)
+    for (int64_t reg = 0; reg < 4; ++reg) {
+      int64_t first = operandAFromAccumulators(kk, reg).first;
+      out.regs.push_back(packPair(p.regs[first], p.regs[first + 1], elementType));
     }
-  }
-  setLoopState(kernelLoop.getResults());
+  return out;
+}
+
+std::pair<SmallVector<Value>, SmallVector<Value>> &
+FlashAttention3Emitter::rowSums(Value sum) {
+  auto it = sums.find(sum);
+  if (it != sums.end())
+    return it->second;
+  auto &entry = sums[sum];
+  finishRowSums(*this, scoreLayout, tiles[sum].regs, entry.first,
+                entry.second);
+  return entry;
+}
+
+/// Whether every use of `product` waits for it (or yields it from a section
+/// to one): the product was issued asynchronously.
+static bool isAwaited(Value product) {
+  return llvm::all_of(product.getUsers(), [](Operation *user) {
+    return isa<MatmulWaitOp, OrderedYieldOp>(user);
+  });
+}
+
+LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
+  ArrayRef<int32_t> ids = section.getBarriers();
+  int64_t groups = ids.size();
+  // Warpgroup g takes its turn on ids[g] and hands it to the next one.
+  auto idOf = [&](Value group) {
+    Value id = arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
+    for (int64_t g = 1; g < groups; ++g)
+      id = select(cmp(arith::CmpIPredicate::eq, group, index(g)),
+                  arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[g]),
+                  id);
+    return id;
+  };
+  Value threads = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
+                                               2 * kWarpgroupSize);
+  NVVM::BarrierOp::create(b, loc, TypeRange{}, idOf(consumer), threads,
+                          NVVM::BarrierReductionAttr(), Value());
+  Block &body = section.getBody().front();
+  if (failed(emitConsumerBlock(body)))
+    return failure();
+  for (auto [result, product] :
+       llvm::zip(section.getResults(), body.getTerminator()->getOperands()))
+    issued[result] = issued.lookup(product);
+  Value next = arith::RemUIOp::create(b, loc, add(consumer, index(1)),
+                                      index(groups));
+  NVVM::BarrierArriveOp::create(b, loc, idOf(next), threads);
   return success();
 }
 
-LogicalResult FlashAttention3Emitter::emitConsumer(Block &block) {
-  for (Operation &op : block) {
-    FailureOr<bool> channel = emitChannelUse(op);
-    if (failed(channel))
+LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
+  FailureOr<Value> lo = get(loop.getLowerBound()),
+                   hi = get(loop.getUpperBound()), step = get(loop.getStep());
+  if (failed(lo) || failed(hi) || failed(step))
+    return failure();
+  // The carried tiles, flattened; P, read only as P V's operand, is carried
+  // packed (half the registers of its f32 form).
+  SmallVector<bool> packs;
+  SmallVector<Value> init;
+  SmallVector<size_t> counts;
+  for (auto [arg, value] :
+       llvm::zip(loop.getRegionIterArgs(), loop.getInitArgs())) {
+    FailureOr<Tile> tile = tileOf(value);
+    if (failed(tile))
       return failure();
-    if (*channel)
-      continue;
-    if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      if (loop != plan.kvLoop)
-        return errorAt(loop) << "expects one loop, over K and V";
-      if (failed(emitKvLoop(loop)))
-        return failure();
-    } else if (isa<NormalizeOp>(op)) {
-      SmallVector<Value> rowSums, inverse;
-      finishRowSums(*this, scoreLayout, l, rowSums, inverse);
-      storeOutput(acc, inverse);
-      if (plan.hasLse)
-        storeLse(*this, scoreLayout, frame, m, rowSums, lse, batch, head);
-    } else if (!isa<RoleYieldOp, LseOp>(op) &&
-               !isa<arith::ArithDialect>(op.getDialect())) {
-      return errorAt(&op) << "cannot lower this op in the consumer role";
+    bool pack = !arg.use_empty() &&
+                llvm::all_of(arg.getUses(), [](OpOperand &use) {
+                  auto pv = dyn_cast<PVMatmulOp>(use.getOwner());
+                  return pv && use.get() == pv.getProbs();
+                });
+    Tile t = pack ? packed(*tile) : *tile;
+    if (t.packed && !pack)
+      return errorAt(loop) << "cannot carry P in the K/V loop for other uses "
+                              "than P V";
+    packs.push_back(pack);
+    counts.push_back(t.regs.size());
+    llvm::append_range(init, t.regs);
+  }
+  auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, *step, init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(kernelLoop.getBody());
+    values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
+    size_t at = 0;
+    for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+      tiles[arg] = {SmallVector<Value>(
+                        kernelLoop.getRegionIterArgs().slice(at, counts[i])),
+                    packs[i]};
+      at += counts[i];
     }
+    if (failed(emitConsumerBlock(*loop.getBody())))
+      return failure();
+    SmallVector<Value> next;
+    for (auto [i, value] : llvm::enumerate(loop.getYieldedValues())) {
+      FailureOr<Tile> tile = tileOf(value);
+      if (failed(tile))
+        return failure();
+      Tile t = packs[i] ? packed(*tile) : *tile;
+      llvm::append_range(next, t.regs);
+    }
+    scf::YieldOp::create(b, loc, next);
+  }
+  size_t at = 0;
+  for (auto [i, result] : llvm::enumerate(loop.getResults())) {
+    tiles[result] = {
+        SmallVector<Value>(kernelLoop.getResults().slice(at, counts[i])),
+        packs[i]};
+    at += counts[i];
   }
   return success();
+}
+
+LogicalResult FlashAttention3Emitter::emitGuard(scf::IfOp guard) {
+  FailureOr<Value> condition = get(guard.getCondition());
+  if (failed(condition))
+    return failure();
+  SmallVector<Type> types;
+  SmallVector<size_t> counts;
+  for (Type type : guard.getResultTypes()) {
+    FailureOr<int64_t> count = registerCount(type);
+    if (failed(count))
+      return errorAt(guard) << "expects the branches to yield tiles";
+    counts.push_back(*count);
+    types.append(*count, b.getF32Type());
+  }
+  auto kernelIf = scf::IfOp::create(b, loc, types, *condition,
+                                    /*withElseRegion=*/true);
+  for (auto [from, to] : {std::pair(guard.thenBlock(), kernelIf.thenBlock()),
+                          std::pair(guard.elseBlock(), kernelIf.elseBlock())}) {
+    OpBuilder::InsertionGuard inBranch(b);
+    b.setInsertionPointToStart(to);
+    if (failed(emitConsumerBlock(*from)))
+      return failure();
+    SmallVector<Value> yielded;
+    for (Value value : from->getTerminator()->getOperands()) {
+      FailureOr<Tile> tile = tileOf(value);
+      if (failed(tile) || tile->packed)
+        return errorAt(guard) << "expects the branches to yield f32 tiles";
+      llvm::append_range(yielded, tile->regs);
+    }
+    scf::YieldOp::create(b, loc, yielded);
+  }
+  size_t at = 0;
+  for (auto [i, result] : llvm::enumerate(guard.getResults())) {
+    tiles[result] = {
+        SmallVector<Value>(kernelIf.getResults().slice(at, counts[i]))};
+    at += counts[i];
+  }
+  return success();
+}
+
+LogicalResult FlashAttention3Emitter::emitConsumerBlock(Block &block) {
+  for (Operation &op : block)
+    if (failed(emitConsumerOp(op)))
+      return failure();
+  return success();
+}
+
+LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
+  // Index arithmetic is recomputed where an op needs it; terminators are
+  // read by the op that owns them.
+  if (isa<scf::YieldOp, RoleYieldOp, OrderedYieldOp>(op) ||
+      (isa<arith::ArithDialect>(op.getDialect()) &&
+       llvm::all_of(op.getResultTypes(),
+                    [](Type t) { return t.isIntOrIndex(); })) ||
+      matchPattern(&op, m_Constant()))
+    return success();
+  auto operands = [&](ValueRange values) -> FailureOr<SmallVector<Tile>> {
+    SmallVector<Tile> out;
+    for (Value v : values) {
+      FailureOr<Tile> tile = tileOf(v);
+      if (failed(tile))
+        return failure();
+      out.push_back(*tile);
+    }
+    return out;
+  };
+  return TypeSwitch<Operation *, LogicalResult>(&op)
+      .Case([&](ChannelWaitOp wait) { return emitWait(wait); })
+      .Case([&](ChannelReleaseOp release) { return emitRelease(release); })
+      .Case([&](scf::ForOp loop) { return emitLoop(loop); })
+      .Case([&](scf::IfOp guard) { return emitGuard(guard); })
+      .Case([&](OrderedOp section) { return emitSection(section); })
+      .Case([&](QKMatmulOp qk) {
+        Value product = issueScores(slots.lookup(qk.getQuery()),
+                                    slots.lookup(qk.getKey()));
+        issued[qk.getResult()] = product;
+        if (!isAwaited(qk.getResult()))
+          tiles[qk.getResult()] = {completeProduct(product, tileN / 2, 0)};
+        return success();
+      })
+      .Case([&](PVMatmulOp pv) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({pv.getProbs(), pv.getAcc()});
+        if (failed(in))
+          return failure();
+        // P is packed before the fence: a register written between the
+        // fence and the wgmma reading it makes ptxas fence again (C7519).
+        Tile p = packed((*in)[0]);
+        Value product = issueOutput(p.regs, slots.lookup(pv.getValue()),
+                                    (*in)[1].regs);
+        issued[pv.getResult()] = product;
+        if (!isAwaited(pv.getResult()))
+          tiles[pv.getResult()] = {
+              completeProduct(product, valueHeadDim / 2, 0)};
+        return success();
+      })
+      .Case([&](MatmulWaitOp wait) -> LogicalResult {
+        FailureOr<int64_t> count = registerCount(wait.getType());
+        Value product = issued.lookup(wait.getInput());
+        if (failed(count) || !product)
+          return errorAt(wait) << "expects a wait for a product it issued";
+        tiles[wait.getResult()] = {
+            completeProduct(product, *count, wait.getPending())};
+        return success();
+      })
+      .Case([&](MaskScoresOp mask) -> LogicalResult {
+        FailureOr<Tile> s = tileOf(mask.getScores());
+        FailureOr<Value> col = get(mask.getCol());
+        if (failed(s) || failed(col))
+          return failure();
+        // The scale is folded into the row max and the exponentials.
+        Tile out = *s;
+        applySoftcapAndMask(*this, plan, scoreLayout, frame, *col, out.regs);
+        tiles[mask.getResult()] = out;
+        return success();
+      })
+      .Case([&](RowMaxOp max) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({max.getScores(), max.getInit()});
+        if (failed(in))
+          return failure();
+        std::optional<float> threshold;
+        if (FloatAttr t = max.getThresholdAttr())
+          threshold = t.getValueAsDouble();
+        tiles[max.getResult()] = {emitRowMax(*this, plan, scoreLayout,
+                                             (*in)[0].regs, (*in)[1].regs,
+                                             threshold)};
+        return success();
+      })
+      .Case([&](RowExpOp exp) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({exp.getInput(), exp.getMax()});
+        if (failed(in))
+          return failure();
+        Tile out = (*in)[0];
+        if (cast<RankedTensorType>(exp.getType()).getRank() == 1)
+          out.regs = emitRescaleFactors(*this, out.regs, (*in)[1].regs);
+        else
+          emitScoreExponentials(*this, plan, scoreLayout, out.regs,
+                                (*in)[1].regs);
+        tiles[exp.getResult()] = out;
+        return success();
+      })
+      .Case([&](RowScaleOp scale) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({scale.getInput(), scale.getFactor()});
+        if (failed(in))
+          return failure();
+        Tile out = (*in)[0];
+        if (cast<RankedTensorType>(scale.getType()).getRank() == 1) {
+          for (auto [v, f] : llvm::zip(out.regs, (*in)[1].regs))
+            v = arith::MulFOp::create(b, loc, v, f);
+        } else {
+          FailureOr<AccumulatorLayout> layout = layoutOf(scale.getInput());
+          if (failed(layout))
+            return failure();
+          emitRowScale(*this, *layout, out.regs, (*in)[1].regs);
+        }
+        tiles[scale.getResult()] = out;
+        return success();
+      })
+      .Case([&](RowSumOp sum) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({sum.getInput(), sum.getInit()});
+        if (failed(in))
+          return failure();
+        Tile out = (*in)[1];
+        emitRowSum(*this, scoreLayout, (*in)[0].regs, out.regs);
+        tiles[sum.getResult()] = out;
+        return success();
+      })
+      .Case([&](NormalizeOp normalize) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({normalize.getAcc(), normalize.getSum()});
+        if (failed(in))
+          return failure();
+        storeOutput((*in)[0].regs, rowSums(normalize.getSum()).second);
+        return success();
+      })
+      .Case([&](LseOp lseOp) -> LogicalResult {
+        FailureOr<SmallVector<Tile>> in =
+            operands({lseOp.getMax(), lseOp.getSum()});
+        if (failed(in))
+          return failure();
+        storeLse(*this, scoreLayout, frame, (*in)[0].regs,
+                 rowSums(lseOp.getSum()).first, lse, batch, head);
+        return success();
+      })
+      .Default([&](Operation *other) {
+        return errorAt(other) << "cannot lower this op in the consumer role";
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -759,7 +1065,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
         b, loc, roles.getRole(1).getRegisters(),
         NVVM::SetMaxRegisterAction::increase);
     groupThread = arith::RemUIOp::create(b, loc, tid, index(kWarpgroupSize));
-    Value consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
+    consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
     scoreLayout = accumulatorLayout(tileN);
     outputLayout = accumulatorLayout(valueHeadDim);
     FailureOr<Value> row = get(plan.queryRow);
@@ -775,11 +1081,29 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     smemBase = arith::IndexCastUIOp::create(
         b, loc, b.getI64Type(),
         memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
-    int64_t numRows = scoreLayout.rowOffsets().size();
-    acc.assign(valueHeadDim / 2, f32(0.0f));
-    m.assign(numRows, f32(-std::numeric_limits<float>::infinity()));
-    l.assign(numRows, f32(0.0f));
-    if (failed(emitConsumer(roles.getBodies().back().front())))
+    Region &consumerRegion = roles.getBodies().back();
+    auto sections = consumerRegion.getOps<OrderedOp>();
+    OrderedOp firstSection =
+        sections.empty() ? OrderedOp() : *sections.begin();
+    consumerRegion.walk([&](OrderedOp section) {
+      if (!firstSection)
+        firstSection = section;
+    });
+    if (firstSection) {
+      // The turns start with warpgroup 0: the last one hands it the first.
+      ArrayRef<int32_t> ids = firstSection.getBarriers();
+      auto last = scf::IfOp::create(
+          b, loc,
+          cmp(arith::CmpIPredicate::eq, consumer, index(ids.size() - 1)),
+          false);
+      OpBuilder::InsertionGuard inLast(b);
+      b.setInsertionPointToStart(last.thenBlock());
+      NVVM::BarrierArriveOp::create(
+          b, loc, arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]),
+          arith::ConstantIntOp::create(b, loc, b.getI32Type(),
+                                       2 * kWarpgroupSize));
+    }
+    if (failed(emitConsumerBlock(consumerRegion.front())))
       return failure();
   }
   return offset;

@@ -30,11 +30,16 @@ AllocRingOp mlir::attn::getRingOfFuture(scf::ForOp loop, Value future) {
 
 /// The only op of type OpTy in `block`, or null (with an error at `where`)
 /// when there is not exactly one.
+/// Ops of `block` are looked for in it and in the attn.ordered sections of
+/// a scheduled consumer.
 template <typename OpTy>
 static OpTy findSingle(Block &block, Operation *where, StringRef pass) {
   OpTy found;
   StringRef name = OpTy::getOperationName();
-  for (auto op : block.getOps<OpTy>()) {
+  SmallVector<OpTy> ops(block.getOps<OpTy>());
+  for (auto section : block.getOps<OrderedOp>())
+    llvm::append_range(ops, section.getBody().front().getOps<OpTy>());
+  for (auto op : ops) {
     if (found) {
       where->emitError() << pass << ": expects one " << name
                          << ", found several";
@@ -66,6 +71,11 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
   }
   Block &body = g.computeBlock();
   SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
+  // -attn-overlap-consumer's form: the loop under the test that the K/V
+  // range is not empty, between its prologue and epilogue.
+  if (loops.empty())
+    for (auto guard : body.getOps<scf::IfOp>())
+      llvm::append_range(loops, guard.thenBlock()->getOps<scf::ForOp>());
   if (loops.size() != 1)
     return grid.emitError()
            << pass

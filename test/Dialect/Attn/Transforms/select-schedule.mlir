@@ -2,6 +2,7 @@
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_90a | FileCheck %s --check-prefix=SM90
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_100a | FileCheck %s --check-prefix=SM100
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" | FileCheck %s --check-prefix=LAZY
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a ping-pong=false overlap=false" | FileCheck %s --check-prefix=PLAIN
 
 // The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
 // warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
@@ -11,11 +12,14 @@
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>} -> tensor<?x8x?x256xbf16>
 // FA3: a producer warpgroup at the smallest register budget, consumer
 // warpgroups of 64 rows sharing the rest of the register file: three at
-// head dim 64, two above.
+// head dim 64, two above; the consumers overlap Q K^T with the softmax and
+// take turns at the tensor cores unless the options turn that off.
 // SM90-LABEL: func.func @head_dims
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>]>} -> tensor<?x8x?x64xbf16>
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true>} -> tensor<?x8x?x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], ping_pong = true, overlap = true>} -> tensor<?x8x?x128xf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, {{.*}}>} -> tensor<?x8x?x256xbf16>
+// PLAIN-LABEL: func.func @head_dims
+//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>]>} -> tensor<?x8x?x64xbf16>
 // FA4: load, MMA, two softmax warpgroups, correction and epilogue.
 // SM100-LABEL: func.func @head_dims
 //       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 128, stages = 2, warps = 16, roles = [<name = "load", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>} -> tensor<?x8x?x64xbf16>
