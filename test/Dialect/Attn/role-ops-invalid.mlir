@@ -143,3 +143,165 @@ func.func @roles_not_the_schedules_warps(%n: index) {
   } {attn.schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 12>}
   return
 }
+
+// -----
+
+// The turns of attn.ordered: a section whose warpgroups could disagree on
+// whether to take it would stop the others.
+func.func @section_under_data_dependent_branch(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %x: tensor<64xf32>) {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    %c0 = arith.constant 0 : index
+    %e = tensor.extract %x[%c0] : tensor<64xf32>
+    %zero = arith.constant 0.0 : f32
+    %positive = arith.cmpf ogt, %e, %zero : f32
+    scf.if %positive {
+      // expected-error @below {{'attn.ordered' op is under a condition that depends on per-thread values: a warpgroup that skipped its turn would stop the others}}
+      %s = attn.ordered barriers [1, 2] -> (tensor<64x64xf32>) {
+        %p = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+        attn.ordered_yield %p : tensor<64x64xf32>
+      }
+      %w = attn.matmul_wait %s pending(0) : tensor<64x64xf32>
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @nested_sections(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    attn.ordered barriers [1, 2] {
+      // expected-error @below {{'attn.ordered' op is nested in another section: a warpgroup holding a turn would wait for its own next one}}
+      attn.ordered barriers [1, 2] {
+      }
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @one_barrier_per_warpgroup() {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 12, registers = 160>] {
+  }, {
+    // expected-error @below {{'attn.ordered' op needs one barrier per warpgroup of role 'consumer' (3), got 2}}
+    attn.ordered barriers [1, 2] {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @barrier_zero_is_the_cta_barrier() {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    // expected-error @below {{'attn.ordered' op barrier 0 is outside 1..15 (0 is the CTA barrier)}}
+    attn.ordered barriers [0, 1] {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @repeated_barrier() {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    // expected-error @below {{'attn.ordered' op uses barrier 3 twice}}
+    attn.ordered barriers [3, 3] {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @two_rings_in_one_role() {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    // expected-error @below {{'attn.ordered' op uses other barriers than another section of role 'consumer': a role takes its turns on one ring}}
+    attn.ordered barriers [1, 2] {
+    }
+    attn.ordered barriers [3, 4] {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @one_warpgroup_takes_no_turns() {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 4, registers = 240>] {
+  }, {
+    // expected-error @below {{'attn.ordered' op needs a role of at least two whole warpgroups; role 'consumer' has 4 warps}}
+    attn.ordered barriers [1] {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @section_outside_roles() {
+  // expected-error @below {{'attn.ordered' op must be inside an attn.warp_specialize role}}
+  attn.ordered barriers [1, 2] {
+  }
+  return
+}
+
+// -----
+
+func.func @softmax_in_a_section(%s: tensor<64x64xf32>, %m: tensor<64xf32>) {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    attn.ordered barriers [1, 2] {
+      // expected-error @below {{'attn.row_max' op cannot be in an attn.ordered section, which issues matrix products only}}
+      %r = attn.row_max %s, %m : tensor<64x64xf32>, tensor<64xf32>
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @product_used_before_its_wait(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %m: tensor<64xf32>) {
+  attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                              <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    %s = attn.ordered barriers [1, 2] -> (tensor<64x64xf32>) {
+      %p = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+      attn.ordered_yield %p : tensor<64x64xf32>
+    }
+    // expected-error @below {{'attn.row_max' op uses a product of an attn.ordered section before waiting for it with attn.matmul_wait}}
+    %r = attn.row_max %s, %m : tensor<64x64xf32>, tensor<64xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @wait_for_a_non_product(%x: tensor<64x64xf32>) {
+  // expected-error @below {{'attn.matmul_wait' op waits for a value that is not an attn.qk_matmul or attn.pv_matmul result}}
+  %w = attn.matmul_wait %x pending(0) : tensor<64x64xf32>
+  return
+}
+
+// -----
+
+func.func @negative_pending(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
+  %p = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+  // expected-error @below {{'attn.matmul_wait' op attribute 'pending' failed to satisfy constraint: 64-bit signless integer attribute whose value is non-negative}}
+  %w = attn.matmul_wait %p pending(-1) : tensor<64x64xf32>
+  return
+}

@@ -28,3 +28,29 @@ func.func @roles(%src: tensor<1x1x?x64xbf16>, %i: index, %p: i1) -> tensor<16x64
   } -> tensor<16x64xbf16>
   return %r : tensor<16x64xbf16>
 }
+
+// The consumer's schedule: two products issued in a turn, waited for
+// separately.
+// CHECK-LABEL: func.func @turns
+// CHECK: %[[T:.*]]:2 = attn.ordered barriers [1, 2] -> (tensor<64x64xf32>, tensor<64x64xf32>) {
+// CHECK:   %[[S:.*]] = attn.qk_matmul
+// CHECK:   %[[O:.*]] = attn.pv_matmul
+// CHECK:   attn.ordered_yield %[[S]], %[[O]] : tensor<64x64xf32>, tensor<64x64xf32>
+// CHECK: }
+// CHECK: attn.matmul_wait %[[T]]#0 pending(1) : tensor<64x64xf32>
+// CHECK: attn.matmul_wait %[[T]]#1 pending(0) : tensor<64x64xf32>
+func.func @turns(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %p: tensor<64x64xf32>, %v: tensor<64x64xbf16>, %acc: tensor<64x64xf32>) -> (tensor<64x64xf32>, tensor<64x64xf32>) {
+  %r:2 = attn.warp_specialize roles [<name = "producer", warps = 4, registers = 24>,
+                                     <name = "consumer", warps = 8, registers = 240>] {
+  }, {
+    %t:2 = attn.ordered barriers [1, 2] -> (tensor<64x64xf32>, tensor<64x64xf32>) {
+      %s = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+      %o = attn.pv_matmul %p, %v, %acc : tensor<64x64xf32>, tensor<64x64xbf16>, tensor<64x64xf32>
+      attn.ordered_yield %s, %o : tensor<64x64xf32>, tensor<64x64xf32>
+    }
+    %s = attn.matmul_wait %t#0 pending(1) : tensor<64x64xf32>
+    %o = attn.matmul_wait %t#1 pending(0) : tensor<64x64xf32>
+    attn.role_yield %s, %o : tensor<64x64xf32>, tensor<64x64xf32>
+  } -> tensor<64x64xf32>, tensor<64x64xf32>
+  return %r#0, %r#1 : tensor<64x64xf32>, tensor<64x64xf32>
+}

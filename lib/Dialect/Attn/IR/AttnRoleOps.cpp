@@ -254,6 +254,8 @@ static bool isUniform(Value v, WarpSpecializeOp roles) {
 }
 
 LogicalResult OrderedOp::verify() {
+  if (!(*this)->getParentOfType<WarpSpecializeOp>())
+    return emitOpError() << "must be inside an attn.warp_specialize role";
   // The role whose warpgroups take the turns, and the control flow between.
   Operation *parent = (*this)->getParentOp();
   while (parent && !isa<WarpSpecializeOp>(parent)) {
@@ -282,9 +284,7 @@ LogicalResult OrderedOp::verify() {
     }
     parent = parent->getParentOp();
   }
-  auto roles = dyn_cast_or_null<WarpSpecializeOp>(parent);
-  if (!roles)
-    return emitOpError() << "must be inside an attn.warp_specialize role";
+  auto roles = cast<WarpSpecializeOp>(parent);
   Region *roleRegion = nullptr;
   unsigned roleIndex = 0;
   for (auto [i, region] : llvm::enumerate(roles.getBodies()))
@@ -324,7 +324,7 @@ LogicalResult OrderedOp::verify() {
 
   // The body issues matrix products; its results are their tiles.
   for (Operation &op : getBody().front().without_terminator())
-    if (!isa<QKMatmulOp, PVMatmulOp>(op) &&
+    if (!isa<QKMatmulOp, PVMatmulOp, OrderedOp>(op) &&
         !isa<arith::ArithDialect>(op.getDialect()))
       return op.emitOpError() << "cannot be in an attn.ordered section, "
                                  "which issues matrix products only";

@@ -71,9 +71,6 @@ FailureOr<ConsumerLoop> matchConsumerLoop(scf::ForOp loop) {
     return at->emitError() << kPass << ": " << message;
   };
   for (Operation &op : body) {
-    if (isa<MatmulWaitOp, OrderedOp>(op))
-      return fail(&op, "expects synchronous matrix products; the loop is "
-                       "already scheduled");
     if (auto qk = dyn_cast<QKMatmulOp>(op))
       c.qk = qk;
     if (auto pv = dyn_cast<PVMatmulOp>(op))
@@ -277,6 +274,16 @@ struct AttnOverlapConsumerPass
         return signalPassFailure();
       }
       Block &consumer = (*roles.begin()).getBodies().back().front();
+      WalkResult scheduled = consumer.walk([](Operation *op) {
+        return isa<MatmulWaitOp, OrderedOp>(op) ? WalkResult::interrupt()
+                                                : WalkResult::advance();
+      });
+      if (scheduled.wasInterrupted()) {
+        (*roles.begin()).emitError()
+            << kPass << ": expects synchronous matrix products; the "
+            << "consumer is already scheduled";
+        return signalPassFailure();
+      }
       SmallVector<scf::ForOp> loops(consumer.getOps<scf::ForOp>());
       if (loops.size() != 1) {
         (*roles.begin()).emitError()
