@@ -10,9 +10,10 @@
 // scores' wait leaves P V in flight (wait_group 1); O's comes after the
 // softmax; P crosses the loop packed (64 O, 2 + 2 row, 32 P registers).
 // TURNS: nvvm.setmaxregister  increase 240
-// TURNS: scf.if
-// TURNS-NEXT: %[[ONE:.*]] = arith.constant 1 : i32
+// TURNS: %[[LASTGROUP:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
+// TURNS-NEXT: scf.if %[[LASTGROUP]] {
 // TURNS-NEXT: %[[ALL:.*]] = arith.constant 256 : i32
+// TURNS-NEXT: %[[ONE:.*]] = arith.constant 1 : i32
 // TURNS-NEXT: nvvm.barrier.arrive id = %[[ONE]] number_of_threads = %[[ALL]]
 // Prologue: Q K_0^T in a turn, waited for at once.
 // TURNS: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
