@@ -7,6 +7,7 @@
 #include "KernelBuilder.h"
 #include "KernelPlan.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -31,6 +32,13 @@ Value KernelBuilder::f32(float v) {
   if (!c)
     c = arith::ConstantOp::create(constants, loc, constants.getF32FloatAttr(v));
   return c;
+}
+
+Value KernelBuilder::exp2(Value v) {
+  return LLVM::CallIntrinsicOp::create(
+             b, loc, b.getF32Type(),
+             b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"), ValueRange{v})
+      .getResult(0);
 }
 
 Value KernelBuilder::sharedBytes() {

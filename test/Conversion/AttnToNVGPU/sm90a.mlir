@@ -33,7 +33,7 @@
 // TURNS: nvvm.wgmma.commit.group.sync.aligned
 // TURNS: nvvm.barrier.arrive id
 // TURNS-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
-// TURNS: math.exp2
+// TURNS: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // TURNS: nvvm.wgmma.wait.group.sync.aligned 0
 // TURNS: scf.yield
 // Epilogue: the last P V in a turn.
@@ -95,7 +95,7 @@
 // CHECK: nvgpu.mbarrier.arrive %[[BARS]]
 // The online softmax on the accumulators, then O += P V with P from
 // registers: eight k16 steps over the 128 keys, V transposed.
-// CHECK: math.exp2
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK: llvm.inline_asm has_side_effects asm_dialect = att "{\0A.reg .pred p;\0Asetp.ne.b32 p, $133, 0;\0Awgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
 // CHECK-SAME: p, 1, 1, 1;

@@ -106,8 +106,11 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     kind = KernelKind::fa3;
     roles = hopperRoles(ctx, consumers);
     // FA3's consumer schedule: Q K^T of the next tile under this tile's
-    // softmax, and the warpgroups taking turns at the tensor cores.
-    pingPong = requests.pingPong;
+    // softmax, and the warpgroups taking turns at the tensor cores. Turns
+    // pay up to D = 128 (H200, S = 8192: 560 against 536 TFLOP/s); at
+    // D = 256 the long P V already hides the other warpgroup's softmax and
+    // the turns cost (637 against 653), as FA3 found.
+    pingPong = requests.pingPong && largest <= 128;
     overlap = requests.overlap;
     break;
   }
