@@ -1,47 +1,6 @@
 // The sm_90a kernel that convert-attn-to-nvgpu builds from the
 // warp-specialised grid.
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s
-// RUN: attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -attn-overlap-consumer -attn-order-warpgroups -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s --check-prefix=TURNS
-
-// The scheduled consumer: the last warpgroup hands the first turn to the
-// first; each turn waits on its warpgroup's named barrier (256 threads: its
-// own and the arrival of the one before), issues its wgmma groups and
-// passes the turn on before waiting for any of them. In each step the
-// scores' wait leaves P V in flight (wait_group 1); O's comes after the
-// softmax; P crosses the loop packed (64 O, 2 + 2 row, 32 P registers).
-// TURNS: nvvm.setmaxregister  increase 240
-// TURNS: %[[LASTGROUP:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
-// TURNS-NEXT: scf.if %[[LASTGROUP]] {
-// TURNS-NEXT: %[[ALL:.*]] = arith.constant 256 : i32
-// TURNS-NEXT: %[[ONE:.*]] = arith.constant 1 : i32
-// TURNS-NEXT: nvvm.barrier.arrive id = %[[ONE]] number_of_threads = %[[ALL]]
-// Prologue: Q K_0^T in a turn, waited for at once.
-// TURNS: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
-// TURNS: nvvm.wgmma.fence.aligned
-// TURNS-COUNT-8: nvvm.wgmma.mma_async
-// TURNS: nvvm.wgmma.commit.group.sync.aligned
-// TURNS-NEXT: arith.addi
-// TURNS: nvvm.barrier.arrive id = %{{.*}} number_of_threads = %{{.*}}
-// TURNS-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
-// TURNS: scf.for {{.*}} -> ({{(f32, ){68}(i32, ){31}i32}}) {
-// TURNS: nvvm.barrier id
-// TURNS: nvvm.wgmma.fence.aligned
-// TURNS-COUNT-8: nvvm.wgmma.mma_async
-// TURNS: nvvm.wgmma.commit.group.sync.aligned
-// TURNS: nvvm.wgmma.fence.aligned
-// TURNS: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
-// TURNS: nvvm.wgmma.commit.group.sync.aligned
-// TURNS: nvvm.barrier.arrive id
-// TURNS-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
-// TURNS: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
-// TURNS: nvvm.wgmma.wait.group.sync.aligned 0
-// TURNS: scf.yield
-// Epilogue: the last P V in a turn.
-// TURNS: nvvm.barrier id
-// TURNS: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16
-// TURNS: nvvm.barrier.arrive id
-// TURNS-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
-// TURNS: vector.store
 
 // The ABI: Q, K and V as tensor maps (boxes of one head's 128 rows by 64
 // columns, 128-byte swizzle) passed by value, then every tensor as a memref.

@@ -16,6 +16,11 @@
 // RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
 // RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 77 | FileCheck %s
+// Three consumer warpgroups overlap and take turns by default; without the
+// turns:
+// RUN: attn-compile %s --chip=sm_90a --ping-pong=false -o %t.sm90free
+// RUN: attn-run %t.sm90free --batch 2 --heads 8 --kv-heads 2 --seq-q 77 --seq-kv 77 | FileCheck %s
+// RUN: attn-run %t.sm90free --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @causal_gqa_d64(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
                           %v: tensor<?x2x?x64xbf16>) -> tensor<?x8x?x64xbf16> {

@@ -9,6 +9,11 @@
 // RUN: attn-run %t.sm90 --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t.sm90 --batch 2 --heads 4 --seq-q 77 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t.sm90 --batch 1 --heads 4 --seq-q 300 --seq-kv 100 | FileCheck %s
+// And the consumer without the intra-warpgroup overlap (synchronous
+// products), the schedule bench/ablation.py compares against.
+// RUN: attn-compile %s --chip=sm_90a --overlap=false -o %t.sm90plain
+// RUN: attn-run %t.sm90plain --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90plain --batch 1 --heads 4 --seq-q 300 --seq-kv 100 | FileCheck %s
 // CHECK: lse max abs err
 // CHECK-SAME: unwritten 0: PASS
 func.func @causal_lse_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>,

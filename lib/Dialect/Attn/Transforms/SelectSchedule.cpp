@@ -106,11 +106,11 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     kind = KernelKind::fa3;
     roles = hopperRoles(ctx, consumers);
     // FA3's consumer schedule: Q K^T of the next tile under this tile's
-    // softmax, and the warpgroups taking turns at the tensor cores. Turns
-    // pay up to D = 128 (H200, S = 8192: 560 against 536 TFLOP/s); at
-    // D = 256 the long P V already hides the other warpgroup's softmax and
-    // the turns cost (637 against 653), as FA3 found.
-    pingPong = requests.pingPong && largest <= 128;
+    // softmax (bench/ablation.py, H200, S = 8192: +16% at D = 128, +26% at
+    // D = 64), and, with three consumers, the warpgroups taking turns at the
+    // tensor cores (+3% at D = 64). With two the turns cost more than they
+    // order: 571 against 606 TFLOP/s at D = 128, even at D = 256.
+    pingPong = requests.pingPong && consumers > 2;
     overlap = requests.overlap;
     break;
   }

@@ -12,11 +12,11 @@
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>} -> tensor<?x8x?x256xbf16>
 // FA3: a producer warpgroup at the smallest register budget, consumer
 // warpgroups of 64 rows sharing the rest of the register file: three at
-// head dim 64, two above; the consumers overlap Q K^T with the softmax and
-// take turns at the tensor cores unless the options turn that off.
+// head dim 64, two above; the consumers overlap Q K^T with the softmax, and
+// three take turns at the tensor cores, unless the options turn that off.
 // SM90-LABEL: func.func @head_dims
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true>} -> tensor<?x8x?x64xbf16>
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], ping_pong = true, overlap = true>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true>} -> tensor<?x8x?x128xf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true>} -> tensor<?x8x?x256xbf16>
 // PLAIN-LABEL: func.func @head_dims
 //       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>]>} -> tensor<?x8x?x64xbf16>
