@@ -1,6 +1,20 @@
 // The sm_90a kernel that convert-attn-to-nvgpu builds from the
 // warp-specialised grid.
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=8" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -attn-overlap-consumer -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s --check-prefix=LAZY
+
+// Conditional rescaling: O is rescaled only in warps where a row's max
+// moved past the threshold (a warp-uniform vote), in the prologue and in
+// each step after O's wait.
+// LAZY: nvvm.wgmma.wait.group.sync.aligned 0
+// LAZY: arith.cmpf une, %{{.*}}, %{{.*}} : f32
+// LAZY: %[[MOVED:.*]] = nvvm.vote.sync  any %{{.*}}, %{{.*}} -> i1
+// LAZY-NEXT: scf.if %[[MOVED]] -> ({{(f32, ){63}f32}})
+// LAZY: scf.for
+// LAZY: nvvm.wgmma.wait.group.sync.aligned 1
+// LAZY: nvvm.wgmma.wait.group.sync.aligned 0
+// LAZY: nvvm.vote.sync  any
+// LAZY-NEXT: scf.if
 
 // The ABI: Q, K and V as tensor maps (boxes of one head's 128 rows by 64
 // columns, 128-byte swizzle) passed by value, then every tensor as a memref.

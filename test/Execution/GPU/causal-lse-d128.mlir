@@ -14,6 +14,11 @@
 // RUN: attn-compile %s --chip=sm_90a --overlap=false -o %t.sm90plain
 // RUN: attn-run %t.sm90plain --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t.sm90plain --batch 1 --heads 4 --seq-q 300 --seq-kv 100 | FileCheck %s
+// Conditional rescaling (threshold 8 in log2 units): O rescaled only in
+// warps whose rows' max moved that far.
+// RUN: attn-compile %s --chip=sm_90a --rescale-threshold=8 -o %t.sm90lazy
+// RUN: attn-run %t.sm90lazy --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t.sm90lazy --batch 2 --heads 4 --seq-q 77 --seq-kv 1000 | FileCheck %s
 // CHECK: lse max abs err
 // CHECK-SAME: unwritten 0: PASS
 func.func @causal_lse_d128(%q: tensor<?x4x?x128xbf16>, %k: tensor<?x4x?x128xbf16>,

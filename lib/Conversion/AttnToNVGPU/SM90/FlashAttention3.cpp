@@ -599,6 +599,15 @@ FlashAttention3Emitter::rowSums(Value sum) {
   return entry;
 }
 
+/// Whether `factor` rescales from one lazy row max to the next
+/// (attn.row_exp of the old max against an attn.row_max with a threshold):
+/// then it is exactly 1 wherever the max stayed.
+static bool isLazyFactor(Value factor) {
+  auto exp = factor.getDefiningOp<RowExpOp>();
+  auto max = exp ? exp.getMax().getDefiningOp<RowMaxOp>() : RowMaxOp();
+  return max && max.getThresholdAttr() && exp.getInput() == max.getInit();
+}
+
 /// Whether every use of `product` waits for it (or yields it from a section
 /// to one): the product was issued asynchronously.
 static bool isAwaited(Value product) {
@@ -852,7 +861,36 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
           FailureOr<AccumulatorLayout> layout = layoutOf(scale.getInput());
           if (failed(layout))
             return failure();
-          emitRowScale(*this, *layout, out.regs, (*in)[1].regs);
+          if (!isLazyFactor(scale.getFactor())) {
+            emitRowScale(*this, *layout, out.regs, (*in)[1].regs);
+          } else {
+            // A lazy max leaves most factors exactly 1: the warp rescales
+            // only when one of its rows moved (a warp-uniform branch).
+            Value moved = arith::ConstantIntOp::create(b, loc, 0, 1);
+            for (Value f : (*in)[1].regs)
+              moved = arith::OrIOp::create(
+                  b, loc, moved,
+                  arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f,
+                                        f32(1.0f)));
+            Value anyMoved = NVVM::VoteSyncOp::create(
+                b, loc, b.getI1Type(),
+                arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1),
+                moved, NVVM::VoteSyncKind::any);
+            SmallVector<Type> types(out.regs.size(), b.getF32Type());
+            auto branch = scf::IfOp::create(b, loc, types, anyMoved,
+                                            /*withElseRegion=*/true);
+            {
+              OpBuilder::InsertionGuard inBranch(b);
+              b.setInsertionPointToStart(branch.thenBlock());
+              SmallVector<Value> scaled(out.regs);
+              emitRowScale(*this, *layout, scaled, (*in)[1].regs);
+              scf::YieldOp::create(b, loc, scaled);
+              b.setInsertionPointToStart(branch.elseBlock());
+              scf::YieldOp::create(b, loc, out.regs);
+            }
+            out.regs.assign(branch.getResults().begin(),
+                            branch.getResults().end());
+          }
         }
         tiles[scale.getResult()] = out;
         return success();
