@@ -55,9 +55,10 @@ static llvm::cl::opt<std::string>
 static llvm::cl::opt<float> rescaleThreshold(
     "rescale-threshold",
     llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
-                   "max only when it grows by more than this (log2 units; "
-                   "default 0: every increase)"),
-    llvm::cl::cat(driverOptions), llvm::cl::init(0.0f));
+                   "max only when it grows by more than this (log2 units; 0: "
+                   "every increase; default: the chip's choice, sm_90a 8 "
+                   "above head dim 128, else 0)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(-1.0f));
 static llvm::cl::opt<bool> pingPong(
     "ping-pong",
     llvm::cl::desc("Warp-specialised kernels (sm_90a): consumer warpgroups "

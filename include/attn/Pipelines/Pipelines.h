@@ -35,8 +35,9 @@ struct AttnLowerToNVVMPipelineOptions
       *this, "rescale-threshold",
       llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
                      "max only when it grows by more than this (log2 units); "
-                     "0 (the default) rescales on every increase"),
-      llvm::cl::init(0.0f)};
+                     "0 rescales on every increase; negative (the default) "
+                     "leaves it to the chip (sm_90a: 8 above head dim 128)"),
+      llvm::cl::init(-1.0f)};
   PassOptions::Option<bool> pingPong{
       *this, "ping-pong",
       llvm::cl::desc("Warp-specialised kernels: the consumer warpgroups take "

@@ -3,6 +3,7 @@
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_100a | FileCheck %s --check-prefix=SM100
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" | FileCheck %s --check-prefix=LAZY
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a ping-pong=false overlap=false" | FileCheck %s --check-prefix=PLAIN
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=0" | FileCheck %s --check-prefix=EVERY
 
 // The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
 // warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
@@ -14,10 +15,14 @@
 // warpgroups of 64 rows sharing the rest of the register file: three at
 // head dim 64, two above; the consumers overlap Q K^T with the softmax, and
 // three take turns at the tensor cores, unless the options turn that off.
+// Above head dim 128 O is rescaled lazily (threshold 8) unless a threshold
+// is asked for.
 // SM90-LABEL: func.func @head_dims
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true>} -> tensor<?x8x?x64xbf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true>} -> tensor<?x8x?x128xf16>
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true>} -> tensor<?x8x?x256xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
+// EVERY-LABEL: func.func @head_dims
+//   EVERY-NOT: rescale_threshold
 // PLAIN-LABEL: func.func @head_dims
 //       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>]>} -> tensor<?x8x?x64xbf16>
 // FA4: load, MMA, two softmax warpgroups, correction and epilogue.

@@ -171,10 +171,12 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
            "Target chip: sm_80, sm_90a or sm_100a">,
     Option<"rescaleThreshold", "rescale-threshold", "float",
-           /*default=*/"0.0f",
+           /*default=*/"-1.0f",
            "FlashAttention-4's conditional rescaling, recorded in the "
            "schedule: move a row's max only when it grows by more than this "
-           "(log2 units); 0 rescales on every increase">,
+           "(log2 units); 0 rescales on every increase; negative (the "
+           "default) leaves it to the chip (sm_90a: 8 above head dim 128, "
+           "else 0)">,
     Option<"pingPong", "ping-pong", "bool", /*default=*/"true",
            "Warp-specialised schedules: the consumer warpgroups take turns "
            "issuing their matrix products">,
