@@ -9,9 +9,10 @@ Two halves, like bench/sdpa_sweep.py:
 
 `compile` writes one artifact per (variant, causal or not) for bf16
 attention at head dim D (default 128, `--head-dim`), H = 2048 / D heads:
-the full schedule, then without ping-pong, without the intra-warpgroup
-overlap, without both (warp specialisation alone), with conditional
-rescaling (threshold 8), and the FA2 form without warp specialisation (the
+the full schedule (the chip's choices for D), then without ping-pong,
+without the intra-warpgroup overlap, without both (warp specialisation
+alone), rescaling O at every step, rescaling it only past a threshold of 8
+(one of the two is the default), and the FA2 form without warp specialisation (the
 sm_80 kernel, through the driver's PTX JIT). `run` builds the runtime and
 times each with `attn-run --bench` at B = 16384 / S, S = 8192 (`--seq`), and
 SDPA's flash and cuDNN backends at the same shape (CUDA events, median), then
@@ -32,6 +33,7 @@ VARIANTS = [
     ("no intra-warpgroup overlap", ["--chip=sm_90a", "--overlap=false"]),
     ("warp specialisation only", ["--chip=sm_90a", "--ping-pong=false",
                                   "--overlap=false"]),
+    ("rescale every step", ["--chip=sm_90a", "--rescale-threshold=0"]),
     ("conditional rescaling (8)", ["--chip=sm_90a", "--rescale-threshold=8"]),
     ("no warp specialisation (sm_80 FA2)", ["--chip=sm_80"]),
 ]
