@@ -7,6 +7,7 @@
 #include "OnlineSoftmax.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -95,7 +96,7 @@ Value mlir::attn::reduceAcrossRow(KernelBuilder &kb,
     Value other = gpu::ShuffleOp::create(kb.b, kb.loc, v, mask, attn::kWarpSize,
                                          gpu::ShuffleMode::XOR)
                       .getShuffleResult();
-    v = isMax ? arith::MaximumFOp::create(kb.b, kb.loc, v, other).getResult()
+    v = isMax ? LLVM::MaxNumOp::create(kb.b, kb.loc, v, other).getResult()
               : arith::AddFOp::create(kb.b, kb.loc, v, other).getResult();
   }
   return v;
@@ -110,12 +111,15 @@ SmallVector<Value> mlir::attn::emitRowMax(KernelBuilder &kb,
   Location loc = kb.loc;
   SmallVector<Value> next;
   for (auto [row, old] : llvm::enumerate(m)) {
+    // maxnum (max.f32, one FMNMX) rather than maximum, whose NaN
+    // propagation costs a compare and a select an element: scores are
+    // finite or -inf.
     Value mx = kb.f32(kNegInf);
     for (int64_t reg : scores.registersOfRow(row))
-      mx = arith::MaximumFOp::create(b, loc, mx, s[reg]);
+      mx = LLVM::MaxNumOp::create(b, loc, mx, s[reg]);
     mx = arith::MulFOp::create(b, loc, reduceAcrossRow(kb, scores, mx, true),
                                kb.f32(exponentScale(plan)));
-    Value grown = arith::MaximumFOp::create(b, loc, old, mx);
+    Value grown = LLVM::MaxNumOp::create(b, loc, old, mx);
     if (threshold) {
       // FlashAttention-4's lazy rescale: move the reference only when the
       // max grew by more than the threshold.
