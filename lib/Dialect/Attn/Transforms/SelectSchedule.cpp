@@ -108,17 +108,19 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     warps = 4 * (1 + consumers);
     kind = KernelKind::fa3;
     roles = hopperRoles(ctx, consumers);
-    // FA3's consumer schedule: Q K^T of the next tile under this tile's
-    // softmax (bench/ablation.py, H200, S = 8192: +16% at D = 128, +26% at
-    // D = 64), and, with three consumers, the warpgroups taking turns at the
-    // tensor cores (+3% at D = 64). With two the turns cost more than they
-    // order: 571 against 606 TFLOP/s at D = 128, even at D = 256.
+    // FA3's consumer schedule (bench/ablation.py, H200, S = 8192, TFLOP/s):
+    // Q K^T of the next tile issued under this tile's softmax (545 against
+    // 443 at D = 64, 664 against 608 at D = 128, 766 against 670 at
+    // D = 256), and, with three consumers, the warpgroups taking turns at
+    // the tensor cores (545 against 539 at D = 64). With two the turns cost
+    // about what they order (664 against 663 at D = 128; 571 against 606
+    // before the softmax got cheaper), so two consumers run free.
     pingPong = requests.pingPong && consumers > 2;
     overlap = requests.overlap;
-    // Above D = 128, O is four times S's registers: rescaling it only when
-    // a row's max grows by 2^8 pays (713 against 677 TFLOP/s at D = 256;
-    // at D = 128 it does not, 602 against 606).
-    if (requests.chipRescale && largest > 128)
+    // Where O is at least as large as S, rescaling it only when a row's max
+    // grows by 2^8 pays: 683 against 665 at D = 128, 763 against 673 at
+    // D = 256 (at D = 64 it is even: 544 against 548).
+    if (requests.chipRescale && largest >= 128)
       threshold = FloatAttr::get(Float32Type::get(ctx), 8.0);
     break;
   }

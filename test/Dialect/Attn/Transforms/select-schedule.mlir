@@ -15,11 +15,11 @@
 // warpgroups of 64 rows sharing the rest of the register file: three at
 // head dim 64, two above; the consumers overlap Q K^T with the softmax, and
 // three take turns at the tensor cores, unless the options turn that off.
-// Above head dim 128 O is rescaled lazily (threshold 8) unless a threshold
+// From head dim 128 O is rescaled lazily (threshold 8) unless a threshold
 // is asked for.
 // SM90-LABEL: func.func @head_dims
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true>} -> tensor<?x8x?x64xbf16>
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x128xf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
 // EVERY-LABEL: func.func @head_dims
 //   EVERY-NOT: rescale_threshold

@@ -175,7 +175,7 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
            "FlashAttention-4's conditional rescaling, recorded in the "
            "schedule: move a row's max only when it grows by more than this "
            "(log2 units); 0 rescales on every increase; negative (the "
-           "default) leaves it to the chip (sm_90a: 8 above head dim 128, "
+           "default) leaves it to the chip (sm_90a: 8 from head dim 128, "
            "else 0)">,
     Option<"pingPong", "ping-pong", "bool", /*default=*/"true",
            "Warp-specialised schedules: the consumer warpgroups take turns "
