@@ -1,6 +1,7 @@
 // attn-lower-to-nvvm-pipeline links libdevice by name: a CUDA path without
 // it fails the run (gpu-module-to-binary given only the toolkit reports the
-// missing folder but succeeds, with PTX that calls unresolved __nv_exp2f).
+// missing folder but succeeds, and a kernel that calls libdevice, such as a
+// softcap's tanh, would be left with unresolved calls).
 // RUN: not attn-opt %s --attn-lower-to-nvvm-pipeline="chip=sm_80 cuda-path=/nonexistent" -o %t 2>&1 | FileCheck %s
 // RUN: not ls %t
 // CHECK: error: File path: "/nonexistent/nvvm/libdevice/libdevice.10.bc" does not exist or is not a file.
