@@ -24,6 +24,10 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import sdpa_sweep  # noqa: E402  (the runtime build and the timing method)
+
 TOKENS, HIDDEN = 16384, 2048
 
 # (name, attn-compile flags)
@@ -89,51 +93,35 @@ def sdpa_tflops(b, h, s, d, causal):
     for name, backend in (("flash", SDPBackend.FLASH_ATTENTION),
                           ("cudnn", SDPBackend.CUDNN_ATTENTION)):
         with sdpa_kernel(backend), torch.no_grad():
-            for i in range(5):
-                F.scaled_dot_product_attention(*sets[i % 4], is_causal=causal)
-            times = []
-            for i in range(30):
-                start = torch.cuda.Event(enable_timing=True)
-                end = torch.cuda.Event(enable_timing=True)
-                start.record()
-                for j in range(8):
-                    F.scaled_dot_product_attention(*sets[(i + j) % 4],
-                                                   is_causal=causal)
-                end.record()
-                end.synchronize()
-                times.append(start.elapsed_time(end) / 8)
-            out[name] = flops / sorted(times)[15] / 1e9
+            calls = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
+                q, k, v, is_causal=causal) for q, k, v in sets]
+            out[name] = flops / sdpa_sweep.median_ms(torch, calls) / 1e9
     return out
 
 
 def run_bundle(bundle, s):
-    build = os.path.join(bundle, "runtime-build")
-    for command in (["cmake", "-S", os.path.join(ROOT, "runtime"), "-B", build,
-                     "-DCMAKE_BUILD_TYPE=Release"],
-                    ["cmake", "--build", build, "-j", "8"]):
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    build = sdpa_sweep.build_runtime(bundle)
     with open(os.path.join(bundle, "head_dim")) as f:
         d = int(f.read())
     b, h = TOKENS // s, HIDDEN // d
     import torch
     print(f"# {torch.cuda.get_device_name()}; bf16, D={d}, B={b}, H={h}, S={s}; TFLOP/s")
     print(f"{'variant':<36} {'causal':>6} {'TFLOP/s':>8} {'/cudnn':>7} {'max rel err':>12}")
+
+    def attn_run(folder):
+        return subprocess.run(
+            [os.path.join(build, "attn-run"), folder, "--batch", str(b),
+             "--heads", str(h), "--seq-q", str(s), "--seq-kv", str(s),
+             "--bench"], capture_output=True, text=True)
+
     # One untimed run first: the first kernel timed after the build would
     # otherwise meet the GPU at another clock than the rest.
-    first = os.path.join(bundle, f"{slug(VARIANTS[0][0])}-full")
-    subprocess.run([os.path.join(build, "attn-run"), first, "--batch", str(b),
-                    "--heads", str(h), "--seq-q", str(s), "--seq-kv", str(s),
-                    "--bench"], capture_output=True)
+    attn_run(os.path.join(bundle, f"{slug(VARIANTS[0][0])}-full"))
     for causal in (False, True):
         ref = sdpa_tflops(b, h, s, d, causal)
         for name, _ in VARIANTS:
-            out = os.path.join(bundle, f"{slug(name)}-{'causal' if causal else 'full'}")
-            done = subprocess.run(
-                [os.path.join(build, "attn-run"), out, "--batch", str(b),
-                 "--heads", str(h), "--seq-q", str(s), "--seq-kv", str(s),
-                 "--bench"], capture_output=True, text=True)
+            done = attn_run(os.path.join(
+                bundle, f"{slug(name)}-{'causal' if causal else 'full'}"))
             tf = re.search(r"([0-9.]+) TFLOP/s", done.stdout)
             err = re.search(r"max rel err ([0-9.e+-]+)", done.stdout)
             if done.returncode != 0 or not tf:

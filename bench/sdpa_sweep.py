@@ -67,11 +67,8 @@ def median_ms(torch, calls):
     return sorted(times)[len(times) // 2]
 
 
-def run_bundle(bundle):
-    import torch
-    import torch.nn.functional as F
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-
+def build_runtime(bundle):
+    """Builds the runtime (C library, attn-run) into BUNDLE/runtime-build."""
     build = os.path.join(bundle, "runtime-build")
     for command in (["cmake", "-S", os.path.join(ROOT, "runtime"), "-B", build,
                      "-DCMAKE_BUILD_TYPE=Release"],
@@ -79,6 +76,15 @@ def run_bundle(bundle):
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return build
+
+
+def run_bundle(bundle):
+    import torch
+    import torch.nn.functional as F
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    build = build_runtime(bundle)
     os.environ["ATTN_LIBRARY_PATH"] = build
     attn.add_bundle(bundle)
     from attn.torch import attention

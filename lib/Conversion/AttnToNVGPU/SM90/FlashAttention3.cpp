@@ -132,7 +132,14 @@ private:
   };
   LogicalResult emitConsumerBlock(Block &block);
   LogicalResult emitConsumerOp(Operation &op);
+  /// O rescaled by `factor` only in warps where a factor is not 1.
+  void rescaleWhereMoved(const AccumulatorLayout &layout,
+                         SmallVectorImpl<Value> &values, ArrayRef<Value> factor);
   LogicalResult emitLoop(scf::ForOp loop);
+  /// Makes `values` (a loop's or branch's tiles) the consecutive slices of
+  /// `flat` of `counts` registers, packed where `packs` says.
+  void unflatten(ValueRange values, ValueRange flat, ArrayRef<size_t> counts,
+                 ArrayRef<bool> packs);
   LogicalResult emitGuard(scf::IfOp guard);
   LogicalResult emitSection(OrderedOp section);
   LogicalResult emitWait(ChannelWaitOp wait);
@@ -644,6 +651,16 @@ LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
   return success();
 }
 
+void FlashAttention3Emitter::unflatten(ValueRange values, ValueRange flat,
+                                       ArrayRef<size_t> counts,
+                                       ArrayRef<bool> packs) {
+  size_t at = 0;
+  for (auto [i, value] : llvm::enumerate(values)) {
+    tiles[value] = {SmallVector<Value>(flat.slice(at, counts[i])), packs[i]};
+    at += counts[i];
+  }
+}
+
 LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
   FailureOr<Value> lo = get(loop.getLowerBound()),
                    hi = get(loop.getUpperBound()), step = get(loop.getStep());
@@ -677,13 +694,8 @@ LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kernelLoop.getBody());
     values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
-    size_t at = 0;
-    for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
-      tiles[arg] = {SmallVector<Value>(
-                        kernelLoop.getRegionIterArgs().slice(at, counts[i])),
-                    packs[i]};
-      at += counts[i];
-    }
+    unflatten(loop.getRegionIterArgs(), kernelLoop.getRegionIterArgs(),
+              counts, packs);
     if (failed(emitConsumerBlock(*loop.getBody())))
       return failure();
     SmallVector<Value> next;
@@ -696,13 +708,7 @@ LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
     }
     scf::YieldOp::create(b, loc, next);
   }
-  size_t at = 0;
-  for (auto [i, result] : llvm::enumerate(loop.getResults())) {
-    tiles[result] = {
-        SmallVector<Value>(kernelLoop.getResults().slice(at, counts[i])),
-        packs[i]};
-    at += counts[i];
-  }
+  unflatten(loop.getResults(), kernelLoop.getResults(), counts, packs);
   return success();
 }
 
@@ -736,12 +742,8 @@ LogicalResult FlashAttention3Emitter::emitGuard(scf::IfOp guard) {
     }
     scf::YieldOp::create(b, loc, yielded);
   }
-  size_t at = 0;
-  for (auto [i, result] : llvm::enumerate(guard.getResults())) {
-    tiles[result] = {
-        SmallVector<Value>(kernelIf.getResults().slice(at, counts[i]))};
-    at += counts[i];
-  }
+  unflatten(guard.getResults(), kernelIf.getResults(), counts,
+            SmallVector<bool>(counts.size(), false));
   return success();
 }
 
@@ -750,6 +752,36 @@ LogicalResult FlashAttention3Emitter::emitConsumerBlock(Block &block) {
     if (failed(emitConsumerOp(op)))
       return failure();
   return success();
+}
+
+void FlashAttention3Emitter::rescaleWhereMoved(
+    const AccumulatorLayout &layout, SmallVectorImpl<Value> &values,
+    ArrayRef<Value> factor) {
+  // A lazy max leaves most factors exactly 1: the warp rescales only when
+  // one of its rows moved (a warp-uniform branch).
+  Value moved = arith::ConstantIntOp::create(b, loc, 0, 1);
+  for (Value f : factor)
+    moved = arith::OrIOp::create(
+        b, loc, moved,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f,
+                              f32(1.0f)));
+  Value anyMoved = NVVM::VoteSyncOp::create(
+      b, loc, b.getI1Type(),
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1), moved,
+      NVVM::VoteSyncKind::any);
+  SmallVector<Type> types(values.size(), b.getF32Type());
+  auto branch = scf::IfOp::create(b, loc, types, anyMoved,
+                                  /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard inBranch(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    SmallVector<Value> scaled(values.begin(), values.end());
+    emitRowScale(*this, layout, scaled, factor);
+    scf::YieldOp::create(b, loc, scaled);
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, ValueRange(values));
+  }
+  values.assign(branch.getResults().begin(), branch.getResults().end());
 }
 
 LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
@@ -761,15 +793,27 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
                     [](Type t) { return t.isIntOrIndex(); })) ||
       matchPattern(&op, m_Constant()))
     return success();
-  auto operands = [&](ValueRange values) -> FailureOr<SmallVector<Tile>> {
-    SmallVector<Tile> out;
-    for (Value v : values) {
+  // The registers of the op's f32 tile operands, in order.
+  SmallVector<Tile> in;
+  if (isa<MaskScoresOp, RowMaxOp, RowExpOp, RowScaleOp, RowSumOp, PVMatmulOp,
+          NormalizeOp, LseOp>(op)) {
+    for (Value v : op.getOperands()) {
+      auto tensor = dyn_cast<RankedTensorType>(v.getType());
+      if (!tensor || !tensor.getElementType().isF32())
+        continue;
       FailureOr<Tile> tile = tileOf(v);
       if (failed(tile))
         return failure();
-      out.push_back(*tile);
+      in.push_back(*tile);
     }
-    return out;
+  }
+  // The result of a tile op that computes one.
+  auto result = [&](Tile tile) {
+    tiles[op.getResult(0)] = std::move(tile);
+    return success();
+  };
+  auto isRows = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getRank() == 1;
   };
   return TypeSwitch<Operation *, LogicalResult>(&op)
       .Case([&](ChannelWaitOp wait) { return emitWait(wait); })
@@ -785,16 +829,11 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
           tiles[qk.getResult()] = {completeProduct(product, tileN / 2, 0)};
         return success();
       })
-      .Case([&](PVMatmulOp pv) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({pv.getProbs(), pv.getAcc()});
-        if (failed(in))
-          return failure();
+      .Case([&](PVMatmulOp pv) {
         // P is packed before the fence: a register written between the
         // fence and the wgmma reading it makes ptxas fence again (C7519).
-        Tile p = packed((*in)[0]);
-        Value product = issueOutput(p.regs, slots.lookup(pv.getValue()),
-                                    (*in)[1].regs);
+        Value product = issueOutput(packed(in[0]).regs,
+                                    slots.lookup(pv.getValue()), in[1].regs);
         issued[pv.getResult()] = product;
         if (!isAwaited(pv.getResult()))
           tiles[pv.getResult()] = {
@@ -806,119 +845,56 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
         Value product = issued.lookup(wait.getInput());
         if (failed(count) || !product)
           return errorAt(wait) << "expects a wait for a product it issued";
-        tiles[wait.getResult()] = {
-            completeProduct(product, *count, wait.getPending())};
-        return success();
+        return result({completeProduct(product, *count, wait.getPending())});
       })
       .Case([&](MaskScoresOp mask) -> LogicalResult {
-        FailureOr<Tile> s = tileOf(mask.getScores());
         FailureOr<Value> col = get(mask.getCol());
-        if (failed(s) || failed(col))
+        if (failed(col))
           return failure();
         // The scale is folded into the row max and the exponentials.
-        Tile out = *s;
-        applySoftcapAndMask(*this, plan, scoreLayout, frame, *col, out.regs);
-        tiles[mask.getResult()] = out;
-        return success();
+        applySoftcapAndMask(*this, plan, scoreLayout, frame, *col, in[0].regs);
+        return result(in[0]);
       })
-      .Case([&](RowMaxOp max) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({max.getScores(), max.getInit()});
-        if (failed(in))
-          return failure();
+      .Case([&](RowMaxOp max) {
         std::optional<float> threshold;
         if (FloatAttr t = max.getThresholdAttr())
           threshold = t.getValueAsDouble();
-        tiles[max.getResult()] = {emitRowMax(*this, plan, scoreLayout,
-                                             (*in)[0].regs, (*in)[1].regs,
-                                             threshold)};
-        return success();
+        return result({emitRowMax(*this, plan, scoreLayout, in[0].regs,
+                                  in[1].regs, threshold)});
       })
-      .Case([&](RowExpOp exp) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({exp.getInput(), exp.getMax()});
-        if (failed(in))
-          return failure();
-        Tile out = (*in)[0];
-        if (cast<RankedTensorType>(exp.getType()).getRank() == 1)
-          out.regs = emitRescaleFactors(*this, out.regs, (*in)[1].regs);
+      .Case([&](RowExpOp exp) {
+        if (isRows(exp.getInput()))
+          in[0].regs = emitRescaleFactors(*this, in[0].regs, in[1].regs);
         else
-          emitScoreExponentials(*this, plan, scoreLayout, out.regs,
-                                (*in)[1].regs);
-        tiles[exp.getResult()] = out;
-        return success();
+          emitScoreExponentials(*this, plan, scoreLayout, in[0].regs,
+                                in[1].regs);
+        return result(in[0]);
       })
       .Case([&](RowScaleOp scale) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({scale.getInput(), scale.getFactor()});
-        if (failed(in))
-          return failure();
-        Tile out = (*in)[0];
-        if (cast<RankedTensorType>(scale.getType()).getRank() == 1) {
-          for (auto [v, f] : llvm::zip(out.regs, (*in)[1].regs))
+        if (isRows(scale.getInput())) {
+          for (auto [v, f] : llvm::zip(in[0].regs, in[1].regs))
             v = arith::MulFOp::create(b, loc, v, f);
-        } else {
-          FailureOr<AccumulatorLayout> layout = layoutOf(scale.getInput());
-          if (failed(layout))
-            return failure();
-          if (!isLazyFactor(scale.getFactor())) {
-            emitRowScale(*this, *layout, out.regs, (*in)[1].regs);
-          } else {
-            // A lazy max leaves most factors exactly 1: the warp rescales
-            // only when one of its rows moved (a warp-uniform branch).
-            Value moved = arith::ConstantIntOp::create(b, loc, 0, 1);
-            for (Value f : (*in)[1].regs)
-              moved = arith::OrIOp::create(
-                  b, loc, moved,
-                  arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f,
-                                        f32(1.0f)));
-            Value anyMoved = NVVM::VoteSyncOp::create(
-                b, loc, b.getI1Type(),
-                arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1),
-                moved, NVVM::VoteSyncKind::any);
-            SmallVector<Type> types(out.regs.size(), b.getF32Type());
-            auto branch = scf::IfOp::create(b, loc, types, anyMoved,
-                                            /*withElseRegion=*/true);
-            {
-              OpBuilder::InsertionGuard inBranch(b);
-              b.setInsertionPointToStart(branch.thenBlock());
-              SmallVector<Value> scaled(out.regs);
-              emitRowScale(*this, *layout, scaled, (*in)[1].regs);
-              scf::YieldOp::create(b, loc, scaled);
-              b.setInsertionPointToStart(branch.elseBlock());
-              scf::YieldOp::create(b, loc, out.regs);
-            }
-            out.regs.assign(branch.getResults().begin(),
-                            branch.getResults().end());
-          }
+          return result(in[0]);
         }
-        tiles[scale.getResult()] = out;
+        FailureOr<AccumulatorLayout> layout = layoutOf(scale.getInput());
+        if (failed(layout))
+          return failure();
+        if (isLazyFactor(scale.getFactor()))
+          rescaleWhereMoved(*layout, in[0].regs, in[1].regs);
+        else
+          emitRowScale(*this, *layout, in[0].regs, in[1].regs);
+        return result(in[0]);
+      })
+      .Case([&](RowSumOp) {
+        emitRowSum(*this, scoreLayout, in[0].regs, in[1].regs);
+        return result(in[1]);
+      })
+      .Case([&](NormalizeOp normalize) {
+        storeOutput(in[0].regs, rowSums(normalize.getSum()).second);
         return success();
       })
-      .Case([&](RowSumOp sum) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({sum.getInput(), sum.getInit()});
-        if (failed(in))
-          return failure();
-        Tile out = (*in)[1];
-        emitRowSum(*this, scoreLayout, (*in)[0].regs, out.regs);
-        tiles[sum.getResult()] = out;
-        return success();
-      })
-      .Case([&](NormalizeOp normalize) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({normalize.getAcc(), normalize.getSum()});
-        if (failed(in))
-          return failure();
-        storeOutput((*in)[0].regs, rowSums(normalize.getSum()).second);
-        return success();
-      })
-      .Case([&](LseOp lseOp) -> LogicalResult {
-        FailureOr<SmallVector<Tile>> in =
-            operands({lseOp.getMax(), lseOp.getSum()});
-        if (failed(in))
-          return failure();
-        storeLse(*this, scoreLayout, frame, (*in)[0].regs,
+      .Case([&](LseOp lseOp) {
+        storeLse(*this, scoreLayout, frame, in[0].regs,
                  rowSums(lseOp.getSum()).first, lse, batch, head);
         return success();
       })
@@ -1120,9 +1096,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
         b, loc, b.getI64Type(),
         memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
     Region &consumerRegion = roles.getBodies().back();
-    auto sections = consumerRegion.getOps<OrderedOp>();
-    OrderedOp firstSection =
-        sections.empty() ? OrderedOp() : *sections.begin();
+    OrderedOp firstSection;
     consumerRegion.walk([&](OrderedOp section) {
       if (!firstSection)
         firstSection = section;

@@ -100,3 +100,12 @@ Block &OnlineGrid::computeBlock() const {
     return WarpSpecializeOp(roles).getBodies().back().front();
   return *scf::ForallOp(grid).getBody();
 }
+
+FailureOr<WarpSpecializeOp> mlir::attn::getWarpRoles(scf::ForallOp grid,
+                                                     StringRef pass) {
+  for (auto roles : grid.getBody()->getOps<WarpSpecializeOp>())
+    return roles;
+  return grid.emitError() << pass
+                          << ": expects the warp-specialised form; run "
+                             "-attn-warp-specialize first";
+}

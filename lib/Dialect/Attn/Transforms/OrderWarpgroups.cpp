@@ -102,14 +102,10 @@ struct AttnOrderWarpgroupsPass
       auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
       if (!schedule.getPingPong())
         continue;
-      auto found = grid.getBody()->getOps<WarpSpecializeOp>();
-      if (found.empty()) {
-        grid.emitError() << kPass
-                         << ": expects the warp-specialised form; run "
-                            "-attn-warp-specialize first";
+      FailureOr<WarpSpecializeOp> found = getWarpRoles(grid, kPass);
+      if (failed(found))
         return signalPassFailure();
-      }
-      WarpSpecializeOp roles = *found.begin();
+      WarpSpecializeOp roles = *found;
       unsigned last = roles.getNumRegions() - 1;
       WarpRoleAttr consumer = roles.getRole(last);
       int64_t groups = consumer.getWarps() / 4;
@@ -121,7 +117,7 @@ struct AttnOrderWarpgroupsPass
         return signalPassFailure();
       }
       Region &region = roles.getBodies()[last];
-      bool ordered = !region.getOps<OrderedOp>().empty();
+      bool ordered = false;
       region.walk([&](OrderedOp) { ordered = true; });
       if (ordered)
         continue; // Its turns are already assigned.

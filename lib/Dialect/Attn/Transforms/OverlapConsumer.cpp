@@ -266,27 +266,23 @@ struct AttnOverlapConsumerPass
       auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
       if (!schedule.getOverlap())
         continue;
-      auto roles = grid.getBody()->getOps<WarpSpecializeOp>();
-      if (roles.empty()) {
-        grid.emitError() << kPass
-                         << ": expects the warp-specialised form; run "
-                            "-attn-warp-specialize first";
+      FailureOr<WarpSpecializeOp> roles = getWarpRoles(grid, kPass);
+      if (failed(roles))
         return signalPassFailure();
-      }
-      Block &consumer = (*roles.begin()).getBodies().back().front();
+      Block &consumer = roles->getBodies().back().front();
       WalkResult scheduled = consumer.walk([](Operation *op) {
         return isa<MatmulWaitOp, OrderedOp>(op) ? WalkResult::interrupt()
                                                 : WalkResult::advance();
       });
       if (scheduled.wasInterrupted()) {
-        (*roles.begin()).emitError()
+        roles->emitError()
             << kPass << ": expects synchronous matrix products; the "
             << "consumer is already scheduled";
         return signalPassFailure();
       }
       SmallVector<scf::ForOp> loops(consumer.getOps<scf::ForOp>());
       if (loops.size() != 1) {
-        (*roles.begin()).emitError()
+        roles->emitError()
             << kPass << ": expects one K/V loop in the consumer role";
         return signalPassFailure();
       }

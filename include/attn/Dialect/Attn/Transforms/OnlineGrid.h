@@ -52,6 +52,10 @@ AllocRingOp getRingOfFuture(scf::ForOp loop, Value future);
 /// error that starts with `pass` (the flag of the pass asking) and fails.
 FailureOr<OnlineGrid> matchOnlineGrid(scf::ForallOp grid, StringRef pass);
 
+/// The warp roles of `grid` (-attn-warp-specialize's output), or an error
+/// from `pass` at the grid when it has none.
+FailureOr<WarpSpecializeOp> getWarpRoles(scf::ForallOp grid, StringRef pass);
+
 } // namespace mlir::attn
 
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_ONLINEGRID_H
