@@ -12,8 +12,8 @@
 // TURNS: nvvm.setmaxregister  increase 160
 // TURNS: %[[LASTGROUP:.*]] = arith.cmpi eq, %{{.*}}, %c2 : index
 // TURNS-NEXT: scf.if %[[LASTGROUP]] {
-// TURNS-NEXT: %[[ALL:.*]] = arith.constant 256 : i32
 // TURNS-NEXT: %[[ONE:.*]] = arith.constant 1 : i32
+// TURNS-NEXT: %[[ALL:.*]] = arith.constant 256 : i32
 // TURNS-NEXT: nvvm.barrier.arrive id = %[[ONE]] number_of_threads = %[[ALL]]
 // Prologue: Q K_0^T in a turn, waited for at once.
 // TURNS: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}

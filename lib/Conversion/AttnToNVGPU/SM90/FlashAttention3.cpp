@@ -629,10 +629,12 @@ LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
   // Warpgroup g takes its turn on ids[g] and hands it to the next one.
   auto idOf = [&](Value group) {
     Value id = arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
-    for (int64_t g = 1; g < groups; ++g)
-      id = select(cmp(arith::CmpIPredicate::eq, group, index(g)),
-                  arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[g]),
-                  id);
+    for (int64_t g = 1; g < groups; ++g) {
+      Value isGroup = cmp(arith::CmpIPredicate::eq, group, index(g));
+      Value other =
+          arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[g]);
+      id = select(isGroup, other, id);
+    }
     return id;
   };
   Value threads = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
@@ -645,8 +647,8 @@ LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
   for (auto [result, product] :
        llvm::zip(section.getResults(), body.getTerminator()->getOperands()))
     issued[result] = issued.lookup(product);
-  Value next = arith::RemUIOp::create(b, loc, add(consumer, index(1)),
-                                      index(groups));
+  Value after = add(consumer, index(1));
+  Value next = arith::RemUIOp::create(b, loc, after, index(groups));
   NVVM::BarrierArriveOp::create(b, loc, idOf(next), threads);
   return success();
 }
@@ -1110,10 +1112,10 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
           false);
       OpBuilder::InsertionGuard inLast(b);
       b.setInsertionPointToStart(last.thenBlock());
-      NVVM::BarrierArriveOp::create(
-          b, loc, arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]),
-          arith::ConstantIntOp::create(b, loc, b.getI32Type(),
-                                       2 * kWarpgroupSize));
+      Value first = arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
+      Value threads = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
+                                                   2 * kWarpgroupSize);
+      NVVM::BarrierArriveOp::create(b, loc, first, threads);
     }
     if (failed(emitConsumerBlock(consumerRegion.front())))
       return failure();
