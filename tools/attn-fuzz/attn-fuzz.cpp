@@ -49,6 +49,10 @@ static const char *const kPipelines[] = {
     // The warp-specialised form (sm_90a's roles and channels), on the CPU.
     "attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,"
     "attn-pipeline-async,attn-warp-specialize,attn-lower-to-cpu-pipeline",
+    // ... and its consumer scheduled (overlap, turns).
+    "attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,"
+    "attn-pipeline-async,attn-warp-specialize,attn-overlap-consumer,"
+    "attn-order-warpgroups,attn-lower-to-cpu-pipeline",
     "convert-attn-to-linalg",
 };
 
