@@ -161,8 +161,8 @@ void mlir::attn::emitScoreExponentials(KernelBuilder &kb,
   for (auto [row, mx] : llvm::enumerate(max)) {
     Value negRef = arith::NegFOp::create(b, loc, exponentReference(kb, mx));
     for (int64_t reg : scores.registersOfRow(row))
-      s[reg] = kb.exp2(
-          math::FmaOp::create(b, loc, s[reg], kb.f32(exponentScale(plan)), negRef));
+      s[reg] = kb.exp2(math::FmaOp::create(
+          b, loc, s[reg], kb.f32(exponentScale(plan)), negRef));
   }
 }
 

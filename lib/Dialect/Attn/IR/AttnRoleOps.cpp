@@ -213,7 +213,8 @@ LogicalResult WarpSpecializeOp::verifyRegions() {
 Operation *MatmulWaitOp::getMatmul() {
   Value input = getInput();
   if (auto ordered = input.getDefiningOp<OrderedOp>()) {
-    auto yield = cast<OrderedYieldOp>(ordered.getBody().front().getTerminator());
+    auto yield =
+        cast<OrderedYieldOp>(ordered.getBody().front().getTerminator());
     input = yield.getValues()[cast<OpResult>(input).getResultNumber()];
   }
   Operation *def = input.getDefiningOp();

@@ -39,7 +39,8 @@ constexpr StringLiteral kPass = "attn-order-warpgroups";
 bool isMatmul(Operation &op) { return isa<QKMatmulOp, PVMatmulOp>(op); }
 
 /// The runs of matrix products issued back to back in `region`'s blocks.
-void collectRuns(Region &region, SmallVectorImpl<SmallVector<Operation *>> &runs) {
+void collectRuns(Region &region,
+                 SmallVectorImpl<SmallVector<Operation *>> &runs) {
   for (Block &block : region) {
     SmallVector<Operation *> run;
     for (Operation &op : block) {
@@ -81,11 +82,13 @@ void makeSection(ArrayRef<Operation *> run, ArrayRef<int32_t> barriers) {
     for (OpOperand &use : product.getUses())
       if (use.getOwner() != body.getTerminator())
         uses.push_back(&use);
-    bool waited = llvm::all_of(
-        uses, [](OpOperand *use) { return isa<MatmulWaitOp>(use->getOwner()); });
+    bool waited = llvm::all_of(uses, [](OpOperand *use) {
+      return isa<MatmulWaitOp>(use->getOwner());
+    });
     if (!waited) {
       // Issued in order: the products after this one may still run.
-      Value done = MatmulWaitOp::create(b, loc, out, int64_t(run.size() - 1 - i));
+      Value done =
+          MatmulWaitOp::create(b, loc, out, int64_t(run.size() - 1 - i));
       for (OpOperand *use : uses)
         use->set(done);
       continue;

@@ -133,8 +133,7 @@ private:
   Operation *cloneWithOperands(Operation *op, IRMapping &map);
   /// Clones the loop's `op` as step `iv` of it, whose iteration arguments
   /// are `args`.
-  Operation *cloneAt(Operation *op, Value iv, ValueRange args,
-                     IRMapping &map) {
+  Operation *cloneAt(Operation *op, Value iv, ValueRange args, IRMapping &map) {
     map.map(c.loop.getInductionVar(), iv);
     for (auto [from, to] : llvm::zip(c.loop.getRegionIterArgs(), args))
       map.map(from, to);
@@ -275,15 +274,15 @@ struct AttnOverlapConsumerPass
                                                 : WalkResult::advance();
       });
       if (scheduled.wasInterrupted()) {
-        roles->emitError()
-            << kPass << ": expects synchronous matrix products; the "
-            << "consumer is already scheduled";
+        roles->emitError() << kPass
+                           << ": expects synchronous matrix products; the "
+                           << "consumer is already scheduled";
         return signalPassFailure();
       }
       SmallVector<scf::ForOp> loops(consumer.getOps<scf::ForOp>());
       if (loops.size() != 1) {
-        roles->emitError()
-            << kPass << ": expects one K/V loop in the consumer role";
+        roles->emitError() << kPass
+                           << ": expects one K/V loop in the consumer role";
         return signalPassFailure();
       }
       FailureOr<ConsumerLoop> loop = matchConsumerLoop(loops.front());

@@ -261,10 +261,11 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
     int64_t m = tileM > 0 ? int64_t(tileM) : schedule.getTileM();
     int64_t n = tileN > 0 ? int64_t(tileN) : schedule.getTileN();
     // Only the tile sizes change; the rest of the schedule rides along.
-    return ScheduleAttr::get(
-        op.getContext(), schedule.getKind(), m, n, schedule.getStages(),
-        schedule.getWarps(), schedule.getRoles(), schedule.getPingPong(),
-        schedule.getOverlap(),        schedule.getCluster(), schedule.getRescaleThreshold());
+    return ScheduleAttr::get(op.getContext(), schedule.getKind(), m, n,
+                             schedule.getStages(), schedule.getWarps(),
+                             schedule.getRoles(), schedule.getPingPong(),
+                             schedule.getOverlap(), schedule.getCluster(),
+                             schedule.getRescaleThreshold());
   }
 
   void runOnOperation() override {
