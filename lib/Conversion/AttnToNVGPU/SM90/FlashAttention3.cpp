@@ -134,7 +134,8 @@ private:
   LogicalResult emitConsumerOp(Operation &op);
   /// O rescaled by `factor` only in warps where a factor is not 1.
   void rescaleWhereMoved(const AccumulatorLayout &layout,
-                         SmallVectorImpl<Value> &values, ArrayRef<Value> factor);
+                         SmallVectorImpl<Value> &values,
+                         ArrayRef<Value> factor);
   LogicalResult emitLoop(scf::ForOp loop);
   /// Makes `values` (a loop's or branch's tiles) the consecutive slices of
   /// `flat` of `counts` registers, packed where `packs` says.
@@ -581,8 +582,7 @@ FlashAttention3Emitter::tileOf(Value v) {
   return errorAt(at) << "cannot keep this value in the consumer's registers";
 }
 
-FlashAttention3Emitter::Tile
-FlashAttention3Emitter::packed(const Tile &p) {
+FlashAttention3Emitter::Tile FlashAttention3Emitter::packed(const Tile &p) {
   if (p.packed)
     return p;
   // The A fragment of each k16 step: four registers of two elements.
@@ -590,7 +590,8 @@ FlashAttention3Emitter::packed(const Tile &p) {
   for (int64_t kk = 0; kk < tileN / kWgmmaK; ++kk)
     for (int64_t reg = 0; reg < 4; ++reg) {
       int64_t first = operandAFromAccumulators(kk, reg).first;
-      out.regs.push_back(packPair(p.regs[first], p.regs[first + 1], elementType));
+      out.regs.push_back(
+          packPair(p.regs[first], p.regs[first + 1], elementType));
     }
   return out;
 }
@@ -601,8 +602,7 @@ FlashAttention3Emitter::rowSums(Value sum) {
   if (it != sums.end())
     return it->second;
   auto &entry = sums[sum];
-  finishRowSums(*this, scoreLayout, tiles[sum].regs, entry.first,
-                entry.second);
+  finishRowSums(*this, scoreLayout, tiles[sum].regs, entry.first, entry.second);
   return entry;
 }
 
@@ -637,8 +637,8 @@ LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
     }
     return id;
   };
-  Value threads = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
-                                               2 * kWarpgroupSize);
+  Value threads =
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 2 * kWarpgroupSize);
   NVVM::BarrierOp::create(b, loc, TypeRange{}, idOf(consumer), threads,
                           NVVM::BarrierReductionAttr(), Value());
   Block &body = section.getBody().front();
@@ -678,11 +678,11 @@ LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
     FailureOr<Tile> tile = tileOf(value);
     if (failed(tile))
       return failure();
-    bool pack = !arg.use_empty() &&
-                llvm::all_of(arg.getUses(), [](OpOperand &use) {
-                  auto pv = dyn_cast<PVMatmulOp>(use.getOwner());
-                  return pv && use.get() == pv.getProbs();
-                });
+    bool pack =
+        !arg.use_empty() && llvm::all_of(arg.getUses(), [](OpOperand &use) {
+          auto pv = dyn_cast<PVMatmulOp>(use.getOwner());
+          return pv && use.get() == pv.getProbs();
+        });
     Tile t = pack ? packed(*tile) : *tile;
     if (t.packed && !pack)
       return errorAt(loop) << "cannot carry P in the K/V loop for other uses "
@@ -696,8 +696,8 @@ LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kernelLoop.getBody());
     values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
-    unflatten(loop.getRegionIterArgs(), kernelLoop.getRegionIterArgs(),
-              counts, packs);
+    unflatten(loop.getRegionIterArgs(), kernelLoop.getRegionIterArgs(), counts,
+              packs);
     if (failed(emitConsumerBlock(*loop.getBody())))
       return failure();
     SmallVector<Value> next;
@@ -756,17 +756,16 @@ LogicalResult FlashAttention3Emitter::emitConsumerBlock(Block &block) {
   return success();
 }
 
-void FlashAttention3Emitter::rescaleWhereMoved(
-    const AccumulatorLayout &layout, SmallVectorImpl<Value> &values,
-    ArrayRef<Value> factor) {
+void FlashAttention3Emitter::rescaleWhereMoved(const AccumulatorLayout &layout,
+                                               SmallVectorImpl<Value> &values,
+                                               ArrayRef<Value> factor) {
   // A lazy max leaves most factors exactly 1: the warp rescales only when
   // one of its rows moved (a warp-uniform branch).
   Value moved = arith::ConstantIntOp::create(b, loc, 0, 1);
   for (Value f : factor)
     moved = arith::OrIOp::create(
         b, loc, moved,
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f,
-                              f32(1.0f)));
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f, f32(1.0f)));
   Value anyMoved = NVVM::VoteSyncOp::create(
       b, loc, b.getI1Type(),
       arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1), moved,
@@ -824,8 +823,8 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
       .Case([&](scf::IfOp guard) { return emitGuard(guard); })
       .Case([&](OrderedOp section) { return emitSection(section); })
       .Case([&](QKMatmulOp qk) {
-        Value product = issueScores(slots.lookup(qk.getQuery()),
-                                    slots.lookup(qk.getKey()));
+        Value product =
+            issueScores(slots.lookup(qk.getQuery()), slots.lookup(qk.getKey()));
         issued[qk.getResult()] = product;
         if (!isAwaited(qk.getResult()))
           tiles[qk.getResult()] = {completeProduct(product, tileN / 2, 0)};
@@ -1112,7 +1111,8 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
           false);
       OpBuilder::InsertionGuard inLast(b);
       b.setInsertionPointToStart(last.thenBlock());
-      Value first = arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
+      Value first =
+          arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
       Value threads = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
                                                    2 * kWarpgroupSize);
       NVVM::BarrierArriveOp::create(b, loc, first, threads);
