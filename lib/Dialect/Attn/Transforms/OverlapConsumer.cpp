@@ -124,7 +124,8 @@ FailureOr<ConsumerLoop> matchConsumerLoop(scf::ForOp loop) {
 
 class Overlapper {
 public:
-  Overlapper(ConsumerLoop &c) : c(c), b(c.loop), loc(c.loop.getLoc()) {}
+  explicit Overlapper(ConsumerLoop &c)
+      : c(c), b(c.loop), loc(c.loop.getLoc()) {}
   void run();
 
 private:
