@@ -356,20 +356,23 @@ struct LseLowering : OpRewritePattern<LseOp> {
 
 } // namespace
 
+/// Replaces `op` by the ops of its single-block region `body`, its results by
+/// what the block's terminator yields.
+static void replaceByBody(IRRewriter &b, Operation *op, Block &body) {
+  SmallVector<Value> results(body.getTerminator()->getOperands());
+  b.eraseOp(body.getTerminator());
+  b.inlineBlockBefore(&body, op);
+  b.replaceOp(op, results);
+}
+
 void mlir::attn::lowerPipelineToLoads(Operation *root) {
   IRRewriter b(root->getContext());
   // Warp roles: the last role computes the result; the others only fill
   // channels, and each of the consumer's waits names the rows it stands for.
   SmallVector<WarpSpecializeOp> roles;
   root->walk([&](WarpSpecializeOp op) { roles.push_back(op); });
-  for (WarpSpecializeOp op : roles) {
-    Block &consumer = op.getBodies().back().front();
-    auto yield = cast<RoleYieldOp>(consumer.getTerminator());
-    SmallVector<Value> results(yield.getOperands());
-    b.eraseOp(yield);
-    b.inlineBlockBefore(&consumer, op);
-    b.replaceOp(op, results);
-  }
+  for (WarpSpecializeOp op : roles)
+    replaceByBody(b, op, op.getBodies().back().front());
   root->walk([&](ChannelWaitOp wait) {
     b.setInsertionPoint(wait);
     b.replaceOpWithNewOp<LoadTileOp>(wait, wait.getType(), wait.getSource(),
@@ -381,14 +384,8 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
   // products, in order.
   SmallVector<OrderedOp> sections;
   root->walk([&](OrderedOp op) { sections.push_back(op); });
-  for (OrderedOp op : sections) {
-    Block &body = op.getBody().front();
-    auto yield = cast<OrderedYieldOp>(body.getTerminator());
-    SmallVector<Value> results(yield.getValues());
-    b.eraseOp(yield);
-    b.inlineBlockBefore(&body, op);
-    b.replaceOp(op, results);
-  }
+  for (OrderedOp op : sections)
+    replaceByBody(b, op, op.getBody().front());
   root->walk([&](MatmulWaitOp wait) { b.replaceOp(wait, wait.getInput()); });
   root->walk([&](AllocChannelOp channel) { b.eraseOp(channel); });
 

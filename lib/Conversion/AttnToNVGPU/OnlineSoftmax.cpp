@@ -175,6 +175,13 @@ void mlir::attn::emitRowScale(KernelBuilder &kb,
       values[reg] = arith::MulFOp::create(kb.b, kb.loc, values[reg], f);
 }
 
+void mlir::attn::emitRowScale(KernelBuilder &kb,
+                              SmallVectorImpl<Value> &rows,
+                              ArrayRef<Value> factor) {
+  for (auto [v, f] : llvm::zip(rows, factor))
+    v = arith::MulFOp::create(kb.b, kb.loc, v, f);
+}
+
 void mlir::attn::emitRowSum(KernelBuilder &kb, const AccumulatorLayout &scores,
                             ArrayRef<Value> p, SmallVectorImpl<Value> &l) {
   for (auto [row, sum] : llvm::enumerate(l))
@@ -193,8 +200,7 @@ void mlir::attn::emitOnlineSoftmaxStep(
   emitScoreExponentials(kb, plan, scores, s, next);
   // Each row's sum is kept per thread: rescaled, then this thread's part of
   // the tile added.
-  for (auto [sum, a] : llvm::zip(l, alpha))
-    sum = arith::MulFOp::create(kb.b, kb.loc, sum, a);
+  emitRowScale(kb, l, alpha);
   emitRowSum(kb, scores, s, l);
   emitRowScale(kb, output, acc, alpha);
   m.assign(next);

@@ -74,6 +74,10 @@ void emitScoreExponentials(KernelBuilder &kb, const KernelPlan &plan,
 void emitRowScale(KernelBuilder &kb, const AccumulatorLayout &layout,
                   SmallVectorImpl<Value> &values, ArrayRef<Value> factor);
 
+/// attn.row_scale of per-row values (a thread's row sums), one factor each.
+void emitRowScale(KernelBuilder &kb, SmallVectorImpl<Value> &rows,
+                  ArrayRef<Value> factor);
+
 /// attn.row_sum: this thread's part of P's rows added to `l`.
 void emitRowSum(KernelBuilder &kb, const AccumulatorLayout &scores,
                 ArrayRef<Value> p, SmallVectorImpl<Value> &l);

@@ -60,6 +60,9 @@ constexpr int64_t kAtomBytes = 8 * kSpanBytes;
 /// Shared memory of one SM on sm_90 (CUDA C Programming Guide: 228 KB, of
 /// which a block may use 227).
 constexpr int64_t kSharedMemoryPerSm = 228 * 1024;
+/// Threads a named barrier of the consumers' turns counts: the warpgroup
+/// taking its turn and the one handing it over.
+constexpr int64_t kTurnThreads = 2 * kWarpgroupSize;
 /// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
 constexpr int64_t kWaitHintNs = 10000000;
 
@@ -101,6 +104,21 @@ private:
 
   Value i64(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+  }
+  Value i32(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  }
+  /// A side-effecting inline PTX statement returning `resultType`.
+  Value inlinePtx(Type resultType, ValueRange operands, StringRef text,
+                  StringRef constraints) {
+    return LLVM::InlineAsmOp::create(
+               b, loc, resultType, operands, text, constraints,
+               /*has_side_effects=*/true, /*is_align_stack=*/false,
+               LLVM::tailcallkind::TailCallKind::None,
+               LLVM::AsmDialectAttr::get(b.getContext(),
+                                         LLVM::AsmDialect::AD_ATT),
+               /*operand_attrs=*/ArrayAttr())
+        .getResult(0);
   }
   /// A view of `type` at `byteOffset` of the dynamic shared memory.
   Value sharedView(Value byteOffset, MemRefType type);
@@ -147,7 +165,7 @@ private:
   LogicalResult emitRelease(ChannelReleaseOp release);
   /// The registers of `v`: a tile made by the consumer, or a splat constant.
   FailureOr<Tile> tileOf(Value v);
-  /// The layout of a tile of `cols` columns (the scores' or O's).
+  /// The layout of tile `v`, by its columns: the scores' or O's.
   FailureOr<AccumulatorLayout> layoutOf(Value v);
   Tile packed(const Tile &p);
   /// The registers of `type`, one thread's share.
@@ -162,8 +180,10 @@ private:
   /// `count` registers of `product`.
   SmallVector<Value> completeProduct(Value product, int64_t count,
                                      int64_t pending);
-  /// The row sums of `sum` reduced across their rows, and 1 / sum.
-  std::pair<SmallVector<Value>, SmallVector<Value>> &rowSums(Value sum);
+  /// The row sums of `sum` (a thread's parts, `partial`) reduced across
+  /// their rows, and 1 / sum; made once for the normalisation and the LSE.
+  std::pair<SmallVector<Value>, SmallVector<Value>> &
+  rowSums(Value sum, ArrayRef<Value> partial);
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
 
   const KernelPlan &plan;
@@ -220,17 +240,11 @@ void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
   auto loop = scf::WhileOp::create(b, loc, TypeRange{}, ValueRange{});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(b.createBlock(&loop.getBefore()));
-  Value done = LLVM::InlineAsmOp::create(
-                   b, loc, i32Type, ValueRange{address, parityWord},
-                   "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 "
-                   "p, [$1], $2;\nselp.u32 $0, 1, 0, p;\n}",
-                   "=r,r,r", /*has_side_effects=*/true,
-                   /*is_align_stack=*/false,
-                   LLVM::tailcallkind::TailCallKind::None,
-                   LLVM::AsmDialectAttr::get(b.getContext(),
-                                             LLVM::AsmDialect::AD_ATT),
-                   ArrayAttr())
-                   .getResult(0);
+  Value done = inlinePtx(
+      i32Type, ValueRange{address, parityWord},
+      "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 "
+      "p, [$1], $2;\nselp.u32 $0, 1, 0, p;\n}",
+      "=r,r,r");
   Value waiting = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq, done,
       arith::ConstantIntOp::create(b, loc, i32Type, 0));
@@ -398,6 +412,17 @@ Value FlashAttention3Emitter::descriptor(Value offset, int64_t leadingBytes) {
                               i64(static_cast<int64_t>(fixed)));
 }
 
+/// Inline-asm constraints of `count` f32 results, each tied to the operand
+/// of the same position.
+static std::string tiedF32Constraints(int64_t count) {
+  std::string constraints;
+  for (int64_t i = 0; i < count; ++i)
+    constraints += "=f,";
+  for (int64_t i = 0; i < count; ++i)
+    constraints += std::to_string(i) + (i + 1 < count ? "," : "");
+  return constraints;
+}
+
 /// The f32 registers of an m64nN accumulator, as NVVM returns them.
 static Type accumulatorStruct(MLIRContext *ctx, int64_t n) {
   SmallVector<Type> fields(n / 2, Float32Type::get(ctx));
@@ -455,14 +480,9 @@ Value FlashAttention3Emitter::issueOutput(ArrayRef<Value> p, Value value,
   os << "}, {$" << 2 * regs << ", $" << 2 * regs + 1 << ", $" << 2 * regs + 2
      << ", $" << 2 * regs + 3 << "}, $" << 2 * regs + 4
      << ", p, 1, 1, 1;\n}";
-  std::string constraints;
-  for (int64_t i = 0; i < regs; ++i)
-    constraints += "=f,";
-  for (int64_t i = 0; i < regs; ++i)
-    constraints += std::to_string(i) + ",";
-  constraints += "r,r,r,r,l,r";
+  std::string constraints = tiedF32Constraints(regs) + ",r,r,r,r,l,r";
   Type resultType = accumulatorStruct(ctx, n);
-  Value accumulate = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1);
+  Value accumulate = i32(1);
 
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   SmallVector<Value> out(acc);
@@ -473,13 +493,7 @@ Value FlashAttention3Emitter::issueOutput(ArrayRef<Value> p, Value value,
     operands.push_back(arith::AddIOp::create(
         b, loc, vDesc, i64((kk * kWgmmaK * kSpanBytes) >> 4)));
     operands.push_back(accumulate);
-    result = LLVM::InlineAsmOp::create(
-                 b, loc, resultType, operands, asmString, constraints,
-                 /*has_side_effects=*/true, /*is_align_stack=*/false,
-                 LLVM::tailcallkind::TailCallKind::None,
-                 LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-                 /*operand_attrs=*/ArrayAttr())
-                 .getResult(0);
+    result = inlinePtx(resultType, operands, asmString, constraints);
     for (int64_t i = 0; i < regs; ++i)
       out[i] = LLVM::ExtractValueOp::create(b, loc, result, i);
   }
@@ -493,22 +507,11 @@ SmallVector<Value> FlashAttention3Emitter::completeProduct(Value product,
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, pending);
   // The registers pass through an empty asm after the wait, so that no use
   // of them is scheduled before it (the wgmma writes them asynchronously).
-  MLIRContext *ctx = b.getContext();
   SmallVector<Value> raw;
   for (int64_t i = 0; i < count; ++i)
     raw.push_back(LLVM::ExtractValueOp::create(b, loc, product, i));
-  std::string constraints;
-  for (int64_t i = 0; i < count; ++i)
-    constraints += "=f,";
-  for (int64_t i = 0; i < count; ++i)
-    constraints += std::to_string(i) + (i + 1 < count ? "," : "");
-  Value fenced =
-      LLVM::InlineAsmOp::create(
-          b, loc, accumulatorStruct(ctx, 2 * count), raw, "", constraints,
-          /*has_side_effects=*/true, /*is_align_stack=*/false,
-          LLVM::tailcallkind::TailCallKind::None,
-          LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT), ArrayAttr())
-          .getResult(0);
+  Value fenced = inlinePtx(accumulatorStruct(b.getContext(), 2 * count), raw,
+                           "", tiedF32Constraints(count));
   SmallVector<Value> out;
   for (int64_t i = 0; i < count; ++i)
     out.push_back(LLVM::ExtractValueOp::create(b, loc, fenced, i));
@@ -597,12 +600,12 @@ FlashAttention3Emitter::Tile FlashAttention3Emitter::packed(const Tile &p) {
 }
 
 std::pair<SmallVector<Value>, SmallVector<Value>> &
-FlashAttention3Emitter::rowSums(Value sum) {
+FlashAttention3Emitter::rowSums(Value sum, ArrayRef<Value> partial) {
   auto it = sums.find(sum);
   if (it != sums.end())
     return it->second;
   auto &entry = sums[sum];
-  finishRowSums(*this, scoreLayout, tiles[sum].regs, entry.first, entry.second);
+  finishRowSums(*this, scoreLayout, partial, entry.first, entry.second);
   return entry;
 }
 
@@ -628,17 +631,15 @@ LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
   int64_t groups = ids.size();
   // Warpgroup g takes its turn on ids[g] and hands it to the next one.
   auto idOf = [&](Value group) {
-    Value id = arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
+    Value id = i32(ids[0]);
     for (int64_t g = 1; g < groups; ++g) {
       Value isGroup = cmp(arith::CmpIPredicate::eq, group, index(g));
-      Value other =
-          arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[g]);
+      Value other = i32(ids[g]);
       id = select(isGroup, other, id);
     }
     return id;
   };
-  Value threads =
-      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 2 * kWarpgroupSize);
+  Value threads = i32(kTurnThreads);
   NVVM::BarrierOp::create(b, loc, TypeRange{}, idOf(consumer), threads,
                           NVVM::BarrierReductionAttr(), Value());
   Block &body = section.getBody().front();
@@ -768,7 +769,7 @@ void FlashAttention3Emitter::rescaleWhereMoved(const AccumulatorLayout &layout,
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f, f32(1.0f)));
   Value anyMoved = NVVM::VoteSyncOp::create(
       b, loc, b.getI1Type(),
-      arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1), moved,
+      i32(-1), moved,
       NVVM::VoteSyncKind::any);
   SmallVector<Type> types(values.size(), b.getF32Type());
   auto branch = scf::IfOp::create(b, loc, types, anyMoved,
@@ -873,8 +874,7 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
       })
       .Case([&](RowScaleOp scale) -> LogicalResult {
         if (isRows(scale.getInput())) {
-          for (auto [v, f] : llvm::zip(in[0].regs, in[1].regs))
-            v = arith::MulFOp::create(b, loc, v, f);
+          emitRowScale(*this, in[0].regs, in[1].regs);
           return result(in[0]);
         }
         FailureOr<AccumulatorLayout> layout = layoutOf(scale.getInput());
@@ -891,12 +891,13 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
         return result(in[1]);
       })
       .Case([&](NormalizeOp normalize) {
-        storeOutput(in[0].regs, rowSums(normalize.getSum()).second);
+        storeOutput(in[0].regs,
+                    rowSums(normalize.getSum(), in[1].regs).second);
         return success();
       })
       .Case([&](LseOp lseOp) {
         storeLse(*this, scoreLayout, frame, in[0].regs,
-                 rowSums(lseOp.getSum()).first, lse, batch, head);
+                 rowSums(lseOp.getSum(), in[1].regs).first, lse, batch, head);
         return success();
       })
       .Default([&](Operation *other) {
@@ -1111,10 +1112,8 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
           false);
       OpBuilder::InsertionGuard inLast(b);
       b.setInsertionPointToStart(last.thenBlock());
-      Value first =
-          arith::ConstantIntOp::create(b, loc, b.getI32Type(), ids[0]);
-      Value threads = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
-                                                   2 * kWarpgroupSize);
+      Value first = i32(ids[0]);
+      Value threads = i32(kTurnThreads);
       NVVM::BarrierArriveOp::create(b, loc, first, threads);
     }
     if (failed(emitConsumerBlock(consumerRegion.front())))

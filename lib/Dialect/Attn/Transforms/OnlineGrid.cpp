@@ -28,10 +28,15 @@ AllocRingOp mlir::attn::getRingOfFuture(scf::ForOp loop, Value future) {
   return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
 }
 
-/// The only op of type OpTy in `block`, or null (with an error at `where`)
-/// when there is not exactly one.
-/// Ops of `block` are looked for in it and in the attn.ordered sections of
-/// a scheduled consumer.
+/// The warp roles of `grid`, or null before -attn-warp-specialize.
+static WarpSpecializeOp findWarpRoles(scf::ForallOp grid) {
+  auto roles = grid.getBody()->getOps<WarpSpecializeOp>();
+  return roles.empty() ? WarpSpecializeOp() : *roles.begin();
+}
+
+/// The only op of type OpTy in `block` or in the attn.ordered sections of a
+/// scheduled consumer there, or null (with an error at `where`) when there
+/// is not exactly one.
 template <typename OpTy>
 static OpTy findSingle(Block &block, Operation *where, StringRef pass) {
   OpTy found;
@@ -65,10 +70,7 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
     return grid.emitError()
            << pass << ": expects a grid over (query tile, head, batch)";
 
-  for (auto roles : grid.getBody()->getOps<WarpSpecializeOp>()) {
-    g.roles = roles;
-    break;
-  }
+  g.roles = findWarpRoles(grid);
   Block &body = g.computeBlock();
   SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
   // -attn-overlap-consumer's form: the loop under the test that the K/V
@@ -103,7 +105,7 @@ Block &OnlineGrid::computeBlock() const {
 
 FailureOr<WarpSpecializeOp> mlir::attn::getWarpRoles(scf::ForallOp grid,
                                                      StringRef pass) {
-  for (auto roles : grid.getBody()->getOps<WarpSpecializeOp>())
+  if (WarpSpecializeOp roles = findWarpRoles(grid))
     return roles;
   return grid.emitError() << pass
                           << ": expects the warp-specialised form; run "

@@ -143,11 +143,12 @@ private:
   Value wait(Value async, int64_t pending) {
     return MatmulWaitOp::create(b, loc, async, pending).getResult();
   }
-  /// The softmax of step `map`'s scores, and the rescale of `acc` after it.
+  /// The softmax of step `map`'s scores.
   void cloneSoftmax(IRMapping &map) {
     for (Operation *op : c.softmax)
       cloneWithOperands(op, map);
   }
+  /// O = `acc` rescaled by step `map`'s factor.
   Value rescale(Value acc, IRMapping &map) {
     map.map(c.loop.getRegionIterArgs()[c.accIndex], acc);
     for (RowScaleOp op : c.accScale)
