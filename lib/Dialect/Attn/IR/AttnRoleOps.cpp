@@ -255,44 +255,38 @@ static bool isUniform(Value v, WarpSpecializeOp roles) {
 }
 
 LogicalResult OrderedOp::verify() {
-  if (!(*this)->getParentOfType<WarpSpecializeOp>())
+  auto roles = (*this)->getParentOfType<WarpSpecializeOp>();
+  if (!roles)
     return emitOpError() << "must be inside an attn.warp_specialize role";
-  // The role whose warpgroups take the turns, and the control flow between.
-  Operation *parent = (*this)->getParentOp();
-  while (parent && !isa<WarpSpecializeOp>(parent)) {
+  // The control flow between the section and its role, whose warpgroups
+  // take the turns.
+  Operation *inRole = *this;
+  for (Operation *parent = inRole->getParentOp(); parent != roles;
+       inRole = parent, parent = parent->getParentOp()) {
     if (isa<OrderedOp>(parent))
       return emitOpError() << "is nested in another section: a warpgroup "
                               "holding a turn would wait for its own next one";
     if (auto loop = dyn_cast<scf::ForOp>(parent)) {
-      auto roles = loop->getParentOfType<WarpSpecializeOp>();
       for (Value bound :
            {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
-        if (roles && !isUniform(bound, roles))
+        if (!isUniform(bound, roles))
           return emitOpError()
                  << "is in a loop whose bounds depend on per-thread values: "
                     "warpgroups taking different trip counts would stop "
                     "each other's turns";
     } else if (auto branch = dyn_cast<scf::IfOp>(parent)) {
-      auto roles = branch->getParentOfType<WarpSpecializeOp>();
-      if (roles && !isUniform(branch.getCondition(), roles))
+      if (!isUniform(branch.getCondition(), roles))
         return emitOpError()
                << "is under a condition that depends on per-thread values: "
                   "a warpgroup that skipped its turn would stop the others";
-    } else if (!isa<WarpSpecializeOp>(parent)) {
+    } else {
       return emitOpError() << "may only be nested in scf.for and scf.if "
                               "inside a warp role, not in '"
                            << parent->getName() << "'";
     }
-    parent = parent->getParentOp();
   }
-  auto roles = cast<WarpSpecializeOp>(parent);
-  Region *roleRegion = nullptr;
-  unsigned roleIndex = 0;
-  for (auto [i, region] : llvm::enumerate(roles.getBodies()))
-    if (region.isAncestor((*this)->getParentRegion())) {
-      roleRegion = &region;
-      roleIndex = i;
-    }
+  Region *roleRegion = inRole->getParentRegion();
+  unsigned roleIndex = roleRegion->getRegionNumber();
   WarpRoleAttr role = roles.getRole(roleIndex);
   int64_t groups = role.getWarps() / 4;
   if (role.getWarps() % 4 != 0 || groups < 2)

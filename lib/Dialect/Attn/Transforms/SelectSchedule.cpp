@@ -55,9 +55,8 @@ SmallVector<WarpRoleAttr> blackwellRoles(MLIRContext *ctx) {
 
 /// What the pass's options ask of every schedule it picks.
 struct Requests {
-  FloatAttr rescaleThreshold;
-  /// No threshold asked for: the chip's choice.
-  bool chipRescale = false;
+  /// The rescale threshold asked for: 0 none, negative the chip's choice.
+  float rescaleThreshold = -1.0f;
   bool pingPong = true, overlap = true;
 };
 
@@ -86,7 +85,9 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
   bool pingPong = false, overlap = false;
-  FloatAttr threshold = requests.rescaleThreshold;
+  FloatAttr threshold;
+  if (requests.rescaleThreshold > 0)
+    threshold = FloatAttr::get(Float32Type::get(ctx), requests.rescaleThreshold);
   switch (target.mma) {
   case MmaFamily::MmaSync:
     // FA2: warps split the query rows, one m16 MMA row block each, so that a
@@ -120,7 +121,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // Where O is at least as large as S, rescaling it only when a row's max
     // grows by 2^8 pays: 683 against 665 at D = 128, 763 against 673 at
     // D = 256 (at D = 64 it is even: 544 against 548).
-    if (requests.chipRescale && largest >= 128)
+    if (requests.rescaleThreshold < 0 && largest >= 128)
       threshold = FloatAttr::get(Float32Type::get(ctx), 8.0);
     break;
   }
@@ -178,13 +179,7 @@ struct AttnSelectSchedulePass
           << float(rescaleThreshold);
       return signalPassFailure();
     }
-    Requests requests;
-    requests.chipRescale = rescaleThreshold < 0;
-    if (rescaleThreshold > 0)
-      requests.rescaleThreshold =
-          Builder(&getContext()).getF32FloatAttr(rescaleThreshold);
-    requests.pingPong = pingPong;
-    requests.overlap = overlap;
+    Requests requests{rescaleThreshold, pingPong, overlap};
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();
