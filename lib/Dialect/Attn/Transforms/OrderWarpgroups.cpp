@@ -74,27 +74,21 @@ void makeSection(ArrayRef<Operation *> run, ArrayRef<int32_t> barriers) {
     op->moveBefore(&body, body.end());
     yielded.push_back(op->getResult(0));
   }
-  OrderedYieldOp::create(b, loc, yielded);
+  auto yield = OrderedYieldOp::create(b, loc, yielded);
   b.setInsertionPointAfter(section);
   for (auto [i, op] : llvm::enumerate(run)) {
     Value product = op->getResult(0), out = section.getResult(i);
-    SmallVector<OpOperand *> uses;
-    for (OpOperand &use : product.getUses())
-      if (use.getOwner() != body.getTerminator())
-        uses.push_back(&use);
-    bool waited = llvm::all_of(uses, [](OpOperand *use) {
-      return isa<MatmulWaitOp>(use->getOwner());
+    bool waited = llvm::all_of(product.getUsers(), [](Operation *user) {
+      return isa<MatmulWaitOp, OrderedYieldOp>(user);
     });
-    if (!waited) {
-      // Issued in order: the products after this one may still run.
-      Value done =
-          MatmulWaitOp::create(b, loc, out, int64_t(run.size() - 1 - i));
-      for (OpOperand *use : uses)
-        use->set(done);
-      continue;
-    }
-    for (OpOperand *use : uses)
-      use->set(out);
+    // Issued in order: the products after this one may still run.
+    Value replacement =
+        waited ? out
+               : MatmulWaitOp::create(b, loc, out, int64_t(run.size() - 1 - i))
+                     .getResult();
+    product.replaceUsesWithIf(replacement, [&](OpOperand &use) {
+      return use.getOwner() != yield;
+    });
   }
 }
 
