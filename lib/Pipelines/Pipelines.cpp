@@ -79,6 +79,9 @@ struct DecomposeAggregatedOpsPass
 void mlir::attn::buildAttnLowerToCpuPipeline(OpPassManager &pm) {
   pm.addPass(createConvertAttnToLinalgPass());
   pm.addPass(std::make_unique<DecomposeAggregatedOpsPass>());
+  // Element-wise arith and math ops on tensors (work around the attention)
+  // become linalg.generic, which bufferizes; left alone they would not.
+  pm.addPass(createConvertElementwiseToLinalgPass());
 
   // Tensors to buffers; function arguments get plain identity-layout memrefs
   // so that callers such as mlir-runner's main can pass their buffers.

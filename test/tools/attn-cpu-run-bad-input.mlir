@@ -1,8 +1,17 @@
 // attn-cpu-run's bad-input contract (docs/bad-input.md): one line
 // `attn-cpu-run: error: ...` and a non-zero exit, never a Python traceback.
-// RUN: not attn-cpu-run %S/Inputs/attention-3d.mlir 2>&1 | FileCheck %s --check-prefix=RANK
-// RANK: attn-cpu-run: error: @attention takes arguments of rank 3, 3, 3; attn-cpu-run runs functions of 4-D [B, H, S, D] Q, K and V (reshape 2-D and 3-D ones around the attention)
-// RANK-NOT: Traceback
+// RUN: not attn-cpu-run %S/Inputs/reference-unfollowed.mlir 2>&1 | FileCheck %s --check-prefix=UNFOLLOWED
+// UNFOLLOWED: attn-cpu-run: error: the float64 reference does not follow 'tensor.extract_slice' in @attention
+// RUN: not attn-cpu-run %S/Inputs/reference-unfollowed.mlir --entry too_large 2>&1 | FileCheck %s --check-prefix=TOO-LARGE-REFERENCE
+// TOO-LARGE-REFERENCE: attn-cpu-run: error: the problem is too large for attn-cpu-run: 'tensor.empty' would hold 134217728 elements in the float64 reference, more than 67108864 (in @too_large)
+// RUN: not attn-cpu-run %S/Inputs/projected-dynamic.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC: attn-cpu-run: error: @attention's argument #0 has a dynamic size; attn-cpu-run sizes the Q, K and V of a three-argument function from its flags, and any other function's arguments must be static
+// RUN: not attn-cpu-run %S/Inputs/projected-dynamic.mlir --entry with_scalar 2>&1 | FileCheck %s --check-prefix=SCALAR
+// SCALAR: attn-cpu-run: error: @with_scalar's argument #3 is a f32; attn-cpu-run runs functions of ranked bf16, f16 or f32 tensors
+// RUN: not attn-cpu-run %S/../Execution/CPU/folded-heads.mlir --heads 3 --kv-heads 1 2>&1 | FileCheck %s --check-prefix=MISMATCH
+// MISMATCH: attn-cpu-run: error: @attention cannot run on arguments of shapes 6x64x32, 2x64x32, 2x64x32: operands could not be broadcast
+// RUN: not attn-cpu-run %S/Inputs/reference-unfollowed.mlir 2>&1 | FileCheck %s --check-prefix=NO-TRACEBACK
+// RUN: not attn-cpu-run %S/Inputs/projected-dynamic.mlir 2>&1 | FileCheck %s --check-prefix=NO-TRACEBACK
 // RUN: not attn-cpu-run %s --seq-q 0 2>&1 | FileCheck %s --check-prefix=ZERO
 // RUN: not attn-cpu-run %s --batch -3 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // RUN: not attn-cpu-run %s --heads x 2>&1 | FileCheck %s --check-prefix=NOT-INT

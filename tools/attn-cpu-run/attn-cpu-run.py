@@ -6,22 +6,27 @@
 # ===------------------------------------------------------------------------===#
 """Runs the attention function of an MLIR file on the CPU and checks it.
 
-The file holds a `func.func` (default name `attention`) that takes Q, K and V
-tensors and returns O, or O and the log-sum-exp, and one `attn.attention` that
-says what the function computes (mask, scale, softcap). This tool
+The file holds a `func.func` (default name `attention`) of tensors that holds
+one attention: an `attn.attention`, or a graph `-attn-fuse-attention` fuses
+into one, with any work around it (reshapes, producers of Q, K and V,
+consumers of O). This tool
 
-  1. draws fresh random inputs with NumPy (the seed is printed),
-  2. appends a `main` that passes them to the function and prints the results,
-  3. lowers the module with `attn-opt <passes> -attn-lower-to-cpu-pipeline` and
+  1. draws fresh random inputs with NumPy (the seed is printed): for a
+     function of three arguments, Q, K and V as 4-D [B, H, S, D], 3-D
+     [B*H, S, D] or 2-D [S, D] with dynamic sizes from the flags; any other
+     function's arguments must be static,
+  2. evaluates the whole function in float64 with NumPy (attn_reference.py
+     beside this tool: attention from its definition, every other op from its
+     own semantics), and, for an unfused graph, the fused function too,
+  3. appends a `main` that passes the inputs to the function and prints the
+     results,
+  4. lowers the module with `attn-opt <passes> -attn-lower-to-cpu-pipeline` and
      executes it with `mlir-runner`; with `--passes`, it also runs the same
      inputs through the reference lowering alone,
-  4. computes the same attention in float64 with NumPy and compares.
+  5. compares every result with float64.
 
-The attention parameters are read after `-attn-fuse-attention`, so the input
-may also be the naive matmul-softmax-matmul graph.
-
-It prints one line per run and exits non-zero when the error is above the
-tolerance, an output is NaN, or any step fails.
+It prints one line per run and exits non-zero when an error is above the
+tolerance, a result is NaN, or any step fails.
 """
 
 import argparse
@@ -34,6 +39,9 @@ import sys
 import tempfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attn_reference as reference  # noqa: E402
 
 # Filled in by CMake when the tool is configured into the build tree; an
 # attn-opt beside this script (an install tree) comes first.
@@ -64,64 +72,49 @@ def run(cmd, stdin=None):
     return proc.stdout
 
 
-def parse_tensor_type(text):
-    m = re.fullmatch(r"tensor<((?:[0-9?]+x)*)(bf16|f16|f32)>", text.strip())
-    if not m:
-        raise Failure("expected a ranked tensor of bf16, f16 or f32, got '%s'" % text)
-    dims = [None if d == "?" else int(d) for d in m.group(1).split("x")[:-1]]
-    return dims, m.group(2)
+def generic_module(path, passes=()):
+    """The module after `passes`, parsed from attn-opt's generic form."""
+    text = run([ATTN_OPT, path] + list(passes) +
+               ["--mlir-print-op-generic", "-mlir-print-local-scope"])
+    try:
+        return reference.parse_module(text)
+    except reference.Unsupported as error:
+        raise Failure("cannot read attn-opt's output: %s" % error)
 
 
-def split_types(text):
-    """Splits a comma-separated list of types, minding angle brackets."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        depth += ch == "<"
-        depth -= ch == ">"
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        parts.append(cur.strip())
-    return parts
+def read_function(module, entry):
+    """(argument types, result types) of func.func @entry: (dims, dtype) each."""
+    func = reference.functions(module).get(entry)
+    if func is None:
+        raise Failure("no func.func @%s in the input" % entry)
+    try:
+        arg_types, result_types = reference.signature(func)
+    except reference.Unsupported as error:
+        raise Failure("@%s: %s" % (entry, error))
+    for kind, types in (("argument", arg_types), ("result", result_types)):
+        for index, (dims, dtype) in enumerate(types):
+            if dims is None or dtype not in DTYPES:
+                raise Failure("@%s's %s #%d is a %s; attn-cpu-run runs functions of ranked "
+                              "bf16, f16 or f32 tensors" % (entry, kind, index, dtype))
+    return arg_types, result_types
 
 
-def read_function(generic_ir, entry):
-    """Returns (argument types, result types) of func.func @entry."""
-    for m in re.finditer(r'"func\.func"\(\) <\{(.*)\}>', generic_ir):
-        props = m.group(1)
-        if not re.search(r'sym_name = "%s"' % re.escape(entry), props):
-            continue
-        sig = re.search(r"function_type = \((.*?)\) -> (\(.*?\)|[^,]+)", props)
-        args = split_types(sig.group(1))
-        results = sig.group(2).strip()
-        results = split_types(results[1:-1]) if results.startswith("(") else [results]
-        return [parse_tensor_type(t) for t in args], [parse_tensor_type(t) for t in results]
-    raise Failure("no func.func @%s in the input" % entry)
+def read_attention(module, entry):
+    """The parameters of the one attn.attention in @entry of a fused module."""
+    ops = []
 
+    def walk(blocks):
+        for block in blocks:
+            for op in block.ops:
+                if op.name == "attn.attention":
+                    ops.append(op)
+                for region in op.regions:
+                    walk(region)
 
-def read_attention(generic_ir):
-    """Returns the mask, window, scale and softcap of the one attn.attention."""
-    ops = re.findall(r'"attn\.attention"\(.*', generic_ir)
+    walk(reference.functions(module)[entry].regions[0])
     if len(ops) != 1:
-        raise Failure("expected exactly one attn.attention in the input, found %d" % len(ops))
-    props = ops[0]
-
-    def attr(name, pattern):
-        m = re.search(r"\b%s = %s" % (name, pattern), props)
-        return m.group(1) if m else None
-
-    float_re = r"([-+0-9.eE]+|0x[0-9A-Fa-f]+) : f32"
-    scale, softcap = attr("scale", float_re), attr("softcap", float_re)
-    return {
-        "mask": attr("mask", r"#attn<mask_kind (\w+)>") or "none",
-        "left": int(attr("window_left", r"(-?\d+)") or 0),
-        "right": int(attr("window_right", r"(-?\d+)") or 0),
-        "scale": None if scale is None else float(scale),
-        "softcap": None if softcap is None else float(softcap),
-    }
+        raise Failure("expected exactly one attn.attention in @%s, found %d" % (entry, len(ops)))
+    return reference.attention_params(ops[0])
 
 
 # ===-- Inputs and the float64 reference -------------------------------------===#
@@ -140,34 +133,20 @@ def round_to(dtype, x):
     return (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64), bits.tobytes()
 
 
-def visible(sq, skv, attn):
-    """The boolean [Sq, Skv] mask, keys aligned to the bottom right."""
-    delta = np.arange(skv)[None, :] - (np.arange(sq)[:, None] + (skv - sq))
-    if attn["mask"] == "causal":
-        return delta <= 0
-    if attn["mask"] == "sliding_window":
-        return (delta >= -attn["left"]) & (delta <= attn["right"])
-    return np.ones((sq, skv), dtype=bool)
-
-
-def reference(q, k, v, attn):
-    """Attention in float64: O and LSE, with zeros / -inf for empty rows."""
-    hq, hkv = q.shape[1], k.shape[1]
-    k = np.repeat(k, hq // hkv, axis=1)
-    v = np.repeat(v, hq // hkv, axis=1)
-    scale = attn["scale"] if attn["scale"] is not None else 1.0 / np.sqrt(q.shape[3])
-    s = np.einsum("bhid,bhjd->bhij", q, k) * scale
-    if attn["softcap"] is not None:
-        s = attn["softcap"] * np.tanh(s / attn["softcap"])
-    s = np.where(visible(q.shape[2], k.shape[2], attn), s, -np.inf)
-    m = s.max(axis=-1, keepdims=True)
-    m_safe = np.where(np.isneginf(m), 0.0, m)
-    p = np.exp(s - m_safe)
-    l = p.sum(axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        o = np.where(l > 0, np.einsum("bhij,bhjd->bhid", p, v) / l, 0.0)
-        lse = (m_safe + np.log(l))[..., 0]
-    return o, lse
+def evaluate(module, entry, values):
+    """The float64 results of @entry and the attentions it evaluated."""
+    interpreter = reference.Interpreter(module, MAX_ELEMENTS)
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            results = interpreter.call(entry, values)
+    except reference.Unsupported as error:
+        raise Failure("the float64 reference does not follow %s in @%s" % (error, entry))
+    except reference.TooLarge as error:
+        raise Failure("the problem is too large for attn-cpu-run: %s (in @%s)" % (error, entry))
+    except (ValueError, IndexError) as error:
+        raise Failure("@%s cannot run on arguments of shapes %s: %s"
+                      % (entry, ", ".join("x".join(map(str, v.shape)) for v in values), error))
+    return [np.asarray(r, dtype=np.float64) for r in results], interpreter.attentions
 
 
 # ===-- The generated main ---------------------------------------------------===#
@@ -177,8 +156,9 @@ def type_str(dims, dtype):
     return "tensor<%s%s>" % ("".join("%sx" % ("?" if d is None else d) for d in dims), dtype)
 
 
-def main_function(entry, args, arg_types, result_types):
-    """MLIR for @main: constants, the call, and bit-exact printing of results."""
+def main_function(entry, args, arg_types, result_types, result_shapes):
+    """MLIR for @main: constants, the call, and bit-exact printing of results
+    (of the static `result_shapes` the reference found)."""
     lines = ["func.func @main() {"]
     names = []
     for index, ((shape, dtype, raw), (dims, _)) in enumerate(zip(args, arg_types)):
@@ -190,7 +170,7 @@ def main_function(entry, args, arg_types, result_types):
     lines.append("  %s = func.call @%s(%s) : (%s) -> (%s)" % (
         results, entry, ", ".join(names), ", ".join(type_str(*t) for t in arg_types),
         ", ".join(type_str(*t) for t in result_types)))
-    for index, ((dims, dtype), shape) in enumerate(zip(result_types, result_shapes(args, result_types))):
+    for index, ((dims, dtype), shape) in enumerate(zip(result_types, result_shapes)):
         rank = len(shape)
         identity = "affine_map<(%s) -> (%s)>" % ((", ".join("d%d" % i for i in range(rank)),) * 2)
         static = type_str(shape, dtype)
@@ -217,13 +197,6 @@ def main_function(entry, args, arg_types, result_types):
     return "\n".join(lines) + "\n"
 
 
-def result_shapes(args, result_types):
-    (qs, _, _), _, (vs, _, _) = args
-    b, hq, sq, dv = qs[0], qs[1], qs[2], vs[3]
-    shapes = [[b, hq, sq, dv], [b, hq, sq]]
-    return shapes[: len(result_types)]
-
-
 def parse_printed(text, count):
     """Splits mlir-runner's printMemrefI32 output into `count` float32 arrays."""
     blocks = re.split(r"Unranked Memref base@", text)[1:]
@@ -242,7 +215,7 @@ def parse_printed(text, count):
 
 def choose_shape(dims, flags, names, explicit):
     """Static sizes from the IR, dynamic ones from the flags; a flag given on
-    the command line must agree with a static size."""
+    the command line must agree with a static size it names alone."""
     shape = []
     for dim, flag, name in zip(dims, flags, names):
         if dim is None:
@@ -252,6 +225,56 @@ def choose_shape(dims, flags, names, explicit):
         else:
             shape.append(dim)
     return shape
+
+
+def argument_shapes(opts, explicit, entry, arg_types):
+    """The argument shapes to run. A function of three arguments is (Q, K, V):
+    4-D [B, H, S, D], 3-D [B*H, S, D] (heads folded into the batch) or 2-D
+    [S, D], its dynamic sizes taken from the flags. Any other function's
+    arguments must be static."""
+    ranks = [len(dims) for dims, _ in arg_types]
+    if len(arg_types) != 3 or any(r not in (2, 3, 4) for r in ranks):
+        for index, (dims, _) in enumerate(arg_types):
+            if None in dims:
+                raise Failure("@%s's argument #%d has a dynamic size; attn-cpu-run sizes the "
+                              "Q, K and V of a three-argument function from its flags, and any "
+                              "other function's arguments must be static" % (entry, index))
+        return [list(dims) for dims, _ in arg_types]
+    for index, (dims, _) in enumerate(arg_types):
+        if dims[-1] is None:
+            raise Failure("@%s's argument #%d has a dynamic head dim; attn-cpu-run runs "
+                          "static ones" % (entry, index))
+
+    (qd, _), (kd, _), (vd, _) = arg_types
+    if len(qd) == 4:
+        batch, hq, sq = choose_shape(qd[:3], [opts.batch, opts.heads, opts.seq_q],
+                                     ["batch", "heads", "seq-q"], explicit)
+    else:
+        batch, hq = opts.batch, opts.heads
+        sq = choose_shape(qd[-2:-1], [opts.seq_q], ["seq-q"], explicit)[0]
+    kv_heads = opts.kv_heads if opts.kv_heads is not None else hq
+    seq_kv = opts.seq_kv if opts.seq_kv is not None else sq
+    if len(kd) == 4:
+        _, hkv, skv = choose_shape(kd[:3], [batch, kv_heads, seq_kv],
+                                   ["batch", "kv-heads", "seq-kv"], explicit)
+    else:
+        hkv, skv = kv_heads, choose_shape(kd[-2:-1], [seq_kv], ["seq-kv"], explicit)[0]
+    for name, size in [("batch", batch), ("heads", hq), ("seq-q", sq), ("kv-heads", hkv),
+                       ("seq-kv", skv)]:
+        if size < 1:
+            raise Failure("the IR fixes %s to %d; attn-cpu-run runs sizes from 1" % (name, size))
+    if hkv <= 0 or hq % hkv:
+        raise Failure("heads (%d) must be a positive multiple of kv-heads (%d)" % (hq, hkv))
+    if batch * hq * sq * skv > MAX_ELEMENTS:
+        raise Failure("the problem is too large for attn-cpu-run: the scores would hold %d "
+                      "elements, more than %d (B=%d Hq=%d Hkv=%d Sq=%d Skv=%d)"
+                      % (batch * hq * sq * skv, MAX_ELEMENTS, batch, hq, hkv, sq, skv))
+    logical = [[batch, hq, sq], [batch, hkv, skv], [batch, hkv, skv]]
+    shapes = []
+    for (dims, _), (b, h, s) in zip(arg_types, logical):
+        fill = {4: [b, h, s], 3: [b * h, s], 2: [s]}[len(dims)] + [dims[-1]]
+        shapes.append([d if d is not None else f for d, f in zip(dims, fill)])
+    return shapes
 
 
 def positive_int(text):
@@ -330,58 +353,48 @@ def main(argv):
     if not os.path.isfile(opts.input):
         raise Failure("cannot read %s: no such file" % opts.input)
 
-    # Fusion first, so that a naive matmul-softmax-matmul input says what it
-    # computes through the attn.attention it becomes.
-    generic = run([ATTN_OPT, opts.input, "-attn-fuse-attention", "--mlir-print-op-generic"])
-    arg_types, result_types = read_function(generic, opts.entry)
-    if len(arg_types) != 3 or len(result_types) not in (1, 2):
-        raise Failure("@%s must take (Q, K, V) and return O or (O, LSE)" % opts.entry)
-    attn = read_attention(generic)
-
-    (qd, dtype), (kd, kdt), (vd, _) = arg_types
-    if any(len(dims) != 4 for dims, _ in arg_types):
-        raise Failure("@%s takes arguments of rank %s; attn-cpu-run runs functions of "
-                      "4-D [B, H, S, D] Q, K and V (reshape 2-D and 3-D ones around the "
-                      "attention)" % (opts.entry, ", ".join(str(len(d)) for d, _ in arg_types)))
-    heads = opts.heads
-    batch, hq, sq = choose_shape(qd[:3], [opts.batch, heads, opts.seq_q], ["batch", "heads", "seq-q"], explicit)
-    kv_heads = opts.kv_heads if opts.kv_heads is not None else hq
-    seq_kv = opts.seq_kv if opts.seq_kv is not None else sq
-    _, hkv, skv = choose_shape(kd[:3], [batch, kv_heads, seq_kv], ["batch", "kv-heads", "seq-kv"], explicit)
-    d, dv = qd[3], vd[3]
-    for name, size in [("batch", batch), ("heads", hq), ("seq-q", sq), ("kv-heads", hkv),
-                       ("seq-kv", skv)]:
-        if size < 1:
-            raise Failure("the IR fixes %s to %d; attn-cpu-run runs sizes from 1" % (name, size))
-    if hkv <= 0 or hq % hkv:
-        raise Failure("heads (%d) must be a positive multiple of kv-heads (%d)" % (hq, hkv))
-    sizes = {"Q": batch * hq * sq * d, "K": batch * hkv * skv * d, "V": batch * hkv * skv * dv,
-             "O": batch * hq * sq * dv, "the scores": batch * hq * sq * skv}
-    for name, count in sizes.items():
+    # The reference follows the function as written; fusion says what it
+    # computes as attention (a naive matmul-softmax-matmul graph included).
+    original = generic_module(opts.input)
+    fused = generic_module(opts.input, ["-attn-fuse-attention"])
+    arg_types, result_types = read_function(original, opts.entry)
+    attn = read_attention(fused, opts.entry)
+    shapes = argument_shapes(opts, explicit, opts.entry, arg_types)
+    for index, shape in enumerate(shapes):
+        count = int(np.prod(shape, dtype=np.float64))
         if count > MAX_ELEMENTS:
-            raise Failure("the problem is too large for attn-cpu-run: %s would hold %d "
-                          "elements, more than %d (B=%d Hq=%d Hkv=%d Sq=%d Skv=%d)"
-                          % (name, count, MAX_ELEMENTS, batch, hq, hkv, sq, skv))
+            raise Failure("the problem is too large for attn-cpu-run: argument #%d would hold "
+                          "%d elements, more than %d (%s)"
+                          % (index, count, MAX_ELEMENTS, "x".join(map(str, shape))))
 
     seed = opts.seed if opts.seed is not None else int.from_bytes(os.urandom(4), "little")
     rng = np.random.default_rng(seed)
-    shapes = [[batch, hq, sq, d], [batch, hkv, skv, d], [batch, hkv, skv, dv]]
     args, values = [], []
-    for shape in shapes:
+    for shape, (_, dtype) in zip(shapes, arg_types):
         exact, raw = round_to(dtype, rng.standard_normal(shape))
         args.append((shape, dtype, raw))
         values.append(exact)
 
+    # Every float64 value before anything runs: the reference refuses what it
+    # cannot follow (or cannot hold) before the compiler is asked.
+    ref, attentions = evaluate(original, opts.entry, values)
+    if len(attentions) != 1:
+        fused_ref, attentions = evaluate(fused, opts.entry, values)
+        ref += fused_ref
     with open(opts.input) as f:
-        module = f.read() + "\n" + main_function(opts.entry, args, arg_types, result_types)
-    if opts.keep:
+        module = f.read() + "\n" + main_function(opts.entry, args, arg_types, result_types,
+                                                 [r.shape for r in ref[:len(result_types)]])
+    workdir = opts.keep
+    if workdir:
         try:
-            os.makedirs(opts.keep, exist_ok=True)
+            os.makedirs(workdir, exist_ok=True)
         except OSError as error:
-            raise Failure("cannot write to --keep %s: %s" % (opts.keep, error.strerror or error))
-        return check(opts, module, args, values, arg_types, result_types, attn, seed, opts.keep)
+            raise Failure("cannot write to --keep %s: %s" % (workdir, error.strerror or error))
+        return check(opts, module, args, arg_types, result_types, ref, attentions[0], attn,
+                     seed, workdir)
     with tempfile.TemporaryDirectory(prefix="attn-cpu-run-") as workdir:
-        return check(opts, module, args, values, arg_types, result_types, attn, seed, workdir)
+        return check(opts, module, args, arg_types, result_types, ref, attentions[0], attn,
+                     seed, workdir)
 
 
 def execute(module_path, passes):
@@ -394,34 +407,37 @@ def execute(module_path, passes):
                 "-shared-libs=" + libs], stdin=lowered)
 
 
-def measure(outputs, ref_o, ref_lse, tolerance):
-    """Compares one run's outputs with float64; returns (summary, problems)."""
-    o = outputs[0].reshape(ref_o.shape)
-    problems = []
-    if np.isnan(o).any():
-        problems.append("NaN in the output")
-    err = np.abs(o - ref_o).max() / max(np.abs(ref_o).max(), 1e-30)
-    summary = "max rel err %.3e" % err
-    if err > tolerance:
-        problems.append("output error %.3e above %.1e" % (err, tolerance))
-    if len(outputs) == 2:
-        lse = outputs[1].reshape(ref_lse.shape)
-        finite = np.isfinite(ref_lse)
-        if not np.array_equal(np.isneginf(lse), ~finite) or np.isnan(lse).any():
-            problems.append("LSE is not -inf exactly on the rows that see no key")
-        lse_err = 0.0
+def measure(outputs, ref, lse_results, tolerance):
+    """Compares one run's outputs with float64; returns (summary, problems).
+    Results that are an attention's LSE are compared on their finite entries
+    and must be -inf exactly where the reference is."""
+    summaries, problems = [], []
+    for index, (out, expected) in enumerate(zip(outputs, ref)):
+        out = out.reshape(expected.shape)
+        lse = index in lse_results
+        label = "lse" if lse else ("result #%d" % index if index else "output")
+        finite = np.isfinite(expected)
+        if np.isnan(out).any():
+            problems.append("NaN in the %s" % label)
+        if not np.array_equal(out[~finite], expected[~finite]):
+            problems.append("the %s is not %s exactly where the reference is"
+                            % (label, "-inf on the rows that see no key" if lse else "infinite"))
+        err = 0.0
         if finite.any():
-            lse_err = np.abs(lse[finite] - ref_lse[finite]).max() / max(
-                np.abs(ref_lse[finite]).max(), 1.0)
-        summary += ", lse err %.3e" % lse_err
-        if lse_err > tolerance:
-            problems.append("LSE error %.3e above %.1e" % (lse_err, tolerance))
-    return summary, problems
+            floor = 1.0 if lse else 1e-30
+            err = np.abs(out[finite] - expected[finite]).max() / max(
+                np.abs(expected[finite]).max(), floor)
+        summaries.append("%s %.3e" % ("max rel err" if index == 0 else label + " err", err))
+        if err > tolerance:
+            problems.append("%s error %.3e above %.1e" % (label, err, tolerance))
+    return ", ".join(summaries), problems
 
 
-def check(opts, module, args, values, arg_types, result_types, attn, seed, workdir):
+def check(opts, module, args, arg_types, result_types, ref, attention, attn, seed, workdir):
     """Runs `module` in `workdir` with --passes and, when there are any, also
-    through the reference lowering alone; compares both; prints one line."""
+    through the reference lowering alone; compares both with the float64
+    results `ref` (and fusion's reading of the function, when `ref` holds
+    one more); prints one line."""
     module_path = os.path.join(workdir, "module.mlir")
     try:
         with open(module_path, "w") as f:
@@ -429,29 +445,32 @@ def check(opts, module, args, values, arg_types, result_types, attn, seed, workd
     except OSError as error:
         raise Failure("cannot write %s: %s" % (module_path, error.strerror or error))
 
-    ref_o, ref_lse = reference(*values, attn)
-    # The inputs are rounded to their type, so an output wider than them
-    # (bf16 in, f32 out) is as exact as the inputs' type, not its own.
-    in_dtype, out_dtype = args[0][1], result_types[0][1]
-    tolerance = opts.tolerance or max(DEFAULT_TOLERANCE[in_dtype], DEFAULT_TOLERANCE[out_dtype])
-    outputs = parse_printed(execute(module_path, opts.passes), len(result_types))
-    summary, problems = measure(outputs, ref_o, ref_lse, tolerance)
+    # The inputs are rounded to their types, so a result wider than them
+    # (bf16 in, f32 out) is as exact as the narrowest of them, not its own.
+    tolerance = opts.tolerance or max(DEFAULT_TOLERANCE[t] for _, t in arg_types + result_types[:1])
+    count = len(result_types)
+    lse_results = {i for i, r in enumerate(ref[:count]) if r is attention[4]}
+    outputs = parse_printed(execute(module_path, opts.passes), count)
+    summary, problems = measure(outputs, ref, lse_results, tolerance)
     if opts.passes:
-        baseline = parse_printed(execute(module_path, ""), len(result_types))
-        ref_summary, ref_problems = measure(baseline, ref_o, ref_lse, tolerance)
+        baseline = parse_printed(execute(module_path, ""), count)
+        ref_summary, ref_problems = measure(baseline, ref, lse_results, tolerance)
         summary += "; reference lowering: " + ref_summary
         problems += ["reference lowering: " + p for p in ref_problems]
+    if len(ref) > count:
+        fused_summary, fused_problems = measure(ref[count:], ref, lse_results, tolerance)
+        summary += "; fused in float64: " + fused_summary
+        problems += ["-attn-fuse-attention changes the function: " + p for p in fused_problems]
 
-    (batch, hq, sq, d), dtype = args[0][0], args[0][1]
-    _, hkv, skv, dv = args[2][0]
+    (batch, hq, sq, d), (_, hkv, skv, _), (_, _, _, dv) = attention[:3]
     window = "(%d,%d)" % (attn["left"], attn["right"]) if attn["mask"] == "sliding_window" else ""
     print("B=%d Hq=%d Hkv=%d Sq=%d Skv=%d D=%d Dv=%d %s mask=%s%s seed=%d: %s (tol %.0e) %s" % (
-        batch, hq, hkv, sq, skv, d, dv, dtype, attn["mask"], window, seed, summary, tolerance,
+        batch, hq, hkv, sq, skv, d, dv, args[0][1], attn["mask"], window, seed, summary, tolerance,
         "FAIL" if problems else "PASS"), flush=True)
     if opts.keep:
         try:
-            np.save(os.path.join(workdir, "output.npy"), outputs[0].reshape(ref_o.shape))
-            np.save(os.path.join(workdir, "reference.npy"), ref_o)
+            np.save(os.path.join(workdir, "output.npy"), outputs[0].reshape(ref[0].shape))
+            np.save(os.path.join(workdir, "reference.npy"), ref[0])
         except OSError as error:
             raise Failure("cannot write to --keep %s: %s" % (workdir, error.strerror or error))
     for problem in problems:
