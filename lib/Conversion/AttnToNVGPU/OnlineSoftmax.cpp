@@ -31,6 +31,59 @@ static Value threadQueryRow(KernelBuilder &kb, const ScoreFrame &frame) {
   return kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
 }
 
+/// For each of the thread's rows (layout.rowOffsets()), the columns
+/// [lo, hi) of the K/V tile at `kv0` it sees, relative to the thread's
+/// first column and clamped to [0, tile_n], as i32 (lo null when every
+/// column from the first is seen). Computed once per row in 32 bits
+/// (sequences are shorter than 2^31 rows: their tensors would not fit in
+/// memory otherwise), so that each register costs one or two compares
+/// against its constant column instead of 64-bit index arithmetic.
+static SmallVector<std::pair<Value, Value>>
+visibleColumns(KernelBuilder &kb, const KernelPlan &plan,
+               const AccumulatorLayout &layout, const ScoreFrame &frame,
+               Value kv0, Value offset) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  auto narrow = [&](Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v).getResult();
+  };
+  auto sub = [&](Value x, Value y) {
+    return arith::SubIOp::create(b, loc, x, y).getResult();
+  };
+  auto clampToTile = [&](Value v) {
+    v = arith::MaxSIOp::create(b, loc, v, kb.i32(0));
+    return arith::MinSIOp::create(b, loc, v, kb.i32(plan.tileN)).getResult();
+  };
+  // Window extents beyond any sequence are clamped, so that the sums below
+  // stay in 32 bits; the clamped extent still covers every key.
+  constexpr int64_t kUnbounded = int64_t(1) << 30;
+  // Each bound is a loop-invariant 32-bit value minus the tile's column.
+  Value column = narrow(kv0);
+  Value keysLeft =
+      sub(narrow(arith::SubIOp::create(b, loc, frame.seqKv, frame.threadCol)),
+          column);
+  Value diagonal0 = sub(
+      narrow(arith::SubIOp::create(
+          b, loc, kb.add(threadQueryRow(kb, frame), offset), frame.threadCol)),
+      column);
+  SmallVector<std::pair<Value, Value>> bounds;
+  for (int64_t rowOffset : layout.rowOffsets()) {
+    // The key on the row's diagonal, relative to the thread's first column.
+    Value diagonal = kb.add(diagonal0, kb.i32(rowOffset));
+    Value hi = keysLeft, lo;
+    if (plan.mask == MaskKind::causal) {
+      hi = arith::MinSIOp::create(b, loc, hi, kb.add(diagonal, kb.i32(1)));
+    } else if (plan.mask == MaskKind::sliding_window) {
+      auto [left, right] = *plan.window;
+      Value end = kb.add(diagonal, kb.i32(std::min(right, kUnbounded) + 1));
+      hi = arith::MinSIOp::create(b, loc, hi, end);
+      lo = clampToTile(sub(diagonal, kb.i32(std::min(left, kUnbounded))));
+    }
+    bounds.push_back({lo, clampToTile(hi)});
+  }
+  return bounds;
+}
+
 void mlir::attn::applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
                                      const AccumulatorLayout &layout,
                                      const ScoreFrame &frame, Value kv0,
@@ -67,17 +120,17 @@ void mlir::attn::applySoftcapAndMask(KernelBuilder &kb, const KernelPlan &plan,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    Value threadRow = threadQueryRow(kb, frame);
-    Value threadCol = kb.add(kv0, frame.threadCol);
+    SmallVector<std::pair<Value, Value>> bounds =
+        visibleColumns(kb, plan, layout, frame, kv0, offset);
     Value negInf = kb.f32(kNegInf);
     SmallVector<Value> masked;
     for (auto [i, pos] : llvm::enumerate(layout.registers)) {
-      Value row = kb.add(threadRow, kb.index(pos.row));
-      Value col = kb.add(threadCol, kb.index(pos.col));
-      Value inside = kb.cmp(arith::CmpIPredicate::slt, col, frame.seqKv);
-      Value visible = arith::AndIOp::create(
-          b, loc, inside,
-          isVisible(b, loc, plan.mask, plan.window, row, col, offset));
+      auto [lo, hi] = bounds[layout.rowOf(i)];
+      Value col = kb.i32(pos.col);
+      Value visible = kb.cmp(arith::CmpIPredicate::slt, col, hi);
+      if (lo)
+        visible = arith::AndIOp::create(
+            b, loc, visible, kb.cmp(arith::CmpIPredicate::sge, col, lo));
       masked.push_back(kb.select(visible, s[i], negInf));
     }
     scf::YieldOp::create(b, loc, masked);

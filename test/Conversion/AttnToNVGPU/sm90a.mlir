@@ -66,6 +66,16 @@
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // K released right after: every consumer thread arrives on "empty".
 // CHECK: nvgpu.mbarrier.arrive %[[BARS]]
+// The causal mask, only on tiles that cross a row's diagonal: each of the
+// thread's two rows gets its last visible column once, in 32 bits and
+// clamped to the tile, and each of its 64 scores one compare with its
+// constant column.
+// CHECK: scf.if %{{.*}} -> ({{(f32, ){63}f32}})
+// CHECK: arith.index_cast %{{.*}} : index to i32
+// CHECK-COUNT-2: arith.minsi %{{.*}}, %c128_i32{{.*}} : i32
+// CHECK-COUNT-64: arith.cmpi slt, %c{{[0-9]+}}_i32{{.*}}, %{{.*}} : i32
+// CHECK-NOT: arith.cmpi
+// CHECK: scf.yield
 // The online softmax on the accumulators, then O += P V with P from
 // registers: eight k16 steps over the 128 keys, V transposed.
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"

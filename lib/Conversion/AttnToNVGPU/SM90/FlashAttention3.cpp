@@ -105,9 +105,6 @@ private:
   Value i64(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   }
-  Value i32(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
-  }
   /// A side-effecting inline PTX statement returning `resultType`.
   Value inlinePtx(Type resultType, ValueRange operands, StringRef text,
                   StringRef constraints) {
