@@ -9,6 +9,8 @@
 // FOLDED: B=6 Hq=1 Hkv=1 Sq=17 Skv=40 D=32 Dv=32 f32 mask=none {{.*}}: max rel err {{.*}}; fused in float64: max rel err {{.*}} PASS
 // FOLDED-ONLINE: B=6 Hq=1 Hkv=1 Sq=33 Skv=33 {{.*}} reference lowering: {{.*}} PASS
 // RUN: attn-cpu-run %s --entry folded_gqa | FileCheck %s --check-prefix=GQA
+// RUN: attn-cpu-run %s --entry rounded_f16 | FileCheck %s --check-prefix=ROUNDED
+// ROUNDED: B=1 Hq=1 Hkv=1 Sq=48 Skv=80 D=32 Dv=32 f16 mask=none {{.*}} PASS
 // GQA: B=2 Hq=4 Hkv=1 Sq=32 Skv=32 D=64 Dv=64 f32 mask=none {{.*}} PASS
 // SINGLE: B=1 Hq=1 Hkv=1 Sq=21 Skv=50 D=16 Dv=16 f32 mask=none {{.*}} PASS
 
@@ -74,4 +76,21 @@ func.func @folded_gqa(%q: tensor<8x32x64xf32>, %k: tensor<2x32x64xf32>, %v: tens
   %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<8x32x64xf32>) -> tensor<8x32x64xf32>
   %o = linalg.batch_matmul ins(%p, %vr : tensor<8x32x32xf32>, tensor<8x32x64xf32>) outs(%zo : tensor<8x32x64xf32>) -> tensor<8x32x64xf32>
   return %o : tensor<8x32x64xf32>
+}
+
+// f16 with P and O rounded by arith.truncf on the tensors: fused into one
+// f16 attention; the reference follows the graph (casts exact in float64).
+func.func @rounded_f16(%q: tensor<48x32xf16>, %k: tensor<80x32xf16>, %v: tensor<80x32xf16>) -> tensor<48x32xf16> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<48x80xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<48x80xf32>) -> tensor<48x80xf32>
+  %s = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%q, %k : tensor<48x32xf16>, tensor<80x32xf16>) outs(%zs : tensor<48x80xf32>) -> tensor<48x80xf32>
+  %p = linalg.softmax dimension(1) ins(%s : tensor<48x80xf32>) outs(%es : tensor<48x80xf32>) -> tensor<48x80xf32>
+  %ph = arith.truncf %p : tensor<48x80xf32> to tensor<48x80xf16>
+  %eo = tensor.empty() : tensor<48x32xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<48x32xf32>) -> tensor<48x32xf32>
+  %o = linalg.matmul ins(%ph, %v : tensor<48x80xf16>, tensor<80x32xf16>) outs(%zo : tensor<48x32xf32>) -> tensor<48x32xf32>
+  %oh = arith.truncf %o : tensor<48x32xf32> to tensor<48x32xf16>
+  return %oh : tensor<48x32xf16>
 }

@@ -110,10 +110,22 @@ std::optional<double> matchConstant(const Elementwise &e, Value bodyValue) {
   return std::nullopt;
 }
 
-/// The input of an elementwise op that only changes the float type.
+/// Whether `op` only changes the float type of its tensor operand: an
+/// arith.extf or arith.truncf on tensors.
+bool isTensorCast(Operation *op) {
+  return isa_and_present<arith::ExtFOp, arith::TruncFOp>(op) &&
+         isa<RankedTensorType>(op->getResult(0).getType());
+}
+
+/// The input of an elementwise op that only changes the float type (a
+/// linalg.generic, or arith.extf / arith.truncf on the tensor itself).
 Value peelCast(Value value) {
+  if (!value.hasOneUse())
+    return value;
+  if (isTensorCast(value.getDefiningOp()))
+    return value.getDefiningOp()->getOperand(0);
   std::optional<Elementwise> e = matchElementwise(value);
-  if (!e || e->op.getNumDpsInputs() != 1 || !value.hasOneUse())
+  if (!e || e->op.getNumDpsInputs() != 1)
     return value;
   Operation *cast = e->yielded.getDefiningOp();
   if (!isa_and_present<arith::ExtFOp, arith::TruncFOp>(cast) ||
@@ -517,9 +529,12 @@ std::optional<std::pair<Value, Type>> matchNarrowingUse(Value value) {
   if (user->getNumResults() != 1)
     return std::nullopt;
   Value result = user->getResult(0);
-  if (peelCast(result) != value ||
-      !isa<arith::TruncFOp>(
-          matchElementwise(result)->yielded.getDefiningOp()))
+  if (peelCast(result) != value)
+    return std::nullopt;
+  std::optional<Elementwise> e = matchElementwise(result);
+  bool narrows = isa<arith::TruncFOp>(user) ||
+                 (e && isa<arith::TruncFOp>(e->yielded.getDefiningOp()));
+  if (!narrows)
     return std::nullopt;
   return std::pair(result, getElementTypeOrSelf(result.getType()));
 }
@@ -737,6 +752,18 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
     query = q;
     key = k;
     value = v;
+  }
+  if (elementOf(query) != elementOf(key) ||
+      elementOf(query) != elementOf(value)) {
+    auto name = [&](Value x) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << elementOf(x);
+      return text;
+    };
+    why = "attn.attention takes Q, K and V of one element type, found " +
+          name(query) + ", " + name(key) + " and " + name(value);
+    return failure();
   }
 
   Type element = elementOf(query);

@@ -545,3 +545,45 @@ func.func @gqa_folded_into_batch(%q: tensor<8x32x64xf32>, %k: tensor<2x32x64xf32
   %o = linalg.batch_matmul ins(%p, %vr : tensor<8x32x32xf32>, tensor<8x32x64xf32>) outs(%zo : tensor<8x32x64xf32>) -> tensor<8x32x64xf32>
   return %o : tensor<8x32x64xf32>
 }
+
+// -----
+
+// Casts written as arith ops on the tensors (not linalg.generic): P rounded
+// to f16 before P V and O rounded at the end both fold into one f16
+// attention with an f16 output.
+// CHECK-LABEL: func.func @tensor_casts
+//       CHECK: attn.attention scale(1.000000e+00) {{.*}} -> tensor<1x1x64x32xf16>
+//   CHECK-NOT: arith.truncf
+//   CHECK-NOT: linalg.matmul
+func.func @tensor_casts(%q: tensor<64x32xf16>, %k: tensor<64x32xf16>, %v: tensor<64x32xf16>) -> tensor<64x32xf16> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<64x64xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %s = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%q, %k : tensor<64x32xf16>, tensor<64x32xf16>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %p = linalg.softmax dimension(1) ins(%s : tensor<64x64xf32>) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %ph = arith.truncf %p : tensor<64x64xf32> to tensor<64x64xf16>
+  %eo = tensor.empty() : tensor<64x32xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %o = linalg.matmul ins(%ph, %v : tensor<64x64xf16>, tensor<64x32xf16>) outs(%zo : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %oh = arith.truncf %o : tensor<64x32xf32> to tensor<64x32xf16>
+  return %oh : tensor<64x32xf16>
+}
+
+// -----
+
+// Not fused: V's element type is not Q's and K's, which attn.attention
+// needs to share (the op would not verify).
+// CHECK-LABEL: func.func @mixed_value_type
+//   CHECK-NOT: attn.attention
+func.func @mixed_value_type(%q: tensor<64x64xf16>, %k: tensor<64x64xf16>, %v: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<64x64xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %s = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%q, %k : tensor<64x64xf16>, tensor<64x64xf16>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %p = linalg.softmax dimension(1) ins(%s : tensor<64x64xf32>) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  // expected-remark @below {{attn-fuse-attention: not fused: attn.attention takes Q, K and V of one element type, found f16, f16 and f32}}
+  %o = linalg.matmul ins(%p, %v : tensor<64x64xf32>, tensor<64x64xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %o : tensor<64x64xf32>
+}
