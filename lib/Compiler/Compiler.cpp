@@ -254,11 +254,13 @@ static LogicalResult assemble(ModuleOp module, const CompileOptions &options,
   std::string report = log ? (*log)->getBuffer().str() : std::string();
   if (rc != 0)
     return module.emitError()
-           << "ptxas failed" << (error.empty() ? "" : ": " + error) << "\n"
+           << "ptxas failed (" << ptxas << ", exit code " << rc << ")"
+           << (error.empty() ? "" : ": " + error) << "\n"
            << report;
   auto cubin = llvm::MemoryBuffer::getFile(cubinFile, /*IsText=*/false);
-  if (!cubin)
-    return module.emitError() << "ptxas wrote no cubin";
+  if (!cubin || (*cubin)->getBufferSize() == 0)
+    return module.emitError() << "ptxas (" << ptxas
+                              << ") exited 0 but wrote no cubin";
   artifact.cubin = (*cubin)->getBuffer().str();
   artifact.ptxasInfo = report;
   return success();
@@ -385,10 +387,11 @@ static LogicalResult checkNoOtherArtifact(StringRef dir, StringRef kernelName,
   for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
        it.increment(ec)) {
     StringRef name = llvm::sys::path::filename(it->path());
-    StringRef ext = llvm::sys::path::extension(name);
-    if (ext != ".json" && ext != ".ptx" && ext != ".cubin")
+    StringRef stem = name;
+    if (!stem.consume_back(".host.mlir") && !stem.consume_back(".json") &&
+        !stem.consume_back(".ptx") && !stem.consume_back(".cubin"))
       continue;
-    if (llvm::sys::path::stem(name) == kernelName)
+    if (stem == kernelName)
       continue;
     return emitError(loc) << "cannot write the artifact of kernel '"
                           << kernelName << "' into " << dir
@@ -412,9 +415,16 @@ LogicalResult mlir::attn::writeArtifact(const Artifact &artifact, StringRef dir,
     llvm::sys::path::append(p, artifact.kernelName + ext);
     return std::string(p);
   };
-  if (!artifact.host.empty() &&
-      failed(writeAtomically(path(".host.mlir"), artifact.host, loc)))
+  // The same kernel's files are replaced whole: a host module of an
+  // earlier compile goes when this one has none.
+  if (artifact.host.empty()) {
+    std::error_code ec = llvm::sys::fs::remove(path(".host.mlir"));
+    if (ec)
+      return emitError(loc) << "cannot remove " << path(".host.mlir") << ": "
+                            << ec.message();
+  } else if (failed(writeAtomically(path(".host.mlir"), artifact.host, loc))) {
     return failure();
+  }
   // The manifest goes last: a folder with a manifest holds a whole artifact.
   if (failed(writeAtomically(path(".ptx"), artifact.ptx, loc)) ||
       failed(writeAtomically(path(".cubin"), artifact.cubin, loc)) ||

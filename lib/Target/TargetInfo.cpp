@@ -136,11 +136,18 @@ const TargetInfo *mlir::attn::lookupTarget(StringRef chip) {
   return found == std::end(kTargets) ? nullptr : found;
 }
 
-std::string mlir::attn::unknownChipMessage(StringRef chip) {
-  SmallVector<StringRef> known;
+std::string mlir::attn::describeTargets() {
+  SmallVector<StringRef> kernels, scheduled;
   for (const TargetInfo &info : kTargets)
-    known.push_back(info.chip);
-  return ("unknown chip '" + chip + "' (supported: " + llvm::join(known, ", ") +
-          ")")
+    (info.hasKernel() ? kernels : scheduled).push_back(info.chip);
+  std::string text = llvm::join(kernels, ", ") + " (kernels)";
+  if (!scheduled.empty())
+    text += "; " + llvm::join(scheduled, ", ") +
+            " (schedules and tiling, no kernel yet)";
+  return text;
+}
+
+std::string mlir::attn::unknownChipMessage(StringRef chip) {
+  return ("unknown chip '" + chip + "' (supported: " + describeTargets() + ")")
       .str();
 }

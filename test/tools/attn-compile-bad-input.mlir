@@ -9,8 +9,12 @@
 // RUN: not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails --cuda-path=/nonexistent -o %t.libdevice 2>&1 | FileCheck %s --check-prefix=LIBDEVICE
 // RUN: not ls %t.libdevice
 // RUN: not attn-compile %s --chip=sm_80 --emit=ptx --cuda-path=/nonexistent 2>&1 | FileCheck %s --check-prefix=LIBDEVICE
-// RUN: %if libdevice %{ not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails -o %t.failed 2>&1 | FileCheck %s --check-prefix=PTXAS-FAILS %}
+// RUN: %if libdevice %{ not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-fails -o %t.failed 2>&1 | FileCheck %s --check-prefix=PTXAS-FAILS -DPATH=%t.ptxas-fails %}
 // RUN: not ls %t.failed
+// RUN: printf '#!/bin/sh\nexit 0\n' > %t.ptxas-silent
+// RUN: chmod +x %t.ptxas-silent
+// RUN: %if libdevice %{ not attn-compile %s --chip=sm_80 --ptxas=%t.ptxas-silent -o %t.silent 2>&1 | FileCheck %s --check-prefix=PTXAS-SILENT -DPATH=%t.ptxas-silent %}
+// RUN: not ls %t.silent
 // RUN: %if libdevice %{ not attn-compile %s --chip=sm_80 --emit=ptx -o /nonexistent/dir/out.ptx 2>&1 | FileCheck %s --check-prefix=OUT %}
 // RUN: not attn-compile %s --chip=sm_80 2>&1 | FileCheck %s --check-prefix=NOOUT
 // RUN: not attn-compile 2>&1 | FileCheck %s --check-prefix=NOINPUT
@@ -21,11 +25,12 @@
 // RUN: not attn-compile %S/Inputs/no-attention.mlir --chip=sm_80 -o %t.none 2>&1 | FileCheck %s --check-prefix=NONE
 // RUN: not ls %t.none
 
-// CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a, sm_100a)
+// CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a (kernels); sm_100a (schedules and tiling, no kernel yet))
 // PTXAS: error: ptxas not found at /nonexistent/ptxas (the path given with --ptxas; Python: ptxas_path): no such file
 // PTXAS-NOEXEC: error: ptxas not found at [[PATH]] (the path given with --ptxas; Python: ptxas_path): not an executable file
 // LIBDEVICE: error: libdevice not found at /nonexistent/nvvm/libdevice/libdevice.10.bc; point --cuda-path (Python: cuda_path; or CUDA_HOME) at a CUDA toolkit
-// PTXAS-FAILS: error: ptxas failed
+// PTXAS-FAILS: error: ptxas failed ([[PATH]], exit code 255)
+// PTXAS-SILENT: error: ptxas ([[PATH]]) exited 0 but wrote no cubin
 // PTXAS-FAILS-NEXT: ptxas fatal   : a stand-in that always fails
 // PTXAS-FAILS-NOT: see current operation
 // OUT: error: {{.*}}/nonexistent/dir/out.ptx

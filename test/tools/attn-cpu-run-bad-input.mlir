@@ -24,6 +24,9 @@
 // RUN: not attn-cpu-run %s --heads 4 --kv-heads 3 2>&1 | FileCheck %s --check-prefix=GROUPS
 // RUN: not attn-cpu-run %s.missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not attn-cpu-run %s --no-such-option 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not attn-cpu-run %s --passes X 2>&1 | FileCheck %s --check-prefix=NOT-A-FLAG
+// NOT-A-FLAG: attn-cpu-run: error: --passes takes attn-opt flags, each starting with '-', got 'X'
+// NOT-A-FLAG-NOT: attn-opt
 // `--passes X` with a space works like `--passes=X`.
 // RUN: attn-cpu-run %s --seq-q 20 --passes "-attn-tile='tile-m=16 tile-n=16'" | FileCheck %s --check-prefix=PASSES
 // RUN: attn-cpu-run %s --seq-q 20 --passes -attn-tile | FileCheck %s --check-prefix=PASSES

@@ -17,6 +17,7 @@
 #include "attn/Compiler/Compiler.h"
 #include "attn/InitAllDialects.h"
 #include "attn/InitAllPasses.h"
+#include "attn/Target/TargetInfo.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -48,10 +49,11 @@ static llvm::cl::opt<std::string>
                               "levels; default standard output)"),
                llvm::cl::value_desc("path"), llvm::cl::cat(driverOptions),
                llvm::cl::init(""));
-static llvm::cl::opt<std::string>
-    chip("chip",
-         llvm::cl::desc("Target chip: sm_80, sm_90a, sm_100a (default sm_80)"),
-         llvm::cl::cat(driverOptions), llvm::cl::init("sm_80"));
+// The description names the targets; main() fills it in from their facts
+// (static initialisation order across files is not defined).
+static llvm::cl::opt<std::string> chip("chip", llvm::cl::desc("Target chip"),
+                                       llvm::cl::cat(driverOptions),
+                                       llvm::cl::init("sm_80"));
 static llvm::cl::opt<float> rescaleThreshold(
     "rescale-threshold",
     llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
@@ -130,6 +132,9 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllPasses();
   llvm::cl::HideUnrelatedOptions(driverOptions);
+  std::string chipHelp =
+      "Target chip: " + mlir::attn::describeTargets() + " (default sm_80)";
+  chip.setDescription(chipHelp);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "attn compile driver: attention IR to PTX, cubin and a launch "

@@ -352,6 +352,14 @@ def main(argv):
     explicit = {a[2:].split("=")[0] for a in argv if a.startswith("--")}
     if not os.path.isfile(opts.input):
         raise Failure("cannot read %s: no such file" % opts.input)
+    try:
+        flags = shlex.split(opts.passes)
+    except ValueError as error:
+        raise Failure("--passes %s: %s" % (opts.passes, error))
+    for flag in flags:
+        if not flag.startswith("-"):
+            raise Failure("--passes takes attn-opt flags, each starting with '-', got '%s'"
+                          % flag)
 
     # The reference follows the function as written; fusion says what it
     # computes as attention (a naive matmul-softmax-matmul graph included).

@@ -64,8 +64,13 @@ const TargetInfo *lookupTarget(StringRef chip);
 /// Every chip attn knows, in order of age.
 ArrayRef<TargetInfo> getSupportedTargets();
 
+/// The chips attn knows and how far it takes each: "sm_80, sm_90a
+/// (kernels); sm_100a (schedules and tiling, no kernel yet)", from the
+/// targets' own facts (help texts and errors say this one line).
+std::string describeTargets();
+
 /// The one message for a chip attn does not know: "unknown chip 'x'
-/// (supported: sm_80, sm_90a, sm_100a)".
+/// (supported: <describeTargets()>)".
 std::string unknownChipMessage(StringRef chip);
 
 /// Shared memory of a K/V pipeline: one Q tile and `stages` K and V tiles.

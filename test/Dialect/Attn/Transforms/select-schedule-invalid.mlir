@@ -1,6 +1,6 @@
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 -verify-diagnostics
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule=chip=sm_75 2>&1 | FileCheck %s --check-prefix=CHIP
-// CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a, sm_100a)
+// CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a (kernels); sm_100a (schedules and tiling, no kernel yet))
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 rescale-threshold=inf" 2>&1 | FileCheck %s --check-prefix=THRESHOLD
 // THRESHOLD: error: attn-select-schedule: rescale-threshold must be a finite number, got INF
 // Chips without a kernel yet need whole tensor-core K steps; sm_80 pads;
