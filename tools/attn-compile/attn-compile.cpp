@@ -59,7 +59,8 @@ static llvm::cl::opt<float> rescaleThreshold(
     llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
                    "max only when it grows by more than this (log2 units; 0: "
                    "every increase; default: the chip's choice, sm_90a 8 "
-                   "from head dim 128, else 0)"),
+                   "from head dim 128, sm_80 8 for causal head dims up to "
+                   "64, else 0)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(-1.0f));
 static llvm::cl::opt<bool> pingPong(
     "ping-pong",

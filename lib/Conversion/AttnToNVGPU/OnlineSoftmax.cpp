@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -228,6 +229,36 @@ void mlir::attn::emitRowScale(KernelBuilder &kb,
       values[reg] = arith::MulFOp::create(kb.b, kb.loc, values[reg], f);
 }
 
+void mlir::attn::emitRowScaleWhereMoved(KernelBuilder &kb,
+                                        const AccumulatorLayout &layout,
+                                        SmallVectorImpl<Value> &values,
+                                        ArrayRef<Value> factor) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value moved = arith::ConstantIntOp::create(b, loc, 0, 1);
+  for (Value f : factor)
+    moved = arith::OrIOp::create(
+        b, loc, moved,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f,
+                              kb.f32(1.0f)));
+  Value anyMoved =
+      NVVM::VoteSyncOp::create(b, loc, b.getI1Type(), kb.i32(-1), moved,
+                               NVVM::VoteSyncKind::any);
+  SmallVector<Type> types(values.size(), b.getF32Type());
+  auto branch = scf::IfOp::create(b, loc, types, anyMoved,
+                                  /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard inBranch(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    SmallVector<Value> scaled(values.begin(), values.end());
+    emitRowScale(kb, layout, scaled, factor);
+    scf::YieldOp::create(b, loc, scaled);
+    b.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(b, loc, ValueRange(values));
+  }
+  values.assign(branch.getResults().begin(), branch.getResults().end());
+}
+
 void mlir::attn::emitRowScale(KernelBuilder &kb,
                               SmallVectorImpl<Value> &rows,
                               ArrayRef<Value> factor) {
@@ -255,7 +286,10 @@ void mlir::attn::emitOnlineSoftmaxStep(
   // the tile added.
   emitRowScale(kb, l, alpha);
   emitRowSum(kb, scores, s, l);
-  emitRowScale(kb, output, acc, alpha);
+  if (plan.rescaleThreshold)
+    emitRowScaleWhereMoved(kb, output, acc, alpha);
+  else
+    emitRowScale(kb, output, acc, alpha);
   m.assign(next);
 }
 

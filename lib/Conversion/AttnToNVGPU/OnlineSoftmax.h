@@ -74,6 +74,13 @@ void emitScoreExponentials(KernelBuilder &kb, const KernelPlan &plan,
 void emitRowScale(KernelBuilder &kb, const AccumulatorLayout &layout,
                   SmallVectorImpl<Value> &values, ArrayRef<Value> factor);
 
+/// attn.row_scale by the factors of a lazy row max (most are exactly 1):
+/// each warp rescales only when one of its rows moved, a warp-uniform
+/// branch on a vote.
+void emitRowScaleWhereMoved(KernelBuilder &kb, const AccumulatorLayout &layout,
+                            SmallVectorImpl<Value> &values,
+                            ArrayRef<Value> factor);
+
 /// attn.row_scale of per-row values (a thread's row sums), one factor each.
 void emitRowScale(KernelBuilder &kb, SmallVectorImpl<Value> &rows,
                   ArrayRef<Value> factor);

@@ -39,6 +39,10 @@
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
+// Causal at head dim 64: the chooser's lazy row max leaves most factors 1,
+// and a warp rescales its 32 O accumulators only when a row's moved.
+// CHECK: nvvm.vote.sync  any
+// CHECK-NEXT: scf.if %{{.*}} -> ({{(f32, ){31}f32}})
 // CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // CHECK-NEXT: gpu.barrier
 // CHECK: nvgpu.device_async_create_group

@@ -147,10 +147,6 @@ private:
   };
   LogicalResult emitConsumerBlock(Block &block);
   LogicalResult emitConsumerOp(Operation &op);
-  /// O rescaled by `factor` only in warps where a factor is not 1.
-  void rescaleWhereMoved(const AccumulatorLayout &layout,
-                         SmallVectorImpl<Value> &values,
-                         ArrayRef<Value> factor);
   LogicalResult emitLoop(scf::ForOp loop);
   /// Makes `values` (a loop's or branch's tiles) the consecutive slices of
   /// `flat` of `counts` registers, packed where `packs` says.
@@ -754,35 +750,6 @@ LogicalResult FlashAttention3Emitter::emitConsumerBlock(Block &block) {
   return success();
 }
 
-void FlashAttention3Emitter::rescaleWhereMoved(const AccumulatorLayout &layout,
-                                               SmallVectorImpl<Value> &values,
-                                               ArrayRef<Value> factor) {
-  // A lazy max leaves most factors exactly 1: the warp rescales only when
-  // one of its rows moved (a warp-uniform branch).
-  Value moved = arith::ConstantIntOp::create(b, loc, 0, 1);
-  for (Value f : factor)
-    moved = arith::OrIOp::create(
-        b, loc, moved,
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, f, f32(1.0f)));
-  Value anyMoved = NVVM::VoteSyncOp::create(
-      b, loc, b.getI1Type(),
-      i32(-1), moved,
-      NVVM::VoteSyncKind::any);
-  SmallVector<Type> types(values.size(), b.getF32Type());
-  auto branch = scf::IfOp::create(b, loc, types, anyMoved,
-                                  /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard inBranch(b);
-    b.setInsertionPointToStart(branch.thenBlock());
-    SmallVector<Value> scaled(values.begin(), values.end());
-    emitRowScale(*this, layout, scaled, factor);
-    scf::YieldOp::create(b, loc, scaled);
-    b.setInsertionPointToStart(branch.elseBlock());
-    scf::YieldOp::create(b, loc, ValueRange(values));
-  }
-  values.assign(branch.getResults().begin(), branch.getResults().end());
-}
-
 LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
   // Index arithmetic is recomputed where an op needs it; terminators are
   // read by the op that owns them.
@@ -878,7 +845,7 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
         if (failed(layout))
           return failure();
         if (isLazyFactor(scale.getFactor()))
-          rescaleWhereMoved(*layout, in[0].regs, in[1].regs);
+          emitRowScaleWhereMoved(*this, *layout, in[0].regs, in[1].regs);
         else
           emitRowScale(*this, *layout, in[0].regs, in[1].regs);
         return result(in[0]);

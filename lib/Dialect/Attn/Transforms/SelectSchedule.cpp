@@ -98,6 +98,14 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileN = largest <= 128 ? 64 : 32;
     tileM = largest <= 128 ? 128 : 64;
     warps = tileM / 16;
+    // O rescaled only when a row's max grows by 2^8 (bench/sdpa_sweep.py,
+    // H200, TFLOP/s at S = 1k / 4k / 16k): 202 / 249 / 264 against
+    // 166 / 207 / 224 at D = 64 causal. Elsewhere it loses or spills: 234
+    // against 267 and 254 against 293 at D = 128 (S = 1k, 4k), -1-2% at
+    // D = 64 without a mask, +1-4% at D = 256 but spills from D = 168.
+    if (requests.rescaleThreshold < 0 && largest <= 64 &&
+        op.getMask() == MaskKind::causal)
+      threshold = FloatAttr::get(Float32Type::get(ctx), 8.0);
     break;
   case MmaFamily::Wgmma: { // FA3: a producer and 64-row consumer warpgroups.
     // At head dim 64 a step's GEMMs are short next to its softmax: a third

@@ -46,3 +46,18 @@ func.func @head_dims(%q64: tensor<?x8x?x64xbf16>, %q128: tensor<?x8x?x128xf16>, 
          {schedule = #attn.schedule<tile_m = 16, tile_n = 16, stages = 1, warps = 1>} -> tensor<?x8x?x64xbf16>
   return %a, %b, %c, %d : tensor<?x8x?x64xbf16>, tensor<?x8x?x128xf16>, tensor<?x8x?x256xbf16>, tensor<?x8x?x64xbf16>
 }
+
+// sm_80 rescales O lazily for causal attention at head dims up to 64, where
+// it measured faster (SelectSchedule.cpp), and not without a mask.
+// SM80-LABEL: func.func @causal_small_head
+//       SM80: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x4x?x64xbf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x4x?x64xbf16>
+// EVERY-LABEL: func.func @causal_small_head
+//   EVERY-NOT: rescale_threshold
+func.func @causal_small_head(%q: tensor<?x4x?x64xbf16>) -> (tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>) {
+  %a = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>)
+         outs(%q : tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16>
+  %b = attn.attention ins(%q, %q, %q : tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>)
+         outs(%q : tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16>
+  return %a, %b : tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>
+}
