@@ -12,8 +12,10 @@ attention at head dim D (default 128, `--head-dim`), H = 2048 / D heads:
 the full schedule (the chip's choices for D), then without ping-pong,
 without the intra-warpgroup overlap, without both (warp specialisation
 alone), rescaling O at every step, rescaling it only past a threshold of 8
-(one of the two is the default), and the FA2 form without warp specialisation (the
-sm_80 kernel, through the driver's PTX JIT). `run` builds the runtime and
+(one of the two is the default), FlashAttention-4's exp2 on the FMA units
+for one score in 4, in 2 and all of them, and the FA2 form without warp
+specialisation (the sm_80 kernel, through the driver's PTX JIT), also with
+one exp2 in 2 by the polynomial. `run` builds the runtime and
 times each with `attn-run --bench` at B = 16384 / S, S = 8192 (`--seq`), and
 SDPA's flash and cuDNN backends at the same shape (CUDA events, median), then
 prints TFLOP/s and the ratio to cuDNN.
@@ -39,7 +41,11 @@ VARIANTS = [
                                   "--overlap=false"]),
     ("rescale every step", ["--chip=sm_90a", "--rescale-threshold=0"]),
     ("conditional rescaling (8)", ["--chip=sm_90a", "--rescale-threshold=8"]),
+    ("exp2: 1 in 4 by polynomial", ["--chip=sm_90a", "--exp2-emulation=4"]),
+    ("exp2: 1 in 2 by polynomial", ["--chip=sm_90a", "--exp2-emulation=2"]),
+    ("exp2: all by polynomial", ["--chip=sm_90a", "--exp2-emulation=1"]),
     ("no warp specialisation (sm_80 FA2)", ["--chip=sm_80"]),
+    ("sm_80, exp2: 1 in 2 by polynomial", ["--chip=sm_80", "--exp2-emulation=2"]),
 ]
 
 

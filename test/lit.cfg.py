@@ -37,6 +37,7 @@ tool_dirs = [config.attn_tools_dir, config.llvm_tools_dir]
 tools = [
     "attn-opt",
     "attn-layout-unittest",
+    "attn-exp2-polynomial-unittest",
     "attn-wgmma-layout-unittest",
     "attn-compile",
     "attn-run",

@@ -36,6 +36,8 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.rescaleThreshold = options.rescaleThreshold;
   result.pingPong = options.pingPong;
   result.overlap = options.overlap;
+  result.exp2Emulation = options.exp2Emulation;
+  result.exp2Degree = options.exp2Degree;
   result.waitTimeoutMs = options.waitTimeoutMs;
 }
 

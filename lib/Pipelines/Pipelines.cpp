@@ -124,7 +124,10 @@ void mlir::attn::buildAttnToKernelPipeline(
   pm.addPass(createAttnTilePass());
   if (last == AttnLoweringStep::Tile)
     return;
-  pm.addPass(createAttnFuseOnlineSoftmaxPass());
+  AttnFuseOnlineSoftmaxPassOptions online;
+  online.exp2Emulation = options.exp2Emulation;
+  online.exp2Degree = options.exp2Degree;
+  pm.addPass(createAttnFuseOnlineSoftmaxPass(online));
   if (last == AttnLoweringStep::Online)
     return;
   pm.addPass(createAttnPipelineAsyncPass());

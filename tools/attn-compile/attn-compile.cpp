@@ -74,6 +74,16 @@ static llvm::cl::opt<bool> overlap(
                    "Q K^T of the next K/V tile before the softmax of this one "
                    "(default on; --overlap=false turns it off)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(true));
+static llvm::cl::opt<int64_t> exp2Emulation(
+    "exp2-emulation",
+    llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "
+                   "exponential in this many by a polynomial (default 0: "
+                   "none; 1: all)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(0));
+static llvm::cl::opt<int64_t>
+    exp2Degree("exp2-degree",
+               llvm::cl::desc("Degree of that polynomial, 2 to 5 (default 3)"),
+               llvm::cl::cat(driverOptions), llvm::cl::init(3));
 static llvm::cl::opt<int64_t> waitTimeoutMs(
     "wait-timeout-ms",
     llvm::cl::desc("Debug mode of the sm_90a kernel: every mbarrier wait "
@@ -177,6 +187,8 @@ int main(int argc, char **argv) {
   options.waitTimeoutMs = waitTimeoutMs;
   options.pingPong = pingPong;
   options.overlap = overlap;
+  options.exp2Emulation = exp2Emulation;
+  options.exp2Degree = exp2Degree;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

@@ -42,6 +42,9 @@ struct CompileOptions {
   /// Warp-specialised kernels: consumer warpgroups take turns at the tensor
   /// cores (ping-pong), and each issues the next Q K^T before its softmax.
   bool pingPong = true, overlap = true;
+  /// FlashAttention-4's polynomial exp2: one score exponential in
+  /// `exp2Emulation` (0: none) by a polynomial of degree `exp2Degree`.
+  int64_t exp2Emulation = 0, exp2Degree = 3;
   /// Debug mode of the sm_90a kernel: barrier waits trap after this many
   /// milliseconds; 0 is unbounded.
   int64_t waitTimeoutMs = 0;

@@ -39,6 +39,16 @@ struct AttnLowerToNVVMPipelineOptions
                      "leaves it to the chip (sm_90a: 8 from head dim 128; "
                      "sm_80: 8 for causal head dims up to 64)"),
       llvm::cl::init(-1.0f)};
+  PassOptions::Option<int64_t> exp2Emulation{
+      *this, "exp2-emulation",
+      llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "
+                     "exponential in this many by a polynomial (0, the "
+                     "default: none)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> exp2Degree{
+      *this, "exp2-degree",
+      llvm::cl::desc("Degree of that polynomial, 2 to 5 (default 3)"),
+      llvm::cl::init(3)};
   PassOptions::Option<bool> pingPong{
       *this, "ping-pong",
       llvm::cl::desc("Warp-specialised kernels: the consumer warpgroups take "

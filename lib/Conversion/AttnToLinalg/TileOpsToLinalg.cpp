@@ -13,6 +13,8 @@
 
 #include "Common.h"
 
+#include "attn/Target/Exp2Polynomial.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -83,13 +85,27 @@ Value combine(OpBuilder &b, Location loc, ValueRange args) {
   return OpTy::create(b, loc, args[0], args[1]);
 }
 
-/// exp or exp2 of `x - max`, and 0 where the row's max is -inf.
-Value expRelative(OpBuilder &b, Location loc, Value x, Value max, bool base2) {
+/// exp or exp2 of `x - max`, and 0 where the row's max is -inf. With
+/// `polyEvery`, inside a generic over a tile, the columns j with
+/// j % polyEvery = 0 take the polynomial exp2 of degree `polyDegree`.
+Value expRelative(OpBuilder &b, Location loc, Value x, Value max, bool base2,
+                  std::optional<uint64_t> polyEvery = std::nullopt,
+                  std::optional<uint64_t> polyDegree = std::nullopt) {
   Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max,
                                         f32Constant(b, loc, kNegInf));
   Value shifted = arith::SubFOp::create(b, loc, x, max);
   Value e = base2 ? math::Exp2Op::create(b, loc, shifted).getResult()
                   : math::ExpOp::create(b, loc, shifted).getResult();
+  if (polyEvery) {
+    Value j = linalg::IndexOp::create(b, loc, 1);
+    Value picked = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(
+            b, loc, j, arith::ConstantIndexOp::create(b, loc, *polyEvery)),
+        arith::ConstantIndexOp::create(b, loc, 0));
+    e = arith::SelectOp::create(
+        b, loc, picked, buildPolynomialExp2(b, loc, shifted, *polyDegree), e);
+  }
   return arith::SelectOp::create(b, loc, isEmpty, f32Constant(b, loc, 0.0f), e);
 }
 
@@ -280,11 +296,14 @@ struct RowExpLowering : OpRewritePattern<RowExpOp> {
   LogicalResult matchAndRewrite(RowExpOp op,
                                 PatternRewriter &b) const override {
     bool base2 = op.getBase2();
-    b.replaceOp(
-        op, rowwise(b, op.getLoc(), {op.getInput(), op.getMax()}, op.getType(),
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      return expRelative(nb, nl, args[0], args[1], base2);
-                    }));
+    std::optional<uint64_t> every = op.getPolyEvery(),
+                            degree = op.getPolyDegree();
+    b.replaceOp(op, rowwise(b, op.getLoc(), {op.getInput(), op.getMax()},
+                            op.getType(),
+                            [&](OpBuilder &nb, Location nl, ValueRange args) {
+                              return expRelative(nb, nl, args[0], args[1],
+                                                 base2, every, degree);
+                            }));
     return success();
   }
 };

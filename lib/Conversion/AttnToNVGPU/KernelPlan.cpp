@@ -249,9 +249,14 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return grid.emitError()
            << kPass << ": expects the function to return the grid's results "
            << "directly";
-  for (RowExpOp exp : loop.getOps<RowExpOp>())
+  for (RowExpOp exp : loop.getOps<RowExpOp>()) {
     if (!exp.getBase2())
       return exp.emitError() << kPass << ": expects base-2 exponentials";
+    if (std::optional<uint64_t> every = exp.getPolyEvery()) {
+      plan.polyEvery = *every;
+      plan.polyDegree = *exp.getPolyDegree();
+    }
+  }
 
   FailureOr<AsyncFacts> facts =
       online->roles ? readChannels(plan, *online) : readRings(plan, *online);

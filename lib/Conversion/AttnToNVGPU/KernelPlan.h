@@ -79,6 +79,9 @@ struct KernelPlan {
   std::optional<float> softcap;
   /// FlashAttention-4's lazy row maximum threshold, if any.
   std::optional<float> rescaleThreshold;
+  /// FlashAttention-4's polynomial exp2: one score exponential in
+  /// `polyEvery` (0: none) by a polynomial of degree `polyDegree`.
+  int64_t polyEvery = 0, polyDegree = 0;
   bool hasLse = false;
   /// Debug mode: barrier waits trap after this many milliseconds (0:
   /// unbounded). Set by the pass, not read from the IR.

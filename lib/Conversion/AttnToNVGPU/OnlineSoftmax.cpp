@@ -6,6 +6,8 @@
 
 #include "OnlineSoftmax.h"
 
+#include "attn/Target/Exp2Polynomial.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -214,9 +216,15 @@ void mlir::attn::emitScoreExponentials(KernelBuilder &kb,
   Location loc = kb.loc;
   for (auto [row, mx] : llvm::enumerate(max)) {
     Value negRef = arith::NegFOp::create(b, loc, exponentReference(kb, mx));
-    for (int64_t reg : scores.registersOfRow(row))
-      s[reg] = kb.exp2(math::FmaOp::create(
-          b, loc, s[reg], kb.f32(exponentScale(plan)), negRef));
+    for (auto [i, reg] : llvm::enumerate(scores.registersOfRow(row))) {
+      Value x = math::FmaOp::create(b, loc, s[reg], kb.f32(exponentScale(plan)),
+                                    negRef);
+      // FlashAttention-4: one register in polyEvery of each row by the
+      // polynomial on the FMA units, the rest on the special-function unit.
+      bool poly = plan.polyEvery > 0 && i % plan.polyEvery == 0;
+      s[reg] =
+          poly ? buildPolynomialExp2(b, loc, x, plan.polyDegree) : kb.exp2(x);
+    }
   }
 }
 

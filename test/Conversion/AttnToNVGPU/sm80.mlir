@@ -1,5 +1,21 @@
 // The sm_80 kernel that convert-attn-to-nvgpu builds from the scheduled grid.
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax=exp2-emulation=2 -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --check-prefix=POLY
+
+// FlashAttention-4's exp2 on the FMA units for one score register in two
+// of each row: x rounded by 1.5 * 2^23, 2^f by Horner's rule (degree 3),
+// n shifted into the exponent bits, 0 below -125; the other registers take
+// ex2.approx.
+// POLY: %[[X:.*]] = math.fma
+// POLY-NEXT: %[[MAGIC:.*]] = arith.constant 0x4B400000 : f32
+// POLY-NEXT: %[[SHIFTED:.*]] = arith.addf %[[X]], %[[MAGIC]] : f32
+// POLY-NEXT: %[[N:.*]] = arith.subf %[[SHIFTED]], %[[MAGIC]] : f32
+// POLY-NEXT: %[[F:.*]] = arith.subf %[[X]], %[[N]] : f32
+// POLY-COUNT-3: math.fma %{{.*}}, %[[F]], %{{.*}} : f32
+// POLY: arith.shli
+// POLY: arith.addi
+// POLY: arith.cmpf olt, %[[X]], %{{.*}} : f32
+// POLY: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK: gpu.module @attn_kernels

@@ -88,6 +88,38 @@ func.func @row_exp_wrong_rows(%s: tensor<16x16xf32>, %m: tensor<32xf32>) {
 
 // -----
 
+func.func @row_exp_poly_without_base2(%s: tensor<16x16xf32>, %m: tensor<16xf32>) {
+  // expected-error @below {{poly_exp2 computes exp2: it needs 'base2'}}
+  %r = attn.row_exp %s, %m poly_exp2(every 2, degree 3) : tensor<16x16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @row_exp_poly_on_rows(%m0: tensor<16xf32>, %m: tensor<16xf32>) {
+  // expected-error @below {{poly_exp2 applies to score tiles, not rows}}
+  %r = attn.row_exp %m0, %m base2 poly_exp2(every 1, degree 3) : tensor<16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @row_exp_poly_degree(%s: tensor<16x16xf32>, %m: tensor<16xf32>) {
+  // expected-error @below {{attribute 'poly_degree' failed to satisfy constraint: 64-bit signless integer attribute whose minimum value is 2 whose maximum value is 5}}
+  %r = attn.row_exp %s, %m base2 poly_exp2(every 2, degree 1) : tensor<16x16xf32>, tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @row_exp_poly_every_alone(%s: tensor<16x16xf32>, %m: tensor<16xf32>) {
+  // expected-error @below {{'poly_every' and 'poly_degree' go together}}
+  %r = "attn.row_exp"(%s, %m) {base2, poly_every = 2 : i64} : (tensor<16x16xf32>, tensor<16xf32>) -> tensor<16x16xf32>
+  return
+}
+
+// -----
+
 func.func @row_sum_integer(%p: tensor<16x16xi32>, %l: tensor<16xf32>) {
   // expected-error @below {{operand #0 must be 2D tensor of 32-bit float values}}
   %r = attn.row_sum %p, %l : tensor<16x16xi32>, tensor<16xf32>

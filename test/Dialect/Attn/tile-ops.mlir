@@ -9,6 +9,7 @@
 //       CHECK: attn.row_max %{{.*}}, %{{.*}} threshold(8.000000e+00) : tensor<64x32xf32>, tensor<64xf32>
 //       CHECK: attn.row_exp %{{.*}}, %{{.*}} base2 : tensor<64x32xf32>, tensor<64xf32>
 //       CHECK: attn.row_exp %{{.*}}, %{{.*}} : tensor<64xf32>, tensor<64xf32>
+//       CHECK: attn.row_exp %{{.*}}, %{{.*}} base2 poly_exp2(every 2, degree 3) : tensor<64x32xf32>, tensor<64xf32>
 //       CHECK: attn.row_sum %{{.*}}, %{{.*}} : tensor<64x32xf32>, tensor<64xf32>
 //       CHECK: attn.row_scale %{{.*}}, %{{.*}} : tensor<64x64xf32>, tensor<64xf32>
 //       CHECK: attn.pv_matmul %{{.*}}, %{{.*}}, %{{.*}} : tensor<64x32xf32>, tensor<32x64xbf16>, tensor<64x64xf32>
@@ -24,6 +25,7 @@ func.func @online_step(%key: tensor<?x?x?x64xbf16>, %q: tensor<64x64xbf16>, %b: 
   %m1 = attn.row_max %s1, %m0 threshold(8.0) : tensor<64x32xf32>, tensor<64xf32>
   %p = attn.row_exp %s1, %m1 base2 : tensor<64x32xf32>, tensor<64xf32>
   %alpha = attn.row_exp %m0, %m1 : tensor<64xf32>, tensor<64xf32>
+  %poly = attn.row_exp %s1, %m1 base2 poly_exp2(every 2, degree 3) : tensor<64x32xf32>, tensor<64xf32>
   %l1 = attn.row_sum %p, %l0 : tensor<64x32xf32>, tensor<64xf32>
   %a1 = attn.row_scale %acc, %alpha : tensor<64x64xf32>, tensor<64xf32>
   %v = attn.load_tile %key[%b, %h, %c] : tensor<?x?x?x64xbf16> -> tensor<32x64xbf16>

@@ -102,6 +102,13 @@ LogicalResult RowMaxOp::verify() {
 LogicalResult RowExpOp::verify() {
   if (failed(verifyStatic(*this, {getInput(), getMax()})))
     return failure();
+  if (getPolyEvery().has_value() != getPolyDegree().has_value())
+    return emitOpError() << "'poly_every' and 'poly_degree' go together";
+  if (getPolyEvery() && !getBase2())
+    return emitOpError() << "poly_exp2 computes exp2: it needs 'base2'";
+  if (getPolyEvery() &&
+      cast<RankedTensorType>(getInput().getType()).getRank() != 2)
+    return emitOpError() << "poly_exp2 applies to score tiles, not rows";
   return verifyRows(*this, getInput(), getMax());
 }
 

@@ -13,6 +13,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Target/Exp2Polynomial.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
@@ -125,8 +126,13 @@ void foldLog2E(RewriterBase &rewriter, MaskScoresOp scores) {
   });
 }
 
+/// What `exp2-emulation` and `exp2-degree` ask of the score exponentials.
+struct PolyExp2 {
+  IntegerAttr every, degree;
+};
+
 void rewriteOnline(RewriterBase &rewriter, TwoPassSoftmax m,
-                   FloatAttr threshold) {
+                   FloatAttr threshold, PolyExp2 poly) {
   Value maxResult = m.maxLoop->getResult(0);
   Value maxInit = m.maxLoop.getInitArgs()[0];
   Location loc = m.sumLoop.getLoc();
@@ -145,6 +151,8 @@ void rewriteOnline(RewriterBase &rewriter, TwoPassSoftmax m,
     rewriter.modifyOpInPlace(m.probs, [&] {
       m.probs.getMaxMutable().assign(newMax);
       m.probs.setBase2(true);
+      m.probs.setPolyEveryAttr(poly.every);
+      m.probs.setPolyDegreeAttr(poly.degree);
     });
     b.setInsertionPoint(m.sum);
     Value scaledSum =
@@ -189,6 +197,21 @@ struct AttnFuseOnlineSoftmaxPass
           << float(rescaleThreshold);
       return signalPassFailure();
     }
+    if (exp2Emulation < 0 || exp2Degree < kMinExp2PolynomialDegree ||
+        exp2Degree > kMaxExp2PolynomialDegree) {
+      emitError(getOperation()->getLoc())
+          << "attn-fuse-online-softmax: exp2-emulation must be 0 (off) or "
+             "more and exp2-degree from "
+          << kMinExp2PolynomialDegree << " to " << kMaxExp2PolynomialDegree
+          << ", got " << int64_t(exp2Emulation) << " and "
+          << int64_t(exp2Degree);
+      return signalPassFailure();
+    }
+    Builder builder(&getContext());
+    PolyExp2 poly;
+    if (exp2Emulation > 0)
+      poly = {builder.getI64IntegerAttr(exp2Emulation),
+              builder.getI64IntegerAttr(exp2Degree)};
     // The option overrides the schedule's threshold (for tests).
     FloatAttr override;
     if (rescaleThreshold > 0)
@@ -208,7 +231,7 @@ struct AttnFuseOnlineSoftmaxPass
         if (auto schedule = grid->getAttrOfType<ScheduleAttr>(
                 kGridScheduleAttrName))
           threshold = schedule.getRescaleThreshold();
-      rewriteOnline(rewriter, m, threshold);
+      rewriteOnline(rewriter, m, threshold, poly);
     }
   }
 };

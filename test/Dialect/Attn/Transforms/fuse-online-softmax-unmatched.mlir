@@ -1,6 +1,10 @@
 // RUN: attn-opt %s -split-input-file -attn-fuse-online-softmax | FileCheck %s
 // RUN: not attn-opt %s -attn-fuse-online-softmax="rescale-threshold=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: error: attn-fuse-online-softmax: rescale-threshold must be a non-negative finite number, got -1
+// RUN: not attn-opt %s -attn-fuse-online-softmax="exp2-emulation=2 exp2-degree=6" 2>&1 | FileCheck %s --check-prefix=DEGREE
+// DEGREE: error: attn-fuse-online-softmax: exp2-emulation must be 0 (off) or more and exp2-degree from 2 to 5, got 2 and 6
+// RUN: not attn-opt %s -attn-fuse-online-softmax="exp2-emulation=-1" 2>&1 | FileCheck %s --check-prefix=EVERY
+// EVERY: error: attn-fuse-online-softmax: exp2-emulation must be 0 (off) or more and exp2-degree from 2 to 5, got -1 and 3
 
 // Left alone: the two loops run over different K/V ranges, so the max of
 // the first is not the max of what the second sums.

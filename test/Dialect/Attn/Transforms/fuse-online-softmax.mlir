@@ -1,5 +1,6 @@
 // RUN: attn-opt %s -split-input-file -attn-tile="tile-m=64 tile-n=32" -attn-fuse-online-softmax | FileCheck %s
 // RUN: attn-opt %s -split-input-file -attn-tile="tile-m=64 tile-n=32" -attn-fuse-online-softmax="rescale-threshold=8" | FileCheck %s --check-prefix=LAZY
+// RUN: attn-opt %s -split-input-file -attn-tile="tile-m=64 tile-n=32" -attn-fuse-online-softmax="exp2-emulation=4 exp2-degree=5" | FileCheck %s --check-prefix=POLY
 
 // The max loop is gone; the one K/V loop carries (acc, l, m), moves to base
 // 2 (scale * log2(e) = 0.125 * 1.4427 = 0.18034), rescales l and acc by
@@ -25,6 +26,11 @@
 //       CHECK: attn.normalize %[[LOOP]]#0, %[[LOOP]]#1
 //       CHECK: attn.lse %[[LOOP]]#2, %[[LOOP]]#1 base2 : tensor<64xf32>
 // With a threshold, the running maximum is FlashAttention-4's lazy one.
+// With exp2-emulation, the score exponentials (not the rescale factors)
+// take one score in four by the polynomial.
+//  POLY-LABEL: func.func @causal_lse
+//       POLY:   attn.row_exp %{{.*}}, %{{.*}} base2 : tensor<64xf32>, tensor<64xf32>
+//       POLY:   attn.row_exp %{{.*}}, %{{.*}} base2 poly_exp2(every 4, degree 5) : tensor<64x32xf32>, tensor<64xf32>
 //  LAZY-LABEL: func.func @causal_lse
 //       LAZY:   attn.row_max %{{.*}}, %{{.*}} threshold(8.000000e+00) : tensor<64x32xf32>, tensor<64xf32>
 func.func @causal_lse(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>, %v: tensor<?x2x?x64xbf16>,

@@ -151,16 +151,40 @@ def Attn_RowExpOp : Attn_TileOp<"row_exp",
     softmax is `row_exp(m_old, m_new)`). Rows whose `m[i]` is `-inf` have seen
     no key and give 0, never NaN.
 
+    With `poly_exp2(every k, degree d)` (base 2, score tiles only), exp2 of
+    one score in `k` is computed on the FMA units, as FlashAttention-4 does:
+    `x = n + f` with `n` the nearest integer and `|f| <= 1/2`, `2^f` by a
+    minimax polynomial of degree `d` (2 to 5; its largest relative error
+    is `attn::exp2PolynomialError(d)`, 7.5e-5 at degree 3), and `n` added to
+    the exponent bits; inputs below -126 give 0. Which scores of a row take
+    the polynomial is the lowering's choice (the reference lowering: the
+    columns `j` with `j % k = 0`; the kernels: a fixed set of each thread's
+    registers).
+
     ```mlir
     %p = attn.row_exp %s, %m base2 : tensor<64x32xf32>, tensor<64xf32>
+    %q = attn.row_exp %s, %m base2 poly_exp2(every 2, degree 3)
+           : tensor<64x32xf32>, tensor<64xf32>
     ```
   }];
   let arguments = (ins Attn_F32TileOrRows:$input, Attn_F32Rows:$max,
-                       UnitAttr:$base2);
+                       UnitAttr:$base2,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntMinValue<1>]>>:$poly_every,
+                       OptionalAttr<ConfinedAttr<I64Attr,
+                           [IntMinValue<2>, IntMaxValue<5>]>>:$poly_degree);
   let results = (outs Attn_F32TileOrRows:$result);
+  let builders = [
+    OpBuilder<(ins "Type":$result, "Value":$input, "Value":$max,
+                   "bool":$base2), [{
+      build($_builder, $_state, result, input, max,
+            base2 ? $_builder.getUnitAttr() : UnitAttr(), IntegerAttr(),
+            IntegerAttr());
+    }]>
+  ];
   let assemblyFormat = [{
-    $input `,` $max (`base2` $base2^)? attr-dict
-    `:` type($input) `,` type($max)
+    $input `,` $max (`base2` $base2^)?
+    (`poly_exp2` `(` `every` $poly_every^ `,` `degree` $poly_degree `)`)?
+    attr-dict `:` type($input) `,` type($max)
   }];
 }
 

@@ -296,6 +296,12 @@ def AttnFuseOnlineSoftmaxPass : Pass<"attn-fuse-online-softmax"> {
     steps rescale by exactly 1; the output stays exact because `l` and `acc`
     always share one reference.
 
+    With `exp2-emulation=k` (FlashAttention-4's other trick, off by
+    default), the score exponentials carry `poly_exp2(every k, degree d)`:
+    one in `k` is computed on the FMA units by a polynomial of degree
+    `exp2-degree` (see `attn.row_exp`), leaving the special-function unit
+    the rest.
+
     The pass checks that both loops have the same bounds and compute the same
     scores, and leaves anything else alone.
 
@@ -339,6 +345,13 @@ def AttnFuseOnlineSoftmaxPass : Pass<"attn-fuse-online-softmax"> {
            "Override the schedule's rescale_threshold: rescale only when the "
            "row max grows by more than this (log2 units); 0 keeps the "
            "schedule's">,
+    Option<"exp2Emulation", "exp2-emulation", "int64_t", /*default=*/"0",
+           "FlashAttention-4's exp2 on the FMA units: one score exponential "
+           "in this many by a polynomial (poly_exp2 on attn.row_exp); 0 "
+           "(the default) none, 1 all">,
+    Option<"exp2Degree", "exp2-degree", "int64_t", /*default=*/"3",
+           "Degree of that polynomial, 2 to 5 (largest relative errors "
+           "1.7e-3, 7.5e-5, 2.7e-6, 2.1e-7)">,
   ];
 }
 
