@@ -38,6 +38,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.overlap = options.overlap;
   result.exp2Emulation = options.exp2Emulation;
   result.exp2Degree = options.exp2Degree;
+  result.stages = options.stages;
   result.waitTimeoutMs = options.waitTimeoutMs;
 }
 

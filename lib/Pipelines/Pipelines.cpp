@@ -118,9 +118,9 @@ void mlir::attn::buildAttnToKernelPipeline(
   pm.addPass(createAttnOutlineAttentionPass());
   if (last == AttnLoweringStep::Fuse)
     return;
-  pm.addPass(
-      createAttnSelectSchedulePass({options.chip, options.rescaleThreshold,
-                                    options.pingPong, options.overlap}));
+  pm.addPass(createAttnSelectSchedulePass(
+      {options.chip, options.rescaleThreshold, options.pingPong,
+       options.overlap, options.stages}));
   pm.addPass(createAttnTilePass());
   if (last == AttnLoweringStep::Tile)
     return;

@@ -74,6 +74,11 @@ static llvm::cl::opt<bool> overlap(
                    "Q K^T of the next K/V tile before the softmax of this one "
                    "(default on; --overlap=false turns it off)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(true));
+static llvm::cl::opt<int64_t> stages(
+    "stages",
+    llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use, "
+                   "for ablations; default 0: the chip's choice)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(0));
 static llvm::cl::opt<int64_t> exp2Emulation(
     "exp2-emulation",
     llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "
@@ -189,6 +194,7 @@ int main(int argc, char **argv) {
   options.overlap = overlap;
   options.exp2Emulation = exp2Emulation;
   options.exp2Degree = exp2Degree;
+  options.stages = stages;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

@@ -45,6 +45,8 @@ struct CompileOptions {
   /// FlashAttention-4's polynomial exp2: one score exponential in
   /// `exp2Emulation` (0: none) by a polynomial of degree `exp2Degree`.
   int64_t exp2Emulation = 0, exp2Degree = 3;
+  /// K/V tiles in flight; 0 leaves it to the chip.
+  int64_t stages = 0;
   /// Debug mode of the sm_90a kernel: barrier waits trap after this many
   /// milliseconds; 0 is unbounded.
   int64_t waitTimeoutMs = 0;

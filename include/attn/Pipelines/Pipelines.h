@@ -39,6 +39,11 @@ struct AttnLowerToNVVMPipelineOptions
                      "leaves it to the chip (sm_90a: 8 from head dim 128; "
                      "sm_80: 8 for causal head dims up to 64)"),
       llvm::cl::init(-1.0f)};
+  PassOptions::Option<int64_t> stages{
+      *this, "stages",
+      llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use); "
+                     "0, the default, leaves it to the chip"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> exp2Emulation{
       *this, "exp2-emulation",
       llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "

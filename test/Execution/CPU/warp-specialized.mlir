@@ -7,6 +7,9 @@
 // RUN: attn-cpu-run %s --batch 1 --heads 4 --kv-heads 2 --seq-q 16 --seq-kv 16 --passes "-attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize" | FileCheck %s
 // RUN: attn-cpu-run %s --batch 1 --heads 4 --kv-heads 2 --seq-q 20 --seq-kv 20 --passes "-attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize" | FileCheck %s
 // RUN: attn-cpu-run %s --batch 2 --heads 4 --kv-heads 2 --seq-q 77 --seq-kv 150 --passes "-attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize" | FileCheck %s
+// One stage: each channel one slot, filled in the step that reads it.
+// RUN: attn-cpu-run %s --batch 1 --heads 4 --kv-heads 2 --seq-q 100 --seq-kv 5 --passes "-attn-select-schedule='chip=sm_90a stages=1' -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -attn-overlap-consumer" | FileCheck %s
+// RUN: attn-cpu-run %s --batch 2 --heads 4 --kv-heads 2 --seq-q 300 --seq-kv 400 --passes "-attn-select-schedule='chip=sm_90a stages=1' -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -attn-overlap-consumer" | FileCheck %s
 // CHECK: mask=causal {{.*}} PASS
 func.func @attention(%q: tensor<?x4x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
                      %v: tensor<?x2x?x64xbf16>)

@@ -11,6 +11,17 @@
 // RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 1 --seq-kv 1 | FileCheck %s
 // RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 128 --seq-kv 256 | FileCheck %s
 // RUN: attn-run %t.sm90 --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
+// One stage (each K/V channel one slot: the producer refills it only after
+// the consumers release it), the same edges:
+// RUN: attn-compile %s --chip=sm_90a --stages=1 --wait-timeout-ms=1000 -o %t.one
+// RUN: attn-run %t.one --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 77 | FileCheck %s
+// RUN: attn-run %t.one --batch 1 --heads 8 --kv-heads 2 --seq-q 1 --seq-kv 1 | FileCheck %s
+// RUN: attn-run %t.one --batch 1 --heads 8 --kv-heads 2 --seq-q 128 --seq-kv 256 | FileCheck %s
+// RUN: attn-run %t.one --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
+// And the sm_80 kernel with one stage.
+// RUN: attn-compile %s --chip=sm_80 --stages=1 -o %t.one80
+// RUN: attn-run %t.one80 --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 77 | FileCheck %s
+// RUN: attn-run %t.one80 --batch 1 --heads 8 --kv-heads 2 --seq-q 4097 --seq-kv 4097 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @bounded_waits(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
                          %v: tensor<?x2x?x128xbf16>) -> tensor<?x8x?x128xbf16> {

@@ -18,13 +18,17 @@ SmallVector<scf::ForallOp> mlir::attn::getScheduledGrids(Operation *root) {
   return grids;
 }
 
-AllocRingOp mlir::attn::getRingOfFuture(scf::ForOp loop, Value future) {
+CopyTileAsyncOp mlir::attn::getCopyOfFuture(scf::ForOp loop, Value future) {
   if (auto arg = dyn_cast<BlockArgument>(future)) {
     if (arg.getOwner() != loop.getBody() || arg == loop.getInductionVar())
       return {};
     future = loop.getTiedLoopInit(arg)->get();
   }
-  auto copy = future.getDefiningOp<CopyTileAsyncOp>();
+  return future.getDefiningOp<CopyTileAsyncOp>();
+}
+
+AllocRingOp mlir::attn::getRingOfFuture(scf::ForOp loop, Value future) {
+  CopyTileAsyncOp copy = getCopyOfFuture(loop, future);
   return copy ? copy.getRing().getDefiningOp<AllocRingOp>() : AllocRingOp();
 }
 

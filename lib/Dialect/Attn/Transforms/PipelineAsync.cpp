@@ -156,9 +156,19 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
     SmallVector<Value> yielded;
     for (auto [i, entry] : llvm::enumerate(order)) {
       auto [load, ring] = entry;
+      b.setInsertionPoint(load);
+      if (stages == 1) {
+        // One slot: the tile is copied where it is needed and waited for at
+        // once. The slot's last readers are done: they come before the
+        // other ring's wait, which every thread has passed.
+        Value now = copy(load, ahead, ring, slot, inRange);
+        auto wait = WaitTileOp::create(b, load.getLoc(), now, 0);
+        b.replaceOp(load, wait.getResult());
+        waits.emplace_back(wait, now.getDefiningOp<CopyTileAsyncOp>());
+        continue;
+      }
       ArrayRef<BlockArgument> queue =
           futures.slice(i * (stages - 1), stages - 1);
-      b.setInsertionPoint(load);
       auto wait = WaitTileOp::create(b, load.getLoc(), queue.front(), 0);
       Value next = copy(load, ahead, ring, slot, inRange);
       b.replaceOp(load, wait.getResult());
@@ -182,13 +192,8 @@ struct AttnPipelineAsyncPass
     : attn::impl::AttnPipelineAsyncPassBase<AttnPipelineAsyncPass> {
   void runOnOperation() override {
     for (scf::ForallOp grid : getScheduledGrids(getOperation())) {
+      // The schedule's verifier keeps stages positive.
       auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
-      if (schedule.getStages() < 2) {
-        grid.emitError() << "attn-pipeline-async: needs at least 2 stages, "
-                            "the schedule has "
-                         << schedule.getStages();
-        return signalPassFailure();
-      }
       if (failed(pipelineGrid(grid, schedule.getStages())))
         return signalPassFailure();
     }

@@ -58,6 +58,8 @@ struct Requests {
   /// The rescale threshold asked for: 0 none, negative the chip's choice.
   float rescaleThreshold = -1.0f;
   bool pingPong = true, overlap = true;
+  /// The K/V stages asked for; 0 the chip's choice.
+  int64_t stages = 0;
 };
 
 FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
@@ -141,6 +143,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     break;
   }
 
+  if (requests.stages > 0)
+    stages = requests.stages;
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   Type outputElementType =
       cast<ShapedType>(op.getOutput().getType()).getElementType();
@@ -187,7 +191,13 @@ struct AttnSelectSchedulePass
           << float(rescaleThreshold);
       return signalPassFailure();
     }
-    Requests requests{rescaleThreshold, pingPong, overlap};
+    if (stages < 0) {
+      emitError(getOperation()->getLoc())
+          << kPass << ": stages must be 0 (the chip's choice) or more, got "
+          << int64_t(stages);
+      return signalPassFailure();
+    }
+    Requests requests{rescaleThreshold, pingPong, overlap, stages};
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();

@@ -103,7 +103,8 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
     return fail(loop, "expects the K/V loop's tiles to come from waits; run "
                       "-attn-pipeline-async first");
   // Every wait's future comes from a copy into one of the grid's rings: the
-  // query's in the grid body, the loop's through the futures it carries.
+  // query's in the grid body, the loop's through the futures it carries (or,
+  // with one stage, from a copy in the same step).
   auto copiedIntoRing = [&](Value future) {
     auto copy = future.getDefiningOp<CopyTileAsyncOp>();
     return copy && llvm::is_contained(
@@ -113,12 +114,13 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
     return fail(p.queryWait, "expects the query's future to come from a copy "
                              "into a ring of the grid");
   for (WaitTileOp wait : p.loopWaits) {
-    auto arg = dyn_cast<BlockArgument>(wait.getFuture());
-    if (!arg || arg.getOwner() != loop.getBody() ||
-        arg == loop.getInductionVar() ||
-        !copiedIntoRing(loop.getTiedLoopInit(arg)->get()))
+    CopyTileAsyncOp copy = getCopyOfFuture(loop, wait.getFuture());
+    bool carried = isa<BlockArgument>(wait.getFuture());
+    if (!copy || !copiedIntoRing(copy.getResult()) ||
+        (!carried && copy->getBlock() != loop.getBody()))
       return fail(wait, "expects each wait in the K/V loop to take a future "
-                        "the loop carries from a copy into a ring");
+                        "the loop carries, or this step makes, from a copy "
+                        "into a ring");
   }
   return p;
 }
@@ -272,9 +274,7 @@ void Specializer::buildConsumer(Block &block) {
   DenseMap<int64_t, std::pair<Value, Value>> slots;
   for (WaitTileOp wait : p.loopWaits) {
     AllocRingOp ring = getRingOfFuture(loop, wait.getFuture());
-    auto init = loop.getTiedLoopInit(cast<BlockArgument>(wait.getFuture()))
-                    ->get()
-                    .getDefiningOp<CopyTileAsyncOp>();
+    CopyTileAsyncOp init = getCopyOfFuture(loop, wait.getFuture());
     int64_t stages = ring.getType().getStages();
     if (!slots.count(stages))
       slots[stages] = slotAndPhase(tile, stages);

@@ -44,8 +44,11 @@ struct OnlineGrid {
 /// The grids under `root` that carry an #attn.schedule, in program order.
 SmallVector<scf::ForallOp> getScheduledGrids(Operation *root);
 
-/// The ring `future`'s copy writes, following a future `loop` carries back
-/// to its initial value; null when there is none.
+/// The copy that made `future`: its defining op, or, for a future `loop`
+/// carries, the one that made its initial value; null when there is none.
+CopyTileAsyncOp getCopyOfFuture(scf::ForOp loop, Value future);
+
+/// The ring that copy writes; null when there is none.
 AllocRingOp getRingOfFuture(scf::ForOp loop, Value future);
 
 /// Matches `grid` against the online form. On a mismatch, reports a located

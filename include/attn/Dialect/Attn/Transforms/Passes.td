@@ -183,6 +183,9 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     Option<"overlap", "overlap", "bool", /*default=*/"true",
            "Warp-specialised schedules: each consumer issues Q K^T of the "
            "next K/V tile before the softmax of this one">,
+    Option<"stages", "stages", "int64_t", /*default=*/"0",
+           "K/V tiles in flight (1: none ahead of the one in use, for "
+           "ablations); 0 (the default) leaves it to the chip (2)">,
   ];
 }
 
@@ -377,8 +380,10 @@ def AttnPipelineAsyncPass : Pass<"attn-pipeline-async"> {
       counted from the issue order: with K and V waited on separately, the
       value tile's copy overlaps `Q K^T` and the softmax.
 
-    Requires stages >= 2; a grid with one stage or no online loop is an
-    error. On sm_80 the copies become `cp.async` with one commit group each
+    With one stage each K/V tile is copied where it is needed and waited for
+    at once (no prefetch); its slot's last readers come before the other
+    ring's wait, which every thread has passed. A grid with no online loop is
+    an error. On sm_80 the copies become `cp.async` with one commit group each
     and the waits `cp.async.wait_group` plus a barrier.
 
     Before (`stages = 2`, abridged):
