@@ -18,7 +18,7 @@ using namespace mlir::attn;
 
 // Minimax fits of 2^f on [-1/2, 1/2] (iteratively reweighted least squares on
 // 4000 Chebyshev points, then rounded to f32). Largest relative error of the
-// f32 evaluation over every input from -125 to 128
+// f32 evaluation over every input from -125 to 127
 // (test/Target/exp2-polynomial.test): 1.7e-3, 7.5e-5, 2.7e-6, 2.1e-7.
 static const float kDegree2[] = {1.00044310f, 0.703448057f, 0.238428921f};
 static const float kDegree3[] = {0.999928057f, 0.693260968f, 0.242611140f,
@@ -45,9 +45,12 @@ ArrayRef<float> mlir::attn::exp2PolynomialCoefficients(int64_t degree) {
 // Adding 1.5 * 2^23 rounds x to an integer held in the low mantissa bits.
 static constexpr float kRoundingMagic = 12582912.0f;
 static constexpr float kSmallestInput = -125.0f;
+static constexpr float kLargestInput = 127.0f;
 
 float mlir::attn::evaluatePolynomialExp2(float x, int64_t degree) {
   ArrayRef<float> c = exp2PolynomialCoefficients(degree);
+  float below = x;
+  x = std::fmin(x, kLargestInput);
   float shifted = x + kRoundingMagic;
   float f = x - (shifted - kRoundingMagic);
   float p = c.back();
@@ -57,7 +60,7 @@ float mlir::attn::evaluatePolynomialExp2(float x, int64_t degree) {
   // are n added to the exponent.
   uint32_t bits =
       llvm::bit_cast<uint32_t>(p) + (llvm::bit_cast<uint32_t>(shifted) << 23);
-  return x < kSmallestInput ? 0.0f : llvm::bit_cast<float>(bits);
+  return below < kSmallestInput ? 0.0f : llvm::bit_cast<float>(bits);
 }
 
 Value mlir::attn::buildPolynomialExp2(OpBuilder &b, Location loc, Value x,
@@ -68,6 +71,9 @@ Value mlir::attn::buildPolynomialExp2(OpBuilder &b, Location loc, Value x,
         .getResult();
   };
   Value magic = f32(kRoundingMagic);
+  Value tiny = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                     f32(kSmallestInput));
+  x = arith::MinNumFOp::create(b, loc, x, f32(kLargestInput));
   Value shifted = arith::AddFOp::create(b, loc, x, magic);
   Value f = arith::SubFOp::create(
       b, loc, x, arith::SubFOp::create(b, loc, shifted, magic));
@@ -80,8 +86,6 @@ Value mlir::attn::buildPolynomialExp2(OpBuilder &b, Location loc, Value x,
       arith::ConstantIntOp::create(b, loc, i32, 23));
   Value bits = arith::AddIOp::create(
       b, loc, arith::BitcastOp::create(b, loc, i32, p), exponent);
-  Value tiny = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
-                                     f32(kSmallestInput));
   return arith::SelectOp::create(
       b, loc, tiny, f32(0.0f),
       arith::BitcastOp::create(b, loc, b.getF32Type(), bits));

@@ -99,6 +99,26 @@ def read_function(module, entry):
     return arg_types, result_types
 
 
+def rounded_types(module, entry):
+    """The float types @entry's ops produce (a graph may round to bf16 inside
+    and widen again)."""
+    found = set()
+
+    def walk(blocks):
+        for block in blocks:
+            for op in block.ops:
+                for text in op.result_types:
+                    try:
+                        found.add(reference.parse_type(text)[1])
+                    except reference.Unsupported:
+                        pass
+                for region in op.regions:
+                    walk(region)
+
+    walk(reference.functions(module)[entry].regions[0])
+    return found & set(DTYPES)
+
+
 def read_attention(module, entry):
     """The parameters of the one attn.attention in @entry of a fused module."""
     ops = []
@@ -367,6 +387,7 @@ def main(argv):
     fused = generic_module(opts.input, ["-attn-fuse-attention"])
     arg_types, result_types = read_function(original, opts.entry)
     attn = read_attention(fused, opts.entry)
+    rounded = rounded_types(original, opts.entry)
     shapes = argument_shapes(opts, explicit, opts.entry, arg_types)
     for index, shape in enumerate(shapes):
         count = int(np.prod(shape, dtype=np.float64))
@@ -399,10 +420,10 @@ def main(argv):
         except OSError as error:
             raise Failure("cannot write to --keep %s: %s" % (workdir, error.strerror or error))
         return check(opts, module, args, arg_types, result_types, ref, attentions[0], attn,
-                     seed, workdir)
+                     seed, workdir, rounded)
     with tempfile.TemporaryDirectory(prefix="attn-cpu-run-") as workdir:
         return check(opts, module, args, arg_types, result_types, ref, attentions[0], attn,
-                     seed, workdir)
+                     seed, workdir, rounded)
 
 
 def execute(module_path, passes):
@@ -441,7 +462,8 @@ def measure(outputs, ref, lse_results, tolerance):
     return ", ".join(summaries), problems
 
 
-def check(opts, module, args, arg_types, result_types, ref, attention, attn, seed, workdir):
+def check(opts, module, args, arg_types, result_types, ref, attention, attn, seed, workdir,
+          rounded):
     """Runs `module` in `workdir` with --passes and, when there are any, also
     through the reference lowering alone; compares both with the float64
     results `ref` (and fusion's reading of the function, when `ref` holds
@@ -453,9 +475,11 @@ def check(opts, module, args, arg_types, result_types, ref, attention, attn, see
     except OSError as error:
         raise Failure("cannot write %s: %s" % (module_path, error.strerror or error))
 
-    # The inputs are rounded to their types, so a result wider than them
-    # (bf16 in, f32 out) is as exact as the narrowest of them, not its own.
-    tolerance = opts.tolerance or max(DEFAULT_TOLERANCE[t] for _, t in arg_types + result_types[:1])
+    # The inputs are rounded to their types, and the function may round to
+    # narrower ones inside, so a result wider than them (bf16 in, f32 out) is
+    # as exact as the narrowest of them, not its own.
+    narrowest = {t for _, t in arg_types + result_types[:1]} | rounded
+    tolerance = opts.tolerance or max(DEFAULT_TOLERANCE[t] for t in narrowest)
     count = len(result_types)
     lse_results = {i for i, r in enumerate(ref[:count]) if r is attention[4]}
     outputs = parse_printed(execute(module_path, opts.passes), count)

@@ -42,8 +42,10 @@ class TooLarge(Exception):
 
 
 class Op:
-    def __init__(self, name, results, operands, props, regions, result_types):
+    def __init__(self, name, results, operands, props, regions, result_types,
+                 operand_types):
         self.name = name
+        self.operand_types = operand_types
         self.results = results  # value names, "%3" or "%3#0", "%3#1"
         self.operands = operands
         self.props = props  # the text inside <{...}>
@@ -153,9 +155,10 @@ class _Parser:
         line_end = self.text.find("\n", self.pos)
         signature = self.text[self.pos:line_end if line_end >= 0 else len(self.text)].strip()
         self.pos = line_end if line_end >= 0 else len(self.text)
-        outputs = signature.rsplit("->", 1)[1].strip()
+        inputs, outputs = (part.strip() for part in signature.rsplit("->", 1))
         result_types = split_top_level(outputs[1:-1]) if outputs.startswith("(") else [outputs]
-        return Op(name, results, operands, props, regions, result_types)
+        operand_types = split_top_level(inputs[1:-1]) if inputs.startswith("(") else [inputs]
+        return Op(name, results, operands, props, regions, result_types, operand_types)
 
     def region(self):
         self.expect("{")
@@ -200,6 +203,8 @@ def functions(module):
 
 def signature(func):
     """(argument types, result types) of a func.func, each as parse_type gives."""
+    if not func.regions or not func.regions[0]:
+        raise Unsupported("a declaration without a body")
     block = func.regions[0][0]
     results = re.search(r"function_type = \(.*?\) -> (\(.*?\)|[^,]+?)(?:, \w+ = |$)", func.props).group(1)
     results = split_top_level(results[1:-1]) if results.startswith("(") else [results]
@@ -332,8 +337,34 @@ def _cmpf(predicate, a, b):
         return _CMPF_ORDERED[predicate - 7](a, b) | unordered
 
 
-def _unsigned(x):
-    return np.asarray(x).astype(np.uint64)
+def _width(type_text):
+    """The bit width of an integer (or index) type or tensor of them."""
+    _, etype = parse_type(type_text)
+    return 64 if etype == "index" else int(etype[1:])
+
+
+def _unsigned(x, width=64):
+    """Integer values as the unsigned numbers their `width` bits hold."""
+    x = np.asarray(x).astype(np.int64)
+    if width >= 64:
+        return x.astype(np.uint64)
+    return (x & ((1 << width) - 1)).astype(np.uint64)
+
+
+def _signed(x, width):
+    """Unsigned results as the signed values of their `width` bits."""
+    x = np.asarray(x).astype(np.uint64)
+    if width >= 64:
+        return x.astype(np.int64)
+    x = x & np.uint64((1 << width) - 1)
+    return np.where(x >= (1 << (width - 1)), x.astype(np.int64) - (1 << width),
+                    x.astype(np.int64))
+
+
+def _signed_bool(x):
+    """i1 read as a signed integer: true is -1."""
+    x = np.asarray(x)
+    return np.where(x, -1, 0) if x.dtype == np.bool_ else x
 
 
 # Element-wise ops: name -> function of the operand values (scalars or arrays).
@@ -344,16 +375,14 @@ _ELEMENTWISE = {
     "arith.maxnumf": np.fmax, "arith.minnumf": np.fmin,
     "arith.addi": np.add, "arith.subi": np.subtract, "arith.muli": np.multiply,
     "arith.divsi": lambda a, b: np.trunc(np.divide(a, b)).astype(np.int64),
-    "arith.divui": lambda a, b: _unsigned(a) // _unsigned(b),
-    "arith.remsi": np.fmod, "arith.remui": lambda a, b: _unsigned(a) % _unsigned(b),
+    "arith.remsi": np.fmod,
     "arith.maxsi": np.maximum, "arith.minsi": np.minimum,
     "arith.andi": np.bitwise_and, "arith.ori": np.bitwise_or, "arith.xori": np.bitwise_xor,
     "arith.select": np.where,
     "arith.extf": np.asarray, "arith.truncf": np.asarray,
-    "arith.sitofp": lambda a: np.asarray(a, dtype=np.float64),
-    "arith.uitofp": lambda a: _unsigned(a).astype(np.float64),
+    "arith.sitofp": lambda a: np.asarray(_signed_bool(a), dtype=np.float64),
     "arith.fptosi": lambda a: np.trunc(a).astype(np.int64),
-    "arith.index_cast": np.asarray, "arith.extsi": np.asarray, "arith.trunci": np.asarray,
+    "arith.index_cast": np.asarray, "arith.extsi": lambda a: np.asarray(_signed_bool(a)),
     "math.exp": np.exp, "math.exp2": np.exp2, "math.log": np.log, "math.log2": np.log2,
     "math.tanh": np.tanh, "math.sqrt": np.sqrt, "math.rsqrt": lambda a: 1.0 / np.sqrt(a),
     "math.absf": np.abs,
@@ -467,8 +496,20 @@ class Interpreter:
         predicate = int(op.prop(r"predicate = (\d+)"))
         a, b = ins
         if predicate >= 6:  # ult, ule, ugt, uge
-            a, b = _unsigned(a), _unsigned(b)
+            width = 1 if np.asarray(a).dtype == np.bool_ else 64
+            a, b = _unsigned(a, width), _unsigned(b, width)
         return [_CMPI[predicate](a, b)]
+
+    def op_arith_divui(self, op, ins):
+        width = _width(op.result_types[0])
+        return [_signed(_unsigned(ins[0], width) // _unsigned(ins[1], width), width)]
+
+    def op_arith_remui(self, op, ins):
+        width = _width(op.result_types[0])
+        return [_signed(_unsigned(ins[0], width) % _unsigned(ins[1], width), width)]
+
+    def op_arith_uitofp(self, op, ins):
+        return [_unsigned(ins[0], _width(op.operand_types[0])).astype(np.float64)]
 
     def op_arith_cmpf(self, op, ins):
         return [_cmpf(int(op.prop(r"predicate = (\d+)")), *ins)]
@@ -628,9 +669,12 @@ class Interpreter:
             if extend.name != "arith.extf" or extend.operands[0] not in block.args[:2]:
                 return None
             source[extend.results[0]] = extend.operands[0]
-        mul, add, _ = block.ops[-3:]
+        mul, add, yields = block.ops[-3:]
         acc = block.args[2]
-        if (mul.name != "arith.mulf" or add.name != "arith.addf"
+        input_dims = {d for m in maps[:2] for d in m.results}
+        if (yields.operands != [add.results[0]]
+                or any(d not in input_dims for d in maps[2].results)
+                or mul.name != "arith.mulf" or add.name != "arith.addf"
                 or sorted(add.operands) != sorted([acc, mul.results[0]])
                 or sorted(source.get(v, v) for v in mul.operands) != sorted(block.args[:2])):
             return None

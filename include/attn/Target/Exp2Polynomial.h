@@ -7,7 +7,9 @@
 // FlashAttention-4's exp2 without the special-function unit: x = n + f with
 // n the nearest integer (|f| <= 1/2), 2^f by a minimax polynomial, and n
 // added to the result's exponent bits. Inputs below -125 give 0 (as
-// ex2.approx.ftz flushes results below 2^-126); inputs are at most 128.
+// ex2.approx.ftz flushes results below 2^-126); inputs above 127 give
+// 2^127 (the online softmax exponentiates at most its rescale threshold).
+// NaN inputs are not NaN outputs: scores are never NaN.
 // The reference lowering and both kernels build it with buildPolynomialExp2;
 // evaluatePolynomialExp2 is the same arithmetic on one float, which
 // test/Target/exp2-polynomial.test measures against exp2.

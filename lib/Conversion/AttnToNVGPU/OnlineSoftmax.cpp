@@ -37,10 +37,11 @@ static Value threadQueryRow(KernelBuilder &kb, const ScoreFrame &frame) {
 /// For each of the thread's rows (layout.rowOffsets()), the columns
 /// [lo, hi) of the K/V tile at `kv0` it sees, relative to the thread's
 /// first column and clamped to [0, tile_n], as i32 (lo null when every
-/// column from the first is seen). Computed once per row in 32 bits
-/// (sequences are shorter than 2^31 rows: their tensors would not fit in
-/// memory otherwise), so that each register costs one or two compares
-/// against its constant column instead of 64-bit index arithmetic.
+/// column from the first is seen). Computed once per row in 32 bits, so
+/// that each register costs one or two compares against its constant column
+/// instead of 64-bit index arithmetic: exact while sequences and the
+/// distances between a row and its keys stay below 2^30 (a tensor of 2^30
+/// rows of 16-bit values would not fit in any GPU's memory).
 static SmallVector<std::pair<Value, Value>>
 visibleColumns(KernelBuilder &kb, const KernelPlan &plan,
                const AccumulatorLayout &layout, const ScoreFrame &frame,

@@ -4,17 +4,20 @@
 
 // FlashAttention-4's exp2 on the FMA units for one score register in two
 // of each row: x rounded by 1.5 * 2^23, 2^f by Horner's rule (degree 3),
-// n shifted into the exponent bits, 0 below -125; the other registers take
+// n shifted into the exponent bits, 0 below -125 (inputs clamped at 127);
+// the other registers take
 // ex2.approx.
 // POLY: %[[X:.*]] = math.fma
 // POLY-NEXT: %[[MAGIC:.*]] = arith.constant 0x4B400000 : f32
-// POLY-NEXT: %[[SHIFTED:.*]] = arith.addf %[[X]], %[[MAGIC]] : f32
+// POLY: %[[TINY:.*]] = arith.cmpf olt, %[[X]], %{{.*}} : f32
+// POLY: %[[CLAMPED:.*]] = arith.minnumf %[[X]], %{{.*}} : f32
+// POLY-NEXT: %[[SHIFTED:.*]] = arith.addf %[[CLAMPED]], %[[MAGIC]] : f32
 // POLY-NEXT: %[[N:.*]] = arith.subf %[[SHIFTED]], %[[MAGIC]] : f32
-// POLY-NEXT: %[[F:.*]] = arith.subf %[[X]], %[[N]] : f32
+// POLY-NEXT: %[[F:.*]] = arith.subf %[[CLAMPED]], %[[N]] : f32
 // POLY-COUNT-3: math.fma %{{.*}}, %[[F]], %{{.*}} : f32
 // POLY: arith.shli
 // POLY: arith.addi
-// POLY: arith.cmpf olt, %[[X]], %{{.*}} : f32
+// POLY: arith.select %[[TINY]]
 // POLY: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 
 // CHECK: module attributes {gpu.container_module}

@@ -748,7 +748,10 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
   }
   Value q = peelCast(query), k = peelCast(key), v = peelCast(value);
   auto elementOf = [](Value x) { return getElementTypeOrSelf(x.getType()); };
-  if (elementOf(q) == elementOf(k) && elementOf(q) == elementOf(v)) {
+  // The casts' inputs, when they share a type attention takes (an f64 graph
+  // narrowed to f32 keeps its f32 operands).
+  if (elementOf(q) == elementOf(k) && elementOf(q) == elementOf(v) &&
+      isa<Float32Type, Float16Type, BFloat16Type>(elementOf(q))) {
     query = q;
     key = k;
     value = v;

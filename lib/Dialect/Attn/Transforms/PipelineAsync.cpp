@@ -119,6 +119,20 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
                                                      {loads.value, valueRing}};
   if (loads.value->isBeforeInBlock(loads.key))
     std::swap(order[0], order[1]);
+  // One slot is refilled at the top of the next step: safe only when the
+  // first ring's readers are done before the second ring's wait (which every
+  // thread passes).
+  if (stages == 1) {
+    LoadTileOp first = order[0].first, second = order[1].first;
+    for (Operation *user : first->getUsers()) {
+      Operation *inLoop = loop.getBody()->findAncestorOpInBlock(*user);
+      if (inLoop && !inLoop->isBeforeInBlock(second))
+        return user->emitError()
+               << "attn-pipeline-async: with one stage, expects every use of "
+                  "the tile loaded first in a K/V step before the other "
+                  "tile's load";
+    }
+  }
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
         step = loop.getStep();
   b.setInsertionPoint(loop);

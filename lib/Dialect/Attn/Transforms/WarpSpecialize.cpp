@@ -117,10 +117,11 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
     CopyTileAsyncOp copy = getCopyOfFuture(loop, wait.getFuture());
     bool carried = isa<BlockArgument>(wait.getFuture());
     if (!copy || !copiedIntoRing(copy.getResult()) ||
-        (!carried && copy->getBlock() != loop.getBody()))
+        (!carried && (copy->getBlock() != loop.getBody() ||
+                      copy.getRing().getType().getStages() != 1)))
       return fail(wait, "expects each wait in the K/V loop to take a future "
-                        "the loop carries, or this step makes, from a copy "
-                        "into a ring");
+                        "the loop carries (or, with one stage, this step "
+                        "makes) from a copy into a ring");
   }
   return p;
 }

@@ -587,3 +587,26 @@ func.func @mixed_value_type(%q: tensor<64x64xf16>, %k: tensor<64x64xf16>, %v: te
   %o = linalg.matmul ins(%p, %v : tensor<64x64xf32>, tensor<64x64xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %o : tensor<64x64xf32>
 }
+
+// -----
+
+// Inputs narrowed from f64: the casts stay, attention takes their f32
+// results (f64 is no type attention takes).
+// CHECK-LABEL: func.func @narrowed_from_f64
+//       CHECK: arith.truncf
+//       CHECK: attn.attention scale(1.000000e+00) ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x64x32xf32>
+func.func @narrowed_from_f64(%q0: tensor<64x32xf64>, %k0: tensor<64x32xf64>, %v0: tensor<64x32xf64>) -> tensor<64x32xf32> {
+  %q = arith.truncf %q0 : tensor<64x32xf64> to tensor<64x32xf32>
+  %k = arith.truncf %k0 : tensor<64x32xf64> to tensor<64x32xf32>
+  %v = arith.truncf %v0 : tensor<64x32xf64> to tensor<64x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<64x64xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %s = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+         ins(%q, %k : tensor<64x32xf32>, tensor<64x32xf32>) outs(%zs : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %p = linalg.softmax dimension(1) ins(%s : tensor<64x64xf32>) outs(%es : tensor<64x64xf32>) -> tensor<64x64xf32>
+  %eo = tensor.empty() : tensor<64x32xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %o = linalg.matmul ins(%p, %v : tensor<64x64xf32>, tensor<64x32xf32>) outs(%zo : tensor<64x32xf32>) -> tensor<64x32xf32>
+  return %o : tensor<64x32xf32>
+}

@@ -154,9 +154,9 @@ def Attn_RowExpOp : Attn_TileOp<"row_exp",
     With `poly_exp2(every k, degree d)` (base 2, score tiles only), exp2 of
     one score in `k` is computed on the FMA units, as FlashAttention-4 does:
     `x = n + f` with `n` the nearest integer and `|f| <= 1/2`, `2^f` by a
-    minimax polynomial of degree `d` (2 to 5; its largest relative error
-    is `attn::exp2PolynomialError(d)`, 7.5e-5 at degree 3), and `n` added to
-    the exponent bits; inputs below -126 give 0. Which scores of a row take
+    minimax polynomial of degree `d` (2 to 5; largest relative error 7.5e-5
+    at degree 3, `test/Target/exp2-polynomial.test`), and `n` added to the
+    exponent bits; inputs below -125 give 0, above 127 `2^127`. Which scores of a row take
     the polynomial is the lowering's choice (the reference lowering: the
     columns `j` with `j % k = 0`; the kernels: a fixed set of each thread's
     registers).
