@@ -136,11 +136,20 @@ const TargetInfo *mlir::attn::lookupTarget(StringRef chip) {
   return found == std::end(kTargets) ? nullptr : found;
 }
 
-std::string mlir::attn::describeTargets() {
-  SmallVector<StringRef> kernels, scheduled;
+SmallVector<StringRef> mlir::attn::chipsWithKernels() {
+  SmallVector<StringRef> chips;
   for (const TargetInfo &info : kTargets)
-    (info.hasKernel() ? kernels : scheduled).push_back(info.chip);
-  std::string text = llvm::join(kernels, ", ") + " (kernels)";
+    if (info.hasKernel())
+      chips.push_back(info.chip);
+  return chips;
+}
+
+std::string mlir::attn::describeTargets() {
+  SmallVector<StringRef> scheduled;
+  for (const TargetInfo &info : kTargets)
+    if (!info.hasKernel())
+      scheduled.push_back(info.chip);
+  std::string text = llvm::join(chipsWithKernels(), ", ") + " (kernels)";
   if (!scheduled.empty())
     text += "; " + llvm::join(scheduled, ", ") +
             " (schedules and tiling, no kernel yet)";

@@ -103,35 +103,19 @@ def rounded_types(module, entry):
     """The float types @entry's ops produce (a graph may round to bf16 inside
     and widen again)."""
     found = set()
-
-    def walk(blocks):
-        for block in blocks:
-            for op in block.ops:
-                for text in op.result_types:
-                    try:
-                        found.add(reference.parse_type(text)[1])
-                    except reference.Unsupported:
-                        pass
-                for region in op.regions:
-                    walk(region)
-
-    walk(reference.functions(module)[entry].regions[0])
+    for op in reference.walk_ops(reference.functions(module)[entry].regions[0]):
+        for text in op.result_types:
+            try:
+                found.add(reference.parse_type(text)[1])
+            except reference.Unsupported:
+                pass
     return found & set(DTYPES)
 
 
 def read_attention(module, entry):
     """The parameters of the one attn.attention in @entry of a fused module."""
-    ops = []
-
-    def walk(blocks):
-        for block in blocks:
-            for op in block.ops:
-                if op.name == "attn.attention":
-                    ops.append(op)
-                for region in op.regions:
-                    walk(region)
-
-    walk(reference.functions(module)[entry].regions[0])
+    ops = [op for op in reference.walk_ops(reference.functions(module)[entry].regions[0])
+           if op.name == "attn.attention"]
     if len(ops) != 1:
         raise Failure("expected exactly one attn.attention in @%s, found %d" % (entry, len(ops)))
     return reference.attention_params(ops[0])

@@ -195,6 +195,15 @@ def parse_type(text):
     raise Unsupported("values of type '%s'" % text)
 
 
+def walk_ops(blocks):
+    """Every op of `blocks` and of the regions nested in them, in order."""
+    for block in blocks:
+        for op in block.ops:
+            yield op
+            for region in op.regions:
+                yield from walk_ops(region)
+
+
 def functions(module):
     """{name: func.func op} of a parsed module."""
     return {op.prop(r'sym_name = "([^"]+)"'): op
@@ -432,8 +441,9 @@ def _maps(op, operand_count):
     return maps
 
 
-def _i64_list(op, name):
-    text = op.prop(r"\b%s = array<i64(?:: ([-\d, ]*))?>" % name)
+def _int_array(op, name):
+    """The integers of an `array<i32: ...>` or `array<i64: ...>` property."""
+    text = op.prop(r"\b%s = array<i(?:32|64)(?:: ([-\d, ]*))?>" % name)
     return [int(x) for x in text.split(",")] if text else []
 
 
@@ -535,7 +545,7 @@ class Interpreter:
 
     def op_tensor_expand_shape(self, op, ins):
         dynamic = iter(int(x) for x in ins[1:])
-        shape = [d if d >= 0 else next(dynamic) for d in _i64_list(op, "static_output_shape")]
+        shape = [d if d >= 0 else next(dynamic) for d in _int_array(op, "static_output_shape")]
         return [ins[0].reshape(shape)]
 
     # -- linalg
@@ -544,10 +554,10 @@ class Interpreter:
         return [np.full(ins[1].shape, ins[0], dtype=ins[1].dtype)]
 
     def op_linalg_transpose(self, op, ins):
-        return [np.transpose(ins[0], _i64_list(op, "permutation"))]
+        return [np.transpose(ins[0], _int_array(op, "permutation"))]
 
     def op_linalg_broadcast(self, op, ins):
-        value = np.expand_dims(ins[0], tuple(_i64_list(op, "dimensions")))
+        value = np.expand_dims(ins[0], tuple(_int_array(op, "dimensions")))
         return [np.broadcast_to(value, ins[1].shape)]
 
 
@@ -563,14 +573,14 @@ class Interpreter:
         """linalg.generic and the named ops that carry their body: maps from
         the op (contractions print theirs; linalg.reduce's follow from its
         dimensions), identity maps otherwise."""
-        segments = _segment_sizes(op)
+        segments = _int_array(op, "operandSegmentSizes")
         count_in = segments[0] if segments else len(ins) - len(op.result_types)
         inputs, outputs = ins[:count_in], ins[count_in:]
         maps = _maps(op, len(ins))
         if op.name == "linalg.reduce":
             rank = inputs[0].ndim
             out_map = AffineMap.identity(rank)
-            out_map.results = [d for d in range(rank) if d not in _i64_list(op, "dimensions")]
+            out_map.results = [d for d in range(rank) if d not in _int_array(op, "dimensions")]
             maps = [AffineMap.identity(rank)] * len(inputs) + [out_map] * len(outputs)
         elif maps is None:
             rank = outputs[0].ndim
@@ -699,7 +709,3 @@ def _lookup(env, name):
         raise Unsupported("a use of %s, defined where the reference does not look" % name)
     return env[name]
 
-
-def _segment_sizes(op):
-    text = op.prop(r"operandSegmentSizes = array<i32: ([\d, ]*)>")
-    return [int(x) for x in text.split(",")] if text else []

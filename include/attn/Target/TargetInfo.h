@@ -64,6 +64,9 @@ const TargetInfo *lookupTarget(StringRef chip);
 /// Every chip attn knows, in order of age.
 ArrayRef<TargetInfo> getSupportedTargets();
 
+/// The chips attn builds kernels for, in order of age.
+SmallVector<StringRef> chipsWithKernels();
+
 /// The chips attn knows and how far it takes each: "sm_80, sm_90a
 /// (kernels); sm_100a (schedules and tiling, no kernel yet)", from the
 /// targets' own facts (help texts and errors say this one line).

@@ -87,15 +87,11 @@ static LogicalResult convertFunction(func::FuncOp func,
         return e.family == target.mma;
       });
   if (emitter == std::end(kEmitters) || !target.hasKernel()) {
-    SmallVector<StringRef> ready;
-    for (const TargetInfo &t : getSupportedTargets())
-      if (t.hasKernel())
-        ready.push_back(t.chip);
     SmallVector<scf::ForallOp> grids = getScheduledGrids(func);
     Operation *at = grids.empty() ? func.getOperation() : grids.front();
     return at->emitError() << "convert-attn-to-nvgpu: " << target.chip
                            << " kernels are not supported yet (supported: "
-                           << llvm::join(ready, ", ") << ")";
+                           << llvm::join(chipsWithKernels(), ", ") << ")";
   }
   FailureOr<KernelPlan> plan = readKernelPlan(func);
   if (failed(plan))

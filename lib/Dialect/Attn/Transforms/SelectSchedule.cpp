@@ -87,9 +87,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
   bool pingPong = false, overlap = false;
-  FloatAttr threshold;
-  if (requests.rescaleThreshold > 0)
-    threshold = FloatAttr::get(Float32Type::get(ctx), requests.rescaleThreshold);
+  // The chip's rescale threshold (0: rescale at every increase).
+  float chipThreshold = 0.0f;
   switch (target.mma) {
   case MmaFamily::MmaSync:
     // FA2: warps split the query rows, one m16 MMA row block each, so that a
@@ -105,9 +104,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // 166 / 207 / 224 at D = 64 causal. Elsewhere it loses or spills: 234
     // against 267 and 254 against 293 at D = 128 (S = 1k, 4k), -1-2% at
     // D = 64 without a mask, +1-4% at D = 256 but spills from D = 168.
-    if (requests.rescaleThreshold < 0 && largest <= 64 &&
-        op.getMask() == MaskKind::causal)
-      threshold = FloatAttr::get(Float32Type::get(ctx), 8.0);
+    if (largest <= 64 && op.getMask() == MaskKind::causal)
+      chipThreshold = 8.0f;
     break;
   case MmaFamily::Wgmma: { // FA3: a producer and 64-row consumer warpgroups.
     // At head dim 64 a step's GEMMs are short next to its softmax: a third
@@ -131,8 +129,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // Where O is at least as large as S, rescaling it only when a row's max
     // grows by 2^8 pays: 683 against 665 at D = 128, 763 against 673 at
     // D = 256 (at D = 64 it is even: 544 against 548).
-    if (requests.rescaleThreshold < 0 && largest >= 128)
-      threshold = FloatAttr::get(Float32Type::get(ctx), 8.0);
+    if (largest >= 128)
+      chipThreshold = 8.0f;
     break;
   }
   case MmaFamily::Tcgen05: // FA4: load, MMA, softmax, correction, epilogue.
@@ -145,6 +143,10 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
 
   if (requests.stages > 0)
     stages = requests.stages;
+  float asked = requests.rescaleThreshold < 0 ? chipThreshold
+                                              : requests.rescaleThreshold;
+  FloatAttr threshold =
+      asked > 0 ? FloatAttr::get(Float32Type::get(ctx), asked) : FloatAttr();
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   Type outputElementType =
       cast<ShapedType>(op.getOutput().getType()).getElementType();

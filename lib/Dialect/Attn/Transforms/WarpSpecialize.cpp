@@ -274,8 +274,8 @@ void Specializer::buildConsumer(Block &block) {
   Value tile = tileIndex(consumerLoop.getInductionVar());
   DenseMap<int64_t, std::pair<Value, Value>> slots;
   for (WaitTileOp wait : p.loopWaits) {
-    AllocRingOp ring = getRingOfFuture(loop, wait.getFuture());
     CopyTileAsyncOp init = getCopyOfFuture(loop, wait.getFuture());
+    auto ring = init.getRing().getDefiningOp<AllocRingOp>();
     int64_t stages = ring.getType().getStages();
     if (!slots.count(stages))
       slots[stages] = slotAndPhase(tile, stages);
