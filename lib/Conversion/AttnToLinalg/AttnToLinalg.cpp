@@ -324,4 +324,5 @@ void mlir::attn::populateAttnToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   patterns.add<AttentionToLinalg>(patterns.getContext());
   populateTileOpsToLinalgPatterns(patterns);
+  populateCombineSplitsToLinalgPatterns(patterns);
 }

@@ -126,6 +126,10 @@ std::optional<std::pair<int64_t, int64_t>> getWindow(OpTy op) {
 /// attn.qk_matmul, ...) to linalg on tensors.
 void populateTileOpsToLinalgPatterns(RewritePatternSet &patterns);
 
+/// Adds the pattern that lowers attn.combine_splits, the merge of split-KV
+/// partial results, to linalg.
+void populateCombineSplitsToLinalgPatterns(RewritePatternSet &patterns);
+
 /// Rewrites the pipeline of the scheduled level (L4) under `root` back into
 /// tile loads, which is what it means on a machine without asynchronous
 /// copies: each attn.copy_tile_async becomes an attn.load_tile, each future

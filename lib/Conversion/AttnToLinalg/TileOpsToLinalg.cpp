@@ -113,14 +113,17 @@ Value expRelative(OpBuilder &b, Location loc, Value x, Value max, bool base2,
 // Patterns
 //===----------------------------------------------------------------------===//
 
-/// Copies the rows that exist into a zero tile.
+/// Copies the rows that exist into a zero tile. A packed tile (`heads(G)`)
+/// is a [G, M / G] block of rows of G consecutive heads, collapsed.
 struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LoadTileOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     auto tileType = cast<RankedTensorType>(op.getType());
-    int64_t tileRows = tileType.getDimSize(0), width = tileType.getDimSize(1);
+    std::optional<uint64_t> heads = op.getHeads();
+    int64_t tileRows = tileType.getDimSize(0) / heads.value_or(1);
+    int64_t width = tileType.getDimSize(1);
     Value length = tensor::DimOp::create(b, loc, op.getSource(), 2);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value start = arith::MinSIOp::create(b, loc, op.getRow(), length);
@@ -129,24 +132,38 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
         b, loc, arith::MaxSIOp::create(b, loc, remaining, zero),
         arith::ConstantIndexOp::create(b, loc, tileRows));
     OpFoldResult one = b.getIndexAttr(1), none = b.getIndexAttr(0);
-    auto sliceType = RankedTensorType::get({ShapedType::kDynamic, width},
-                                           tileType.getElementType());
+    // Sizes of the block read, outermost first: [G,] rows, width.
+    SmallVector<int64_t> blockShape = {tileRows, width};
+    SmallVector<OpFoldResult> sizes = {rows, b.getIndexAttr(width)};
+    if (heads) {
+      blockShape.insert(blockShape.begin(), *heads);
+      sizes.insert(sizes.begin(), b.getIndexAttr(*heads));
+    }
+    SmallVector<int64_t> sliceShape(blockShape);
+    sliceShape[sliceShape.size() - 2] = ShapedType::kDynamic;
+    SmallVector<OpFoldResult> sourceSizes(4 - sizes.size(), one);
+    llvm::append_range(sourceSizes, sizes);
+    Type element = tileType.getElementType();
     Value slice = tensor::ExtractSliceOp::create(
-        b, loc, sliceType, op.getSource(),
+        b, loc, RankedTensorType::get(sliceShape, element), op.getSource(),
         ArrayRef<OpFoldResult>{op.getBatch(), op.getHead(), start, none},
-        ArrayRef<OpFoldResult>{one, one, rows, b.getIndexAttr(width)},
-        ArrayRef<OpFoldResult>{one, one, one, one});
-    Value zeros = linalg::FillOp::create(
-                      b, loc,
-                      arith::ConstantOp::create(
-                          b, loc, b.getZeroAttr(tileType.getElementType()))
-                          .getResult(),
-                      emptyLike(b, loc, tileType))
-                      .getResult(0);
-    b.replaceOpWithNewOp<tensor::InsertSliceOp>(
-        op, slice, zeros, ArrayRef<OpFoldResult>{none, none},
-        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(width)},
-        ArrayRef<OpFoldResult>{one, one});
+        sourceSizes, SmallVector<OpFoldResult>(4, one));
+    Value zeros =
+        linalg::FillOp::create(
+            b, loc,
+            arith::ConstantOp::create(b, loc, b.getZeroAttr(element))
+                .getResult(),
+            emptyLike(b, loc, RankedTensorType::get(blockShape, element)))
+            .getResult(0);
+    Value block = tensor::InsertSliceOp::create(
+        b, loc, slice, zeros, SmallVector<OpFoldResult>(sizes.size(), none),
+        sizes, SmallVector<OpFoldResult>(sizes.size(), one));
+    if (!heads) {
+      b.replaceOp(op, block);
+      return success();
+    }
+    b.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, tileType, block, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
     return success();
   }
 };
@@ -234,8 +251,14 @@ struct MaskScoresLowering : OpRewritePattern<MaskScoresOp> {
                     z = arith::MulFOp::create(nb, nl,
                                               f32Constant(nb, nl, *softcap),
                                               math::TanhOp::create(nb, nl, z));
-                  Value i = arith::AddIOp::create(
-                      nb, nl, op.getRow(), linalg::IndexOp::create(nb, nl, 0));
+                  Value tileRow = linalg::IndexOp::create(nb, nl, 0);
+                  // A packed tile repeats its queries once per head.
+                  if (op.getHeads())
+                    tileRow = arith::RemUIOp::create(
+                        nb, nl, tileRow,
+                        arith::ConstantIndexOp::create(nb, nl,
+                                                       op.getRowsPerHead()));
+                  Value i = arith::AddIOp::create(nb, nl, op.getRow(), tileRow);
                   Value j = arith::AddIOp::create(
                       nb, nl, op.getCol(), linalg::IndexOp::create(nb, nl, 1));
                   auto lessThan = [&](Value x, Value bound) -> Value {
@@ -422,7 +445,8 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
     b.setInsertionPoint(copy);
     b.replaceOpWithNewOp<LoadTileOp>(copy, copy.getRing().getType().getTile(),
                                      copy.getSource(), copy.getBatch(),
-                                     copy.getHead(), copy.getRow());
+                                     copy.getHead(), copy.getRow(),
+                                     copy.getHeadsAttr());
   });
   // The operand is a tile now, so read it untyped.
   root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait->getOperand(0)); });

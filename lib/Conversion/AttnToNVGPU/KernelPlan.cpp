@@ -236,6 +236,13 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return failure();
   scf::ForallOp grid = plan.grid = online->grid;
   plan.schedule = online->schedule;
+  // The decode forms have no kernel yet: their query tiles gather several
+  // heads' rows and their partial results need a merge after the grid.
+  if (plan.schedule.getKvChunk() > 0 || plan.schedule.getPackGqa())
+    return grid.emitError() << kPass
+                            << ": split-KV (kv_chunk) and packed GQA "
+                               "(pack_gqa) run on the CPU only; no GPU "
+                               "kernel takes them yet";
   plan.kvLoop = online->kvLoop;
   plan.scores = online->scores;
   plan.output = online->output;

@@ -44,7 +44,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    int64_t tileN, int64_t stages, int64_t warps,
                                    ArrayRef<WarpRoleAttr> roles, bool pingPong,
                                    bool overlap, ArrayRef<int64_t> cluster,
-                                   FloatAttr rescaleThreshold) {
+                                   FloatAttr rescaleThreshold, int64_t kvChunk,
+                                   bool packGqa) {
   if (tileM <= 0 || tileN <= 0)
     return emitError() << "tile sizes must be positive, got tile_m = " << tileM
                        << ", tile_n = " << tileN;
@@ -77,6 +78,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                             std::isfinite(rescaleThreshold.getValueAsDouble())))
     return emitError() << "rescale_threshold must be a non-negative finite "
                           "number";
+  // Chunks of whole K/V tiles: a split starts where a tile would.
+  if (kvChunk < 0 || kvChunk % tileN != 0)
+    return emitError() << "kv_chunk must be 0 or a positive multiple of "
+                          "tile_n = "
+                       << tileN << ", got " << kvChunk;
   return success();
 }
 

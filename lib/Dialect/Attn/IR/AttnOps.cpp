@@ -88,14 +88,14 @@ struct NamedOperand {
 
 /// Checks that dimension `da` of `a` and dimension `db` of `b` can be equal,
 /// that is, that they are equal or one of them is dynamic.
-static LogicalResult verifySameDim(AttentionOp op, StringRef what,
+static LogicalResult verifySameDim(Operation *op, StringRef what,
                                    NamedOperand a, unsigned da, NamedOperand b,
                                    unsigned db) {
   int64_t x = a.type.getDimSize(da), y = b.type.getDimSize(db);
   if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
     return success();
-  return op.emitOpError() << what << " mismatch: " << a.name << " has " << x
-                          << " but " << b.name << " has " << y;
+  return op->emitOpError() << what << " mismatch: " << a.name << " has " << x
+                           << " but " << b.name << " has " << y;
 }
 
 static LogicalResult verifyHeadDim(AttentionOp op, NamedOperand operand,
@@ -245,21 +245,81 @@ LogicalResult AttentionOp::verify() {
                  failed(verifyPositiveFinite(*this, "softcap", getSoftcap())));
 }
 
-void AttentionOp::getEffects(
-    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-        &effects) {
-  // On tensors the op is pure; on memrefs it reads Q, K, V and overwrites its
-  // destinations without reading them.
-  for (OpOperand *input : getDpsInputOperands())
+/// On tensors a destination-passing op of ours is pure; on memrefs it reads
+/// its inputs and overwrites its destinations without reading them.
+static void
+getDpsEffects(DestinationStyleOpInterface op,
+              SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                  &effects) {
+  for (OpOperand *input : op.getDpsInputOperands())
     if (isa<MemRefType>(input->get().getType()))
       effects.emplace_back(MemoryEffects::Read::get(), input, /*stage=*/0,
                            /*effectOnFullRegion=*/true,
                            SideEffects::DefaultResource::get());
-  for (OpOperand &init : getDpsInitsMutable())
+  for (OpOperand &init : op.getDpsInitsMutable())
     if (isa<MemRefType>(init.get().getType()))
       effects.emplace_back(MemoryEffects::Write::get(), &init, /*stage=*/0,
                            /*effectOnFullRegion=*/true,
                            SideEffects::DefaultResource::get());
+}
+
+void AttentionOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getDpsEffects(*this, effects);
+}
+
+//===----------------------------------------------------------------------===//
+// CombineSplitsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CombineSplitsOp::verify() {
+  if (getOutputs().empty() || getOutputs().size() > 2)
+    return emitOpError() << "expected one or two 'outs' operands (output and "
+                            "optional log-sum-exp), got "
+                         << getOutputs().size();
+  SmallVector<NamedOperand> operands;
+  StringRef names[] = {"partial_output", "partial_lse", "output", "lse"};
+  int64_t ranks[] = {5, 4, 4, 3};
+  for (auto [index, value] : llvm::enumerate(getOperands())) {
+    auto type = dyn_cast<ShapedType>(value.getType());
+    if (!type || !isa<RankedTensorType, MemRefType>(type))
+      return emitOpError() << names[index]
+                           << " must be a ranked tensor or memref, got "
+                           << value.getType();
+    if (type.getRank() != ranks[index])
+      return emitOpError() << names[index] << " must have rank "
+                           << ranks[index] << ", got " << type.getRank();
+    if (isa<RankedTensorType>(type) !=
+        isa<RankedTensorType>(getPartialOutput().getType()))
+      return emitOpError() << "expected all operands to be tensors or all to "
+                              "be memrefs, but "
+                           << names[index] << " is " << type;
+    bool f32Only = index != 2;
+    if (f32Only ? !type.getElementType().isF32()
+                : !isAttentionElementType(type.getElementType()))
+      return emitOpError() << names[index] << " has element type "
+                           << type.getElementType() << ": expected "
+                           << (f32Only ? "f32" : "bf16, f16 or f32");
+    operands.push_back({names[index], type});
+  }
+  NamedOperand po = operands[0], pl = operands[1], o = operands[2];
+  const char *what[] = {"batch size", "head count", "sequence length"};
+  for (unsigned d = 0; d < 3; ++d)
+    if (failed(verifySameDim(*this, what[d], po, d + 1, o, d)) ||
+        failed(verifySameDim(*this, what[d], pl, d + 1, o, d)) ||
+        (getLse() && failed(verifySameDim(*this, what[d], operands[3], d, o,
+                                          d))))
+      return failure();
+  return failure(
+      failed(verifySameDim(*this, "split count", po, 0, pl, 0)) ||
+      failed(verifySameDim(*this, "value head dim", po, 4, o, 3)));
+}
+
+void CombineSplitsOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getDpsEffects(*this, effects);
 }
 
 Value mlir::attn::isVisible(OpBuilder &b, Location loc, MaskKind mask,

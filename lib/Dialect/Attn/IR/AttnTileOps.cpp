@@ -58,14 +58,29 @@ static LogicalResult verifyRowsOf(Operation *op, Value source, Type tileType) {
   return success();
 }
 
+/// With `heads(G)` a tile holds G heads' rows, an equal number each.
+static LogicalResult verifyPackedRows(Operation *op, Type tileType,
+                                      std::optional<uint64_t> heads) {
+  int64_t rows = cast<ShapedType>(tileType).getDimSize(0);
+  if (heads && rows % static_cast<int64_t>(*heads) != 0)
+    return op->emitOpError() << "a tile of " << rows
+                             << " rows cannot hold " << *heads
+                             << " heads' rows equally";
+  return success();
+}
+
 LogicalResult LoadTileOp::verify() {
-  if (failed(verifyStatic(*this, getResult())))
+  if (failed(verifyStatic(*this, getResult())) ||
+      failed(verifyPackedRows(*this, getResult().getType(), getHeads())))
     return failure();
   return verifyRowsOf(*this, getSource(), getResult().getType());
 }
 
 LogicalResult CopyTileAsyncOp::verify() {
-  return verifyRowsOf(*this, getSource(), getRing().getType().getTile());
+  Type tile = getRing().getType().getTile();
+  if (failed(verifyPackedRows(*this, tile, getHeads())))
+    return failure();
+  return verifyRowsOf(*this, getSource(), tile);
 }
 
 LogicalResult QKMatmulOp::verify() {
@@ -82,6 +97,7 @@ LogicalResult QKMatmulOp::verify() {
 
 LogicalResult MaskScoresOp::verify() {
   if (failed(verifyStatic(*this, getScores())) ||
+      failed(verifyPackedRows(*this, getScores().getType(), getHeads())) ||
       failed(verifyMaskAttrs(*this, getMask(), getWindowLeftAttr(),
                              getWindowRightAttr())))
     return failure();

@@ -70,9 +70,10 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
   if (!g.schedule)
     return grid.emitError()
            << pass << ": expects an #attn.schedule on the grid";
-  if (grid.getRank() != 3)
-    return grid.emitError()
-           << pass << ": expects a grid over (query tile, head, batch)";
+  if (grid.getRank() != (g.schedule.getKvChunk() > 0 ? 4 : 3))
+    return grid.emitError() << pass
+                            << ": expects a grid over (query tile, head, "
+                               "batch), and the K/V chunk with a kv_chunk";
 
   g.roles = findWarpRoles(grid);
   Block &body = g.computeBlock();

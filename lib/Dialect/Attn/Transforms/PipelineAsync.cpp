@@ -101,7 +101,7 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
                   Value enabled) -> Value {
     return CopyTileAsyncOp::create(b, load.getLoc(), load.getSource(),
                                    load.getBatch(), load.getHead(), row, ring,
-                                   slot, enabled);
+                                   slot, enabled, load.getHeadsAttr());
   };
 
   b.setInsertionPointToStart(grid.getBody());

@@ -173,7 +173,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
              << kPass << ": the " << target.chip << " kernel " << problem;
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
-                           pingPong, overlap, ArrayRef<int64_t>(), threshold);
+                           pingPong, overlap, ArrayRef<int64_t>(), threshold,
+                           /*kvChunk=*/0, /*packGqa=*/false);
 }
 
 struct AttnSelectSchedulePass

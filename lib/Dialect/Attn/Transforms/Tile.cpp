@@ -9,6 +9,12 @@
 // row maximum, then the row sums and P V against it). The K/V range of each
 // loop is cut to the tiles that hold a key the query tile can see.
 //
+// Two schedule choices for decoding change the grid: packed GQA (the grid
+// runs over key/value heads and a query tile holds the rows of every query
+// head of the group) and split-KV (a fourth grid dimension cuts the K/V range
+// into chunks, each writing a partial output and LSE that
+// attn.combine_splits merges after the grid).
+//
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -43,9 +49,11 @@ public:
   AttentionTiler(RewriterBase &b, AttentionOp op, ScheduleAttr schedule)
       : b(b), constants(op.getContext()), op(op), loc(op.getLoc()),
         schedule(schedule), tileM(schedule.getTileM()),
-        tileN(schedule.getTileN()) {}
+        tileN(schedule.getTileN()), kvChunk(schedule.getKvChunk()) {}
 
-  scf::ForallOp build();
+  /// The values that replace the op's results, or failure (with an error on
+  /// the op) when the schedule cannot tile it.
+  FailureOr<SmallVector<Value>> build();
 
 private:
   /// An index constant, created once, at the start of the op's block.
@@ -75,6 +83,15 @@ private:
 
   std::pair<Value, Value> keyRange();
   Value maskedScores(Value col);
+  IntegerAttr packedHeadsAttr() {
+    return packedHeads > 1 ? b.getI64IntegerAttr(packedHeads) : IntegerAttr();
+  }
+  /// The first `rows` rows of each head of `tile` (`[M, ...]`), as
+  /// `[rows, ...]`, or `[G, rows, ...]` when G heads are packed.
+  Value existingRows(Value tile, Value rows);
+  /// Inserts `rows` (from existingRows) into `dest` at this program
+  /// instance's place: `[split,] batch, head, row`, then zeros.
+  void insertRows(Value rows, Value dest, Value rowCount);
 
   RewriterBase &b;
   OpBuilder constants;
@@ -84,10 +101,14 @@ private:
   AttentionOp op;
   Location loc;
   ScheduleAttr schedule;
-  int64_t tileM, tileN;
+  int64_t tileM, tileN, kvChunk;
+  // Query heads per tile (packed GQA) and query rows of each: tileM / heads.
+  int64_t packedHeads = 1, queryRows = 0;
 
-  // Set while the grid body is built.
-  Value batchIv, headIv, kvHead, row, queryTile, seqQ, seqKv;
+  // Set while the grid body is built: the grid's batch index, the first query
+  // head of the tile, its key/value head, its first query row and, with a
+  // split, the chunk.
+  Value batchIv, headIv, kvHead, row, split, queryTile, seqQ, seqKv;
 };
 
 /// The K/V range [lo, hi) that query rows [row, row + tileM) can see, with lo
@@ -99,7 +120,7 @@ std::pair<Value, Value> AttentionTiler::keyRange() {
   // Query i sits at key position i + (Skv - Sq).
   Value offset = arith<arith::SubIOp>(seqKv, seqQ);
   Value rowEnd =
-      arith<arith::MinSIOp>(arith<arith::AddIOp>(row, index(tileM)), seqQ);
+      arith<arith::MinSIOp>(arith<arith::AddIOp>(row, index(queryRows)), seqQ);
   Value lo = zero;
   Value hi = arith<arith::AddIOp>(rowEnd, offset);
   if (op.getMask() == MaskKind::sliding_window) {
@@ -140,10 +161,54 @@ Value AttentionTiler::maskedScores(Value col) {
   return MaskScoresOp::create(b, loc, scoresType, scores, row, col, seqQ, seqKv,
                               op.getMaskAttr(), op.getWindowLeftAttr(),
                               op.getWindowRightAttr(), b.getF32FloatAttr(scale),
-                              softcap);
+                              softcap, packedHeadsAttr());
 }
 
-scf::ForallOp AttentionTiler::build() {
+Value AttentionTiler::existingRows(Value tile, Value rows) {
+  auto type = cast<RankedTensorType>(tile.getType());
+  SmallVector<int64_t> shape = {packedHeads, queryRows};
+  llvm::append_range(shape, type.getShape().drop_front());
+  if (packedHeads > 1) {
+    SmallVector<ReassociationIndices> groups = {{0, 1}};
+    for (int64_t d = 2, e = shape.size(); d < e; ++d)
+      groups.push_back({d});
+    tile = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(shape, type.getElementType()), tile,
+        groups);
+  } else {
+    shape.erase(shape.begin());
+  }
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t size : shape)
+    sizes.push_back(b.getIndexAttr(size));
+  sizes[packedHeads > 1 ? 1 : 0] = rows;
+  return tensor::ExtractSliceOp::create(
+      b, loc, tile, SmallVector<OpFoldResult>(shape.size(), zero), sizes,
+      SmallVector<OpFoldResult>(shape.size(), one));
+}
+
+void AttentionTiler::insertRows(Value rows, Value dest, Value rowCount) {
+  auto destType = cast<RankedTensorType>(dest.getType());
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> offsets, sizes;
+  if (split) {
+    offsets.push_back(split);
+    sizes.push_back(one);
+  }
+  llvm::append_values(offsets, batchIv, headIv, row);
+  sizes.append({one, b.getIndexAttr(packedHeads), rowCount});
+  // The head dim of an output; none for an LSE.
+  while (offsets.size() < size_t(destType.getRank())) {
+    offsets.push_back(zero);
+    sizes.push_back(b.getIndexAttr(destType.getShape().back()));
+  }
+  tensor::ParallelInsertSliceOp::create(
+      b, loc, rows, dest, offsets, sizes,
+      SmallVector<OpFoldResult>(offsets.size(), one));
+}
+
+FailureOr<SmallVector<Value>> AttentionTiler::build() {
   Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
   Value batch = dim(query, 0), heads = dim(query, 1);
   seqQ = dim(query, 2);
@@ -151,108 +216,148 @@ scf::ForallOp AttentionTiler::build() {
   std::optional<int64_t> staticGroup = op.getStaticGroupSize();
   Value group = staticGroup ? index(*staticGroup)
                             : arith<arith::DivUIOp>(heads, dim(key, 1));
-  Value numQueryTiles = arith<arith::CeilDivUIOp>(seqQ, index(tileM));
+  if (schedule.getPackGqa()) {
+    if (!staticGroup)
+      return op.emitError()
+             << "attn-tile: pack_gqa needs static query and key/value head "
+                "counts";
+    if (tileM % *staticGroup != 0)
+      return op.emitError() << "attn-tile: pack_gqa: tile_m = " << tileM
+                            << " cannot hold the " << *staticGroup
+                            << " query heads of a group equally";
+    packedHeads = *staticGroup;
+  }
+  queryRows = tileM / packedHeads;
+  Value numQueryTiles = arith<arith::CeilDivUIOp>(seqQ, index(queryRows));
 
-  auto grid = scf::ForallOp::create(
-      b, loc,
-      ArrayRef<OpFoldResult>{getAsOpFoldResult(numQueryTiles),
-                             getAsOpFoldResult(heads),
-                             getAsOpFoldResult(batch)},
-      op.getOutputs(), /*mapping=*/std::nullopt);
-  grid->setAttr(kGridScheduleAttrName, schedule);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(grid.getBody());
-  Value queryTileIv = grid.getInductionVar(0);
-  headIv = grid.getInductionVar(1);
-  batchIv = grid.getInductionVar(2);
-  row = arith<arith::MulIOp>(queryTileIv, index(tileM));
-  kvHead = arith<arith::DivUIOp>(headIv, group);
-
+  // The grid: (query tile, head, batch), where a packed tile's head is a
+  // key/value head, and with a split the K/V chunk last.
   auto queryType = cast<ShapedType>(query.getType());
   int64_t headDim = queryType.getDimSize(3);
   int64_t valueHeadDim = cast<ShapedType>(value.getType()).getDimSize(3);
-  queryTile = LoadTileOp::create(
-      b, loc,
-      RankedTensorType::get({tileM, headDim}, queryType.getElementType()),
-      query, batchIv, headIv, row);
-  auto [lo, hi] = keyRange();
-  Value step = index(tileN);
-  auto rowsType = RankedTensorType::get({tileM}, b.getF32Type());
-
-  // Pass 1: the row maximum over every visible key.
-  float negInf = -std::numeric_limits<float>::infinity();
-  auto maxLoop = scf::ForOp::create(
-      b, loc, lo, hi, step, ValueRange{splat({tileM}, negInf)},
-      [&](OpBuilder &, Location, Value col, ValueRange iterArgs) {
-        Value scores = maskedScores(col);
-        Value max = RowMaxOp::create(b, loc, rowsType, scores, iterArgs[0],
-                                     /*threshold=*/FloatAttr());
-        scf::YieldOp::create(b, loc, max);
-      });
-  Value rowMax = maxLoop.getResult(0);
-
-  // Pass 2: probabilities against that maximum, their row sums and P V.
-  auto accType = RankedTensorType::get({tileM, valueHeadDim}, b.getF32Type());
-  auto valueTileType =
-      RankedTensorType::get({tileN, valueHeadDim}, queryType.getElementType());
-  auto sumLoop = scf::ForOp::create(
-      b, loc, lo, hi, step,
-      ValueRange{splat({tileM, valueHeadDim}, 0.0f), splat({tileM}, 0.0f)},
-      [&](OpBuilder &, Location, Value col, ValueRange iterArgs) {
-        Value scores = maskedScores(col);
-        Value probs = RowExpOp::create(b, loc, scores.getType(), scores, rowMax,
-                                       /*base2=*/false);
-        Value sum = RowSumOp::create(b, loc, rowsType, probs, iterArgs[1]);
-        Value valueTile = LoadTileOp::create(b, loc, valueTileType, value,
-                                             batchIv, kvHead, col);
-        Value acc =
-            PVMatmulOp::create(b, loc, accType, probs, valueTile, iterArgs[0]);
-        scf::YieldOp::create(b, loc, ValueRange{acc, sum});
-      });
-  Value acc = sumLoop.getResult(0), rowSum = sumLoop.getResult(1);
-
-  // Normalise and store the rows of this tile that exist.
-  Value rows =
-      arith<arith::MinSIOp>(arith<arith::SubIOp>(seqQ, row), index(tileM));
-  Type outputElement =
-      cast<ShapedType>(op.getOutput().getType()).getElementType();
-  Value outputTile = NormalizeOp::create(
-      b, loc, RankedTensorType::get({tileM, valueHeadDim}, outputElement), acc,
-      rowSum);
-  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
-  Value outputRows = tensor::ExtractSliceOp::create(
-      b, loc, outputTile, ArrayRef<OpFoldResult>{zero, zero},
-      ArrayRef<OpFoldResult>{rows, b.getIndexAttr(valueHeadDim)},
-      ArrayRef<OpFoldResult>{one, one});
-  Value lseRows;
-  if (op.getLse()) {
-    Value lseTile =
-        LseOp::create(b, loc, rowsType, rowMax, rowSum, /*base2=*/false);
-    lseRows = tensor::ExtractSliceOp::create(
-        b, loc, lseTile, ArrayRef<OpFoldResult>{zero},
-        ArrayRef<OpFoldResult>{rows}, ArrayRef<OpFoldResult>{one});
+  SmallVector<OpFoldResult> gridSizes = {
+      getAsOpFoldResult(numQueryTiles),
+      getAsOpFoldResult(packedHeads > 1 ? dim(key, 1) : heads),
+      getAsOpFoldResult(batch)};
+  SmallVector<Value> destinations(op.getOutputs());
+  if (kvChunk > 0) {
+    Value splits = arith<arith::CeilDivUIOp>(seqKv, index(kvChunk));
+    gridSizes.push_back(getAsOpFoldResult(splits));
+    SmallVector<OpFoldResult> sizes = {getAsOpFoldResult(splits),
+                                       getAsOpFoldResult(batch),
+                                       getAsOpFoldResult(heads),
+                                       getAsOpFoldResult(seqQ)};
+    Value partialLse =
+        tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
+    sizes.push_back(b.getIndexAttr(valueHeadDim));
+    Value partialOutput =
+        tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
+    destinations = {partialOutput, partialLse};
   }
+  auto grid = scf::ForallOp::create(b, loc, gridSizes, destinations,
+                                    /*mapping=*/std::nullopt);
+  grid->setAttr(kGridScheduleAttrName, schedule);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(grid.getBody());
+    Value queryTileIv = grid.getInductionVar(0);
+    batchIv = grid.getInductionVar(2);
+    if (kvChunk > 0)
+      split = grid.getInductionVar(3);
+    row = arith<arith::MulIOp>(queryTileIv, index(queryRows));
+    if (packedHeads > 1) {
+      kvHead = grid.getInductionVar(1);
+      headIv = arith<arith::MulIOp>(kvHead, index(packedHeads));
+    } else {
+      headIv = grid.getInductionVar(1);
+      kvHead = arith<arith::DivUIOp>(headIv, group);
+    }
 
-  b.setInsertionPointToStart(grid.getTerminator().getBody());
-  ValueRange outs = grid.getRegionIterArgs();
-  tensor::ParallelInsertSliceOp::create(
-      b, loc, outputRows, outs[0],
-      ArrayRef<OpFoldResult>{batchIv, headIv, row, zero},
-      ArrayRef<OpFoldResult>{one, one, rows, b.getIndexAttr(valueHeadDim)},
-      ArrayRef<OpFoldResult>{one, one, one, one});
-  if (lseRows)
-    tensor::ParallelInsertSliceOp::create(
-        b, loc, lseRows, outs[1], ArrayRef<OpFoldResult>{batchIv, headIv, row},
-        ArrayRef<OpFoldResult>{one, one, rows},
-        ArrayRef<OpFoldResult>{one, one, one});
-  return grid;
+    queryTile = LoadTileOp::create(
+        b, loc,
+        RankedTensorType::get({tileM, headDim}, queryType.getElementType()),
+        query, batchIv, headIv, row, packedHeadsAttr());
+    auto [lo, hi] = keyRange();
+    if (split) {
+      // The chunk's part of the visible range.
+      Value chunkStart = arith<arith::MulIOp>(split, index(kvChunk));
+      lo = arith<arith::MaxSIOp>(lo, chunkStart);
+      hi = arith<arith::MinSIOp>(
+          hi, arith<arith::AddIOp>(chunkStart, index(kvChunk)));
+    }
+    Value step = index(tileN);
+    auto rowsType = RankedTensorType::get({tileM}, b.getF32Type());
+
+    // Pass 1: the row maximum over every visible key.
+    float negInf = -std::numeric_limits<float>::infinity();
+    auto maxLoop = scf::ForOp::create(
+        b, loc, lo, hi, step, ValueRange{splat({tileM}, negInf)},
+        [&](OpBuilder &, Location, Value col, ValueRange iterArgs) {
+          Value scores = maskedScores(col);
+          Value max = RowMaxOp::create(b, loc, rowsType, scores, iterArgs[0],
+                                       /*threshold=*/FloatAttr());
+          scf::YieldOp::create(b, loc, max);
+        });
+    Value rowMax = maxLoop.getResult(0);
+
+    // Pass 2: probabilities against that maximum, their row sums and P V.
+    auto accType = RankedTensorType::get({tileM, valueHeadDim}, b.getF32Type());
+    auto valueTileType = RankedTensorType::get({tileN, valueHeadDim},
+                                               queryType.getElementType());
+    auto sumLoop = scf::ForOp::create(
+        b, loc, lo, hi, step,
+        ValueRange{splat({tileM, valueHeadDim}, 0.0f), splat({tileM}, 0.0f)},
+        [&](OpBuilder &, Location, Value col, ValueRange iterArgs) {
+          Value scores = maskedScores(col);
+          Value probs = RowExpOp::create(b, loc, scores.getType(), scores,
+                                         rowMax, /*base2=*/false);
+          Value sum = RowSumOp::create(b, loc, rowsType, probs, iterArgs[1]);
+          Value valueTile = LoadTileOp::create(b, loc, valueTileType, value,
+                                               batchIv, kvHead, col);
+          Value acc = PVMatmulOp::create(b, loc, accType, probs, valueTile,
+                                         iterArgs[0]);
+          scf::YieldOp::create(b, loc, ValueRange{acc, sum});
+        });
+    Value acc = sumLoop.getResult(0), rowSum = sumLoop.getResult(1);
+
+    // Normalise and store the rows of this tile that exist; a chunk's
+    // partial output stays in f32 for the merge.
+    Value rows = arith<arith::MinSIOp>(arith<arith::SubIOp>(seqQ, row),
+                                       index(queryRows));
+    Type outputElement =
+        kvChunk > 0
+            ? b.getF32Type()
+            : cast<ShapedType>(op.getOutput().getType()).getElementType();
+    Value outputTile = NormalizeOp::create(
+        b, loc, RankedTensorType::get({tileM, valueHeadDim}, outputElement),
+        acc, rowSum);
+    Value outputRows = existingRows(outputTile, rows);
+    Value lseRows;
+    if (kvChunk > 0 || op.getLse())
+      lseRows = existingRows(
+          LseOp::create(b, loc, rowsType, rowMax, rowSum, /*base2=*/false),
+          rows);
+
+    b.setInsertionPointToStart(grid.getTerminator().getBody());
+    ValueRange outs = grid.getRegionIterArgs();
+    insertRows(outputRows, outs[0], rows);
+    if (lseRows)
+      insertRows(lseRows, outs[1], rows);
+  }
+  if (kvChunk == 0)
+    return SmallVector<Value>(grid.getResults());
+  auto combine = CombineSplitsOp::create(
+      b, loc, op->getResultTypes(), grid.getResult(0), grid.getResult(1),
+      op.getOutputs());
+  return SmallVector<Value>(combine.getResults());
 }
 
 struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
   using Base::Base;
 
   /// The schedule to tile `op` with: its own, or the target-independent
-  /// default when it has none, with the pass options on top.
+  /// default when it has none, with the pass options on top; null (with an
+  /// error) when the options make it invalid.
   ScheduleAttr resolveSchedule(AttentionOp op) {
     ScheduleAttr schedule = op.getScheduleAttr();
     if (!schedule)
@@ -260,12 +365,14 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
                                    /*stages=*/1, /*warps=*/1);
     int64_t m = tileM > 0 ? int64_t(tileM) : schedule.getTileM();
     int64_t n = tileN > 0 ? int64_t(tileN) : schedule.getTileN();
-    // Only the tile sizes change; the rest of the schedule rides along.
-    return ScheduleAttr::get(op.getContext(), schedule.getKind(), m, n,
-                             schedule.getStages(), schedule.getWarps(),
-                             schedule.getRoles(), schedule.getPingPong(),
-                             schedule.getOverlap(), schedule.getCluster(),
-                             schedule.getRescaleThreshold());
+    // Only these change; the rest of the schedule rides along.
+    int64_t chunk = kvChunk >= 0 ? int64_t(kvChunk) : schedule.getKvChunk();
+    return ScheduleAttr::getChecked(
+        [&] { return op.emitError() << "attn-tile: "; }, op.getContext(),
+        schedule.getKind(), m, n, schedule.getStages(), schedule.getWarps(),
+        schedule.getRoles(), schedule.getPingPong(), schedule.getOverlap(),
+        schedule.getCluster(), schedule.getRescaleThreshold(), chunk,
+        schedule.getPackGqa() || packGqa);
   }
 
   void runOnOperation() override {
@@ -284,10 +391,15 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
                           "run -attn-tile before bufferization";
         return signalPassFailure();
       }
+      ScheduleAttr schedule = resolveSchedule(op);
+      if (!schedule)
+        return signalPassFailure();
       rewriter.setInsertionPoint(op);
-      scf::ForallOp grid =
-          AttentionTiler(rewriter, op, resolveSchedule(op)).build();
-      rewriter.replaceOp(op, grid.getResults());
+      FailureOr<SmallVector<Value>> results =
+          AttentionTiler(rewriter, op, schedule).build();
+      if (failed(results))
+        return signalPassFailure();
+      rewriter.replaceOp(op, *results);
     }
   }
 };

@@ -65,6 +65,9 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
   auto fail = [&](Operation *at, const Twine &message) {
     return at->emitError() << kPass << ": " << message;
   };
+  // Channels move one head's rows; a packed tile gathers several.
+  if (online->schedule.getPackGqa())
+    return fail(grid, "packed GQA (pack_gqa) has no warp-specialised form");
   p.queryWait = online->scores.getQuery().getDefiningOp<WaitTileOp>();
   if (!p.queryWait || p.queryWait->getBlock() != &body)
     return fail(online->scores, "expects the pipelined form, the query tile "

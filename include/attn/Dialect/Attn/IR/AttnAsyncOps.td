@@ -43,7 +43,8 @@ def Attn_CopyTileAsyncOp : Attn_Op<"copy_tile_async", [
   let description = [{
     Starts an asynchronous copy of rows `[row, row + M)` of head `head` of
     batch `batch` of a `[B, H, S, D]` tensor into slot `slot` of `ring`,
-    with `attn.load_tile`'s meaning: rows at or past `S` read as zero. When
+    with `attn.load_tile`'s meaning (`heads(G)` included): rows at or past
+    `S` read as zero. When
     `enabled` is false nothing is read; the copy still counts in the issue
     order (it completes at once) and its future must not be waited on.
 
@@ -54,19 +55,21 @@ def Attn_CopyTileAsyncOp : Attn_Op<"copy_tile_async", [
   }];
   let arguments = (ins 4DTensorOf<[Attn_TileElementType]>:$source,
                        Index:$batch, Index:$head, Index:$row,
-                       Attn_RingType:$ring, Index:$slot, I1:$enabled);
+                       Attn_RingType:$ring, Index:$slot, I1:$enabled,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$heads);
   let results = (outs Attn_FutureType:$future);
   let assemblyFormat = [{
-    $source `[` $batch `,` $head `,` $row `]` `into` $ring `[` $slot `]`
+    $source `[` $batch `,` $head `,` $row `]` (`heads` `(` $heads^ `)`)?
+    `into` $ring `[` $slot `]`
     `if` $enabled attr-dict `:` type($source) `,` qualified(type($ring))
   }];
   let builders = [
     OpBuilder<(ins "Value":$source, "Value":$batch, "Value":$head,
                    "Value":$row, "Value":$ring, "Value":$slot,
-                   "Value":$enabled), [{
+                   "Value":$enabled, "::mlir::IntegerAttr":$heads), [{
       auto tile = ::llvm::cast<RingType>(ring.getType()).getTile();
       build($_builder, $_state, FutureType::get($_builder.getContext(), tile),
-            source, batch, head, row, ring, slot, enabled);
+            source, batch, head, row, ring, slot, enabled, heads);
     }]>
   ];
   let hasVerifier = 1;

@@ -136,11 +136,18 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     - `cluster`: CTAs per cluster along (query tile, head, batch); absent
       means one,
     - `rescale_threshold`: FlashAttention-4's conditional rescaling (in log2
-      units); absent means the row max moves at every step.
+      units); absent means the row max moves at every step,
+    - `kv_chunk`: split-KV (flash-decoding): the keys are cut into chunks of
+      this many (a multiple of `tile_n`), each chunk of each query tile is
+      its own program instance writing a partial output and its LSE, and
+      `attn.combine_splits` merges them; 0 (the default) means no split,
+    - `pack_gqa`: the query heads that share a key/value head are packed
+      into the rows of one tile (`tile_m / G` rows of each of the `G`
+      heads), so K and V are read once per group.
 
     `-attn-select-schedule` chooses it from the chip and the op's shapes;
-    `-attn-tile` reads the tile sizes, `-attn-fuse-online-softmax` the
-    threshold.
+    `-attn-tile` reads the tile sizes, the split and the packing,
+    `-attn-fuse-online-softmax` the threshold.
 
     Example (sm_80, head dim 64):
     `#attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>`;
@@ -158,13 +165,15 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     DefaultValuedParameter<"bool", "false">:$ping_pong,
     DefaultValuedParameter<"bool", "false">:$overlap,
     Attn_OptionalIntArray:$cluster,
-    OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold);
+    OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold,
+    DefaultValuedParameter<"int64_t", "0">:$kv_chunk,
+    DefaultValuedParameter<"bool", "false">:$pack_gqa);
   let builders = [
     AttrBuilder<(ins "int64_t":$tile_m, "int64_t":$tile_n, "int64_t":$stages,
                      "int64_t":$warps), [{
       return $_get($_ctxt, KernelKind::fa2, tile_m, tile_n, stages, warps,
                    ArrayRef<WarpRoleAttr>(), false, false, ArrayRef<int64_t>(),
-                   FloatAttr());
+                   FloatAttr(), 0, false);
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";

@@ -111,6 +111,58 @@ def Attn_AttentionOp : Attn_Op<"attention", [
   let hasVerifier = 1;
 }
 
+def Attn_CombineSplitsOp : Attn_Op<"combine_splits", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DestinationStyleOpInterface]> {
+  let summary = "merges the partial results of a split-KV attention";
+  let description = [{
+    Split-KV attention (flash-decoding) computes each chunk `n` of the keys
+    separately: `partial_output[n]` is the attention over that chunk alone,
+    normalised, and `partial_lse[n]` its log-sum-exp (`-inf` for a chunk
+    with no visible key). This op merges them exactly:
+
+    - `lse = log(sum_n exp(partial_lse[n]))`, computed from the largest
+      `partial_lse[n]`, and `-inf` where every chunk's is;
+    - `O = sum_n exp(partial_lse[n] - lse) * partial_output[n]`, rounded to
+      O's element type, and 0 where `lse = -inf`.
+
+    Shapes: `partial_output` `[N, B, H, S, Dv]` and `partial_lse`
+    `[N, B, H, S]`, both `f32`; `O` `[B, H, S, Dv]` (bf16, f16 or f32) and
+    optionally `LSE` `[B, H, S]` (f32), in destination-passing style as
+    `attn.attention`. `-attn-tile` makes it for schedules with `kv_chunk`.
+
+    ```mlir
+    %o, %lse = attn.combine_splits
+           ins(%po, %pl : tensor<?x1x32x1x128xf32>, tensor<?x1x32x1xf32>)
+           outs(%init, %lse_init : tensor<1x32x1x128xbf16>, tensor<1x32x1xf32>)
+           -> tensor<1x32x1x128xbf16>, tensor<1x32x1xf32>
+    ```
+  }];
+
+  let arguments = (ins AnyShaped:$partial_output, AnyShaped:$partial_lse,
+                       Variadic<AnyShaped>:$outputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+
+  let assemblyFormat = [{
+    `ins` `(` $partial_output `,` $partial_lse `:`
+              type($partial_output) `,` type($partial_lse) `)`
+    `outs` `(` $outputs `:` type($outputs) `)`
+    attr-dict (`->` type($results)^)?
+  }];
+
+  let extraClassDeclaration = [{
+    ::mlir::Value getOutput() { return getOutputs().front(); }
+    ::mlir::Value getLse() {
+      return getOutputs().size() > 1 ? getOutputs()[1] : ::mlir::Value();
+    }
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getOutputsMutable();
+    }
+  }];
+
+  let hasVerifier = 1;
+}
+
 include "attn/Dialect/Attn/IR/AttnTileOps.td"
 include "attn/Dialect/Attn/IR/AttnAsyncOps.td"
 include "attn/Dialect/Attn/IR/AttnRoleOps.td"

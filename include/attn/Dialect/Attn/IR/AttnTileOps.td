@@ -37,18 +37,32 @@ def Attn_LoadTileOp : Attn_TileOp<"load_tile"> {
     zero, so a tile at the end of a ragged sequence is well defined; the
     scores of such rows are masked by `attn.mask_scores`.
 
+    With `heads(G)` (packed GQA) the tile holds `G` heads one after another:
+    tile rows `[g P, (g + 1) P)`, with `P = M / G`, are rows `[row, row + P)`
+    of head `head + g`.
+
     ```mlir
     %k = attn.load_tile %key[%b, %h, %col]
            : tensor<?x?x?x64xbf16> -> tensor<32x64xbf16>
+    %q = attn.load_tile %query[%b, %h0, %row] heads(4)
+           : tensor<?x32x?x64xbf16> -> tensor<64x64xbf16>
     ```
   }];
   let arguments = (ins 4DTensorOf<[Attn_TileElementType]>:$source,
-                       Index:$batch, Index:$head, Index:$row);
+                       Index:$batch, Index:$head, Index:$row,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$heads);
   let results = (outs Attn_Tile:$result);
   let assemblyFormat = [{
-    $source `[` $batch `,` $head `,` $row `]` attr-dict
-    `:` type($source) `->` type($result)
+    $source `[` $batch `,` $head `,` $row `]` (`heads` `(` $heads^ `)`)?
+    attr-dict `:` type($source) `->` type($result)
   }];
+  let builders = [
+    OpBuilder<(ins "Type":$result, "Value":$source, "Value":$batch,
+                   "Value":$head, "Value":$row), [{
+      build($_builder, $_state, result, source, batch, head, row,
+            ::mlir::IntegerAttr());
+    }]>
+  ];
 }
 
 def Attn_QKMatmulOp : Attn_TileOp<"qk_matmul"> {
@@ -88,6 +102,9 @@ def Attn_MaskScoresOp : Attn_TileOp<"mask_scores",
     without softcap, `c` with one) is where `attn-fuse-online-softmax` folds
     `log2(e)`.
 
+    With `heads(G)`, the rows are those of a packed query tile
+    (`attn.load_tile ... heads(G)`): row `i` is query `row + i mod (M / G)`.
+
     ```mlir
     %m = attn.mask_scores %s at(%row, %col) seq(%sq, %skv) causal scale(0.125)
            : tensor<64x32xf32>
@@ -100,18 +117,26 @@ def Attn_MaskScoresOp : Attn_TileOp<"mask_scores",
                        OptionalAttr<I64Attr>:$window_left,
                        OptionalAttr<I64Attr>:$window_right,
                        F32Attr:$scale,
-                       OptionalAttr<F32Attr>:$softcap);
+                       OptionalAttr<F32Attr>:$softcap,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$heads);
   let results = (outs Attn_F32Tile:$result);
   let assemblyFormat = [{
     $scores `at` `(` $row `,` $col `)` `seq` `(` $seq_q `,` $seq_kv `)`
     custom<Mask>($mask, $window_left, $window_right)
     `scale` `(` $scale `)` (`softcap` `(` $softcap^ `)`)?
-    attr-dict `:` type($result)
+    (`heads` `(` $heads^ `)`)? attr-dict `:` type($result)
   }];
   let extraClassDeclaration = [{
     /// The sliding window's (left, right) extents, signed.
     std::pair<int64_t, int64_t> getWindowExtents() {
       return {getWindowLeftAttr().getInt(), getWindowRightAttr().getInt()};
+    }
+    /// Tile rows per query head: the tile's rows, or a packed head's.
+    int64_t getRowsPerHead() {
+      int64_t rows =
+          ::llvm::cast<::mlir::ShapedType>(getScores().getType())
+              .getDimSize(0);
+      return rows / getHeads().value_or(1);
     }
   }];
 }

@@ -211,6 +211,18 @@ def AttnTilePass : Pass<"attn-tile"> {
       aligned to the bottom right when `Sq != Skv`: query `i` sits at key
       position `i + Skv - Sq`.
     - GQA/MQA: query head `h` reads key/value head `h / (Hq / Hkv)`.
+    - Packed GQA (`pack_gqa` in the schedule; static head counts): the grid
+      runs over key/value heads, and a query tile holds `tile_m / G` rows of
+      each of the group's `G` query heads (`attn.load_tile ... heads(G)`),
+      so a decode step of one query fills `G` rows of a tile and K/V is
+      read once per group.
+    - Split-KV (`kv_chunk = C` in the schedule): the grid gains a last
+      dimension over the `ceil(Skv / C)` chunks of keys; each program
+      instance visits the visible tiles of its chunk and writes its
+      normalised output and LSE, in f32, into partial results
+      `[N, B, Hq, Sq, Dv]` and `[N, B, Hq, Sq]`, and `attn.combine_splits`
+      merges them into the op's destinations after the grid. A chunk that
+      sees no key writes zeros and `-inf`, which the merge weighs 0.
 
     Before:
 
@@ -263,6 +275,12 @@ def AttnTilePass : Pass<"attn-tile"> {
            "Query rows per tile; overrides the schedule when positive">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"0",
            "Key/value rows per loop step; overrides the schedule when positive">,
+    Option<"kvChunk", "kv-chunk", "int64_t", /*default=*/"-1",
+           "Keys per split-KV chunk (a multiple of the tile); overrides the "
+           "schedule when 0 (no split) or more">,
+    Option<"packGqa", "pack-gqa", "bool", /*default=*/"false",
+           "Pack the query heads of a group into one tile, whatever the "
+           "schedule says">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
