@@ -14,3 +14,15 @@ func.func @pipeline(%k: tensor<?x2x?x64xbf16>, %b: index, %h: index,
   %t = attn.wait_tile %f pending(3) : !attn.future<tensor<64x64xbf16>>
   return %t : tensor<64x64xbf16>
 }
+
+// A packed query tile copied like its load.
+// CHECK-LABEL: func.func @packed_copy
+//       CHECK: attn.copy_tile_async %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] heads(2) into %{{.*}}[%{{.*}}] if %{{.*}}
+func.func @packed_copy(%q: tensor<?x4x?x64xbf16>, %b: index, %h: index, %row: index, %in: i1)
+    -> !attn.future<tensor<64x64xbf16>> {
+  %c0 = arith.constant 0 : index
+  %ring = attn.alloc_ring : !attn.ring<1, tensor<64x64xbf16>>
+  %f = attn.copy_tile_async %q[%b, %h, %row] heads(2) into %ring[%c0] if %in
+         : tensor<?x4x?x64xbf16>, !attn.ring<1, tensor<64x64xbf16>>
+  return %f : !attn.future<tensor<64x64xbf16>>
+}

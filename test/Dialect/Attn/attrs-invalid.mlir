@@ -85,3 +85,18 @@ func.func @param_tensor_out_of_range() attributes {abi = #attn.kernel_abi<
     cluster = [1, 1, 1]>} {
   return
 }
+
+// -----
+
+// A chunk starts where a K/V tile would.
+// expected-error @below {{kv_chunk must be 0 or a positive multiple of tile_n = 64, got 96}}
+func.func @chunk_not_whole_tiles() attributes {s = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, kv_chunk = 96>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{kv_chunk must be 0 or a positive multiple of tile_n = 64, got -64}}
+func.func @chunk_negative() attributes {s = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, kv_chunk = -64>} {
+  return
+}

@@ -19,3 +19,12 @@ func.func @abi() attributes {abi = #attn.kernel_abi<
     cluster = [1, 1, 1]>} {
   return
 }
+
+
+// The decode choices: split-KV chunks and packed GQA.
+// CHECK-LABEL: func.func @decode
+// CHECK-SAME: #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, kv_chunk = 1024, pack_gqa = true>
+func.func @decode() attributes {s = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4,
+    kv_chunk = 1024, pack_gqa = true>} {
+  return
+}

@@ -189,3 +189,59 @@ func.func @unknown_mask(%q: tensor<1x4x128x64xbf16>, %k: tensor<1x4x128x64xbf16>
   %0 = attn.attention bidirectional ins(%q, %k, %v : tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>) outs(%o : tensor<1x4x128x64xbf16>) -> tensor<1x4x128x64xbf16>
   return
 }
+
+// -----
+
+func.func @combine_rank(%po: tensor<2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{partial_output must have rank 5, got 4}}
+  %0 = attn.combine_splits ins(%po, %pl : tensor<2x8x1x64xf32>, tensor<4x2x8x1xf32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @combine_partial_type(%po: tensor<4x2x8x1x64xbf16>, %pl: tensor<4x2x8x1xf32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{partial_output has element type 'bf16': expected f32}}
+  %0 = attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xbf16>, tensor<4x2x8x1xf32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @combine_splits_mismatch(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<3x2x8x1xf32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{split count mismatch: partial_output has 4 but partial_lse has 3}}
+  %0 = attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xf32>, tensor<3x2x8x1xf32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @combine_heads_mismatch(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, %o: tensor<2x4x1x64xbf16>) {
+  // expected-error @+1 {{head count mismatch: partial_output has 8 but output has 4}}
+  %0 = attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xf32>, tensor<4x2x8x1xf32>) outs(%o : tensor<2x4x1x64xbf16>) -> tensor<2x4x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @combine_value_dim(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, %o: tensor<2x8x1x128xbf16>) {
+  // expected-error @+1 {{value head dim mismatch: partial_output has 64 but output has 128}}
+  %0 = attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xf32>, tensor<4x2x8x1xf32>) outs(%o : tensor<2x8x1x128xbf16>) -> tensor<2x8x1x128xbf16>
+  return
+}
+
+// -----
+
+func.func @combine_lse_type(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, %o: tensor<2x8x1x64xbf16>, %l: tensor<2x8x1xf16>) {
+  // expected-error @+1 {{lse has element type 'f16': expected f32}}
+  %0:2 = attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xf32>, tensor<4x2x8x1xf32>) outs(%o, %l : tensor<2x8x1x64xbf16>, tensor<2x8x1xf16>) -> tensor<2x8x1x64xbf16>, tensor<2x8x1xf16>
+  return
+}
+
+// -----
+
+func.func @combine_mixed(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, %o: memref<2x8x1x64xbf16>) {
+  // expected-error @+1 {{expected all operands to be tensors or all to be memrefs, but output is 'memref<2x8x1x64xbf16>'}}
+  attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xf32>, tensor<4x2x8x1xf32>) outs(%o : memref<2x8x1x64xbf16>)
+  return
+}

@@ -59,3 +59,23 @@ func.func @buffers(%q: memref<1x4x?x64xf32>, %k: memref<1x1x?x64xf32>,
     outs(%o, %lse : memref<1x4x?x64xbf16>, memref<1x4x?xf32>)
   return
 }
+
+// -----
+
+// The merge of split-KV partial results, with and without the LSE, on
+// tensors and on buffers.
+// CHECK-LABEL: func @combine_splits
+// CHECK: attn.combine_splits ins(%{{.*}}, %{{.*}} : tensor<?x2x8x?x128xf32>, tensor<?x2x8x?xf32>) outs(%{{.*}}, %{{.*}} : tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>) -> tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>
+// CHECK: attn.combine_splits ins(%{{.*}}, %{{.*}} : memref<4x2x8x1x128xf32>, memref<4x2x8x1xf32>) outs(%{{.*}} : memref<2x8x1x128xf16>)
+func.func @combine_splits(%po: tensor<?x2x8x?x128xf32>, %pl: tensor<?x2x8x?xf32>,
+                          %o: tensor<2x8x?x128xbf16>, %l: tensor<2x8x?xf32>,
+                          %bpo: memref<4x2x8x1x128xf32>, %bpl: memref<4x2x8x1xf32>,
+                          %bo: memref<2x8x1x128xf16>)
+    -> (tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>) {
+  %0:2 = attn.combine_splits ins(%po, %pl : tensor<?x2x8x?x128xf32>, tensor<?x2x8x?xf32>)
+                             outs(%o, %l : tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>)
+                             -> tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>
+  attn.combine_splits ins(%bpo, %bpl : memref<4x2x8x1x128xf32>, memref<4x2x8x1xf32>)
+                      outs(%bo : memref<2x8x1x128xf16>)
+  return %0#0, %0#1 : tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>
+}

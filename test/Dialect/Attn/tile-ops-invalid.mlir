@@ -172,3 +172,27 @@ func.func @lse_dynamic(%m: tensor<?xf32>) {
 func.func @bad_schedule() attributes {s = #attn.schedule<tile_m = 0, tile_n = 64, stages = 2, warps = 4>} {
   return
 }
+
+// -----
+
+func.func @packed_rows_uneven(%q: tensor<?x8x?x64xbf16>, %b: index, %h: index, %r: index) {
+  // expected-error @below {{a tile of 48 rows cannot hold 5 heads' rows equally}}
+  %t = attn.load_tile %q[%b, %h, %r] heads(5) : tensor<?x8x?x64xbf16> -> tensor<48x64xbf16>
+  return
+}
+
+// -----
+
+func.func @packed_heads_zero(%q: tensor<?x8x?x64xbf16>, %b: index, %h: index, %r: index) {
+  // expected-error @below {{attribute 'heads' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %t = attn.load_tile %q[%b, %h, %r] heads(0) : tensor<?x8x?x64xbf16> -> tensor<48x64xbf16>
+  return
+}
+
+// -----
+
+func.func @packed_mask_uneven(%s: tensor<48x32xf32>, %r: index) {
+  // expected-error @below {{a tile of 48 rows cannot hold 5 heads' rows equally}}
+  %m = attn.mask_scores %s at(%r, %r) seq(%r, %r) scale(1.0) heads(5) : tensor<48x32xf32>
+  return
+}

@@ -35,3 +35,15 @@ func.func @online_step(%key: tensor<?x?x?x64xbf16>, %q: tensor<64x64xbf16>, %b: 
   %s2 = attn.mask_scores %s at(%c, %c) seq(%sq, %skv) causal scale(1.0) : tensor<64x32xf32>
   return %o, %lse, %s2 : tensor<64x64xbf16>, tensor<64xf32>, tensor<64x32xf32>
 }
+
+
+// Packed GQA: a query tile of 4 heads' rows and its mask.
+// CHECK-LABEL: func.func @packed
+//       CHECK: attn.load_tile %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] heads(4) : tensor<?x8x?x64xbf16> -> tensor<64x64xbf16>
+//       CHECK: attn.mask_scores %{{.*}} at(%{{.*}}, %{{.*}}) seq(%{{.*}}, %{{.*}}) causal scale(1.250000e-01) heads(4) : tensor<64x32xf32>
+func.func @packed(%query: tensor<?x8x?x64xbf16>, %s: tensor<64x32xf32>, %b: index, %h: index,
+                  %r: index, %sq: index, %skv: index) -> (tensor<64x64xbf16>, tensor<64x32xf32>) {
+  %q = attn.load_tile %query[%b, %h, %r] heads(4) : tensor<?x8x?x64xbf16> -> tensor<64x64xbf16>
+  %m = attn.mask_scores %s at(%r, %r) seq(%sq, %skv) causal scale(0.125) heads(4) : tensor<64x32xf32>
+  return %q, %m : tensor<64x64xbf16>, tensor<64x32xf32>
+}
