@@ -39,6 +39,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.exp2Emulation = options.exp2Emulation;
   result.exp2Degree = options.exp2Degree;
   result.stages = options.stages;
+  result.packGqa = options.packGqa;
   result.waitTimeoutMs = options.waitTimeoutMs;
 }
 

@@ -38,6 +38,24 @@ SM80_HEAD_DIMS = tuple(range(8, 257, 8))
 # The head dims the sm_90a kernel builds: multiples of 64 up to 256 (tiles
 # arrive by TMA in 64-column boxes of the 128-byte swizzle).
 SM90A_HEAD_DIMS = (64, 128, 192, 256)
+# Packed GQA (decoding): the sm_80 kernel packs the query heads of a group
+# into one tile for these groups (query heads per key/value head), when the
+# head counts are static; the schedule packs on its own when Sq is static
+# and at most DECODE_MAX_SEQ_Q. test_compile.py checks both against the
+# compiler.
+SM80_PACKED_GROUPS = (2, 4, 8)
+DECODE_MAX_SEQ_Q = 16
+
+
+def packed_decode_shape(heads, kv_heads, seq_q):
+    """(heads, kv_heads, seq_q) of a call the packed sm_80 kernel takes (a
+    decode step of at most DECODE_MAX_SEQ_Q queries in a group of
+    SM80_PACKED_GROUPS), whose kernel fixes them; (None, None, None) for
+    other calls, whose kernel keeps them dynamic."""
+    if seq_q <= DECODE_MAX_SEQ_Q and kv_heads > 0 and heads % kv_heads == 0 and \
+            heads // kv_heads in SM80_PACKED_GROUPS:
+        return heads, kv_heads, seq_q
+    return None, None, None
 
 
 @dataclass(frozen=True)
@@ -53,7 +71,9 @@ class AttentionSpec:
     heads, kv_heads: static head counts (GQA when kv_heads < heads); None
     keeps them dynamic, so one kernel serves every head count and ratio.
     gqa: query heads per key/value head, a shorthand that sets kv_heads from
-    heads.
+    heads. seq_q: a static query length (None: dynamic); a decode step of at
+    most DECODE_MAX_SEQ_Q queries with static heads in a group of
+    SM80_PACKED_GROUPS packs a group's heads into one tile on sm_80.
     """
     head_dim: int
     dtype: str = "bf16"
@@ -65,6 +85,7 @@ class AttentionSpec:
     heads: Optional[int] = None
     kv_heads: Optional[int] = None
     gqa: Optional[int] = None
+    seq_q: Optional[int] = None
 
     def __post_init__(self):
         _positive_int("head_dim", self.head_dim)
@@ -84,6 +105,7 @@ class AttentionSpec:
         _positive_int("heads", self.heads, allow_none=True)
         _positive_int("kv_heads", self.kv_heads, allow_none=True)
         _positive_int("gqa", self.gqa, allow_none=True)
+        _positive_int("seq_q", self.seq_q, allow_none=True)
         if self.gqa is not None:
             if self.heads is None:
                 raise ValueError("gqa needs heads (with dynamic heads every ratio works)")
@@ -100,17 +122,29 @@ class AttentionSpec:
 
     @classmethod
     def for_call(cls, head_dim, dtype, *, causal=False, window=None, scale=None,
-                 softcap=None, lse=False) -> "AttentionSpec":
-        """The spec of one attention call with dynamic shapes, spelled the
-        one way that names a kernel: an explicit scale equal to the default
-        1/sqrt(D) is dropped and a window list becomes a tuple."""
+                 softcap=None, lse=False, heads=None, kv_heads=None,
+                 seq_q=None) -> "AttentionSpec":
+        """The spec of one attention call, with dynamic shapes unless given,
+        spelled the one way that names a kernel: an explicit scale equal to
+        the default 1/sqrt(D) is dropped and a window list becomes a
+        tuple."""
         if isinstance(scale, (int, float)) and not isinstance(scale, bool) and \
                 head_dim > 0 and scale == 1 / math.sqrt(head_dim):
             scale = None
         if isinstance(window, list):
             window = tuple(window)
         return cls(head_dim=head_dim, dtype=dtype, causal=causal, window=window,
-                   scale=scale, softcap=softcap, lse=lse)
+                   scale=scale, softcap=softcap, lse=lse, heads=heads,
+                   kv_heads=kv_heads, seq_q=seq_q)
+
+    @property
+    def packs_gqa(self) -> bool:
+        """Whether the sm_80 schedule packs this spec's query heads by group
+        (a decode step): static heads in a group of SM80_PACKED_GROUPS and a
+        static Sq of at most DECODE_MAX_SEQ_Q."""
+        return (self.heads is not None and self.seq_q is not None and
+                self.seq_q <= DECODE_MAX_SEQ_Q and
+                self.heads // self.kv_heads in SM80_PACKED_GROUPS)
 
     @property
     def name(self) -> str:
@@ -122,6 +156,8 @@ class AttentionSpec:
             parts.append(f"window{self.window[0]}_{self.window[1]}")
         if self.heads is not None:
             parts.append(f"h{self.heads}kv{self.kv_heads}")
+        if self.seq_q is not None:
+            parts.append(f"q{self.seq_q}")
         if self.scale is not None:
             parts.append("scaled")
         if self.softcap is not None:
@@ -136,9 +172,11 @@ class AttentionSpec:
         d, e = self.head_dim, self.dtype
         hq = "?" if self.heads is None else str(self.heads)
         hkv = "?" if self.kv_heads is None else str(self.kv_heads)
-        q, kv = f"tensor<?x{hq}x?x{d}x{e}>", f"tensor<?x{hkv}x?x{d}x{e}>"
-        lse = f"tensor<?x{hq}x?xf32>"
-        dims = ["%b", "%h", "%s"] if self.heads is None else ["%b", "%s"]
+        sq = "?" if self.seq_q is None else str(self.seq_q)
+        q, kv = f"tensor<?x{hq}x{sq}x{d}x{e}>", f"tensor<?x{hkv}x?x{d}x{e}>"
+        lse = f"tensor<?x{hq}x{sq}xf32>"
+        dims = ["%b"] + (["%h"] if self.heads is None else []) + \
+            (["%s"] if self.seq_q is None else [])
         attrs = []
         if self.causal:
             attrs.append("causal")

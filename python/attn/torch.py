@@ -19,7 +19,7 @@ import torch
 from . import _native
 from .bundle import bundle_dirs, entry_name, find_artifact
 from .compiler import CompileError, compile
-from .spec import SM80_HEAD_DIMS, SM90A_HEAD_DIMS, AttentionSpec
+from .spec import SM80_HEAD_DIMS, SM90A_HEAD_DIMS, AttentionSpec, packed_decode_shape
 
 _DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
@@ -46,11 +46,12 @@ _capabilities = {}  # device index -> (major, minor)
 CHIP_VARIABLE = "ATTN_CHIP"
 
 
-def chip_for(device: torch.device, head_dim: int = 64) -> str:
+def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False) -> str:
     """The compile target for a call on a CUDA device: sm_90a's
     FlashAttention-3 kernel on Hopper (sm_90) for the head dims it builds,
     else Ampere's FlashAttention-2 kernel (its PTX runs on newer GPUs
-    through the driver's JIT). $ATTN_CHIP overrides the choice."""
+    through the driver's JIT), which also takes decode steps whose query
+    heads it packs by group (packs_gqa). $ATTN_CHIP overrides the choice."""
     if device.index not in _capabilities:
         _capabilities[device.index] = torch.cuda.get_device_capability(device)
     major, minor = _capabilities[device.index]
@@ -68,6 +69,8 @@ def chip_for(device: torch.device, head_dim: int = 64) -> str:
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a: the sm_90a kernel takes head dims "
                              f"{', '.join(map(str, SM90A_HEAD_DIMS))}, not {head_dim}")
         return forced
+    if packs_gqa:
+        return "sm_80"
     return "sm_90a" if major == 9 and head_dim in SM90A_HEAD_DIMS else "sm_80"
 
 
@@ -205,21 +208,28 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     if isinstance(window, list):
         window = tuple(window)
     return_lse = bool(return_lse)
+    # A decode step (a few queries per head) in a group the sm_80 kernel
+    # packs gets a kernel for its head counts and query length, unless
+    # $ATTN_CHIP asks for sm_90a.
+    forced = os.environ.get(CHIP_VARIABLE)
+    shape = (None, None, None) if forced == "sm_90a" else \
+        packed_decode_shape(hq, k.shape[1], sq)
     # The arguments that pick the kernel, spelled by repr so that True and 1
     # differ; a repeated call skips building and validating its spec.
-    call = (device.index, os.environ.get(CHIP_VARIABLE), q.dtype, d, alignment is not None,
-            repr(window), repr(scale), repr(softcap), return_lse)
+    call = (device.index, forced, q.dtype, d, alignment is not None,
+            repr(window), repr(scale), repr(softcap), return_lse, shape)
     kernel = _by_call.get(call)
     if kernel is None:
         spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
                                       window=window, scale=scale, softcap=softcap,
-                                      lse=return_lse)
+                                      lse=return_lse, heads=shape[0], kv_heads=shape[1],
+                                      seq_q=shape[2])
     out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
     lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
     if out.numel():
         if kernel is None:
             with torch.cuda.device(device):
-                kernel = _kernel(spec, chip_for(device, d), device)
+                kernel = _kernel(spec, chip_for(device, d, spec.packs_gqa), device)
             _by_call[call] = kernel
         # The runtime launches in the context the kernel was loaded in.
         _launch(kernel, {"query": q, "key": k, "value": v, "output": out, "lse": lse},

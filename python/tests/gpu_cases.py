@@ -10,6 +10,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from attn import AttentionSpec  # noqa: E402
+from attn.spec import packed_decode_shape  # noqa: E402
 
 # (id, dtype, B, Hq, Hkv, Sq, Skv, D, options): options are attention()'s
 # keyword arguments. Lengths are not multiples of the tiles (ragged edges).
@@ -29,21 +30,27 @@ CASES += [
     ("d128-window", "bf16", 1, 4, 4, 1000, 1000, 128, {"window": (100, 20)}),
     ("d64-softcap-scale", "bf16", 1, 4, 1, 1000, 1000, 64, {"scale": 0.3, "softcap": 30.0}),
     ("d64-scale-default-spelled", "bf16", 1, 2, 2, 100, 100, 64, {"scale": 0.125}),
+    # Decode steps: packed GQA on the sm_80 kernel.
+    ("d128-decode-gqa4", "bf16", 4, 32, 8, 1, 4000, 128, {"causal": "lower_right"}),
+    ("d64-decode-gqa8-lse", "bf16", 2, 16, 2, 16, 1000, 64,
+     {"causal": "lower_right", "return_lse": True}),
+    ("d256-decode-gqa2", "bf16", 2, 4, 2, 3, 777, 256, {}),
 ]
 
 
-def spec_of(dtype, d, options):
+def spec_of(dtype, hq, hkv, sq, d, options):
     """The kernel attention() picks for this call."""
+    heads, kv_heads, seq_q = packed_decode_shape(hq, hkv, sq)
     return AttentionSpec.for_call(
         d, dtype, causal=bool(options.get("causal")), window=options.get("window"),
         scale=options.get("scale"), softcap=options.get("softcap"),
-        lse=bool(options.get("return_lse")))
+        lse=bool(options.get("return_lse")), heads=heads, kv_heads=kv_heads, seq_q=seq_q)
 
 
 def specs():
     unique = []
-    for _, dtype, *_, d, options in CASES:
-        spec = spec_of(dtype, d, options)
+    for _, dtype, _, hq, hkv, sq, _, d, options in CASES:
+        spec = spec_of(dtype, hq, hkv, sq, d, options)
         if spec not in unique:
             unique.append(spec)
     return unique
@@ -57,6 +64,7 @@ if __name__ == "__main__":
     # attn.torch picks sm_90a on a Hopper GPU for the head dims its kernel
     # takes; test_torch.py also runs every case forced to sm_80.
     for chip, chosen in (("sm_80", specs()),
-                         ("sm_90a", [s for s in specs() if s.head_dim in SM90A_HEAD_DIMS])):
+                         ("sm_90a", [s for s in specs()
+                                     if s.head_dim in SM90A_HEAD_DIMS and not s.packs_gqa])):
         for artifact in attn.write_bundle(chosen, sys.argv[1], chip=chip):
             print(f"{artifact.kernel} ({chip}): {artifact.path}")

@@ -74,6 +74,12 @@ static llvm::cl::opt<bool> overlap(
                    "Q K^T of the next K/V tile before the softmax of this one "
                    "(default on; --overlap=false turns it off)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(true));
+static llvm::cl::opt<bool> packGqa(
+    "pack-gqa",
+    llvm::cl::desc("Pack the query heads of a group into one tile "
+                   "(decoding; sm_80, groups of 2, 4 or 8); chosen without "
+                   "asking when Sq is static and at most 16"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(false));
 static llvm::cl::opt<int64_t> stages(
     "stages",
     llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use, "
@@ -195,6 +201,7 @@ int main(int argc, char **argv) {
   options.exp2Emulation = exp2Emulation;
   options.exp2Degree = exp2Degree;
   options.stages = stages;
+  options.packGqa = packGqa;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

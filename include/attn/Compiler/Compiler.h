@@ -47,6 +47,9 @@ struct CompileOptions {
   int64_t exp2Emulation = 0, exp2Degree = 3;
   /// K/V tiles in flight; 0 leaves it to the chip.
   int64_t stages = 0;
+  /// Pack the query heads of a group into one tile (decoding); chosen
+  /// without asking when Sq is static and at most 16.
+  bool packGqa = false;
   /// Debug mode of the sm_90a kernel: barrier waits trap after this many
   /// milliseconds; 0 is unbounded.
   int64_t waitTimeoutMs = 0;

@@ -44,6 +44,12 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use); "
                      "0, the default, leaves it to the chip"),
       llvm::cl::init(0)};
+  PassOptions::Option<bool> packGqa{
+      *this, "pack-gqa",
+      llvm::cl::desc("Pack the query heads of a group into one tile "
+                     "(decoding); chosen without asking when Sq is static "
+                     "and at most 16"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> exp2Emulation{
       *this, "exp2-emulation",
       llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "

@@ -35,9 +35,12 @@ mlir::attn::getAttentionTensors(const KernelPlan &plan) {
 
 SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
   MLIRContext *ctx = plan.schedule.getContext();
-  // Query tiles along x (no 65535 limit), heads along y, batch along z.
-  return {GridAxisAttr::get(ctx, 0, 2, plan.tileM),
-          GridAxisAttr::get(ctx, 0, 1, 1), GridAxisAttr::get(ctx, 0, 0, 1)};
+  // Query tiles along x (no 65535 limit), heads along y (the key's when
+  // a tile packs a group's query heads), batch along z.
+  int64_t headTensor = plan.packedHeads > 1 ? 1 : 0;
+  return {GridAxisAttr::get(ctx, 0, 2, plan.queryRowsPerTile()),
+          GridAxisAttr::get(ctx, headTensor, 1, 1),
+          GridAxisAttr::get(ctx, 0, 0, 1)};
 }
 
 KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,

@@ -236,13 +236,12 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return failure();
   scf::ForallOp grid = plan.grid = online->grid;
   plan.schedule = online->schedule;
-  // The decode forms have no kernel yet: their query tiles gather several
-  // heads' rows and their partial results need a merge after the grid.
-  if (plan.schedule.getKvChunk() > 0 || plan.schedule.getPackGqa())
+  // Split-KV has no kernel yet: its partial results need a merge after the
+  // grid.
+  if (plan.schedule.getKvChunk() > 0)
     return grid.emitError() << kPass
-                            << ": split-KV (kv_chunk) and packed GQA "
-                               "(pack_gqa) run on the CPU only; no GPU "
-                               "kernel takes them yet";
+                            << ": split-KV (kv_chunk) runs on the CPU only; "
+                               "no GPU kernel takes it yet";
   plan.kvLoop = online->kvLoop;
   plan.scores = online->scores;
   plan.output = online->output;
@@ -313,9 +312,20 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
              << " of the function (Q, K and V are three distinct arguments, "
                 "in that order; pass one tensor three times to share it)";
   }
-  if (facts->queryHead != ivs[1])
+  // A packed tile starts at the first query head of the grid's key/value
+  // head: the head times the group.
+  plan.packedHeads = online->mask.getHeads().value_or(1);
+  Value headIv = facts->queryHead;
+  if (plan.packedHeads > 1) {
+    auto times = headIv.getDefiningOp<arith::MulIOp>();
+    headIv = times && getConstantIntValue(times.getRhs()) == plan.packedHeads
+                 ? times.getLhs()
+                 : Value();
+  }
+  if (headIv != ivs[1])
     return plan.scores.emitError()
            << kPass << ": expects the query tile of the grid's head";
+  plan.queryHead = facts->queryHead;
   Value iv = plan.kvLoop.getInductionVar();
   if (maskOp.getRow() != facts->queryRow || maskOp.getCol() != iv)
     return maskOp.emitError()
@@ -332,12 +342,15 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   plan.elementType = facts->queryTile.getElementType();
   plan.tileN = facts->keyTile.getDimSize(0);
   plan.valueHeadDim = facts->valueTile.getDimSize(1);
-  if (!isQueryExtent(ubs[0], query, 2, plan.tileM) ||
-      !isQueryExtent(ubs[1], query, 1, 1) ||
+  int64_t queryRows = plan.queryRowsPerTile();
+  Value headSource = plan.packedHeads > 1 ? func.getArgument(1) : query;
+  if (!isQueryExtent(ubs[0], query, 2, queryRows) ||
+      !isQueryExtent(ubs[1], headSource, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1))
     return grid.emitError()
-           << kPass << ": expects the grid to cover (ceildiv(Sq, " << plan.tileM
-           << "), heads, batch) of the query";
+           << kPass << ": expects the grid to cover (ceildiv(Sq, " << queryRows
+           << "), " << (plan.packedHeads > 1 ? "key/value heads" : "heads")
+           << ", batch) of the query";
   if (getConstantIntValue(plan.kvLoop.getStep()) != plan.tileN)
     return plan.kvLoop.emitError()
            << kPass << ": expects the K/V loop to step by tiles";

@@ -51,9 +51,14 @@ struct KernelPlan {
   Type elementType;
   int64_t headDim = 0, valueHeadDim = 0, tileM = 0, tileN = 0;
 
-  // Values of the grid body the kernel recomputes: the first query row of
-  // the tile and the K/V loop's bounds.
-  Value queryRow, kvLower, kvUpper;
+  // Values of the grid body the kernel recomputes: the first query row and
+  // query head of the tile and the K/V loop's bounds.
+  Value queryRow, queryHead, kvLower, kvUpper;
+  /// Packed GQA: the tile holds this many query heads (tile_m / packedHeads
+  /// rows of each, from queryHead on); 1 when not packed.
+  int64_t packedHeads = 1;
+  /// Query rows of one head in a tile.
+  int64_t queryRowsPerTile() const { return tileM / packedHeads; }
 
   // The pipeline: its rings (query, keys, values), and its copies and waits
   // in program order, in the grid body before the K/V loop and in the loop.
@@ -100,7 +105,8 @@ struct KernelPlan {
 FailureOr<KernelPlan> readKernelPlan(func::FuncOp func);
 
 /// Recomputes index values of the grid body inside a kernel: the grid's
-/// induction variables become block ids (x: query tile, y: head, z: batch),
+/// induction variables become block ids (x: query tile, y: head, or
+/// key/value head when packed, z: batch),
 /// `tensor.dim` of the attention's tensors becomes `memref.dim` of the
 /// kernel's memref parameter for that tensor, and arith ops are cloned.
 class IndexMaterializer {

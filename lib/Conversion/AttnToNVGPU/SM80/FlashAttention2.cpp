@@ -92,11 +92,17 @@ private:
   std::pair<Value, Value> passPosition(const RowCopy &geometry, int64_t pass);
   /// cp.async of `rows` rows of `global[batch, head, firstRow + r, :]` into
   /// `tile[lead..., r, :]`, zero-filling rows at or past `limit`, chunks past
-  /// the head dim, and all rows when `enabled` is false.
+  /// the head dim, and all rows when `enabled` is false. With `rowsPerHead`
+  /// (a packed tile), tile row r is row firstRow + r mod rowsPerHead of head
+  /// head + r / rowsPerHead.
   void copyTile(const RowCopy &geometry, Value tile, ValueRange lead,
                 Value global, Value batch, Value head, Value firstRow,
-                Value limit, int64_t rows, Value enabled,
+                Value limit, int64_t rows, int64_t rowsPerHead, Value enabled,
                 SmallVectorImpl<Value> &tokens);
+  /// The (head, sequence row) of tile row `local` of a tile starting at
+  /// `head`, `firstRow`, with `rowsPerHead` rows of each head.
+  std::pair<Value, Value> packedRow(Value head, Value firstRow, Value local,
+                                    int64_t rowsPerHead);
   /// Lowers the copies and waits of `ops`, in order.
   LogicalResult emitAsync(ArrayRef<Operation *> ops);
   /// A shared-memory tile: a ring's view and the slot in it.
@@ -206,15 +212,26 @@ FlashAttention2Emitter::passPosition(const RowCopy &geometry, int64_t pass) {
           mul(arith::RemUIOp::create(b, loc, id, c), index(kChunkElements))};
 }
 
+std::pair<Value, Value> FlashAttention2Emitter::packedRow(Value head,
+                                                         Value firstRow,
+                                                         Value local,
+                                                         int64_t rowsPerHead) {
+  Value perHead = index(rowsPerHead);
+  return {add(head, arith::DivUIOp::create(b, loc, local, perHead)),
+          add(firstRow, arith::RemUIOp::create(b, loc, local, perHead))};
+}
+
 void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
                                       ValueRange lead, Value global,
                                       Value batchIndex, Value headIndex,
                                       Value firstRow, Value limit, int64_t rows,
-                                      Value enabled,
+                                      int64_t rowsPerHead, Value enabled,
                                       SmallVectorImpl<Value> &tokens) {
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
-    Value row = add(firstRow, local);
+    Value rowHead = headIndex, row = add(firstRow, local);
+    if (rowsPerHead < rows)
+      std::tie(rowHead, row) = packedRow(headIndex, firstRow, local, rowsPerHead);
     Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
     if (enabled)
       ok = arith::AndIOp::create(b, loc, ok, enabled);
@@ -227,7 +244,7 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     dst.append({local, swizzled(local, col)});
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile, dst,
-        global, ValueRange{batchIndex, headIndex, safeRow, safeCol},
+        global, ValueRange{batchIndex, rowHead, safeRow, safeCol},
         b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
   }
 }
@@ -269,9 +286,10 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     const RowCopy &geometry =
         copy.getRing().getDefiningOp<AllocRingOp>() == plan.valueRing ? vRows
                                                                       : qkRows;
+    int64_t rows = tile.getDimSize(0);
     copyTile(geometry, ringViews.lookup(copy.getRing().getDefiningOp()),
-             *slotOr, global, *batchOr, *headOr, *rowOr, limit,
-             tile.getDimSize(0), *enabledOr, tokens);
+             *slotOr, global, *batchOr, *headOr, *rowOr, limit, rows,
+             rows / copy.getHeads().value_or(1), *enabledOr, tokens);
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
     if (!waitToken)
@@ -368,7 +386,10 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
   auto chunkType = VectorType::get({kChunkElements}, elementType);
   for (int64_t pass = 0; pass < tileM * vRows.chunks / threads; ++pass) {
     auto [local, col] = passPosition(vRows, pass);
-    Value row = add(queryRow, local);
+    Value rowHead = head, row = add(queryRow, local);
+    if (plan.packedHeads > 1)
+      std::tie(rowHead, row) =
+          packedRow(head, queryRow, local, plan.queryRowsPerTile());
     Value inside =
         withinHeadDim(vRows, cmp(arith::CmpIPredicate::slt, row, seqQ), col);
     auto ifOp = scf::IfOp::create(b, loc, inside, false);
@@ -378,7 +399,7 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
                                      ValueRange{local, swizzled(local, col)},
                                      false, llvm::Align(16));
     vector::StoreOp::create(b, loc, v, output,
-                            ValueRange{batch, head, row, col}, false,
+                            ValueRange{batch, rowHead, row, col}, false,
                             llvm::Align(16));
   }
 }
@@ -416,6 +437,14 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   // The epilogue stages O in the query's slot.
   if (AllocRingOp(plan.queryRing).getType().getStages() != 1)
     return fail("needs a one-slot query ring");
+  // A warp's rows belong to one head of a packed tile, so that its rows'
+  // positions are consecutive, as the mask and the LSE store take them.
+  int64_t warpRows = tileM / warps;
+  if (plan.packedHeads > 1 && plan.queryRowsPerTile() % warpRows != 0)
+    return fail(Twine("packs ") + Twine(plan.packedHeads) +
+                " heads only when each head's " +
+                Twine(plan.queryRowsPerTile()) +
+                " rows are whole warps' rows (" + Twine(warpRows) + " each)");
   qkRows = rowGeometry(headDim);
   vRows = rowGeometry(plan.valueHeadDim);
 
@@ -458,7 +487,10 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     return failure();
   scf::ForallOp grid = plan.grid;
   SmallVector<Value> ivs = grid.getInductionVars();
-  head = *get(ivs[1]);
+  FailureOr<Value> queryHead = get(plan.queryHead);
+  if (failed(queryHead))
+    return failure();
+  head = *queryHead;
   batch = *get(ivs[2]);
   queryRow = *row;
   seqQ = memref::DimOp::create(b, loc, query, 2);
@@ -474,7 +506,13 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   warpRow = mul(warp, index(mTiles * kMmaM));
   accRow = scoreLayout.thread.row.emit(b, loc, lane, attn::kWarpSize);
   accCol = scoreLayout.thread.col.emit(b, loc, lane, attn::kWarpSize);
-  frame = {queryRow, warpRow, accRow, accCol, seqQ, seqKv};
+  // In a packed tile the warp's rows are those of one head: its position
+  // in that head's rows and the head.
+  Value warpHead = head, warpPosition = warpRow;
+  if (plan.packedHeads > 1)
+    std::tie(warpHead, warpPosition) =
+        packedRow(head, index(0), warpRow, plan.queryRowsPerTile());
+  frame = {queryRow, warpPosition, accRow, accCol, seqQ, seqKv};
   placeThread(qkRows);
   if (vRows.chunks == qkRows.chunks) {
     vRows.row = qkRows.row;
@@ -619,7 +657,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
   storeOutput(acc, inverse);
   if (plan.hasLse)
-    storeLse(*this, scoreLayout, frame, m, l, lse, batch, head);
+    storeLse(*this, scoreLayout, frame, m, l, lse, batch, warpHead);
   return sharedBytes;
 }
 

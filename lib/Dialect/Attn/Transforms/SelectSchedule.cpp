@@ -15,6 +15,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Target/SM80/MmaSyncLayout.h"
 #include "attn/Target/SM90/WgmmaLayout.h"
 #include "attn/Target/TargetInfo.h"
 
@@ -60,7 +61,24 @@ struct Requests {
   bool pingPong = true, overlap = true;
   /// The K/V stages asked for; 0 the chip's choice.
   int64_t stages = 0;
+  /// Packed GQA asked for (else chosen for a static Sq of at most
+  /// kDecodeRows).
+  bool packGqa = false;
 };
+
+/// Queries of one head a packed sm_80 tile holds: a decode step (one query)
+/// or a short speculative one fits.
+constexpr int64_t kDecodeRows = 16;
+
+/// sm_80's packed tile: one m16 row block per warp and kDecodeRows rows of
+/// each of the group's heads, so that every warp's rows are one head's (the
+/// kernel's rule), in 4 warps at least. Groups of 2, 4 and 8 fit: 4, 4 and
+/// 8 warps. Returns the warps, or nothing for other groups.
+std::optional<int64_t> packedWarps(int64_t group) {
+  if (group != 2 && group != 4 && group != 8)
+    return std::nullopt;
+  return std::max<int64_t>(4, group);
+}
 
 FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
                                        const Requests &requests) {
@@ -84,6 +102,12 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   MLIRContext *ctx = op.getContext();
   int64_t largest = std::max(headDim, valueHeadDim);
   int64_t tileM = 128, tileN = 64, stages = 2, warps = 4;
+  // Decoding: a few queries per head, packed by group when the chip can.
+  std::optional<int64_t> group = op.getStaticGroupSize();
+  int64_t seqQ = queryType.getDimSize(2);
+  bool decode = requests.packGqa ||
+                (!ShapedType::isDynamic(seqQ) && seqQ <= kDecodeRows);
+  bool packGqa = false;
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
   bool pingPong = false, overlap = false;
@@ -106,6 +130,12 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // D = 64 without a mask, +1-4% at D = 256 but spills from D = 168.
     if (largest <= 64 && op.getMask() == MaskKind::causal)
       chipThreshold = 8.0f;
+    if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
+        packed && decode) {
+      warps = *packed;
+      tileM = sm80::kMmaM * warps;
+      packGqa = true;
+    }
     break;
   case MmaFamily::Wgmma: { // FA3: a producer and 64-row consumer warpgroups.
     // At head dim 64 a step's GEMMs are short next to its softmax: a third
@@ -141,6 +171,14 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     break;
   }
 
+  if (requests.packGqa && !packGqa)
+    return op.emitError()
+           << kPass
+           << ": packed GQA needs the sm_80 kernel and a static group of 2, "
+              "4 or 8 query heads per key/value head; got "
+           << target.chip << " and "
+           << (group ? "a group of " + std::to_string(*group)
+                     : std::string("dynamic head counts"));
   if (requests.stages > 0)
     stages = requests.stages;
   float asked = requests.rescaleThreshold < 0 ? chipThreshold
@@ -174,7 +212,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
                            pingPong, overlap, ArrayRef<int64_t>(), threshold,
-                           /*kvChunk=*/0, /*packGqa=*/false);
+                           /*kvChunk=*/0, packGqa);
 }
 
 struct AttnSelectSchedulePass
@@ -200,7 +238,7 @@ struct AttnSelectSchedulePass
           << int64_t(stages);
       return signalPassFailure();
     }
-    Requests requests{rescaleThreshold, pingPong, overlap, stages};
+    Requests requests{rescaleThreshold, pingPong, overlap, stages, packGqa};
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();

@@ -186,6 +186,9 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     Option<"stages", "stages", "int64_t", /*default=*/"0",
            "K/V tiles in flight (1: none ahead of the one in use, for "
            "ablations); 0 (the default) leaves it to the chip (2)">,
+    Option<"packGqa", "pack-gqa", "bool", /*default=*/"false",
+           "Pack the query heads of a group into one tile (decoding); "
+           "chosen without asking when Sq is static and at most 16">,
   ];
 }
 

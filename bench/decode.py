@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Decode steps: attn beside PyTorch SDPA's flash and cuDNN backends, in GB/s.
+
+A decode step is a few new queries against a long K/V cache; its speed is
+the bandwidth at which K and V are read. Two halves, like the SDPA sweep:
+
+  python3 bench/decode.py compile [BUNDLE]   # here: needs the built compiler library
+  python3 bench/decode.py run [BUNDLE]       # GPU machine: CUDA, CMake, PyTorch
+
+`compile` writes the kernels attn.torch picks for the rows below (bf16,
+Hq = 32, Hkv = 8, D = 128, causal aligned to the bottom right): the packed
+sm_80 kernel for each query length, and the sm_90a kernel with dynamic
+shapes (one query tile per head) for comparison. `run` times, on the same
+tensors and stream, attn.torch.attention (packed sm_80; then forced to
+sm_90a with ATTN_CHIP) and F.scaled_dot_product_attention with the flash and
+cuDNN backends (enable_gqa; for one query the bottom-right causal mask hides
+nothing, for more it is torch's causal_lower_right bias), as in
+bench/sdpa_sweep.py (median of 30 samples of 8 calls over 4 input sets).
+It prints GB/s of K and V read (2 B Hkv Skv D bytes of bf16, each once),
+the card's copy bandwidth (a device-to-device copy of 1 GiB) and the ratios.
+"""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+import attn  # noqa: E402
+from attn.spec import packed_decode_shape  # noqa: E402
+from sdpa_sweep import build_runtime, median_ms  # noqa: E402
+
+HQ, HKV, D = 32, 8, 128
+# (B, Skv, Sq): the issue's table.
+ROWS = ((8, 8192, 1), (32, 8192, 1), (8, 32768, 1), (64, 4096, 1), (8, 8192, 16))
+
+
+def specs():
+    out = []
+    for sq in sorted({r[2] for r in ROWS}):
+        heads, kv_heads, seq_q = packed_decode_shape(HQ, HKV, sq)
+        out.append(("sm_80", attn.AttentionSpec.for_call(
+            D, "bf16", causal=True, heads=heads, kv_heads=kv_heads, seq_q=seq_q)))
+    out.append(("sm_90a", attn.AttentionSpec.for_call(D, "bf16", causal=True)))
+    return out
+
+
+def compile_bundle(bundle):
+    for chip, spec in specs():
+        for artifact in attn.write_bundle([spec], bundle, chip=chip):
+            print(f"{artifact.kernel} ({chip}): {artifact.path}")
+
+
+def copy_bandwidth(torch):
+    """GB/s of a device-to-device copy (read and write counted)."""
+    src = torch.empty(1 << 30, dtype=torch.uint8, device="cuda")
+    dst = torch.empty_like(src)
+    ms = median_ms(torch, [lambda: dst.copy_(src)])
+    return 2 * src.numel() / ms / 1e6
+
+
+def run_bundle(bundle):
+    import torch
+    import torch.nn.functional as F
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    from torch.nn.attention.bias import causal_lower_right
+
+    os.environ["ATTN_LIBRARY_PATH"] = build_runtime(bundle)
+    attn.add_bundle(bundle)
+    from attn.torch import CHIP_VARIABLE, attention
+
+    copy = copy_bandwidth(torch)
+    print(f"# {torch.cuda.get_device_name()}, torch {torch.__version__}; "
+          f"device copy {copy:.0f} GB/s; GB/s of K and V read")
+    print(f"{'B':>3} {'Skv':>6} {'Sq':>3} {'attn':>6} {'sm_90a':>6} {'flash':>6} "
+          f"{'cudnn':>6} {'/flash':>6} {'/cudnn':>6} {'/copy':>5} {'max |diff|':>10}")
+    rows = []
+    with torch.no_grad():
+        for b, skv, sq in ROWS:
+            def make(h, s):
+                return torch.randn(b, h, s, D, device="cuda", dtype=torch.bfloat16)
+            sets = [(make(HQ, sq), make(HKV, skv), make(HKV, skv)) for _ in range(4)]
+            ours = [lambda q=q, k=k, v=v: attention(q, k, v, causal="lower_right")
+                    for q, k, v in sets]
+            times = {"attn": median_ms(torch, ours)}
+            mine = ours[0]()
+            os.environ[CHIP_VARIABLE] = "sm_90a"
+            times["sm_90a"] = median_ms(torch, ours)
+            os.environ.pop(CHIP_VARIABLE)
+            mask = None if sq == 1 else causal_lower_right(sq, skv)
+            reference = None
+            for name, backend in (("flash", SDPBackend.FLASH_ATTENTION),
+                                  ("cudnn", SDPBackend.CUDNN_ATTENTION)):
+                theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
+                    q, k, v, attn_mask=mask, enable_gqa=True) for q, k, v in sets]
+                try:
+                    with sdpa_kernel(backend):
+                        times[name] = median_ms(torch, theirs)
+                        if reference is None:
+                            reference = theirs[0]()
+                except RuntimeError:  # the backend does not take this call
+                    times[name] = float("nan")
+            diff = float("nan") if reference is None else \
+                (mine.float() - reference.float()).abs().max().item()
+            bytes_read = 2 * b * HKV * skv * D * 2
+            gbs = {k: bytes_read / t / 1e6 for k, t in times.items()}
+            print(f"{b:>3} {skv:>6} {sq:>3} {gbs['attn']:>6.0f} {gbs['sm_90a']:>6.0f} "
+                  f"{gbs['flash']:>6.0f} {gbs['cudnn']:>6.0f} "
+                  f"{gbs['attn'] / gbs['flash']:>6.2f} {gbs['attn'] / gbs['cudnn']:>6.2f} "
+                  f"{gbs['attn'] / copy:>5.2f} {diff:>10.2e}", flush=True)
+            rows.append((b, skv, sq, gbs))
+            del sets, ours
+    with open(os.path.join(bundle, "decode.csv"), "w") as f:
+        f.write("batch,seq_kv,seq_q,attn_gbs,attn_sm90a_gbs,torch_flash_gbs,cudnn_gbs,copy_gbs\n")
+        for b, skv, sq, g in rows:
+            f.write(f"{b},{skv},{sq},{g['attn']:.0f},{g['sm_90a']:.0f},{g['flash']:.0f},"
+                    f"{g['cudnn']:.0f},{copy:.0f}\n")
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or args[0] not in ("compile", "run"):
+        sys.exit(f"usage: {sys.argv[0]} compile|run [BUNDLE]")
+    bundle = os.path.abspath(args[1] if len(args) > 1 else "decode-bundle")
+    compile_bundle(bundle) if args[0] == "compile" else run_bundle(bundle)
+
+
+if __name__ == "__main__":
+    main()
