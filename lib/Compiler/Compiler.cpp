@@ -40,6 +40,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.exp2Degree = options.exp2Degree;
   result.stages = options.stages;
   result.packGqa = options.packGqa;
+  result.kvChunk = options.kvChunk;
   result.waitTimeoutMs = options.waitTimeoutMs;
 }
 
@@ -127,11 +128,35 @@ static llvm::json::Array toJson(ArrayRef<int64_t> values) {
   return array;
 }
 
-/// One kernel parameter as docs/manifest.md spells it.
+/// ceildiv(size `dim` of tensor `tensor`, `divisor`), as the manifest
+/// spells an extent.
+static llvm::json::Object extentJson(int64_t tensor, int64_t dim,
+                                     int64_t divisor) {
+  return llvm::json::Object{
+      {"tensor", tensor}, {"dim", dim}, {"divisor", divisor}};
+}
+
+/// A grid axis, or a workspace buffer's extent: with `times`, the product
+/// of two.
+static llvm::json::Object toJson(GridAxisAttr axis) {
+  llvm::json::Object out =
+      extentJson(axis.getTensor(), axis.getDim(), axis.getDivisor());
+  if (ArrayRef<int64_t> times = axis.getTimes(); !times.empty())
+    out["times"] = extentJson(times[0], times[1], times[2]);
+  return out;
+}
+
+/// One kernel parameter as docs/manifest.md spells it; a workspace
+/// buffer's memref names the buffer's index among the workspace.
 static llvm::json::Object toJson(KernelParamAttr param,
-                                 ArrayRef<KernelTensorAttr> tensors) {
-  llvm::json::Object out{{"kind", stringifyKernelParamKind(param.getKind())},
-                         {"tensor", param.getTensor()}};
+                                 ArrayRef<KernelTensorAttr> tensors,
+                                 int64_t callerTensors) {
+  int64_t tensor = param.getTensor();
+  llvm::json::Object out{{"kind", stringifyKernelParamKind(param.getKind())}};
+  if (tensor >= callerTensors)
+    out["workspace"] = tensor - callerTensors;
+  else
+    out["tensor"] = tensor;
   switch (param.getKind()) {
   case KernelParamKind::memref:
     break;
@@ -161,22 +186,38 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
   if (!abi || !block)
     return kernel.emitError() << "expects the kernel's " << kKernelAbiAttrName
                               << " and known_block_size";
-  llvm::json::Array tensors, params, grid;
-  for (KernelTensorAttr tensor : abi.getTensors())
-    tensors.push_back(llvm::json::Object{
+  llvm::json::Array tensors, workspace, params, grid;
+  int64_t callerTensors = 0;
+  for (KernelTensorAttr tensor : abi.getTensors()) {
+    llvm::json::Object entry{
         {"name", tensor.getName().getValue()},
         {"element", typeName(tensor.getType().getElementType())},
-        {"shape", toJson(tensor.getType().getShape())},
-    });
+    };
+    if (!tensor.isWorkspace()) {
+      entry["shape"] = toJson(tensor.getType().getShape());
+      tensors.push_back(std::move(entry));
+      ++callerTensors;
+      continue;
+    }
+    llvm::json::Array extents;
+    for (GridAxisAttr extent : tensor.getExtents())
+      extents.push_back(toJson(extent));
+    entry["extents"] = std::move(extents);
+    workspace.push_back(std::move(entry));
+  }
   for (KernelParamAttr param : abi.getParams())
-    params.push_back(toJson(param, abi.getTensors()));
-  for (GridAxisAttr axis : abi.getGrid())
-    grid.push_back(llvm::json::Object{{"tensor", axis.getTensor()},
-                                      {"dim", axis.getDim()},
-                                      {"divisor", axis.getDivisor()}});
+    params.push_back(toJson(param, abi.getTensors(), callerTensors));
+  bool products = false;
+  for (GridAxisAttr axis : abi.getGrid()) {
+    grid.push_back(toJson(axis));
+    products |= !axis.getTimes().empty();
+  }
+  // Format 3 adds the workspace and grid products; a kernel without them
+  // stays format 2, which every runtime of format 2 reads.
+  bool format3 = products || !workspace.empty();
   auto block3 = block.asArrayRef();
   llvm::json::Object manifest{
-      {"format", 2},
+      {"format", format3 ? 3 : 2},
       {"kernel", kernel.getName().str()},
       {"chip", target.chip.str()},
       {"capability", target.computeCapability},
@@ -189,6 +230,8 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
       {"grid", std::move(grid)},
       {"dynamic_shared_memory", shared ? shared.getInt() : int64_t(0)},
   };
+  if (!workspace.empty())
+    manifest["workspace"] = std::move(workspace);
   if (semantics)
     manifest["attention"] = std::move(*semantics);
   std::string text;

@@ -80,6 +80,12 @@ static llvm::cl::opt<bool> packGqa(
                    "(decoding; sm_80, groups of 2, 4 or 8); chosen without "
                    "asking when Sq is static and at most 16"),
     llvm::cl::cat(driverOptions), llvm::cl::init(false));
+static llvm::cl::opt<int64_t> kvChunk(
+    "kv-chunk",
+    llvm::cl::desc("Split-KV (decoding, sm_80): keys per chunk, a multiple "
+                   "of the K/V tile, each chunk its own CTA, merged by the "
+                   "last (default 0: no split)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(0));
 static llvm::cl::opt<int64_t> stages(
     "stages",
     llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use, "
@@ -202,6 +208,7 @@ int main(int argc, char **argv) {
   options.exp2Degree = exp2Degree;
   options.stages = stages;
   options.packGqa = packGqa;
+  options.kvChunk = kvChunk;
   options.cudaPath = cudaPath;
   options.ptxasPath = ptxasPath;
   Location loc = module->getLoc();

@@ -50,6 +50,9 @@ struct CompileOptions {
   /// Pack the query heads of a group into one tile (decoding); chosen
   /// without asking when Sq is static and at most 16.
   bool packGqa = false;
+  /// Split-KV (decoding): keys per chunk, each chunk its own CTA; 0 splits
+  /// nothing.
+  int64_t kvChunk = 0;
   /// Debug mode of the sm_90a kernel: barrier waits trap after this many
   /// milliseconds; 0 is unbounded.
   int64_t waitTimeoutMs = 0;

@@ -50,6 +50,12 @@ struct AttnLowerToNVVMPipelineOptions
                      "(decoding); chosen without asking when Sq is static "
                      "and at most 16"),
       llvm::cl::init(false)};
+  PassOptions::Option<int64_t> kvChunk{
+      *this, "kv-chunk",
+      llvm::cl::desc("Split-KV (decoding, sm_80): keys per chunk, each "
+                     "chunk its own CTA, merged by the last; 0 (the "
+                     "default) splits nothing"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> exp2Emulation{
       *this, "exp2-emulation",
       llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "

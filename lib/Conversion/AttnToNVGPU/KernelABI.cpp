@@ -35,18 +35,54 @@ mlir::attn::getAttentionTensors(const KernelPlan &plan) {
 
 SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
   MLIRContext *ctx = plan.schedule.getContext();
-  // Query tiles along x (no 65535 limit), heads along y (the key's when
-  // a tile packs a group's query heads), batch along z.
+  // Query tiles along x (no 65535 limit; with split-KV times the K/V
+  // chunks), heads along y (the key's when a tile packs a group's query
+  // heads), batch along z.
   int64_t headTensor = plan.packedHeads > 1 ? 1 : 0;
-  return {GridAxisAttr::get(ctx, 0, 2, plan.queryRowsPerTile()),
+  SmallVector<int64_t> chunks;
+  if (plan.kvChunk > 0)
+    chunks = {1, 2, plan.kvChunk};
+  return {GridAxisAttr::get(ctx, 0, 2, plan.queryRowsPerTile(), chunks),
           GridAxisAttr::get(ctx, headTensor, 1, 1),
           GridAxisAttr::get(ctx, 0, 0, 1)};
+}
+
+/// Split-KV's workspace: each chunk's output [N, B, Hq, Sq, Dv] and LSE
+/// [N, B, Hq, Sq] in f32, and one arrival counter per merge (per query
+/// tile, grid head and batch), which the last CTA of a merge resets.
+static void appendSplitWorkspace(const KernelPlan &plan,
+                                 SmallVectorImpl<KernelTensorAttr> &tensors) {
+  MLIRContext *ctx = plan.schedule.getContext();
+  auto extent = [&](int64_t tensor, int64_t dim, int64_t divisor) {
+    return GridAxisAttr::get(ctx, tensor, dim, divisor);
+  };
+  // Tensors 0, 1, 2: query, key, value.
+  GridAxisAttr chunks = extent(1, 2, plan.kvChunk), batch = extent(0, 0, 1),
+               heads = extent(0, 1, 1), rows = extent(0, 2, 1);
+  int64_t dyn = ShapedType::kDynamic;
+  auto add = [&](StringRef name, ArrayRef<GridAxisAttr> extents,
+                 ArrayRef<int64_t> shape, Type element) {
+    tensors.push_back(KernelTensorAttr::get(
+        ctx, StringAttr::get(ctx, name), RankedTensorType::get(shape, element),
+        extents));
+  };
+  Type f32 = Float32Type::get(ctx);
+  add("partial_output",
+      {chunks, batch, heads, rows, extent(2, 3, 1)},
+      {dyn, dyn, dyn, dyn, plan.valueHeadDim}, f32);
+  add("partial_lse", {chunks, batch, heads, rows}, {dyn, dyn, dyn, dyn}, f32);
+  SmallVector<GridAxisAttr> grid = getAttentionGrid(plan);
+  add("split_counters",
+      {batch, grid[1], extent(0, 2, plan.queryRowsPerTile())},
+      {dyn, dyn, dyn}, IntegerType::get(ctx, 32));
 }
 
 KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,
                                            ArrayRef<KernelParamAttr> leading) {
   MLIRContext *ctx = plan.schedule.getContext();
   SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
+  if (plan.kvChunk > 0)
+    appendSplitWorkspace(plan, tensors);
   SmallVector<KernelParamAttr> params(leading);
   for (int64_t i = 0, e = tensors.size(); i < e; ++i)
     params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},

@@ -236,12 +236,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return failure();
   scf::ForallOp grid = plan.grid = online->grid;
   plan.schedule = online->schedule;
-  // Split-KV has no kernel yet: its partial results need a merge after the
-  // grid.
-  if (plan.schedule.getKvChunk() > 0)
-    return grid.emitError() << kPass
-                            << ": split-KV (kv_chunk) runs on the CPU only; "
-                               "no GPU kernel takes it yet";
+  plan.kvChunk = plan.schedule.getKvChunk();
   plan.kvLoop = online->kvLoop;
   plan.scores = online->scores;
   plan.output = online->output;
@@ -249,9 +244,23 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   RowMaxOp rowMax = online->rowMax;
   Block &loop = *plan.kvLoop.getBody();
 
+  // The function returns the grid's results, or with split-KV their merge,
+  // which the kernel does itself.
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  if (grid->getParentOp() != func ||
-      ret.getOperands() != ValueRange(grid.getResults()))
+  ValueRange results = grid.getResults();
+  CombineSplitsOp combine;
+  if (plan.kvChunk > 0) {
+    combine = ret.getNumOperands() > 0
+                  ? ret.getOperand(0).getDefiningOp<CombineSplitsOp>()
+                  : CombineSplitsOp();
+    if (!combine || combine.getPartialOutput() != grid.getResult(0) ||
+        combine.getPartialLse() != grid.getResult(1))
+      return grid.emitError() << kPass
+                              << ": expects the function to return the merge "
+                                 "(attn.combine_splits) of the split grid";
+    results = combine.getResults();
+  }
+  if (grid->getParentOp() != func || ret.getOperands() != results)
     return grid.emitError()
            << kPass << ": expects the function to return the grid's results "
            << "directly";
@@ -279,10 +288,13 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
                             << ": expects the function to take Q, K and V as "
                                "its first three arguments, found "
                             << func.getNumArguments();
+  DestinationStyleOpInterface destinations =
+      combine ? cast<DestinationStyleOpInterface>(combine.getOperation())
+              : cast<DestinationStyleOpInterface>(grid.getOperation());
   for (BlockArgument arg : func.getArguments().drop_front(3)) {
     bool onlyDestination = llvm::all_of(arg.getUses(), [&](OpOperand &use) {
-      return use.getOwner() == grid.getOperation() &&
-             llvm::is_contained(grid.getOutputsMutable(), use);
+      return use.getOwner() == destinations.getOperation() &&
+             destinations.isDpsInit(&use);
     });
     if (!onlyDestination)
       return func.emitError()
@@ -290,7 +302,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
              << "V to be only the attention's destinations; argument "
              << arg.getArgNumber() << " is used otherwise";
   }
-  if (grid.getNumResults() < 1 || grid.getNumResults() > 2)
+  if (results.size() < 1 || results.size() > 2)
     return grid.emitError() << kPass
                             << ": expects the grid to yield O and optionally "
                                "the LSE";
@@ -346,11 +358,16 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   Value headSource = plan.packedHeads > 1 ? func.getArgument(1) : query;
   if (!isQueryExtent(ubs[0], query, 2, queryRows) ||
       !isQueryExtent(ubs[1], headSource, 1, 1) ||
-      !isQueryExtent(ubs[2], query, 0, 1))
+      !isQueryExtent(ubs[2], query, 0, 1) ||
+      (plan.kvChunk > 0 &&
+       !isQueryExtent(ubs[3], func.getArgument(1), 2, plan.kvChunk)))
     return grid.emitError()
            << kPass << ": expects the grid to cover (ceildiv(Sq, " << queryRows
            << "), " << (plan.packedHeads > 1 ? "key/value heads" : "heads")
-           << ", batch) of the query";
+           << ", batch" << (plan.kvChunk > 0 ? ", K/V chunks" : "")
+           << ") of the query";
+  if (plan.kvChunk > 0)
+    plan.kvSplits = cast<Value>(ubs[3]);
   if (getConstantIntValue(plan.kvLoop.getStep()) != plan.tileN)
     return plan.kvLoop.emitError()
            << kPass << ": expects the K/V loop to step by tiles";
@@ -366,7 +383,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     plan.softcap = c->convertToFloat();
   if (std::optional<APFloat> t = rowMax.getThreshold())
     plan.rescaleThreshold = t->convertToFloat();
-  plan.hasLse = grid.getNumResults() == 2;
+  plan.hasLse = results.size() == 2;
   return plan;
 }
 
@@ -427,6 +444,16 @@ FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
         arith::ConstantIndexOp::create(b, loc, 1));
     return remember(arith::SubIOp::create(
         b, loc, last, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x)));
+  }
+  // Split-KV: x counts (query tile, chunk) pairs, the chunk fastest.
+  if (plan.kvChunk > 0 && (value == ivs[0] || value == ivs[3])) {
+    FailureOr<Value> splits = get(b, plan.kvSplits);
+    if (failed(splits))
+      return failure();
+    Value x = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+    if (value == ivs[0])
+      return remember(arith::DivUIOp::create(b, loc, x, *splits));
+    return remember(arith::RemUIOp::create(b, loc, x, *splits));
   }
   for (int64_t i = 0; i < 3; ++i)
     if (value == ivs[i])

@@ -59,6 +59,11 @@ struct KernelPlan {
   int64_t packedHeads = 1;
   /// Query rows of one head in a tile.
   int64_t queryRowsPerTile() const { return tileM / packedHeads; }
+  /// Split-KV: keys per chunk (0: no split) and the grid's chunk count,
+  /// ceildiv(Skv, kvChunk), a value of the function. Each CTA computes one
+  /// chunk's partial result; the kernel merges them (attn.combine_splits).
+  int64_t kvChunk = 0;
+  Value kvSplits;
 
   // The pipeline: its rings (query, keys, values), and its copies and waits
   // in program order, in the grid body before the K/V loop and in the loop.

@@ -320,8 +320,7 @@ void mlir::attn::finishRowSums(KernelBuilder &kb,
 
 void mlir::attn::storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
                           const ScoreFrame &frame, ArrayRef<Value> m,
-                          ArrayRef<Value> l, Value lse, Value batch,
-                          Value head) {
+                          ArrayRef<Value> l, Value lse, ValueRange at) {
   // lse = m ln 2 + ln l in natural-log units, -inf for rows with no key; the
   // thread holding a row's first column writes it.
   OpBuilder &b = kb.b;
@@ -341,6 +340,8 @@ void mlir::attn::storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
     auto ifOp = scf::IfOp::create(b, loc, write, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    memref::StoreOp::create(b, loc, value, lse, ValueRange{batch, head, row});
+    SmallVector<Value> indices(at);
+    indices.push_back(row);
+    memref::StoreOp::create(b, loc, value, lse, indices);
   }
 }

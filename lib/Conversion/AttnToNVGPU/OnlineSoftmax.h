@@ -107,11 +107,12 @@ void finishRowSums(KernelBuilder &kb, const AccumulatorLayout &layout,
                    ArrayRef<Value> partial, SmallVectorImpl<Value> &l,
                    SmallVectorImpl<Value> &inverse);
 
-/// Stores lse[batch, head, row] = m ln 2 + ln l (-inf where l = 0) for the
-/// thread's rows below seqQ; one thread per row writes.
+/// Stores lse[at..., row] = m ln 2 + ln l (-inf where l = 0) for the
+/// thread's rows below seqQ (`at`: batch and head, and a split-KV chunk
+/// first for a partial LSE); one thread per row writes.
 void storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
               const ScoreFrame &frame, ArrayRef<Value> m, ArrayRef<Value> l,
-              Value lse, Value batch, Value head);
+              Value lse, ValueRange at);
 
 } // namespace mlir::attn
 

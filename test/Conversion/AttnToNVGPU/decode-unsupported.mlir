@@ -1,10 +1,12 @@
-// Split-KV runs on the CPU, and packed GQA on the CPU and the sm_80 kernel;
-// the GPU paths that do not take them refuse them with a located error
-// rather than building a kernel that ignores them.
-// RUN: not attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile="kv-chunk=128" -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 2>&1 | FileCheck %s --check-prefix=SPLIT
+// Split-KV and packed GQA run on the CPU and on the sm_80 kernel; the
+// sm_90a paths refuse them with a located error rather than building a
+// kernel that ignores them.
+// RUN: not attn-opt %s -attn-select-schedule="chip=sm_90a kv-chunk=128" 2>&1 | FileCheck %s --check-prefix=SPLIT-ASKED
+// RUN: not attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile="kv-chunk=128" -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a 2>&1 | FileCheck %s --check-prefix=SPLIT
 // RUN: not attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile="pack-gqa" -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize 2>&1 | FileCheck %s --check-prefix=PACKED-ROLES
 
-// SPLIT: decode-unsupported.mlir:[[@LINE+5]]:8: error: convert-attn-to-nvgpu: split-KV (kv_chunk) runs on the CPU only; no GPU kernel takes it yet
+// SPLIT-ASKED: decode-unsupported.mlir:[[@LINE+6]]:8: error: attn-select-schedule: split-KV needs the sm_80 kernel; sm_90a's does not take it
+// SPLIT: decode-unsupported.mlir:[[@LINE+5]]:8: error: convert-attn-to-nvgpu: the sm_90a kernel does not take split-KV (kv_chunk) yet
 // PACKED-ROLES: decode-unsupported.mlir:[[@LINE+4]]:8: error: attn-warp-specialize: packed GQA (pack_gqa) has no warp-specialised form
 func.func @attention(%q: tensor<1x8x1x64xbf16>, %k: tensor<1x2x256x64xbf16>,
                      %v: tensor<1x2x256x64xbf16>) -> tensor<1x8x1x64xbf16> {

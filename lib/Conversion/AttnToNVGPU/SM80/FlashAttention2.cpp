@@ -117,6 +117,13 @@ private:
                int64_t nTiles, SmallVectorImpl<Value> &acc);
 
   void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
+  /// Split-KV: stores the chunk's normalised output and LSE in f32 into the
+  /// workspace, counts the chunk in, and in the CTA that counts the last
+  /// chunk of its tile merges them into O and the LSE.
+  void storeSplit(ArrayRef<Value> acc, ArrayRef<Value> inverse,
+                  ArrayRef<Value> m, ArrayRef<Value> l);
+  /// The merge of attn.combine_splits for the tile's rows.
+  void mergeSplits();
 
   // Flat register indices of accumulators laid out [mTiles][nTiles][4].
   static int64_t fragmentIndex(int64_t nTiles, int64_t mt, int64_t nt,
@@ -146,6 +153,10 @@ private:
   // Kernel-wide values.
   Value query, key, output, lse;
   Value tid, lane, accRow, accCol, warpRow, batch, head, queryRow, seqQ, seqKv;
+  // In a packed tile the warp's head and its first row's position in it.
+  Value warpHead, warpPosition;
+  // Split-KV: the CTA's chunk, the number of chunks, the workspace.
+  Value split, splits, partialOutput, partialLse, counters;
   // Each of Q, K and V to its sequence length, read once at entry: copies
   // read rows past it as zero.
   DenseMap<Value, Value> sequenceLengths;
@@ -404,6 +415,166 @@ void FlashAttention2Emitter::storeOutput(ArrayRef<Value> acc,
   }
 }
 
+void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
+                                        ArrayRef<Value> inverse,
+                                        ArrayRef<Value> m, ArrayRef<Value> l) {
+  // The chunk's normalised rows, straight from the accumulators: a decode
+  // tile is small, so f32 pairs need no staging for coalescing.
+  Value laneRow = add(add(queryRow, warpPosition), accRow);
+  auto pairType = VectorType::get({2}, b.getF32Type());
+  for (int64_t mt = 0; mt < mTiles; ++mt) {
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row = add(laneRow, index(mt * kMmaM + 8 * half));
+      auto ifOp = scf::IfOp::create(
+          b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      Value scale = inverse[mt * 2 + half];
+      for (int64_t nt = 0; nt < nTilesO && nt * kMmaN < plan.valueHeadDim;
+           ++nt) {
+        SmallVector<Value, 2> pair;
+        for (int64_t e = 2 * half; e < 2 * half + 2; ++e)
+          pair.push_back(
+              arith::MulFOp::create(b, loc, acc[oIndex(mt, nt, e)], scale));
+        Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
+        vector::StoreOp::create(
+            b, loc, v, partialOutput,
+            ValueRange{split, batch, warpHead, row,
+                       add(accCol, index(nt * kMmaN))});
+      }
+    }
+  }
+  storeLse(*this, scoreLayout, frame, m, l, partialLse,
+           ValueRange{split, batch, warpHead});
+
+  // Count the chunk in: every thread's stores are visible GPU-wide before
+  // one thread adds 1 to the tile's counter; the CTA that brings it to the
+  // chunk count holds every chunk's rows. A shared word hands the count to
+  // all threads (the query slot is free again once all are past the
+  // barrier).
+  NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
+  gpu::BarrierOp::create(b, loc);
+  auto wordType = MemRefType::get({1}, b.getI32Type(),
+                                  MemRefLayoutAttrInterface{},
+                                  getSharedMemorySpace(b.getContext()));
+  Value word = memref::ViewOp::create(b, loc, wordType, sharedBytes(),
+                                      index(0), ValueRange{});
+  Value queryTile = arith::DivUIOp::create(
+      b, loc, queryRow, index(plan.queryRowsPerTile()));
+  scf::ForallOp grid = plan.grid;
+  Value gridHead = values.get(b, grid.getInductionVars()[1]).value();
+  SmallVector<Value> counter = {batch, gridHead, queryTile};
+  {
+    auto ifOp = scf::IfOp::create(
+        b, loc, cmp(arith::CmpIPredicate::eq, tid, index(0)), false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value before = memref::AtomicRMWOp::create(
+        b, loc, arith::AtomicRMWKind::addi, i32(1), counters, counter);
+    memref::StoreOp::create(b, loc, before, word, ValueRange{index(0)});
+  }
+  gpu::BarrierOp::create(b, loc);
+  Value before = memref::LoadOp::create(b, loc, word, ValueRange{index(0)});
+  Value last = cmp(
+      arith::CmpIPredicate::eq,
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), before),
+      arith::SubIOp::create(b, loc, splits, index(1)));
+  auto ifOp = scf::IfOp::create(b, loc, last, false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  // Acquire the other chunks' rows; reset the counter for the next launch.
+  NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
+  {
+    auto reset = scf::IfOp::create(
+        b, loc, cmp(arith::CmpIPredicate::eq, tid, index(0)), false);
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(reset.thenBlock());
+    memref::StoreOp::create(b, loc, i32(0), counters, counter);
+  }
+  mergeSplits();
+}
+
+void FlashAttention2Emitter::mergeSplits() {
+  // attn.combine_splits, one pair of O's columns per thread and step: the
+  // row's LSE from the chunks' (the largest first, chunks with -inf weigh
+  // 0), then the weighted sum of the chunks' outputs.
+  int64_t pairs = plan.valueHeadDim / 2;
+  Value negInf = f32(-std::numeric_limits<float>::infinity());
+  auto loop = scf::ForOp::create(b, loc, tid, index(tileM * pairs),
+                                 index(threads));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value idx = loop.getInductionVar();
+  Value local = arith::DivUIOp::create(b, loc, idx, index(pairs));
+  Value col = mul(arith::RemUIOp::create(b, loc, idx, index(pairs)), index(2));
+  Value rowHead = head, row = add(queryRow, local);
+  if (plan.packedHeads > 1)
+    std::tie(rowHead, row) =
+        packedRow(head, queryRow, local, plan.queryRowsPerTile());
+  auto inside = scf::IfOp::create(
+      b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
+  b.setInsertionPointToStart(inside.thenBlock());
+  auto chunkLse = [&](OpBuilder &nb, Value n) -> Value {
+    return memref::LoadOp::create(nb, loc, partialLse,
+                                  ValueRange{n, batch, rowHead, row});
+  };
+  auto isEmpty = [&](OpBuilder &nb, Value x) -> Value {
+    return arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OEQ, x,
+                                 negInf);
+  };
+  auto overChunks = [&](ValueRange init,
+                        function_ref<SmallVector<Value>(OpBuilder &, Value,
+                                                        ValueRange)>
+                            body) {
+    return scf::ForOp::create(
+               b, loc, index(0), splits, index(1), init,
+               [&](OpBuilder &nb, Location, Value n, ValueRange carried) {
+                 scf::YieldOp::create(nb, loc, body(nb, n, carried));
+               })
+        .getResults();
+  };
+  Value max = overChunks(negInf, [&](OpBuilder &nb, Value n, ValueRange c) {
+    return SmallVector<Value>{
+        arith::MaximumFOp::create(nb, loc, c[0], chunkLse(nb, n))};
+  })[0];
+  // exp(x - ref), 0 for an empty chunk (ref may be -inf then too).
+  auto weight = [&](OpBuilder &nb, Value x, Value ref) -> Value {
+    Value w = math::ExpOp::create(nb, loc, arith::SubFOp::create(nb, loc, x, ref));
+    return arith::SelectOp::create(nb, loc, isEmpty(nb, x), f32(0.0f), w);
+  };
+  Value sum = overChunks(f32(0.0f), [&](OpBuilder &nb, Value n, ValueRange c) {
+    return SmallVector<Value>{arith::AddFOp::create(
+        nb, loc, c[0], weight(nb, chunkLse(nb, n), max))};
+  })[0];
+  Value total = select(
+      isEmpty(b, max), negInf,
+      arith::AddFOp::create(b, loc, max, math::LogOp::create(b, loc, sum)));
+  auto pairType = VectorType::get({2}, b.getF32Type());
+  Value zeroPair = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(pairType, b.getF32FloatAttr(0.0f)));
+  Value merged =
+      overChunks(zeroPair, [&](OpBuilder &nb, Value n, ValueRange c) {
+        Value w = weight(nb, chunkLse(nb, n), total);
+        Value part = vector::LoadOp::create(
+            nb, loc, pairType, partialOutput,
+            ValueRange{n, batch, rowHead, row, col});
+        Value scaled = arith::MulFOp::create(
+            nb, loc, part, vector::BroadcastOp::create(nb, loc, pairType, w));
+        return SmallVector<Value>{arith::AddFOp::create(nb, loc, c[0], scaled)};
+      })[0];
+  Value rounded = arith::TruncFOp::create(
+      b, loc, VectorType::get({2}, elementType), merged);
+  vector::StoreOp::create(b, loc, rounded, output,
+                          ValueRange{batch, rowHead, row, col});
+  if (!plan.hasLse)
+    return;
+  auto first = scf::IfOp::create(
+      b, loc, cmp(arith::CmpIPredicate::eq, col, index(0)), false);
+  b.setInsertionPointToStart(first.thenBlock());
+  memref::StoreOp::create(b, loc, total, lse,
+                          ValueRange{batch, rowHead, row});
+}
+
 FailureOr<int64_t> FlashAttention2Emitter::emit() {
   ScheduleAttr schedule = plan.schedule;
   warps = schedule.getWarps();
@@ -428,7 +599,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   // IR by hand meets it here.
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   Type outputElementType =
-      cast<ShapedType>(plan.grid->getResult(0).getType()).getElementType();
+      cast<ShapedType>(func::FuncOp(plan.func).getResultTypes()[0])
+          .getElementType();
   std::string problem = target->kernelShapeProblem(
       {headDim, plan.valueHeadDim, elementBytes, tileM, tileN,
        schedule.getStages(), warps, elementType, outputElementType});
@@ -508,7 +680,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   accCol = scoreLayout.thread.col.emit(b, loc, lane, attn::kWarpSize);
   // In a packed tile the warp's rows are those of one head: its position
   // in that head's rows and the head.
-  Value warpHead = head, warpPosition = warpRow;
+  warpHead = head;
+  warpPosition = warpRow;
   if (plan.packedHeads > 1)
     std::tie(warpHead, warpPosition) =
         packedRow(head, index(0), warpRow, plan.queryRowsPerTile());
@@ -655,9 +828,22 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   // when the loop does not run; all must retire before the query ring holds
   // the output.
   nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
+  if (plan.kvChunk > 0) {
+    SmallVector<Value> ivs = grid.getInductionVars();
+    FailureOr<Value> chunk = get(ivs[3]), chunkCount = get(plan.kvSplits);
+    if (failed(chunk) || failed(chunkCount))
+      return failure();
+    split = *chunk;
+    splits = *chunkCount;
+    partialOutput = args.memref("partial_output");
+    partialLse = args.memref("partial_lse");
+    counters = args.memref("split_counters");
+    storeSplit(acc, inverse, m, l);
+    return sharedBytes;
+  }
   storeOutput(acc, inverse);
   if (plan.hasLse)
-    storeLse(*this, scoreLayout, frame, m, l, lse, batch, warpHead);
+    storeLse(*this, scoreLayout, frame, m, l, lse, ValueRange{batch, warpHead});
   return sharedBytes;
 }
 

@@ -861,7 +861,8 @@ LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
       })
       .Case([&](LseOp lseOp) {
         storeLse(*this, scoreLayout, frame, in[0].regs,
-                 rowSums(lseOp.getSum(), in[1].regs).first, lse, batch, head);
+                 rowSums(lseOp.getSum(), in[1].regs).first, lse,
+                 ValueRange{batch, head});
         return success();
       })
       .Default([&](Operation *other) {
@@ -886,6 +887,8 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     return fail("needs the warp-specialised form; run -attn-warp-specialize");
   if (!elementType.isBF16() && !elementType.isF16())
     return fail("needs bf16 or f16 inputs");
+  if (plan.kvChunk > 0)
+    return fail("does not take split-KV (kv_chunk) yet");
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   Type outputElementType =
       cast<ShapedType>(plan.grid->getResult(0).getType()).getElementType();

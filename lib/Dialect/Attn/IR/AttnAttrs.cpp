@@ -123,6 +123,31 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   auto rankOf = [&](int64_t tensor) {
     return tensors[tensor].getType().getRank();
   };
+  // The caller's tensors come first; extents refer to them alone.
+  int64_t callerTensors = 0;
+  while (callerTensors < static_cast<int64_t>(tensors.size()) &&
+         !tensors[callerTensors].isWorkspace())
+    ++callerTensors;
+  auto validExtent = [&](int64_t tensor, int64_t dim, int64_t divisor) {
+    return tensor >= 0 && tensor < callerTensors && dim >= 0 &&
+           dim < rankOf(tensor) && divisor >= 1;
+  };
+  auto validAxis = [&](GridAxisAttr axis) {
+    ArrayRef<int64_t> times = axis.getTimes();
+    return validExtent(axis.getTensor(), axis.getDim(), axis.getDivisor()) &&
+           (times.empty() ||
+            (times.size() == 3 && validExtent(times[0], times[1], times[2])));
+  };
+  for (KernelTensorAttr tensor : ArrayRef(tensors).drop_front(callerTensors)) {
+    if (!tensor.isWorkspace())
+      return emitError() << "workspace buffers must come after the caller's "
+                            "tensors";
+    if (static_cast<int64_t>(tensor.getExtents().size()) !=
+            tensor.getType().getRank() ||
+        !llvm::all_of(tensor.getExtents(), validAxis))
+      return emitError() << "a workspace buffer needs one extent per "
+                            "dimension, each of a caller's tensor's sizes";
+  }
   for (KernelParamAttr param : params) {
     if (param.getTensor() >= static_cast<int64_t>(tensors.size()))
       return emitError() << "kernel parameter refers to tensor "
@@ -133,16 +158,15 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "tensor map box needs one extent per dimension";
     if (param.getDim() >= rankOf(param.getTensor()))
       return emitError() << "scalar parameter's dim is out of range";
+    if (tensors[param.getTensor()].isWorkspace() &&
+        param.getKind() != KernelParamKind::memref)
+      return emitError() << "a workspace buffer is passed as a memref";
   }
   if (grid.size() != 3)
     return emitError() << "a kernel grid has three axes";
-  for (GridAxisAttr axis : grid)
-    if (axis.getTensor() < 0 ||
-        axis.getTensor() >= static_cast<int64_t>(tensors.size()) ||
-        axis.getDim() < 0 || axis.getDim() >= rankOf(axis.getTensor()) ||
-        axis.getDivisor() < 1)
-      return emitError() << "grid axis must name a tensor's dimension and a "
-                            "positive divisor";
+  if (!llvm::all_of(grid, validAxis))
+    return emitError() << "grid axis must name a tensor's dimension and a "
+                          "positive divisor";
   if (cluster.size() != 3 ||
       llvm::any_of(cluster, [](int64_t c) { return c < 1 || c > 8; }) ||
       cluster[0] * cluster[1] * cluster[2] > 8)

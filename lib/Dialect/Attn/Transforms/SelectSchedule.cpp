@@ -64,6 +64,8 @@ struct Requests {
   /// Packed GQA asked for (else chosen for a static Sq of at most
   /// kDecodeRows).
   bool packGqa = false;
+  /// Split-KV's keys per chunk asked for; 0 none.
+  int64_t kvChunk = 0;
 };
 
 /// Queries of one head a packed sm_80 tile holds: a decode step (one query)
@@ -179,6 +181,13 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
            << target.chip << " and "
            << (group ? "a group of " + std::to_string(*group)
                      : std::string("dynamic head counts"));
+  if (requests.kvChunk > 0 && target.mma != MmaFamily::MmaSync)
+    return op.emitError() << kPass << ": split-KV needs the sm_80 kernel; "
+                          << target.chip << "'s does not take it";
+  if (requests.kvChunk % tileN != 0)
+    return op.emitError() << kPass << ": kv-chunk = " << requests.kvChunk
+                          << " is not a multiple of the schedule's tile_n = "
+                          << tileN;
   if (requests.stages > 0)
     stages = requests.stages;
   float asked = requests.rescaleThreshold < 0 ? chipThreshold
@@ -212,7 +221,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
                            pingPong, overlap, ArrayRef<int64_t>(), threshold,
-                           /*kvChunk=*/0, packGqa);
+                           requests.kvChunk, packGqa);
 }
 
 struct AttnSelectSchedulePass
@@ -238,7 +247,14 @@ struct AttnSelectSchedulePass
           << int64_t(stages);
       return signalPassFailure();
     }
-    Requests requests{rescaleThreshold, pingPong, overlap, stages, packGqa};
+    if (kvChunk < 0) {
+      emitError(getOperation()->getLoc())
+          << kPass << ": kv-chunk must be 0 (no split) or more, got "
+          << int64_t(kvChunk);
+      return signalPassFailure();
+    }
+    Requests requests{rescaleThreshold, pingPong, overlap,
+                      stages,           packGqa,  kvChunk};
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();

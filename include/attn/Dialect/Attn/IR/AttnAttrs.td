@@ -202,6 +202,29 @@ def Attn_KernelParamKind : I32EnumAttr<"KernelParamKind",
   let genSpecializedAttr = 0;
 }
 
+def Attn_GridAxisAttr : AttrDef<Attn_Dialect, "GridAxis"> {
+  let mnemonic = "grid_axis";
+  let summary = "a launch extent as a function of tensors' sizes";
+  let description = [{
+    `ceildiv(size dim of tensor, divisor)`, and with `times = [t, d, q]`
+    that many times `ceildiv(size d of tensor t, q)`: the blocks of one grid
+    axis, or one extent of a workspace buffer. Tensors are the caller's
+    (indices into the ABI's tensors that have no extents of their own).
+
+    Example: `#attn.grid_axis<tensor = 0, dim = 2, divisor = 128>`;
+    split-KV's query tiles times K/V chunks:
+    `#attn.grid_axis<tensor = 0, dim = 2, divisor = 16, times = [1, 2, 1024]>`
+  }];
+  let parameters = (ins "int64_t":$tensor, "int64_t":$dim, "int64_t":$divisor,
+                        Attn_OptionalIntArray:$times);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let builders = [
+    AttrBuilder<(ins "int64_t":$tensor, "int64_t":$dim, "int64_t":$divisor), [{
+      return $_get($_ctxt, tensor, dim, divisor, ArrayRef<int64_t>());
+    }]>
+  ];
+}
+
 def Attn_KernelTensorAttr : AttrDef<Attn_Dialect, "KernelTensor"> {
   let mnemonic = "kernel_tensor";
   let summary = "a tensor the caller of a kernel passes";
@@ -209,10 +232,24 @@ def Attn_KernelTensorAttr : AttrDef<Attn_Dialect, "KernelTensor"> {
     The name (`query`, `key`, `value`, `output`, `lse`) and the type of one
     tensor of a kernel's launch, in the order the caller passes them.
 
+    With `extents` it is a workspace buffer instead (split-KV's partial
+    results): the caller does not pass it; the runtime allocates it for each
+    launch, zero-filled, with these extents (one per dimension). Workspace
+    buffers come after the caller's tensors.
+
     Example: `#attn.kernel_tensor<name = "query", type = tensor<?x8x?x64xbf16>>`
   }];
-  let parameters = (ins "StringAttr":$name, "ShapedType":$type);
+  let parameters = (ins "StringAttr":$name, "ShapedType":$type,
+                        Attn_OptionalAttrArray<"::mlir::attn::GridAxisAttr">:$extents);
   let assemblyFormat = "`<` struct(params) `>`";
+  let builders = [
+    AttrBuilder<(ins "StringAttr":$name, "ShapedType":$type), [{
+      return $_get($_ctxt, name, type, ArrayRef<GridAxisAttr>());
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    bool isWorkspace() const { return !getExtents().empty(); }
+  }];
 }
 
 def Attn_KernelParamAttr : AttrDef<Attn_Dialect, "KernelParam"> {
@@ -240,18 +277,6 @@ def Attn_KernelParamAttr : AttrDef<Attn_Dialect, "KernelParam"> {
     DefaultValuedParameter<"int64_t", "-1">:$dim);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
-}
-
-def Attn_GridAxisAttr : AttrDef<Attn_Dialect, "GridAxis"> {
-  let mnemonic = "grid_axis";
-  let summary = "one launch grid axis as a function of a tensor's size";
-  let description = [{
-    The axis has `ceildiv(size dim of tensor, divisor)` blocks.
-
-    Example: `#attn.grid_axis<tensor = 0, dim = 2, divisor = 128>`
-  }];
-  let parameters = (ins "int64_t":$tensor, "int64_t":$dim, "int64_t":$divisor);
-  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 def Attn_KernelAbiAttr : AttrDef<Attn_Dialect, "KernelAbi"> {

@@ -189,6 +189,9 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     Option<"packGqa", "pack-gqa", "bool", /*default=*/"false",
            "Pack the query heads of a group into one tile (decoding); "
            "chosen without asking when Sq is static and at most 16">,
+    Option<"kvChunk", "kv-chunk", "int64_t", /*default=*/"0",
+           "Split-KV (decoding): keys per chunk, a multiple of the chosen "
+           "tile_n, each chunk its own CTA; 0 (the default) splits nothing">,
   ];
 }
 
