@@ -6,6 +6,7 @@
 
 #include "attn-runtime/Launch.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <variant>
@@ -161,6 +162,8 @@ TensorMapRequest tensorMapRequest(const TensorMapParam &map,
   return r;
 }
 
+
+
 } // namespace
 
 bool attn::runtime::checkTensorMapRequest(const TensorMapRequest &r,
@@ -228,6 +231,57 @@ bool attn::runtime::checkTensorMapRequest(const TensorMapRequest &r,
   return true;
 }
 
+namespace {
+
+/// ceildiv(size, divisor) of `e` at launch.
+int64_t extentOf(const Extent &e, const std::vector<TensorView> &args) {
+  int64_t size = args[e.tensor].sizes[e.dim];
+  return (size + e.divisor - 1) / e.divisor;
+}
+
+/// A grid axis: its extent, times the second factor when there is one, which
+/// counts at least 1 (split-KV: a cache of no keys is one empty chunk, whose
+/// CTA writes the zeros); at most kMaxExtent squared, so it cannot overflow.
+int64_t extentOf(const GridAxis &axis, const std::vector<TensorView> &args) {
+  int64_t factor = axis.times ? std::max<int64_t>(extentOf(*axis.times, args), 1)
+                              : 1;
+  return extentOf(static_cast<const Extent &>(axis), args) * factor;
+}
+
+/// Views of the workspace buffers, contiguous, at offsets from the
+/// workspace's start (the runtime adds its address); false, with `error`,
+/// when they would not fit the 2^40 bytes any extent may span.
+bool planWorkspace(const Manifest &manifest,
+                   const std::vector<TensorView> &args,
+                   std::vector<TensorView> &views, uint64_t &bytes,
+                   std::string &error) {
+  bytes = 0;
+  for (const WorkspaceDecl &buffer : manifest.workspace) {
+    TensorView view;
+    view.data = bytes;
+    int64_t elements = 1;
+    for (const GridAxis &axis : buffer.extents) {
+      // At least 1: a buffer is indexed by what the grid's factors count.
+      int64_t extent = std::max<int64_t>(extentOf(axis, args), 1);
+      if (extent > kMaxExtent || (extent && elements > kMaxExtent / extent)) {
+        error = "workspace buffer " + buffer.name + " would hold more than " +
+                std::to_string(kMaxExtent) + " elements";
+        return false;
+      }
+      elements *= extent;
+      view.sizes.push_back(extent);
+    }
+    view.strides.assign(view.sizes.size(), 1);
+    for (size_t d = view.sizes.size() - 1; d-- > 0;)
+      view.strides[d] = view.strides[d + 1] * view.sizes[d + 1];
+    bytes += (elements * attn::runtime::elementBytes(buffer.element) + 255) / 256 * 256;
+    views.push_back(std::move(view));
+  }
+  return true;
+}
+
+} // namespace
+
 bool attn::runtime::planLaunch(const Manifest &manifest,
                                const std::vector<TensorView> &args,
                                LaunchPlan &plan, std::string &error) {
@@ -240,7 +294,8 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
   std::vector<TensorUse> uses(args.size());
   for (const Param &param : manifest.params)
     if (const auto *memref = std::get_if<MemrefParam>(&param))
-      uses[memref->tensor].memref = true;
+      if (!memref->workspace)
+        uses[memref->tensor].memref = true;
   for (size_t i = 0; i < args.size(); ++i)
     if (!checkTensor(manifest.tensors[i], args[i], uses[i], error))
       return false;
@@ -250,9 +305,7 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
   // The CUDA limits on grid extents: 2^31 - 1 along x, 65535 along y, z.
   static const int64_t gridLimit[3] = {(int64_t(1) << 31) - 1, 65535, 65535};
   for (int d = 0; d < 3; ++d) {
-    const GridAxis &axis = manifest.grid[d];
-    int64_t extent = args[axis.tensor].sizes[axis.dim];
-    int64_t blocks = (extent + axis.divisor - 1) / axis.divisor;
+    int64_t blocks = extentOf(manifest.grid[d], args);
     if (blocks > gridLimit[d]) {
       error = "the launch needs " + std::to_string(blocks) +
               " blocks along grid axis " + std::to_string(d) +
@@ -273,13 +326,19 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
   plan.sharedBytes = manifest.dynamicSharedMemory;
   if (plan.isEmpty())
     return true;
+  std::vector<TensorView> workspace;
+  if (!planWorkspace(manifest, args, workspace, plan.workspaceBytes, error))
+    return false;
+  auto viewOf = [&](const MemrefParam &memref) -> const TensorView & {
+    return memref.workspace ? workspace[memref.tensor] : args[memref.tensor];
+  };
 
   // Reserve everything first: `arguments` points into these vectors.
   size_t pointers = 0, words = 0, words32 = 0, maps = 0;
   for (const Param &param : manifest.params) {
     if (const auto *memref = std::get_if<MemrefParam>(&param)) {
       pointers += 2;
-      words += 1 + 2 * args[memref->tensor].sizes.size();
+      words += 1 + 2 * viewOf(*memref).sizes.size();
     } else if (const auto *scalar = std::get_if<ScalarParam>(&param)) {
       (scalar->type == ScalarType::I32 ? words32 : words) += 1;
     } else {
@@ -296,8 +355,10 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
     const Param &param = manifest.params[p];
     if (const auto *memref = std::get_if<MemrefParam>(&param)) {
       // Allocated, aligned, offset, sizes, strides.
-      const TensorView &t = args[memref->tensor];
+      const TensorView &t = viewOf(*memref);
       for (int k = 0; k < 2; ++k) {
+        if (memref->workspace)
+          plan.workspacePointers.push_back(plan.pointers.size());
         plan.pointers.push_back(t.data);
         plan.arguments.push_back(&plan.pointers.back());
       }

@@ -130,8 +130,10 @@ private:
   std::string &error;
 };
 
-bool parseElement(const std::string &name, Element &out) {
-  for (Element e : {Element::BF16, Element::F16, Element::F32}) {
+bool parseElement(const std::string &name, Element &out,
+                  std::initializer_list<Element> allowed = {
+                      Element::BF16, Element::F16, Element::F32}) {
+  for (Element e : allowed) {
     if (name == elementName(e)) {
       out = e;
       return true;
@@ -222,6 +224,80 @@ void dimIndex(Reader &r, const JsonValue &object, const std::string &where,
             static_cast<int64_t>(out.tensors[tensor].shape.size()) - 1, dim);
 }
 
+/// An extent object at `where`: "tensor", "dim", "divisor" and, when
+/// `products` (format 3), an optional "times" extent of the same form.
+bool readExtent(const JsonValue &e, const std::string &where, Reader &r,
+                const Manifest &out, bool products, GridAxis &axis) {
+  if (e.kind != Kind::Object)
+    return r.fail(withoutDot(where) + ": expected an object");
+  tensorIndex(r, e, where, out, axis.tensor);
+  if (!r.ok())
+    return false;
+  dimIndex(r, e, where, out, axis.tensor, axis.dim);
+  r.integer(e, where, "divisor", 1, kMaxExtent, axis.divisor);
+  const JsonValue *times = e.get("times");
+  if (!times || !r.ok())
+    return r.ok();
+  if (!products)
+    return r.fail(where + "times: needs format 3");
+  GridAxis factor;
+  if (!readExtent(*times, where + "times.", r, out, /*products=*/false,
+                  factor))
+    return false;
+  axis.times = factor;
+  return true;
+}
+
+/// The optional "workspace" member (format 3): buffers the runtime
+/// allocates, each with a name (unique among tensors and buffers), an
+/// element type (f32 or i32) and one extent per dimension.
+bool readWorkspace(const JsonValue &m, Reader &r, int format, Manifest &out) {
+  const JsonValue *workspace =
+      r.get(m, "", "workspace", Kind::Array, /*optional=*/true);
+  if (!workspace)
+    return r.ok();
+  if (format < 3)
+    return r.fail("workspace: needs format 3");
+  if (workspace->array.size() > kMaxTensors)
+    return r.fail("workspace: expected at most " +
+                  std::to_string(kMaxTensors) + " buffers");
+  for (size_t i = 0; i < workspace->array.size(); ++i) {
+    const JsonValue &w = workspace->array[i];
+    std::string where = member("workspace", i);
+    if (w.kind != Kind::Object)
+      return r.fail(withoutDot(where) + ": expected an object");
+    WorkspaceDecl buffer;
+    r.string(w, where, "name", buffer.name);
+    if (!r.ok())
+      return false;
+    bool taken = buffer.name.empty() || out.findTensor(buffer.name) >= 0;
+    for (const WorkspaceDecl &other : out.workspace)
+      taken |= other.name == buffer.name;
+    if (taken)
+      return r.fail(where + "name: expected a name no tensor or buffer has");
+    std::string element;
+    r.string(w, where, "element", element);
+    if (r.ok() &&
+        !parseElement(element, buffer.element, {Element::F32, Element::I32}))
+      return r.fail(where + "element: expected f32 or i32");
+    const JsonValue *extents = r.get(w, where, "extents", Kind::Array);
+    if (!extents)
+      return false;
+    if (extents->array.empty() || extents->array.size() > kMaxRank)
+      return r.fail(where + "extents: expected 1 to " +
+                    std::to_string(kMaxRank) + " extents");
+    for (size_t d = 0; d < extents->array.size(); ++d) {
+      GridAxis extent;
+      if (!readExtent(extents->array[d], where + member("extents", d), r, out,
+                      /*products=*/true, extent))
+        return false;
+      buffer.extents.push_back(extent);
+    }
+    out.workspace.push_back(std::move(buffer));
+  }
+  return true;
+}
+
 bool readTensorMap(const JsonValue &p, const std::string &where, Reader &r,
                    Manifest &out, TensorMapParam &map) {
   tensorIndex(r, p, where, out, map.tensor);
@@ -289,8 +365,19 @@ bool readParams(const JsonValue &m, Reader &r, Manifest &out) {
     if (!choice(r, p, where, "kind", {"memref", "tensor_map", "scalar"}, kind))
       return false;
     if (kind == 0) {
+      // Of a tensor, or (format 3) of a workspace buffer.
       MemrefParam memref;
-      tensorIndex(r, p, where, out, memref.tensor);
+      if (p.get("workspace") && !p.get("tensor")) {
+        memref.workspace = true;
+        if (out.workspace.empty())
+          return r.fail(where + "workspace: the manifest declares no "
+                                "workspace buffers");
+        r.integer(p, where, "workspace", 0,
+                  static_cast<int64_t>(out.workspace.size()) - 1,
+                  memref.tensor);
+      } else {
+        tensorIndex(r, p, where, out, memref.tensor);
+      }
       out.params.push_back(memref);
     } else if (kind == 1) {
       // TMA came with sm_90: code for an older chip cannot use it.
@@ -339,7 +426,8 @@ bool readExtents(const JsonValue &m, Reader &r, const char *key,
   return true;
 }
 
-bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
+bool readLaunchGeometry(const JsonValue &m, Reader &r, int format,
+                        Manifest &out) {
   if (!readExtents(m, r, "block", 1024, 1024, "threads", out.block) ||
       !readExtents(m, r, "cluster", 8, 8, "blocks", out.cluster))
     return false;
@@ -355,16 +443,9 @@ bool readLaunchGeometry(const JsonValue &m, Reader &r, Manifest &out) {
   if (grid->array.size() != 3)
     return r.fail("grid: expected 3 axes");
   for (size_t d = 0; d < 3; ++d) {
-    const JsonValue &g = grid->array[d];
-    std::string where = member("grid", d);
-    if (g.kind != Kind::Object)
-      return r.fail(withoutDot(where) + ": expected an object");
-    GridAxis &axis = out.grid[d];
-    tensorIndex(r, g, where, out, axis.tensor);
-    if (!r.ok())
+    if (!readExtent(grid->array[d], member("grid", d), r, out, format >= 3,
+                    out.grid[d]))
       return false;
-    dimIndex(r, g, where, out, axis.tensor, axis.dim);
-    r.integer(g, where, "divisor", 1, kMaxExtent, axis.divisor);
   }
   r.integer(m, "", "dynamic_shared_memory", 0, 1 << 30,
             out.dynamicSharedMemory);
@@ -437,12 +518,14 @@ const char *attn::runtime::elementName(Element element) {
     return "f16";
   case Element::F32:
     return "f32";
+  case Element::I32:
+    return "i32";
   }
   return "?";
 }
 
 int attn::runtime::elementBytes(Element element) {
-  return element == Element::F32 ? 4 : 2;
+  return element == Element::F32 || element == Element::I32 ? 4 : 2;
 }
 
 int Manifest::findTensor(const std::string &name) const {
@@ -466,9 +549,10 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
   // complaint about the first member that changed.
   int format = 0;
   r.integer(m, "", "format", 0, 1 << 30, format);
-  if (r.ok() && format != kManifestFormat)
+  if (r.ok() && (format < kOldestManifestFormat || format > kManifestFormat))
     return r.fail("format " + std::to_string(format) + ": this runtime reads " +
-                  "format " + std::to_string(kManifestFormat) +
+                  "formats " + std::to_string(kOldestManifestFormat) + " and " +
+                  std::to_string(kManifestFormat) +
                   (format < kManifestFormat ? "; recompile the artifact" : ""));
   r.string(m, "", "kernel", out.kernel);
   if (r.ok() && !isPlainFileName(out.kernel))
@@ -483,8 +567,9 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
       return r.fail(std::string(key) +
                     ": expected a file name inside the artifact folder");
   }
-  return r.ok() && readTensors(m, r, out) && readParams(m, r, out) &&
-         readLaunchGeometry(m, r, out) && readAttention(m, r, out);
+  return r.ok() && readTensors(m, r, out) && readWorkspace(m, r, format, out) &&
+         readParams(m, r, out) && readLaunchGeometry(m, r, format, out) &&
+         readAttention(m, r, out);
 }
 
 bool attn::runtime::readFileBytes(const std::string &path, std::string &out) {

@@ -120,6 +120,9 @@ static bool encode(const TensorMapRequest &r, TensorMapStorage &out,
   case Element::F32:
     type = CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
     break;
+  case Element::I32:
+    type = CU_TENSOR_MAP_DATA_TYPE_INT32;
+    break;
   }
   CUtensorMapSwizzle swizzle = r.swizzle == 128  ? CU_TENSOR_MAP_SWIZZLE_128B
                                : r.swizzle == 64 ? CU_TENSOR_MAP_SWIZZLE_64B
@@ -180,6 +183,29 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   bool ok = true;
   for (size_t i = 0; ok && i < plan.tensorMaps.size(); ++i)
     ok = encode(plan.tensorMaps[i], plan.tensorMapStorage[i], error);
+  // The workspace: stream-ordered, so that launches on other streams (and
+  // graph captures) each get their own, zero-filled before the kernel runs
+  // and freed after it.
+  CUdeviceptr workspace = 0;
+  if (ok && plan.workspaceBytes > 0) {
+    CUresult allocated =
+        cuMemAllocAsync(&workspace, plan.workspaceBytes, stream);
+    if (allocated != CUDA_SUCCESS) {
+      error = "cannot allocate the kernel's " +
+              std::to_string(plan.workspaceBytes) +
+              "-byte workspace: " + describe(allocated);
+      ok = false;
+    } else {
+      for (size_t slot : plan.workspacePointers)
+        plan.pointers[slot] += workspace;
+      CUresult zeroed =
+          cuMemsetD8Async(workspace, 0, plan.workspaceBytes, stream);
+      if (zeroed != CUDA_SUCCESS) {
+        error = "cannot zero the kernel's workspace: " + describe(zeroed);
+        ok = false;
+      }
+    }
+  }
   if (ok) {
     CUlaunchConfig config = {};
     config.gridDimX = plan.grid[0];
@@ -206,6 +232,8 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
       ok = false;
     }
   }
+  if (workspace)
+    cuMemFreeAsync(workspace, stream);
   if (push)
     cuCtxPopCurrent(&current);
   return ok;

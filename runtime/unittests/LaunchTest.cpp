@@ -89,6 +89,59 @@ const char *const kTensorMap = R"({
   ]
 })";
 
+/// What attn-compile writes for a split-KV decode kernel (format 3): Q
+/// [B, 8, 1, 64] packed by group, K and V [B, 2, S, 64], O like Q; query
+/// tiles times 512-key chunks along x; the chunks' outputs and LSEs and a
+/// counter per merge in the workspace.
+const char *const kSplit = R"({
+  "attention": {"lse": false, "mask": "causal", "scale": 0.125},
+  "block": [128, 1, 1],
+  "capability": 80,
+  "chip": "sm_80",
+  "cluster": [1, 1, 1],
+  "cubin": "decode.cubin",
+  "dynamic_shared_memory": 49152,
+  "format": 3,
+  "grid": [{"dim": 2, "divisor": 16, "tensor": 0,
+            "times": {"dim": 2, "divisor": 512, "tensor": 1}},
+           {"dim": 1, "divisor": 1, "tensor": 1},
+           {"dim": 0, "divisor": 1, "tensor": 0}],
+  "kernel": "decode",
+  "params": [
+    {"kind": "memref", "tensor": 0},
+    {"kind": "memref", "tensor": 1},
+    {"kind": "memref", "tensor": 2},
+    {"kind": "memref", "tensor": 3},
+    {"kind": "memref", "workspace": 0},
+    {"kind": "memref", "workspace": 1},
+    {"kind": "memref", "workspace": 2}
+  ],
+  "ptx": "decode.ptx",
+  "tensors": [
+    {"element": "bf16", "name": "query", "shape": [-1, 8, 1, 64]},
+    {"element": "bf16", "name": "key", "shape": [-1, 2, -1, 64]},
+    {"element": "bf16", "name": "value", "shape": [-1, 2, -1, 64]},
+    {"element": "bf16", "name": "output", "shape": [-1, 8, 1, 64]}
+  ],
+  "workspace": [
+    {"element": "f32", "name": "partial_output",
+     "extents": [{"dim": 2, "divisor": 512, "tensor": 1},
+                 {"dim": 0, "divisor": 1, "tensor": 0},
+                 {"dim": 1, "divisor": 1, "tensor": 0},
+                 {"dim": 2, "divisor": 1, "tensor": 0},
+                 {"dim": 3, "divisor": 1, "tensor": 2}]},
+    {"element": "f32", "name": "partial_lse",
+     "extents": [{"dim": 2, "divisor": 512, "tensor": 1},
+                 {"dim": 0, "divisor": 1, "tensor": 0},
+                 {"dim": 1, "divisor": 1, "tensor": 0},
+                 {"dim": 2, "divisor": 1, "tensor": 0}]},
+    {"element": "i32", "name": "split_counters",
+     "extents": [{"dim": 0, "divisor": 1, "tensor": 0},
+                 {"dim": 1, "divisor": 1, "tensor": 1},
+                 {"dim": 2, "divisor": 16, "tensor": 0}]}
+  ]
+})";
+
 /// `text` with the first `from` replaced by `to`.
 std::string edit(std::string text, const std::string &from,
                  const std::string &to) {
@@ -165,10 +218,15 @@ void printParams(const Manifest &manifest, const LaunchPlan &plan) {
   };
   for (const Param &param : manifest.params) {
     if (const auto *memref = std::get_if<MemrefParam>(&param)) {
-      size_t rank = manifest.tensors[memref->tensor].shape.size();
+      const std::string &name =
+          memref->workspace ? manifest.workspace[memref->tensor].name
+                            : manifest.tensors[memref->tensor].name;
+      size_t rank = memref->workspace
+                        ? manifest.workspace[memref->tensor].extents.size()
+                        : manifest.tensors[memref->tensor].shape.size();
       uint64_t allocated = *static_cast<const uint64_t *>(plan.arguments[a++]);
       uint64_t aligned = *static_cast<const uint64_t *>(plan.arguments[a++]);
-      std::string text = "  memref " + manifest.tensors[memref->tensor].name +
+      std::string text = "  memref " + name +
                          ": pointers " + std::to_string(allocated) + " " +
                          std::to_string(aligned) + ", offset " +
                          std::to_string(word());
@@ -221,10 +279,15 @@ void launchCase(const char *name, const Manifest &manifest,
     return;
   }
   std::printf("%s: ok grid %u x %u x %u, block %u, cluster %u x %u x %u, "
-              "%zu arguments%s\n",
+              "%zu arguments%s",
               name, plan.grid[0], plan.grid[1], plan.grid[2], plan.block[0],
               plan.cluster[0], plan.cluster[1], plan.cluster[2],
               plan.arguments.size(), plan.isEmpty() ? ", empty" : "");
+  if (plan.workspaceBytes)
+    std::printf(", workspace %llu bytes at pointers %zu",
+                static_cast<unsigned long long>(plan.workspaceBytes),
+                plan.workspacePointers.size());
+  std::printf("\n");
   if (details)
     printParams(manifest, plan);
 }
@@ -309,6 +372,7 @@ void manifestCases() {
   // Top-level members.
   manifestCase("format-1", edit(m, "\"format\": 2", "\"format\": 1"));
   manifestCase("format-3", edit(m, "\"format\": 2", "\"format\": 3"));
+  manifestCase("format-4", edit(m, "\"format\": 2", "\"format\": 4"));
   manifestCase("format-missing", edit(m, "\"format\": 2,", ""));
   manifestCase("kernel-path", edit(m, "\"attention\",\n", "\"a/b\",\n"));
   manifestCase("chip-empty", edit(m, "\"sm_80\"", "\"\""));
@@ -629,11 +693,49 @@ void tensorMapCases() {
 
 } // namespace
 
+/// Format 3: the workspace and grid products, read, checked and planned.
+void splitCases() {
+  const std::string m = kSplit;
+  manifestCase("split-manifest", m);
+  manifestCase("split-format-2", edit(m, "\"format\": 3", "\"format\": 2"));
+  manifestCase("split-times-format-2",
+               edit(kAttention, "\"divisor\": 128, \"tensor\": 0}",
+                    "\"divisor\": 128, \"tensor\": 0, \"times\": {\"dim\": "
+                    "2, \"divisor\": 64, \"tensor\": 1}}"));
+  manifestCase("split-workspace-element",
+               edit(m, "\"element\": \"i32\"", "\"element\": \"bf16\""));
+  manifestCase("split-workspace-name",
+               edit(m, "\"name\": \"partial_lse\"", "\"name\": \"key\""));
+  manifestCase("split-workspace-extents",
+               edit(m, "\"extents\": [{\"dim\": 0, \"divisor\": 1, "
+                       "\"tensor\": 0},",
+                    "\"extents\": [{\"dim\": 0, \"divisor\": 1, "
+                    "\"tensor\": 9},"));
+  manifestCase("split-workspace-index",
+               edit(m, "\"workspace\": 2}", "\"workspace\": 3}"));
+  manifestCase("split-times-divisor",
+               edit(m, "\"divisor\": 512, \"tensor\": 1}},",
+                    "\"divisor\": 0, \"tensor\": 1}},"));
+  Manifest manifest = parsed(m);
+  // B = 3, Skv = 1000: 2 chunks of 512 keys, one query tile, 2 key/value
+  // heads. Workspace: 2 x 3 x 8 x 1 x 64 f32 (12288 bytes), 2 x 3 x 8 x 1
+  // f32 (192, rounded to 256), 3 x 2 x 1 i32 (24, rounded to 256).
+  TensorView q = contiguous(uint64_t(1) << 32, {3, 8, 1, 64}),
+             k = contiguous(uint64_t(2) << 32, {3, 2, 1000, 64}),
+             v = contiguous(uint64_t(3) << 32, {3, 2, 1000, 64}),
+             o = contiguous(uint64_t(4) << 32, {3, 8, 1, 64});
+  launchCase("split-plan", manifest, {q, k, v, o}, /*details=*/true);
+  // No keys: one empty chunk per tile, which writes O's zeros.
+  TensorView empty = contiguous(uint64_t(2) << 32, {3, 2, 0, 64});
+  launchCase("split-empty-cache", manifest, {q, empty, empty, o}, true);
+}
+
 int main(int argc, char **argv) {
   if (argc == 2)
     return planFile(argv[1]);
   manifestCases();
   attentionCases();
   tensorMapCases();
+  splitCases();
   return 0;
 }

@@ -39,6 +39,16 @@ static bool isQueryExtent(OpFoldResult bound, Value query, int64_t dim,
          getConstantIntValue(dimOp.getIndex()) == dim;
 }
 
+/// max(ceildiv(Skv, chunk), 1): split-KV's chunk count, at least one.
+static bool isChunkCount(OpFoldResult bound, Value key, int64_t chunk) {
+  int64_t size = cast<ShapedType>(key.getType()).getDimSize(2);
+  if (std::optional<int64_t> c = getConstantIntValue(bound))
+    return !ShapedType::isDynamic(size) &&
+           *c == std::max<int64_t>((size + chunk - 1) / chunk, 1);
+  auto max = cast<Value>(bound).getDefiningOp<arith::MaxUIOp>();
+  return max && getConstantIntValue(max.getRhs()) == 1 &&
+         isQueryExtent(max.getLhs(), key, 2, chunk);
+}
 
 namespace {
 /// A copy into one of the kernel's buffers, from either form: its source,
@@ -359,8 +369,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   if (!isQueryExtent(ubs[0], query, 2, queryRows) ||
       !isQueryExtent(ubs[1], headSource, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1) ||
-      (plan.kvChunk > 0 &&
-       !isQueryExtent(ubs[3], func.getArgument(1), 2, plan.kvChunk)))
+      (plan.kvChunk > 0 && !isChunkCount(ubs[3], func.getArgument(1),
+                                          plan.kvChunk)))
     return grid.emitError()
            << kPass << ": expects the grid to cover (ceildiv(Sq, " << queryRows
            << "), " << (plan.packedHeads > 1 ? "key/value heads" : "heads")

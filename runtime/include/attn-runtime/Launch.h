@@ -88,6 +88,11 @@ struct LaunchPlan {
   /// One pointer per kernel parameter, in order (what cuLaunchKernelEx's
   /// kernelParams takes); empty when the grid is.
   std::vector<void *> arguments;
+  /// The workspace: bytes to allocate for the launch (each buffer starts at
+  /// a multiple of 256 bytes), and the entries of `pointers` that hold a
+  /// buffer's offset into it, to which the runtime adds its address.
+  uint64_t workspaceBytes = 0;
+  std::vector<size_t> workspacePointers;
 
   /// A grid axis of zero blocks: there is nothing to compute.
   bool isEmpty() const { return !grid[0] || !grid[1] || !grid[2]; }
@@ -95,7 +100,8 @@ struct LaunchPlan {
 };
 
 /// Checks `args` (one view per tensor, in the manifest's `tensors` order)
-/// and fills `plan`; on failure sets `error`. An empty grid launches
+/// and fills `plan`, sizing the workspace buffers from them; on failure
+/// sets `error`. An empty grid launches
 /// nothing, so its parameters are not laid out (no arguments, no tensor
 /// maps).
 bool planLaunch(const Manifest &manifest, const std::vector<TensorView> &args,

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// A launch manifest (<kernel>.json, written by attn-compile; format 2,
-// docs/manifest.md) read into typed fields. Every member is checked for
+// A launch manifest (<kernel>.json, written by attn-compile; format 2, or 3
+// for kernels with a workspace, docs/manifest.md) read into typed fields. Every member is checked for
 // presence, type, range and cross references here, once, so that a damaged
 // or hand-edited manifest is an error message naming the member rather than
 // a null dereference, an out-of-range index or a read outside the artifact
@@ -25,8 +25,9 @@
 
 namespace attn::runtime {
 
-/// The manifest format this runtime reads ("format" member).
-constexpr int kManifestFormat = 2;
+/// The manifest formats this runtime reads ("format" member): 2, and 3,
+/// which adds workspace buffers and grid axes that are products.
+constexpr int kManifestFormat = 3, kOldestManifestFormat = 2;
 
 /// Largest tensor extent, stride or grid divisor a manifest or a launch may
 /// carry; far above any real tensor, low enough that no product of two
@@ -39,9 +40,9 @@ constexpr unsigned kMaxRank = 5;
 /// Most tensors and parameters a manifest may declare.
 constexpr unsigned kMaxTensors = 16, kMaxParams = 64;
 
-enum class Element { BF16, F16, F32 };
+enum class Element { BF16, F16, F32, I32 };
 
-/// "bf16", "f16" or "f32".
+/// "bf16", "f16", "f32" or "i32" (workspace counters).
 const char *elementName(Element element);
 /// Bytes per element: 2 or 4.
 int elementBytes(Element element);
@@ -54,10 +55,12 @@ struct TensorDecl {
   int elementBytes() const { return runtime::elementBytes(element); }
 };
 
-/// A parameter that is MLIR's memref descriptor of a tensor: allocated and
-/// aligned pointer, offset, sizes, strides.
+/// A parameter that is MLIR's memref descriptor of a tensor (or, with
+/// `workspace`, of workspace buffer `tensor`): allocated and aligned
+/// pointer, offset, sizes, strides.
 struct MemrefParam {
   unsigned tensor = 0;
+  bool workspace = false;
 };
 
 enum class OobFill { Zero, NaN };
@@ -81,10 +84,24 @@ struct ScalarParam {
 
 using Param = std::variant<MemrefParam, TensorMapParam, ScalarParam>;
 
-/// One grid axis: ceildiv(size `dim` of tensor `tensor`, `divisor`).
-struct GridAxis {
+/// ceildiv(size `dim` of tensor `tensor`, `divisor`).
+struct Extent {
   unsigned tensor = 0, dim = 0;
   int64_t divisor = 1;
+};
+
+/// One grid axis, or one extent of a workspace buffer: an extent, times
+/// another one when `times` is set (format 3).
+struct GridAxis : Extent {
+  std::optional<Extent> times;
+};
+
+/// A buffer the runtime allocates for each launch, zero-filled, contiguous
+/// (format 3): split-KV's partial results and counters.
+struct WorkspaceDecl {
+  std::string name;
+  Element element = Element::F32;
+  std::vector<GridAxis> extents; ///< outermost first
 };
 
 /// The attention the kernel computes (attn-run checks a kernel against it).
@@ -103,6 +120,7 @@ struct Manifest {
   /// Code for one chip's own features (sm_90a): runs on that chip only.
   bool isArchSpecific() const { return !chip.empty() && chip.back() == 'a'; }
   std::vector<TensorDecl> tensors;
+  std::vector<WorkspaceDecl> workspace;
   std::vector<Param> params;
   unsigned block[3] = {1, 1, 1};
   unsigned cluster[3] = {1, 1, 1};

@@ -241,7 +241,9 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
       getAsOpFoldResult(batch)};
   SmallVector<Value> destinations(op.getOutputs());
   if (kvChunk > 0) {
-    Value splits = arith<arith::CeilDivUIOp>(seqKv, index(kvChunk));
+    // At least one chunk: with no keys, one empty chunk writes the zeros.
+    Value splits = arith<arith::MaxUIOp>(
+        arith<arith::CeilDivUIOp>(seqKv, index(kvChunk)), index(1));
     gridSizes.push_back(getAsOpFoldResult(splits));
     SmallVector<OpFoldResult> sizes = {getAsOpFoldResult(splits),
                                        getAsOpFoldResult(batch),

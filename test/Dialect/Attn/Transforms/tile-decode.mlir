@@ -2,7 +2,8 @@
 // RUN: attn-opt %s -split-input-file -attn-tile="kv-chunk=0" | FileCheck %s --check-prefix=NO-SPLIT
 
 // Split-KV with packed GQA, as a decode schedule asks: the grid runs over
-// (query tile, key/value head, batch, chunk); a query tile holds 4 rows of
+// (query tile, key/value head, batch, chunk), at least one chunk (an empty
+// cache is one empty chunk); a query tile holds 4 rows of
 // each of the group's 4 heads; each chunk clips the visible range and
 // stores its f32 output and LSE in the partial results, which
 // attn.combine_splits merges into the op's destinations.
@@ -13,7 +14,8 @@
 //   CHECK-DAG: %[[SQ:.*]] = tensor.dim %[[Q]], %c2
 //   CHECK-DAG: %[[SKV:.*]] = tensor.dim %[[K]], %c2
 //   CHECK-DAG: %[[QTILES:.*]] = arith.ceildivui %[[SQ]], %[[C4]]
-//   CHECK-DAG: %[[SPLITS:.*]] = arith.ceildivui %[[SKV]], %[[C32]]
+//   CHECK-DAG: %[[CHUNKS:.*]] = arith.ceildivui %[[SKV]], %[[C32]]
+//   CHECK-DAG: %[[SPLITS:.*]] = arith.maxui %[[CHUNKS]], %c1
 //       CHECK: %[[PL:.*]] = tensor.empty(%[[SPLITS]], %{{.*}}, %[[SQ]]) : tensor<?x?x8x?xf32>
 //       CHECK: %[[PO:.*]] = tensor.empty(%[[SPLITS]], %{{.*}}, %[[SQ]]) : tensor<?x?x8x?x64xf32>
 //       CHECK: %[[GRID:.*]]:2 = scf.forall (%[[QT:.*]], %[[HKV:.*]], %[[B:.*]], %[[S:.*]]) in (%[[QTILES]], 2, %{{.*}}, %[[SPLITS]]) shared_outs(%[[POUT:.*]] = %[[PO]], %[[LOUT:.*]] = %[[PL]])

@@ -207,9 +207,10 @@ def Attn_GridAxisAttr : AttrDef<Attn_Dialect, "GridAxis"> {
   let summary = "a launch extent as a function of tensors' sizes";
   let description = [{
     `ceildiv(size dim of tensor, divisor)`, and with `times = [t, d, q]`
-    that many times `ceildiv(size d of tensor t, q)`: the blocks of one grid
-    axis, or one extent of a workspace buffer. Tensors are the caller's
-    (indices into the ABI's tensors that have no extents of their own).
+    that many times `max(ceildiv(size d of tensor t, q), 1)`: the blocks of
+    one grid axis, or one extent of a workspace buffer (which counts at
+    least 1). Tensors are the caller's (indices into the ABI's tensors that
+    have no extents of their own).
 
     Example: `#attn.grid_axis<tensor = 0, dim = 2, divisor = 128>`;
     split-KV's query tiles times K/V chunks:
