@@ -93,10 +93,22 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
     ATTN_CU(cuFuncSetAttribute(kernel->function_,
                                CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                static_cast<int>(m.dynamicSharedMemory)));
+  if (!m.workspace.empty()) {
+    CUmemPoolProps props = {};
+    props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
+    props.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    props.location.id = device;
+    ATTN_CU(cuMemPoolCreate(&kernel->pool_, &props));
+    cuuint64_t keep = UINT64_MAX;
+    ATTN_CU(cuMemPoolSetAttribute(
+        kernel->pool_, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep));
+  }
   return kernel;
 }
 
 Kernel::~Kernel() {
+  if (pool_)
+    cuMemPoolDestroy(pool_);
   if (module_)
     cuModuleUnload(module_);
 }
@@ -188,8 +200,8 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   // and freed after it.
   CUdeviceptr workspace = 0;
   if (ok && plan.workspaceBytes > 0) {
-    CUresult allocated =
-        cuMemAllocAsync(&workspace, plan.workspaceBytes, stream);
+    CUresult allocated = cuMemAllocFromPoolAsync(
+        &workspace, plan.workspaceBytes, pool_, stream);
     if (allocated != CUDA_SUCCESS) {
       error = "cannot allocate the kernel's " +
               std::to_string(plan.workspaceBytes) +

@@ -10,7 +10,8 @@
 // manifest's capability equals the device's); otherwise the PTX goes through
 // the driver's JIT (an sm_80 cubin does not run on an H100, its PTX does),
 // except for arch-specific code (sm_90a), which runs on its own chip only.
-// A launch encodes the plan's tensor maps (cuTensorMapEncodeTiled) and goes
+// A launch encodes the plan's tensor maps (cuTensorMapEncodeTiled),
+// allocates the kernel's workspace (if any) on the launch's stream, and goes
 // through cuLaunchKernelEx with the manifest's cluster.
 //
 //===----------------------------------------------------------------------===//
@@ -55,6 +56,10 @@ private:
   CUcontext context_ = nullptr;
   CUmodule module_ = nullptr;
   CUfunction function_ = nullptr;
+  /// Where the workspace of a launch comes from (kernels with one): a pool
+  /// of our own that keeps what it has, so that a launch after a
+  /// synchronisation reuses memory instead of mapping it again.
+  CUmemoryPool pool_ = nullptr;
   bool usesCubin_ = false;
 };
 
