@@ -8,9 +8,10 @@ the bandwidth at which K and V are read. Two halves, like the SDPA sweep:
   python3 bench/decode.py run [BUNDLE]       # GPU machine: CUDA, CMake, PyTorch
 
 `compile` writes the kernels attn.torch picks for the rows below (bf16,
-Hq = 32, Hkv = 8, D = 128, causal aligned to the bottom right): the packed
-sm_80 kernel for each query length, and the sm_90a kernel with dynamic
-shapes (one query tile per head) for comparison. `run` times, on the same
+Hq = 32, Hkv = 8, D = 128, causal aligned to the bottom right) on a GPU of
+132 SMs: the packed sm_80 kernel for each query length, split along the
+cache where the step would leave SMs idle, and the sm_90a kernel with
+dynamic shapes (one query tile per head) for comparison. `run` times, on the same
 tensors and stream, attn.torch.attention (packed sm_80; then forced to
 sm_90a with ATTN_CHIP) and F.scaled_dot_product_attention with the flash and
 cuDNN backends (enable_gqa; for one query the bottom-right causal mask hides
@@ -27,20 +28,27 @@ sys.path.insert(0, os.path.join(ROOT, "python"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import attn  # noqa: E402
-from attn.spec import packed_decode_shape  # noqa: E402
+from attn.spec import decode_kv_chunk, packed_decode_shape  # noqa: E402
 from sdpa_sweep import build_runtime, median_ms  # noqa: E402
 
 HQ, HKV, D = 32, 8, 128
 # (B, Skv, Sq): the table.
 ROWS = ((8, 8192, 1), (32, 8192, 1), (8, 32768, 1), (64, 4096, 1), (8, 8192, 16))
+# The SMs of the GPU the kernels are compiled for (H100, H200): attn.torch
+# splits a decode step by the device's count.
+MULTIPROCESSORS = 132
 
 
 def specs():
     out = []
-    for sq in sorted({r[2] for r in ROWS}):
+    for b, skv, sq in ROWS:
         heads, kv_heads, seq_q = packed_decode_shape(HQ, HKV, sq)
-        out.append(("sm_80", attn.AttentionSpec.for_call(
-            D, "bf16", causal=True, heads=heads, kv_heads=kv_heads, seq_q=seq_q)))
+        chunk = decode_kv_chunk(b, HKV, sq, skv, MULTIPROCESSORS)
+        spec = ("sm_80", attn.AttentionSpec.for_call(
+            D, "bf16", causal=True, heads=heads, kv_heads=kv_heads, seq_q=seq_q,
+            kv_chunk=chunk))
+        if spec not in out:
+            out.append(spec)
     out.append(("sm_90a", attn.AttentionSpec.for_call(D, "bf16", causal=True)))
     return out
 

@@ -81,6 +81,7 @@ attn::CompileOptions convert(AttnCompileOptions options) {
     out.cudaPath = options.cudaPath;
   if (options.ptxasPath)
     out.ptxasPath = options.ptxasPath;
+  out.kvChunk = options.kvChunk;
   return out;
 }
 

@@ -57,7 +57,8 @@ class StringRef(ctypes.Structure):
 class CompileOptions(ctypes.Structure):
     """AttnCompileOptions."""
     _fields_ = [("chip", ctypes.c_char_p), ("cudaPath", ctypes.c_char_p),
-                ("ptxasPath", ctypes.c_char_p), ("withCubin", ctypes.c_bool)]
+                ("ptxasPath", ctypes.c_char_p), ("withCubin", ctypes.c_bool),
+                ("kvChunk", ctypes.c_int64)]
 
 
 MAX_RANK = 5  # ATTN_MAX_RANK

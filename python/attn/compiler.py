@@ -103,12 +103,14 @@ def _ptxas_path(cuda_path: Optional[str], ptxas_path: Optional[str]) -> Optional
 
 
 def cache_key(source: str, chip: str, with_cubin: bool,
-              cuda_path: Optional[str] = None, ptxas_path: Optional[str] = None) -> str:
-    """The cache key of compiling `source` for `chip` with this compiler."""
+              cuda_path: Optional[str] = None, ptxas_path: Optional[str] = None,
+              kv_chunk: int = 0) -> str:
+    """The cache key of compiling `source` for `chip` (with split-KV
+    chunks of `kv_chunk` keys) with this compiler."""
     _, library = _native.compiler()
     digest = hashlib.sha256(CACHE_FORMAT)
     for part in (source.encode(), chip.encode(), b"cubin" if with_cubin else b"ptx",
-                 _file_identity(library)):
+                 _file_identity(library), b"kv_chunk=%d" % kv_chunk):
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
     if with_cubin:
@@ -126,12 +128,13 @@ def _source_of(ir_or_spec: Union[str, AttentionSpec]) -> str:
 
 
 def _compile_into(source: str, folder: str, chip: str, with_cubin: bool,
-                  cuda_path: Optional[str], ptxas_path: Optional[str], source_name: str):
+                  cuda_path: Optional[str], ptxas_path: Optional[str], source_name: str,
+                  kv_chunk: int):
     """Compiles through the C library and writes the artifact into `folder`."""
     lib, _ = _native.compiler()
     options = _native.CompileOptions(
         chip.encode(), cuda_path.encode() if cuda_path else None,
-        ptxas_path.encode() if ptxas_path else None, with_cubin)
+        ptxas_path.encode() if ptxas_path else None, with_cubin, kv_chunk)
     context = lib.attnContextCreate()
     try:
         result = lib.attnCompileSource(
@@ -161,9 +164,11 @@ def compile(ir_or_spec: Union[str, AttentionSpec], chip: str = "sm_80", *,
     compile of the same input by the same compiler returns it without
     compiling; `cache=False` compiles into a fresh temporary folder. Raises
     CompileError with the located diagnostics (in `source_name`, by default
-    "<spec name>.mlir" or "<string>") when the compiler rejects it.
+    "<spec name>.mlir" or "<string>") when the compiler rejects it. A spec's
+    kv_chunk asks for split-KV.
     """
     source = _source_of(ir_or_spec)
+    kv_chunk = getattr(ir_or_spec, "kv_chunk", None) or 0
     if source_name is None:
         source_name = (ir_or_spec.name + ".mlir" if isinstance(ir_or_spec, AttentionSpec)
                        else "<string>")
@@ -171,7 +176,8 @@ def compile(ir_or_spec: Union[str, AttentionSpec], chip: str = "sm_80", *,
         raise TypeError(f"chip must be a string such as 'sm_80', got {chip!r}")
 
     def compile_into(folder):
-        _compile_into(source, folder, chip, with_cubin, cuda_path, ptxas_path, source_name)
+        _compile_into(source, folder, chip, with_cubin, cuda_path, ptxas_path, source_name,
+                      kv_chunk)
 
     if output is not None:
         os.makedirs(output, exist_ok=True)
@@ -183,7 +189,8 @@ def compile(ir_or_spec: Union[str, AttentionSpec], chip: str = "sm_80", *,
         return Artifact.load(folder)
 
     root = cache_dir or default_cache_dir()
-    entry = os.path.join(root, cache_key(source, chip, with_cubin, cuda_path, ptxas_path))
+    entry = os.path.join(root, cache_key(source, chip, with_cubin, cuda_path, ptxas_path,
+                                         kv_chunk))
     if os.path.isdir(entry):
         return Artifact.load(entry)
     os.makedirs(root, exist_ok=True)

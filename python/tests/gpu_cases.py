@@ -10,7 +10,11 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from attn import AttentionSpec  # noqa: E402
-from attn.spec import packed_decode_shape  # noqa: E402
+from attn.spec import decode_kv_chunk, packed_decode_shape  # noqa: E402
+
+# The SMs of the GPUs the suite runs on (H100, H200): attention() splits a
+# decode step by the device's count, so the bundle holds that kernel.
+GPU_MULTIPROCESSORS = 132
 
 # (id, dtype, B, Hq, Hkv, Sq, Skv, D, options): options are attention()'s
 # keyword arguments. Lengths are not multiples of the tiles (ragged edges).
@@ -30,7 +34,8 @@ CASES += [
     ("d128-window", "bf16", 1, 4, 4, 1000, 1000, 128, {"window": (100, 20)}),
     ("d64-softcap-scale", "bf16", 1, 4, 1, 1000, 1000, 64, {"scale": 0.3, "softcap": 30.0}),
     ("d64-scale-default-spelled", "bf16", 1, 2, 2, 100, 100, 64, {"scale": 0.125}),
-    # Decode steps: packed GQA on the sm_80 kernel.
+    # Decode steps: packed GQA on the sm_80 kernel; the first is split into
+    # 8 chunks of 512 keys.
     ("d128-decode-gqa4", "bf16", 4, 32, 8, 1, 4000, 128, {"causal": "lower_right"}),
     ("d64-decode-gqa8-lse", "bf16", 2, 16, 2, 16, 1000, 64,
      {"causal": "lower_right", "return_lse": True}),
@@ -38,19 +43,22 @@ CASES += [
 ]
 
 
-def spec_of(dtype, hq, hkv, sq, d, options):
+def spec_of(dtype, b, hq, hkv, sq, skv, d, options):
     """The kernel attention() picks for this call."""
     heads, kv_heads, seq_q = packed_decode_shape(hq, hkv, sq)
+    chunk = None if heads is None else \
+        decode_kv_chunk(b, hkv, sq, skv, GPU_MULTIPROCESSORS)
     return AttentionSpec.for_call(
         d, dtype, causal=bool(options.get("causal")), window=options.get("window"),
         scale=options.get("scale"), softcap=options.get("softcap"),
-        lse=bool(options.get("return_lse")), heads=heads, kv_heads=kv_heads, seq_q=seq_q)
+        lse=bool(options.get("return_lse")), heads=heads, kv_heads=kv_heads, seq_q=seq_q,
+        kv_chunk=chunk)
 
 
 def specs():
     unique = []
-    for _, dtype, _, hq, hkv, sq, _, d, options in CASES:
-        spec = spec_of(dtype, hq, hkv, sq, d, options)
+    for _, dtype, b, hq, hkv, sq, skv, d, options in CASES:
+        spec = spec_of(dtype, b, hq, hkv, sq, skv, d, options)
         if spec not in unique:
             unique.append(spec)
     return unique

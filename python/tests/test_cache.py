@@ -27,8 +27,9 @@ def test_key_covers_what_changes_the_code(example_ir):
         attn.cache_key(example_ir, "sm_80", False),
         attn.cache_key(example_ir.replace("causal", ""), "sm_80", True),
         attn.cache_key(example_ir, "sm_80", True, ptxas_path="/nonexistent/ptxas"),
+        attn.cache_key(example_ir, "sm_80", True, kv_chunk=1024),
     }
-    assert key not in others and len(others) == 4
+    assert key not in others and len(others) == 5
 
 
 def test_key_covers_the_compiler_library(example_ir, monkeypatch):

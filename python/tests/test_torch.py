@@ -191,7 +191,7 @@ def test_runtime_checks_shapes_itself():
     from attn.torch import _descriptor, _kernel, chip_for
     from gpu_cases import spec_of
     device = torch.device("cuda", torch.cuda.current_device())
-    kernel = _kernel(spec_of("bf16", 4, 4, 100, 64, {}), chip_for(device), device)
+    kernel = _kernel(spec_of("bf16", 1, 4, 4, 100, 100, 64, {}), chip_for(device), device)
     assert kernel.names == ("query", "key", "value", "output")
     kernel = kernel.handle
     lib, _ = _native.runtime()
@@ -232,7 +232,7 @@ def test_runtime_rejects_bad_artifacts(tmp_path):
     assert lib.attnKernelLoad(str(tmp_path).encode(), ctypes.byref(handle)) == 2
     assert b"no artifact manifest" in lib.attnRuntimeGetLastError()
     newer = tmp_path / "newer"
-    shutil.copytree(find_artifact(spec_of("bf16", 4, 4, 100, 64, {}), "sm_80"), newer)
+    shutil.copytree(find_artifact(spec_of("bf16", 1, 4, 4, 100, 100, 64, {}), "sm_80"), newer)
     manifest = next(newer.glob("*.json"))
     data = json.loads(manifest.read_text())
     data["format"] = 1
