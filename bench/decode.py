@@ -123,6 +123,32 @@ def run_bundle(bundle):
         for b, skv, sq, g in rows:
             f.write(f"{b},{skv},{sq},{g['attn']:.0f},{g['sm_90a']:.0f},{g['flash']:.0f},"
                     f"{g['cudnn']:.0f},{copy:.0f}\n")
+    plot(rows, copy, torch.cuda.get_device_name(), os.path.join(bundle, "decode.png"))
+
+
+def plot(rows, copy, device, path):
+    """GB/s per row, one bar per implementation, the copy bandwidth as a line."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    names = (("attn", "attn (packed sm_80, split)"), ("sm_90a", "attn sm_90a (unpacked)"),
+             ("flash", "torch flash"), ("cudnn", "cuDNN SDPA"))
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.2
+    for i, (key, label) in enumerate(names):
+        ax.bar([r + i * width for r in range(len(rows))], [g[key] for *_, g in rows],
+               width, label=label)
+    ax.axhline(copy, color="black", linestyle="--", linewidth=1, label="device copy")
+    ax.set_xticks([r + 1.5 * width for r in range(len(rows))])
+    ax.set_xticklabels([f"B={b}\nSkv={skv}\nSq={sq}" for b, skv, sq, _ in rows])
+    ax.set_ylabel("GB/s of K and V read")
+    ax.set_title(f"Decode, bf16, Hq=32, Hkv=8, D=128, causal ({device})")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
 
 
 def main():
