@@ -22,6 +22,7 @@
 #include "attn-runtime/Launch.h"
 #include "attn-runtime/Manifest.h"
 
+#include <algorithm>
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -112,6 +113,40 @@ static bool isGoodRequest(const TensorMapRequest &r, const TensorMapParam &map,
   return ok && row % 16 == 0 && (r.swizzle == 0 || row <= r.swizzle);
 }
 
+/// ceildiv(size, divisor) of `e` on `views`.
+static int64_t blocksOf(const Extent &e, const std::vector<TensorView> &views) {
+  int64_t size = views[e.tensor].sizes[e.dim];
+  return (size + e.divisor - 1) / e.divisor;
+}
+
+/// A grid axis's or workspace extent's second factor: at least 1.
+static int64_t factorOf(const GridAxis &axis,
+                        const std::vector<TensorView> &views) {
+  return axis.times ? std::max<int64_t>(blocksOf(*axis.times, views), 1) : 1;
+}
+
+/// A workspace buffer's memref: a 256-byte aligned offset inside the
+/// workspace, one size per extent (at least 1), contiguous strides.
+static bool isGoodWorkspace(const WorkspaceDecl &buffer,
+                            const std::vector<TensorView> &views,
+                            const LaunchPlan &plan, size_t a) {
+  uint64_t offset = *static_cast<const uint64_t *>(plan.arguments[a]);
+  bool ok = offset % 256 == 0 && offset < plan.workspaceBytes &&
+            *static_cast<const uint64_t *>(plan.arguments[a + 1]) == offset;
+  size_t rank = buffer.extents.size();
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    const GridAxis &axis = buffer.extents[i];
+    int64_t size =
+        std::max<int64_t>(blocksOf(axis, views) * factorOf(axis, views), 1);
+    ok &= *static_cast<const int64_t *>(plan.arguments[a + 3 + i]) == size &&
+          *static_cast<const int64_t *>(plan.arguments[a + 3 + rank + i]) ==
+              stride;
+    stride *= size;
+  }
+  return ok;
+}
+
 /// What a planned launch must satisfy; aborts (a fuzzer finding) if not.
 static void checkPlan(const Manifest &manifest,
                       const std::vector<TensorView> &views,
@@ -120,11 +155,10 @@ static void checkPlan(const Manifest &manifest,
   for (int d = 0; ok && d < 3; ++d) {
     const GridAxis &axis = manifest.grid[d];
     int64_t extent = views[axis.tensor].sizes[axis.dim];
-    // The grid covers the extent, with less than one block to spare, in
-    // whole clusters.
-    ok &= extent >= 0 && int64_t(plan.grid[d]) * axis.divisor >= extent &&
-          (plan.grid[d] == 0 ||
-           int64_t(plan.grid[d] - 1) * axis.divisor < extent);
+    // The grid covers the extent, with less than one block to spare, times
+    // the second factor, in whole clusters.
+    ok &= extent >= 0 &&
+          int64_t(plan.grid[d]) == blocksOf(axis, views) * factorOf(axis, views);
     ok &= plan.block[d] == manifest.block[d] &&
           plan.cluster[d] == manifest.cluster[d] &&
           plan.grid[d] % plan.cluster[d] == 0;
@@ -136,6 +170,14 @@ static void checkPlan(const Manifest &manifest,
     size_t a = 0, maps = 0;
     for (const Param &param : manifest.params) {
       if (const auto *memref = std::get_if<MemrefParam>(&param)) {
+        if (memref->workspace) {
+          const WorkspaceDecl &buffer = manifest.workspace[memref->tensor];
+          size_t fields = 3 + 2 * buffer.extents.size();
+          ok &= a + fields <= plan.arguments.size() &&
+                isGoodWorkspace(buffer, views, plan, a);
+          a += fields;
+          continue;
+        }
         const TensorView &view = views[memref->tensor];
         const TensorDecl &decl = manifest.tensors[memref->tensor];
         int64_t align = decl.elementBytes() == 2 ? 16 : 4;
