@@ -162,8 +162,6 @@ TensorMapRequest tensorMapRequest(const TensorMapParam &map,
   return r;
 }
 
-
-
 } // namespace
 
 bool attn::runtime::checkTensorMapRequest(const TensorMapRequest &r,
@@ -243,8 +241,8 @@ int64_t extentOf(const Extent &e, const std::vector<TensorView> &args) {
 /// counts at least 1 (split-KV: a cache of no keys is one empty chunk, whose
 /// CTA writes the zeros); at most kMaxExtent squared, so it cannot overflow.
 int64_t extentOf(const GridAxis &axis, const std::vector<TensorView> &args) {
-  int64_t factor = axis.times ? std::max<int64_t>(extentOf(*axis.times, args), 1)
-                              : 1;
+  int64_t factor =
+      axis.times ? std::max<int64_t>(extentOf(*axis.times, args), 1) : 1;
   return extentOf(static_cast<const Extent &>(axis), args) * factor;
 }
 
@@ -274,7 +272,8 @@ bool planWorkspace(const Manifest &manifest,
     view.strides.assign(view.sizes.size(), 1);
     for (size_t d = view.sizes.size() - 1; d-- > 0;)
       view.strides[d] = view.strides[d + 1] * view.sizes[d + 1];
-    bytes += (elements * attn::runtime::elementBytes(buffer.element) + 255) / 256 * 256;
+    bytes += (elements * attn::runtime::elementBytes(buffer.element) + 255) /
+             256 * 256;
     views.push_back(std::move(view));
   }
   return true;

@@ -241,8 +241,7 @@ bool readExtent(const JsonValue &e, const std::string &where, Reader &r,
   if (!products)
     return r.fail(where + "times: needs format 3");
   GridAxis factor;
-  if (!readExtent(*times, where + "times.", r, out, /*products=*/false,
-                  factor))
+  if (!readExtent(*times, where + "times.", r, out, /*products=*/false, factor))
     return false;
   axis.times = factor;
   return true;
@@ -259,8 +258,8 @@ bool readWorkspace(const JsonValue &m, Reader &r, int format, Manifest &out) {
   if (format < 3)
     return r.fail("workspace: needs format 3");
   if (workspace->array.size() > kMaxTensors)
-    return r.fail("workspace: expected at most " +
-                  std::to_string(kMaxTensors) + " buffers");
+    return r.fail("workspace: expected at most " + std::to_string(kMaxTensors) +
+                  " buffers");
   for (size_t i = 0; i < workspace->array.size(); ++i) {
     const JsonValue &w = workspace->array[i];
     std::string where = member("workspace", i);

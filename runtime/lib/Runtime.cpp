@@ -100,8 +100,8 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
     props.location.id = device;
     ATTN_CU(cuMemPoolCreate(&kernel->pool_, &props));
     cuuint64_t keep = UINT64_MAX;
-    ATTN_CU(cuMemPoolSetAttribute(
-        kernel->pool_, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep));
+    ATTN_CU(cuMemPoolSetAttribute(kernel->pool_,
+                                  CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep));
   }
   return kernel;
 }
@@ -200,8 +200,8 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   // and freed after it.
   CUdeviceptr workspace = 0;
   if (ok && plan.workspaceBytes > 0) {
-    CUresult allocated = cuMemAllocFromPoolAsync(
-        &workspace, plan.workspaceBytes, pool_, stream);
+    CUresult allocated =
+        cuMemAllocFromPoolAsync(&workspace, plan.workspaceBytes, pool_, stream);
     if (allocated != CUDA_SUCCESS) {
       error = "cannot allocate the kernel's " +
               std::to_string(plan.workspaceBytes) +

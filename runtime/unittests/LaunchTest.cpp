@@ -218,18 +218,17 @@ void printParams(const Manifest &manifest, const LaunchPlan &plan) {
   };
   for (const Param &param : manifest.params) {
     if (const auto *memref = std::get_if<MemrefParam>(&param)) {
-      const std::string &name =
-          memref->workspace ? manifest.workspace[memref->tensor].name
-                            : manifest.tensors[memref->tensor].name;
+      const std::string &name = memref->workspace
+                                    ? manifest.workspace[memref->tensor].name
+                                    : manifest.tensors[memref->tensor].name;
       size_t rank = memref->workspace
                         ? manifest.workspace[memref->tensor].extents.size()
                         : manifest.tensors[memref->tensor].shape.size();
       uint64_t allocated = *static_cast<const uint64_t *>(plan.arguments[a++]);
       uint64_t aligned = *static_cast<const uint64_t *>(plan.arguments[a++]);
-      std::string text = "  memref " + name +
-                         ": pointers " + std::to_string(allocated) + " " +
-                         std::to_string(aligned) + ", offset " +
-                         std::to_string(word());
+      std::string text =
+          "  memref " + name + ": pointers " + std::to_string(allocated) + " " +
+          std::to_string(aligned) + ", offset " + std::to_string(word());
       for (const char *what : {", sizes", ", strides"}) {
         text += what;
         for (size_t d = 0; d < rank; ++d)
@@ -707,8 +706,9 @@ void splitCases() {
   manifestCase("split-workspace-name",
                edit(m, "\"name\": \"partial_lse\"", "\"name\": \"key\""));
   manifestCase("split-workspace-extents",
-               edit(m, "\"extents\": [{\"dim\": 0, \"divisor\": 1, "
-                       "\"tensor\": 0},",
+               edit(m,
+                    "\"extents\": [{\"dim\": 0, \"divisor\": 1, "
+                    "\"tensor\": 0},",
                     "\"extents\": [{\"dim\": 0, \"divisor\": 1, "
                     "\"tensor\": 9},"));
   manifestCase("split-workspace-index",

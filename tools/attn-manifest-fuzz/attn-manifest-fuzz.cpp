@@ -157,8 +157,8 @@ static void checkPlan(const Manifest &manifest,
     int64_t extent = views[axis.tensor].sizes[axis.dim];
     // The grid covers the extent, with less than one block to spare, times
     // the second factor, in whole clusters.
-    ok &= extent >= 0 &&
-          int64_t(plan.grid[d]) == blocksOf(axis, views) * factorOf(axis, views);
+    ok &= extent >= 0 && int64_t(plan.grid[d]) ==
+                             blocksOf(axis, views) * factorOf(axis, views);
     ok &= plan.block[d] == manifest.block[d] &&
           plan.cluster[d] == manifest.cluster[d] &&
           plan.grid[d] % plan.cluster[d] == 0;

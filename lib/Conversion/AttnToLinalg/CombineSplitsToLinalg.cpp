@@ -1,4 +1,4 @@
-//===- CombineSplitsToLinalg.cpp - attn.combine_splits to linalg -*- C++ -*-===//
+//===- CombineSplitsToLinalg.cpp - the merge of split-KV in linalg -------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -34,9 +34,8 @@ struct CombineSplitsToLinalg : OpRewritePattern<CombineSplitsOp> {
     LinalgEmitter e(rewriter, loc, onTensors);
     MLIRContext *ctx = op.getContext();
     float negInf = -std::numeric_limits<float>::infinity();
-    SmallVector<OpFoldResult> rows = {e.dim(partialLse, 1),
-                                      e.dim(partialLse, 2),
-                                      e.dim(partialLse, 3)};
+    SmallVector<OpFoldResult> rows = {
+        e.dim(partialLse, 1), e.dim(partialLse, 2), e.dim(partialLse, 3)};
 
     // Loop dimensions (b, h, s, n) for the LSEs, (b, h, s, d, n) for O.
     AffineExpr b, h, s, x, y;
@@ -55,35 +54,34 @@ struct CombineSplitsToLinalg : OpRewritePattern<CombineSplitsOp> {
     // exp(lse - ref), 0 for an empty chunk (where ref may be -inf too).
     auto weight = [&](OpBuilder &nb, Location nl, Value lse,
                       Value ref) -> Value {
-      Value w = math::ExpOp::create(nb, nl,
-                                    arith::SubFOp::create(nb, nl, lse, ref));
+      Value w =
+          math::ExpOp::create(nb, nl, arith::SubFOp::create(nb, nl, lse, ref));
       return arith::SelectOp::create(nb, nl, isEmpty(nb, nl, lse),
                                      f32Constant(nb, nl, 0.0f), w);
     };
 
-    Value max = e.generic({partialLse}, e.filled(rows, negInf),
-                          {partialMap, rowMap}, {par, par, par, red},
-                          [](OpBuilder &nb, Location nl, ValueRange args) {
-                            return arith::MaximumFOp::create(nb, nl, args[0],
-                                                             args[1])
-                                .getResult();
-                          });
-    Value sum = e.generic(
-        {partialLse, max}, e.filled(rows, 0.0f), {partialMap, rowMap, rowMap},
-        {par, par, par, red},
-        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          return arith::AddFOp::create(nb, nl, args[2],
-                                       weight(nb, nl, args[0], args[1]));
+    Value max = e.generic(
+        {partialLse}, e.filled(rows, negInf), {partialMap, rowMap},
+        {par, par, par, red}, [](OpBuilder &nb, Location nl, ValueRange args) {
+          return arith::MaximumFOp::create(nb, nl, args[0], args[1])
+              .getResult();
         });
+    Value sum =
+        e.generic({partialLse, max}, e.filled(rows, 0.0f),
+                  {partialMap, rowMap, rowMap}, {par, par, par, red},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    return arith::AddFOp::create(
+                        nb, nl, args[2], weight(nb, nl, args[0], args[1]));
+                  });
     // lse = max + log(sum); sum = 0 exactly when every chunk is empty, and
     // log(0) = -inf then.
     Value lse = e.generic(
-        {max, sum}, e.empty(rows, rewriter.getF32Type()),
-        {rows3, rows3, rows3}, {par, par, par},
+        {max, sum}, e.empty(rows, rewriter.getF32Type()), {rows3, rows3, rows3},
+        {par, par, par},
         [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value safeMax = arith::SelectOp::create(
-              nb, nl, isEmpty(nb, nl, args[0]), f32Constant(nb, nl, 0.0f),
-              args[0]);
+          Value safeMax =
+              arith::SelectOp::create(nb, nl, isEmpty(nb, nl, args[0]),
+                                      f32Constant(nb, nl, 0.0f), args[0]);
           return arith::AddFOp::create(nb, nl, safeMax,
                                        math::LogOp::create(nb, nl, args[1]));
         });
@@ -91,23 +89,22 @@ struct CombineSplitsToLinalg : OpRewritePattern<CombineSplitsOp> {
     SmallVector<OpFoldResult> outputSizes(rows);
     outputSizes.push_back(e.dim(partialOutput, 4));
     AffineMap outMap = map(5, {b, h, s, x});
-    Value acc = e.generic(
-        {partialOutput, partialLse, lse}, e.filled(outputSizes, 0.0f),
-        {map(5, {y, b, h, s, x}), map(5, {y, b, h, s}), map(5, {b, h, s}),
-         outMap},
-        {par, par, par, par, red},
-        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value term = arith::MulFOp::create(nb, nl, args[0],
-                                             weight(nb, nl, args[1], args[2]));
-          return arith::AddFOp::create(nb, nl, args[3], term);
-        });
+    Value acc =
+        e.generic({partialOutput, partialLse, lse}, e.filled(outputSizes, 0.0f),
+                  {map(5, {y, b, h, s, x}), map(5, {y, b, h, s}),
+                   map(5, {b, h, s}), outMap},
+                  {par, par, par, par, red},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value term = arith::MulFOp::create(
+                        nb, nl, args[0], weight(nb, nl, args[1], args[2]));
+                    return arith::AddFOp::create(nb, nl, args[3], term);
+                  });
     Value output = op.getOutput();
     Type outputElement = cast<ShapedType>(output.getType()).getElementType();
     SmallVector<Value> results;
     results.push_back(e.generic(
         {acc}, output, {map(4, {b, h, s, x}), map(4, {b, h, s, x})},
-        {par, par, par, par},
-        [&](OpBuilder &nb, Location nl, ValueRange args) {
+        {par, par, par, par}, [&](OpBuilder &nb, Location nl, ValueRange args) {
           return fromF32(nb, nl, args[0], outputElement);
         }));
     if (Value lseDest = op.getLse())

@@ -443,10 +443,9 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
   });
   root->walk([&](CopyTileAsyncOp copy) {
     b.setInsertionPoint(copy);
-    b.replaceOpWithNewOp<LoadTileOp>(copy, copy.getRing().getType().getTile(),
-                                     copy.getSource(), copy.getBatch(),
-                                     copy.getHead(), copy.getRow(),
-                                     copy.getHeadsAttr());
+    b.replaceOpWithNewOp<LoadTileOp>(
+        copy, copy.getRing().getType().getTile(), copy.getSource(),
+        copy.getBatch(), copy.getHead(), copy.getRow(), copy.getHeadsAttr());
   });
   // The operand is a tile now, so read it untyped.
   root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait->getOperand(0)); });

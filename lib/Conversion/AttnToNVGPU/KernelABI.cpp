@@ -62,18 +62,16 @@ static void appendSplitWorkspace(const KernelPlan &plan,
   int64_t dyn = ShapedType::kDynamic;
   auto add = [&](StringRef name, ArrayRef<GridAxisAttr> extents,
                  ArrayRef<int64_t> shape, Type element) {
-    tensors.push_back(KernelTensorAttr::get(
-        ctx, StringAttr::get(ctx, name), RankedTensorType::get(shape, element),
-        extents));
+    tensors.push_back(
+        KernelTensorAttr::get(ctx, StringAttr::get(ctx, name),
+                              RankedTensorType::get(shape, element), extents));
   };
   Type f32 = Float32Type::get(ctx);
-  add("partial_output",
-      {chunks, batch, heads, rows, extent(2, 3, 1)},
+  add("partial_output", {chunks, batch, heads, rows, extent(2, 3, 1)},
       {dyn, dyn, dyn, dyn, plan.valueHeadDim}, f32);
   add("partial_lse", {chunks, batch, heads, rows}, {dyn, dyn, dyn, dyn}, f32);
   SmallVector<GridAxisAttr> grid = getAttentionGrid(plan);
-  add("split_counters",
-      {batch, grid[1], extent(0, 2, plan.queryRowsPerTile())},
+  add("split_counters", {batch, grid[1], extent(0, 2, plan.queryRowsPerTile())},
       {dyn, dyn, dyn}, IntegerType::get(ctx, 32));
 }
 

@@ -369,8 +369,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   if (!isQueryExtent(ubs[0], query, 2, queryRows) ||
       !isQueryExtent(ubs[1], headSource, 1, 1) ||
       !isQueryExtent(ubs[2], query, 0, 1) ||
-      (plan.kvChunk > 0 && !isChunkCount(ubs[3], func.getArgument(1),
-                                          plan.kvChunk)))
+      (plan.kvChunk > 0 &&
+       !isChunkCount(ubs[3], func.getArgument(1), plan.kvChunk)))
     return grid.emitError()
            << kPass << ": expects the grid to cover (ceildiv(Sq, " << queryRows
            << "), " << (plan.packedHeads > 1 ? "key/value heads" : "heads")

@@ -5,11 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 // A launch manifest (<kernel>.json, written by attn-compile; format 2, or 3
-// for kernels with a workspace, docs/manifest.md) read into typed fields. Every member is checked for
-// presence, type, range and cross references here, once, so that a damaged
-// or hand-edited manifest is an error message naming the member rather than
-// a null dereference, an out-of-range index or a read outside the artifact
-// folder later.
+// for kernels with a workspace, docs/manifest.md) read into typed fields. Every
+// member is checked for presence, type, range and cross references here, once,
+// so that a damaged or hand-edited manifest is an error message naming the
+// member rather than a null dereference, an out-of-range index or a read
+// outside the artifact folder later.
 //
 //===----------------------------------------------------------------------===//
 

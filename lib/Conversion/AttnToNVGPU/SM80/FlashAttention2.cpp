@@ -224,9 +224,9 @@ FlashAttention2Emitter::passPosition(const RowCopy &geometry, int64_t pass) {
 }
 
 std::pair<Value, Value> FlashAttention2Emitter::packedRow(Value head,
-                                                         Value firstRow,
-                                                         Value local,
-                                                         int64_t rowsPerHead) {
+                                                          Value firstRow,
+                                                          Value local,
+                                                          int64_t rowsPerHead) {
   Value perHead = index(rowsPerHead);
   return {add(head, arith::DivUIOp::create(b, loc, local, perHead)),
           add(firstRow, arith::RemUIOp::create(b, loc, local, perHead))};
@@ -242,7 +242,8 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     auto [local, col] = passPosition(geometry, pass);
     Value rowHead = headIndex, row = add(firstRow, local);
     if (rowsPerHead < rows)
-      std::tie(rowHead, row) = packedRow(headIndex, firstRow, local, rowsPerHead);
+      std::tie(rowHead, row) =
+          packedRow(headIndex, firstRow, local, rowsPerHead);
     Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
     if (enabled)
       ok = arith::AndIOp::create(b, loc, ok, enabled);
@@ -437,10 +438,9 @@ void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
           pair.push_back(
               arith::MulFOp::create(b, loc, acc[oIndex(mt, nt, e)], scale));
         Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
-        vector::StoreOp::create(
-            b, loc, v, partialOutput,
-            ValueRange{split, batch, warpHead, row,
-                       add(accCol, index(nt * kMmaN))});
+        vector::StoreOp::create(b, loc, v, partialOutput,
+                                ValueRange{split, batch, warpHead, row,
+                                           add(accCol, index(nt * kMmaN))});
       }
     }
   }
@@ -454,13 +454,13 @@ void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
   // barrier).
   NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
   gpu::BarrierOp::create(b, loc);
-  auto wordType = MemRefType::get({1}, b.getI32Type(),
-                                  MemRefLayoutAttrInterface{},
-                                  getSharedMemorySpace(b.getContext()));
-  Value word = memref::ViewOp::create(b, loc, wordType, sharedBytes(),
-                                      index(0), ValueRange{});
-  Value queryTile = arith::DivUIOp::create(
-      b, loc, queryRow, index(plan.queryRowsPerTile()));
+  auto wordType =
+      MemRefType::get({1}, b.getI32Type(), MemRefLayoutAttrInterface{},
+                      getSharedMemorySpace(b.getContext()));
+  Value word = memref::ViewOp::create(b, loc, wordType, sharedBytes(), index(0),
+                                      ValueRange{});
+  Value queryTile =
+      arith::DivUIOp::create(b, loc, queryRow, index(plan.queryRowsPerTile()));
   scf::ForallOp grid = plan.grid;
   Value gridHead = values.get(b, grid.getInductionVars()[1]).value();
   SmallVector<Value> counter = {batch, gridHead, queryTile};
@@ -475,10 +475,9 @@ void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
   }
   gpu::BarrierOp::create(b, loc);
   Value before = memref::LoadOp::create(b, loc, word, ValueRange{index(0)});
-  Value last = cmp(
-      arith::CmpIPredicate::eq,
-      arith::IndexCastOp::create(b, loc, b.getIndexType(), before),
-      arith::SubIOp::create(b, loc, splits, index(1)));
+  Value last = cmp(arith::CmpIPredicate::eq,
+                   arith::IndexCastOp::create(b, loc, b.getIndexType(), before),
+                   arith::SubIOp::create(b, loc, splits, index(1)));
   auto ifOp = scf::IfOp::create(b, loc, last, false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
@@ -500,8 +499,8 @@ void FlashAttention2Emitter::mergeSplits() {
   // 0), then the weighted sum of the chunks' outputs.
   int64_t pairs = plan.valueHeadDim / 2;
   Value negInf = f32(-std::numeric_limits<float>::infinity());
-  auto loop = scf::ForOp::create(b, loc, tid, index(tileM * pairs),
-                                 index(threads));
+  auto loop =
+      scf::ForOp::create(b, loc, tid, index(tileM * pairs), index(threads));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value idx = loop.getInductionVar();
@@ -519,32 +518,32 @@ void FlashAttention2Emitter::mergeSplits() {
                                   ValueRange{n, batch, rowHead, row});
   };
   auto isEmpty = [&](OpBuilder &nb, Value x) -> Value {
-    return arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OEQ, x,
-                                 negInf);
+    return arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OEQ, x, negInf);
   };
-  auto overChunks = [&](ValueRange init,
-                        function_ref<SmallVector<Value>(OpBuilder &, Value,
-                                                        ValueRange)>
-                            body) {
-    return scf::ForOp::create(
-               b, loc, index(0), splits, index(1), init,
-               [&](OpBuilder &nb, Location, Value n, ValueRange carried) {
-                 scf::YieldOp::create(nb, loc, body(nb, n, carried));
-               })
-        .getResults();
-  };
+  auto overChunks =
+      [&](ValueRange init,
+          function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+              body) {
+        return scf::ForOp::create(
+                   b, loc, index(0), splits, index(1), init,
+                   [&](OpBuilder &nb, Location, Value n, ValueRange carried) {
+                     scf::YieldOp::create(nb, loc, body(nb, n, carried));
+                   })
+            .getResults();
+      };
   Value max = overChunks(negInf, [&](OpBuilder &nb, Value n, ValueRange c) {
     return SmallVector<Value>{
         arith::MaximumFOp::create(nb, loc, c[0], chunkLse(nb, n))};
   })[0];
   // exp(x - ref), 0 for an empty chunk (ref may be -inf then too).
   auto weight = [&](OpBuilder &nb, Value x, Value ref) -> Value {
-    Value w = math::ExpOp::create(nb, loc, arith::SubFOp::create(nb, loc, x, ref));
+    Value w =
+        math::ExpOp::create(nb, loc, arith::SubFOp::create(nb, loc, x, ref));
     return arith::SelectOp::create(nb, loc, isEmpty(nb, x), f32(0.0f), w);
   };
   Value sum = overChunks(f32(0.0f), [&](OpBuilder &nb, Value n, ValueRange c) {
-    return SmallVector<Value>{arith::AddFOp::create(
-        nb, loc, c[0], weight(nb, chunkLse(nb, n), max))};
+    return SmallVector<Value>{
+        arith::AddFOp::create(nb, loc, c[0], weight(nb, chunkLse(nb, n), max))};
   })[0];
   Value total = select(
       isEmpty(b, max), negInf,
@@ -555,9 +554,9 @@ void FlashAttention2Emitter::mergeSplits() {
   Value merged =
       overChunks(zeroPair, [&](OpBuilder &nb, Value n, ValueRange c) {
         Value w = weight(nb, chunkLse(nb, n), total);
-        Value part = vector::LoadOp::create(
-            nb, loc, pairType, partialOutput,
-            ValueRange{n, batch, rowHead, row, col});
+        Value part =
+            vector::LoadOp::create(nb, loc, pairType, partialOutput,
+                                   ValueRange{n, batch, rowHead, row, col});
         Value scaled = arith::MulFOp::create(
             nb, loc, part, vector::BroadcastOp::create(nb, loc, pairType, w));
         return SmallVector<Value>{arith::AddFOp::create(nb, loc, c[0], scaled)};
@@ -571,8 +570,7 @@ void FlashAttention2Emitter::mergeSplits() {
   auto first = scf::IfOp::create(
       b, loc, cmp(arith::CmpIPredicate::eq, col, index(0)), false);
   b.setInsertionPointToStart(first.thenBlock());
-  memref::StoreOp::create(b, loc, total, lse,
-                          ValueRange{batch, rowHead, row});
+  memref::StoreOp::create(b, loc, total, lse, ValueRange{batch, rowHead, row});
 }
 
 FailureOr<int64_t> FlashAttention2Emitter::emit() {

@@ -247,10 +247,10 @@ LogicalResult AttentionOp::verify() {
 
 /// On tensors a destination-passing op of ours is pure; on memrefs it reads
 /// its inputs and overwrites its destinations without reading them.
-static void
-getDpsEffects(DestinationStyleOpInterface op,
-              SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-                  &effects) {
+static void getDpsEffects(
+    DestinationStyleOpInterface op,
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
   for (OpOperand *input : op.getDpsInputOperands())
     if (isa<MemRefType>(input->get().getType()))
       effects.emplace_back(MemoryEffects::Read::get(), input, /*stage=*/0,
@@ -288,8 +288,8 @@ LogicalResult CombineSplitsOp::verify() {
                            << " must be a ranked tensor or memref, got "
                            << value.getType();
     if (type.getRank() != ranks[index])
-      return emitOpError() << names[index] << " must have rank "
-                           << ranks[index] << ", got " << type.getRank();
+      return emitOpError() << names[index] << " must have rank " << ranks[index]
+                           << ", got " << type.getRank();
     if (isa<RankedTensorType>(type) !=
         isa<RankedTensorType>(getPartialOutput().getType()))
       return emitOpError() << "expected all operands to be tensors or all to "
@@ -308,12 +308,11 @@ LogicalResult CombineSplitsOp::verify() {
   for (unsigned d = 0; d < 3; ++d)
     if (failed(verifySameDim(*this, what[d], po, d + 1, o, d)) ||
         failed(verifySameDim(*this, what[d], pl, d + 1, o, d)) ||
-        (getLse() && failed(verifySameDim(*this, what[d], operands[3], d, o,
-                                          d))))
+        (getLse() &&
+         failed(verifySameDim(*this, what[d], operands[3], d, o, d))))
       return failure();
-  return failure(
-      failed(verifySameDim(*this, "split count", po, 0, pl, 0)) ||
-      failed(verifySameDim(*this, "value head dim", po, 4, o, 3)));
+  return failure(failed(verifySameDim(*this, "split count", po, 0, pl, 0)) ||
+                 failed(verifySameDim(*this, "value head dim", po, 4, o, 3)));
 }
 
 void CombineSplitsOp::getEffects(

@@ -63,9 +63,8 @@ static LogicalResult verifyPackedRows(Operation *op, Type tileType,
                                       std::optional<uint64_t> heads) {
   int64_t rows = cast<ShapedType>(tileType).getDimSize(0);
   if (heads && rows % static_cast<int64_t>(*heads) != 0)
-    return op->emitOpError() << "a tile of " << rows
-                             << " rows cannot hold " << *heads
-                             << " heads' rows equally";
+    return op->emitOpError() << "a tile of " << rows << " rows cannot hold "
+                             << *heads << " heads' rows equally";
   return success();
 }
 

@@ -107,8 +107,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   // Decoding: a few queries per head, packed by group when the chip can.
   std::optional<int64_t> group = op.getStaticGroupSize();
   int64_t seqQ = queryType.getDimSize(2);
-  bool decode = requests.packGqa ||
-                (!ShapedType::isDynamic(seqQ) && seqQ <= kDecodeRows);
+  bool decode =
+      requests.packGqa || (!ShapedType::isDynamic(seqQ) && seqQ <= kDecodeRows);
   bool packGqa = false;
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;

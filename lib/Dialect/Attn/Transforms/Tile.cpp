@@ -222,9 +222,9 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
              << "attn-tile: pack_gqa needs static query and key/value head "
                 "counts";
     if (tileM % *staticGroup != 0)
-      return op.emitError() << "attn-tile: pack_gqa: tile_m = " << tileM
-                            << " cannot hold the " << *staticGroup
-                            << " query heads of a group equally";
+      return op.emitError()
+             << "attn-tile: pack_gqa: tile_m = " << tileM << " cannot hold the "
+             << *staticGroup << " query heads of a group equally";
     packedHeads = *staticGroup;
   }
   queryRows = tileM / packedHeads;
@@ -245,12 +245,10 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
     Value splits = arith<arith::MaxUIOp>(
         arith<arith::CeilDivUIOp>(seqKv, index(kvChunk)), index(1));
     gridSizes.push_back(getAsOpFoldResult(splits));
-    SmallVector<OpFoldResult> sizes = {getAsOpFoldResult(splits),
-                                       getAsOpFoldResult(batch),
-                                       getAsOpFoldResult(heads),
-                                       getAsOpFoldResult(seqQ)};
-    Value partialLse =
-        tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
+    SmallVector<OpFoldResult> sizes = {
+        getAsOpFoldResult(splits), getAsOpFoldResult(batch),
+        getAsOpFoldResult(heads), getAsOpFoldResult(seqQ)};
+    Value partialLse = tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
     sizes.push_back(b.getIndexAttr(valueHeadDim));
     Value partialOutput =
         tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
@@ -348,9 +346,9 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
   }
   if (kvChunk == 0)
     return SmallVector<Value>(grid.getResults());
-  auto combine = CombineSplitsOp::create(
-      b, loc, op->getResultTypes(), grid.getResult(0), grid.getResult(1),
-      op.getOutputs());
+  auto combine =
+      CombineSplitsOp::create(b, loc, op->getResultTypes(), grid.getResult(0),
+                              grid.getResult(1), op.getOutputs());
   return SmallVector<Value>(combine.getResults());
 }
 
