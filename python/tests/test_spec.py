@@ -24,6 +24,40 @@ def test_static_heads_from_gqa_ratio():
     assert spec.name == "attn_d64_f16_window100_20_h8kv2_scaled_softcap"
 
 
+def test_decode_spec_ir_and_name():
+    spec = AttentionSpec.for_call(128, "bf16", causal=True, heads=32, kv_heads=8, seq_q=1,
+                                  kv_chunk=2048)
+    assert spec.packs_gqa
+    assert spec.name == "attn_d128_bf16_causal_h32kv8_q1_chunk2048"
+    ir = spec.ir()
+    assert "%q: tensor<?x32x1x128xbf16>, %k: tensor<?x8x?x128xbf16>" in ir
+    assert "tensor.empty(%b) : tensor<?x32x1x128xbf16>" in ir
+
+
+def test_packed_decode_shape():
+    from attn.spec import packed_decode_shape
+    assert packed_decode_shape(32, 8, 1) == (32, 8, 1)
+    assert packed_decode_shape(16, 2, 16) == (16, 2, 16)
+    assert packed_decode_shape(32, 8, 17) == (None, None, None)   # not a decode step
+    assert packed_decode_shape(24, 8, 1) == (None, None, None)    # a group of 3
+    assert packed_decode_shape(32, 32, 1) == (None, None, None)   # nothing to pack
+
+
+def test_decode_kv_chunk():
+    from attn.spec import decode_kv_chunk
+    # 64 CTAs on 132 SMs: 4 chunks (two CTAs an SM from below), power-of-two
+    # keys each, so the kernel holds while the cache grows.
+    assert decode_kv_chunk(8, 8, 1, 8192, 132) == 2048
+    assert decode_kv_chunk(8, 8, 1, 8000, 132) == 2048
+    assert decode_kv_chunk(8, 8, 1, 32768, 132) == 8192
+    assert decode_kv_chunk(16, 8, 1, 8192, 132) == 4096
+    # Enough CTAs already, several queries, or a cache of one chunk: no split.
+    assert decode_kv_chunk(32, 8, 1, 8192, 132) is None
+    assert decode_kv_chunk(8, 8, 16, 8192, 132) is None
+    assert decode_kv_chunk(8, 8, 1, 64, 132) is None
+    assert decode_kv_chunk(1, 1, 1, 100, 132) == 64
+
+
 def test_for_call_drops_the_default_scale():
     assert AttentionSpec.for_call(64, "bf16", scale=0.125) == AttentionSpec(head_dim=64)
     assert AttentionSpec.for_call(64, "bf16", scale=0.3).scale == 0.3
@@ -65,6 +99,8 @@ def test_spec_ir_compiles(spec, cache_dir):
     (dict(head_dim=64, heads=8, kv_heads=3), "not a multiple of kv_heads"),
     (dict(head_dim=64, heads=8, kv_heads=2, gqa=2), "disagrees"),
     (dict(head_dim=64, causal=1), "causal must be True or False"),
+    (dict(head_dim=64, seq_q=0), "seq_q must be a positive integer"),
+    (dict(head_dim=64, kv_chunk=-64), "kv_chunk must be a positive integer"),
 ])
 def test_spec_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
