@@ -42,7 +42,7 @@ MULTIPROCESSORS = 132
 def specs():
     out = []
     for b, skv, sq in ROWS:
-        heads, kv_heads, seq_q = packed_decode_shape(HQ, HKV, sq)
+        heads, kv_heads, seq_q = packed_decode_shape(HQ, HKV, sq, D)
         chunk = decode_kv_chunk(b, HKV, sq, skv, MULTIPROCESSORS)
         spec = ("sm_80", attn.AttentionSpec.for_call(
             D, "bf16", causal=True, heads=heads, kv_heads=kv_heads, seq_q=seq_q,

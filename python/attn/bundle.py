@@ -17,7 +17,10 @@ _bundles: List[str] = []
 def entry_name(spec: AttentionSpec, chip: str) -> str:
     """The subfolder of `spec` compiled for `chip` in a bundle; the digest
     of the IR tells apart specs with the same name (say, two scales)."""
-    digest = hashlib.sha256(f"{chip}\n{spec.ir()}\n{spec.kv_chunk}".encode()).hexdigest()[:12]
+    text = f"{chip}\n{spec.ir()}"
+    if spec.kv_chunk is not None:  # a compile option, not in the IR
+        text += f"\nkv_chunk={spec.kv_chunk}"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return f"{chip}-{spec.name}-{digest}"
 
 

@@ -53,11 +53,11 @@ def decode_kv_chunk(batch, kv_heads, seq_q, seq_kv, multiprocessors):
     when they leave SMs idle, each is split into the power of two of chunks
     that brings them nearest two CTAs per SM from below, in power-of-two
     chunks (so that a growing cache reuses kernels). Measured on an H200
-    (bench/decode.py, Hq 32, Hkv 8, D 128): at B = 8 four chunks of 2048
-    keys take 0.088 ms against 0.143 unsplit (S = 8192), and at S = 32768
-    0.30 against 0.55; at B >= 32 the unsplit grid already fills the GPU
-    and splitting costs 20-40%, as it does at Sq = 16 (0.16 against 0.14
-    ms), where the step is heavier."""
+    (attn-run --bench, Hq 32, Hkv 8, D 128): at B = 8 four chunks of 2048
+    keys take 0.082 ms against 0.143 unsplit (S = 8192), and at S = 32768
+    0.26 against 0.55; at B >= 32 the unsplit grid already fills the GPU
+    and splitting costs 6-25%, and at Sq = 16, where the step is heavier,
+    it lost (0.16 against 0.14 ms)."""
     ctas = batch * kv_heads
     if seq_q != 1 or ctas == 0 or ctas >= multiprocessors:
         return None
@@ -66,13 +66,24 @@ def decode_kv_chunk(batch, kv_heads, seq_q, seq_kv, multiprocessors):
     return chunk if splits > 1 and chunk < seq_kv else None
 
 
-def packed_decode_shape(heads, kv_heads, seq_q):
+def packs_group(group, head_dim):
+    """Whether the sm_80 kernel packs a group of `group` query heads at
+    `head_dim`: groups of SM80_PACKED_GROUPS, except that a group of 8 (eight
+    warps) with head dims above 128 (32-key tiles) needs rows of an even
+    number of 32-element pieces, so that a tile's chunks split evenly over
+    its threads. test_compile.py checks this against the compiler."""
+    if group not in SM80_PACKED_GROUPS:
+        return False
+    return group != 8 or head_dim <= 128 or -(-head_dim // 32) % 2 == 0
+
+
+def packed_decode_shape(heads, kv_heads, seq_q, head_dim):
     """(heads, kv_heads, seq_q) of a call the packed sm_80 kernel takes (a
-    decode step of at most DECODE_MAX_SEQ_Q queries in a group of
-    SM80_PACKED_GROUPS), whose kernel fixes them; (None, None, None) for
-    other calls, whose kernel keeps them dynamic."""
-    if seq_q <= DECODE_MAX_SEQ_Q and kv_heads > 0 and heads % kv_heads == 0 and \
-            heads // kv_heads in SM80_PACKED_GROUPS:
+    decode step of 1 to DECODE_MAX_SEQ_Q queries in a group it packs at
+    `head_dim`), whose kernel fixes them; (None, None, None) for other
+    calls, whose kernel keeps them dynamic."""
+    if 1 <= seq_q <= DECODE_MAX_SEQ_Q and kv_heads > 0 and heads % kv_heads == 0 and \
+            packs_group(heads // kv_heads, head_dim):
         return heads, kv_heads, seq_q
     return None, None, None
 
@@ -163,11 +174,11 @@ class AttentionSpec:
     @property
     def packs_gqa(self) -> bool:
         """Whether the sm_80 schedule packs this spec's query heads by group
-        (a decode step): static heads in a group of SM80_PACKED_GROUPS and a
-        static Sq of at most DECODE_MAX_SEQ_Q."""
+        (a decode step): static heads in a group it packs (packs_group) and
+        a static Sq of at most DECODE_MAX_SEQ_Q."""
         return (self.heads is not None and self.seq_q is not None and
                 self.seq_q <= DECODE_MAX_SEQ_Q and
-                self.heads // self.kv_heads in SM80_PACKED_GROUPS)
+                packs_group(self.heads // self.kv_heads, self.head_dim))
 
     @property
     def name(self) -> str:

@@ -215,7 +215,7 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     # $ATTN_CHIP asks for sm_90a.
     forced = os.environ.get(CHIP_VARIABLE)
     shape = (None, None, None) if forced == "sm_90a" else \
-        packed_decode_shape(hq, k.shape[1], sq)
+        packed_decode_shape(hq, k.shape[1], sq, d)
     # A packed step that leaves SMs idle is split along the cache.
     chunk = None
     if shape[0] is not None:

@@ -45,7 +45,7 @@ CASES += [
 
 def spec_of(dtype, b, hq, hkv, sq, skv, d, options):
     """The kernel attention() picks for this call."""
-    heads, kv_heads, seq_q = packed_decode_shape(hq, hkv, sq)
+    heads, kv_heads, seq_q = packed_decode_shape(hq, hkv, sq, d)
     chunk = None if heads is None else \
         decode_kv_chunk(b, hkv, sq, skv, GPU_MULTIPROCESSORS)
     return AttentionSpec.for_call(

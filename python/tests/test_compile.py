@@ -88,6 +88,12 @@ def test_packed_groups_are_what_the_compiler_packs(cache_dir):
             assert (grid[1]["tensor"] == 1) == spec.packs_gqa, (group, seq_q)
             assert spec.packs_gqa == (group in SM80_PACKED_GROUPS and
                                       seq_q <= DECODE_MAX_SEQ_Q)
+    # Head dims where eight warps' 32-key tiles split unevenly are not packed.
+    for group in SM80_PACKED_GROUPS:
+        for d in (136, 160, 168, 192, 200, 224, 256):
+            spec = AttentionSpec(head_dim=d, heads=2 * group, kv_heads=2, seq_q=1)
+            grid = attn.compile(spec, with_cubin=False).manifest["grid"]
+            assert (grid[1]["tensor"] == 1) == spec.packs_gqa, (group, d)
 
 
 def test_f32_has_no_tensor_core_schedule(cache_dir):

@@ -36,11 +36,14 @@ def test_decode_spec_ir_and_name():
 
 def test_packed_decode_shape():
     from attn.spec import packed_decode_shape
-    assert packed_decode_shape(32, 8, 1) == (32, 8, 1)
-    assert packed_decode_shape(16, 2, 16) == (16, 2, 16)
-    assert packed_decode_shape(32, 8, 17) == (None, None, None)   # not a decode step
-    assert packed_decode_shape(24, 8, 1) == (None, None, None)    # a group of 3
-    assert packed_decode_shape(32, 32, 1) == (None, None, None)   # nothing to pack
+    assert packed_decode_shape(32, 8, 1, 128) == (32, 8, 1)
+    assert packed_decode_shape(16, 2, 16, 64) == (16, 2, 16)
+    assert packed_decode_shape(32, 8, 17, 128) == (None, None, None)   # not a decode step
+    assert packed_decode_shape(24, 8, 1, 128) == (None, None, None)    # a group of 3
+    assert packed_decode_shape(32, 32, 1, 128) == (None, None, None)   # nothing to pack
+    assert packed_decode_shape(32, 8, 0, 128) == (None, None, None)    # no query
+    assert packed_decode_shape(16, 2, 1, 160) == (None, None, None)
+    assert packed_decode_shape(16, 2, 1, 192) == (16, 2, 1)
 
 
 def test_decode_kv_chunk():

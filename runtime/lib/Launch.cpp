@@ -239,11 +239,15 @@ int64_t extentOf(const Extent &e, const std::vector<TensorView> &args) {
 
 /// A grid axis: its extent, times the second factor when there is one, which
 /// counts at least 1 (split-KV: a cache of no keys is one empty chunk, whose
-/// CTA writes the zeros); at most kMaxExtent squared, so it cannot overflow.
+/// CTA writes the zeros). Each factor is at most kMaxExtent; a product past
+/// kMaxExtent is reported as kMaxExtent + 1, above every limit it meets.
 int64_t extentOf(const GridAxis &axis, const std::vector<TensorView> &args) {
+  int64_t base = extentOf(static_cast<const Extent &>(axis), args);
   int64_t factor =
       axis.times ? std::max<int64_t>(extentOf(*axis.times, args), 1) : 1;
-  return extentOf(static_cast<const Extent &>(axis), args) * factor;
+  if (base > 0 && factor > kMaxExtent / base)
+    return kMaxExtent + 1;
+  return base * factor;
 }
 
 /// Views of the workspace buffers, contiguous, at offsets from the

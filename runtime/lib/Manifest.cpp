@@ -227,7 +227,8 @@ void dimIndex(Reader &r, const JsonValue &object, const std::string &where,
 /// An extent object at `where`: "tensor", "dim", "divisor" and, when
 /// `products` (format 3), an optional "times" extent of the same form.
 bool readExtent(const JsonValue &e, const std::string &where, Reader &r,
-                const Manifest &out, bool products, GridAxis &axis) {
+                const Manifest &out, bool products, GridAxis &axis,
+                bool nested = false) {
   if (e.kind != Kind::Object)
     return r.fail(withoutDot(where) + ": expected an object");
   tensorIndex(r, e, where, out, axis.tensor);
@@ -238,10 +239,13 @@ bool readExtent(const JsonValue &e, const std::string &where, Reader &r,
   const JsonValue *times = e.get("times");
   if (!times || !r.ok())
     return r.ok();
+  if (nested)
+    return r.fail(where + "times: a factor has no factor of its own");
   if (!products)
     return r.fail(where + "times: needs format 3");
   GridAxis factor;
-  if (!readExtent(*times, where + "times.", r, out, /*products=*/false, factor))
+  if (!readExtent(*times, where + "times.", r, out, products, factor,
+                  /*nested=*/true))
     return false;
   axis.times = factor;
   return true;
@@ -366,7 +370,10 @@ bool readParams(const JsonValue &m, Reader &r, Manifest &out) {
     if (kind == 0) {
       // Of a tensor, or (format 3) of a workspace buffer.
       MemrefParam memref;
-      if (p.get("workspace") && !p.get("tensor")) {
+      if (p.get("workspace") && p.get("tensor"))
+        return r.fail(where + "workspace: a memref is of a tensor or of a "
+                              "workspace buffer, not both");
+      if (p.get("workspace")) {
         memref.workspace = true;
         if (out.workspace.empty())
           return r.fail(where + "workspace: the manifest declares no "

@@ -713,6 +713,13 @@ void splitCases() {
                     "\"tensor\": 9},"));
   manifestCase("split-workspace-index",
                edit(m, "\"workspace\": 2}", "\"workspace\": 3}"));
+  manifestCase(
+      "split-workspace-and-tensor",
+      edit(m, "\"workspace\": 2}", "\"workspace\": 2, \"tensor\": 0}"));
+  manifestCase("split-times-nested",
+               edit(m, "\"divisor\": 512, \"tensor\": 1}},",
+                    "\"divisor\": 512, \"tensor\": 1, \"times\": {\"dim\": 0, "
+                    "\"divisor\": 1, \"tensor\": 0}}},"));
   manifestCase("split-times-divisor",
                edit(m, "\"divisor\": 512, \"tensor\": 1}},",
                     "\"divisor\": 0, \"tensor\": 1}},"));
@@ -725,6 +732,20 @@ void splitCases() {
              v = contiguous(uint64_t(3) << 32, {3, 2, 1000, 64}),
              o = contiguous(uint64_t(4) << 32, {3, 8, 1, 64});
   launchCase("split-plan", manifest, {q, k, v, o}, /*details=*/true);
+  // A grid product past 2^40 blocks is refused, not wrapped.
+  auto longView = [](uint64_t data, int64_t heads) {
+    TensorView t;
+    t.data = data;
+    t.sizes = {3, heads, int64_t(1) << 40, 64};
+    t.strides = {0, 0, 64, 1}; // aliased rows: only the plan is made
+    return t;
+  };
+  TensorView longKeys = longView(uint64_t(2) << 32, 2),
+             longQueries = longView(uint64_t(1) << 32, 8);
+  Manifest dynamicSq = parsed(edit(edit(m, "[-1, 8, 1, 64]", "[-1, 8, -1, 64]"),
+                                   "[-1, 8, 1, 64]", "[-1, 8, -1, 64]"));
+  launchCase("split-grid-overflow", dynamicSq,
+             {longQueries, longKeys, longKeys, longQueries});
   // No keys: one empty chunk per tile, which writes O's zeros.
   TensorView empty = contiguous(uint64_t(2) << 32, {3, 2, 0, 64});
   launchCase("split-empty-cache", manifest, {q, empty, empty, o}, true);

@@ -63,6 +63,8 @@ struct TileCopy {
 /// types, for the checks both forms share.
 struct AsyncFacts {
   Value querySource, queryHead, queryRow;
+  /// Heads the query tile packs (`heads(G)` of its copy; 1 when not).
+  int64_t queryHeads = 1;
   RankedTensorType queryTile, keyTile, valueTile;
   SmallVector<TileCopy> copies;
 };
@@ -154,6 +156,7 @@ static FailureOr<AsyncFacts> readRings(KernelPlan &plan,
   }
   facts.querySource = queryCopy.getSource();
   facts.queryHead = queryCopy.getHead();
+  facts.queryHeads = queryCopy.getHeads().value_or(1);
   facts.queryRow = queryCopy.getRow();
   facts.queryTile = queryWait.getType();
   facts.keyTile = keyWait.getType();
@@ -337,6 +340,14 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   // A packed tile starts at the first query head of the grid's key/value
   // head: the head times the group.
   plan.packedHeads = online->mask.getHeads().value_or(1);
+  if (facts->queryHeads != plan.packedHeads ||
+      plan.schedule.getPackGqa() != (plan.packedHeads > 1))
+    return online->mask.emitError()
+           << kPass << ": expects the query copy, the mask and the schedule "
+           << "to agree on packed heads (" << facts->queryHeads << ", "
+           << plan.packedHeads
+           << ", pack_gqa = " << (plan.schedule.getPackGqa() ? "true" : "false")
+           << ")";
   Value headIv = facts->queryHead;
   if (plan.packedHeads > 1) {
     auto times = headIv.getDefiningOp<arith::MulIOp>();
@@ -377,7 +388,7 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
            << ", batch" << (plan.kvChunk > 0 ? ", K/V chunks" : "")
            << ") of the query";
   if (plan.kvChunk > 0)
-    plan.kvSplits = cast<Value>(ubs[3]);
+    plan.kvSplits = ubs[3];
   if (getConstantIntValue(plan.kvLoop.getStep()) != plan.tileN)
     return plan.kvLoop.emitError()
            << kPass << ": expects the K/V loop to step by tiles";
@@ -434,6 +445,14 @@ Value IndexMaterializer::lookup(OpBuilder &b, Value value) const {
       return candidate;
   }
   return {};
+}
+
+FailureOr<Value> IndexMaterializer::get(OpBuilder &b, OpFoldResult value) {
+  if (auto v = dyn_cast<Value>(value))
+    return get(b, v);
+  return arith::ConstantIndexOp::create(b, b.getUnknownLoc(),
+                                        *getConstantIntValue(value))
+      .getResult();
 }
 
 FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {

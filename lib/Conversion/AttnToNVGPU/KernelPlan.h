@@ -63,7 +63,7 @@ struct KernelPlan {
   /// ceildiv(Skv, kvChunk), a value of the function. Each CTA computes one
   /// chunk's partial result; the kernel merges them (attn.combine_splits).
   int64_t kvChunk = 0;
-  Value kvSplits;
+  OpFoldResult kvSplits;
 
   // The pipeline: its rings (query, keys, values), and its copies and waits
   // in program order, in the grid body before the K/V loop and in the loop.
@@ -126,6 +126,8 @@ public:
   /// or a warp role's region is not reused outside it, where it would not
   /// dominate.
   FailureOr<Value> get(OpBuilder &b, Value value);
+  /// The same for a value or a constant (an index constant).
+  FailureOr<Value> get(OpBuilder &b, OpFoldResult value);
 
   /// Makes `kernelValue` the kernel-side value of `value` (the K/V loop's
   /// induction variable).

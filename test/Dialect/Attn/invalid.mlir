@@ -245,3 +245,11 @@ func.func @combine_mixed(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, 
   attn.combine_splits ins(%po, %pl : tensor<4x2x8x1x64xf32>, tensor<4x2x8x1xf32>) outs(%o : memref<2x8x1x64xbf16>)
   return
 }
+
+// -----
+
+func.func @combine_partials_disagree(%po: tensor<4x2x32x1x64xf32>, %pl: tensor<4x2x16x1xf32>, %o: tensor<?x?x?x64xbf16>) {
+  // expected-error @+1 {{head count mismatch: partial_output has 32 but partial_lse has 16}}
+  %0 = attn.combine_splits ins(%po, %pl : tensor<4x2x32x1x64xf32>, tensor<4x2x16x1xf32>) outs(%o : tensor<?x?x?x64xbf16>) -> tensor<?x?x?x64xbf16>
+  return
+}

@@ -828,7 +828,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   nvgpu::DeviceAsyncWaitOp::create(b, loc, waitToken, b.getI32IntegerAttr(0));
   if (plan.kvChunk > 0) {
     SmallVector<Value> ivs = grid.getInductionVars();
-    FailureOr<Value> chunk = get(ivs[3]), chunkCount = get(plan.kvSplits);
+    FailureOr<Value> chunk = get(ivs[3]),
+                     chunkCount = values.get(b, plan.kvSplits);
     if (failed(chunk) || failed(chunkCount))
       return failure();
     split = *chunk;

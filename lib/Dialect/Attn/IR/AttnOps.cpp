@@ -306,7 +306,8 @@ LogicalResult CombineSplitsOp::verify() {
   NamedOperand po = operands[0], pl = operands[1], o = operands[2];
   const char *what[] = {"batch size", "head count", "sequence length"};
   for (unsigned d = 0; d < 3; ++d)
-    if (failed(verifySameDim(*this, what[d], po, d + 1, o, d)) ||
+    if (failed(verifySameDim(*this, what[d], po, d + 1, pl, d + 1)) ||
+        failed(verifySameDim(*this, what[d], po, d + 1, o, d)) ||
         failed(verifySameDim(*this, what[d], pl, d + 1, o, d)) ||
         (getLse() &&
          failed(verifySameDim(*this, what[d], operands[3], d, o, d))))

@@ -211,6 +211,15 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
                           << " bytes of shared memory of " << target.chip
                           << ": the smallest needs "
                           << pipelineSharedMemoryBytes(shape());
+  // A decode step packs only where the kernel takes the packed tile (eight
+  // warps split 32-key rows of 5 or 7 chunk columns unevenly); unasked, it
+  // keeps the unpacked schedule there.
+  if (packGqa && !requests.packGqa && target.hasKernel() &&
+      !target.kernelShapeProblem(shape()).empty()) {
+    packGqa = false;
+    tileM = largest <= 128 ? 128 : 64;
+    warps = tileM / sm80::kMmaM;
+  }
   // The chip's kernel states what it can build; asking it here rejects a
   // request before tiling rather than inside the kernel's emitter.
   if (target.hasKernel()) {

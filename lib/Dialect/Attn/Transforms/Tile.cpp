@@ -198,10 +198,12 @@ void AttentionTiler::insertRows(Value rows, Value dest, Value rowCount) {
   }
   llvm::append_values(offsets, batchIv, headIv, row);
   sizes.append({one, b.getIndexAttr(packedHeads), rowCount});
-  // The head dim of an output; none for an LSE.
-  while (offsets.size() < size_t(destType.getRank())) {
+  // The head dim of an output (V's, static; O's may be dynamic); none for
+  // an LSE.
+  if (offsets.size() < size_t(destType.getRank())) {
     offsets.push_back(zero);
-    sizes.push_back(b.getIndexAttr(destType.getShape().back()));
+    sizes.push_back(b.getIndexAttr(
+        cast<ShapedType>(op.getValue().getType()).getDimSize(3)));
   }
   tensor::ParallelInsertSliceOp::create(
       b, loc, rows, dest, offsets, sizes,

@@ -34,7 +34,9 @@ func.func @group4(%k: tensor<?x8x?x128xbf16>, %q1: tensor<?x32x1x128xbf16>, %q16
 // -----
 
 // Groups of 2 and 8: four warps, two a head; eight warps, one a head. A
-// group of 3 and MQA's 32 do not pack (no tile of whole warps per head).
+// group of 3 and MQA's 32 do not pack (no tile of whole warps per head);
+// select-schedule-decode-fallback.mlir has the head dims where a group of 8
+// does not either.
 // CHECK-LABEL: func.func @groups
 //       CHECK: {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4, pack_gqa = true>} -> tensor<1x4x1x256xbf16>
 //       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, pack_gqa = true>} -> tensor<1x8x1x64xbf16>
@@ -54,3 +56,4 @@ func.func @groups(%q2: tensor<1x4x1x256xbf16>, %k2: tensor<1x2x50x256xbf16>,
          outs(%q32 : tensor<1x32x1x64xbf16>) -> tensor<1x32x1x64xbf16>
   return %0, %1, %2, %3 : tensor<1x4x1x256xbf16>, tensor<1x8x1x64xbf16>, tensor<1x3x1x64xbf16>, tensor<1x32x1x64xbf16>
 }
+

@@ -223,7 +223,8 @@ def AttnTilePass : Pass<"attn-tile"> {
       so a decode step of one query fills `G` rows of a tile and K/V is
       read once per group.
     - Split-KV (`kv_chunk = C` in the schedule): the grid gains a last
-      dimension over the `ceil(Skv / C)` chunks of keys; each program
+      dimension over the `max(ceil(Skv / C), 1)` chunks of keys (an empty
+      cache is one empty chunk); each program
       instance visits the visible tiles of its chunk and writes its
       normalised output and LSE, in f32, into partial results
       `[N, B, Hq, Sq, Dv]` and `[N, B, Hq, Sq]`, and `attn.combine_splits`
