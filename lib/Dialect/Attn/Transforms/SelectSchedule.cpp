@@ -20,6 +20,8 @@
 #include "attn/Target/TargetInfo.h"
 
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNSELECTSCHEDULEPASS
@@ -110,6 +112,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   bool decode =
       requests.packGqa || (!ShapedType::isDynamic(seqQ) && seqQ <= kDecodeRows);
   bool packGqa = false;
+  // The (tile_m, warps) a packed schedule replaced.
+  std::pair<int64_t, int64_t> unpacked;
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
   bool pingPong = false, overlap = false;
@@ -134,6 +138,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
       chipThreshold = 8.0f;
     if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
         packed && decode) {
+      unpacked = {tileM, warps};
       warps = *packed;
       tileM = sm80::kMmaM * warps;
       packGqa = true;
@@ -217,8 +222,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   if (packGqa && !requests.packGqa && target.hasKernel() &&
       !target.kernelShapeProblem(shape()).empty()) {
     packGqa = false;
-    tileM = largest <= 128 ? 128 : 64;
-    warps = tileM / sm80::kMmaM;
+    std::tie(tileM, warps) = unpacked;
   }
   // The chip's kernel states what it can build; asking it here rejects a
   // request before tiling rather than inside the kernel's emitter.
