@@ -7,13 +7,13 @@
 // The merge of split-KV partial results, written out in linalg.generic: the
 // largest partial LSE, the sum of exponentials against it, the merged LSE,
 // then the weighted sum of the partial outputs. Chunks with an LSE of -inf
-// weigh 0, so empty chunks (and rows no chunk sees) never produce NaN.
+// weigh 0, so empty chunks (and rows no chunk sees) never produce NaN; the
+// scalar math is attn::buildChunkWeight and buildMergedLse, which the sm_80
+// kernel's merge builds too.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
-
-#include "mlir/Dialect/Math/IR/Math.h"
 
 #include <limits>
 
@@ -47,58 +47,38 @@ struct CombineSplitsToLinalg : OpRewritePattern<CombineSplitsOp> {
     auto par = IteratorType::parallel, red = IteratorType::reduction;
     AffineMap rowMap = map(4, {b, h, s}), partialMap = map(4, {x, b, h, s});
     AffineMap rows3 = map(3, {b, h, s});
-    auto isEmpty = [&](OpBuilder &nb, Location nl, Value lse) -> Value {
-      return arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ, lse,
-                                   f32Constant(nb, nl, negInf));
-    };
-    // exp(lse - ref), 0 for an empty chunk (where ref may be -inf too).
-    auto weight = [&](OpBuilder &nb, Location nl, Value lse,
-                      Value ref) -> Value {
-      Value w =
-          math::ExpOp::create(nb, nl, arith::SubFOp::create(nb, nl, lse, ref));
-      return arith::SelectOp::create(nb, nl, isEmpty(nb, nl, lse),
-                                     f32Constant(nb, nl, 0.0f), w);
-    };
-
     Value max = e.generic(
         {partialLse}, e.filled(rows, negInf), {partialMap, rowMap},
         {par, par, par, red}, [](OpBuilder &nb, Location nl, ValueRange args) {
           return arith::MaximumFOp::create(nb, nl, args[0], args[1])
               .getResult();
         });
-    Value sum =
-        e.generic({partialLse, max}, e.filled(rows, 0.0f),
-                  {partialMap, rowMap, rowMap}, {par, par, par, red},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    return arith::AddFOp::create(
-                        nb, nl, args[2], weight(nb, nl, args[0], args[1]));
-                  });
-    // lse = max + log(sum); sum = 0 exactly when every chunk is empty, and
-    // log(0) = -inf then.
-    Value lse = e.generic(
-        {max, sum}, e.empty(rows, rewriter.getF32Type()), {rows3, rows3, rows3},
-        {par, par, par},
+    Value sum = e.generic(
+        {partialLse, max}, e.filled(rows, 0.0f), {partialMap, rowMap, rowMap},
+        {par, par, par, red},
         [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          Value safeMax =
-              arith::SelectOp::create(nb, nl, isEmpty(nb, nl, args[0]),
-                                      f32Constant(nb, nl, 0.0f), args[0]);
-          return arith::AddFOp::create(nb, nl, safeMax,
-                                       math::LogOp::create(nb, nl, args[1]));
+          return arith::AddFOp::create(
+              nb, nl, args[2], buildChunkWeight(nb, nl, args[0], args[1]));
         });
+    Value lse = e.generic({max, sum}, e.empty(rows, rewriter.getF32Type()),
+                          {rows3, rows3, rows3}, {par, par, par},
+                          [&](OpBuilder &nb, Location nl, ValueRange args) {
+                            return buildMergedLse(nb, nl, args[0], args[1]);
+                          });
 
     SmallVector<OpFoldResult> outputSizes(rows);
     outputSizes.push_back(e.dim(partialOutput, 4));
     AffineMap outMap = map(5, {b, h, s, x});
-    Value acc =
-        e.generic({partialOutput, partialLse, lse}, e.filled(outputSizes, 0.0f),
-                  {map(5, {y, b, h, s, x}), map(5, {y, b, h, s}),
-                   map(5, {b, h, s}), outMap},
-                  {par, par, par, par, red},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    Value term = arith::MulFOp::create(
-                        nb, nl, args[0], weight(nb, nl, args[1], args[2]));
-                    return arith::AddFOp::create(nb, nl, args[3], term);
-                  });
+    Value acc = e.generic(
+        {partialOutput, partialLse, lse}, e.filled(outputSizes, 0.0f),
+        {map(5, {y, b, h, s, x}), map(5, {y, b, h, s}), map(5, {b, h, s}),
+         outMap},
+        {par, par, par, par, red},
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value term = arith::MulFOp::create(
+              nb, nl, args[0], buildChunkWeight(nb, nl, args[1], args[2]));
+          return arith::AddFOp::create(nb, nl, args[3], term);
+        });
     Value output = op.getOutput();
     Type outputElement = cast<ShapedType>(output.getType()).getElementType();
     SmallVector<Value> results;

@@ -496,7 +496,8 @@ void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
 void FlashAttention2Emitter::mergeSplits() {
   // attn.combine_splits, one pair of O's columns per thread and step: the
   // row's LSE from the chunks' (the largest first, chunks with -inf weigh
-  // 0), then the weighted sum of the chunks' outputs.
+  // 0), then the weighted sum of the chunks' outputs, with the scalar math
+  // the op's linalg lowering builds.
   int64_t pairs = plan.valueHeadDim / 2;
   Value negInf = f32(-std::numeric_limits<float>::infinity());
   auto loop =
@@ -517,9 +518,6 @@ void FlashAttention2Emitter::mergeSplits() {
     return memref::LoadOp::create(nb, loc, partialLse,
                                   ValueRange{n, batch, rowHead, row});
   };
-  auto isEmpty = [&](OpBuilder &nb, Value x) -> Value {
-    return arith::CmpFOp::create(nb, loc, arith::CmpFPredicate::OEQ, x, negInf);
-  };
   auto overChunks =
       [&](ValueRange init,
           function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
@@ -535,25 +533,17 @@ void FlashAttention2Emitter::mergeSplits() {
     return SmallVector<Value>{
         arith::MaximumFOp::create(nb, loc, c[0], chunkLse(nb, n))};
   })[0];
-  // exp(x - ref), 0 for an empty chunk (ref may be -inf then too).
-  auto weight = [&](OpBuilder &nb, Value x, Value ref) -> Value {
-    Value w =
-        math::ExpOp::create(nb, loc, arith::SubFOp::create(nb, loc, x, ref));
-    return arith::SelectOp::create(nb, loc, isEmpty(nb, x), f32(0.0f), w);
-  };
   Value sum = overChunks(f32(0.0f), [&](OpBuilder &nb, Value n, ValueRange c) {
-    return SmallVector<Value>{
-        arith::AddFOp::create(nb, loc, c[0], weight(nb, chunkLse(nb, n), max))};
+    return SmallVector<Value>{arith::AddFOp::create(
+        nb, loc, c[0], buildChunkWeight(nb, loc, chunkLse(nb, n), max))};
   })[0];
-  Value total = select(
-      isEmpty(b, max), negInf,
-      arith::AddFOp::create(b, loc, max, math::LogOp::create(b, loc, sum)));
+  Value total = buildMergedLse(b, loc, max, sum);
   auto pairType = VectorType::get({2}, b.getF32Type());
   Value zeroPair = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(pairType, b.getF32FloatAttr(0.0f)));
   Value merged =
       overChunks(zeroPair, [&](OpBuilder &nb, Value n, ValueRange c) {
-        Value w = weight(nb, chunkLse(nb, n), total);
+        Value w = buildChunkWeight(nb, loc, chunkLse(nb, n), total);
         Value part =
             vector::LoadOp::create(nb, loc, pairType, partialOutput,
                                    ValueRange{n, batch, rowHead, row, col});

@@ -7,10 +7,12 @@
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -345,6 +347,32 @@ Value mlir::attn::isVisible(OpBuilder &b, Location loc, MaskKind mask,
   }
   }
   llvm_unreachable("unknown mask kind");
+}
+
+/// Whether the f32 `x` is -inf (a chunk or row that saw no key).
+static Value isNegInf(OpBuilder &b, Location loc, Value x) {
+  return arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, x,
+      arith::ConstantOp::create(
+          b, loc, b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
+}
+
+Value mlir::attn::buildChunkWeight(OpBuilder &b, Location loc, Value lse,
+                                   Value ref) {
+  Value w =
+      math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, lse, ref));
+  return arith::SelectOp::create(
+      b, loc, isNegInf(b, loc, lse),
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)), w);
+}
+
+Value mlir::attn::buildMergedLse(OpBuilder &b, Location loc, Value max,
+                                 Value sum) {
+  Value safeMax = arith::SelectOp::create(
+      b, loc, isNegInf(b, loc, max),
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)), max);
+  return arith::AddFOp::create(b, loc, safeMax,
+                               math::LogOp::create(b, loc, sum));
 }
 
 #define GET_OP_CLASSES

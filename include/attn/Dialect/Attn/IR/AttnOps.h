@@ -36,6 +36,15 @@ Value isVisible(OpBuilder &b, Location loc, MaskKind mask,
                 std::optional<std::pair<int64_t, int64_t>> window, Value i,
                 Value j, Value offset);
 
+/// attn.combine_splits on scalars, shared by its lowerings: a chunk's weight
+/// against `ref`, exp(lse - ref), and 0 for a chunk that saw no key (lse =
+/// -inf, where ref may be -inf too)...
+Value buildChunkWeight(OpBuilder &b, Location loc, Value lse, Value ref);
+/// ...and the merged LSE from the chunks' largest LSE `max` and the sum of
+/// their weights against it: max + log(sum), -inf when every chunk is empty
+/// (max read as 0 then, and sum = 0).
+Value buildMergedLse(OpBuilder &b, Location loc, Value max, Value sum);
+
 } // namespace mlir::attn
 
 #define GET_OP_CLASSES
