@@ -49,7 +49,7 @@ SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
 
 /// Split-KV's workspace: each chunk's output [N, B, Hq, Sq, Dv] and LSE
 /// [N, B, Hq, Sq] in f32, and one arrival counter per merge (per query
-/// tile, grid head and batch), which the last CTA of a merge resets.
+/// tile, grid head and batch), zero at each launch.
 static void appendSplitWorkspace(const KernelPlan &plan,
                                  SmallVectorImpl<KernelTensorAttr> &tensors) {
   MLIRContext *ctx = plan.schedule.getContext();

@@ -481,15 +481,9 @@ void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
   auto ifOp = scf::IfOp::create(b, loc, last, false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
-  // Acquire the other chunks' rows; reset the counter for the next launch.
+  // Acquire the other chunks' rows. The counter needs no reset: the
+  // runtime zero-fills the workspace for every launch.
   NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
-  {
-    auto reset = scf::IfOp::create(
-        b, loc, cmp(arith::CmpIPredicate::eq, tid, index(0)), false);
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(reset.thenBlock());
-    memref::StoreOp::create(b, loc, i32(0), counters, counter);
-  }
   mergeSplits();
 }
 
