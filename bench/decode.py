@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "python"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import attn  # noqa: E402
-from attn.spec import decode_kv_chunk, packed_decode_shape  # noqa: E402
+from attn.spec import decode_fields  # noqa: E402
 from sdpa_sweep import build_runtime, median_ms  # noqa: E402
 
 HQ, HKV, D = 32, 8, 128
@@ -42,11 +42,9 @@ MULTIPROCESSORS = 132
 def specs():
     out = []
     for b, skv, sq in ROWS:
-        heads, kv_heads, seq_q = packed_decode_shape(HQ, HKV, sq, D)
-        chunk = decode_kv_chunk(b, HKV, sq, skv, MULTIPROCESSORS)
         spec = ("sm_80", attn.AttentionSpec.for_call(
-            D, "bf16", causal=True, heads=heads, kv_heads=kv_heads, seq_q=seq_q,
-            kv_chunk=chunk))
+            D, "bf16", causal=True,
+            **decode_fields(b, HQ, HKV, sq, skv, D, MULTIPROCESSORS)))
         if spec not in out:
             out.append(spec)
     out.append(("sm_90a", attn.AttentionSpec.for_call(D, "bf16", causal=True)))

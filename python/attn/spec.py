@@ -88,6 +88,18 @@ def packed_decode_shape(heads, kv_heads, seq_q, head_dim):
     return None, None, None
 
 
+def decode_fields(batch, heads, kv_heads, seq_q, seq_kv, head_dim, multiprocessors):
+    """What a call's spec fixes for decoding on a GPU of `multiprocessors`
+    SMs, as AttentionSpec.for_call's keywords: the head counts and Sq of a
+    step the packed sm_80 kernel takes (packed_decode_shape), and the
+    kv_chunk decode_kv_chunk splits it into; all None for other calls. The
+    one routing rule of attn.torch, its GPU tests and bench/decode.py."""
+    heads, kv_heads, seq_q = packed_decode_shape(heads, kv_heads, seq_q, head_dim)
+    chunk = None if heads is None else \
+        decode_kv_chunk(batch, kv_heads, seq_q, seq_kv, multiprocessors)
+    return {"heads": heads, "kv_heads": kv_heads, "seq_q": seq_q, "kv_chunk": chunk}
+
+
 @dataclass(frozen=True)
 class AttentionSpec:
     """What an attention kernel computes.

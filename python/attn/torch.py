@@ -19,8 +19,7 @@ import torch
 from . import _native
 from .bundle import bundle_dirs, entry_name, find_artifact
 from .compiler import CompileError, compile
-from .spec import (SM80_HEAD_DIMS, SM90A_HEAD_DIMS, AttentionSpec, decode_kv_chunk,
-                   packed_decode_shape)
+from .spec import SM80_HEAD_DIMS, SM90A_HEAD_DIMS, AttentionSpec, decode_fields
 
 _DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
@@ -211,29 +210,26 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
         window = tuple(window)
     return_lse = bool(return_lse)
     # A decode step (a few queries per head) in a group the sm_80 kernel
-    # packs gets a kernel for its head counts and query length, unless
-    # $ATTN_CHIP asks for sm_90a.
+    # packs gets a kernel for its head counts and query length, split along
+    # the cache where it would leave SMs idle, unless $ATTN_CHIP asks for
+    # sm_90a.
     forced = os.environ.get(CHIP_VARIABLE)
-    shape = (None, None, None) if forced == "sm_90a" else \
-        packed_decode_shape(hq, k.shape[1], sq, d)
-    # A packed step that leaves SMs idle is split along the cache.
-    chunk = None
-    if shape[0] is not None:
-        if device.index not in _multiprocessors:
-            _multiprocessors[device.index] = \
-                torch.cuda.get_device_properties(device).multi_processor_count
-        chunk = decode_kv_chunk(b, k.shape[1], sq, k.shape[2],
-                                _multiprocessors[device.index])
+    if device.index not in _multiprocessors:
+        _multiprocessors[device.index] = \
+            torch.cuda.get_device_properties(device).multi_processor_count
+    decode = decode_fields(b, hq, k.shape[1], sq, k.shape[2], d,
+                           _multiprocessors[device.index])
+    if forced == "sm_90a":
+        decode = dict.fromkeys(decode)
     # The arguments that pick the kernel, spelled by repr so that True and 1
     # differ; a repeated call skips building and validating its spec.
     call = (device.index, forced, q.dtype, d, alignment is not None,
-            repr(window), repr(scale), repr(softcap), return_lse, shape, chunk)
+            repr(window), repr(scale), repr(softcap), return_lse, tuple(decode.values()))
     kernel = _by_call.get(call)
     if kernel is None:
         spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
                                       window=window, scale=scale, softcap=softcap,
-                                      lse=return_lse, heads=shape[0], kv_heads=shape[1],
-                                      seq_q=shape[2], kv_chunk=chunk)
+                                      lse=return_lse, **decode)
     out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
     lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
     if out.numel():

@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from attn import AttentionSpec  # noqa: E402
-from attn.spec import decode_kv_chunk, packed_decode_shape  # noqa: E402
+from attn.spec import decode_fields  # noqa: E402
 
 # The SMs of the GPUs the suite runs on (H100, H200): attention() splits a
 # decode step by the device's count, so the bundle holds that kernel.
@@ -45,14 +45,11 @@ CASES += [
 
 def spec_of(dtype, b, hq, hkv, sq, skv, d, options):
     """The kernel attention() picks for this call."""
-    heads, kv_heads, seq_q = packed_decode_shape(hq, hkv, sq, d)
-    chunk = None if heads is None else \
-        decode_kv_chunk(b, hkv, sq, skv, GPU_MULTIPROCESSORS)
     return AttentionSpec.for_call(
         d, dtype, causal=bool(options.get("causal")), window=options.get("window"),
         scale=options.get("scale"), softcap=options.get("softcap"),
-        lse=bool(options.get("return_lse")), heads=heads, kv_heads=kv_heads, seq_q=seq_q,
-        kv_chunk=chunk)
+        lse=bool(options.get("return_lse")),
+        **decode_fields(b, hq, hkv, sq, skv, d, GPU_MULTIPROCESSORS))
 
 
 def specs():
