@@ -13,8 +13,11 @@ consumers of O). This tool
 
   1. draws fresh random inputs with NumPy (the seed is printed): for a
      function of three arguments, Q, K and V as 4-D [B, H, S, D], 3-D
-     [B*H, S, D] or 2-D [S, D] with dynamic sizes from the flags; any other
-     function's arguments must be static,
+     [B*H, S, D] or 2-D [S, D] with dynamic sizes from the flags; for a
+     function of five arguments over a paged K/V cache (Q, K, V, block
+     table, cache lengths), ragged lengths up to --seq-kv and pages assigned
+     out of order (see paged_inputs); any other function's arguments must be
+     static,
   2. evaluates the whole function in float64 with NumPy (attn_reference.py
      beside this tool: attention from its definition, every other op from its
      own semantics), and, for an unfused graph, the fused function too,
@@ -52,6 +55,8 @@ MLIR_LIB_DIR = "@MLIR_LIB_DIR@"
 
 DTYPES = {"f32": 4, "f16": 2, "bf16": 2}
 DEFAULT_TOLERANCE = {"f32": 1e-5, "f16": 5e-3, "bf16": 1e-2}
+# Pages of a paged K/V cache that no sequence reads.
+PAGED_SPARE_PAGES = 3
 # The most elements one tensor, or the [B, Hq, Sq, Skv] scores of the float64
 # reference, may have: the inputs are written into the module as constants.
 MAX_ELEMENTS = 1 << 26
@@ -82,8 +87,20 @@ def generic_module(path, passes=()):
         raise Failure("cannot read attn-opt's output: %s" % error)
 
 
+def paged_signature(arg_types):
+    """Whether a function's arguments are those of attention over a paged K/V
+    cache: 4-D Q, K and V of bf16, f16 or f32, a 2-D i32 block table and 1-D
+    i32 cache lengths."""
+    return (len(arg_types) == 5
+            and [None if dims is None else len(dims) for dims, _ in arg_types] == [4, 4, 4, 2, 1]
+            and all(dtype in DTYPES for _, dtype in arg_types[:3])
+            and all(dtype == "i32" for _, dtype in arg_types[3:]))
+
+
 def read_function(module, entry):
-    """(argument types, result types) of func.func @entry: (dims, dtype) each."""
+    """(argument types, result types) of func.func @entry: (dims, dtype) each.
+    The arguments are float tensors, but for the i32 block table and lengths
+    of a paged function (paged_signature)."""
     func = reference.functions(module).get(entry)
     if func is None:
         raise Failure("no func.func @%s in the input" % entry)
@@ -91,8 +108,11 @@ def read_function(module, entry):
         arg_types, result_types = reference.signature(func)
     except reference.Unsupported as error:
         raise Failure("@%s: %s" % (entry, error))
+    paged = paged_signature(arg_types)
     for kind, types in (("argument", arg_types), ("result", result_types)):
         for index, (dims, dtype) in enumerate(types):
+            if paged and kind == "argument" and index >= 3:
+                continue
             if dims is None or dtype not in DTYPES:
                 raise Failure("@%s's %s #%d is a %s; attn-cpu-run runs functions of ranked "
                               "bf16, f16 or f32 tensors" % (entry, kind, index, dtype))
@@ -113,12 +133,17 @@ def rounded_types(module, entry):
 
 
 def read_attention(module, entry):
-    """The parameters of the one attn.attention in @entry of a fused module."""
+    """The parameters of the one attn.attention in @entry of a fused module,
+    and whether its K and V are a paged cache."""
     ops = [op for op in reference.walk_ops(reference.functions(module)[entry].regions[0])
            if op.name == "attn.attention"]
     if len(ops) != 1:
         raise Failure("expected exactly one attn.attention in @%s, found %d" % (entry, len(ops)))
-    return reference.attention_params(ops[0])
+    try:
+        table = reference.attention_operands(ops[0], ops[0].operands)[3]
+    except reference.Unsupported as error:
+        raise Failure("cannot read the attn.attention in @%s: %s" % (entry, error))
+    return reference.attention_params(ops[0]), table is not None
 
 
 # ===-- Inputs and the float64 reference -------------------------------------===#
@@ -167,7 +192,11 @@ def main_function(entry, args, arg_types, result_types, result_shapes):
     names = []
     for index, ((shape, dtype, raw), (dims, _)) in enumerate(zip(args, arg_types)):
         static = type_str(shape, dtype)
-        lines.append('  %%c%d = arith.constant dense<"0x%s"> : %s' % (index, raw.hex().upper(), static))
+        if dtype == "i32":  # a block table or cache lengths, written out
+            data = str(np.frombuffer(raw, dtype=np.int32).reshape(shape).tolist())
+        else:
+            data = '"0x%s"' % raw.hex().upper()
+        lines.append("  %%c%d = arith.constant dense<%s> : %s" % (index, data, static))
         lines.append("  %%a%d = tensor.cast %%c%d : %s to %s" % (index, index, static, type_str(dims, dtype)))
         names.append("%%a%d" % index)
     results = ", ".join("%%r%d" % i for i in range(len(result_types)))
@@ -281,6 +310,101 @@ def argument_shapes(opts, explicit, entry, arg_types):
     return shapes
 
 
+def paged_layout(opts, explicit, entry, arg_types):
+    """The sizes of a paged function's run (paged_signature): batch, heads,
+    kv-heads and seq-q from the flags as for Q, K and V, --seq-kv the longest
+    cache length, the page size K's static dimension 1. The block table has
+    room for one page more than the longest sequence needs, and the cache a
+    few spare pages, unless the IR fixes them."""
+    (qd, _), (kd, _), (vd, _), (td, _), (ld, _) = arg_types
+    for index, (dims, _) in enumerate(arg_types[:3]):
+        if dims[-1] is None:
+            raise Failure("@%s's argument #%d has a dynamic head dim; attn-cpu-run runs "
+                          "static ones" % (entry, index))
+
+    def fixed(*dims):
+        """The one static size of `dims`, None when all are dynamic."""
+        return next((d for d in dims if d is not None), None)
+
+    page_size = fixed(kd[1], vd[1])
+    if page_size is None:
+        raise Failure("@%s's paged K/V cache has a dynamic page size (dimension 1 of K and V); "
+                      "attn-cpu-run runs static ones" % entry)
+    batch, hq, sq = choose_shape([fixed(qd[0], td[0], ld[0]), qd[1], qd[2]],
+                                 [opts.batch, opts.heads, opts.seq_q],
+                                 ["batch", "heads", "seq-q"], explicit)
+    kv_heads = opts.kv_heads if opts.kv_heads is not None else hq
+    hkv = choose_shape([fixed(kd[2], vd[2])], [kv_heads], ["kv-heads"], explicit)[0]
+    seq_kv = opts.seq_kv if opts.seq_kv is not None else sq
+    for name, size in [("batch", batch), ("heads", hq), ("seq-q", sq), ("kv-heads", hkv),
+                       ("page size", page_size)]:
+        if size < 1:
+            raise Failure("the IR fixes %s to %d; attn-cpu-run runs sizes from 1" % (name, size))
+    if hq % hkv:
+        raise Failure("heads (%d) must be a positive multiple of kv-heads (%d)" % (hq, hkv))
+    if batch * hq * sq * seq_kv > MAX_ELEMENTS:
+        raise Failure("the problem is too large for attn-cpu-run: the scores would hold %d "
+                      "elements, more than %d (B=%d Hq=%d Hkv=%d Sq=%d Skv=%d)"
+                      % (batch * hq * sq * seq_kv, MAX_ELEMENTS, batch, hq, hkv, sq, seq_kv))
+    needed = -(-seq_kv // page_size)  # pages of the longest sequence
+    max_pages = td[1] if td[1] is not None else needed + 1
+    if max_pages < needed:
+        raise Failure("@%s's block table has a static %d columns, %d keys of pages of %d, "
+                      "fewer than --seq-kv %d" % (entry, max_pages, max_pages * page_size,
+                                                  page_size, seq_kv))
+    pages = fixed(kd[0], vd[0])
+    if pages is not None and pages < batch * needed:
+        raise Failure("@%s's K/V cache has a static %d pages; attn-cpu-run needs room for %d "
+                      "(B=%d sequences of up to --seq-kv %d keys, pages of %d)"
+                      % (entry, pages, batch * needed, batch, seq_kv, page_size))
+    # The largest arguments a seed may draw: every sequence --seq-kv long.
+    rows = (pages if pages is not None else batch * needed + PAGED_SPARE_PAGES) * page_size * hkv
+    counts = [batch * hq * sq * qd[3], rows * kd[3], rows * vd[3], batch * max_pages, batch]
+    for index, count in enumerate(counts):
+        if count > MAX_ELEMENTS:
+            raise Failure("the problem is too large for attn-cpu-run: argument #%d would hold "
+                          "%d elements, more than %d" % (index, count, MAX_ELEMENTS))
+    return {"batch": batch, "heads": hq, "seq_q": sq, "kv_heads": hkv, "seq_kv": seq_kv,
+            "page_size": page_size, "max_pages": max_pages, "pages": pages}
+
+
+def paged_inputs(rng, layout, arg_types):
+    """Random inputs of a paged function: (args for main_function, float64
+    values). Batch 0 has --seq-kv keys, the others a random length up to it,
+    and one of them (from three batches on) an empty cache. The pages of all
+    sequences are a random permutation of the cache's, interleaved across
+    batches; the cache has spare pages no sequence reads, and every table
+    entry past a sequence's last page is a page id out of range (-1 or
+    pages + 7), so that reading one shows."""
+    batch, page_size = layout["batch"], layout["page_size"]
+    lengths = rng.integers(0, layout["seq_kv"] + 1, size=batch)
+    lengths[0] = layout["seq_kv"]
+    if batch >= 3:
+        lengths[rng.integers(1, batch)] = 0
+    counts = -(-lengths // page_size)
+    pages = layout["pages"]
+    if pages is None:
+        pages = int(counts.sum()) + PAGED_SPARE_PAGES
+    order = iter(rng.permutation(pages).tolist())
+    table = np.array([[-1 if (b + c) % 2 else pages + 7 for c in range(layout["max_pages"])]
+                      for b in range(batch)], dtype=np.int64)
+    for b in range(batch):
+        table[b, :counts[b]] = [next(order) for _ in range(counts[b])]
+    (qd, qtype), (kd, ktype), (vd, vtype) = arg_types[:3]
+    shapes = [[batch, layout["heads"], layout["seq_q"], qd[3]],
+              [pages, page_size, layout["kv_heads"], kd[3]],
+              [pages, page_size, layout["kv_heads"], vd[3]]]
+    args, values = [], []
+    for shape, dtype in zip(shapes, [qtype, ktype, vtype]):
+        exact, raw = round_to(dtype, rng.standard_normal(shape))
+        args.append((shape, dtype, raw))
+        values.append(exact)
+    for value in (table, lengths):
+        args.append((list(value.shape), "i32", value.astype(np.int32).tobytes()))
+        values.append(value.astype(np.int64))
+    return args, values
+
+
 def positive_int(text):
     """argparse type: a size, 1 or more."""
     try:
@@ -370,23 +494,31 @@ def main(argv):
     original = generic_module(opts.input)
     fused = generic_module(opts.input, ["-attn-fuse-attention"])
     arg_types, result_types = read_function(original, opts.entry)
-    attn = read_attention(fused, opts.entry)
+    attn, paged = read_attention(fused, opts.entry)
     rounded = rounded_types(original, opts.entry)
-    shapes = argument_shapes(opts, explicit, opts.entry, arg_types)
-    for index, shape in enumerate(shapes):
-        count = int(np.prod(shape, dtype=np.float64))
-        if count > MAX_ELEMENTS:
-            raise Failure("the problem is too large for attn-cpu-run: argument #%d would hold "
-                          "%d elements, more than %d (%s)"
-                          % (index, count, MAX_ELEMENTS, "x".join(map(str, shape))))
+    if paged_signature(arg_types):
+        if not paged:
+            raise Failure("@%s takes a block table and cache lengths, but its attn.attention "
+                          "does not read a paged K/V cache" % opts.entry)
+        layout = paged_layout(opts, explicit, opts.entry, arg_types)
+        seed = opts.seed if opts.seed is not None else int.from_bytes(os.urandom(4), "little")
+        args, values = paged_inputs(np.random.default_rng(seed), layout, arg_types)
+    else:
+        shapes = argument_shapes(opts, explicit, opts.entry, arg_types)
+        for index, shape in enumerate(shapes):
+            count = int(np.prod(shape, dtype=np.float64))
+            if count > MAX_ELEMENTS:
+                raise Failure("the problem is too large for attn-cpu-run: argument #%d would "
+                              "hold %d elements, more than %d (%s)"
+                              % (index, count, MAX_ELEMENTS, "x".join(map(str, shape))))
 
-    seed = opts.seed if opts.seed is not None else int.from_bytes(os.urandom(4), "little")
-    rng = np.random.default_rng(seed)
-    args, values = [], []
-    for shape, (_, dtype) in zip(shapes, arg_types):
-        exact, raw = round_to(dtype, rng.standard_normal(shape))
-        args.append((shape, dtype, raw))
-        values.append(exact)
+        seed = opts.seed if opts.seed is not None else int.from_bytes(os.urandom(4), "little")
+        rng = np.random.default_rng(seed)
+        args, values = [], []
+        for shape, (_, dtype) in zip(shapes, arg_types):
+            exact, raw = round_to(dtype, rng.standard_normal(shape))
+            args.append((shape, dtype, raw))
+            values.append(exact)
 
     # Every float64 value before anything runs: the reference refuses what it
     # cannot follow (or cannot hold) before the compiler is asked.
@@ -462,7 +594,7 @@ def check(opts, module, args, arg_types, result_types, ref, attention, attn, see
     # The inputs are rounded to their types, and the function may round to
     # narrower ones inside, so a result wider than them (bf16 in, f32 out) is
     # as exact as the narrowest of them, not its own.
-    narrowest = {t for _, t in arg_types + result_types[:1]} | rounded
+    narrowest = {t for _, t in arg_types + result_types[:1] if t in DTYPES} | rounded
     tolerance = opts.tolerance or max(DEFAULT_TOLERANCE[t] for t in narrowest)
     count = len(result_types)
     lse_results = {i for i, r in enumerate(ref[:count]) if r is attention[4]}
@@ -480,9 +612,10 @@ def check(opts, module, args, arg_types, result_types, ref, attention, attn, see
 
     (batch, hq, sq, d), (_, hkv, skv, _), (_, _, _, dv) = attention[:3]
     window = "(%d,%d)" % (attn["left"], attn["right"]) if attn["mask"] == "sliding_window" else ""
-    print("B=%d Hq=%d Hkv=%d Sq=%d Skv=%d D=%d Dv=%d %s mask=%s%s seed=%d: %s (tol %.0e) %s" % (
-        batch, hq, hkv, sq, skv, d, dv, args[0][1], attn["mask"], window, seed, summary, tolerance,
-        "FAIL" if problems else "PASS"), flush=True)
+    paged = " paged(page=%d)" % attention[5] if attention[5] is not None else ""
+    print("B=%d Hq=%d Hkv=%d Sq=%d Skv=%d D=%d Dv=%d %s%s mask=%s%s seed=%d: %s (tol %.0e) %s" % (
+        batch, hq, hkv, sq, skv, d, dv, args[0][1], paged, attn["mask"], window, seed, summary,
+        tolerance, "FAIL" if problems else "PASS"), flush=True)
     if opts.keep:
         try:
             np.save(os.path.join(workdir, "output.npy"), outputs[0].reshape(ref[0].shape))

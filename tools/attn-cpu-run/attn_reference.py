@@ -10,15 +10,17 @@ It reads a module in MLIR's generic form (`attn-opt --mlir-print-op-generic
 float in float64, so that the reference follows the whole function: work
 before the attention (producers of Q, K and V, reshapes, broadcasts), the
 attention itself, and work after it. It shares no code with the compiler:
-`attn.attention` is evaluated from its definition (scores, mask, softmax),
-and every linalg op from its indexing maps and body.
+`attn.attention` is evaluated from its definition (scores, mask, softmax;
+with a paged K/V cache, each batch's keys gathered through its block table
+up to its length), and every linalg op from its indexing maps and body.
 
 Float casts (`arith.extf`, `arith.truncf`) are exact here: the reference is
 the real-number result of the function on the rounded inputs, and the
 tolerance accounts for the types the compiled code rounds to.
 
 What it follows: func.func/func.call/func.return; arith and math ops on
-scalars and tensors; tensor.empty, dim, cast, expand_shape, collapse_shape;
+scalars and tensors (float, integer and i32 tensors such as a block table);
+tensor.empty, dim, cast, expand_shape, collapse_shape;
 linalg.generic and the named structured ops (matmul, batch_matmul,
 elementwise ops, fill, transpose, broadcast, reduce, softmax); attn.attention.
 Anything else raises Unsupported naming the op.
@@ -245,7 +247,7 @@ def attention(q, k, v, params):
         s = params["softcap"] * np.tanh(s / params["softcap"])
     s = np.where(visible(q.shape[2], k.shape[2], params["mask"], params["left"], params["right"]),
                  s, -np.inf)
-    m = s.max(axis=-1, keepdims=True)
+    m = s.max(axis=-1, keepdims=True, initial=-np.inf)  # -inf without keys
     m_safe = np.where(np.isneginf(m), 0.0, m)
     p = np.exp(s - m_safe)
     l = p.sum(axis=-1, keepdims=True)
@@ -253,6 +255,55 @@ def attention(q, k, v, params):
         o = np.where(l > 0, np.einsum("bhij,bhjd->bhid", p, v) / l, 0.0)
         lse = (m_safe + np.log(l))[..., 0]
     return o, lse
+
+
+def paged_attention(q, k_cache, v_cache, block_table, cache_lengths, params):
+    """Attention over a paged K/V cache in float64: batch b's Skv_b =
+    cache_lengths[b] keys are rows j % page_size of pages block_table[b,
+    j // page_size] of K [P, page_size, Hkv, D] and V [P, page_size, Hkv, Dv],
+    and its masks align to Skv_b. Returns O, LSE and the longest length.
+    Raises ValueError for a length outside [0, max_pages * page_size] or a
+    page id read outside [0, P) (entries past a sequence's last page are not
+    read)."""
+    batch = q.shape[0]
+    pages, page_size = k_cache.shape[:2]
+    table = np.asarray(block_table).astype(np.int64)
+    lengths = np.asarray(cache_lengths).astype(np.int64)
+    if table.ndim != 2 or table.shape[0] != batch or lengths.shape != (batch,):
+        raise ValueError("a block table of shape %s and cache lengths of shape %s for a batch "
+                         "of %d" % (table.shape, lengths.shape, batch))
+    limit = table.shape[1] * page_size
+    o = np.zeros(q.shape[:3] + v_cache.shape[3:])
+    lse = np.full(q.shape[:3], -np.inf)
+    for b in range(batch):
+        n = int(lengths[b])
+        if not 0 <= n <= limit:
+            raise ValueError("cache_lengths[%d] is %d, outside [0, %d] (%d pages of %d keys)"
+                             % (b, n, limit, table.shape[1], page_size))
+        ids = table[b, :-(-n // page_size)]
+        for column, page in enumerate(ids):
+            if not 0 <= page < pages:
+                raise ValueError("block_table[%d, %d] is %d, not one of the %d pages of the cache"
+                                 % (b, column, page, pages))
+        k = k_cache[ids].reshape((-1,) + k_cache.shape[2:])[:n].transpose(1, 0, 2)
+        v = v_cache[ids].reshape((-1,) + v_cache.shape[2:])[:n].transpose(1, 0, 2)
+        o_b, lse_b = attention(q[b:b + 1], k[None], v[None], params)
+        o[b], lse[b] = o_b[0], lse_b[0]
+    return o, lse, int(lengths.max(initial=0))
+
+
+def attention_operands(op, values):
+    """(query, key, value, block_table, cache_lengths, outputs) of an
+    attn.attention from `values`, one per operand (names or arrays), split by
+    its operandSegmentSizes; the block table and lengths are None when K and
+    V are not a paged cache."""
+    segments = _int_array(op, "operandSegmentSizes") or [1, 1, 1, 0, 0, len(values) - 3]
+    if len(segments) != 6 or segments[:3] != [1, 1, 1] or sum(segments) != len(values):
+        raise Unsupported("'attn.attention' with operand segments %s for %d operands"
+                          % (segments, len(values)))
+    table = values[3] if segments[3] else None
+    lengths = values[3 + segments[3]] if segments[4] else None
+    return values[0], values[1], values[2], table, lengths, values[sum(segments[:5]):]
 
 
 def _float_attr(text):
@@ -313,10 +364,11 @@ def constant(value_text, result_type):
     body = m.group(1).strip()
     if body.startswith('"0x'):
         raw = bytes.fromhex(body[3:-1])
-        storage = {"f32": np.float32, "f64": np.float64, "f16": np.float16}.get(etype)
+        storage = {"f32": np.float32, "f64": np.float64, "f16": np.float16,
+                   "i32": np.int32, "i64": np.int64}.get(etype)
         if storage is None:
             raise Unsupported("a hexadecimal %s tensor constant" % etype)
-        flat = np.frombuffer(raw, dtype=storage).astype(np.float64)
+        flat = np.frombuffer(raw, dtype=storage).astype(_numpy_type(etype))
         return np.broadcast_to(flat, dims).copy() if flat.size == 1 else flat.reshape(dims)
     if not body.startswith("["):
         return np.full(dims, _scalar(body, etype), dtype=_numpy_type(etype))
@@ -453,7 +505,10 @@ class Interpreter:
     def __init__(self, module, max_elements):
         self.functions = functions(module)
         self.max_elements = max_elements
-        # (Q, K, V shapes, params, lse array) of each attn.attention evaluated.
+        # (Q, K, V shapes, params, lse array, page size) of each attn.attention
+        # evaluated: K and V as their logical [B, Hkv, Skv, D] shapes (for a
+        # paged cache, Skv its longest length), the page size None unless
+        # they are a paged cache.
         self.attentions = []
 
     def call(self, name, args):
@@ -697,10 +752,16 @@ class Interpreter:
     # -- attn
 
     def op_attn_attention(self, op, ins):
-        q, k, v = ins[:3]
+        q, k, v, table, lengths, _ = attention_operands(op, ins)
         params = attention_params(op)
-        o, lse = attention(q, k, v, params)
-        self.attentions.append((q.shape, k.shape, v.shape, params, lse))
+        if table is None:
+            o, lse = attention(q, k, v, params)
+            self.attentions.append((q.shape, k.shape, v.shape, params, lse, None))
+        else:
+            o, lse, skv = paged_attention(q, k, v, table, lengths, params)
+            batch, page_size, hkv = q.shape[0], k.shape[1], k.shape[2]
+            self.attentions.append((q.shape, (batch, hkv, skv, k.shape[3]),
+                                    (batch, hkv, skv, v.shape[3]), params, lse, page_size))
         return [o, lse][:len(op.result_types)]
 
 

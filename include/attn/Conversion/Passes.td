@@ -23,7 +23,10 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
 
     This is the executable definition of attention: it is meant for the CPU
     and for checking every optimized lowering, not for speed. It works on
-    tensors and on memrefs alike.
+    tensors and on memrefs alike. A paged K/V cache is first gathered into
+    contiguous `[B, Hkv, max_pages * page_size, D]` keys and values through
+    the block table (keys past a batch's length read as zero), and the mask
+    of each batch is aligned to its own length and hides the keys past it.
 
     The tile-level ops of levels L2 to L4 are lowered too, one `linalg`
     computation each, so a tiled, online or pipelined grid runs on the CPU:
@@ -60,6 +63,7 @@ def ConvertAttnToLinalgPass : Pass<"convert-attn-to-linalg"> {
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -59,6 +60,46 @@ public:
                      if (onTensors)
                        return tensor::ExtractOp::create(nb, nl, kv, at);
                      return memref::LoadOp::create(nb, nl, kv, at);
+                   });
+  }
+
+  /// Reads element `at` of `source`, a tensor or a buffer.
+  Value extract(OpBuilder &nb, Location nl, Value source, ValueRange at) {
+    if (onTensors)
+      return tensor::ExtractOp::create(nb, nl, source, at);
+    return memref::LoadOp::create(nb, nl, source, at);
+  }
+
+  /// The key count of batch `batchIv` of a paged cache: its cache length,
+  /// held to [0, capacity] so that no read leaves the cache.
+  Value cacheLength(OpBuilder &nb, Location nl, Value lengths, Value batchIv,
+                    Value capacity) {
+    Value length = arith::IndexCastOp::create(
+        nb, nl, nb.getIndexType(), extract(nb, nl, lengths, batchIv));
+    Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
+    return arith::MinSIOp::create(
+        nb, nl, arith::MaxSIOp::create(nb, nl, length, zero), capacity);
+  }
+
+  /// A paged cache `[P, page, Hkv, D]` gathered into `[B, Hkv, capacity, D]`
+  /// through the block table; keys past a batch's length read as zero (the
+  /// mask hides them).
+  Value gatherPages(Value cache, Value table, Value lengths, OpFoldResult batch,
+                    Value capacity) {
+    auto type = cast<ShapedType>(cache.getType());
+    SmallVector<OpFoldResult> sizes = {batch, dim(cache, 2), capacity,
+                                       dim(cache, 3)};
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(4, b.getContext());
+    SmallVector<utils::IteratorType> loops(4, utils::IteratorType::parallel);
+    return generic({}, empty(sizes, type.getElementType()), {identity}, loops,
+                   [&](OpBuilder &nb, Location nl, ValueRange) -> Value {
+                     SmallVector<Value> at;
+                     for (int64_t d = 0; d < 4; ++d)
+                       at.push_back(linalg::IndexOp::create(nb, nl, d));
+                     Value length =
+                         cacheLength(nb, nl, lengths, at[0], capacity);
+                     return readPagedElement(nb, nl, cache, table, at[0], at[2],
+                                             length, at[1], at[3]);
                    });
   }
 
@@ -117,8 +158,22 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     float negInf = -std::numeric_limits<float>::infinity();
 
     Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
-    OpFoldResult batch = e.dim(q, 0), hkv = e.dim(k, 1), seqQ = e.dim(q, 2),
-                 seqKv = e.dim(k, 2), headDimV = e.dim(v, 3);
+    OpFoldResult batch = e.dim(q, 0);
+    // A paged cache is first gathered into [B, Hkv, capacity, D], the keys
+    // of every batch up to the longest it can hold; the mask then hides each
+    // batch's keys past its length.
+    Value capacity;
+    if (op.isPaged()) {
+      capacity = arith::MulIOp::create(
+          rewriter, loc, e.index(e.dim(op.getBlockTable(), 1)),
+          e.index(e.dim(k, 1)));
+      k = e.gatherPages(k, op.getBlockTable(), op.getCacheLengths(), batch,
+                        capacity);
+      v = e.gatherPages(v, op.getBlockTable(), op.getCacheLengths(), batch,
+                        capacity);
+    }
+    OpFoldResult hkv = e.dim(k, 1), seqQ = e.dim(q, 2), seqKv = e.dim(k, 2),
+                 headDimV = e.dim(v, 3);
     OpFoldResult group;
     if (std::optional<int64_t> g = op.getStaticGroupSize()) {
       group = rewriter.getIndexAttr(*g);
@@ -183,8 +238,25 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                     }
                     Value row = linalg::IndexOp::create(nb, nl, 3);
                     Value col = linalg::IndexOp::create(nb, nl, 4);
-                    Value visible = isVisible(nb, nl, op.getMask(), window, row,
-                                              col, offset);
+                    Value visible;
+                    if (op.isPaged()) {
+                      // A paged batch aligns its mask to its own length and
+                      // sees no key past it.
+                      Value length = e.cacheLength(
+                          nb, nl, op.getCacheLengths(),
+                          linalg::IndexOp::create(nb, nl, 0), capacity);
+                      Value batchOffset =
+                          arith::SubIOp::create(nb, nl, length, seqQValue);
+                      Value masked = isVisible(nb, nl, op.getMask(), window,
+                                               row, col, batchOffset);
+                      Value inSequence = arith::CmpIOp::create(
+                          nb, nl, arith::CmpIPredicate::slt, col, length);
+                      visible =
+                          arith::AndIOp::create(nb, nl, masked, inSequence);
+                    } else {
+                      visible = isVisible(nb, nl, op.getMask(), window, row,
+                                          col, offset);
+                    }
                     return arith::SelectOp::create(nb, nl, visible, s,
                                                    f32Constant(nb, nl, negInf));
                   });

@@ -113,6 +113,15 @@ Value fromF32(OpBuilder &b, Location loc, Value value, Type type);
 
 Value f32Constant(OpBuilder &b, Location loc, float value);
 
+/// Key `key` of batch `batch` of the paged cache `cache` ([P, page, H, D],
+/// a tensor or a buffer) at head `head`, column `col`: row key % page of
+/// page table[batch, key / page]. Zero when `key` is at or past `length` or
+/// the page id is outside the cache; neither the table nor the cache is read
+/// then.
+Value readPagedElement(OpBuilder &b, Location loc, Value cache, Value table,
+                       Value batch, Value key, Value length, Value head,
+                       Value col);
+
 /// The (left, right) extents of the sliding window of `op` (attn.attention
 /// or attn.mask_scores), or nothing for other masks.
 template <typename OpTy>

@@ -121,6 +121,25 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
     auto tileType = cast<RankedTensorType>(op.getType());
+    if (op.isPaged()) {
+      // Each row through the block table.
+      AffineMap identity = b.getMultiDimIdentityMap(2);
+      auto gather = linalg::GenericOp::create(
+          b, loc, tileType, ValueRange{}, emptyLike(b, loc, tileType),
+          identity, {utils::IteratorType::parallel, utils::IteratorType::parallel},
+          [&](OpBuilder &nb, Location nl, ValueRange) {
+            Value r = linalg::IndexOp::create(nb, nl, 0);
+            Value col = linalg::IndexOp::create(nb, nl, 1);
+            Value key = arith::AddIOp::create(nb, nl, op.getRow(), r);
+            linalg::YieldOp::create(
+                nb, nl,
+                readPagedElement(nb, nl, op.getSource(), op.getBlockTable(),
+                                 op.getBatch(), key, op.getLength(),
+                                 op.getHead(), col));
+          });
+      b.replaceOp(op, gather.getResults());
+      return success();
+    }
     std::optional<uint64_t> heads = op.getHeads();
     int64_t tileRows = tileType.getDimSize(0) / heads.value_or(1);
     int64_t width = tileType.getDimSize(1);
@@ -445,7 +464,8 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
     b.setInsertionPoint(copy);
     b.replaceOpWithNewOp<LoadTileOp>(
         copy, copy.getRing().getType().getTile(), copy.getSource(),
-        copy.getBatch(), copy.getHead(), copy.getRow(), copy.getHeadsAttr());
+        copy.getBatch(), copy.getHead(), copy.getRow(), copy.getBlockTable(),
+        copy.getLength(), copy.getHeadsAttr());
   });
   // The operand is a tile now, so read it untyped.
   root->walk([&](WaitTileOp wait) { b.replaceOp(wait, wait->getOperand(0)); });

@@ -138,3 +138,56 @@ func.func @buffers(%q: memref<1x4x?x64xf32>, %k: memref<1x1x?x64xf32>,
     outs(%o : memref<1x4x?x64xbf16>)
   return
 }
+
+// -----
+
+// A paged cache is gathered into [B, Hkv, max_pages * page_size, D]: key j
+// of batch b reads the block table only when j is below the batch's length
+// (held to [0, capacity]), and the cache only when the page id is inside
+// it; the mask aligns each batch to its own length and hides keys past it.
+// CHECK-LABEL: func.func @paged
+//  CHECK-SAME: %[[Q:[^:]*]]: tensor<?x8x1x64xbf16>, %[[K:[^:]*]]: tensor<?x16x2x64xbf16>, %{{[^:]*}}: tensor<?x16x2x64xbf16>, %[[T:[^:]*]]: tensor<?x?xi32>, %[[N:[^:]*]]: tensor<?xi32>
+//       CHECK: %[[MAXP:.*]] = tensor.dim %[[T]], %c1
+//       CHECK: %[[CAP:.*]] = arith.muli %[[MAXP]], %c16
+//       CHECK: %[[KEYS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x2x?x64xbf16>)
+//       CHECK:   %[[B:.*]] = linalg.index 0
+//       CHECK:   %[[H:.*]] = linalg.index 1
+//       CHECK:   %[[J:.*]] = linalg.index 2
+//       CHECK:   %[[D:.*]] = linalg.index 3
+//       CHECK:   %[[RAW:.*]] = tensor.extract %[[N]][%[[B]]]
+//       CHECK:   %[[LEN:.*]] = arith.index_cast %[[RAW]]
+//       CHECK:   %[[POS:.*]] = arith.maxsi %[[LEN]], %c0
+//       CHECK:   %[[HELD:.*]] = arith.minsi %[[POS]], %[[CAP]]
+//       CHECK:   %[[IN:.*]] = arith.cmpi slt, %[[J]], %[[HELD]]
+//       CHECK:   scf.if %[[IN]] -> (bf16)
+//       CHECK:     %[[SLOT:.*]] = arith.divui %[[J]], %c16
+//       CHECK:     %[[ID:.*]] = tensor.extract %[[T]][%[[B]], %[[SLOT]]]
+//       CHECK:     %[[PAGE:.*]] = arith.index_cast %[[ID]]
+//       CHECK:     %[[PAGES:.*]] = tensor.dim %[[K]], %c0
+//       CHECK:     %[[GE:.*]] = arith.cmpi sge, %[[PAGE]], %c0
+//       CHECK:     %[[LT:.*]] = arith.cmpi slt, %[[PAGE]], %[[PAGES]]
+//       CHECK:     %[[OK:.*]] = arith.andi %[[GE]], %[[LT]]
+//       CHECK:     scf.if %[[OK]] -> (bf16)
+//       CHECK:       %[[ROW:.*]] = arith.remui %[[J]], %c16
+//       CHECK:       tensor.extract %[[K]][%[[PAGE]], %[[ROW]], %[[H]], %[[D]]]
+// The mask: causal against the batch's own length, and nothing past it.
+//       CHECK: linalg.generic
+//       CHECK: linalg.generic
+//       CHECK: linalg.generic
+//       CHECK:   %[[COL:.*]] = linalg.index 4
+//       CHECK:   %[[MB:.*]] = linalg.index 0
+//       CHECK:   tensor.extract %[[N]][%[[MB]]]
+//       CHECK:   %[[MLEN:.*]] = arith.minsi %{{.*}}, %[[CAP]]
+//       CHECK:   %[[OFF:.*]] = arith.subi %[[MLEN]], %c1
+//       CHECK:   %[[DELTA:.*]] = arith.subi %[[COL]], %[[OFF]]
+//       CHECK:   %[[CAUSAL:.*]] = arith.cmpi sle, %[[DELTA]], %c0
+//       CHECK:   %[[INSEQ:.*]] = arith.cmpi slt, %[[COL]], %[[MLEN]]
+//       CHECK:   arith.andi %[[CAUSAL]], %[[INSEQ]]
+func.func @paged(%q: tensor<?x8x1x64xbf16>, %k: tensor<?x16x2x64xbf16>, %v: tensor<?x16x2x64xbf16>,
+                 %t: tensor<?x?xi32>, %n: tensor<?xi32>, %o: tensor<?x8x1x64xbf16>) -> tensor<?x8x1x64xbf16> {
+  %0 = attn.attention causal
+         ins(%q, %k, %v : tensor<?x8x1x64xbf16>, tensor<?x16x2x64xbf16>, tensor<?x16x2x64xbf16>)
+         paged(%t, %n : tensor<?x?xi32>, tensor<?xi32>)
+         outs(%o : tensor<?x8x1x64xbf16>) -> tensor<?x8x1x64xbf16>
+  return %0 : tensor<?x8x1x64xbf16>
+}

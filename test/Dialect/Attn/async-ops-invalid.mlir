@@ -36,3 +36,14 @@ func.func @negative_pending(%f: !attn.future<tensor<64x64xbf16>>) {
   %t = attn.wait_tile %f pending(-1) : !attn.future<tensor<64x64xbf16>>
   return
 }
+
+// -----
+
+func.func @paged_packed_copy(%k: tensor<?x16x2x64xbf16>, %table: tensor<?x?xi32>, %b: index, %h: index, %row: index, %in: i1) {
+  %c0 = arith.constant 0 : index
+  %ring = attn.alloc_ring : !attn.ring<2, tensor<64x64xbf16>>
+  // expected-error @below {{a paged read cannot pack heads}}
+  %f = attn.copy_tile_async %k[%b, %h, %row] pages(%table, %row : tensor<?x?xi32>) heads(2) into %ring[%c0] if %in
+         : tensor<?x16x2x64xbf16>, !attn.ring<2, tensor<64x64xbf16>>
+  return
+}

@@ -26,3 +26,15 @@ func.func @packed_copy(%q: tensor<?x4x?x64xbf16>, %b: index, %h: index, %row: in
          : tensor<?x4x?x64xbf16>, !attn.ring<1, tensor<64x64xbf16>>
   return %f : !attn.future<tensor<64x64xbf16>>
 }
+
+// K/V rows copied through a block table.
+// CHECK-LABEL: func.func @paged_copy
+//       CHECK: attn.copy_tile_async %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] pages(%{{.*}}, %{{.*}} : tensor<?x?xi32>) into %{{.*}}[%{{.*}}] if %{{.*}} : tensor<?x16x2x64xbf16>
+func.func @paged_copy(%k: tensor<?x16x2x64xbf16>, %table: tensor<?x?xi32>, %b: index, %h: index, %row: index, %len: index, %in: i1)
+    -> !attn.future<tensor<64x64xbf16>> {
+  %c0 = arith.constant 0 : index
+  %ring = attn.alloc_ring : !attn.ring<2, tensor<64x64xbf16>>
+  %f = attn.copy_tile_async %k[%b, %h, %row] pages(%table, %len : tensor<?x?xi32>) into %ring[%c0] if %in
+         : tensor<?x16x2x64xbf16>, !attn.ring<2, tensor<64x64xbf16>>
+  return %f : !attn.future<tensor<64x64xbf16>>
+}

@@ -98,7 +98,7 @@ func.func @window_without_mask(%q: tensor<1x4x128x64xbf16>, %k: tensor<1x4x128x6
 
 func.func @window_missing_extent(%q: tensor<1x4x128x64xbf16>, %k: tensor<1x4x128x64xbf16>, %v: tensor<1x4x128x64xbf16>, %o: tensor<1x4x128x64xbf16>) {
   // expected-error @+1 {{a sliding_window mask needs 'window_left' and 'window_right'}}
-  %0 = "attn.attention"(%q, %k, %v, %o) <{mask = #attn<mask_kind sliding_window>, window_left = 4 : i64}> : (tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>) -> tensor<1x4x128x64xbf16>
+  %0 = "attn.attention"(%q, %k, %v, %o) <{mask = #attn<mask_kind sliding_window>, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1>, window_left = 4 : i64}> : (tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>) -> tensor<1x4x128x64xbf16>
   return
 }
 
@@ -251,5 +251,61 @@ func.func @combine_mixed(%po: tensor<4x2x8x1x64xf32>, %pl: tensor<4x2x8x1xf32>, 
 func.func @combine_partials_disagree(%po: tensor<4x2x32x1x64xf32>, %pl: tensor<4x2x16x1xf32>, %o: tensor<?x?x?x64xbf16>) {
   // expected-error @+1 {{head count mismatch: partial_output has 32 but partial_lse has 16}}
   %0 = attn.combine_splits ins(%po, %pl : tensor<4x2x32x1x64xf32>, tensor<4x2x16x1xf32>) outs(%o : tensor<?x?x?x64xbf16>) -> tensor<?x?x?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_table_type(%q: tensor<2x8x1x64xbf16>, %k: tensor<?x16x2x64xbf16>, %v: tensor<?x16x2x64xbf16>, %t: tensor<2x4xi64>, %n: tensor<2xi32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{block_table must have element type i32, got 'i64'}}
+  %0 = attn.attention ins(%q, %k, %v : tensor<2x8x1x64xbf16>, tensor<?x16x2x64xbf16>, tensor<?x16x2x64xbf16>) paged(%t, %n : tensor<2x4xi64>, tensor<2xi32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_lengths_rank(%q: tensor<2x8x1x64xbf16>, %k: tensor<?x16x2x64xbf16>, %v: tensor<?x16x2x64xbf16>, %t: tensor<2x4xi32>, %n: tensor<2x1xi32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{cache_lengths must have rank 1 ([batch]), got rank 2}}
+  %0 = attn.attention ins(%q, %k, %v : tensor<2x8x1x64xbf16>, tensor<?x16x2x64xbf16>, tensor<?x16x2x64xbf16>) paged(%t, %n : tensor<2x4xi32>, tensor<2x1xi32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_table_batch(%q: tensor<2x8x1x64xbf16>, %k: tensor<?x16x2x64xbf16>, %v: tensor<?x16x2x64xbf16>, %t: tensor<3x4xi32>, %n: tensor<2xi32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{batch size mismatch: query has 2 but block_table has 3}}
+  %0 = attn.attention ins(%q, %k, %v : tensor<2x8x1x64xbf16>, tensor<?x16x2x64xbf16>, tensor<?x16x2x64xbf16>) paged(%t, %n : tensor<3x4xi32>, tensor<2xi32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_page_size(%q: tensor<2x8x1x64xbf16>, %k: tensor<?x16x2x64xbf16>, %v: tensor<?x32x2x64xbf16>, %t: tensor<2x4xi32>, %n: tensor<2xi32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{page size mismatch: key has 16 but value has 32}}
+  %0 = attn.attention ins(%q, %k, %v : tensor<2x8x1x64xbf16>, tensor<?x16x2x64xbf16>, tensor<?x32x2x64xbf16>) paged(%t, %n : tensor<2x4xi32>, tensor<2xi32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_heads(%q: tensor<2x6x1x64xbf16>, %k: tensor<?x16x4x64xbf16>, %v: tensor<?x16x4x64xbf16>, %t: tensor<2x4xi32>, %n: tensor<2xi32>, %o: tensor<2x6x1x64xbf16>) {
+  // expected-error @+1 {{query head count 6 must be a multiple of the key/value head count 4}}
+  %0 = attn.attention ins(%q, %k, %v : tensor<2x6x1x64xbf16>, tensor<?x16x4x64xbf16>, tensor<?x16x4x64xbf16>) paged(%t, %n : tensor<2x4xi32>, tensor<2xi32>) outs(%o : tensor<2x6x1x64xbf16>) -> tensor<2x6x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_kv_rank(%q: tensor<2x8x1x64xbf16>, %k: tensor<16x2x64xbf16>, %v: tensor<?x16x2x64xbf16>, %t: tensor<2x4xi32>, %n: tensor<2xi32>, %o: tensor<2x8x1x64xbf16>) {
+  // expected-error @+1 {{key must have rank 4 ([pages, page_size, heads, head_dim]), got rank 3}}
+  %0 = attn.attention ins(%q, %k, %v : tensor<2x8x1x64xbf16>, tensor<16x2x64xbf16>, tensor<?x16x2x64xbf16>) paged(%t, %n : tensor<2x4xi32>, tensor<2xi32>) outs(%o : tensor<2x8x1x64xbf16>) -> tensor<2x8x1x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_without_lengths(%q: tensor<1x4x128x64xbf16>, %k: tensor<?x16x4x64xbf16>, %v: tensor<?x16x4x64xbf16>, %t: tensor<1x8xi32>, %o: tensor<1x4x128x64xbf16>) {
+  // expected-error @+1 {{a paged K/V cache needs both 'block_table' and 'cache_lengths'}}
+  %0 = "attn.attention"(%q, %k, %v, %t, %o) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1>}> : (tensor<1x4x128x64xbf16>, tensor<?x16x4x64xbf16>, tensor<?x16x4x64xbf16>, tensor<1x8xi32>, tensor<1x4x128x64xbf16>) -> tensor<1x4x128x64xbf16>
   return
 }

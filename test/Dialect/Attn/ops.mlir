@@ -79,3 +79,21 @@ func.func @combine_splits(%po: tensor<?x2x8x?x128xf32>, %pl: tensor<?x2x8x?xf32>
                       outs(%bo : memref<2x8x1x128xf16>)
   return %0#0, %0#1 : tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>
 }
+
+// -----
+
+// A paged K/V cache: pages [P, page_size, Hkv, D], a block table and the
+// lengths, on tensors and on buffers.
+// CHECK-LABEL: func @paged
+// CHECK: attn.attention causal ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<8x32x1x128xbf16>, tensor<?x64x8x128xbf16>, tensor<?x64x8x128xbf16>) paged(%{{.*}}, %{{.*}} : tensor<8x?xi32>, tensor<8xi32>) outs(%{{.*}} : tensor<8x32x1x128xbf16>) -> tensor<8x32x1x128xbf16>
+func.func @paged(%q: tensor<8x32x1x128xbf16>, %k: tensor<?x64x8x128xbf16>, %v: tensor<?x64x8x128xbf16>, %t: tensor<8x?xi32>, %n: tensor<8xi32>, %o: tensor<8x32x1x128xbf16>) -> tensor<8x32x1x128xbf16> {
+  %0 = attn.attention causal ins(%q, %k, %v : tensor<8x32x1x128xbf16>, tensor<?x64x8x128xbf16>, tensor<?x64x8x128xbf16>) paged(%t, %n : tensor<8x?xi32>, tensor<8xi32>) outs(%o : tensor<8x32x1x128xbf16>) -> tensor<8x32x1x128xbf16>
+  return %0 : tensor<8x32x1x128xbf16>
+}
+
+// CHECK-LABEL: func @paged_buffers
+// CHECK: attn.attention ins({{.*}}) paged(%{{.*}}, %{{.*}} : memref<?x?xi32>, memref<?xi32>) outs(%{{.*}} : memref<?x4x1x64xf16>)
+func.func @paged_buffers(%q: memref<?x4x1x64xf16>, %k: memref<?x16x2x64xf16>, %v: memref<?x16x2x64xf16>, %t: memref<?x?xi32>, %n: memref<?xi32>, %o: memref<?x4x1x64xf16>) {
+  attn.attention ins(%q, %k, %v : memref<?x4x1x64xf16>, memref<?x16x2x64xf16>, memref<?x16x2x64xf16>) paged(%t, %n : memref<?x?xi32>, memref<?xi32>) outs(%o : memref<?x4x1x64xf16>)
+  return
+}

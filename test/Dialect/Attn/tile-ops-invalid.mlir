@@ -196,3 +196,19 @@ func.func @packed_mask_uneven(%s: tensor<48x32xf32>, %r: index) {
   %m = attn.mask_scores %s at(%r, %r) seq(%r, %r) scale(1.0) heads(5) : tensor<48x32xf32>
   return
 }
+
+// -----
+
+func.func @paged_packed(%cache: tensor<?x16x8x64xbf16>, %table: tensor<?x?xi32>, %b: index, %h: index, %r: index) {
+  // expected-error @below {{a paged read cannot pack heads}}
+  %t = attn.load_tile %cache[%b, %h, %r] pages(%table, %r : tensor<?x?xi32>) heads(2) : tensor<?x16x8x64xbf16> -> tensor<64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @paged_without_length(%cache: tensor<?x16x8x64xbf16>, %table: tensor<?x?xi32>, %b: index, %h: index, %r: index) {
+  // expected-error @below {{a paged read needs both a block table and a length}}
+  %t = "attn.load_tile"(%cache, %b, %h, %r, %table) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0>}> : (tensor<?x16x8x64xbf16>, index, index, index, tensor<?x?xi32>) -> tensor<64x64xbf16>
+  return
+}

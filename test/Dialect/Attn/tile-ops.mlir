@@ -47,3 +47,11 @@ func.func @packed(%query: tensor<?x8x?x64xbf16>, %s: tensor<64x32xf32>, %b: inde
   %m = attn.mask_scores %s at(%r, %r) seq(%sq, %skv) causal scale(0.125) heads(4) : tensor<64x32xf32>
   return %q, %m : tensor<64x64xbf16>, tensor<64x32xf32>
 }
+
+// A K tile read through a block table.
+// CHECK-LABEL: func.func @paged_load
+//       CHECK: attn.load_tile %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] pages(%{{.*}}, %{{.*}} : tensor<?x?xi32>) : tensor<?x16x8x128xbf16> -> tensor<64x128xbf16>
+func.func @paged_load(%cache: tensor<?x16x8x128xbf16>, %table: tensor<?x?xi32>, %b: index, %h: index, %c: index, %len: index) -> tensor<64x128xbf16> {
+  %k = attn.load_tile %cache[%b, %h, %c] pages(%table, %len : tensor<?x?xi32>) : tensor<?x16x8x128xbf16> -> tensor<64x128xbf16>
+  return %k : tensor<64x128xbf16>
+}

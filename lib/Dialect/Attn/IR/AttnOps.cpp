@@ -74,7 +74,7 @@ float AttentionOp::getEffectiveScale() {
 
 std::optional<int64_t> AttentionOp::getStaticGroupSize() {
   int64_t hq = cast<ShapedType>(getQuery().getType()).getDimSize(1);
-  int64_t hkv = cast<ShapedType>(getKey().getType()).getDimSize(1);
+  int64_t hkv = cast<ShapedType>(getKey().getType()).getDimSize(getKvHeadDim());
   if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv) || hkv == 0)
     return std::nullopt;
   return hq / hkv;
@@ -150,23 +150,61 @@ LogicalResult mlir::attn::verifyMaskAttrs(Operation *op, MaskKind mask,
   return success();
 }
 
+/// The operands of a paged K/V cache: K [P, page, Hkv, D] and V
+/// [P, page, Hkv, Dv] share their pages, block_table is i32 [B, max_pages]
+/// and cache_lengths i32 [B].
+static LogicalResult verifyPagedOperands(AttentionOp op, NamedOperand q,
+                                         NamedOperand k, NamedOperand v,
+                                         NamedOperand table,
+                                         NamedOperand lengths) {
+  for (auto [operand, rank] : {std::pair(table, 2), std::pair(lengths, 1)}) {
+    if (!operand.type.getElementType().isSignlessInteger(32))
+      return op.emitOpError() << operand.name << " must have element type i32, got "
+                              << operand.type.getElementType();
+    if (operand.type.getRank() != rank)
+      return op.emitOpError()
+             << operand.name << " must have rank " << rank << " ("
+             << (rank == 2 ? "[batch, max_pages]" : "[batch]") << "), got rank "
+             << operand.type.getRank();
+  }
+  int64_t pageSize = k.type.getDimSize(1);
+  if (pageSize == 0)
+    return op.emitOpError() << "the page size (dimension 1 of key) must be "
+                               "positive";
+  return failure(
+      failed(verifySameDim(op, "page count", k, 0, v, 0)) ||
+      failed(verifySameDim(op, "page size", k, 1, v, 1)) ||
+      failed(verifySameDim(op, "batch size", q, 0, table, 0)) ||
+      failed(verifySameDim(op, "batch size", q, 0, lengths, 0)));
+}
+
 LogicalResult AttentionOp::verify() {
   if (getOutputs().empty() || getOutputs().size() > 2)
     return emitOpError() << "expected one or two 'outs' operands (output and "
                             "optional log-sum-exp), got "
                          << getOutputs().size();
+  if (static_cast<bool>(getBlockTable()) !=
+      static_cast<bool>(getCacheLengths()))
+    return emitOpError() << "a paged K/V cache needs both 'block_table' and "
+                            "'cache_lengths'";
 
   // Operands are ranked and are either all tensors or all memrefs.
+  SmallVector<std::pair<StringRef, Value>> named = {
+      {"query", getQuery()}, {"key", getKey()}, {"value", getValue()}};
+  if (isPaged())
+    named.append({{"block_table", getBlockTable()},
+                  {"cache_lengths", getCacheLengths()}});
+  named.push_back({"output", getOutput()});
+  if (getLse())
+    named.push_back({"lse", getLse()});
   SmallVector<NamedOperand> operands;
-  StringRef names[] = {"query", "key", "value", "output", "lse"};
-  for (auto [index, value] : llvm::enumerate(getOperands())) {
+  for (auto [name, value] : named) {
     auto type = dyn_cast<ShapedType>(value.getType());
     if (!type || !type.hasRank() ||
         !isa<RankedTensorType, MemRefType>(value.getType()))
-      return emitOpError() << names[index]
-                           << " must be a ranked tensor or memref, got "
+      return emitOpError() << name << " must be a ranked tensor or memref, got "
                            << value.getType();
-    operands.push_back({names[index], type});
+    operands.push_back({name, type});
   }
   bool onTensors = isa<RankedTensorType>(operands.front().type);
   for (const NamedOperand &operand : operands)
@@ -176,12 +214,15 @@ LogicalResult AttentionOp::verify() {
                            << operand.name << " is " << operand.type;
 
   NamedOperand q = operands[0], k = operands[1], v = operands[2],
-               o = operands[3];
-  for (const NamedOperand &operand : ArrayRef(operands).take_front(4))
+               o = operands[isPaged() ? 5 : 3];
+  for (const NamedOperand &operand : {q, k, v, o})
     if (operand.type.getRank() != 4)
-      return emitOpError() << operand.name << " must have rank 4 ([batch, "
-                           << "heads, seq, head_dim]), got rank "
-                           << operand.type.getRank();
+      return emitOpError() << operand.name << " must have rank 4 ("
+                           << (isPaged() && (operand.name == "key" ||
+                                             operand.name == "value")
+                                   ? "[pages, page_size, heads, head_dim]"
+                                   : "[batch, heads, seq, head_dim]")
+                           << "), got rank " << operand.type.getRank();
 
   // Element types.
   Type elementType = q.type.getElementType();
@@ -200,13 +241,21 @@ LogicalResult AttentionOp::verify() {
                          << ": expected bf16, f16 or f32";
 
   // Shapes: Q [B, Hq, Sq, D], K [B, Hkv, Skv, D], V [B, Hkv, Skv, Dv],
-  // O [B, Hq, Sq, Dv].
-  if (failed(verifySameDim(*this, "batch size", q, 0, k, 0)) ||
-      failed(verifySameDim(*this, "batch size", q, 0, v, 0)) ||
-      failed(verifySameDim(*this, "batch size", q, 0, o, 0)) ||
-      failed(verifySameDim(*this, "key/value head count", k, 1, v, 1)) ||
+  // O [B, Hq, Sq, Dv]; paged, K [P, page, Hkv, D] and V [P, page, Hkv, Dv].
+  if (isPaged()) {
+    if (failed(verifyPagedOperands(*this, q, k, v, operands[3], operands[4])))
+      return failure();
+  } else if (failed(verifySameDim(*this, "batch size", q, 0, k, 0)) ||
+             failed(verifySameDim(*this, "batch size", q, 0, v, 0)) ||
+             failed(verifySameDim(*this, "key/value sequence length", k, 2, v,
+                                  2))) {
+    return failure();
+  }
+  unsigned kvHeads = getKvHeadDim();
+  if (failed(verifySameDim(*this, "batch size", q, 0, o, 0)) ||
+      failed(verifySameDim(*this, "key/value head count", k, kvHeads, v,
+                           kvHeads)) ||
       failed(verifySameDim(*this, "query head count", q, 1, o, 1)) ||
-      failed(verifySameDim(*this, "key/value sequence length", k, 2, v, 2)) ||
       failed(verifySameDim(*this, "query sequence length", q, 2, o, 2)) ||
       failed(verifySameDim(*this, "head dim", q, 3, k, 3)) ||
       failed(verifySameDim(*this, "value head dim", v, 3, o, 3)))
@@ -214,7 +263,7 @@ LogicalResult AttentionOp::verify() {
   if (failed(verifyHeadDim(*this, q, "head dim")) ||
       failed(verifyHeadDim(*this, v, "value head dim")))
     return failure();
-  int64_t hq = q.type.getDimSize(1), hkv = k.type.getDimSize(1);
+  int64_t hq = q.type.getDimSize(1), hkv = k.type.getDimSize(kvHeads);
   if (hkv == 0)
     return emitOpError() << "key/value head count must be positive";
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
@@ -225,7 +274,7 @@ LogicalResult AttentionOp::verify() {
 
   // Log-sum-exp: f32 [B, Hq, Sq].
   if (getLse()) {
-    NamedOperand lse = operands[4];
+    NamedOperand lse = operands.back();
     if (!lse.type.getElementType().isF32())
       return emitOpError() << "lse must have element type f32, got "
                            << lse.type.getElementType();

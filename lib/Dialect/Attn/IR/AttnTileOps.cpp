@@ -68,16 +68,30 @@ static LogicalResult verifyPackedRows(Operation *op, Type tileType,
   return success();
 }
 
+/// A paged read names both its block table and its length, and reads keys,
+/// which are never packed.
+static LogicalResult verifyPages(Operation *op, Value table, Value length,
+                                 std::optional<uint64_t> heads) {
+  if (static_cast<bool>(table) != static_cast<bool>(length))
+    return op->emitOpError()
+           << "a paged read needs both a block table and a length";
+  if (table && heads)
+    return op->emitOpError() << "a paged read cannot pack heads";
+  return success();
+}
+
 LogicalResult LoadTileOp::verify() {
   if (failed(verifyStatic(*this, getResult())) ||
-      failed(verifyPackedRows(*this, getResult().getType(), getHeads())))
+      failed(verifyPackedRows(*this, getResult().getType(), getHeads())) ||
+      failed(verifyPages(*this, getBlockTable(), getLength(), getHeads())))
     return failure();
   return verifyRowsOf(*this, getSource(), getResult().getType());
 }
 
 LogicalResult CopyTileAsyncOp::verify() {
   Type tile = getRing().getType().getTile();
-  if (failed(verifyPackedRows(*this, tile, getHeads())))
+  if (failed(verifyPackedRows(*this, tile, getHeads())) ||
+      failed(verifyPages(*this, getBlockTable(), getLength(), getHeads())))
     return failure();
   return verifyRowsOf(*this, getSource(), tile);
 }

@@ -42,8 +42,10 @@ struct AttentionOpInterface
     rewriter.setInsertionPoint(op);
     AttentionOp::create(rewriter, op->getLoc(), TypeRange(), buffers,
                         attention->getAttrs());
-    replaceOpWithBufferizedValues(rewriter, op,
-                                  ArrayRef(buffers).drop_front(3));
+    replaceOpWithBufferizedValues(
+        rewriter, op,
+        ArrayRef(buffers).drop_front(
+            attention.getOutputs().getBeginOperandIndex()));
     return success();
   }
 };

@@ -817,7 +817,7 @@ LogicalResult fuse(RewriterBase &rewriter, Value output, std::string &why) {
   MLIRContext *ctx = rewriter.getContext();
   auto attention = AttentionOp::create(
       rewriter, loc, TypeRange{init.getType()}, query, key, value,
-      ValueRange{init},
+      /*block_table=*/Value(), /*cache_lengths=*/Value(), ValueRange{init},
       MaskKindAttr::get(ctx, g->causal ? MaskKind::causal : MaskKind::none),
       /*window_left=*/IntegerAttr(), /*window_right=*/IntegerAttr(),
       rewriter.getF32FloatAttr(g->scale), /*softcap=*/FloatAttr(),

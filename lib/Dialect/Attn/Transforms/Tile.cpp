@@ -82,6 +82,14 @@ private:
   }
 
   std::pair<Value, Value> keyRange();
+  /// The K or V tile of `source` at key `col` of this grid body's batch and
+  /// key/value head, through the block table when the cache is paged.
+  Value loadKeys(Type tileType, Value source, Value col) {
+    if (!op.isPaged())
+      return LoadTileOp::create(b, loc, tileType, source, batchIv, kvHead, col);
+    return LoadTileOp::create(b, loc, tileType, source, batchIv, kvHead, col,
+                              op.getBlockTable(), seqKv, IntegerAttr());
+  }
   Value maskedScores(Value col);
   IntegerAttr packedHeadsAttr() {
     return packedHeads > 1 ? b.getI64IntegerAttr(packedHeads) : IntegerAttr();
@@ -148,8 +156,7 @@ Value AttentionTiler::maskedScores(Value col) {
   auto queryType = cast<ShapedType>(queryTile.getType());
   auto keyTileType = RankedTensorType::get({tileN, queryType.getDimSize(1)},
                                            queryType.getElementType());
-  Value keyTile = LoadTileOp::create(b, loc, keyTileType, op.getKey(), batchIv,
-                                     kvHead, col);
+  Value keyTile = loadKeys(keyTileType, op.getKey(), col);
   auto scoresType = RankedTensorType::get({tileM, tileN}, b.getF32Type());
   Value scores = QKMatmulOp::create(b, loc, scoresType, queryTile, keyTile);
 
@@ -213,11 +220,17 @@ void AttentionTiler::insertRows(Value rows, Value dest, Value rowCount) {
 FailureOr<SmallVector<Value>> AttentionTiler::build() {
   Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
   Value batch = dim(query, 0), heads = dim(query, 1);
+  Value kvHeads = dim(key, op.getKvHeadDim());
   seqQ = dim(query, 2);
-  seqKv = dim(key, 2);
+  // The keys of the grid: a paged cache's capacity, max_pages * page_size;
+  // each batch's own length is read in the grid body.
+  Value capacity = op.isPaged() ? arith<arith::MulIOp>(
+                                      dim(op.getBlockTable(), 1), dim(key, 1))
+                                : dim(key, 2);
+  seqKv = capacity;
   std::optional<int64_t> staticGroup = op.getStaticGroupSize();
   Value group = staticGroup ? index(*staticGroup)
-                            : arith<arith::DivUIOp>(heads, dim(key, 1));
+                            : arith<arith::DivUIOp>(heads, kvHeads);
   if (schedule.getPackGqa()) {
     if (!staticGroup)
       return op.emitError()
@@ -239,7 +252,7 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
   int64_t valueHeadDim = cast<ShapedType>(value.getType()).getDimSize(3);
   SmallVector<OpFoldResult> gridSizes = {
       getAsOpFoldResult(numQueryTiles),
-      getAsOpFoldResult(packedHeads > 1 ? dim(key, 1) : heads),
+      getAsOpFoldResult(packedHeads > 1 ? kvHeads : heads),
       getAsOpFoldResult(batch)};
   SmallVector<Value> destinations(op.getOutputs());
   if (kvChunk > 0) {
@@ -275,10 +288,20 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
       kvHead = arith<arith::DivUIOp>(headIv, group);
     }
 
+    if (op.isPaged()) {
+      // The batch's cache length, held to [0, capacity] so that no read
+      // leaves the cache.
+      Value length = tensor::ExtractOp::create(b, loc, op.getCacheLengths(),
+                                               ValueRange{batchIv});
+      length = arith::IndexCastOp::create(b, loc, b.getIndexType(), length);
+      seqKv = arith<arith::MinSIOp>(arith<arith::MaxSIOp>(length, index(0)),
+                                    capacity);
+    }
     queryTile = LoadTileOp::create(
         b, loc,
         RankedTensorType::get({tileM, headDim}, queryType.getElementType()),
-        query, batchIv, headIv, row, packedHeadsAttr());
+        query, batchIv, headIv, row, /*block_table=*/Value(),
+        /*length=*/Value(), packedHeadsAttr());
     auto [lo, hi] = keyRange();
     if (split) {
       // The chunk's part of the visible range.
@@ -314,8 +337,7 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
           Value probs = RowExpOp::create(b, loc, scores.getType(), scores,
                                          rowMax, /*base2=*/false);
           Value sum = RowSumOp::create(b, loc, rowsType, probs, iterArgs[1]);
-          Value valueTile = LoadTileOp::create(b, loc, valueTileType, value,
-                                               batchIv, kvHead, col);
+          Value valueTile = loadKeys(valueTileType, value, col);
           Value acc = PVMatmulOp::create(b, loc, accType, probs, valueTile,
                                          iterArgs[0]);
           scf::YieldOp::create(b, loc, ValueRange{acc, sum});

@@ -92,6 +92,11 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
     else if (auto wait = dyn_cast<WaitTileOp>(op))
       p.loopWaits.push_back(wait);
   }
+  // Channels name rows of a [B, H, S, D] tensor; a paged cache has none.
+  for (CopyTileAsyncOp copy :
+       llvm::concat<CopyTileAsyncOp>(p.entryCopies, p.loopCopies))
+    if (copy.isPaged())
+      return fail(copy, "a paged K/V cache has no warp-specialised form");
   for (Operation *op : {online->normalize.getOperation(),
                         p.lse ? p.lse.getOperation() : nullptr})
     if (op && op->isBeforeInBlock(loop))

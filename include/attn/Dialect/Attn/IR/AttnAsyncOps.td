@@ -35,6 +35,7 @@ def Attn_AllocRingOp : Attn_Op<"alloc_ring", [
 }
 
 def Attn_CopyTileAsyncOp : Attn_Op<"copy_tile_async", [
+    AttrSizedOperandSegments,
     MemoryEffects<[MemWrite]>,
     TypesMatchWith<"the future holds a tile of the ring", "ring", "future",
                    "FutureType::get($_self.getContext(), "
@@ -44,7 +45,8 @@ def Attn_CopyTileAsyncOp : Attn_Op<"copy_tile_async", [
     Starts an asynchronous copy of rows `[row, row + M)` of head `head` of
     batch `batch` of a `[B, H, S, D]` tensor into slot `slot` of `ring`,
     with `attn.load_tile`'s meaning (`heads(G)` included): rows at or past
-    `S` read as zero. When
+    `S` read as zero, or with `pages(%block_table, %length)` rows of a paged
+    cache, as in `attn.load_tile`. When
     `enabled` is false nothing is read; the copy still counts in the issue
     order (it completes at once) and its future must not be waited on.
 
@@ -55,23 +57,32 @@ def Attn_CopyTileAsyncOp : Attn_Op<"copy_tile_async", [
   }];
   let arguments = (ins 4DTensorOf<[Attn_TileElementType]>:$source,
                        Index:$batch, Index:$head, Index:$row,
+                       Optional<2DTensorOf<[I32]>>:$block_table,
+                       Optional<Index>:$length,
                        Attn_RingType:$ring, Index:$slot, I1:$enabled,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$heads);
   let results = (outs Attn_FutureType:$future);
   let assemblyFormat = [{
-    $source `[` $batch `,` $head `,` $row `]` (`heads` `(` $heads^ `)`)?
+    $source `[` $batch `,` $head `,` $row `]`
+    (`pages` `(` $block_table^ `,` $length `:` type($block_table) `)`)?
+    (`heads` `(` $heads^ `)`)?
     `into` $ring `[` $slot `]`
     `if` $enabled attr-dict `:` type($source) `,` qualified(type($ring))
   }];
   let builders = [
     OpBuilder<(ins "Value":$source, "Value":$batch, "Value":$head,
-                   "Value":$row, "Value":$ring, "Value":$slot,
-                   "Value":$enabled, "::mlir::IntegerAttr":$heads), [{
+                   "Value":$row, "Value":$blockTable, "Value":$length,
+                   "Value":$ring, "Value":$slot, "Value":$enabled,
+                   "::mlir::IntegerAttr":$heads), [{
       auto tile = ::llvm::cast<RingType>(ring.getType()).getTile();
       build($_builder, $_state, FutureType::get($_builder.getContext(), tile),
-            source, batch, head, row, ring, slot, enabled, heads);
+            source, batch, head, row, blockTable, length, ring, slot, enabled,
+            heads);
     }]>
   ];
+  let extraClassDeclaration = [{
+    bool isPaged() { return static_cast<bool>(getBlockTable()); }
+  }];
   let hasVerifier = 1;
 }
 

@@ -13,6 +13,7 @@ include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Attn_AttentionOp : Attn_Op<"attention", [
+    AttrSizedOperandSegments,
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
     DestinationStyleOpInterface]> {
   let summary = "scaled dot-product attention";
@@ -43,6 +44,19 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     A query row that sees no key produces an output row of zeros and an LSE
     of `-inf`, never NaN.
 
+    **Paged K/V cache.** With `paged(%block_table, %cache_lengths)`, K and V
+    are caches of pages shared by every sequence of the batch, in the layout
+    of vLLM and FlashAttention: `K` `[num_pages, page_size, Hkv, D]`, `V`
+    `[num_pages, page_size, Hkv, Dv]`, a `block_table` `[B, max_pages]` and
+    `cache_lengths` `[B]`, both `i32`. Batch `b` has `Skv = cache_lengths[b]`
+    keys (the masks align to it), and its key `j` is row `j % page_size` of
+    page `block_table[b, j / page_size]`. A length must lie in
+    `[0, max_pages * page_size]` and a page id that is read in
+    `[0, num_pages)`; entries of the block table past a sequence's last page
+    are never read. Other values give unspecified results; no lowering reads
+    memory outside the operands for them, and the runtime checks them where
+    it can see them.
+
     The op is in destination-passing style: `outs` holds the output and, when
     requested, the LSE destination. On tensors it returns one result per
     `outs` operand; on memrefs it writes them and returns nothing.
@@ -59,6 +73,12 @@ def Attn_AttentionOp : Attn_Op<"attention", [
            scale(0.125) softcap(30.0)
            ins(%q, %k, %v : ...) outs(%init, %lse_init : ..., tensor<2x8x?xf32>)
            -> tensor<2x8x?x128xbf16>, tensor<2x8x?xf32>
+
+    %o3 = attn.attention causal
+           ins(%q, %k_cache, %v_cache : tensor<8x32x1x128xbf16>,
+               tensor<?x64x8x128xbf16>, tensor<?x64x8x128xbf16>)
+           paged(%block_table, %lengths : tensor<8x?xi32>, tensor<8xi32>)
+           outs(%init3 : tensor<8x32x1x128xbf16>) -> tensor<8x32x1x128xbf16>
     ```
   }];
 
@@ -66,6 +86,8 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     AnyShaped:$query,
     AnyShaped:$key,
     AnyShaped:$value,
+    Optional<AnyShaped>:$block_table,
+    Optional<AnyShaped>:$cache_lengths,
     Variadic<AnyShaped>:$outputs,
     DefaultValuedAttr<Attn_MaskKindAttr, "::mlir::attn::MaskKind::none">:$mask,
     OptionalAttr<I64Attr>:$window_left,
@@ -82,11 +104,18 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     (`softcap` `(` $softcap^ `)`)?
     `ins` `(` $query `,` $key `,` $value `:`
               type($query) `,` type($key) `,` type($value) `)`
+    (`paged` `(` $block_table^ `,` $cache_lengths `:`
+                 type($block_table) `,` type($cache_lengths) `)`)?
     `outs` `(` $outputs `:` type($outputs) `)`
     attr-dict (`->` type($results)^)?
   }];
 
   let extraClassDeclaration = [{
+    /// Whether K and V are a paged cache (with a block table and lengths).
+    bool isPaged() { return static_cast<bool>(getBlockTable()); }
+    /// The dimension of K and V that holds their key/value heads: 1, or 2 in
+    /// a paged cache.
+    unsigned getKvHeadDim() { return isPaged() ? 2 : 1; }
     /// The destination of the attention output O.
     ::mlir::Value getOutput() { return getOutputs().front(); }
     /// The destination of the log-sum-exp, or null when it is not requested.

@@ -29,7 +29,7 @@ def Attn_F32Tile : 2DTensorOf<[F32]>;
 def Attn_F32Rows : 1DTensorOf<[F32]>;
 def Attn_F32TileOrRows : AnyTypeOf<[Attn_F32Tile, Attn_F32Rows]>;
 
-def Attn_LoadTileOp : Attn_TileOp<"load_tile"> {
+def Attn_LoadTileOp : Attn_TileOp<"load_tile", [AttrSizedOperandSegments]> {
   let summary = "reads a tile of rows of one head, zero beyond the sequence";
   let description = [{
     Reads rows `[row, row + M)` of head `head` of batch `batch` from a
@@ -47,22 +47,40 @@ def Attn_LoadTileOp : Attn_TileOp<"load_tile"> {
     %q = attn.load_tile %query[%b, %h0, %row] heads(4)
            : tensor<?x32x?x64xbf16> -> tensor<64x64xbf16>
     ```
+
+    With `pages(%block_table, %length)` the source is a paged cache
+    `[P, page_size, H, D]` (see `attn.attention`): tile row `r` is key
+    `row + r` of batch `batch`, row `(row + r) % page_size` of page
+    `block_table[batch, (row + r) / page_size]`. Keys at or past `length`,
+    and any in a page whose id is outside the cache, read as zero.
+
+    ```mlir
+    %k = attn.load_tile %key_cache[%b, %h, %col] pages(%table, %len : tensor<?x?xi32>)
+           : tensor<?x16x8x128xbf16> -> tensor<64x128xbf16>
+    ```
   }];
   let arguments = (ins 4DTensorOf<[Attn_TileElementType]>:$source,
                        Index:$batch, Index:$head, Index:$row,
+                       Optional<2DTensorOf<[I32]>>:$block_table,
+                       Optional<Index>:$length,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$heads);
   let results = (outs Attn_Tile:$result);
   let assemblyFormat = [{
-    $source `[` $batch `,` $head `,` $row `]` (`heads` `(` $heads^ `)`)?
+    $source `[` $batch `,` $head `,` $row `]`
+    (`pages` `(` $block_table^ `,` $length `:` type($block_table) `)`)?
+    (`heads` `(` $heads^ `)`)?
     attr-dict `:` type($source) `->` type($result)
   }];
   let builders = [
     OpBuilder<(ins "Type":$result, "Value":$source, "Value":$batch,
                    "Value":$head, "Value":$row), [{
       build($_builder, $_state, result, source, batch, head, row,
-            ::mlir::IntegerAttr());
+            ::mlir::Value(), ::mlir::Value(), ::mlir::IntegerAttr());
     }]>
   ];
+  let extraClassDeclaration = [{
+    bool isPaged() { return static_cast<bool>(getBlockTable()); }
+  }];
 }
 
 def Attn_QKMatmulOp : Attn_TileOp<"qk_matmul"> {
