@@ -111,6 +111,8 @@ readSemantics(ModuleOp module) {
   if (std::optional<APFloat> softcap = op.getSoftcap())
     semantics["softcap"] = softcap->convertToDouble();
   semantics["lse"] = static_cast<bool>(op.getLse());
+  if (op.isPaged())
+    semantics["paged"] = true;
   return std::optional<llvm::json::Object>(std::move(semantics));
 }
 
@@ -212,9 +214,10 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
     grid.push_back(toJson(axis));
     products |= !axis.getTimes().empty();
   }
-  // Format 3 adds the workspace and grid products; a kernel without them
-  // stays format 2, which every runtime of format 2 reads.
-  bool format3 = products || !workspace.empty();
+  // Format 3 adds the workspace, grid products and paged caches; a kernel
+  // without them stays format 2, which every runtime of format 2 reads.
+  bool paged = semantics && semantics->get("paged");
+  bool format3 = products || !workspace.empty() || paged;
   auto block3 = block.asArrayRef();
   llvm::json::Object manifest{
       {"format", format3 ? 3 : 2},

@@ -78,13 +78,15 @@ bool checkTensor(const TensorDecl &decl, const TensorView &t, TensorUse use,
 bool checkAttentionShapes(const Manifest &manifest,
                           const std::vector<TensorView> &args,
                           std::string &error) {
-  enum { Q, K, V, O, LSE };
-  int index[5];
+  enum { Q, K, V, O, LSE, TABLE, LENGTHS };
+  int index[7];
   for (auto [role, name] : {std::pair{Q, "query"},
                             {K, "key"},
                             {V, "value"},
                             {O, "output"},
-                            {LSE, "lse"}})
+                            {LSE, "lse"},
+                            {TABLE, "block_table"},
+                            {LENGTHS, "cache_lengths"}})
     index[role] = manifest.findTensor(name);
   auto dim = [&](int role, size_t d) { return args[index[role]].sizes[d]; };
   struct Same {
@@ -93,15 +95,29 @@ bool checkAttentionShapes(const Manifest &manifest,
     int b;
     size_t db;
     const char *what;
-  } same[] = {{Q, 0, K, 0, "batch of query and key"},
-              {Q, 0, V, 0, "batch of query and value"},
-              {Q, 0, O, 0, "batch of query and output"},
-              {K, 1, V, 1, "head count of key and value"},
-              {K, 2, V, 2, "sequence length of key and value"},
-              {Q, 1, O, 1, "head count of query and output"},
-              {Q, 2, O, 2, "sequence length of query and output"},
-              {Q, 3, K, 3, "head dim of query and key"},
-              {V, 3, O, 3, "head dim of value and output"}};
+  };
+  // A paged cache: K [P, page, Hkv, D], V [P, page, Hkv, Dv], the block
+  // table [B, max_pages] and the lengths [B].
+  bool paged = manifest.attention->paged;
+  size_t heads = paged ? 2 : 1;
+  std::vector<Same> same = {
+      {Q, 0, O, 0, "batch of query and output"},
+      {K, heads, V, heads, "head count of key and value"},
+      {Q, 1, O, 1, "head count of query and output"},
+      {Q, 2, O, 2, "sequence length of query and output"},
+      {Q, 3, K, 3, "head dim of query and key"},
+      {V, 3, O, 3, "head dim of value and output"}};
+  if (paged)
+    same.insert(same.end(),
+                {{K, 0, V, 0, "page count of key and value"},
+                 {K, 1, V, 1, "page size of key and value"},
+                 {Q, 0, TABLE, 0, "batch of query and block_table"},
+                 {Q, 0, LENGTHS, 0, "batch of query and cache_lengths"}});
+  else
+    same.insert(same.end(),
+                {{Q, 0, K, 0, "batch of query and key"},
+                 {Q, 0, V, 0, "batch of query and value"},
+                 {K, 2, V, 2, "sequence length of key and value"}});
   for (const Same &s : same) {
     if (dim(s.a, s.da) != dim(s.b, s.db)) {
       error = std::string("the ") + s.what +
@@ -110,10 +126,10 @@ bool checkAttentionShapes(const Manifest &manifest,
       return false;
     }
   }
-  if (dim(K, 1) <= 0 || dim(Q, 1) % dim(K, 1) != 0) {
+  if (dim(K, heads) <= 0 || dim(Q, 1) % dim(K, heads) != 0) {
     error = "the query head count " + std::to_string(dim(Q, 1)) +
             " is not a multiple of the key/value head count " +
-            std::to_string(dim(K, 1));
+            std::to_string(dim(K, heads));
     return false;
   }
   if (index[LSE] >= 0) {

@@ -460,7 +460,7 @@ bool readLaunchGeometry(const JsonValue &m, Reader &r, int format,
 
 /// The optional "attention" member: the semantics attn-run checks against,
 /// and the tensors the launch's shape relations name.
-bool readAttention(const JsonValue &m, Reader &r, Manifest &out) {
+bool readAttention(const JsonValue &m, Reader &r, int format, Manifest &out) {
   const JsonValue *a = r.get(m, "", "attention", Kind::Object,
                              /*optional=*/true);
   if (!a)
@@ -474,6 +474,9 @@ bool readAttention(const JsonValue &m, Reader &r, Manifest &out) {
   r.finite(*a, where, "scale", s.scale);
   if (const JsonValue *lse = r.get(*a, where, "lse", Kind::Bool))
     s.lse = lse->boolean;
+  if (const JsonValue *paged =
+          r.get(*a, where, "paged", Kind::Bool, /*optional=*/true))
+    s.paged = paged->boolean;
   if (a->get("softcap")) {
     double softcap = 0;
     r.finite(*a, where, "softcap", softcap);
@@ -499,16 +502,35 @@ bool readAttention(const JsonValue &m, Reader &r, Manifest &out) {
     return r.fail("attention.lse: " + std::string(s.lse ? "true" : "false") +
                   (hasLse ? ", but a tensor is named lse"
                           : ", but no tensor is named lse"));
-  // Q, K, V and O are [B, H, S, D]; the LSE is [B, H, S].
-  for (const char *name : {"query", "key", "value", "output", "lse"}) {
-    int t = out.findTensor(name);
-    size_t rank = std::string(name) == "lse" ? 3 : 4;
-    if (t < 0 && rank == 4)
-      return r.fail(std::string("attention: no tensor is named ") + name);
-    if (t >= 0 && out.tensors[t].shape.size() != rank)
+  if (s.paged && format < 3)
+    return r.fail("attention.paged: a paged cache needs format 3");
+  // Q, K, V and O are [B, H, S, D] (a paged K and V [P, page, H, D]); the
+  // LSE is [B, H, S]; a paged cache's block table [B, max_pages] and lengths
+  // [B] are i32.
+  struct Role {
+    const char *name;
+    size_t rank;
+    bool required;
+  } roles[] = {{"query", 4, true},        {"key", 4, true},
+               {"value", 4, true},        {"output", 4, true},
+               {"lse", 3, false},         {"block_table", 2, s.paged},
+               {"cache_lengths", 1, s.paged}};
+  for (const Role &role : roles) {
+    int t = out.findTensor(role.name);
+    bool pagedOnly = role.rank < 3;
+    if (t < 0 && role.required)
+      return r.fail(std::string("attention: no tensor is named ") + role.name +
+                    (pagedOnly ? " (a paged cache needs one)" : ""));
+    if (t >= 0 && pagedOnly && !s.paged)
+      return r.fail(withoutDot(member("tensors", t)) + ": a tensor named " +
+                    role.name + " needs attention.paged");
+    if (t >= 0 && out.tensors[t].shape.size() != role.rank)
       return r.fail(withoutDot(member("tensors", t)) +
-                    ".shape: expected rank " + std::to_string(rank) +
-                    " for the attention's " + name);
+                    ".shape: expected rank " + std::to_string(role.rank) +
+                    " for the attention's " + role.name);
+    if (t >= 0 && pagedOnly && out.tensors[t].element != Element::I32)
+      return r.fail(withoutDot(member("tensors", t)) +
+                    ".element: expected i32 for the attention's " + role.name);
   }
   out.attention = std::move(s);
   return true;
@@ -575,7 +597,7 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
   }
   return r.ok() && readTensors(m, r, out) && readWorkspace(m, r, format, out) &&
          readParams(m, r, out) && readLaunchGeometry(m, r, format, out) &&
-         readAttention(m, r, out);
+         readAttention(m, r, format, out);
 }
 
 bool attn::runtime::readFileBytes(const std::string &path, std::string &out) {

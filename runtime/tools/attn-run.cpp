@@ -14,6 +14,11 @@
 // and PASS or FAIL. --bench times the kernel with CUDA events (warm-up, then
 // the median of many launches over rotating inputs) and prints TFLOP/s.
 //
+// A kernel of a paged K/V cache gets --seq-kv keys in every sequence with
+// --bench, else ragged lengths up to it (the first sequence full, one empty
+// from three sequences on); its pages are handed out in a random order and
+// the block table's entries past a sequence's pages are -1.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ToolSupport.h"
@@ -174,7 +179,11 @@ int main(int argc, char **argv) {
   if (element != Element::BF16 && element != Element::F16)
     die(std::string("unsupported element type ") + elementName(element));
   for (const TensorDecl &t : m.tensors) {
-    Element expected = t.name == "lse" ? Element::F32 : element;
+    Element expected = t.name == "lse"             ? Element::F32
+                       : t.name == "block_table" ||
+                               t.name == "cache_lengths"
+                           ? Element::I32
+                           : element;
     if (t.element != expected)
       die("the kernel's " + t.name + " is " + elementName(t.element) +
           "; attn-run needs " + elementName(expected));
@@ -186,11 +195,21 @@ int main(int argc, char **argv) {
   if (d < 0 || dv < 0)
     die("the kernel's head dim is dynamic; attn-run needs a static one");
   int64_t B = o.batch, H = o.heads, HK = o.kvHeads, SQ = o.seqQ, SK = o.seqKv;
+  // A paged cache: its page size, and each sequence's length and pages.
+  bool paged = sem.paged;
+  int64_t pageSize = paged ? m.tensors[m.findTensor("key")].shape[1] : 0;
+  if (paged && pageSize <= 0)
+    die("the kernel's page size is dynamic; attn-run needs a static one");
 
-  std::printf("kernel %s (%s, %s) on %s, seed %llu\n", m.kernel.c_str(),
+  std::printf("kernel %s (%s, %s) on %s%s, seed %llu\n", m.kernel.c_str(),
               m.chip.c_str(),
               kernel->usesCubin() ? "cubin" : "PTX through the driver JIT",
-              sem.mask.c_str(), static_cast<unsigned long long>(o.seed));
+              sem.mask.c_str(),
+              paged ? (", paged cache of " + std::to_string(pageSize) +
+                       "-key pages")
+                          .c_str()
+                    : "",
+              static_cast<unsigned long long>(o.seed));
 
   // Inputs: a few rotating copies for --bench, so that caches start cold.
   int copies = o.bench ? 4 : 1;
@@ -206,9 +225,35 @@ int main(int argc, char **argv) {
       elems *= n;
     }
   }
-  size_t qElems = B * H * SQ * d, kvElems = B * HK * SK * d;
-  size_t vElems = B * HK * SK * dv, oElems = B * H * SQ * dv;
   std::mt19937_64 rng(o.seed);
+  std::vector<int32_t> lengths(B, static_cast<int32_t>(SK)), table;
+  int64_t maxPages = 0, pages = 0;
+  if (paged) {
+    if (!o.bench) {
+      std::uniform_int_distribution<int64_t> length(0, SK);
+      for (int64_t b = 1; b < B; ++b)
+        lengths[b] = static_cast<int32_t>(length(rng));
+      if (B >= 3)
+        lengths[B / 2] = 0;
+    }
+    maxPages = (SK + pageSize - 1) / pageSize + 1;
+    std::vector<int32_t> order;
+    for (int64_t b = 0; b < B; ++b)
+      pages += (lengths[b] + pageSize - 1) / pageSize;
+    pages += 3; // never read
+    for (int64_t p = 0; p < pages; ++p)
+      order.push_back(static_cast<int32_t>(p));
+    std::shuffle(order.begin(), order.end(), rng);
+    table.assign(B * maxPages, -1);
+    size_t next = 0;
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t p = 0; p * pageSize < lengths[b]; ++p)
+        table[b * maxPages + p] = order[next++];
+  }
+  // Rows of K and V: B x HK x SK, or the cache's pages x page x HK.
+  int64_t kvRows = paged ? pages * pageSize * HK : B * HK * SK;
+  size_t qElems = B * H * SQ * d, kvElems = kvRows * d;
+  size_t vElems = kvRows * dv, oElems = B * H * SQ * dv;
   std::normal_distribution<float> normal(0.0f, 1.0f);
   std::vector<uint16_t> hq(qElems), hk(kvElems), hv(vElems);
   for (auto &x : hq)
@@ -232,6 +277,13 @@ int main(int argc, char **argv) {
     CHECK_CU(cuMemcpyHtoD(dk.back(), hk.data(), kvElems * 2));
     CHECK_CU(cuMemcpyHtoD(dvs.back(), hv.data(), vElems * 2));
   }
+  CUdeviceptr dtable = 0, dlengths = 0;
+  if (paged) {
+    dtable = alloc(table.size() * 4);
+    dlengths = alloc(lengths.size() * 4);
+    CHECK_CU(cuMemcpyHtoD(dtable, table.data(), table.size() * 4));
+    CHECK_CU(cuMemcpyHtoD(dlengths, lengths.data(), lengths.size() * 4));
+  }
   CUdeviceptr dout = alloc(oElems * 2);
   CUdeviceptr dlse = alloc(B * H * SQ * 4);
   // Poison: NaN everywhere, so an element the kernel skips is caught.
@@ -248,10 +300,18 @@ int main(int argc, char **argv) {
     for (const TensorDecl &t : m.tensors) {
       if (t.name == "query")
         v.push_back(view4(dq[c], B, H, SQ, d));
+      else if (t.name == "key" && paged)
+        v.push_back(view4(dk[c], pages, pageSize, HK, d));
+      else if (t.name == "value" && paged)
+        v.push_back(view4(dvs[c], pages, pageSize, HK, dv));
       else if (t.name == "key")
         v.push_back(view4(dk[c], B, HK, SK, d));
       else if (t.name == "value")
         v.push_back(view4(dvs[c], B, HK, SK, dv));
+      else if (t.name == "block_table")
+        v.push_back(TensorView{dtable, {B, maxPages}, {maxPages, 1}});
+      else if (t.name == "cache_lengths")
+        v.push_back(TensorView{dlengths, {B}, {1}});
       else if (t.name == "output")
         v.push_back(view4(dout, B, H, SQ, dv));
       else if (t.name == "lse")
@@ -297,13 +357,21 @@ int main(int argc, char **argv) {
     int64_t i = r % SQ, h = (r / SQ) % H, b = r / (SQ * H);
     int64_t kvh = h / (H / HK);
     const uint16_t *q = &hq[r * d];
+    // Row of key j of this batch and head in K and V.
+    int64_t keys = paged ? lengths[b] : SK;
+    auto kvRow = [&](int64_t j) {
+      if (!paged)
+        return (b * HK + kvh) * SK + j;
+      int64_t page = table[b * maxPages + j / pageSize];
+      return (page * pageSize + j % pageSize) * HK + kvh;
+    };
     double mx = -INFINITY;
     for (int64_t j = 0; j < SK; ++j) {
-      if (!visible(sem, i, j, SQ, SK)) {
+      if (j >= keys || !visible(sem, i, j, SQ, keys)) {
         s[j] = -INFINITY;
         continue;
       }
-      const uint16_t *k = &hk[((b * HK + kvh) * SK + j) * d];
+      const uint16_t *k = &hk[kvRow(j) * d];
       double dot = 0;
       for (int64_t e = 0; e < d; ++e)
         dot += fromHalfBits(q[e], bf16) * fromHalfBits(k[e], bf16);
@@ -321,7 +389,7 @@ int main(int argc, char **argv) {
           continue;
         double p = std::exp(s[j] - mx);
         l += p;
-        const uint16_t *v = &hv[((b * HK + kvh) * SK + j) * dv];
+        const uint16_t *v = &hv[kvRow(j) * dv];
         for (int64_t e = 0; e < dv; ++e)
           acc[e] += p * fromHalfBits(v[e], bf16);
       }

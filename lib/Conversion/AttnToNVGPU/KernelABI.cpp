@@ -21,10 +21,14 @@ SmallVector<KernelTensorAttr>
 mlir::attn::getAttentionTensors(const KernelPlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
-  static const char *const names[] = {"query", "key", "value", "output", "lse"};
-  // Q, K and V are the first three arguments; destinations after them are
-  // not the kernel's: it writes O (and the LSE) through its results' tensors.
-  SmallVector<Type> types(func.getArgumentTypes().take_front(3));
+  // Q, K and V (with a paged cache, the block table and lengths too) are
+  // the first arguments; destinations after them are not the kernel's: it
+  // writes O (and the LSE) through its results' tensors.
+  SmallVector<StringRef> names = {"query", "key", "value"};
+  if (plan.paged)
+    names.append({"block_table", "cache_lengths"});
+  names.append({"output", "lse"});
+  SmallVector<Type> types(func.getArgumentTypes().take_front(plan.numInputs()));
   llvm::append_range(types, func.getResultTypes());
   SmallVector<KernelTensorAttr> tensors;
   for (auto [name, type] : llvm::zip(names, types))
@@ -38,13 +42,22 @@ SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
   // Query tiles along x (no 65535 limit; with split-KV times the K/V
   // chunks), heads along y (the key's when a tile packs a group's query
   // heads), batch along z.
-  int64_t headTensor = plan.packedHeads > 1 ? 1 : 0;
+  bool packed = plan.packedHeads > 1;
   SmallVector<int64_t> chunks;
   if (plan.kvChunk > 0)
-    chunks = {1, 2, plan.kvChunk};
+    chunks = getChunkExtent(plan);
   return {GridAxisAttr::get(ctx, 0, 2, plan.queryRowsPerTile(), chunks),
-          GridAxisAttr::get(ctx, headTensor, 1, 1),
+          GridAxisAttr::get(ctx, packed ? 1 : 0, packed ? plan.kvHeadDim() : 1,
+                            1),
           GridAxisAttr::get(ctx, 0, 0, 1)};
+}
+
+SmallVector<int64_t> mlir::attn::getChunkExtent(const KernelPlan &plan) {
+  // Keys of K (tensor 1, dimension 2), or a paged cache's capacity: the
+  // block table's (tensor 3) pages, chunk / page of them a chunk.
+  if (plan.paged)
+    return {3, 1, plan.kvChunk / plan.pageSize};
+  return {1, 2, plan.kvChunk};
 }
 
 /// Split-KV's workspace: each chunk's output [N, B, Hq, Sq, Dv] and LSE
@@ -57,7 +70,9 @@ static void appendSplitWorkspace(const KernelPlan &plan,
     return GridAxisAttr::get(ctx, tensor, dim, divisor);
   };
   // Tensors 0, 1, 2: query, key, value.
-  GridAxisAttr chunks = extent(1, 2, plan.kvChunk), batch = extent(0, 0, 1),
+  SmallVector<int64_t> chunk = getChunkExtent(plan);
+  GridAxisAttr chunks = extent(chunk[0], chunk[1], chunk[2]),
+               batch = extent(0, 0, 1),
                heads = extent(0, 1, 1), rows = extent(0, 2, 1);
   int64_t dyn = ShapedType::kDynamic;
   auto add = [&](StringRef name, ArrayRef<GridAxisAttr> extents,

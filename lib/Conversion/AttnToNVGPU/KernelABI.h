@@ -29,6 +29,11 @@ SmallVector<KernelTensorAttr> getAttentionTensors(const KernelPlan &plan);
 /// The grid of one CTA per (query tile, query head, batch).
 SmallVector<GridAxisAttr> getAttentionGrid(const KernelPlan &plan);
 
+/// Split-KV's chunk count as (tensor, dimension, divisor) of the ABI's
+/// tensors: ceildiv(that size, divisor). A paged cache's split needs chunks
+/// of whole pages, which the emitter checks.
+SmallVector<int64_t> getChunkExtent(const KernelPlan &plan);
+
 /// The ABI of an attention kernel of `plan`: the parameters `leading` (a
 /// chip's tensor maps, which go first), then every tensor as a memref
 /// descriptor; one CTA per (query tile, head, batch), no cluster.

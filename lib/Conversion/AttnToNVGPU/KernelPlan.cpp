@@ -50,13 +50,36 @@ static bool isChunkCount(OpFoldResult bound, Value key, int64_t chunk) {
          isQueryExtent(max.getLhs(), key, 2, chunk);
 }
 
+/// max(ceildiv(max_pages * page, chunk), 1): the chunk count over a paged
+/// cache's capacity, with `max_pages` dimension 1 of the block table.
+static bool isPagedChunkCount(OpFoldResult bound, Value table,
+                              int64_t pageSize, int64_t chunk) {
+  if (std::optional<int64_t> c = getConstantIntValue(bound)) {
+    int64_t maxPages = cast<ShapedType>(table.getType()).getDimSize(1);
+    return !ShapedType::isDynamic(maxPages) &&
+           *c == std::max<int64_t>(
+                     llvm::divideCeil(maxPages * pageSize, chunk), 1);
+  }
+  auto max = cast<Value>(bound).getDefiningOp<arith::MaxUIOp>();
+  if (!max || getConstantIntValue(max.getRhs()) != 1)
+    return false;
+  auto div = max.getLhs().getDefiningOp<arith::CeilDivUIOp>();
+  if (!div || getConstantIntValue(div.getRhs()) != chunk)
+    return false;
+  auto capacity = div.getLhs().getDefiningOp<arith::MulIOp>();
+  return capacity && getConstantIntValue(capacity.getRhs()) == pageSize &&
+         isQueryExtent(capacity.getLhs(), table, 1, 1);
+}
+
 namespace {
 /// A copy into one of the kernel's buffers, from either form: its source,
-/// batch and head, and which of Q (0), K (1), V (2) it fills.
+/// batch and head, which of Q (0), K (1), V (2) it fills, and for a paged
+/// read its block table and length.
 struct TileCopy {
   Operation *op;
   Value source, batch, head;
   unsigned role;
+  Value blockTable = {}, length = {};
 };
 
 /// What the async form says about the query tile and the three tiles'
@@ -152,7 +175,8 @@ static FailureOr<AsyncFacts> readRings(KernelPlan &plan,
              << kPass << ": expects copies into the Q, K or V ring";
     facts.copies.push_back({copy, copy.getSource(), copy.getBatch(),
                             copy.getHead(),
-                            static_cast<unsigned>(it - std::begin(rings))});
+                            static_cast<unsigned>(it - std::begin(rings)),
+                            copy.getBlockTable(), copy.getLength()});
   }
   facts.querySource = queryCopy.getSource();
   facts.queryHead = queryCopy.getHead();
@@ -291,20 +315,62 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   if (failed(facts))
     return failure();
 
+  // A paged cache: every K/V copy reads through the function's argument 3
+  // (the block table) up to one length of the grid body.
+  for (const TileCopy &copy : facts->copies) {
+    if (copy.role == 0 ? !copy.blockTable
+                       : copy.blockTable == facts->copies.back().blockTable)
+      continue;
+    return copy.op->emitError()
+           << kPass << ": expects every K and V copy to read the same paged "
+           << "cache, or none to";
+  }
+  for (const TileCopy &copy : facts->copies) {
+    if (copy.role == 0 || !copy.blockTable)
+      continue;
+    if (!plan.kvLength)
+      plan.kvLength = copy.length;
+    if (copy.length != plan.kvLength ||
+        !isFuncArgument(func, copy.blockTable) ||
+        cast<BlockArgument>(copy.blockTable).getArgNumber() != 3)
+      return copy.op->emitError()
+             << kPass << ": expects K and V copies of a paged cache to read "
+             << "the function's argument 3 (the block table) up to one length";
+    plan.paged = true;
+  }
+  if (plan.paged) {
+    plan.pageSize =
+        cast<ShapedType>(func.getArgument(1).getType()).getDimSize(1);
+    if (ShapedType::isDynamic(plan.pageSize))
+      return func.emitError() << kPass << ": expects a static page size "
+                              << "(dimension 1 of the paged K and V)";
+    if (plan.kvChunk % plan.pageSize != 0)
+      return grid.emitError() << kPass << ": expects split-KV chunks of "
+                              << "whole pages: kv_chunk = " << plan.kvChunk
+                              << ", pages of " << plan.pageSize << " keys";
+    if (maskOp.getSeqKv() != plan.kvLength)
+      return maskOp.emitError() << kPass << ": expects the mask of a paged "
+                                << "cache to use the length its copies read";
+  }
+
   // The kernel's tensors are the function's first three arguments (Q, K,
-  // V), then its results (O and the optional LSE): each buffer must be
-  // filled from its own one. Further arguments may only be the grid's
-  // destinations (destination-passing callers hand in the output buffer),
-  // which the kernel writes through its O and LSE parameters instead.
-  if (func.getNumArguments() < 3)
-    return func.emitError() << kPass
-                            << ": expects the function to take Q, K and V as "
-                               "its first three arguments, found "
-                            << func.getNumArguments();
+  // V; with a paged cache five, the block table and the lengths too), then
+  // its results (O and the optional LSE): each buffer must be filled from its
+  // own one. Further arguments may only be the grid's destinations
+  // (destination-passing callers hand in the output buffer), which the
+  // kernel writes through its O and LSE parameters instead.
+  if (func.getNumArguments() < plan.numInputs())
+    return func.emitError() << kPass << ": expects the function to take Q, K "
+                            << "and V" << (plan.paged ? ", the block table "
+                                                        "and the cache lengths"
+                                                      : "")
+                            << " as its first "
+                            << (plan.paged ? "five" : "three")
+                            << " arguments, found " << func.getNumArguments();
   DestinationStyleOpInterface destinations =
       combine ? cast<DestinationStyleOpInterface>(combine.getOperation())
               : cast<DestinationStyleOpInterface>(grid.getOperation());
-  for (BlockArgument arg : func.getArguments().drop_front(3)) {
+  for (BlockArgument arg : func.getArguments().drop_front(plan.numInputs())) {
     bool onlyDestination = llvm::all_of(arg.getUses(), [&](OpOperand &use) {
       return use.getOwner() == destinations.getOperation() &&
              destinations.isDpsInit(&use);
@@ -377,11 +443,15 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   plan.valueHeadDim = facts->valueTile.getDimSize(1);
   int64_t queryRows = plan.queryRowsPerTile();
   Value headSource = plan.packedHeads > 1 ? func.getArgument(1) : query;
+  int64_t headDimIndex = plan.packedHeads > 1 ? plan.kvHeadDim() : 1;
+  bool chunks =
+      plan.kvChunk == 0 ||
+      (plan.paged ? isPagedChunkCount(ubs[3], func.getArgument(3),
+                                      plan.pageSize, plan.kvChunk)
+                  : isChunkCount(ubs[3], func.getArgument(1), plan.kvChunk));
   if (!isQueryExtent(ubs[0], query, 2, queryRows) ||
-      !isQueryExtent(ubs[1], headSource, 1, 1) ||
-      !isQueryExtent(ubs[2], query, 0, 1) ||
-      (plan.kvChunk > 0 &&
-       !isChunkCount(ubs[3], func.getArgument(1), plan.kvChunk)))
+      !isQueryExtent(ubs[1], headSource, headDimIndex, 1) ||
+      !isQueryExtent(ubs[2], query, 0, 1) || !chunks)
     return grid.emitError()
            << kPass << ": expects the grid to cover (ceildiv(Sq, " << queryRows
            << "), " << (plan.packedHeads > 1 ? "key/value heads" : "heads")
@@ -488,6 +558,21 @@ FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
     if (value == ivs[i])
       return remember(gpu::BlockIdOp::create(b, loc, dims[i]));
   Operation *def = value.getDefiningOp();
+  // An element of an argument (a paged cache's length): a load.
+  if (auto extract = dyn_cast_or_null<tensor::ExtractOp>(def)) {
+    if (isFuncArgument(plan.func, extract.getTensor())) {
+      SmallVector<Value> indices;
+      for (Value index : extract.getIndices()) {
+        FailureOr<Value> kernelIndex = get(b, index);
+        if (failed(kernelIndex))
+          return failure();
+        indices.push_back(*kernelIndex);
+      }
+      auto arg = cast<BlockArgument>(extract.getTensor());
+      return remember(memref::LoadOp::create(
+          b, loc, tensorValue(arg.getArgNumber()), indices));
+    }
+  }
   if (auto dim = dyn_cast_or_null<tensor::DimOp>(def)) {
     std::optional<int64_t> index = getConstantIntValue(dim.getIndex());
     if (isFuncArgument(plan.func, dim.getSource()) && index) {

@@ -64,6 +64,18 @@ struct KernelPlan {
   /// chunk's partial result; the kernel merges them (attn.combine_splits).
   int64_t kvChunk = 0;
   OpFoldResult kvSplits;
+  /// A paged K/V cache (`attn.attention ... paged(...)`): K and V are
+  /// [P, page, Hkv, D] pages, read through the block table (the function's
+  /// argument 3) up to each batch's length, the grid body's value `kvLength`
+  /// (its cache length held to [0, capacity]). `pageSize` is static.
+  bool paged = false;
+  int64_t pageSize = 0;
+  Value kvLength;
+  /// The function arguments the kernel reads: Q, K, V, and with a paged
+  /// cache the block table and the cache lengths.
+  unsigned numInputs() const { return paged ? 5 : 3; }
+  /// The dimension of K and V that counts key/value heads.
+  unsigned kvHeadDim() const { return paged ? 2 : 1; }
 
   // The pipeline: its rings (query, keys, values), and its copies and waits
   // in program order, in the grid body before the K/V loop and in the loop.

@@ -111,6 +111,9 @@ struct AttentionSemantics {
   bool lse = false;
   std::optional<double> softcap;
   std::optional<std::pair<int64_t, int64_t>> window; ///< left, right
+  /// K and V are a paged cache [pages, page_size, Hkv, D] read through the
+  /// i32 tensors block_table [B, max_pages] and cache_lengths [B] (format 3).
+  bool paged = false;
 };
 
 struct Manifest {

@@ -94,11 +94,17 @@ private:
   /// `tile[lead..., r, :]`, zero-filling rows at or past `limit`, chunks past
   /// the head dim, and all rows when `enabled` is false. With `rowsPerHead`
   /// (a packed tile), tile row r is row firstRow + r mod rowsPerHead of head
-  /// head + r / rowsPerHead.
+  /// head + r / rowsPerHead. With a block table `table`, `global` is a
+  /// paged cache and key k = firstRow + r is row k % page of page
+  /// table[batch, k / page]; a page id outside the cache zero-fills the row.
   void copyTile(const RowCopy &geometry, Value tile, ValueRange lead,
                 Value global, Value batch, Value head, Value firstRow,
                 Value limit, int64_t rows, int64_t rowsPerHead, Value enabled,
-                SmallVectorImpl<Value> &tokens);
+                Value table, SmallVectorImpl<Value> &tokens);
+  /// The page of key `key` of the CTA's batch, read from the block table
+  /// only where `ok`, and whether it lies in the cache `global`.
+  std::pair<Value, Value> lookUpPage(Value table, Value global, Value key,
+                                     Value ok);
   /// The (head, sequence row) of tile row `local` of a tile starting at
   /// `head`, `firstRow`, with `rowsPerHead` rows of each head.
   std::pair<Value, Value> packedRow(Value head, Value firstRow, Value local,
@@ -152,6 +158,8 @@ private:
 
   // Kernel-wide values.
   Value query, key, output, lse;
+  // A paged cache's block table; null otherwise.
+  Value blockTable;
   Value tid, lane, accRow, accCol, warpRow, batch, head, queryRow, seqQ, seqKv;
   // In a packed tile the warp's head and its first row's position in it.
   Value warpHead, warpPosition;
@@ -237,6 +245,7 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
                                       Value batchIndex, Value headIndex,
                                       Value firstRow, Value limit, int64_t rows,
                                       int64_t rowsPerHead, Value enabled,
+                                      Value table,
                                       SmallVectorImpl<Value> &tokens) {
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
@@ -247,18 +256,55 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
     if (enabled)
       ok = arith::AndIOp::create(b, loc, ok, enabled);
+    Value page;
+    if (table)
+      std::tie(page, ok) = lookUpPage(table, global, row, ok);
     ok = withinHeadDim(geometry, ok, col);
     Value count = select(ok, index(kChunkElements), index(0));
     Value safeRow = select(ok, row, index(0));
     Value safeCol =
         geometry.valid < geometry.chunks ? select(ok, col, index(0)) : col;
+    SmallVector<Value> at = {batchIndex, rowHead, safeRow, safeCol};
+    if (table) {
+      Value pageSize = index(plan.pageSize);
+      at = {select(ok, page, index(0)),
+            arith::RemUIOp::create(b, loc, safeRow, pageSize), rowHead,
+            safeCol};
+    }
     SmallVector<Value> dst(lead);
     dst.append({local, swizzled(local, col)});
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile, dst,
-        global, ValueRange{batchIndex, rowHead, safeRow, safeCol},
-        b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
+        global, at, b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
   }
+}
+
+std::pair<Value, Value> FlashAttention2Emitter::lookUpPage(Value table,
+                                                           Value global,
+                                                           Value key,
+                                                           Value ok) {
+  // Past the batch's length the table's entries may be anything, and past
+  // its last column there are none: read only where the key exists.
+  Value slot = arith::DivUIOp::create(b, loc, key, index(plan.pageSize));
+  Type i32 = b.getI32Type();
+  auto read = scf::IfOp::create(
+      b, loc, ok,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(
+            tb, tl,
+            memref::LoadOp::create(tb, tl, table, ValueRange{batch, slot})
+                .getResult());
+      },
+      [&](OpBuilder &eb, Location el) {
+        scf::YieldOp::create(
+            eb, el, arith::ConstantIntOp::create(eb, el, i32, 0).getResult());
+      });
+  // Sign-extended, a negative id is past any page count unsigned.
+  Value page =
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), read.getResult(0));
+  Value inCache = cmp(arith::CmpIPredicate::ult, page,
+                      memref::DimOp::create(b, loc, global, 0));
+  return {page, arith::AndIOp::create(b, loc, ok, inCache)};
 }
 
 LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
@@ -301,7 +347,8 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     int64_t rows = tile.getDimSize(0);
     copyTile(geometry, ringViews.lookup(copy.getRing().getDefiningOp()),
              *slotOr, global, *batchOr, *headOr, *rowOr, limit, rows,
-             rows / copy.getHeads().value_or(1), *enabledOr, tokens);
+             rows / copy.getHeads().value_or(1), *enabledOr,
+             copy.isPaged() ? blockTable : Value(), tokens);
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
     if (!waitToken)
@@ -648,11 +695,21 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   batch = *get(ivs[2]);
   queryRow = *row;
   seqQ = memref::DimOp::create(b, loc, query, 2);
-  seqKv = memref::DimOp::create(b, loc, key, 2);
   Value value = args.memref("value");
-  sequenceLengths = {{query, seqQ},
-                     {key, seqKv},
-                     {value, memref::DimOp::create(b, loc, value, 2)}};
+  if (plan.paged) {
+    // The batch's cache length, as the grid body computes it.
+    FailureOr<Value> length = get(plan.kvLength);
+    if (failed(length))
+      return failure();
+    seqKv = *length;
+    blockTable = args.memref("block_table");
+    sequenceLengths = {{query, seqQ}, {key, seqKv}, {value, seqKv}};
+  } else {
+    seqKv = memref::DimOp::create(b, loc, key, 2);
+    sequenceLengths = {{query, seqQ},
+                       {key, seqKv},
+                       {value, memref::DimOp::create(b, loc, value, 2)}};
+  }
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, loc, tid, index(attn::kWarpSize));
