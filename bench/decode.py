@@ -19,6 +19,9 @@ nothing, for more it is torch's causal_lower_right bias), as in
 bench/sdpa_sweep.py (median of 30 samples of 8 calls over 4 input sets).
 It prints GB/s of K and V read (2 B Hkv Skv D bytes of bf16, each once),
 the card's copy bandwidth (a device-to-device copy of 1 GiB) and the ratios.
+Each row also runs attn.torch.attention_paged on the same keys in a paged
+cache of PAGE_SIZE-key pages in a random order (full caches; SDPA has no
+paged form), against attn's contiguous time.
 """
 import os
 import sys
@@ -29,6 +32,8 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import attn  # noqa: E402
 from attn.spec import decode_fields  # noqa: E402
+
+PAGE_SIZE = 64
 from sdpa_sweep import build_runtime, median_ms  # noqa: E402
 
 HQ, HKV, D = 32, 8, 128
@@ -47,6 +52,11 @@ def specs():
             **decode_fields(b, HQ, HKV, sq, skv, D, MULTIPROCESSORS)))
         if spec not in out:
             out.append(spec)
+        capacity = skv  # the block table holds exactly the cache
+        out.append(("sm_80", attn.AttentionSpec.for_call(
+            D, "bf16", causal=True, page_size=PAGE_SIZE,
+            **decode_fields(b, HQ, HKV, sq, capacity, D, MULTIPROCESSORS,
+                            page_size=PAGE_SIZE))))
     out.append(("sm_90a", attn.AttentionSpec.for_call(D, "bf16", causal=True)))
     return out
 
@@ -73,13 +83,14 @@ def run_bundle(bundle):
 
     os.environ["ATTN_LIBRARY_PATH"] = build_runtime(bundle)
     attn.add_bundle(bundle)
-    from attn.torch import CHIP_VARIABLE, attention
+    from attn.torch import CHIP_VARIABLE, attention, attention_paged
 
     copy = copy_bandwidth(torch)
     print(f"# {torch.cuda.get_device_name()}, torch {torch.__version__}; "
           f"device copy {copy:.0f} GB/s; GB/s of K and V read")
-    print(f"{'B':>3} {'Skv':>6} {'Sq':>3} {'attn':>6} {'sm_90a':>6} {'flash':>6} "
-          f"{'cudnn':>6} {'/flash':>6} {'/cudnn':>6} {'/copy':>5} {'max |diff|':>10}")
+    print(f"{'B':>3} {'Skv':>6} {'Sq':>3} {'attn':>6} {'paged':>6} {'sm_90a':>6} {'flash':>6} "
+          f"{'cudnn':>6} {'/flash':>6} {'/cudnn':>6} {'/copy':>5} {'pg/ctg':>6} "
+          f"{'max |diff|':>10} {'paged diff':>10}")
     rows = []
     with torch.no_grad():
         for b, skv, sq in ROWS:
@@ -90,6 +101,26 @@ def run_bundle(bundle):
                     for q, k, v in sets]
             times = {"attn": median_ms(torch, ours)}
             mine = ours[0]()
+            # The same keys in pages of PAGE_SIZE, handed out in a random order.
+            pages = skv // PAGE_SIZE
+            paged_sets = []
+            for q, k, v in sets:
+                order = torch.randperm(b * pages, device="cuda")
+                table = order.view(b, pages).int()
+                k_cache = torch.empty(b * pages, PAGE_SIZE, HKV, D, device="cuda",
+                                      dtype=torch.bfloat16)
+                v_cache = torch.empty_like(k_cache)
+                k_cache[order] = k.view(b, HKV, pages, PAGE_SIZE, D).permute(
+                    0, 2, 3, 1, 4).reshape(b * pages, PAGE_SIZE, HKV, D)
+                v_cache[order] = v.view(b, HKV, pages, PAGE_SIZE, D).permute(
+                    0, 2, 3, 1, 4).reshape(b * pages, PAGE_SIZE, HKV, D)
+                lengths = torch.full((b,), skv, dtype=torch.int32, device="cuda")
+                paged_sets.append((q, k_cache, v_cache, table, lengths))
+            paged = [lambda a=a: attention_paged(*a, causal=True, validate=False)
+                     for a in paged_sets]
+            times["paged"] = median_ms(torch, paged)
+            paged_diff = (paged[0]().float() - mine.float()).abs().max().item()
+            del paged_sets, paged
             os.environ[CHIP_VARIABLE] = "sm_90a"
             times["sm_90a"] = median_ms(torch, ours)
             os.environ.pop(CHIP_VARIABLE)
@@ -110,17 +141,20 @@ def run_bundle(bundle):
                 (mine.float() - reference.float()).abs().max().item()
             bytes_read = 2 * b * HKV * skv * D * 2
             gbs = {k: bytes_read / t / 1e6 for k, t in times.items()}
-            print(f"{b:>3} {skv:>6} {sq:>3} {gbs['attn']:>6.0f} {gbs['sm_90a']:>6.0f} "
+            print(f"{b:>3} {skv:>6} {sq:>3} {gbs['attn']:>6.0f} {gbs['paged']:>6.0f} "
+                  f"{gbs['sm_90a']:>6.0f} "
                   f"{gbs['flash']:>6.0f} {gbs['cudnn']:>6.0f} "
                   f"{gbs['attn'] / gbs['flash']:>6.2f} {gbs['attn'] / gbs['cudnn']:>6.2f} "
-                  f"{gbs['attn'] / copy:>5.2f} {diff:>10.2e}", flush=True)
+                  f"{gbs['attn'] / copy:>5.2f} {gbs['paged'] / gbs['attn']:>6.2f} "
+                  f"{diff:>10.2e} {paged_diff:>10.2e}", flush=True)
             rows.append((b, skv, sq, gbs))
             del sets, ours
     with open(os.path.join(bundle, "decode.csv"), "w") as f:
-        f.write("batch,seq_kv,seq_q,attn_gbs,attn_sm90a_gbs,torch_flash_gbs,cudnn_gbs,copy_gbs\n")
+        f.write("batch,seq_kv,seq_q,attn_gbs,attn_paged_gbs,attn_sm90a_gbs,torch_flash_gbs,"
+                "cudnn_gbs,copy_gbs\n")
         for b, skv, sq, g in rows:
-            f.write(f"{b},{skv},{sq},{g['attn']:.0f},{g['sm_90a']:.0f},{g['flash']:.0f},"
-                    f"{g['cudnn']:.0f},{copy:.0f}\n")
+            f.write(f"{b},{skv},{sq},{g['attn']:.0f},{g['paged']:.0f},{g['sm_90a']:.0f},"
+                    f"{g['flash']:.0f},{g['cudnn']:.0f},{copy:.0f}\n")
     plot(rows, copy, torch.cuda.get_device_name(), os.path.join(bundle, "decode.png"))
 
 
@@ -132,15 +166,17 @@ def plot(rows, copy, device, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return
-    names = (("attn", "attn (packed sm_80, split)"), ("sm_90a", "attn sm_90a (unpacked)"),
+    names = (("attn", "attn (packed sm_80, split)"),
+             ("paged", f"attn, paged cache ({PAGE_SIZE}-key pages)"),
+             ("sm_90a", "attn sm_90a (unpacked)"),
              ("flash", "torch flash"), ("cudnn", "cuDNN SDPA"))
-    fig, ax = plt.subplots(figsize=(9, 4))
-    width = 0.2
+    fig, ax = plt.subplots(figsize=(10, 4))
+    width = 0.16
     for i, (key, label) in enumerate(names):
         ax.bar([r + i * width for r in range(len(rows))], [g[key] for *_, g in rows],
                width, label=label)
     ax.axhline(copy, color="black", linestyle="--", linewidth=1, label="device copy")
-    ax.set_xticks([r + 1.5 * width for r in range(len(rows))])
+    ax.set_xticks([r + 2 * width for r in range(len(rows))])
     ax.set_xticklabels([f"B={b}\nSkv={skv}\nSq={sq}" for b, skv, sq, _ in rows])
     ax.set_ylabel("GB/s of K and V read")
     ax.set_title(f"Decode, bf16, Hq=32, Hkv=8, D=128, causal ({device})")

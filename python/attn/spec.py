@@ -88,15 +88,23 @@ def packed_decode_shape(heads, kv_heads, seq_q, head_dim):
     return None, None, None
 
 
-def decode_fields(batch, heads, kv_heads, seq_q, seq_kv, head_dim, multiprocessors):
+def decode_fields(batch, heads, kv_heads, seq_q, seq_kv, head_dim, multiprocessors,
+                  page_size=None):
     """What a call's spec fixes for decoding on a GPU of `multiprocessors`
     SMs, as AttentionSpec.for_call's keywords: the head counts and Sq of a
     step the packed sm_80 kernel takes (packed_decode_shape), and the
-    kv_chunk decode_kv_chunk splits it into; all None for other calls. The
-    one routing rule of attn.torch, its GPU tests and bench/decode.py."""
+    kv_chunk decode_kv_chunk splits it into; all None for other calls. With
+    a paged cache (`page_size`; `seq_kv` is then the block table's capacity)
+    a chunk is rounded up to whole pages, and to whole K/V tiles. The one
+    routing rule of attn.torch, its GPU tests and bench/decode.py."""
     heads, kv_heads, seq_q = packed_decode_shape(heads, kv_heads, seq_q, head_dim)
     chunk = None if heads is None else \
         decode_kv_chunk(batch, kv_heads, seq_q, seq_kv, multiprocessors)
+    if chunk is not None and page_size is not None:
+        unit = math.lcm(64, page_size)
+        chunk = -(-chunk // unit) * unit
+        if chunk >= seq_kv:
+            chunk = None
     return {"heads": heads, "kv_heads": kv_heads, "seq_q": seq_q, "kv_chunk": chunk}
 
 
@@ -118,6 +126,10 @@ class AttentionSpec:
     SM80_PACKED_GROUPS packs a group's heads into one tile on sm_80.
     kv_chunk: split-KV (sm_80): keys per chunk, a multiple of the K/V tile;
     each chunk is its own CTA and the last of a tile merges them.
+    page_size: a paged K/V cache (sm_80): K and V are [pages, page_size,
+    Hkv, D] read through an int32 block table [B, max_pages] up to int32
+    cache lengths [B], the layout of vLLM and FlashAttention; a kv_chunk is
+    then a whole number of pages.
     """
     head_dim: int
     dtype: str = "bf16"
@@ -131,6 +143,7 @@ class AttentionSpec:
     gqa: Optional[int] = None
     seq_q: Optional[int] = None
     kv_chunk: Optional[int] = None
+    page_size: Optional[int] = None
 
     def __post_init__(self):
         _positive_int("head_dim", self.head_dim)
@@ -152,6 +165,11 @@ class AttentionSpec:
         _positive_int("gqa", self.gqa, allow_none=True)
         _positive_int("seq_q", self.seq_q, allow_none=True)
         _positive_int("kv_chunk", self.kv_chunk, allow_none=True)
+        _positive_int("page_size", self.page_size, allow_none=True)
+        if self.page_size is not None and self.kv_chunk is not None and \
+                self.kv_chunk % self.page_size:
+            raise ValueError(f"kv_chunk {self.kv_chunk} is not a whole number of pages "
+                             f"of {self.page_size} keys")
         if self.gqa is not None:
             if self.heads is None:
                 raise ValueError("gqa needs heads (with dynamic heads every ratio works)")
@@ -169,7 +187,7 @@ class AttentionSpec:
     @classmethod
     def for_call(cls, head_dim, dtype, *, causal=False, window=None, scale=None,
                  softcap=None, lse=False, heads=None, kv_heads=None,
-                 seq_q=None, kv_chunk=None) -> "AttentionSpec":
+                 seq_q=None, kv_chunk=None, page_size=None) -> "AttentionSpec":
         """The spec of one attention call, with dynamic shapes unless given,
         spelled the one way that names a kernel: an explicit scale equal to
         the default 1/sqrt(D) is dropped and a window list becomes a
@@ -181,7 +199,8 @@ class AttentionSpec:
             window = tuple(window)
         return cls(head_dim=head_dim, dtype=dtype, causal=causal, window=window,
                    scale=scale, softcap=softcap, lse=lse, heads=heads,
-                   kv_heads=kv_heads, seq_q=seq_q, kv_chunk=kv_chunk)
+                   kv_heads=kv_heads, seq_q=seq_q, kv_chunk=kv_chunk,
+                   page_size=page_size)
 
     @property
     def packs_gqa(self) -> bool:
@@ -206,6 +225,8 @@ class AttentionSpec:
             parts.append(f"q{self.seq_q}")
         if self.kv_chunk is not None:
             parts.append(f"chunk{self.kv_chunk}")
+        if self.page_size is not None:
+            parts.append(f"page{self.page_size}")
         if self.scale is not None:
             parts.append("scaled")
         if self.softcap is not None:
@@ -215,13 +236,19 @@ class AttentionSpec:
         return "_".join(parts)
 
     def ir(self) -> str:
-        """The MLIR module: one function taking Q, K, V and returning O (and
-        the LSE)."""
+        """The MLIR module: one function taking Q, K, V (and a paged cache's
+        block table and lengths) and returning O (and the LSE)."""
         d, e = self.head_dim, self.dtype
         hq = "?" if self.heads is None else str(self.heads)
         hkv = "?" if self.kv_heads is None else str(self.kv_heads)
         sq = "?" if self.seq_q is None else str(self.seq_q)
         q, kv = f"tensor<?x{hq}x{sq}x{d}x{e}>", f"tensor<?x{hkv}x?x{d}x{e}>"
+        pages, paged = "", ""
+        if self.page_size is not None:
+            kv = f"tensor<?x{self.page_size}x{hkv}x{d}x{e}>"
+            table, lengths = "tensor<?x?xi32>", "tensor<?xi32>"
+            pages = f", %table: {table}, %lengths: {lengths}"
+            paged = f"      paged(%table, %lengths : {table}, {lengths})"
         lse = f"tensor<?x{hq}x{sq}xf32>"
         dims = ["%b"] + (["%h"] if self.heads is None else []) + \
             (["%s"] if self.seq_q is None else [])
@@ -236,7 +263,7 @@ class AttentionSpec:
             attrs.append(f"softcap({_float_text(self.softcap)})")
         results = f"{q}, {lse}" if self.lse else q
         lines = [
-            f"func.func @{self.name}(%q: {q}, %k: {kv}, %v: {kv})"
+            f"func.func @{self.name}(%q: {q}, %k: {kv}, %v: {kv}{pages})"
             f" -> {'(' + results + ')' if self.lse else results} {{",
             "  %c0 = arith.constant 0 : index",
             "  %c1 = arith.constant 1 : index",
@@ -255,6 +282,7 @@ class AttentionSpec:
             lines.append(f"  %o = attn.attention {' '.join(attrs)}")
         lines += [
             f"      ins(%q, %k, %v : {q}, {kv}, {kv})",
+        ] + ([paged] if paged else []) + [
             f"      outs({outs} : {out_types}) -> {out_types}",
             f"  return {ret} : {out_types}",
             "}",

@@ -1,7 +1,9 @@
 """attn kernels on PyTorch tensors, with scaled_dot_product_attention's layout.
 
-    from attn.torch import attention
+    from attn.torch import attention, attention_paged
     out = attention(q, k, v, causal=True)          # q [B, Hq, Sq, D], k/v [B, Hkv, Skv, D]
+    out = attention_paged(q, k_cache, v_cache,     # k/v [pages, page_size, Hkv, D]
+                          block_table, cache_lengths, causal=True)
 
 Kernels come from a bundle of precompiled artifacts (attn.bundle) when one
 holds them, else from the compiler (attn.compile, cached on disk), and are
@@ -47,12 +49,14 @@ _multiprocessors = {}  # device index -> SM count
 CHIP_VARIABLE = "ATTN_CHIP"
 
 
-def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False) -> str:
+def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False,
+             paged: bool = False) -> str:
     """The compile target for a call on a CUDA device: sm_90a's
     FlashAttention-3 kernel on Hopper (sm_90) for the head dims it builds,
     else Ampere's FlashAttention-2 kernel (its PTX runs on newer GPUs
     through the driver's JIT), which also takes decode steps whose query
-    heads it packs by group (packs_gqa). $ATTN_CHIP overrides the choice."""
+    heads it packs by group (packs_gqa) and paged K/V caches (paged).
+    $ATTN_CHIP overrides the choice."""
     if device.index not in _capabilities:
         _capabilities[device.index] = torch.cuda.get_device_capability(device)
     major, minor = _capabilities[device.index]
@@ -60,6 +64,9 @@ def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False) 
         raise ValueError(f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}; "
                          "attn kernels need sm_80 or newer")
     forced = os.environ.get(CHIP_VARIABLE)
+    if forced and paged and forced != "sm_80":
+        raise ValueError(f"{CHIP_VARIABLE}={forced!r}: a paged K/V cache runs on the "
+                         "sm_80 kernel only")
     if forced:
         if forced not in ("sm_80", "sm_90a"):
             raise ValueError(f"{CHIP_VARIABLE}={forced!r}: expected sm_80 or sm_90a")
@@ -70,7 +77,7 @@ def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False) 
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a: the sm_90a kernel takes head dims "
                              f"{', '.join(map(str, SM90A_HEAD_DIMS))}, not {head_dim}")
         return forced
-    if packs_gqa:
+    if packs_gqa or paged:
         return "sm_80"
     return "sm_90a" if major == 9 and head_dim in SM90A_HEAD_DIMS else "sm_80"
 
@@ -240,4 +247,120 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
         # The runtime launches in the context the kernel was loaded in.
         _launch(kernel, {"query": q, "key": k, "value": v, "output": out, "lse": lse},
                 device)
+    return (out, lse) if return_lse else out
+
+
+def _check_pages(q, k_cache, v_cache, block_table, cache_lengths, validate):
+    """The checks of attention_paged's cache; returns the page size and the
+    block table's capacity in keys."""
+    for name, t in (("block_table", block_table), ("cache_lengths", cache_lengths)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+        if t.device != q.device:
+            raise ValueError(f"{name} is on {t.device}, q on {q.device}")
+        if t.dtype != torch.int32:
+            raise ValueError(f"{name} has dtype {t.dtype}; attn takes torch.int32")
+    b = q.shape[0]
+    if block_table.dim() != 2 or block_table.shape[0] != b:
+        raise ValueError(f"block_table must be [batch, max_pages] with batch {b}, got "
+                         f"shape {tuple(block_table.shape)}")
+    if cache_lengths.dim() != 1 or cache_lengths.shape[0] != b:
+        raise ValueError(f"cache_lengths must be [batch] with batch {b}, got shape "
+                         f"{tuple(cache_lengths.shape)}")
+    if tuple(k_cache.shape[:3]) != tuple(v_cache.shape[:3]):
+        raise ValueError(f"k_cache and v_cache must have the same pages, page size and "
+                         f"heads, got {tuple(k_cache.shape)} and {tuple(v_cache.shape)}")
+    pages, page_size = k_cache.shape[:2]
+    capacity = block_table.shape[1] * page_size
+    if validate and b:
+        # One reduction and one host sync: the kernel reads no memory for an
+        # id outside the cache, but its result is wrong.
+        lengths = cache_lengths.long()
+        slots = torch.arange(block_table.shape[1], device=q.device) * page_size
+        used = slots.unsqueeze(0) < lengths.unsqueeze(1)
+        bad_ids = (used & ((block_table < 0) | (block_table >= pages))).any()
+        bad_lengths = ((lengths < 0) | (lengths > capacity)).any()
+        bad_ids, bad_lengths = torch.stack([bad_ids, bad_lengths]).tolist()
+        if bad_lengths:
+            raise ValueError(f"cache_lengths must lie in [0, {capacity}] (max_pages "
+                             f"{block_table.shape[1]} x page_size {page_size})")
+        if bad_ids:
+            raise ValueError(f"block_table names a page outside the cache's {pages} pages "
+                             "within a sequence's length")
+    return page_size, capacity
+
+
+def attention_paged(q: torch.Tensor, k_cache: torch.Tensor, v_cache: torch.Tensor,
+                    block_table: torch.Tensor, cache_lengths: torch.Tensor, *,
+                    causal: Union[bool, str] = False, scale: Optional[float] = None,
+                    window: Optional[Tuple[int, int]] = None,
+                    softcap: Optional[float] = None, return_lse: bool = False,
+                    validate: bool = True):
+    """Attention of q [B, Hq, Sq, D] against a paged K/V cache, the layout of
+    vLLM and FlashAttention's flash_attn_with_kvcache: k_cache and v_cache
+    [pages, page_size, Hkv, D], block_table int32 [B, max_pages] (sequence
+    b's key j is row j % page_size of page block_table[b, j // page_size])
+    and cache_lengths int32 [B] (keys of each sequence; 0 gives zeros).
+
+    causal (True or "lower_right") and window align to each sequence's own
+    length: query i sits at key position i + cache_lengths[b] - Sq. scale,
+    softcap and return_lse as attention(). Runs the sm_80 kernel (through
+    the driver's JIT on newer GPUs). validate checks, with one host sync,
+    that the lengths fit the block table and that every page a sequence
+    reads is in the cache; a serving loop that guarantees both passes
+    validate=False.
+    """
+    device = _check_inputs(q, q, q)
+    for name, t in (("k_cache", k_cache), ("v_cache", v_cache)):
+        if not isinstance(t, torch.Tensor) or t.dim() != 4:
+            raise ValueError(f"{name} must be a 4-D torch.Tensor [pages, page_size, "
+                             "heads, head_dim]")
+        if t.requires_grad and torch.is_grad_enabled():
+            raise ValueError(f"{name} requires grad, but attn has no backward pass; "
+                             "call it under torch.no_grad() or on detached tensors")
+        if t.device != device or t.dtype != q.dtype:
+            raise ValueError(f"{name} must be on {device} with dtype {q.dtype}, got "
+                             f"{t.device} and {t.dtype}")
+        if t.stride(3) != 1 or t.data_ptr() % 16 or any(
+                t.stride(i) * t.element_size() % 16 for i in range(3) if t.shape[i] != 1):
+            raise ValueError(f"{name} must be contiguous in its last dimension with "
+                             f"16-byte aligned rows (strides {t.stride()}); call .contiguous()")
+    b, hq, sq, d = q.shape
+    hkv = k_cache.shape[2]
+    if k_cache.shape[3] != d or v_cache.shape[3] != d:
+        raise ValueError(f"head dims differ: q {d}, k_cache {k_cache.shape[3]}, "
+                         f"v_cache {v_cache.shape[3]}; attn needs one head dim")
+    if hkv == 0 or hq % hkv:
+        raise ValueError(f"query heads ({hq}) must be a multiple of key/value heads ({hkv})")
+    if causal not in (False, True, "lower_right"):
+        raise ValueError("causal must be False, True or 'lower_right' (a paged cache "
+                         f"aligns the mask to each sequence's length), got {causal!r}")
+    page_size, capacity = _check_pages(q, k_cache, v_cache, block_table, cache_lengths,
+                                       validate)
+    if isinstance(window, list):
+        window = tuple(window)
+    return_lse = bool(return_lse)
+    if device.index not in _multiprocessors:
+        _multiprocessors[device.index] = \
+            torch.cuda.get_device_properties(device).multi_processor_count
+    decode = decode_fields(b, hq, hkv, sq, capacity, d, _multiprocessors[device.index],
+                           page_size=page_size)
+    call = ("paged", device.index, q.dtype, d, page_size, bool(causal), repr(window),
+            repr(scale), repr(softcap), return_lse, tuple(decode.values()))
+    kernel = _by_call.get(call)
+    if kernel is None:
+        spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=bool(causal),
+                                      window=window, scale=scale, softcap=softcap,
+                                      lse=return_lse, page_size=page_size, **decode)
+    out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
+    lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
+    if out.numel():
+        if kernel is None:
+            with torch.cuda.device(device):
+                kernel = _kernel(spec, chip_for(device, d, spec.packs_gqa, paged=True),
+                                 device)
+            _by_call[call] = kernel
+        _launch(kernel, {"query": q, "key": k_cache, "value": v_cache,
+                         "block_table": block_table, "cache_lengths": cache_lengths,
+                         "output": out, "lse": lse}, device)
     return (out, lse) if return_lse else out

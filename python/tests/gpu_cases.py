@@ -42,6 +42,27 @@ CASES += [
     ("d256-decode-gqa2", "bf16", 2, 4, 2, 3, 777, 256, {}),
 ]
 
+# Paged K/V caches (attention_paged): (id, dtype, B, Hq, Hkv, Sq, longest
+# cache, D, page size, options). Lengths are ragged below the longest, one
+# cache is empty; pages are handed out in a random order.
+PAGED_CASES = [
+    ("paged-d128-gqa4-split", "bf16", 4, 32, 8, 1, 5000, 128, 64, {"causal": True}),
+    ("paged-d64-gqa8-page16-lse", "bf16", 3, 16, 2, 7, 700, 64, 16,
+     {"causal": True, "return_lse": True}),
+    ("paged-d256-mha-window", "f16", 3, 4, 4, 33, 900, 256, 32, {"window": (200, 0)}),
+]
+
+
+def paged_spec_of(dtype, b, hq, hkv, sq, longest, d, page_size, options):
+    """The kernel attention_paged() picks for this call (its block table
+    holds one spare page per sequence beyond the longest)."""
+    capacity = (-(-longest // page_size) + 1) * page_size
+    return AttentionSpec.for_call(
+        d, dtype, causal=bool(options.get("causal")), window=options.get("window"),
+        lse=bool(options.get("return_lse")), page_size=page_size,
+        **decode_fields(b, hq, hkv, sq, capacity, d, GPU_MULTIPROCESSORS,
+                        page_size=page_size))
+
 
 def spec_of(dtype, b, hq, hkv, sq, skv, d, options):
     """The kernel attention() picks for this call."""
@@ -61,6 +82,10 @@ def specs():
     return unique
 
 
+def paged_specs():
+    return [paged_spec_of(*case[1:]) for case in PAGED_CASES]
+
+
 if __name__ == "__main__":
     import attn
     if len(sys.argv) != 2:
@@ -68,7 +93,7 @@ if __name__ == "__main__":
     from attn.spec import SM90A_HEAD_DIMS
     # attn.torch picks sm_90a on a Hopper GPU for the head dims its kernel
     # takes; test_torch.py also runs every case forced to sm_80.
-    for chip, chosen in (("sm_80", specs()),
+    for chip, chosen in (("sm_80", specs() + paged_specs()),
                          ("sm_90a", [s for s in specs()
                                      if s.head_dim in SM90A_HEAD_DIMS and not s.packs_gqa])):
         for artifact in attn.write_bundle(chosen, sys.argv[1], chip=chip):

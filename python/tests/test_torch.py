@@ -11,8 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from attn.torch import attention  # noqa: E402
-from gpu_cases import CASES  # noqa: E402
+from attn.torch import attention, attention_paged  # noqa: E402
+from gpu_cases import CASES, PAGED_CASES  # noqa: E402
 
 DTYPES = {"bf16": torch.bfloat16, "f16": torch.float16}
 gpu = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU")
@@ -106,6 +106,91 @@ def test_against_sdpa_forced_sm80(case, monkeypatch):
     monkeypatch.setenv("ATTN_CHIP", "sm_80")
     with torch.no_grad():
         run_case(*case[1:])
+
+
+def paged_inputs(dtype, b, hq, hkv, sq, longest, d, page_size):
+    """q, a paged cache with its pages in a random order, the block table
+    (entries past a sequence's pages are -1) and ragged lengths (the first
+    sequence the longest, the middle one empty); and each sequence's K and V
+    gathered back, [1, Hkv, length, D]."""
+    torch.manual_seed(hash((dtype, b, hq, sq, longest, d, page_size)) % 2**31)
+    dt = DTYPES[dtype]
+    lengths = torch.randint(0, longest + 1, (b,))
+    lengths[0], lengths[b // 2] = longest, 0
+    max_pages = -(-longest // page_size) + 1
+    counts = [-(-int(n) // page_size) for n in lengths]
+    pages = sum(counts) + 3
+    order = torch.randperm(pages)
+    table = torch.full((b, max_pages), -1, dtype=torch.int32)
+    used = 0
+    for i, count in enumerate(counts):
+        table[i, :count] = order[used:used + count]
+        used += count
+    q = torch.randn(b, hq, sq, d, device="cuda", dtype=dt)
+    k_cache = torch.randn(pages, page_size, hkv, d, device="cuda", dtype=dt)
+    v_cache = torch.randn(pages, page_size, hkv, d, device="cuda", dtype=dt)
+
+    def gather(cache, i):
+        rows = cache[table[i, :counts[i]].long().cuda()].reshape(-1, hkv, d)
+        return rows[:int(lengths[i])].transpose(0, 1)[None]
+    caches = [(gather(k_cache, i), gather(v_cache, i)) for i in range(b)]
+    return q, k_cache, v_cache, table.cuda(), lengths.int().cuda(), caches
+
+
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("case", PAGED_CASES, ids=[c[0] for c in PAGED_CASES])
+def test_paged_against_float64(case):
+    """attention_paged against each sequence's own attention in float64."""
+    dtype, b, hq, hkv, sq, longest, d, page_size, options = case[1:]
+    q, k_cache, v_cache, table, lengths, caches = paged_inputs(
+        dtype, b, hq, hkv, sq, longest, d, page_size)
+    with torch.no_grad():
+        result = attention_paged(q, k_cache, v_cache, table, lengths, **options)
+    out, lse = result if options.get("return_lse") else (result, None)
+    torch.cuda.synchronize()
+    assert out.shape == (b, hq, sq, d) and not out.isnan().any()
+    worst, scale = 0.0, 0.0
+    for i, (k, v) in enumerate(caches):
+        aligned = dict(options)
+        if aligned.get("causal"):
+            aligned["causal"] = "lower_right"
+        ref, ref_lse = reference(q[i:i + 1], k, v, aligned)
+        if k.shape[2] == 0:  # an empty cache: zeros and -inf
+            ref = torch.zeros_like(q[i:i + 1], dtype=torch.float64)
+            ref_lse = torch.full(ref.shape[:3], -math.inf, dtype=torch.float64,
+                                 device=ref.device)
+        worst = max(worst, (out[i:i + 1].double() - ref).abs().max().item())
+        scale = max(scale, ref.abs().max().item())
+        if lse is not None:
+            finite = torch.isfinite(ref_lse)
+            assert torch.equal(torch.isfinite(lse[i:i + 1]), finite)
+            if finite.any():
+                assert (lse[i:i + 1].double()[finite] - ref_lse[finite]).abs().max() <= 1e-4
+    err = worst / scale
+    print(f"max rel err {err:.2e}", end="")
+    assert err <= 1e-2
+
+
+@pytest.mark.gpu
+@gpu
+def test_paged_bad_pages_raise():
+    q, k_cache, v_cache, table, lengths, _ = paged_inputs("bf16", 2, 8, 2, 1, 100, 64, 16)
+    bad = table.clone()
+    bad[0, 1] = k_cache.shape[0]
+    with pytest.raises(ValueError, match="outside the cache"):
+        attention_paged(q, k_cache, v_cache, bad, lengths)
+    with pytest.raises(ValueError, match="cache_lengths must lie in"):
+        attention_paged(q, k_cache, v_cache, table, lengths + 1000)
+    with pytest.raises(ValueError, match="torch.int32"):
+        attention_paged(q, k_cache, v_cache, table.long(), lengths)
+    with pytest.raises(ValueError, match="sm_80 kernel only"):
+        import os
+        os.environ["ATTN_CHIP"] = "sm_90a"
+        try:
+            attention_paged(q, k_cache, v_cache, table, lengths)
+        finally:
+            del os.environ["ATTN_CHIP"]
 
 
 @pytest.mark.gpu

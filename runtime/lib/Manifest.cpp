@@ -166,7 +166,7 @@ bool choice(Reader &r, const JsonValue &object, const std::string &where,
   return r.fail(where + key + ": expected " + expected);
 }
 
-bool readTensors(const JsonValue &m, Reader &r, Manifest &out) {
+bool readTensors(const JsonValue &m, Reader &r, int format, Manifest &out) {
   const JsonValue *tensors = r.get(m, "", "tensors", Kind::Array);
   if (!tensors)
     return false;
@@ -189,9 +189,15 @@ bool readTensors(const JsonValue &m, Reader &r, Manifest &out) {
       return r.fail(where + "name: \"" + tensor.name +
                     "\" is also the name of " +
                     withoutDot(member("tensors", other)));
+    // Format 3 adds i32 tensors (a paged cache's block table and lengths).
     std::string element;
     r.string(t, where, "element", element);
-    if (r.ok() && !parseElement(element, tensor.element))
+    if (r.ok() && format >= 3 &&
+        !parseElement(element, tensor.element,
+                      {Element::BF16, Element::F16, Element::F32,
+                       Element::I32}))
+      return r.fail(where + "element: expected bf16, f16, f32 or i32");
+    if (r.ok() && format < 3 && !parseElement(element, tensor.element))
       return r.fail(where + "element: expected bf16, f16 or f32");
     const JsonValue *shape = r.get(t, where, "shape", Kind::Array);
     if (!shape)
@@ -595,7 +601,7 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
       return r.fail(std::string(key) +
                     ": expected a file name inside the artifact folder");
   }
-  return r.ok() && readTensors(m, r, out) && readWorkspace(m, r, format, out) &&
+  return r.ok() && readTensors(m, r, format, out) && readWorkspace(m, r, format, out) &&
          readParams(m, r, out) && readLaunchGeometry(m, r, format, out) &&
          readAttention(m, r, format, out);
 }

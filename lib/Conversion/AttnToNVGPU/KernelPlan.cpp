@@ -478,6 +478,25 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   return plan;
 }
 
+bool mlir::attn::isMultipleOf(Value value, int64_t n) {
+  if (std::optional<int64_t> c = getConstantIntValue(value))
+    return *c % n == 0;
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
+    return loop && arg == loop.getInductionVar() &&
+           isMultipleOf(loop.getLowerBound(), n) &&
+           isMultipleOf(loop.getStep(), n);
+  }
+  Operation *def = value.getDefiningOp();
+  if (auto mul = dyn_cast_or_null<arith::MulIOp>(def))
+    return isMultipleOf(mul.getLhs(), n) || isMultipleOf(mul.getRhs(), n);
+  if (isa_and_nonnull<arith::AddIOp, arith::SubIOp, arith::MaxSIOp,
+                      arith::MinSIOp, arith::MaxUIOp, arith::MinUIOp>(def))
+    return isMultipleOf(def->getOperand(0), n) &&
+           isMultipleOf(def->getOperand(1), n);
+  return false;
+}
+
 SmallVector<Operation *> KernelPlan::loopAsyncBetween(Operation *after,
                                                       Operation *op) const {
   SmallVector<Operation *> ops;

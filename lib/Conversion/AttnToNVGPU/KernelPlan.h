@@ -114,6 +114,12 @@ struct KernelPlan {
   bool heavyTilesFirst = false;
 };
 
+/// Whether `value`, an index of the grid body, is provably a multiple of
+/// `n`: a constant, a product with one, sums, differences, minima and
+/// maxima of such, or a loop's position that starts at one and steps by
+/// one.
+bool isMultipleOf(Value value, int64_t n);
+
 /// Reads the scheduled grid of `func`: the single `scf.forall` carrying an
 /// `#attn.schedule`, with the shape `attn-fuse-online-softmax` and then
 /// `attn-pipeline-async` produce, or that `attn-warp-specialize` makes of

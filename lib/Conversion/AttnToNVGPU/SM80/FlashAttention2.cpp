@@ -97,10 +97,12 @@ private:
   /// head + r / rowsPerHead. With a block table `table`, `global` is a
   /// paged cache and key k = firstRow + r is row k % page of page
   /// table[batch, k / page]; a page id outside the cache zero-fills the row.
+  /// With `onePage` the tile lies in one page (firstRow is a multiple of
+  /// the tile's rows, which divide the page), looked up once.
   void copyTile(const RowCopy &geometry, Value tile, ValueRange lead,
                 Value global, Value batch, Value head, Value firstRow,
                 Value limit, int64_t rows, int64_t rowsPerHead, Value enabled,
-                Value table, SmallVectorImpl<Value> &tokens);
+                Value table, bool onePage, SmallVectorImpl<Value> &tokens);
   /// The page of key `key` of the CTA's batch, read from the block table
   /// only where `ok`, and whether it lies in the cache `global`.
   std::pair<Value, Value> lookUpPage(Value table, Value global, Value key,
@@ -245,8 +247,16 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
                                       Value batchIndex, Value headIndex,
                                       Value firstRow, Value limit, int64_t rows,
                                       int64_t rowsPerHead, Value enabled,
-                                      Value table,
+                                      Value table, bool onePage,
                                       SmallVectorImpl<Value> &tokens) {
+  // One page for the whole tile: read once, where its first key exists.
+  Value tilePage, tileOk;
+  if (table && onePage) {
+    Value ok = cmp(arith::CmpIPredicate::slt, firstRow, limit);
+    if (enabled)
+      ok = arith::AndIOp::create(b, loc, ok, enabled);
+    std::tie(tilePage, tileOk) = lookUpPage(table, global, firstRow, ok);
+  }
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
     Value rowHead = headIndex, row = add(firstRow, local);
@@ -256,8 +266,10 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     Value ok = cmp(arith::CmpIPredicate::slt, row, limit);
     if (enabled)
       ok = arith::AndIOp::create(b, loc, ok, enabled);
-    Value page;
-    if (table)
+    Value page = tilePage;
+    if (tilePage)
+      ok = arith::AndIOp::create(b, loc, ok, tileOk);
+    else if (table)
       std::tie(page, ok) = lookUpPage(table, global, row, ok);
     ok = withinHeadDim(geometry, ok, col);
     Value count = select(ok, index(kChunkElements), index(0));
@@ -348,7 +360,10 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     copyTile(geometry, ringViews.lookup(copy.getRing().getDefiningOp()),
              *slotOr, global, *batchOr, *headOr, *rowOr, limit, rows,
              rows / copy.getHeads().value_or(1), *enabledOr,
-             copy.isPaged() ? blockTable : Value(), tokens);
+             copy.isPaged() ? blockTable : Value(),
+             copy.isPaged() && plan.pageSize % rows == 0 &&
+                 isMultipleOf(copy.getRow(), rows),
+             tokens);
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
     if (!waitToken)
