@@ -39,8 +39,10 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -160,8 +162,11 @@ private:
 
   // Kernel-wide values.
   Value query, key, output, lse;
-  // A paged cache's block table; null otherwise.
+  // A paged cache's block table; null otherwise. The page of each tile
+  // looked up, by (first key, enabled): its id, whether it is in the cache,
+  // and the first key's row in it.
   Value blockTable;
+  DenseMap<std::pair<Value, Value>, std::array<Value, 3>> tilePages;
   Value tid, lane, accRow, accCol, warpRow, batch, head, queryRow, seqQ, seqKv;
   // In a packed tile the warp's head and its first row's position in it.
   Value warpHead, warpPosition;
@@ -249,13 +254,24 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
                                       int64_t rowsPerHead, Value enabled,
                                       Value table, bool onePage,
                                       SmallVectorImpl<Value> &tokens) {
-  // One page for the whole tile: read once, where its first key exists.
-  Value tilePage, tileOk;
+  // One page for the whole tile: read once, where its first key exists;
+  // the tile's rows are rows firstRow % page + r of it, all inside it, so
+  // only the byte counts depend on which exist.
+  // K's and V's tiles at one position share their page: V's copy reuses
+  // the lookup of K's, which comes first and dominates it.
+  Value tilePage, tileOk, firstInPage;
   if (table && onePage) {
-    Value ok = cmp(arith::CmpIPredicate::slt, firstRow, limit);
-    if (enabled)
-      ok = arith::AndIOp::create(b, loc, ok, enabled);
-    std::tie(tilePage, tileOk) = lookUpPage(table, global, firstRow, ok);
+    std::array<Value, 3> &page = tilePages[{firstRow, enabled}];
+    if (!page[0]) {
+      Value ok = cmp(arith::CmpIPredicate::slt, firstRow, limit);
+      if (enabled)
+        ok = arith::AndIOp::create(b, loc, ok, enabled);
+      auto [id, inCache] = lookUpPage(table, global, firstRow, ok);
+      page = {select(inCache, id, index(0)), inCache,
+              arith::RemUIOp::create(b, loc, firstRow, index(plan.pageSize))};
+    }
+    std::tie(tilePage, tileOk, firstInPage) =
+        std::tuple(page[0], page[1], page[2]);
   }
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
@@ -277,7 +293,9 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     Value safeCol =
         geometry.valid < geometry.chunks ? select(ok, col, index(0)) : col;
     SmallVector<Value> at = {batchIndex, rowHead, safeRow, safeCol};
-    if (table) {
+    if (tilePage) {
+      at = {tilePage, add(firstInPage, local), rowHead, safeCol};
+    } else if (table) {
       Value pageSize = index(plan.pageSize);
       at = {select(ok, page, index(0)),
             arith::RemUIOp::create(b, loc, safeRow, pageSize), rowHead,
