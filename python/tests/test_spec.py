@@ -34,6 +34,27 @@ def test_decode_spec_ir_and_name():
     assert "tensor.empty(%b) : tensor<?x32x1x128xbf16>" in ir
 
 
+def test_paged_spec_ir_and_name():
+    spec = AttentionSpec.for_call(128, "bf16", causal=True, heads=32, kv_heads=8, seq_q=1,
+                                  kv_chunk=2048, page_size=64)
+    assert spec.name == "attn_d128_bf16_causal_h32kv8_q1_chunk2048_page64"
+    ir = spec.ir()
+    assert ("%k: tensor<?x64x8x128xbf16>, %v: tensor<?x64x8x128xbf16>, "
+            "%table: tensor<?x?xi32>, %lengths: tensor<?xi32>") in ir
+    assert "paged(%table, %lengths : tensor<?x?xi32>, tensor<?xi32>)" in ir
+
+
+def test_paged_decode_chunks_are_whole_pages():
+    from attn.spec import decode_fields
+    # 2048-key chunks hold whole pages of 64 and of 256 keys; pages of 48
+    # round a chunk up to 2112 keys (tiles of 64 and pages of 48).
+    assert decode_fields(8, 32, 8, 1, 8192, 128, 132, page_size=64)["kv_chunk"] == 2048
+    assert decode_fields(8, 32, 8, 1, 8192, 128, 132, page_size=256)["kv_chunk"] == 2048
+    assert decode_fields(8, 32, 8, 1, 8160, 128, 132, page_size=48)["kv_chunk"] == 2112
+    # A chunk as long as the whole cache is no split.
+    assert decode_fields(8, 32, 8, 1, 4096, 128, 132, page_size=4096)["kv_chunk"] is None
+
+
 def test_packed_decode_shape():
     from attn.spec import packed_decode_shape
     assert packed_decode_shape(32, 8, 1, 128) == (32, 8, 1)
@@ -78,13 +99,18 @@ def test_scale_text_round_trips():
     AttentionSpec(head_dim=256, window=(7, 0)),
     AttentionSpec(head_dim=64, dtype="f16", scale=0.3, softcap=30.0),
     AttentionSpec(head_dim=128, heads=8, kv_heads=2, causal=True),
+    AttentionSpec(head_dim=64, heads=16, kv_heads=2, seq_q=1, page_size=16, lse=True),
 ], ids=lambda s: s.name)
 def test_spec_ir_compiles(spec, cache_dir):
     artifact = attn.compile(spec, "sm_80", with_cubin=False)
     assert artifact.kernel == spec.name
     assert "mma.sync.aligned.m16n8k16" in artifact.ptx
     assert artifact.manifest["attention"]["lse"] == spec.lse
-    assert len(artifact.manifest["params"]) == (5 if spec.lse else 4)
+    pages = 2 if spec.page_size else 0
+    assert len(artifact.manifest["params"]) == (5 if spec.lse else 4) + pages
+    names = [t["name"] for t in artifact.manifest["tensors"]]
+    assert ("block_table" in names) == bool(pages)
+    assert artifact.manifest["attention"].get("paged", False) == bool(pages)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -104,6 +130,8 @@ def test_spec_ir_compiles(spec, cache_dir):
     (dict(head_dim=64, causal=1), "causal must be True or False"),
     (dict(head_dim=64, seq_q=0), "seq_q must be a positive integer"),
     (dict(head_dim=64, kv_chunk=-64), "kv_chunk must be a positive integer"),
+    (dict(head_dim=64, page_size=0), "page_size must be a positive integer"),
+    (dict(head_dim=64, page_size=48, kv_chunk=1024), "not a whole number of pages of 48"),
 ])
 def test_spec_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -142,6 +142,68 @@ const char *const kSplit = R"({
   ]
 })";
 
+/// What attn-compile writes for a split-KV kernel on a paged K/V cache
+/// (format 3, as tools/attn-manifest-fuzz/seeds/paged-split-d128.json):
+/// Q [B, 8, Sq, 64], K and V [pages, 16, 2, 64] (pages of 16 keys), the i32
+/// block table [B, max_pages] and cache lengths [B], O like Q, an LSE
+/// [B, 8, Sq]; query tiles times chunks of 4 pages (of the block table's
+/// capacity) along x; the chunks' outputs and LSEs and a counter per merge
+/// in the workspace.
+const char *const kPaged = R"({
+  "attention": {"lse": true, "mask": "causal", "paged": true, "scale": 0.125},
+  "block": [256, 1, 1],
+  "capability": 80,
+  "chip": "sm_80",
+  "cluster": [1, 1, 1],
+  "cubin": "paged.cubin",
+  "dynamic_shared_memory": 49152,
+  "format": 3,
+  "grid": [{"dim": 2, "divisor": 128, "tensor": 0,
+            "times": {"dim": 1, "divisor": 4, "tensor": 3}},
+           {"dim": 1, "divisor": 1, "tensor": 0},
+           {"dim": 0, "divisor": 1, "tensor": 0}],
+  "kernel": "paged",
+  "params": [
+    {"kind": "memref", "tensor": 0},
+    {"kind": "memref", "tensor": 1},
+    {"kind": "memref", "tensor": 2},
+    {"kind": "memref", "tensor": 3},
+    {"kind": "memref", "tensor": 4},
+    {"kind": "memref", "tensor": 5},
+    {"kind": "memref", "tensor": 6},
+    {"kind": "memref", "workspace": 0},
+    {"kind": "memref", "workspace": 1},
+    {"kind": "memref", "workspace": 2}
+  ],
+  "ptx": "paged.ptx",
+  "tensors": [
+    {"element": "bf16", "name": "query", "shape": [-1, 8, -1, 64]},
+    {"element": "bf16", "name": "key", "shape": [-1, 16, 2, 64]},
+    {"element": "bf16", "name": "value", "shape": [-1, 16, 2, 64]},
+    {"element": "i32", "name": "block_table", "shape": [-1, -1]},
+    {"element": "i32", "name": "cache_lengths", "shape": [-1]},
+    {"element": "bf16", "name": "output", "shape": [-1, 8, -1, 64]},
+    {"element": "f32", "name": "lse", "shape": [-1, 8, -1]}
+  ],
+  "workspace": [
+    {"element": "f32", "name": "partial_output",
+     "extents": [{"dim": 1, "divisor": 4, "tensor": 3},
+                 {"dim": 0, "divisor": 1, "tensor": 0},
+                 {"dim": 1, "divisor": 1, "tensor": 0},
+                 {"dim": 2, "divisor": 1, "tensor": 0},
+                 {"dim": 3, "divisor": 1, "tensor": 2}]},
+    {"element": "f32", "name": "partial_lse",
+     "extents": [{"dim": 1, "divisor": 4, "tensor": 3},
+                 {"dim": 0, "divisor": 1, "tensor": 0},
+                 {"dim": 1, "divisor": 1, "tensor": 0},
+                 {"dim": 2, "divisor": 1, "tensor": 0}]},
+    {"element": "i32", "name": "split_counters",
+     "extents": [{"dim": 0, "divisor": 1, "tensor": 0},
+                 {"dim": 1, "divisor": 1, "tensor": 0},
+                 {"dim": 2, "divisor": 128, "tensor": 0}]}
+  ]
+})";
+
 /// `text` with the first `from` replaced by `to`.
 std::string edit(std::string text, const std::string &from,
                  const std::string &to) {
@@ -751,6 +813,156 @@ void splitCases() {
   launchCase("split-empty-cache", manifest, {q, empty, empty, o}, true);
 }
 
+/// Contiguous views of a paged launch, in kPaged's order: Q [B, Hq, Sq, 64],
+/// K and V [pages, page, Hkv, 64], the block table [B, max_pages], the
+/// lengths [B], O like Q and the LSE [B, Hq, Sq].
+Views pagedViews(int64_t b, int64_t hq, int64_t hkv, int64_t sq, int64_t pages,
+                 int64_t page, int64_t maxPages) {
+  uint64_t base = uint64_t(1) << 32, step = uint64_t(1) << 30;
+  return {contiguous(base, {b, hq, sq, 64}),
+          contiguous(base + step, {pages, page, hkv, 64}),
+          contiguous(base + 2 * step, {pages, page, hkv, 64}),
+          contiguous(base + 3 * step, {b, maxPages}),
+          contiguous(base + 4 * step, {b}),
+          contiguous(base + 5 * step, {b, hq, sq, 64}),
+          contiguous(base + 6 * step, {b, hq, sq})};
+}
+
+/// A paged launch of B = 3 sequences of 5 queries, 8 query and 2 key/value
+/// heads, a cache of 40 pages of 16 keys and a block table of 10 pages per
+/// sequence, changed by `change`.
+void pagedCase(const char *name, const Manifest &manifest,
+               const Change &change, bool details = false) {
+  Views views = pagedViews(3, 8, 2, 5, 40, 16, 10);
+  change(views);
+  launchCase(name, manifest, views, details);
+}
+
+/// Format 3: a paged K/V cache (attention.paged), its i32 block table and
+/// lengths, read, checked and planned.
+void pagedCases() {
+  const std::string m = kPaged;
+  manifestCase("paged-manifest", m);
+  // attention.paged and i32 tensors are format 3's.
+  manifestCase("paged-format-2", edit(m, "\"format\": 3", "\"format\": 2"));
+  manifestCase("paged-flag-format-2",
+               edit(kAttention, "\"lse\": true,", "\"lse\": true, \"paged\": "
+                                                  "true,"));
+  manifestCase("paged-i32-format-2",
+               edit(kTensorMap, "\"element\": \"f32\"", "\"element\": \"i32\""));
+  manifestCase("paged-i32-format-3",
+               edit(edit(kTensorMap, "\"element\": \"f32\"",
+                         "\"element\": \"i32\""),
+                    "\"format\": 2", "\"format\": 3"));
+  manifestCase("paged-element",
+               edit(m, "\"element\": \"i32\", \"name\": \"block_table\"",
+                    "\"element\": \"i64\", \"name\": \"block_table\""));
+  manifestCase("paged-flag-type",
+               edit(m, "\"paged\": true", "\"paged\": \"yes\""));
+  // The block table and the lengths come exactly with attention.paged.
+  manifestCase("paged-false", edit(m, "\"paged\": true", "\"paged\": false"));
+  manifestCase("paged-flag-missing", edit(m, " \"paged\": true,", ""));
+  manifestCase("paged-lengths-unasked",
+               edit(kSplit, "\"name\": \"output\", \"shape\": [-1, 8, 1, 64]}",
+                    "\"name\": \"output\", \"shape\": [-1, 8, 1, 64]},\n    "
+                    "{\"element\": \"i32\", \"name\": \"cache_lengths\", "
+                    "\"shape\": [-1]}"));
+  manifestCase("paged-no-block-table",
+               edit(m, "\"name\": \"block_table\"", "\"name\": \"pages\""));
+  manifestCase("paged-no-cache-lengths",
+               edit(m, "\"name\": \"cache_lengths\"", "\"name\": \"lengths\""));
+  manifestCase("paged-table-rank",
+               edit(m, "\"block_table\", \"shape\": [-1, -1]",
+                    "\"block_table\", \"shape\": [-1]"));
+  manifestCase("paged-lengths-rank",
+               edit(m, "\"cache_lengths\", \"shape\": [-1]",
+                    "\"cache_lengths\", \"shape\": [-1, 1]"));
+  manifestCase("paged-table-element",
+               edit(m, "\"element\": \"i32\", \"name\": \"block_table\"",
+                    "\"element\": \"f32\", \"name\": \"block_table\""));
+  manifestCase("paged-lengths-element",
+               edit(m, "\"element\": \"i32\", \"name\": \"cache_lengths\"",
+                    "\"element\": \"bf16\", \"name\": \"cache_lengths\""));
+  manifestCase("paged-key-rank", edit(m, "[-1, 16, 2, 64]", "[-1, 16, 128]"));
+
+  // B = 3, Sq = 5, 10 pages per sequence: one query tile times 3 chunks of
+  // 4 pages. Workspace: 3 x 3 x 8 x 5 x 64 f32 (92160 bytes), 3 x 3 x 8 x 5
+  // f32 (1440, rounded to 1536), 3 x 8 x 1 i32 (96, rounded to 256). The
+  // cache's 40 pages are not the batch, its 16 keys a page not Sq.
+  const Manifest manifest = parsed(m);
+  pagedCase("paged-plan", manifest, [](Views &) {}, /*details=*/true);
+  pagedCase("paged-count", manifest, [](Views &v) { v.pop_back(); });
+  pagedCase("paged-table-view-rank", manifest, [](Views &v) {
+    v[3].sizes.pop_back();
+    v[3].strides.pop_back();
+  });
+  pagedCase("paged-static-page-size", manifest, [](Views &v) {
+    v[1] = contiguous(v[1].data, {40, 32, 2, 64});
+  });
+  pagedCase("paged-static-kv-heads", manifest, [](Views &v) {
+    v[2] = contiguous(v[2].data, {40, 16, 4, 64});
+  });
+  // The block table and lengths are i32: 4-byte aligned is enough.
+  pagedCase("paged-table-pointer-4", manifest, [](Views &v) {
+    v[3].data += 4;
+    v[4].data += 4;
+  });
+  pagedCase("paged-table-pointer-2", manifest,
+            [](Views &v) { v[3].data += 2; });
+  // A block table of no pages: one empty chunk per query tile.
+  pagedCase("paged-empty-table", manifest, [](Views &v) {
+    v[3] = contiguous(v[3].data, {3, 0});
+  });
+
+  // Relations between sizes the manifest leaves dynamic.
+  std::string dynamic = m;
+  for (const char *from : {"[-1, 8, -1, 64]", "[-1, 16, 2, 64]"})
+    while (dynamic.find(from) != std::string::npos)
+      dynamic = edit(dynamic, from, "[-1, -1, -1, -1]");
+  const Manifest sizes = parsed(edit(dynamic, "[-1, 8, -1]", "[-1, -1, -1]"));
+  pagedCase("paged-dynamic", sizes, [](Views &) {});
+  pagedCase("paged-table-batch", sizes,
+            [](Views &v) { v[3] = contiguous(v[3].data, {4, 10}); });
+  pagedCase("paged-lengths-batch", sizes,
+            [](Views &v) { v[4] = contiguous(v[4].data, {2}); });
+  pagedCase("paged-page-count", sizes, [](Views &v) { v[2].sizes[0] = 39; });
+  pagedCase("paged-page-size", sizes, [](Views &v) {
+    v[2] = contiguous(v[2].data, {40, 8, 2, 64});
+  });
+  pagedCase("paged-kv-heads", sizes, [](Views &v) {
+    v[2] = contiguous(v[2].data, {40, 16, 4, 64});
+  });
+  pagedCase("paged-heads-ratio", sizes, [](Views &v) {
+    for (int i : {1, 2})
+      v[i] = contiguous(v[i].data, {40, 16, 3, 64});
+  });
+  pagedCase("paged-kv-heads-zero", sizes, [](Views &v) {
+    for (int i : {1, 2})
+      v[i] = contiguous(v[i].data, {40, 16, 0, 64});
+  });
+  // The ratio is of K's dimension 2, not of the page size (dimension 1):
+  // pages of 3 keys under 8 query heads are fine.
+  pagedCase("paged-odd-page-size", sizes, [](Views &v) {
+    for (int i : {1, 2})
+      v[i] = contiguous(v[i].data, {40, 3, 2, 64});
+  });
+  // Nor is K's dimension 0 a batch: a cache of one page serves 3 sequences.
+  pagedCase("paged-one-page", sizes, [](Views &v) {
+    for (int i : {1, 2})
+      v[i] = contiguous(v[i].data, {1, 16, 2, 64});
+  });
+  pagedCase("paged-head-dim", sizes, [](Views &v) {
+    v[1] = contiguous(v[1].data, {40, 16, 2, 32});
+  });
+  pagedCase("paged-value-head-dim", sizes, [](Views &v) {
+    v[2] = contiguous(v[2].data, {40, 16, 2, 32});
+  });
+  pagedCase("paged-output-batch", sizes,
+            [](Views &v) { v[5] = contiguous(v[5].data, {2, 8, 5, 64}); });
+  pagedCase("paged-lse-shape", sizes,
+            [](Views &v) { v[6] = contiguous(v[6].data, {3, 8, 4}); });
+}
+
 int main(int argc, char **argv) {
   if (argc == 2)
     return planFile(argv[1]);
@@ -758,5 +970,6 @@ int main(int argc, char **argv) {
   attentionCases();
   tensorMapCases();
   splitCases();
+  pagedCases();
   return 0;
 }
