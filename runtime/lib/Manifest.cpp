@@ -537,6 +537,10 @@ bool readAttention(const JsonValue &m, Reader &r, int format, Manifest &out) {
     if (t >= 0 && pagedOnly && out.tensors[t].element != Element::I32)
       return r.fail(withoutDot(member("tensors", t)) +
                     ".element: expected i32 for the attention's " + role.name);
+    if (t >= 0 && !pagedOnly && out.tensors[t].element == Element::I32)
+      return r.fail(withoutDot(member("tensors", t)) +
+                    ".element: expected bf16, f16 or f32 for the attention's " +
+                    role.name);
   }
   out.attention = std::move(s);
   return true;

@@ -4,12 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Runs parseManifest and planLaunch on edited copies of two manifests (an
-// sm_80 attention kernel of memref parameters, and an sm_90a kernel with a
-// tensor map, scalars and a cluster) and on launches that break each rule,
-// printing one line per case: "<case>: ok <details>" or "<case>: error:
-// <message>". The lit test test/Runtime/launch-checks.test checks every
-// line, so the checks run in CI without a GPU.
+// Runs parseManifest and planLaunch on edited copies of four manifests (an
+// sm_80 attention kernel of memref parameters, an sm_90a kernel with a
+// tensor map, scalars and a cluster, and two of format 3: a split-KV decode
+// kernel and a split-KV kernel on a paged K/V cache) and on launches that
+// break each rule, printing one line per case: "<case>: ok <details>" or
+// "<case>: error: <message>". The lit test test/Runtime/launch-checks.test
+// checks every line, so the checks run in CI without a GPU.
 //
 //   attn-launch-unittest FILE  plans a launch of manifest FILE on tensors of
 //                              its static shapes (dynamic sizes 1) and
@@ -813,6 +814,8 @@ void splitCases() {
   launchCase("split-empty-cache", manifest, {q, empty, empty, o}, true);
 }
 
+namespace {
+
 /// Contiguous views of a paged launch, in kPaged's order: Q [B, Hq, Sq, 64],
 /// K and V [pages, page, Hkv, 64], the block table [B, max_pages], the
 /// lengths [B], O like Q and the LSE [B, Hq, Sq].
@@ -831,8 +834,8 @@ Views pagedViews(int64_t b, int64_t hq, int64_t hkv, int64_t sq, int64_t pages,
 /// A paged launch of B = 3 sequences of 5 queries, 8 query and 2 key/value
 /// heads, a cache of 40 pages of 16 keys and a block table of 10 pages per
 /// sequence, changed by `change`.
-void pagedCase(const char *name, const Manifest &manifest,
-               const Change &change, bool details = false) {
+void pagedCase(const char *name, const Manifest &manifest, const Change &change,
+               bool details = false) {
   Views views = pagedViews(3, 8, 2, 5, 40, 16, 10);
   change(views);
   launchCase(name, manifest, views, details);
@@ -845,15 +848,15 @@ void pagedCases() {
   manifestCase("paged-manifest", m);
   // attention.paged and i32 tensors are format 3's.
   manifestCase("paged-format-2", edit(m, "\"format\": 3", "\"format\": 2"));
-  manifestCase("paged-flag-format-2",
-               edit(kAttention, "\"lse\": true,", "\"lse\": true, \"paged\": "
-                                                  "true,"));
-  manifestCase("paged-i32-format-2",
-               edit(kTensorMap, "\"element\": \"f32\"", "\"element\": \"i32\""));
-  manifestCase("paged-i32-format-3",
-               edit(edit(kTensorMap, "\"element\": \"f32\"",
-                         "\"element\": \"i32\""),
-                    "\"format\": 2", "\"format\": 3"));
+  manifestCase("paged-flag-format-2", edit(kAttention, "\"lse\": true,",
+                                           "\"lse\": true, \"paged\": "
+                                           "true,"));
+  manifestCase("paged-i32-format-2", edit(kTensorMap, "\"element\": \"f32\"",
+                                          "\"element\": \"i32\""));
+  manifestCase(
+      "paged-i32-format-3",
+      edit(edit(kTensorMap, "\"element\": \"f32\"", "\"element\": \"i32\""),
+           "\"format\": 2", "\"format\": 3"));
   manifestCase("paged-element",
                edit(m, "\"element\": \"i32\", \"name\": \"block_table\"",
                     "\"element\": \"i64\", \"name\": \"block_table\""));
@@ -873,7 +876,7 @@ void pagedCases() {
                edit(m, "\"name\": \"cache_lengths\"", "\"name\": \"lengths\""));
   manifestCase("paged-table-rank",
                edit(m, "\"block_table\", \"shape\": [-1, -1]",
-                    "\"block_table\", \"shape\": [-1]"));
+                    "\"block_table\", \"shape\": [-1, -1, 1]"));
   manifestCase("paged-lengths-rank",
                edit(m, "\"cache_lengths\", \"shape\": [-1]",
                     "\"cache_lengths\", \"shape\": [-1, 1]"));
@@ -884,13 +887,18 @@ void pagedCases() {
                edit(m, "\"element\": \"i32\", \"name\": \"cache_lengths\"",
                     "\"element\": \"bf16\", \"name\": \"cache_lengths\""));
   manifestCase("paged-key-rank", edit(m, "[-1, 16, 2, 64]", "[-1, 16, 128]"));
+  // i32 is for the block table and the lengths alone.
+  manifestCase("paged-i32-query",
+               edit(m, "\"element\": \"bf16\", \"name\": \"query\"",
+                    "\"element\": \"i32\", \"name\": \"query\""));
 
   // B = 3, Sq = 5, 10 pages per sequence: one query tile times 3 chunks of
   // 4 pages. Workspace: 3 x 3 x 8 x 5 x 64 f32 (92160 bytes), 3 x 3 x 8 x 5
   // f32 (1440, rounded to 1536), 3 x 8 x 1 i32 (96, rounded to 256). The
   // cache's 40 pages are not the batch, its 16 keys a page not Sq.
   const Manifest manifest = parsed(m);
-  pagedCase("paged-plan", manifest, [](Views &) {}, /*details=*/true);
+  pagedCase(
+      "paged-plan", manifest, [](Views &) {}, /*details=*/true);
   pagedCase("paged-count", manifest, [](Views &v) { v.pop_back(); });
   pagedCase("paged-table-view-rank", manifest, [](Views &v) {
     v[3].sizes.pop_back();
@@ -921,8 +929,9 @@ void pagedCases() {
       dynamic = edit(dynamic, from, "[-1, -1, -1, -1]");
   const Manifest sizes = parsed(edit(dynamic, "[-1, 8, -1]", "[-1, -1, -1]"));
   pagedCase("paged-dynamic", sizes, [](Views &) {});
-  pagedCase("paged-table-batch", sizes,
-            [](Views &v) { v[3] = contiguous(v[3].data, {4, 10}); });
+  pagedCase("paged-table-batch", sizes, [](Views &v) {
+    v[3] = contiguous(v[3].data, {4, 10});
+  });
   pagedCase("paged-lengths-batch", sizes,
             [](Views &v) { v[4] = contiguous(v[4].data, {2}); });
   pagedCase("paged-page-count", sizes, [](Views &v) { v[2].sizes[0] = 39; });
@@ -957,11 +966,15 @@ void pagedCases() {
   pagedCase("paged-value-head-dim", sizes, [](Views &v) {
     v[2] = contiguous(v[2].data, {40, 16, 2, 32});
   });
-  pagedCase("paged-output-batch", sizes,
-            [](Views &v) { v[5] = contiguous(v[5].data, {2, 8, 5, 64}); });
-  pagedCase("paged-lse-shape", sizes,
-            [](Views &v) { v[6] = contiguous(v[6].data, {3, 8, 4}); });
+  pagedCase("paged-output-batch", sizes, [](Views &v) {
+    v[5] = contiguous(v[5].data, {2, 8, 5, 64});
+  });
+  pagedCase("paged-lse-shape", sizes, [](Views &v) {
+    v[6] = contiguous(v[6].data, {3, 8, 4});
+  });
 }
+
+} // namespace
 
 int main(int argc, char **argv) {
   if (argc == 2)

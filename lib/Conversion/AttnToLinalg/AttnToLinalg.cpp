@@ -43,31 +43,34 @@ class ReferenceEmitter : public LinalgEmitter {
 public:
   using LinalgEmitter::LinalgEmitter;
 
-  /// K or V with every head repeated `group` times, [B, Hq, S, D], read with
-  /// a gather so that `group` may be a runtime value.
-  Value repeatHeads(Value kv, OpFoldResult heads, Value group) {
-    auto type = cast<ShapedType>(kv.getType());
-    SmallVector<OpFoldResult> sizes = {dim(kv, 0), heads, dim(kv, 2),
-                                       dim(kv, 3)};
+  /// A new [d0, d1, d2, d3] tensor or buffer whose element at (i0, i1, i2,
+  /// i3) is `element(at)`: a gather, since an indexing map cannot divide
+  /// or go through a table.
+  Value gather(ArrayRef<OpFoldResult> sizes, Type elementType,
+               function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)>
+                   element) {
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, b.getContext());
     SmallVector<utils::IteratorType> loops(4, utils::IteratorType::parallel);
-    return generic({}, empty(sizes, type.getElementType()), {identity}, loops,
+    return generic({}, empty(sizes, elementType), {identity}, loops,
                    [&](OpBuilder &nb, Location nl, ValueRange) -> Value {
                      SmallVector<Value> at;
                      for (int64_t d = 0; d < 4; ++d)
                        at.push_back(linalg::IndexOp::create(nb, nl, d));
-                     at[1] = arith::DivUIOp::create(nb, nl, at[1], group);
-                     if (onTensors)
-                       return tensor::ExtractOp::create(nb, nl, kv, at);
-                     return memref::LoadOp::create(nb, nl, kv, at);
+                     return element(nb, nl, at);
                    });
   }
 
-  /// Reads element `at` of `source`, a tensor or a buffer.
-  Value extract(OpBuilder &nb, Location nl, Value source, ValueRange at) {
-    if (onTensors)
-      return tensor::ExtractOp::create(nb, nl, source, at);
-    return memref::LoadOp::create(nb, nl, source, at);
+  /// K or V with every head repeated `group` times, [B, Hq, S, D], read with
+  /// a gather so that `group` may be a runtime value.
+  Value repeatHeads(Value kv, OpFoldResult heads, Value group) {
+    auto type = cast<ShapedType>(kv.getType());
+    return gather({dim(kv, 0), heads, dim(kv, 2), dim(kv, 3)},
+                  type.getElementType(),
+                  [&](OpBuilder &nb, Location nl, ArrayRef<Value> at) {
+                    Value head = arith::DivUIOp::create(nb, nl, at[1], group);
+                    return readElement(nb, nl, kv,
+                                       ValueRange{at[0], head, at[2], at[3]});
+                  });
   }
 
   /// The key count of batch `batchIv` of a paged cache: its cache length,
@@ -75,7 +78,7 @@ public:
   Value cacheLength(OpBuilder &nb, Location nl, Value lengths, Value batchIv,
                     Value capacity) {
     Value length = arith::IndexCastOp::create(
-        nb, nl, nb.getIndexType(), extract(nb, nl, lengths, batchIv));
+        nb, nl, nb.getIndexType(), readElement(nb, nl, lengths, batchIv));
     Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
     return arith::MinSIOp::create(
         nb, nl, arith::MaxSIOp::create(nb, nl, length, zero), capacity);
@@ -87,20 +90,14 @@ public:
   Value gatherPages(Value cache, Value table, Value lengths, OpFoldResult batch,
                     Value capacity) {
     auto type = cast<ShapedType>(cache.getType());
-    SmallVector<OpFoldResult> sizes = {batch, dim(cache, 2), capacity,
-                                       dim(cache, 3)};
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(4, b.getContext());
-    SmallVector<utils::IteratorType> loops(4, utils::IteratorType::parallel);
-    return generic({}, empty(sizes, type.getElementType()), {identity}, loops,
-                   [&](OpBuilder &nb, Location nl, ValueRange) -> Value {
-                     SmallVector<Value> at;
-                     for (int64_t d = 0; d < 4; ++d)
-                       at.push_back(linalg::IndexOp::create(nb, nl, d));
-                     Value length =
-                         cacheLength(nb, nl, lengths, at[0], capacity);
-                     return readPagedElement(nb, nl, cache, table, at[0], at[2],
-                                             length, at[1], at[3]);
-                   });
+    return gather({batch, dim(cache, 2), capacity, dim(cache, 3)},
+                  type.getElementType(),
+                  [&](OpBuilder &nb, Location nl, ArrayRef<Value> at) {
+                    Value length =
+                        cacheLength(nb, nl, lengths, at[0], capacity);
+                    return readPagedElement(nb, nl, cache, table, at[0], at[2],
+                                            length, at[1], at[3]);
+                  });
   }
 
   /// Splits dimension 1 (query heads) of `value` into [Hkv, G].

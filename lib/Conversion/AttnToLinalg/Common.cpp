@@ -28,9 +28,8 @@ Value mlir::attn::f32Constant(OpBuilder &b, Location loc, float value) {
   return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
 }
 
-/// Reads `source` at `at`, a tensor or a buffer.
-static Value extractElement(OpBuilder &b, Location loc, Value source,
-                            ValueRange at) {
+Value mlir::attn::readElement(OpBuilder &b, Location loc, Value source,
+                              ValueRange at) {
   if (isa<RankedTensorType>(source.getType()))
     return tensor::ExtractOp::create(b, loc, source, at);
   return memref::LoadOp::create(b, loc, source, at);
@@ -69,7 +68,7 @@ Value mlir::attn::readPagedElement(OpBuilder &b, Location loc, Value cache,
   return readIf(b, loc, inSequence, element, [&](OpBuilder &nb, Location nl) {
     Value pageSize = dimOf(nb, nl, cache, 1);
     Value slot = arith::DivUIOp::create(nb, nl, key, pageSize);
-    Value id = extractElement(nb, nl, table, ValueRange{batch, slot});
+    Value id = readElement(nb, nl, table, ValueRange{batch, slot});
     Value page = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), id);
     Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
     Value pages = dimOf(nb, nl, cache, 0);
@@ -80,7 +79,7 @@ Value mlir::attn::readPagedElement(OpBuilder &b, Location loc, Value cache,
     Value inCache = arith::AndIOp::create(nb, nl, afterFirst, beforeLast);
     return readIf(nb, nl, inCache, element, [&](OpBuilder &ib, Location il) {
       Value row = arith::RemUIOp::create(ib, il, key, pageSize);
-      return extractElement(ib, il, cache, ValueRange{page, row, head, col});
+      return readElement(ib, il, cache, ValueRange{page, row, head, col});
     });
   });
 }

@@ -113,6 +113,10 @@ Value fromF32(OpBuilder &b, Location loc, Value value, Type type);
 
 Value f32Constant(OpBuilder &b, Location loc, float value);
 
+/// Element `at` of `source`, a tensor (tensor.extract) or a buffer
+/// (memref.load).
+Value readElement(OpBuilder &b, Location loc, Value source, ValueRange at);
+
 /// Key `key` of batch `batch` of the paged cache `cache` ([P, page, H, D],
 /// a tensor or a buffer) at head `head`, column `col`: row key % page of
 /// page table[batch, key / page]. Zero when `key` is at or past `length` or
