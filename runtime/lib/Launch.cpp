@@ -100,13 +100,12 @@ bool checkAttentionShapes(const Manifest &manifest,
   // table [B, max_pages] and the lengths [B].
   bool paged = manifest.attention->paged;
   size_t heads = paged ? 2 : 1;
-  std::vector<Same> same = {
-      {Q, 0, O, 0, "batch of query and output"},
-      {K, heads, V, heads, "head count of key and value"},
-      {Q, 1, O, 1, "head count of query and output"},
-      {Q, 2, O, 2, "sequence length of query and output"},
-      {Q, 3, K, 3, "head dim of query and key"},
-      {V, 3, O, 3, "head dim of value and output"}};
+  std::vector<Same> same = {{Q, 0, O, 0, "batch of query and output"},
+                            {K, heads, V, heads, "head count of key and value"},
+                            {Q, 1, O, 1, "head count of query and output"},
+                            {Q, 2, O, 2, "sequence length of query and output"},
+                            {Q, 3, K, 3, "head dim of query and key"},
+                            {V, 3, O, 3, "head dim of value and output"}};
   if (paged)
     same.insert(same.end(),
                 {{K, 0, V, 0, "page count of key and value"},
@@ -114,10 +113,9 @@ bool checkAttentionShapes(const Manifest &manifest,
                  {Q, 0, TABLE, 0, "batch of query and block_table"},
                  {Q, 0, LENGTHS, 0, "batch of query and cache_lengths"}});
   else
-    same.insert(same.end(),
-                {{Q, 0, K, 0, "batch of query and key"},
-                 {Q, 0, V, 0, "batch of query and value"},
-                 {K, 2, V, 2, "sequence length of key and value"}});
+    same.insert(same.end(), {{Q, 0, K, 0, "batch of query and key"},
+                             {Q, 0, V, 0, "batch of query and value"},
+                             {K, 2, V, 2, "sequence length of key and value"}});
   for (const Same &s : same) {
     if (dim(s.a, s.da) != dim(s.b, s.db)) {
       error = std::string("the ") + s.what +

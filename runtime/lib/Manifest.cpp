@@ -193,9 +193,9 @@ bool readTensors(const JsonValue &m, Reader &r, int format, Manifest &out) {
     std::string element;
     r.string(t, where, "element", element);
     if (r.ok() && format >= 3 &&
-        !parseElement(element, tensor.element,
-                      {Element::BF16, Element::F16, Element::F32,
-                       Element::I32}))
+        !parseElement(
+            element, tensor.element,
+            {Element::BF16, Element::F16, Element::F32, Element::I32}))
       return r.fail(where + "element: expected bf16, f16, f32 or i32");
     if (r.ok() && format < 3 && !parseElement(element, tensor.element))
       return r.fail(where + "element: expected bf16, f16 or f32");
@@ -517,9 +517,12 @@ bool readAttention(const JsonValue &m, Reader &r, int format, Manifest &out) {
     const char *name;
     size_t rank;
     bool required;
-  } roles[] = {{"query", 4, true},        {"key", 4, true},
-               {"value", 4, true},        {"output", 4, true},
-               {"lse", 3, false},         {"block_table", 2, s.paged},
+  } roles[] = {{"query", 4, true},
+               {"key", 4, true},
+               {"value", 4, true},
+               {"output", 4, true},
+               {"lse", 3, false},
+               {"block_table", 2, s.paged},
                {"cache_lengths", 1, s.paged}};
   for (const Role &role : roles) {
     int t = out.findTensor(role.name);
@@ -605,8 +608,9 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
       return r.fail(std::string(key) +
                     ": expected a file name inside the artifact folder");
   }
-  return r.ok() && readTensors(m, r, format, out) && readWorkspace(m, r, format, out) &&
-         readParams(m, r, out) && readLaunchGeometry(m, r, format, out) &&
+  return r.ok() && readTensors(m, r, format, out) &&
+         readWorkspace(m, r, format, out) && readParams(m, r, out) &&
+         readLaunchGeometry(m, r, format, out) &&
          readAttention(m, r, format, out);
 }
 

@@ -179,9 +179,8 @@ int main(int argc, char **argv) {
   if (element != Element::BF16 && element != Element::F16)
     die(std::string("unsupported element type ") + elementName(element));
   for (const TensorDecl &t : m.tensors) {
-    Element expected = t.name == "lse"             ? Element::F32
-                       : t.name == "block_table" ||
-                               t.name == "cache_lengths"
+    Element expected = t.name == "lse" ? Element::F32
+                       : t.name == "block_table" || t.name == "cache_lengths"
                            ? Element::I32
                            : element;
     if (t.element != expected)
@@ -201,15 +200,15 @@ int main(int argc, char **argv) {
   if (paged && pageSize <= 0)
     die("the kernel's page size is dynamic; attn-run needs a static one");
 
-  std::printf("kernel %s (%s, %s) on %s%s, seed %llu\n", m.kernel.c_str(),
-              m.chip.c_str(),
-              kernel->usesCubin() ? "cubin" : "PTX through the driver JIT",
-              sem.mask.c_str(),
-              paged ? (", paged cache of " + std::to_string(pageSize) +
-                       "-key pages")
-                          .c_str()
-                    : "",
-              static_cast<unsigned long long>(o.seed));
+  std::printf(
+      "kernel %s (%s, %s) on %s%s, seed %llu\n", m.kernel.c_str(),
+      m.chip.c_str(),
+      kernel->usesCubin() ? "cubin" : "PTX through the driver JIT",
+      sem.mask.c_str(),
+      paged ? (", paged cache of " + std::to_string(pageSize) + "-key pages")
+                  .c_str()
+            : "",
+      static_cast<unsigned long long>(o.seed));
 
   // Inputs: a few rotating copies for --bench, so that caches start cold.
   int copies = o.bench ? 4 : 1;

@@ -46,9 +46,9 @@ public:
   /// A new [d0, d1, d2, d3] tensor or buffer whose element at (i0, i1, i2,
   /// i3) is `element(at)`: a gather, since an indexing map cannot divide
   /// or go through a table.
-  Value gather(ArrayRef<OpFoldResult> sizes, Type elementType,
-               function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)>
-                   element) {
+  Value
+  gather(ArrayRef<OpFoldResult> sizes, Type elementType,
+         function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> element) {
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, b.getContext());
     SmallVector<utils::IteratorType> loops(4, utils::IteratorType::parallel);
     return generic({}, empty(sizes, elementType), {identity}, loops,
@@ -64,13 +64,12 @@ public:
   /// a gather so that `group` may be a runtime value.
   Value repeatHeads(Value kv, OpFoldResult heads, Value group) {
     auto type = cast<ShapedType>(kv.getType());
-    return gather({dim(kv, 0), heads, dim(kv, 2), dim(kv, 3)},
-                  type.getElementType(),
-                  [&](OpBuilder &nb, Location nl, ArrayRef<Value> at) {
-                    Value head = arith::DivUIOp::create(nb, nl, at[1], group);
-                    return readElement(nb, nl, kv,
-                                       ValueRange{at[0], head, at[2], at[3]});
-                  });
+    return gather(
+        {dim(kv, 0), heads, dim(kv, 2), dim(kv, 3)}, type.getElementType(),
+        [&](OpBuilder &nb, Location nl, ArrayRef<Value> at) {
+          Value head = arith::DivUIOp::create(nb, nl, at[1], group);
+          return readElement(nb, nl, kv, ValueRange{at[0], head, at[2], at[3]});
+        });
   }
 
   /// The key count of batch `batchIv` of a paged cache: its cache length,
@@ -90,14 +89,13 @@ public:
   Value gatherPages(Value cache, Value table, Value lengths, OpFoldResult batch,
                     Value capacity) {
     auto type = cast<ShapedType>(cache.getType());
-    return gather({batch, dim(cache, 2), capacity, dim(cache, 3)},
-                  type.getElementType(),
-                  [&](OpBuilder &nb, Location nl, ArrayRef<Value> at) {
-                    Value length =
-                        cacheLength(nb, nl, lengths, at[0], capacity);
-                    return readPagedElement(nb, nl, cache, table, at[0], at[2],
-                                            length, at[1], at[3]);
-                  });
+    return gather(
+        {batch, dim(cache, 2), capacity, dim(cache, 3)}, type.getElementType(),
+        [&](OpBuilder &nb, Location nl, ArrayRef<Value> at) {
+          Value length = cacheLength(nb, nl, lengths, at[0], capacity);
+          return readPagedElement(nb, nl, cache, table, at[0], at[2], length,
+                                  at[1], at[3]);
+        });
   }
 
   /// Splits dimension 1 (query heads) of `value` into [Hkv, G].
@@ -161,9 +159,9 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     // batch's keys past its length.
     Value capacity;
     if (op.isPaged()) {
-      capacity = arith::MulIOp::create(
-          rewriter, loc, e.index(e.dim(op.getBlockTable(), 1)),
-          e.index(e.dim(k, 1)));
+      capacity = arith::MulIOp::create(rewriter, loc,
+                                       e.index(e.dim(op.getBlockTable(), 1)),
+                                       e.index(e.dim(k, 1)));
       k = e.gatherPages(k, op.getBlockTable(), op.getCacheLengths(), batch,
                         capacity);
       v = e.gatherPages(v, op.getBlockTable(), op.getCacheLengths(), batch,

@@ -125,8 +125,8 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
       // Each row through the block table.
       AffineMap identity = b.getMultiDimIdentityMap(2);
       auto gather = linalg::GenericOp::create(
-          b, loc, tileType, ValueRange{}, emptyLike(b, loc, tileType),
-          identity, {utils::IteratorType::parallel, utils::IteratorType::parallel},
+          b, loc, tileType, ValueRange{}, emptyLike(b, loc, tileType), identity,
+          {utils::IteratorType::parallel, utils::IteratorType::parallel},
           [&](OpBuilder &nb, Location nl, ValueRange) {
             Value r = linalg::IndexOp::create(nb, nl, 0);
             Value col = linalg::IndexOp::create(nb, nl, 1);

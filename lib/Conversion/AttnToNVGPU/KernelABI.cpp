@@ -46,10 +46,10 @@ SmallVector<GridAxisAttr> mlir::attn::getAttentionGrid(const KernelPlan &plan) {
   SmallVector<int64_t> chunks;
   if (plan.kvChunk > 0)
     chunks = getChunkExtent(plan);
-  return {GridAxisAttr::get(ctx, 0, 2, plan.queryRowsPerTile(), chunks),
-          GridAxisAttr::get(ctx, packed ? 1 : 0, packed ? plan.kvHeadDim() : 1,
-                            1),
-          GridAxisAttr::get(ctx, 0, 0, 1)};
+  return {
+      GridAxisAttr::get(ctx, 0, 2, plan.queryRowsPerTile(), chunks),
+      GridAxisAttr::get(ctx, packed ? 1 : 0, packed ? plan.kvHeadDim() : 1, 1),
+      GridAxisAttr::get(ctx, 0, 0, 1)};
 }
 
 SmallVector<int64_t> mlir::attn::getChunkExtent(const KernelPlan &plan) {
@@ -72,8 +72,8 @@ static void appendSplitWorkspace(const KernelPlan &plan,
   // Tensors 0, 1, 2: query, key, value.
   SmallVector<int64_t> chunk = getChunkExtent(plan);
   GridAxisAttr chunks = extent(chunk[0], chunk[1], chunk[2]),
-               batch = extent(0, 0, 1),
-               heads = extent(0, 1, 1), rows = extent(0, 2, 1);
+               batch = extent(0, 0, 1), heads = extent(0, 1, 1),
+               rows = extent(0, 2, 1);
   int64_t dyn = ShapedType::kDynamic;
   auto add = [&](StringRef name, ArrayRef<GridAxisAttr> extents,
                  ArrayRef<int64_t> shape, Type element) {

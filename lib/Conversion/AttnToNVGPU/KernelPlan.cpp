@@ -52,13 +52,13 @@ static bool isChunkCount(OpFoldResult bound, Value key, int64_t chunk) {
 
 /// max(ceildiv(max_pages * page, chunk), 1): the chunk count over a paged
 /// cache's capacity, with `max_pages` dimension 1 of the block table.
-static bool isPagedChunkCount(OpFoldResult bound, Value table,
-                              int64_t pageSize, int64_t chunk) {
+static bool isPagedChunkCount(OpFoldResult bound, Value table, int64_t pageSize,
+                              int64_t chunk) {
   if (std::optional<int64_t> c = getConstantIntValue(bound)) {
     int64_t maxPages = cast<ShapedType>(table.getType()).getDimSize(1);
     return !ShapedType::isDynamic(maxPages) &&
-           *c == std::max<int64_t>(
-                     llvm::divideCeil(maxPages * pageSize, chunk), 1);
+           *c == std::max<int64_t>(llvm::divideCeil(maxPages * pageSize, chunk),
+                                   1);
   }
   auto max = cast<Value>(bound).getDefiningOp<arith::MaxUIOp>();
   if (!max || getConstantIntValue(max.getRhs()) != 1)
@@ -360,13 +360,14 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
   // (destination-passing callers hand in the output buffer), which the
   // kernel writes through its O and LSE parameters instead.
   if (func.getNumArguments() < plan.numInputs())
-    return func.emitError() << kPass << ": expects the function to take Q, K "
-                            << "and V" << (plan.paged ? ", the block table "
-                                                        "and the cache lengths"
-                                                      : "")
-                            << " as its first "
-                            << (plan.paged ? "five" : "three")
-                            << " arguments, found " << func.getNumArguments();
+    return func.emitError()
+           << kPass << ": expects the function to take Q, K "
+           << "and V"
+           << (plan.paged ? ", the block table "
+                            "and the cache lengths"
+                          : "")
+           << " as its first " << (plan.paged ? "five" : "three")
+           << " arguments, found " << func.getNumArguments();
   DestinationStyleOpInterface destinations =
       combine ? cast<DestinationStyleOpInterface>(combine.getOperation())
               : cast<DestinationStyleOpInterface>(grid.getOperation());

@@ -159,8 +159,9 @@ static LogicalResult verifyPagedOperands(AttentionOp op, NamedOperand q,
                                          NamedOperand lengths) {
   for (auto [operand, rank] : {std::pair(table, 2), std::pair(lengths, 1)}) {
     if (!operand.type.getElementType().isSignlessInteger(32))
-      return op.emitOpError() << operand.name << " must have element type i32, got "
-                              << operand.type.getElementType();
+      return op.emitOpError()
+             << operand.name << " must have element type i32, got "
+             << operand.type.getElementType();
     if (operand.type.getRank() != rank)
       return op.emitOpError()
              << operand.name << " must have rank " << rank << " ("
@@ -171,11 +172,10 @@ static LogicalResult verifyPagedOperands(AttentionOp op, NamedOperand q,
   if (pageSize == 0)
     return op.emitOpError() << "the page size (dimension 1 of key) must be "
                                "positive";
-  return failure(
-      failed(verifySameDim(op, "page count", k, 0, v, 0)) ||
-      failed(verifySameDim(op, "page size", k, 1, v, 1)) ||
-      failed(verifySameDim(op, "batch size", q, 0, table, 0)) ||
-      failed(verifySameDim(op, "batch size", q, 0, lengths, 0)));
+  return failure(failed(verifySameDim(op, "page count", k, 0, v, 0)) ||
+                 failed(verifySameDim(op, "page size", k, 1, v, 1)) ||
+                 failed(verifySameDim(op, "batch size", q, 0, table, 0)) ||
+                 failed(verifySameDim(op, "batch size", q, 0, lengths, 0)));
 }
 
 LogicalResult AttentionOp::verify() {

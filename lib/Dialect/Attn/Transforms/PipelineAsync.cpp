@@ -99,10 +99,10 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   };
   auto copy = [&](LoadTileOp load, Value row, Value ring, Value slot,
                   Value enabled) -> Value {
-    return CopyTileAsyncOp::create(
-        b, load.getLoc(), load.getSource(), load.getBatch(), load.getHead(),
-        row, load.getBlockTable(), load.getLength(), ring, slot, enabled,
-        load.getHeadsAttr());
+    return CopyTileAsyncOp::create(b, load.getLoc(), load.getSource(),
+                                   load.getBatch(), load.getHead(), row,
+                                   load.getBlockTable(), load.getLength(), ring,
+                                   slot, enabled, load.getHeadsAttr());
   };
 
   b.setInsertionPointToStart(grid.getBody());

@@ -198,16 +198,16 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // in whole pages of the block table.
     int64_t pageSize = cast<ShapedType>(op.getKey().getType()).getDimSize(1);
     if (target.mma != MmaFamily::MmaSync)
-      return op.emitError() << kPass << ": a paged K/V cache needs the sm_80 "
-                            << "kernel; " << target.chip
-                            << "'s does not take it";
+      return op.emitError()
+             << kPass << ": a paged K/V cache needs the sm_80 "
+             << "kernel; " << target.chip << "'s does not take it";
     if (ShapedType::isDynamic(pageSize))
       return op.emitError() << kPass << ": a paged K/V cache needs a static "
                             << "page size (dimension 1 of K and V)";
     if (requests.kvChunk % pageSize != 0)
-      return op.emitError() << kPass << ": kv-chunk = " << requests.kvChunk
-                            << " is not a whole number of pages of "
-                            << pageSize << " keys";
+      return op.emitError()
+             << kPass << ": kv-chunk = " << requests.kvChunk
+             << " is not a whole number of pages of " << pageSize << " keys";
   }
   if (requests.stages > 0)
     stages = requests.stages;

@@ -224,13 +224,14 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
   seqQ = dim(query, 2);
   // The keys of the grid: a paged cache's capacity, max_pages * page_size;
   // each batch's own length is read in the grid body.
-  Value capacity = op.isPaged() ? arith<arith::MulIOp>(
-                                      dim(op.getBlockTable(), 1), dim(key, 1))
-                                : dim(key, 2);
+  Value capacity =
+      op.isPaged()
+          ? arith<arith::MulIOp>(dim(op.getBlockTable(), 1), dim(key, 1))
+          : dim(key, 2);
   seqKv = capacity;
   std::optional<int64_t> staticGroup = op.getStaticGroupSize();
-  Value group = staticGroup ? index(*staticGroup)
-                            : arith<arith::DivUIOp>(heads, kvHeads);
+  Value group =
+      staticGroup ? index(*staticGroup) : arith<arith::DivUIOp>(heads, kvHeads);
   if (schedule.getPackGqa()) {
     if (!staticGroup)
       return op.emitError()
