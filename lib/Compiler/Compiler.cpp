@@ -205,6 +205,8 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
     for (GridAxisAttr extent : tensor.getExtents())
       extents.push_back(toJson(extent));
     entry["extents"] = std::move(extents);
+    if (tensor.getZeroed())
+      entry["zero"] = true;
     workspace.push_back(std::move(entry));
   }
   for (KernelParamAttr param : abi.getParams())

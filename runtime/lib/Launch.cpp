@@ -270,6 +270,7 @@ int64_t extentOf(const GridAxis &axis, const std::vector<TensorView> &args) {
 bool planWorkspace(const Manifest &manifest,
                    const std::vector<TensorView> &args,
                    std::vector<TensorView> &views, uint64_t &bytes,
+                   std::vector<std::pair<uint64_t, uint64_t>> &zeroed,
                    std::string &error) {
   bytes = 0;
   for (const WorkspaceDecl &buffer : manifest.workspace) {
@@ -290,8 +291,12 @@ bool planWorkspace(const Manifest &manifest,
     view.strides.assign(view.sizes.size(), 1);
     for (size_t d = view.sizes.size() - 1; d-- > 0;)
       view.strides[d] = view.strides[d + 1] * view.sizes[d + 1];
-    bytes += (elements * attn::runtime::elementBytes(buffer.element) + 255) /
-             256 * 256;
+    uint64_t size =
+        (elements * attn::runtime::elementBytes(buffer.element) + 255) / 256 *
+        256;
+    if (buffer.zero)
+      zeroed.push_back({bytes, size});
+    bytes += size;
     views.push_back(std::move(view));
   }
   return true;
@@ -344,7 +349,8 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
   if (plan.isEmpty())
     return true;
   std::vector<TensorView> workspace;
-  if (!planWorkspace(manifest, args, workspace, plan.workspaceBytes, error))
+  if (!planWorkspace(manifest, args, workspace, plan.workspaceBytes,
+                     plan.workspaceZeroed, error))
     return false;
   auto viewOf = [&](const MemrefParam &memref) -> const TensorView & {
     return memref.workspace ? workspace[memref.tensor] : args[memref.tensor];

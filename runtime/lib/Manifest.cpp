@@ -302,6 +302,11 @@ bool readWorkspace(const JsonValue &m, Reader &r, int format, Manifest &out) {
         return false;
       buffer.extents.push_back(extent);
     }
+    if (const JsonValue *zero =
+            r.get(w, where, "zero", Kind::Bool, /*optional=*/true))
+      buffer.zero = zero->boolean;
+    if (!r.ok())
+      return false;
     out.workspace.push_back(std::move(buffer));
   }
   return true;

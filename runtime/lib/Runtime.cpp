@@ -196,8 +196,9 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
   for (size_t i = 0; ok && i < plan.tensorMaps.size(); ++i)
     ok = encode(plan.tensorMaps[i], plan.tensorMapStorage[i], error);
   // The workspace: stream-ordered, so that launches on other streams (and
-  // graph captures) each get their own, zero-filled before the kernel runs
-  // and freed after it.
+  // graph captures) each get their own, freed after the kernel; only the
+  // buffers that ask for it are zero-filled (a memset of the whole
+  // workspace cost split-KV decode steps 3% on an H100).
   CUdeviceptr workspace = 0;
   if (ok && plan.workspaceBytes > 0) {
     CUresult allocated =
@@ -210,11 +211,14 @@ bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
     } else {
       for (size_t slot : plan.workspacePointers)
         plan.pointers[slot] += workspace;
-      CUresult zeroed =
-          cuMemsetD8Async(workspace, 0, plan.workspaceBytes, stream);
-      if (zeroed != CUDA_SUCCESS) {
-        error = "cannot zero the kernel's workspace: " + describe(zeroed);
-        ok = false;
+      for (auto [offset, bytes] : plan.workspaceZeroed) {
+        CUresult zeroed =
+            cuMemsetD32Async(workspace + offset, 0, bytes / 4, stream);
+        if (zeroed != CUDA_SUCCESS) {
+          error = "cannot zero the kernel's workspace: " + describe(zeroed);
+          ok = false;
+          break;
+        }
       }
     }
   }

@@ -136,7 +136,7 @@ const char *const kSplit = R"({
                  {"dim": 0, "divisor": 1, "tensor": 0},
                  {"dim": 1, "divisor": 1, "tensor": 0},
                  {"dim": 2, "divisor": 1, "tensor": 0}]},
-    {"element": "i32", "name": "split_counters",
+    {"element": "i32", "name": "split_counters", "zero": true,
      "extents": [{"dim": 0, "divisor": 1, "tensor": 0},
                  {"dim": 1, "divisor": 1, "tensor": 1},
                  {"dim": 2, "divisor": 16, "tensor": 0}]}
@@ -198,7 +198,7 @@ const char *const kPaged = R"({
                  {"dim": 0, "divisor": 1, "tensor": 0},
                  {"dim": 1, "divisor": 1, "tensor": 0},
                  {"dim": 2, "divisor": 1, "tensor": 0}]},
-    {"element": "i32", "name": "split_counters",
+    {"element": "i32", "name": "split_counters", "zero": true,
      "extents": [{"dim": 0, "divisor": 1, "tensor": 0},
                  {"dim": 1, "divisor": 1, "tensor": 0},
                  {"dim": 2, "divisor": 128, "tensor": 0}]}
@@ -345,10 +345,14 @@ void launchCase(const char *name, const Manifest &manifest,
               name, plan.grid[0], plan.grid[1], plan.grid[2], plan.block[0],
               plan.cluster[0], plan.cluster[1], plan.cluster[2],
               plan.arguments.size(), plan.isEmpty() ? ", empty" : "");
-  if (plan.workspaceBytes)
+  if (plan.workspaceBytes) {
     std::printf(", workspace %llu bytes at pointers %zu",
                 static_cast<unsigned long long>(plan.workspaceBytes),
                 plan.workspacePointers.size());
+    for (auto [offset, bytes] : plan.workspaceZeroed)
+      std::printf(", zero %llu+%llu", static_cast<unsigned long long>(offset),
+                  static_cast<unsigned long long>(bytes));
+  }
   std::printf("\n");
   if (details)
     printParams(manifest, plan);
@@ -766,6 +770,8 @@ void splitCases() {
                     "2, \"divisor\": 64, \"tensor\": 1}}"));
   manifestCase("split-workspace-element",
                edit(m, "\"element\": \"i32\"", "\"element\": \"bf16\""));
+  manifestCase("split-workspace-zero",
+               edit(m, "\"zero\": true", "\"zero\": 1"));
   manifestCase("split-workspace-name",
                edit(m, "\"name\": \"partial_lse\"", "\"name\": \"key\""));
   manifestCase("split-workspace-extents",

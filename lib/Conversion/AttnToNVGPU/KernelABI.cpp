@@ -76,18 +76,20 @@ static void appendSplitWorkspace(const KernelPlan &plan,
                rows = extent(0, 2, 1);
   int64_t dyn = ShapedType::kDynamic;
   auto add = [&](StringRef name, ArrayRef<GridAxisAttr> extents,
-                 ArrayRef<int64_t> shape, Type element) {
-    tensors.push_back(
-        KernelTensorAttr::get(ctx, StringAttr::get(ctx, name),
-                              RankedTensorType::get(shape, element), extents));
+                 ArrayRef<int64_t> shape, Type element, bool zeroed = false) {
+    tensors.push_back(KernelTensorAttr::get(
+        ctx, StringAttr::get(ctx, name), RankedTensorType::get(shape, element),
+        extents, zeroed));
   };
   Type f32 = Float32Type::get(ctx);
   add("partial_output", {chunks, batch, heads, rows, extent(2, 3, 1)},
       {dyn, dyn, dyn, dyn, plan.valueHeadDim}, f32);
   add("partial_lse", {chunks, batch, heads, rows}, {dyn, dyn, dyn, dyn}, f32);
   SmallVector<GridAxisAttr> grid = getAttentionGrid(plan);
+  // The partial results are written before they are read; only the
+  // counters must start at zero.
   add("split_counters", {batch, grid[1], extent(0, 2, plan.queryRowsPerTile())},
-      {dyn, dyn, dyn}, IntegerType::get(ctx, 32));
+      {dyn, dyn, dyn}, IntegerType::get(ctx, 32), /*zeroed=*/true);
 }
 
 KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,

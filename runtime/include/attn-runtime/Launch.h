@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace attn::runtime {
@@ -93,6 +94,9 @@ struct LaunchPlan {
   /// buffer's offset into it, to which the runtime adds its address.
   uint64_t workspaceBytes = 0;
   std::vector<size_t> workspacePointers;
+  /// The (offset, bytes) ranges of the workspace to zero before the kernel
+  /// runs, each a multiple of 256 bytes.
+  std::vector<std::pair<uint64_t, uint64_t>> workspaceZeroed;
 
   /// A grid axis of zero blocks: there is nothing to compute.
   bool isEmpty() const { return !grid[0] || !grid[1] || !grid[2]; }

@@ -102,6 +102,8 @@ struct WorkspaceDecl {
   std::string name;
   Element element = Element::F32;
   std::vector<GridAxis> extents; ///< outermost first
+  /// Zero-filled for each launch; otherwise its contents are undefined.
+  bool zero = false;
 };
 
 /// The attention the kernel computes (attn-run checks a kernel against it).

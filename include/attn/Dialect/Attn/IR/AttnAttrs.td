@@ -235,17 +235,19 @@ def Attn_KernelTensorAttr : AttrDef<Attn_Dialect, "KernelTensor"> {
 
     With `extents` it is a workspace buffer instead (split-KV's partial
     results): the caller does not pass it; the runtime allocates it for each
-    launch, zero-filled, with these extents (one per dimension). Workspace
-    buffers come after the caller's tensors.
+    launch with these extents (one per dimension), its contents undefined,
+    or zero-filled with `zeroed = true` (split-KV's arrival counters).
+    Workspace buffers come after the caller's tensors.
 
     Example: `#attn.kernel_tensor<name = "query", type = tensor<?x8x?x64xbf16>>`
   }];
   let parameters = (ins "StringAttr":$name, "ShapedType":$type,
-                        Attn_OptionalAttrArray<"::mlir::attn::GridAxisAttr">:$extents);
+                        Attn_OptionalAttrArray<"::mlir::attn::GridAxisAttr">:$extents,
+                        DefaultValuedParameter<"bool", "false">:$zeroed);
   let assemblyFormat = "`<` struct(params) `>`";
   let builders = [
     AttrBuilder<(ins "StringAttr":$name, "ShapedType":$type), [{
-      return $_get($_ctxt, name, type, ArrayRef<GridAxisAttr>());
+      return $_get($_ctxt, name, type, ArrayRef<GridAxisAttr>(), false);
     }]>
   ];
   let extraClassDeclaration = [{
