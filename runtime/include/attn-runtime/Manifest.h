@@ -96,8 +96,8 @@ struct GridAxis : Extent {
   std::optional<Extent> times;
 };
 
-/// A buffer the runtime allocates for each launch, zero-filled, contiguous
-/// (format 3): split-KV's partial results and counters.
+/// A buffer the runtime allocates for each launch, contiguous, zero-filled
+/// when `zero` (format 3): split-KV's partial results and counters.
 struct WorkspaceDecl {
   std::string name;
   Element element = Element::F32;

@@ -562,7 +562,8 @@ void FlashAttention2Emitter::storeSplit(ArrayRef<Value> acc,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   // Acquire the other chunks' rows. The counter needs no reset: the
-  // runtime zero-fills the workspace for every launch.
+  // runtime zero-fills the counters (the ABI marks them zeroed) for every
+  // launch.
   NVVM::MembarOp::create(b, loc, NVVM::MemScopeKind::GPU);
   mergeSplits();
 }

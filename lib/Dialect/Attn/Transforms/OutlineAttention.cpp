@@ -30,15 +30,25 @@ using namespace mlir::attn;
 
 namespace {
 
-/// Whether `func` is only `op`: Q, K and V its first three arguments, the
-/// op's results returned as they are, and nothing else but what builds the
-/// destinations (constants, tensor.dim, tensor.empty).
+/// The operands a kernel reads: Q, K, V and, for a paged cache, the block
+/// table and the lengths.
+SmallVector<Value> kernelInputs(AttentionOp op) {
+  SmallVector<Value> inputs = {op.getQuery(), op.getKey(), op.getValue()};
+  if (op.isPaged())
+    inputs.append({op.getBlockTable(), op.getCacheLengths()});
+  return inputs;
+}
+
+/// Whether `func` is only `op`: its inputs (kernelInputs) the first
+/// arguments, the op's results returned as they are, and nothing else but
+/// what builds the destinations (constants, tensor.dim, tensor.empty).
 bool isOnlyTheAttention(func::FuncOp func, AttentionOp op) {
   Block &body = func.getBody().front();
-  if (func.getNumArguments() < 3 || op->getBlock() != &body)
+  SmallVector<Value> inputs = kernelInputs(op);
+  if (func.getNumArguments() < inputs.size() || op->getBlock() != &body)
     return false;
-  for (unsigned i = 0; i < 3; ++i)
-    if (op->getOperand(i) != func.getArgument(i))
+  for (auto [i, input] : llvm::enumerate(inputs))
+    if (input != func.getArgument(i))
       return false;
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   if (ret.getOperands() != ValueRange(op->getResults()))
@@ -73,7 +83,7 @@ func::FuncOp outline(func::FuncOp func, AttentionOp op, Operation *after,
   Location loc = op.getLoc();
   OpBuilder b(func);
   b.setInsertionPointAfter(after);
-  SmallVector<Value> inputs = {op.getQuery(), op.getKey(), op.getValue()};
+  SmallVector<Value> inputs = kernelInputs(op);
   auto type = b.getFunctionType(ValueRange(inputs).getTypes(),
                                 op->getResultTypes());
   auto callee =

@@ -110,3 +110,26 @@ func.func @bufferized(%q: memref<1x1x16x64xf32>, %k: memref<1x1x16x64xf32>,
     outs(%o : memref<1x1x16x64xf32>)
   return
 }
+
+// -----
+
+// A paged attention takes its block table and lengths into the outlined
+// function too.
+// CHECK-LABEL: func.func @paged_layer
+//  CHECK-SAME: (%[[Q:[^:]*]]: tensor<?x8x1x64xbf16>, %[[K:[^:]*]]: tensor<?x16x2x64xbf16>, %[[V:[^:]*]]: tensor<?x16x2x64xbf16>, %[[T:[^:]*]]: tensor<?x?xi32>, %[[N:[^:]*]]: tensor<?xi32>)
+//       CHECK: %[[O:.*]] = call @paged_layer_attention(%[[Q]], %[[K]], %[[V]], %[[T]], %[[N]])
+//       CHECK: arith.negf %[[O]]
+//       CHECK: func.func private @paged_layer_attention(%[[A0:[^:]*]]: tensor<?x8x1x64xbf16>, %[[A1:[^:]*]]: tensor<?x16x2x64xbf16>, %[[A2:[^:]*]]: tensor<?x16x2x64xbf16>, %[[A3:[^:]*]]: tensor<?x?xi32>, %[[A4:[^:]*]]: tensor<?xi32>)
+//       CHECK: attn.attention causal ins(%[[A0]], %[[A1]], %[[A2]] : {{.*}}) paged(%[[A3]], %[[A4]] : tensor<?x?xi32>, tensor<?xi32>)
+func.func @paged_layer(%q: tensor<?x8x1x64xbf16>, %k: tensor<?x16x2x64xbf16>, %v: tensor<?x16x2x64xbf16>,
+                       %t: tensor<?x?xi32>, %n: tensor<?xi32>) -> tensor<?x8x1x64xbf16> {
+  %c0 = arith.constant 0 : index
+  %b = tensor.dim %q, %c0 : tensor<?x8x1x64xbf16>
+  %init = tensor.empty(%b) : tensor<?x8x1x64xbf16>
+  %o = attn.attention causal
+         ins(%q, %k, %v : tensor<?x8x1x64xbf16>, tensor<?x16x2x64xbf16>, tensor<?x16x2x64xbf16>)
+         paged(%t, %n : tensor<?x?xi32>, tensor<?xi32>)
+         outs(%init : tensor<?x8x1x64xbf16>) -> tensor<?x8x1x64xbf16>
+  %r = arith.negf %o : tensor<?x8x1x64xbf16>
+  return %r : tensor<?x8x1x64xbf16>
+}

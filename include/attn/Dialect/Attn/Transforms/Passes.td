@@ -94,7 +94,8 @@ def AttnOutlineAttentionPass
     this pass makes one for each `attn.attention` whose function is more
     than that, named `<function>_attention` (`_1`, `_2`, ... when taken),
     and replaces the op with a `func.call` to it. The new function takes
-    the op's Q, K and V, builds its own destinations (`tensor.empty` sized
+    the op's Q, K and V (and a paged cache's block table and lengths),
+    builds its own destinations (`tensor.empty` sized
     from Q, and V's head dim) and returns O and the optional LSE; the rest
     of the caller stays as it was. A function that already is only the
     attention (Q, K, V as its first three arguments, the op's results
