@@ -144,6 +144,24 @@ def _launch(kernel: _Kernel, tensors: dict, device: torch.device):
     _check_runtime(lib, lib.attnKernelLaunch(kernel.handle, descs, len(descs), stream))
 
 
+def _check_no_grad(name, t):
+    if t.requires_grad and torch.is_grad_enabled():
+        raise ValueError(f"{name} requires grad, but attn has no backward pass; "
+                         "call it under torch.no_grad() or on detached tensors")
+
+
+def _check_rows(name, t):
+    """A 4-D tensor's rows as the kernels copy them: a contiguous last
+    dimension, 16-byte aligned start and strides (unit dimensions aside)."""
+    if t.stride(3) != 1 and t.shape[3] != 1:
+        raise ValueError(f"{name} must be contiguous in its last dimension "
+                         f"(strides {t.stride()}); call .contiguous()")
+    steps = [t.stride(i) * t.element_size() for i in range(3) if t.shape[i] != 1]
+    if t.data_ptr() % 16 or any(s % 16 for s in steps):
+        raise ValueError(f"{name} must start at a 16-byte aligned address and have "
+                         f"16-byte aligned rows (strides {t.stride()}); call .contiguous()")
+
+
 def _check_inputs(q, k, v) -> torch.device:
     for name, t in (("q", q), ("k", k), ("v", v)):
         if not isinstance(t, torch.Tensor):
@@ -156,9 +174,7 @@ def _check_inputs(q, k, v) -> torch.device:
         if t.dtype not in _DTYPES:
             raise ValueError(f"{name} has dtype {t.dtype}; attn kernels take "
                              "torch.bfloat16 or torch.float16")
-        if t.requires_grad and torch.is_grad_enabled():
-            raise ValueError(f"{name} requires grad, but attn has no backward pass; "
-                             "call it under torch.no_grad() or on detached tensors")
+        _check_no_grad(name, t)
     if not (q.device == k.device == v.device):
         raise ValueError(f"q, k and v are on different devices: {q.device}, {k.device}, {v.device}")
     if not (q.dtype == k.dtype == v.dtype):
@@ -178,13 +194,7 @@ def _check_inputs(q, k, v) -> torch.device:
     if hkv == 0 or hq % hkv:
         raise ValueError(f"query heads ({hq}) must be a multiple of key/value heads ({hkv})")
     for name, t in (("q", q), ("k", k), ("v", v)):
-        if t.stride(3) != 1 and t.shape[3] != 1:
-            raise ValueError(f"{name} must be contiguous in its last dimension "
-                             f"(strides {t.stride()}); call .contiguous()")
-        steps = [t.stride(i) * t.element_size() for i in range(3) if t.shape[i] != 1]
-        if t.data_ptr() % 16 or any(s % 16 for s in steps):
-            raise ValueError(f"{name} must start at a 16-byte aligned address and have "
-                             f"16-byte aligned rows (strides {t.stride()}); call .contiguous()")
+        _check_rows(name, t)
     return q.device
 
 
@@ -315,16 +325,11 @@ def attention_paged(q: torch.Tensor, k_cache: torch.Tensor, v_cache: torch.Tenso
         if not isinstance(t, torch.Tensor) or t.dim() != 4:
             raise ValueError(f"{name} must be a 4-D torch.Tensor [pages, page_size, "
                              "heads, head_dim]")
-        if t.requires_grad and torch.is_grad_enabled():
-            raise ValueError(f"{name} requires grad, but attn has no backward pass; "
-                             "call it under torch.no_grad() or on detached tensors")
+        _check_no_grad(name, t)
         if t.device != device or t.dtype != q.dtype:
             raise ValueError(f"{name} must be on {device} with dtype {q.dtype}, got "
                              f"{t.device} and {t.dtype}")
-        if t.stride(3) != 1 or t.data_ptr() % 16 or any(
-                t.stride(i) * t.element_size() % 16 for i in range(3) if t.shape[i] != 1):
-            raise ValueError(f"{name} must be contiguous in its last dimension with "
-                             f"16-byte aligned rows (strides {t.stride()}); call .contiguous()")
+        _check_rows(name, t)
     b, hq, sq, d = q.shape
     hkv = k_cache.shape[2]
     if k_cache.shape[3] != d or v_cache.shape[3] != d:

@@ -249,8 +249,10 @@ int main(int argc, char **argv) {
       for (int64_t p = 0; p * pageSize < lengths[b]; ++p)
         table[b * maxPages + p] = order[next++];
   }
-  // Rows of K and V: B x HK x SK, or the cache's pages x page x HK.
-  int64_t kvRows = paged ? pages * pageSize * HK : B * HK * SK;
+  // K and V's leading dims: [B, HK, SK], or the cache's [pages, page, HK].
+  const int64_t kvDims[3] = {paged ? pages : B, paged ? pageSize : HK,
+                             paged ? HK : SK};
+  int64_t kvRows = kvDims[0] * kvDims[1] * kvDims[2];
   size_t qElems = B * H * SQ * d, kvElems = kvRows * d;
   size_t vElems = kvRows * dv, oElems = B * H * SQ * dv;
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -299,14 +301,10 @@ int main(int argc, char **argv) {
     for (const TensorDecl &t : m.tensors) {
       if (t.name == "query")
         v.push_back(view4(dq[c], B, H, SQ, d));
-      else if (t.name == "key" && paged)
-        v.push_back(view4(dk[c], pages, pageSize, HK, d));
-      else if (t.name == "value" && paged)
-        v.push_back(view4(dvs[c], pages, pageSize, HK, dv));
       else if (t.name == "key")
-        v.push_back(view4(dk[c], B, HK, SK, d));
+        v.push_back(view4(dk[c], kvDims[0], kvDims[1], kvDims[2], d));
       else if (t.name == "value")
-        v.push_back(view4(dvs[c], B, HK, SK, dv));
+        v.push_back(view4(dvs[c], kvDims[0], kvDims[1], kvDims[2], dv));
       else if (t.name == "block_table")
         v.push_back(TensorView{dtable, {B, maxPages}, {maxPages, 1}});
       else if (t.name == "cache_lengths")

@@ -76,11 +76,8 @@ public:
   /// held to [0, capacity] so that no read leaves the cache.
   Value cacheLength(OpBuilder &nb, Location nl, Value lengths, Value batchIv,
                     Value capacity) {
-    Value length = arith::IndexCastOp::create(
-        nb, nl, nb.getIndexType(), readElement(nb, nl, lengths, batchIv));
-    Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
-    return arith::MinSIOp::create(
-        nb, nl, arith::MaxSIOp::create(nb, nl, length, zero), capacity);
+    return buildCacheLength(nb, nl, readElement(nb, nl, lengths, batchIv),
+                            capacity);
   }
 
   /// A paged cache `[P, page, Hkv, D]` gathered into `[B, Hkv, capacity, D]`
@@ -211,8 +208,13 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                   });
 
     // Scale, softcap, mask.
-    Value seqKvValue = e.index(seqKv), seqQValue = e.index(seqQ);
-    Value offset = arith::SubIOp::create(rewriter, loc, seqKvValue, seqQValue);
+    // Query i sits at key position i + Skv - Sq; a paged batch's Skv is its
+    // own length, read where the mask is built.
+    Value seqKvValue = op.isPaged() ? Value() : e.index(seqKv);
+    Value seqQValue = e.index(seqQ);
+    Value offset;
+    if (!op.isPaged())
+      offset = arith::SubIOp::create(rewriter, loc, seqKvValue, seqQValue);
     float scale = op.getEffectiveScale();
     std::optional<float> softcap;
     if (std::optional<APFloat> cap = op.getSoftcap())

@@ -316,17 +316,18 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
     return failure();
 
   // A paged cache: every K/V copy reads through the function's argument 3
-  // (the block table) up to one length of the grid body.
+  // (the block table) up to one length of the grid body, or none does.
+  std::optional<bool> kvPaged;
   for (const TileCopy &copy : facts->copies) {
-    if (copy.role == 0 ? !copy.blockTable
-                       : copy.blockTable == facts->copies.back().blockTable)
-      continue;
-    return copy.op->emitError()
-           << kPass << ": expects every K and V copy to read the same paged "
-           << "cache, or none to";
-  }
-  for (const TileCopy &copy : facts->copies) {
-    if (copy.role == 0 || !copy.blockTable)
+    bool paged = static_cast<bool>(copy.blockTable);
+    if (copy.role != 0 && !kvPaged)
+      kvPaged = paged;
+    // The query is never paged; K and V all are, or none is.
+    if (paged != (copy.role != 0 && *kvPaged))
+      return copy.op->emitError()
+             << kPass << ": expects every K and V copy to read the same paged "
+             << "cache, or none to";
+    if (!paged)
       continue;
     if (!plan.kvLength)
       plan.kvLength = copy.length;
@@ -336,8 +337,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
       return copy.op->emitError()
              << kPass << ": expects K and V copies of a paged cache to read "
              << "the function's argument 3 (the block table) up to one length";
-    plan.paged = true;
   }
+  plan.paged = kvPaged.value_or(false);
   if (plan.paged) {
     plan.pageSize =
         cast<ShapedType>(func.getArgument(1).getType()).getDimSize(1);

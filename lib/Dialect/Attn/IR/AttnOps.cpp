@@ -398,6 +398,14 @@ Value mlir::attn::isVisible(OpBuilder &b, Location loc, MaskKind mask,
   llvm_unreachable("unknown mask kind");
 }
 
+Value mlir::attn::buildCacheLength(OpBuilder &b, Location loc, Value length,
+                                   Value capacity) {
+  Value keys = arith::IndexCastOp::create(b, loc, b.getIndexType(), length);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value atLeastZero = arith::MaxSIOp::create(b, loc, keys, zero);
+  return arith::MinSIOp::create(b, loc, atLeastZero, capacity);
+}
+
 /// Whether the f32 `x` is -inf (a chunk or row that saw no key).
 static Value isNegInf(OpBuilder &b, Location loc, Value x) {
   return arith::CmpFOp::create(

@@ -290,13 +290,9 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
     }
 
     if (op.isPaged()) {
-      // The batch's cache length, held to [0, capacity] so that no read
-      // leaves the cache.
       Value length = tensor::ExtractOp::create(b, loc, op.getCacheLengths(),
                                                ValueRange{batchIv});
-      length = arith::IndexCastOp::create(b, loc, b.getIndexType(), length);
-      seqKv = arith<arith::MinSIOp>(arith<arith::MaxSIOp>(length, index(0)),
-                                    capacity);
+      seqKv = buildCacheLength(b, loc, length, capacity);
     }
     queryTile = LoadTileOp::create(
         b, loc,

@@ -36,6 +36,13 @@ Value isVisible(OpBuilder &b, Location loc, MaskKind mask,
                 std::optional<std::pair<int64_t, int64_t>> window, Value i,
                 Value j, Value offset);
 
+/// The key count of one sequence of a paged cache: its i32 cache length
+/// `length`, held to [0, capacity] (capacity = max_pages * page_size), as
+/// the reference lowering and -attn-tile both read it, so that no read
+/// leaves the cache.
+Value buildCacheLength(OpBuilder &b, Location loc, Value length,
+                       Value capacity);
+
 /// attn.combine_splits on scalars, shared by its lowerings: a chunk's weight
 /// against `ref`, exp(lse - ref), and 0 for a chunk that saw no key (lse =
 /// -inf, where ref may be -inf too)...
