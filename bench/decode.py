@@ -8,13 +8,15 @@ the bandwidth at which K and V are read. Two halves, like the SDPA sweep:
   python3 bench/decode.py run [BUNDLE]       # GPU machine: CUDA, CMake, PyTorch
 
 `compile` writes the kernels attn.torch picks for the rows below (bf16,
-Hq = 32, Hkv = 8, D = 128, causal aligned to the bottom right) on a GPU of
-132 SMs: the packed sm_80 kernel for each query length, split along the
-cache where the step would leave SMs idle, and the sm_90a kernel with
-dynamic shapes (one query tile per head) for comparison. `run` times, on the same
-tensors and stream, attn.torch.attention (packed sm_80; then forced to
-sm_90a with ATTN_CHIP) and F.scaled_dot_product_attention with the flash and
-cuDNN backends (enable_gqa; for one query the bottom-right causal mask hides
+Hq = 32, Hkv = 8, D = 128, causal aligned to the bottom right) on a Hopper
+GPU of 132 SMs: the packed FlashAttention-2 kernel that sm_90a builds for
+each query length, split along the cache where the step would leave SMs
+idle; the same for sm_80 (its PTX, through the driver's JIT); and the
+sm_90a FlashAttention-3 kernel with dynamic shapes (one 128-row query tile
+per head, no packing) for comparison. `run` times, on the same tensors and
+stream, attn.torch.attention (sm_90a; then forced to sm_80 with ATTN_CHIP),
+the FlashAttention-3 kernel, and F.scaled_dot_product_attention with the
+flash and cuDNN backends (enable_gqa; for one query the bottom-right causal mask hides
 nothing, for more it is torch's causal_lower_right bias), as in
 bench/sdpa_sweep.py (median of 30 samples of 8 calls over 4 input sets).
 It prints GB/s of K and V read (2 B Hkv Skv D bytes of bf16, each once),
@@ -44,20 +46,25 @@ ROWS = ((8, 8192, 1), (32, 8192, 1), (8, 32768, 1), (64, 4096, 1), (8, 8192, 16)
 MULTIPROCESSORS = 132
 
 
+# The FlashAttention-3 kernel: dynamic shapes, so not a decode step's.
+FA3_SPEC = attn.AttentionSpec.for_call(D, "bf16", causal=True)
+
+
 def specs():
     out = []
     for b, skv, sq in ROWS:
-        spec = ("sm_80", attn.AttentionSpec.for_call(
+        packed = attn.AttentionSpec.for_call(
             D, "bf16", causal=True,
-            **decode_fields(b, HQ, HKV, sq, skv, D, MULTIPROCESSORS)))
-        if spec not in out:
-            out.append(spec)
+            **decode_fields(b, HQ, HKV, sq, skv, D, MULTIPROCESSORS))
         capacity = skv  # the block table holds exactly the cache
-        out.append(("sm_80", attn.AttentionSpec.for_call(
+        paged = attn.AttentionSpec.for_call(
             D, "bf16", causal=True, page_size=PAGE_SIZE,
             **decode_fields(b, HQ, HKV, sq, capacity, D, MULTIPROCESSORS,
-                            page_size=PAGE_SIZE))))
-    out.append(("sm_90a", attn.AttentionSpec.for_call(D, "bf16", causal=True)))
+                            page_size=PAGE_SIZE))
+        for spec in (("sm_90a", packed), ("sm_80", packed), ("sm_90a", paged)):
+            if spec not in out:
+                out.append(spec)
+    out.append(("sm_90a", FA3_SPEC))
     return out
 
 
@@ -84,11 +91,20 @@ def run_bundle(bundle):
     os.environ["ATTN_LIBRARY_PATH"] = build_runtime(bundle)
     attn.add_bundle(bundle)
     from attn.torch import CHIP_VARIABLE, attention, attention_paged
+    from attn.torch import _kernel, _launch
+    fa3 = _kernel(FA3_SPEC, "sm_90a", torch.device("cuda", torch.cuda.current_device()))
+
+    def fa3_call(q, k, v):
+        out = torch.empty_like(q)
+        _launch(fa3, {"query": q, "key": k, "value": v, "output": out, "lse": None},
+                q.device)
+        return out
 
     copy = copy_bandwidth(torch)
     print(f"# {torch.cuda.get_device_name()}, torch {torch.__version__}; "
           f"device copy {copy:.0f} GB/s; GB/s of K and V read")
-    print(f"{'B':>3} {'Skv':>6} {'Sq':>3} {'attn':>6} {'paged':>6} {'sm_90a':>6} {'flash':>6} "
+    print(f"{'B':>3} {'Skv':>6} {'Sq':>3} {'attn':>6} {'paged':>6} {'sm_80':>6} {'fa3':>6} "
+          f"{'flash':>6} "
           f"{'cudnn':>6} {'/flash':>6} {'/cudnn':>6} {'/copy':>5} {'pg/ctg':>6} "
           f"{'max |diff|':>10} {'paged diff':>10}")
     rows = []
@@ -121,9 +137,10 @@ def run_bundle(bundle):
             times["paged"] = median_ms(torch, paged)
             paged_diff = (paged[0]().float() - mine.float()).abs().max().item()
             del paged_sets, paged
-            os.environ[CHIP_VARIABLE] = "sm_90a"
-            times["sm_90a"] = median_ms(torch, ours)
+            os.environ[CHIP_VARIABLE] = "sm_80"
+            times["sm_80"] = median_ms(torch, ours)
             os.environ.pop(CHIP_VARIABLE)
+            times["fa3"] = median_ms(torch, [lambda a=a: fa3_call(*a) for a in sets])
             mask = None if sq == 1 else causal_lower_right(sq, skv)
             reference = None
             for name, backend in (("flash", SDPBackend.FLASH_ATTENTION),
@@ -142,7 +159,7 @@ def run_bundle(bundle):
             bytes_read = 2 * b * HKV * skv * D * 2
             gbs = {k: bytes_read / t / 1e6 for k, t in times.items()}
             print(f"{b:>3} {skv:>6} {sq:>3} {gbs['attn']:>6.0f} {gbs['paged']:>6.0f} "
-                  f"{gbs['sm_90a']:>6.0f} "
+                  f"{gbs['sm_80']:>6.0f} {gbs['fa3']:>6.0f} "
                   f"{gbs['flash']:>6.0f} {gbs['cudnn']:>6.0f} "
                   f"{gbs['attn'] / gbs['flash']:>6.2f} {gbs['attn'] / gbs['cudnn']:>6.2f} "
                   f"{gbs['attn'] / copy:>5.2f} {gbs['paged'] / gbs['attn']:>6.2f} "
@@ -150,10 +167,11 @@ def run_bundle(bundle):
             rows.append((b, skv, sq, gbs))
             del sets, ours
     with open(os.path.join(bundle, "decode.csv"), "w") as f:
-        f.write("batch,seq_kv,seq_q,attn_gbs,attn_paged_gbs,attn_sm90a_gbs,torch_flash_gbs,"
-                "cudnn_gbs,copy_gbs\n")
+        f.write("batch,seq_kv,seq_q,attn_gbs,attn_paged_gbs,attn_sm80_gbs,attn_fa3_gbs,"
+                "torch_flash_gbs,cudnn_gbs,copy_gbs\n")
         for b, skv, sq, g in rows:
-            f.write(f"{b},{skv},{sq},{g['attn']:.0f},{g['paged']:.0f},{g['sm_90a']:.0f},"
+            f.write(f"{b},{skv},{sq},{g['attn']:.0f},{g['paged']:.0f},{g['sm_80']:.0f},"
+                    f"{g['fa3']:.0f},"
                     f"{g['flash']:.0f},{g['cudnn']:.0f},{copy:.0f}\n")
     plot(rows, copy, torch.cuda.get_device_name(), os.path.join(bundle, "decode.png"))
 
@@ -166,9 +184,9 @@ def plot(rows, copy, device, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return
-    names = (("attn", "attn (packed sm_80, split)"),
+    names = (("attn", "attn sm_90a (FA2 kernel: packed, split)"),
              ("paged", f"attn, paged cache ({PAGE_SIZE}-key pages)"),
-             ("sm_90a", "attn sm_90a (unpacked)"),
+             ("fa3", "attn sm_90a FA3 kernel (unpacked)"),
              ("flash", "torch flash"), ("cudnn", "cuDNN SDPA"))
     fig, ax = plt.subplots(figsize=(10, 4))
     width = 0.16

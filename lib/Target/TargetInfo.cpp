@@ -124,11 +124,24 @@ static const TargetInfo kTargets[] = {
     {"sm_80", 80, "+ptx80", MmaFamily::MmaSync, 163 * 1024, 16,
      sm80KernelShapeProblem},
     {"sm_90a", 90, "+ptx80", MmaFamily::Wgmma, 227 * 1024, 16,
-     sm90KernelShapeProblem},
+     sm90KernelShapeProblem, "sm_80"},
     {"sm_100a", 100, "+ptx86", MmaFamily::Tcgen05, 227 * 1024, 16, nullptr},
 };
 
 ArrayRef<TargetInfo> mlir::attn::getSupportedTargets() { return kTargets; }
+
+const TargetInfo *TargetInfo::decodeKernelTarget() const {
+  if (mma == MmaFamily::MmaSync && hasKernel())
+    return this;
+  return decodeKernelChip.empty() ? nullptr : lookupTarget(decodeKernelChip);
+}
+
+bool TargetInfo::runsKernelOf(MmaFamily family) const {
+  if (!hasKernel())
+    return false;
+  const TargetInfo *decode = decodeKernelTarget();
+  return mma == family || (decode && decode->mma == family);
+}
 
 const TargetInfo *mlir::attn::lookupTarget(StringRef chip) {
   const TargetInfo *found = llvm::find_if(

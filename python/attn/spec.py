@@ -123,10 +123,11 @@ class AttentionSpec:
     gqa: query heads per key/value head, a shorthand that sets kv_heads from
     heads. seq_q: a static query length (None: dynamic); a decode step of at
     most DECODE_MAX_SEQ_Q queries with static heads in a group of
-    SM80_PACKED_GROUPS packs a group's heads into one tile on sm_80.
-    kv_chunk: split-KV (sm_80): keys per chunk, a multiple of the K/V tile;
-    each chunk is its own CTA and the last of a tile merges them.
-    page_size: a paged K/V cache (sm_80): K and V are [pages, page_size,
+    SM80_PACKED_GROUPS packs a group's heads into one tile of the
+    FlashAttention-2 kernel (sm_80, and built for sm_90a too).
+    kv_chunk: split-KV (that kernel): keys per chunk, a multiple of the K/V
+    tile; each chunk is its own CTA and the last of a tile merges them.
+    page_size: a paged K/V cache (that kernel): K and V are [pages, page_size,
     Hkv, D] read through an int32 block table [B, max_pages] up to int32
     cache lengths [B], the layout of vLLM and FlashAttention; a kv_chunk is
     then a whole number of pages.
@@ -204,7 +205,8 @@ class AttentionSpec:
 
     @property
     def packs_gqa(self) -> bool:
-        """Whether the sm_80 schedule packs this spec's query heads by group
+        """Whether the FlashAttention-2 schedule (sm_80's, and sm_90a's for
+        decoding) packs this spec's query heads by group
         (a decode step): static heads in a group it packs (packs_group) and
         a static Sq of at most DECODE_MAX_SEQ_Q."""
         return (self.heads is not None and self.seq_q is not None and

@@ -51,35 +51,34 @@ CHIP_VARIABLE = "ATTN_CHIP"
 
 def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False,
              paged: bool = False) -> str:
-    """The compile target for a call on a CUDA device: sm_90a's
-    FlashAttention-3 kernel on Hopper (sm_90) for the head dims it builds,
-    else Ampere's FlashAttention-2 kernel (its PTX runs on newer GPUs
-    through the driver's JIT), which also takes decode steps whose query
-    heads it packs by group (packs_gqa) and paged K/V caches (paged).
-    $ATTN_CHIP overrides the choice."""
+    """The compile target for a call on a CUDA device: sm_90a on Hopper
+    (sm_90), else sm_80 (its PTX runs on newer GPUs through the driver's
+    JIT). On sm_90a a prefill takes the FlashAttention-3 kernel, for the head
+    dims it builds (SM90A_HEAD_DIMS; others fall back to sm_80), and a decode
+    step whose query heads are packed by group (packs_gqa) or that reads a
+    paged K/V cache (paged) takes the FlashAttention-2 kernel that sm_90a
+    builds for them, with sm_80's head dims. $ATTN_CHIP overrides the
+    choice."""
     if device.index not in _capabilities:
         _capabilities[device.index] = torch.cuda.get_device_capability(device)
     major, minor = _capabilities[device.index]
     if major < 8:
         raise ValueError(f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}; "
                          "attn kernels need sm_80 or newer")
+    decode = packs_gqa or paged
+    sm90a_dims = SM80_HEAD_DIMS if decode else SM90A_HEAD_DIMS
     forced = os.environ.get(CHIP_VARIABLE)
-    if forced and paged and forced != "sm_80":
-        raise ValueError(f"{CHIP_VARIABLE}={forced!r}: a paged K/V cache runs on the "
-                         "sm_80 kernel only")
     if forced:
         if forced not in ("sm_80", "sm_90a"):
             raise ValueError(f"{CHIP_VARIABLE}={forced!r}: expected sm_80 or sm_90a")
         if forced == "sm_90a" and major != 9:
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a needs a Hopper GPU (sm_90); "
                              f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}")
-        if forced == "sm_90a" and head_dim not in SM90A_HEAD_DIMS:
+        if forced == "sm_90a" and head_dim not in sm90a_dims:
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a: the sm_90a kernel takes head dims "
                              f"{', '.join(map(str, SM90A_HEAD_DIMS))}, not {head_dim}")
         return forced
-    if packs_gqa or paged:
-        return "sm_80"
-    return "sm_90a" if major == 9 and head_dim in SM90A_HEAD_DIMS else "sm_80"
+    return "sm_90a" if major == 9 and head_dim in sm90a_dims else "sm_80"
 
 
 def _check_runtime(lib, status):
@@ -226,18 +225,15 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     if isinstance(window, list):
         window = tuple(window)
     return_lse = bool(return_lse)
-    # A decode step (a few queries per head) in a group the sm_80 kernel
-    # packs gets a kernel for its head counts and query length, split along
-    # the cache where it would leave SMs idle, unless $ATTN_CHIP asks for
-    # sm_90a.
+    # A decode step (a few queries per head) in a group the FlashAttention-2
+    # kernel packs gets a kernel for its head counts and query length, split
+    # along the cache where it would leave SMs idle.
     forced = os.environ.get(CHIP_VARIABLE)
     if device.index not in _multiprocessors:
         _multiprocessors[device.index] = \
             torch.cuda.get_device_properties(device).multi_processor_count
     decode = decode_fields(b, hq, k.shape[1], sq, k.shape[2], d,
                            _multiprocessors[device.index])
-    if forced == "sm_90a":
-        decode = dict.fromkeys(decode)
     # The arguments that pick the kernel, spelled by repr so that True and 1
     # differ; a repeated call skips building and validating its spec.
     call = (device.index, forced, q.dtype, d, alignment is not None,
@@ -314,8 +310,9 @@ def attention_paged(q: torch.Tensor, k_cache: torch.Tensor, v_cache: torch.Tenso
 
     causal (True or "lower_right") and window align to each sequence's own
     length: query i sits at key position i + cache_lengths[b] - Sq. scale,
-    softcap and return_lse as attention(). Runs the sm_80 kernel (through
-    the driver's JIT on newer GPUs). validate checks, with one host sync,
+    softcap and return_lse as attention(). Runs the FlashAttention-2 kernel:
+    sm_90a's build on Hopper, else sm_80's (through the driver's JIT on newer
+    GPUs). validate checks, with one host sync,
     that the lengths fit the block table and that every page a sequence
     reads is in the cache; a serving loop that guarantees both passes
     validate=False.
@@ -350,7 +347,8 @@ def attention_paged(q: torch.Tensor, k_cache: torch.Tensor, v_cache: torch.Tenso
             torch.cuda.get_device_properties(device).multi_processor_count
     decode = decode_fields(b, hq, hkv, sq, capacity, d, _multiprocessors[device.index],
                            page_size=page_size)
-    call = ("paged", device.index, q.dtype, d, page_size, bool(causal), repr(window),
+    call = ("paged", device.index, os.environ.get(CHIP_VARIABLE), q.dtype, d, page_size,
+            bool(causal), repr(window),
             repr(scale), repr(softcap), return_lse, tuple(decode.values()))
     kernel = _by_call.get(call)
     if kernel is None:

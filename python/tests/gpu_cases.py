@@ -91,10 +91,13 @@ if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit(f"usage: {sys.argv[0]} BUNDLE")
     from attn.spec import SM90A_HEAD_DIMS
-    # attn.torch picks sm_90a on a Hopper GPU for the head dims its kernel
-    # takes; test_torch.py also runs every case forced to sm_80.
-    for chip, chosen in (("sm_80", specs() + paged_specs()),
-                         ("sm_90a", [s for s in specs()
-                                     if s.head_dim in SM90A_HEAD_DIMS and not s.packs_gqa])):
+    # attn.torch picks sm_90a on a Hopper GPU for decode steps it packs,
+    # paged caches, and the head dims the FlashAttention-3 kernel takes;
+    # test_torch.py also runs every case forced to sm_80.
+    every = specs() + paged_specs()
+    for chip, chosen in (("sm_80", every),
+                         ("sm_90a", [s for s in every
+                                     if s.packs_gqa or s.page_size is not None or
+                                     s.head_dim in SM90A_HEAD_DIMS])):
         for artifact in attn.write_bundle(chosen, sys.argv[1], chip=chip):
             print(f"{artifact.kernel} ({chip}): {artifact.path}")

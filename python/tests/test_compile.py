@@ -77,17 +77,19 @@ def test_sm90a_head_dims_are_what_the_compiler_builds(cache_dir):
 
 
 def test_packed_groups_are_what_the_compiler_packs(cache_dir):
-    # attn.torch sends decode steps of these groups to the packed sm_80
-    # kernel: its grid runs over key/value heads (the key's dim 1) exactly
-    # when the spec says it packs, and Sq past DECODE_MAX_SEQ_Q is not packed.
+    # attn.torch sends decode steps of these groups to the packed
+    # FlashAttention-2 kernel (sm_80's, and sm_90a's build of it): its grid
+    # runs over key/value heads (the key's dim 1) exactly when the spec says
+    # it packs, and Sq past DECODE_MAX_SEQ_Q is not packed.
     from attn.spec import DECODE_MAX_SEQ_Q, SM80_PACKED_GROUPS
-    for group in range(1, 9):
-        for seq_q in (1, DECODE_MAX_SEQ_Q, DECODE_MAX_SEQ_Q + 1):
-            spec = AttentionSpec(head_dim=64, heads=2 * group, kv_heads=2, seq_q=seq_q)
-            grid = attn.compile(spec, with_cubin=False).manifest["grid"]
-            assert (grid[1]["tensor"] == 1) == spec.packs_gqa, (group, seq_q)
-            assert spec.packs_gqa == (group in SM80_PACKED_GROUPS and
-                                      seq_q <= DECODE_MAX_SEQ_Q)
+    for chip in ("sm_80", "sm_90a"):
+        for group in range(1, 9):
+            for seq_q in (1, DECODE_MAX_SEQ_Q, DECODE_MAX_SEQ_Q + 1):
+                spec = AttentionSpec(head_dim=64, heads=2 * group, kv_heads=2, seq_q=seq_q)
+                grid = attn.compile(spec, chip, with_cubin=False).manifest["grid"]
+                assert (grid[1]["tensor"] == 1) == spec.packs_gqa, (chip, group, seq_q)
+                assert spec.packs_gqa == (group in SM80_PACKED_GROUPS and
+                                          seq_q <= DECODE_MAX_SEQ_Q)
     # Head dims where eight warps' 32-key tiles split unevenly are not packed.
     for group in SM80_PACKED_GROUPS:
         for d in (136, 160, 168, 192, 200, 224, 256):

@@ -77,12 +77,14 @@ static llvm::cl::opt<bool> overlap(
 static llvm::cl::opt<bool> packGqa(
     "pack-gqa",
     llvm::cl::desc("Pack the query heads of a group into one tile "
-                   "(decoding; sm_80, groups of 2, 4 or 8); chosen without "
+                   "(decoding; the sm_80 kernel, on sm_80 and sm_90a; groups of 2, "
+                   "4 or 8); chosen without "
                    "asking when Sq is static and at most 16"),
     llvm::cl::cat(driverOptions), llvm::cl::init(false));
 static llvm::cl::opt<int64_t> kvChunk(
     "kv-chunk",
-    llvm::cl::desc("Split-KV (decoding, sm_80): keys per chunk, a multiple "
+    llvm::cl::desc("Split-KV (decoding; the sm_80 kernel, on sm_80 and "
+                   "sm_90a): keys per chunk, a multiple "
                    "of the K/V tile, each chunk its own CTA, merged by the "
                    "last (default 0: no split)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(0));

@@ -52,7 +52,8 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::init(false)};
   PassOptions::Option<int64_t> kvChunk{
       *this, "kv-chunk",
-      llvm::cl::desc("Split-KV (decoding, sm_80): keys per chunk, each "
+      llvm::cl::desc("Split-KV (decoding; the sm_80 kernel, on sm_80 and "
+                     "sm_90a): keys per chunk, each "
                      "chunk its own CTA, merged by the last; 0 (the "
                      "default) splits nothing"),
       llvm::cl::init(0)};

@@ -54,8 +54,19 @@ struct TargetInfo {
   /// while the chip has no kernel. The chooser and the kernel ask the same
   /// function, so what one accepts the other builds.
   std::string (*kernelShapeProblem)(const KernelShape &shape);
+  /// The chip whose mma.sync kernel this one builds for the steps only that
+  /// kernel takes (packed GQA, split-KV, a paged cache: decode steps,
+  /// memory-bound, where wider tensor-core tiles gain nothing); empty where
+  /// the chip's own kernel is the mma.sync one or there is none.
+  StringRef decodeKernelChip = "";
   /// Whether attn builds kernels for the chip yet.
   bool hasKernel() const { return kernelShapeProblem != nullptr; }
+  /// The target whose kernel serves packed GQA, split-KV and paged caches on
+  /// this chip (itself on sm_80, sm_80 on sm_90a), or null where none does.
+  const TargetInfo *decodeKernelTarget() const;
+  /// Whether the chip runs the kernel built on `family`: its own, or its
+  /// decode kernel.
+  bool runsKernelOf(MmaFamily family) const;
 };
 
 /// The facts for `chip`, or null when attn does not target it.

@@ -58,8 +58,10 @@ static gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module) {
 }
 
 namespace {
-/// A chip family's kernel: the parameters it takes and its body.
+/// A schedule kind's kernel: the tensor cores it runs on, the parameters it
+/// takes and its body.
 struct KernelEmitter {
+  KernelKind kind;
   MmaFamily family;
   /// Whether causal launches run their heaviest query tiles first
   /// (measured: +1-4% on an H200 for sm_90a at D = 64 and 128; neutral for
@@ -72,9 +74,10 @@ struct KernelEmitter {
 } // namespace
 
 static const KernelEmitter kEmitters[] = {
-    {MmaFamily::MmaSync, false, sm80::buildKernelAbi,
+    {KernelKind::fa2, MmaFamily::MmaSync, false, sm80::buildKernelAbi,
      sm80::emitFlashAttention2},
-    {MmaFamily::Wgmma, true, sm90::buildKernelAbi, sm90::emitFlashAttention3},
+    {KernelKind::fa3, MmaFamily::Wgmma, true, sm90::buildKernelAbi,
+     sm90::emitFlashAttention3},
 };
 
 static LogicalResult convertFunction(func::FuncOp func,
@@ -82,11 +85,7 @@ static LogicalResult convertFunction(func::FuncOp func,
                                      int64_t waitTimeoutMs) {
   // The chip first: a target without a kernel says so, whatever form the
   // grid is in (sm_90a's is warp-specialised).
-  const KernelEmitter *emitter =
-      llvm::find_if(kEmitters, [&](const KernelEmitter &e) {
-        return e.family == target.mma;
-      });
-  if (emitter == std::end(kEmitters) || !target.hasKernel()) {
+  if (!target.hasKernel()) {
     SmallVector<scf::ForallOp> grids = getScheduledGrids(func);
     Operation *at = grids.empty() ? func.getOperation() : grids.front();
     return at->emitError() << "convert-attn-to-nvgpu: " << target.chip
@@ -96,6 +95,15 @@ static LogicalResult convertFunction(func::FuncOp func,
   FailureOr<KernelPlan> plan = readKernelPlan(func);
   if (failed(plan))
     return failure();
+  // Then the schedule's kernel, which the chip must run (sm_90a runs its
+  // own and, for decode steps, sm_80's).
+  KernelKind kind = plan->schedule.getKind();
+  const KernelEmitter *emitter = llvm::find_if(
+      kEmitters, [&](const KernelEmitter &e) { return e.kind == kind; });
+  if (emitter == std::end(kEmitters) || !target.runsKernelOf(emitter->family))
+    return plan->grid.emitError()
+           << "convert-attn-to-nvgpu: " << target.chip << " has no "
+           << stringifyKernelKind(kind) << " kernel (schedule kind)";
   plan->waitTimeoutMs = waitTimeoutMs;
   plan->heavyTilesFirst =
       emitter->heavyTilesFirst && plan->mask == MaskKind::causal;

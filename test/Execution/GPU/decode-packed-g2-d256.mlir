@@ -7,6 +7,9 @@
 // RUN: attn-run %t --batch 2 --heads 4 --kv-heads 2 --seq-q 16 --seq-kv 16 | FileCheck %s
 // RUN: attn-run %t --batch 2 --heads 4 --kv-heads 2 --seq-q 16 --seq-kv 100 | FileCheck %s
 // RUN: attn-run %t --batch 3 --heads 4 --kv-heads 2 --seq-q 16 --seq-kv 5000 | FileCheck %s
+// sm_90a builds the same kernel for the packed step.
+// RUN: attn-compile %s --chip=sm_90a -o %t-sm90a
+// RUN: attn-run %t-sm90a --batch 3 --heads 4 --kv-heads 2 --seq-q 16 --seq-kv 5000 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @decode_packed_g2_d256(%q: tensor<?x4x16x256xbf16>, %k: tensor<?x2x?x256xbf16>,
     %v: tensor<?x2x?x256xbf16>) -> tensor<?x4x16x256xbf16> {

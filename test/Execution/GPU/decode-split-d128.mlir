@@ -11,6 +11,10 @@
 // RUN: attn-run %t --batch 2 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 1000 | FileCheck %s
 // RUN: attn-run %t --batch 8 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8192 | FileCheck %s
 // RUN: attn-run %t --batch 1 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 32768 | FileCheck %s
+// sm_90a builds the same kernel for the split, packed step.
+// RUN: attn-compile %s --chip=sm_90a --kv-chunk=512 -o %t-sm90a
+// RUN: attn-run %t-sm90a --batch 2 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 513 | FileCheck %s
+// RUN: attn-run %t-sm90a --batch 8 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8192 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @decode_split_d128(%q: tensor<?x32x1x128xbf16>, %k: tensor<?x8x?x128xbf16>,
     %v: tensor<?x8x?x128xbf16>) -> (tensor<?x32x1x128xbf16>, tensor<?x32x1xf32>) {

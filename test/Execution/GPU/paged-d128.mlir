@@ -12,6 +12,11 @@
 // RUN: attn-run %t-split --batch 3 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 63 | FileCheck %s
 // RUN: attn-run %t-split --batch 5 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8192 | FileCheck %s
 // RUN: attn-run %t-split --batch 2 --heads 32 --kv-heads 8 --seq-q 5 --seq-kv 32768 | FileCheck %s
+// sm_90a builds the same kernel for the paged, split step.
+// RUN: attn-compile %s --chip=sm_90a --kv-chunk=1024 -o %t-sm90a
+// RUN: attn-run %t-sm90a --batch 4 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 1000 | FileCheck %s
+// RUN: attn-run %t-sm90a --batch 5 --heads 32 --kv-heads 8 --seq-q 1 --seq-kv 8192 | FileCheck %s
+// RUN: attn-run %t-sm90a --batch 2 --heads 32 --kv-heads 8 --seq-q 16 --seq-kv 32768 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @paged_d128(%q: tensor<?x32x?x128xbf16>, %k: tensor<?x64x8x128xbf16>,
     %v: tensor<?x64x8x128xbf16>, %table: tensor<?x?xi32>, %lengths: tensor<?xi32>)

@@ -9,6 +9,9 @@
 // RUN: attn-compile %s --chip=sm_80 --kv-chunk=256 -o %t-split
 // RUN: attn-run %t-split --batch 6 --heads 32 --kv-heads 4 --seq-q 1 --seq-kv 5000 | FileCheck %s
 // RUN: attn-run %t-split --batch 3 --heads 32 --kv-heads 4 --seq-q 3 --seq-kv 255 | FileCheck %s
+// sm_90a builds the same kernel for a paged cache.
+// RUN: attn-compile %s --chip=sm_90a -o %t-sm90a
+// RUN: attn-run %t-sm90a --batch 4 --heads 32 --kv-heads 4 --seq-q 1 --seq-kv 300 | FileCheck %s
 // CHECK: unwritten 0: PASS
 func.func @paged_g8_d64(%q: tensor<?x32x?x64xf16>, %k: tensor<?x16x4x64xf16>,
     %v: tensor<?x16x4x64xf16>, %table: tensor<?x?xi32>, %lengths: tensor<?xi32>)

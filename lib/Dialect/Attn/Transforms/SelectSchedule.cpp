@@ -111,6 +111,16 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   int64_t seqQ = queryType.getDimSize(2);
   bool decode =
       requests.packGqa || (!ShapedType::isDynamic(seqQ) && seqQ <= kDecodeRows);
+  // Packed GQA, split-KV and paged caches are the mma.sync kernel's; a chip
+  // whose own kernel is wgmma's builds that one for them: a decode step reads
+  // K/V at memory speed whichever tensor cores multiply, and a 64-row wgmma
+  // tile would hold one query of one head.
+  const TargetInfo *decodeKernel = target.decodeKernelTarget();
+  bool packable = decode && packedWarps(group.value_or(0)).has_value();
+  const TargetInfo &kernel =
+      decodeKernel && (packable || requests.kvChunk > 0 || op.isPaged())
+          ? *decodeKernel
+          : target;
   bool packGqa = false;
   // The (tile_m, warps) a packed schedule replaced.
   std::pair<int64_t, int64_t> unpacked;
@@ -119,7 +129,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   bool pingPong = false, overlap = false;
   // The chip's rescale threshold (0: rescale at every increase).
   float chipThreshold = 0.0f;
-  switch (target.mma) {
+  switch (kernel.mma) {
   case MmaFamily::MmaSync:
     // FA2: warps split the query rows, one m16 MMA row block each, so that a
     // warp's S and O fragments fit the register file (ptxas -v: two row
@@ -186,7 +196,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
            << target.chip << " and "
            << (group ? "a group of " + std::to_string(*group)
                      : std::string("dynamic head counts"));
-  if (requests.kvChunk > 0 && target.mma != MmaFamily::MmaSync)
+  if (requests.kvChunk > 0 && kernel.mma != MmaFamily::MmaSync)
     return op.emitError() << kPass << ": split-KV needs the sm_80 kernel; "
                           << target.chip << "'s does not take it";
   if (requests.kvChunk % tileN != 0)
@@ -197,7 +207,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // The kernel finds a page per key row; the split's chunks are counted
     // in whole pages of the block table.
     int64_t pageSize = cast<ShapedType>(op.getKey().getType()).getDimSize(1);
-    if (target.mma != MmaFamily::MmaSync)
+    if (kernel.mma != MmaFamily::MmaSync)
       return op.emitError()
              << kPass << ": a paged K/V cache needs the sm_80 "
              << "kernel; " << target.chip << "'s does not take it";
@@ -235,18 +245,18 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   // A decode step packs only where the kernel takes the packed tile (eight
   // warps split 32-key rows of 5 or 7 chunk columns unevenly); unasked, it
   // keeps the unpacked schedule there.
-  if (packGqa && !requests.packGqa && target.hasKernel() &&
-      !target.kernelShapeProblem(shape()).empty()) {
+  if (packGqa && !requests.packGqa && kernel.hasKernel() &&
+      !kernel.kernelShapeProblem(shape()).empty()) {
     packGqa = false;
     std::tie(tileM, warps) = unpacked;
   }
   // The chip's kernel states what it can build; asking it here rejects a
   // request before tiling rather than inside the kernel's emitter.
-  if (target.hasKernel()) {
-    std::string problem = target.kernelShapeProblem(shape());
+  if (kernel.hasKernel()) {
+    std::string problem = kernel.kernelShapeProblem(shape());
     if (!problem.empty())
       return op.emitError()
-             << kPass << ": the " << target.chip << " kernel " << problem;
+             << kPass << ": the " << kernel.chip << " kernel " << problem;
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
                            pingPong, overlap, ArrayRef<int64_t>(), threshold,

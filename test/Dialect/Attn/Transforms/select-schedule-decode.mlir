@@ -5,8 +5,9 @@
 
 // A decode step (static Sq of at most 16) in a group of 4: one 16-row m16
 // block per warp, one warp per query head of the group. Sq = 17 is not a
-// decode step, and Sq dynamic packs only when asked. sm_90a's kernel does
-// not pack; asked to, it says so.
+// decode step, and Sq dynamic packs only when asked. sm_90a builds the sm_80
+// kernel (kind fa2) for the packed steps and its own (fa3) for the others,
+// and packs them all when asked.
 // CHECK-LABEL: func.func @group4
 //       CHECK: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>} -> tensor<?x32x1x128xbf16>
 //       CHECK: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>} -> tensor<?x32x16x128xbf16>
@@ -15,8 +16,12 @@
 // ASKED-LABEL: func.func @group4
 //   ASKED-COUNT-4: pack_gqa = true
 // SM90-LABEL: func.func @group4
-//   SM90-NOT: pack_gqa
-// SM90-ASKED: error: attn-select-schedule: packed GQA needs the sm_80 kernel and a static group of 2, 4 or 8 query heads per key/value head; got sm_90a and a group of 4
+//       SM90: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>} -> tensor<?x32x1x128xbf16>
+//       SM90: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>} -> tensor<?x32x16x128xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, {{.*}}} -> tensor<?x32x17x128xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, {{.*}}} -> tensor<?x32x?x128xbf16>
+// SM90-ASKED-LABEL: func.func @group4
+//   SM90-ASKED-COUNT-4: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>}
 func.func @group4(%k: tensor<?x8x?x128xbf16>, %q1: tensor<?x32x1x128xbf16>, %q16: tensor<?x32x16x128xbf16>,
                   %q17: tensor<?x32x17x128xbf16>, %q: tensor<?x32x?x128xbf16>)
     -> (tensor<?x32x1x128xbf16>, tensor<?x32x16x128xbf16>, tensor<?x32x17x128xbf16>, tensor<?x32x?x128xbf16>) {
@@ -42,6 +47,11 @@ func.func @group4(%k: tensor<?x8x?x128xbf16>, %q1: tensor<?x32x1x128xbf16>, %q16
 //       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, pack_gqa = true>} -> tensor<1x8x1x64xbf16>
 //       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<1x3x1x64xbf16>
 //       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<1x32x1x64xbf16>
+// SM90-LABEL: func.func @groups
+//       SM90: {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4, pack_gqa = true>} -> tensor<1x4x1x256xbf16>
+//       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, pack_gqa = true>} -> tensor<1x8x1x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, {{.*}}} -> tensor<1x3x1x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, {{.*}}} -> tensor<1x32x1x64xbf16>
 func.func @groups(%q2: tensor<1x4x1x256xbf16>, %k2: tensor<1x2x50x256xbf16>,
                   %q8: tensor<1x8x1x64xbf16>, %q3: tensor<1x3x1x64xbf16>, %q32: tensor<1x32x1x64xbf16>,
                   %k1: tensor<1x1x50x64xbf16>)

@@ -1,10 +1,11 @@
 // RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 kv-chunk=1024" -verify-diagnostics
-// RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_90a" 2>&1 | FileCheck %s --check-prefix=SM90
+// RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_90a kv-chunk=1024" -verify-diagnostics
+// RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_100a" 2>&1 | FileCheck %s --check-prefix=SM100
 
-// A paged cache needs the sm_80 kernel, a static page size, and split
-// chunks of whole pages.
-// SM90: select-schedule-paged-invalid.mlir:11:8: error: attn-select-schedule: a paged K/V cache needs the sm_80 kernel; sm_90a's does not take it
-// SM90: select-schedule-paged-invalid.mlir:22:8: error: attn-select-schedule: a paged K/V cache needs the sm_80 kernel; sm_90a's does not take it
+// A paged cache needs the sm_80 kernel (sm_90a builds it for paged caches;
+// sm_100a has none), a static page size, and split chunks of whole pages.
+// SM100: select-schedule-paged-invalid.mlir:12:8: error: attn-select-schedule: a paged K/V cache needs the sm_80 kernel; sm_100a's does not take it
+// SM100: select-schedule-paged-invalid.mlir:23:8: error: attn-select-schedule: a paged K/V cache needs the sm_80 kernel; sm_100a's does not take it
 func.func @chunk_not_whole_pages(%q: tensor<?x32x1x128xbf16>, %k: tensor<?x48x8x128xbf16>,
                                  %t: tensor<?x?xi32>, %n: tensor<?xi32>) -> tensor<?x32x1x128xbf16> {
   // expected-error @below {{attn-select-schedule: kv-chunk = 1024 is not a whole number of pages of 48 keys}}

@@ -151,6 +151,11 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     that is not a multiple of 16, tiles that do not fit in shared memory)
     fail with a diagnostic on the op.
 
+    What only the mma.sync (FlashAttention-2) kernel does, packed GQA,
+    split-KV and paged K/V caches, gets its schedule (kind `fa2`) on sm_90a
+    too: a decode step reads K/V at memory speed whichever tensor cores
+    multiply, and sm_90a builds that kernel for it.
+
     Before:
 
     ```mlir
