@@ -32,10 +32,13 @@ _HEAD_DIMS = SM80_HEAD_DIMS
 
 
 class _Kernel(NamedTuple):
-    """A loaded kernel and the names of the tensors it takes, in the order
-    of its manifest's `tensors` (the order a launch passes them in)."""
+    """A loaded kernel, the names of the tensors it takes, in the order of
+    its manifest's `tensors` (the order a launch passes them in), and the
+    ctypes array type of their descriptors."""
     handle: ctypes.c_void_p
     names: Tuple[str, ...]
+    array: type
+    launch: object  # the runtime's attnKernelLaunch
 
 
 _lock = threading.Lock()
@@ -113,34 +116,46 @@ def _kernel(spec: AttentionSpec, chip: str, device: torch.device):
         _check_runtime(lib, lib.attnKernelLoad(path.encode(), ctypes.byref(handle)))
         names = tuple(lib.attnKernelTensorName(handle, i).decode()
                       for i in range(lib.attnKernelNumTensors(handle)))
-        kernel = _Kernel(handle, names)
+        kernel = _Kernel(handle, names, _native.Tensor * len(names), lib.attnKernelLaunch)
         _kernels[key] = kernel
         return kernel
 
 
-def _descriptor(t: torch.Tensor, desc: _native.Tensor):
-    shape, strides = t.shape, t.stride()
-    desc.data, desc.rank = t.data_ptr(), len(shape)
-    for i, (size, stride) in enumerate(zip(shape, strides)):
-        # A unit dimension's stride never moves the address; torch leaves it
-        # arbitrary, the runtime checks strides for alignment.
-        desc.sizes[i] = size
-        desc.strides[i] = stride if size != 1 else 0
+def _descriptor(t: torch.Tensor) -> _native.Tensor:
+    # A unit dimension's stride never moves the address; torch leaves it
+    # arbitrary, the runtime checks strides for alignment.
+    shape = t.shape
+    return _native.Tensor(t.data_ptr(), len(shape), tuple(shape),
+                          tuple(0 if n == 1 else s for n, s in zip(shape, t.stride())))
 
 
 def _launch(kernel: _Kernel, tensors: dict, device: torch.device):
     """Launches `kernel` on `tensors` (name -> tensor), passed in the order
-    its manifest lists them."""
-    descs = (_native.Tensor * len(kernel.names))()
-    for name, desc in zip(kernel.names, descs):
+    its manifest lists them. A decode step's whole call is a few tens of
+    microseconds of host time, so this path builds each descriptor in one
+    constructor call."""
+    descs = []
+    for name in kernel.names:
         t = tensors.get(name)
         if t is None:
             raise RuntimeError(f"the attn kernel takes a tensor named {name!r}, "
                                "which attn.torch does not pass")
-        _descriptor(t, desc)
-    lib, _ = _native.runtime()
-    stream = torch.cuda.current_stream(device).cuda_stream
-    _check_runtime(lib, lib.attnKernelLaunch(kernel.handle, descs, len(descs), stream))
+        descs.append(_descriptor(t))
+    status = kernel.launch(kernel.handle, kernel.array(*descs), len(descs),
+                           _current_stream(device))
+    if status != 0:
+        _check_runtime(_native.runtime()[0], status)
+
+
+# The raw handle of the current stream without building a torch.cuda.Stream
+# (a few microseconds a call); the public route where torch lacks it.
+_raw_stream = getattr(torch._C, "_cuda_getCurrentRawStream", None)
+
+
+def _current_stream(device: torch.device) -> int:
+    if _raw_stream is not None:
+        return _raw_stream(device.index)
+    return torch.cuda.current_stream(device).cuda_stream
 
 
 def _check_no_grad(name, t):
@@ -152,6 +167,9 @@ def _check_no_grad(name, t):
 def _check_rows(name, t):
     """A 4-D tensor's rows as the kernels copy them: a contiguous last
     dimension, 16-byte aligned start and strides (unit dimensions aside)."""
+    if t.is_contiguous() and t.data_ptr() % 16 == 0 and \
+            t.shape[3] * t.element_size() % 16 == 0:
+        return  # every stride is a multiple of the aligned row
     if t.stride(3) != 1 and t.shape[3] != 1:
         raise ValueError(f"{name} must be contiguous in its last dimension "
                          f"(strides {t.stride()}); call .contiguous()")
@@ -173,7 +191,9 @@ def _check_inputs(q, k, v) -> torch.device:
         if t.dtype not in _DTYPES:
             raise ValueError(f"{name} has dtype {t.dtype}; attn kernels take "
                              "torch.bfloat16 or torch.float16")
-        _check_no_grad(name, t)
+    if torch.is_grad_enabled():
+        for name, t in (("q", q), ("k", k), ("v", v)):
+            _check_no_grad(name, t)
     if not (q.device == k.device == v.device):
         raise ValueError(f"q, k and v are on different devices: {q.device}, {k.device}, {v.device}")
     if not (q.dtype == k.dtype == v.dtype):

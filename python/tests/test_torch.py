@@ -276,9 +276,7 @@ def test_runtime_checks_shapes_itself():
     assert lib.attnKernelTensorName(kernel, 4) is None
     q, k, o = _t(1, 4, 64, 64), _t(1, 4, 65, 64), _t(1, 4, 64, 64)
     v = _t(1, 4, 66, 64)
-    descs = (_native.Tensor * 4)()
-    for t, desc in zip((q, k, v, o), descs):
-        _descriptor(t, desc)
+    descs = (_native.Tensor * 4)(*[_descriptor(t) for t in (q, k, v, o)])
     stream = torch.cuda.current_stream().cuda_stream
     assert lib.attnKernelLaunch(kernel, descs, 4, stream) == 3
     assert b"sequence length of key and value differ: 65 and 66" in lib.attnRuntimeGetLastError()
