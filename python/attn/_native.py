@@ -8,6 +8,7 @@ of the source checkout the package sits in, and by the system's loader.
 """
 import ctypes
 import os
+import struct
 import threading
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -69,6 +70,13 @@ class Tensor(ctypes.Structure):
     _fields_ = [("data", ctypes.c_uint64), ("rank", ctypes.c_int64),
                 ("sizes", ctypes.c_int64 * MAX_RANK),
                 ("strides", ctypes.c_int64 * MAX_RANK)]
+
+
+# Tensor's bytes as struct packs them (every field 8 bytes, no padding):
+# filling an array of descriptors by one pack is several times faster than
+# through ctypes' field setters.
+TENSOR_FORMAT = f"Qq{MAX_RANK}q{MAX_RANK}q"
+assert struct.calcsize("=" + TENSOR_FORMAT) == ctypes.sizeof(Tensor)
 
 
 def _declare(lib, name, restype, *argtypes):

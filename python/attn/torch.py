@@ -13,6 +13,7 @@ synchronisation.
 """
 import ctypes
 import os
+import struct
 import threading
 from typing import NamedTuple, Optional, Tuple, Union
 
@@ -38,6 +39,7 @@ class _Kernel(NamedTuple):
     handle: ctypes.c_void_p
     names: Tuple[str, ...]
     array: type
+    packer: struct.Struct  # the array's bytes from its descriptors' fields
     launch: object  # the runtime's attnKernelLaunch
 
 
@@ -116,33 +118,44 @@ def _kernel(spec: AttentionSpec, chip: str, device: torch.device):
         _check_runtime(lib, lib.attnKernelLoad(path.encode(), ctypes.byref(handle)))
         names = tuple(lib.attnKernelTensorName(handle, i).decode()
                       for i in range(lib.attnKernelNumTensors(handle)))
-        kernel = _Kernel(handle, names, _native.Tensor * len(names), lib.attnKernelLaunch)
+        kernel = _Kernel(handle, names, _native.Tensor * len(names),
+                         struct.Struct("=" + _native.TENSOR_FORMAT * len(names)),
+                         lib.attnKernelLaunch)
         _kernels[key] = kernel
         return kernel
 
 
-def _descriptor(t: torch.Tensor) -> _native.Tensor:
-    # A unit dimension's stride never moves the address; torch leaves it
-    # arbitrary, the runtime checks strides for alignment.
+_PADDING = (0,) * _native.MAX_RANK
+
+
+def _descriptor_fields(t: torch.Tensor) -> tuple:
+    """An AttnTensor's fields for `t`, in _native.TENSOR_FORMAT's order. A
+    unit dimension's stride never moves the address; torch leaves it
+    arbitrary, the runtime checks strides for alignment."""
     shape = t.shape
-    return _native.Tensor(t.data_ptr(), len(shape), tuple(shape),
-                          tuple(0 if n == 1 else s for n, s in zip(shape, t.stride())))
+    pad = _PADDING[len(shape):]
+    return (t.data_ptr(), len(shape), *shape, *pad,
+            *(0 if n == 1 else s for n, s in zip(shape, t.stride())), *pad)
+
+
+def _descriptor(t: torch.Tensor) -> _native.Tensor:
+    return _native.Tensor.from_buffer_copy(
+        struct.pack("=" + _native.TENSOR_FORMAT, *_descriptor_fields(t)))
 
 
 def _launch(kernel: _Kernel, tensors: dict, device: torch.device):
     """Launches `kernel` on `tensors` (name -> tensor), passed in the order
     its manifest lists them. A decode step's whole call is a few tens of
-    microseconds of host time, so this path builds each descriptor in one
-    constructor call."""
-    descs = []
+    microseconds of host time, so the descriptors are packed in one go."""
+    fields = []
     for name in kernel.names:
         t = tensors.get(name)
         if t is None:
             raise RuntimeError(f"the attn kernel takes a tensor named {name!r}, "
                                "which attn.torch does not pass")
-        descs.append(_descriptor(t))
-    status = kernel.launch(kernel.handle, kernel.array(*descs), len(descs),
-                           _current_stream(device))
+        fields += _descriptor_fields(t)
+    descs = kernel.array.from_buffer_copy(kernel.packer.pack(*fields))
+    status = kernel.launch(kernel.handle, descs, len(kernel.names), _current_stream(device))
     if status != 0:
         _check_runtime(_native.runtime()[0], status)
 

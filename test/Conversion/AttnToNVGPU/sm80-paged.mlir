@@ -3,8 +3,8 @@
 // (held to [0, max_pages * page]); a K/V tile of 64 keys at a multiple of
 // 64 lies in one 64-key page, so the page is read once per tile (only where
 // the tile's first key exists), checked against the cache's page count, and
-// K's and V's copies of one position share it. With 16-key pages each row
-// reads its own page.
+// K's and V's copies of one position share it; the loop reads it a step
+// ahead. With 16-key pages each row reads its own page.
 // RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 kv-chunk=1024" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
 
 // CHECK-LABEL: gpu.func @paged
@@ -30,11 +30,21 @@
 //       CHECK: nvgpu.device_async_copy %[[K]][%[[SAFE]], %[[INPAGE]], %block_id_y, %{{.*}}]
 //   CHECK-NOT: memref.load %[[T]]
 //       CHECK: nvgpu.device_async_copy %[[V]][%[[SAFE]],
-// In the loop: one lookup a step.
-//       CHECK: scf.for
+// In the loop: one lookup a step, one step ahead: the page of the first
+// in-loop tile is read before the loop, and each step reads the next one's
+// before it waits for its own tile, carrying it in the loop.
+//       CHECK: scf.for %[[IV:[^ ]*]] = {{.*}} iter_args({{.*}}, %[[PAGE:arg[0-9]+]] = %{{[0-9]+}}, %{{arg[0-9]+}} = %{{[0-9]+}}) -> (
+//       CHECK:   %[[ROW:.*]] = arith.addi %[[IV]], %c64
+//       CHECK:   %[[NEXT:.*]] = arith.addi %[[ROW]], %c64
+//       CHECK:   arith.divui %[[NEXT]], %c64
 //       CHECK:   memref.load %[[T]]
+//       CHECK:   %[[NEXT_PAGE:.*]] = arith.select
+//       CHECK:   nvgpu.device_async_wait
 //   CHECK-NOT:   memref.load %[[T]]
-//       CHECK:   nvgpu.device_async_copy %[[V]]
+//       CHECK:   nvgpu.device_async_copy %[[K]][%[[PAGE]],
+//   CHECK-NOT:   memref.load %[[T]]
+//       CHECK:   nvgpu.device_async_copy %[[V]][%[[PAGE]],
+//       CHECK:   scf.yield {{.*}}, %[[NEXT_PAGE]], %{{.*}} :
 func.func @paged(%q: tensor<?x32x1x128xbf16>, %k: tensor<?x64x8x128xbf16>, %v: tensor<?x64x8x128xbf16>,
                  %table: tensor<?x?xi32>, %lengths: tensor<?xi32>) -> tensor<?x32x1x128xbf16> {
   %c0 = arith.constant 0 : index

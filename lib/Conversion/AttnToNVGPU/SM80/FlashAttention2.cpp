@@ -113,6 +113,18 @@ private:
   /// `head`, `firstRow`, with `rowsPerHead` rows of each head.
   std::pair<Value, Value> packedRow(Value head, Value firstRow, Value local,
                                     int64_t rowsPerHead);
+  /// Whether a paged copy of `rows`-row tiles at `row` lies in one page.
+  bool copiesOnePage(CopyTileAsyncOp copy, int64_t rows) const {
+    return copy.isPaged() && plan.pageSize % rows == 0 &&
+           isMultipleOf(copy.getRow(), rows);
+  }
+  /// The K/V loop's paged copy of one page per tile, at the loop's induction
+  /// variable plus a constant (returned), whose page the loop reads one
+  /// iteration ahead; null where there is none.
+  std::pair<CopyTileAsyncOp, int64_t> prefetchedPageCopy() const;
+  /// The page of a one-page tile at `firstRow` (id, safe where it is not in
+  /// the cache, and whether it is), read where the row exists.
+  std::pair<Value, Value> lookUpTilePage(Value global, Value firstRow);
   /// Lowers the copies and waits of `ops`, in order.
   LogicalResult emitAsync(ArrayRef<Operation *> ops);
   /// A shared-memory tile: a ring's view and the slot in it.
@@ -337,6 +349,37 @@ std::pair<Value, Value> FlashAttention2Emitter::lookUpPage(Value table,
   return {page, arith::AndIOp::create(b, loc, ok, inCache)};
 }
 
+std::pair<CopyTileAsyncOp, int64_t>
+FlashAttention2Emitter::prefetchedPageCopy() const {
+  Value iv = scf::ForOp(plan.kvLoop).getInductionVar();
+  for (Operation *op : plan.loopAsyncBetween(nullptr, plan.scores)) {
+    auto copy = dyn_cast<CopyTileAsyncOp>(op);
+    if (!copy ||
+        !copiesOnePage(copy, copy.getRing().getType().getTile().getDimSize(0)))
+      continue;
+    Value row = copy.getRow();
+    if (row == iv)
+      return {copy, 0};
+    auto add = row.getDefiningOp<arith::AddIOp>();
+    if (!add)
+      continue;
+    for (auto [var, offset] : {std::pair(add.getLhs(), add.getRhs()),
+                               std::pair(add.getRhs(), add.getLhs())})
+      if (std::optional<int64_t> c = getConstantIntValue(offset);
+          var == iv && c)
+        return {copy, *c};
+  }
+  return {};
+}
+
+std::pair<Value, Value> FlashAttention2Emitter::lookUpTilePage(Value global,
+                                                               Value firstRow) {
+  Value ok =
+      cmp(arith::CmpIPredicate::slt, firstRow, sequenceLengths.lookup(global));
+  auto [id, inCache] = lookUpPage(blockTable, global, firstRow, ok);
+  return {select(inCache, id, index(0)), inCache};
+}
+
 LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
   auto get = [&](Value v) { return values.get(b, v); };
   for (Operation *op : ops) {
@@ -378,9 +421,7 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     copyTile(geometry, ringViews.lookup(copy.getRing().getDefiningOp()),
              *slotOr, global, *batchOr, *headOr, *rowOr, limit, rows,
              rows / copy.getHeads().value_or(1), *enabledOr,
-             copy.isPaged() ? blockTable : Value(),
-             copy.isPaged() && plan.pageSize % rows == 0 &&
-                 isMultipleOf(copy.getRow(), rows),
+             copy.isPaged() ? blockTable : Value(), copiesOnePage(copy, rows),
              tokens);
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
@@ -811,6 +852,22 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     carriedFutures.push_back({arg, ring});
     init.push_back(slot);
   }
+  // A paged cache's tile page is read one iteration ahead: the table read
+  // then overlaps a step's matrix products instead of stalling the copy
+  // that needs it (every warp issues copies).
+  auto [pageCopy, pageOffset] = prefetchedPageCopy();
+  Value pageGlobal;
+  if (pageCopy) {
+    pageGlobal = args.memref(
+        args.abi
+            .getTensors()[cast<BlockArgument>(pageCopy.getSource())
+                              .getArgNumber()]
+            .getName()
+            .getValue());
+    auto [page, inCache] =
+        lookUpTilePage(pageGlobal, add(*lo, index(pageOffset)));
+    init.append({page, inCache});
+  }
   auto loop = scf::ForOp::create(b, loc, *lo, *hi, index(tileN), init);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -829,6 +886,19 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     // issues none after P V.
     if (!plan.loopAsyncBetween(pv, kvLoop.getBody()->getTerminator()).empty())
       return fail("needs the K/V loop's copies and waits before P V");
+    Value nextPage, nextInCache;
+    if (pageCopy) {
+      FailureOr<Value> row = values.get(b, pageCopy.getRow()),
+                       enabled = values.get(b, pageCopy.getEnabled());
+      if (failed(row) || failed(enabled))
+        return failure();
+      Value carriedPage = state.end()[-2], carriedInCache = state.back();
+      tilePages[{*row, *enabled}] = {
+          carriedPage, arith::AndIOp::create(b, loc, carriedInCache, *enabled),
+          arith::RemUIOp::create(b, loc, *row, index(plan.pageSize))};
+      std::tie(nextPage, nextInCache) =
+          lookUpTilePage(pageGlobal, add(*row, index(tileN)));
+    }
     if (failed(emitAsync(plan.loopAsyncBetween(nullptr, scores))))
       return failure();
     auto [queryView, querySlot] = sharedTile(scores.getQuery());
@@ -838,7 +908,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
 
     // S = Q K^T.
     SmallVector<Value> s(mTiles * nTilesS * 4, f32(0.0f));
-    for (int64_t kk = 0; kk < llvm::alignTo(headDim, kMmaK) / kMmaK; ++kk) {
+    for (int64_t kk = 0; kk < int64_t(llvm::alignTo(headDim, kMmaK) / kMmaK);
+         ++kk) {
       SmallVector<Regs> qa;
       for (int64_t mt = 0; mt < mTiles; ++mt) {
         Value r = add(add(warpRow, aRow), index(mt * kMmaM));
@@ -887,6 +958,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     for (Value next : kvLoop.getYieldedValues())
       if (isa<FutureType>(next.getType()))
         yielded.push_back(futures.lookup(next).second);
+    if (pageCopy)
+      yielded.append({nextPage, nextInCache});
     scf::YieldOp::create(b, loc, yielded);
   }
 
