@@ -52,6 +52,24 @@ PAGED_CASES = [
     ("paged-d256-mha-window", "f16", 3, 4, 4, 33, 900, 256, 32, {"window": (200, 0)}),
 ]
 
+# The decode matrix: head dims x GQA groups (query heads per key/value head)
+# x query lengths x cache lengths, contiguous (attention(), B = 2, Hkv = 2)
+# and paged (attention_paged(), B = 3 with ragged lengths up to the cache
+# length, one empty; a page size per head dim). Groups of 4 and 8 take the
+# packed kernel, one-query steps split along long caches; a group of 1 the
+# unpacked one.
+DECODE_PAGE_SIZES = {64: 16, 128: 64, 256: 32}
+DECODE_CASES, PAGED_DECODE_CASES = [], []
+for d in (64, 128, 256):
+    for group in (1, 4, 8):
+        for sq in (1, 5, 16):
+            for skv in (1, 777, 32768):
+                name = f"decode-d{d}-g{group}-q{sq}-kv{skv}"
+                DECODE_CASES.append((name, "bf16", 2, 2 * group, 2, sq, skv, d,
+                                     {"causal": "lower_right"}))
+                PAGED_DECODE_CASES.append(("paged-" + name, "bf16", 3, 2 * group, 2, sq,
+                                           skv, d, DECODE_PAGE_SIZES[d], {"causal": True}))
+
 
 def paged_spec_of(dtype, b, hq, hkv, sq, longest, d, page_size, options):
     """The kernel attention_paged() picks for this call (its block table
@@ -73,17 +91,22 @@ def spec_of(dtype, b, hq, hkv, sq, skv, d, options):
         **decode_fields(b, hq, hkv, sq, skv, d, GPU_MULTIPROCESSORS))
 
 
-def specs():
+def specs(cases=None):
     unique = []
-    for _, dtype, b, hq, hkv, sq, skv, d, options in CASES:
+    for _, dtype, b, hq, hkv, sq, skv, d, options in CASES if cases is None else cases:
         spec = spec_of(dtype, b, hq, hkv, sq, skv, d, options)
         if spec not in unique:
             unique.append(spec)
     return unique
 
 
-def paged_specs():
-    return [paged_spec_of(*case[1:]) for case in PAGED_CASES]
+def paged_specs(cases=None):
+    unique = []
+    for case in PAGED_CASES if cases is None else cases:
+        spec = paged_spec_of(*case[1:])
+        if spec not in unique:
+            unique.append(spec)
+    return unique
 
 
 if __name__ == "__main__":
@@ -93,9 +116,12 @@ if __name__ == "__main__":
     from attn.spec import SM90A_HEAD_DIMS
     # attn.torch picks sm_90a on a Hopper GPU for decode steps it packs,
     # paged caches, and the head dims the FlashAttention-3 kernel takes;
-    # test_torch.py also runs every case forced to sm_80.
+    # test_torch.py also runs CASES and PAGED_CASES forced to sm_80.
     every = specs() + paged_specs()
-    for chip, chosen in (("sm_80", every),
+    for spec in specs(DECODE_CASES) + paged_specs(PAGED_DECODE_CASES):
+        if spec not in every:
+            every.append(spec)
+    for chip, chosen in (("sm_80", specs() + paged_specs()),
                          ("sm_90a", [s for s in every
                                      if s.packs_gqa or s.page_size is not None or
                                      s.head_dim in SM90A_HEAD_DIMS])):

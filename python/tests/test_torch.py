@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 from attn.torch import attention, attention_paged  # noqa: E402
-from gpu_cases import CASES, PAGED_CASES  # noqa: E402
+from gpu_cases import CASES, DECODE_CASES, PAGED_CASES, PAGED_DECODE_CASES  # noqa: E402
 
 DTYPES = {"bf16": torch.bfloat16, "f16": torch.float16}
 gpu = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU")
@@ -139,8 +139,35 @@ def paged_inputs(dtype, b, hq, hkv, sq, longest, d, page_size):
 
 @pytest.mark.gpu
 @gpu
+@pytest.mark.parametrize("case", DECODE_CASES, ids=[c[0] for c in DECODE_CASES])
+def test_decode_matrix(case):
+    with torch.no_grad():
+        run_case(*case[1:])
+
+
+@pytest.mark.gpu
+@gpu
 @pytest.mark.parametrize("case", PAGED_CASES, ids=[c[0] for c in PAGED_CASES])
 def test_paged_against_float64(case):
+    run_paged_case(case)
+
+
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("case", PAGED_CASES, ids=[c[0] for c in PAGED_CASES])
+def test_paged_forced_sm80(case, monkeypatch):
+    monkeypatch.setenv("ATTN_CHIP", "sm_80")
+    run_paged_case(case)
+
+
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("case", PAGED_DECODE_CASES, ids=[c[0] for c in PAGED_DECODE_CASES])
+def test_paged_decode_matrix(case):
+    run_paged_case(case)
+
+
+def run_paged_case(case):
     """attention_paged against each sequence's own attention in float64."""
     dtype, b, hq, hkv, sq, longest, d, page_size, options = case[1:]
     q, k_cache, v_cache, table, lengths, caches = paged_inputs(
