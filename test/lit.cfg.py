@@ -39,6 +39,7 @@ tools = [
     "attn-layout-unittest",
     "attn-exp2-polynomial-unittest",
     "attn-wgmma-layout-unittest",
+    "attn-tmem-layout-unittest",
     "attn-compile",
     "attn-run",
     "attn-artifact-check",
