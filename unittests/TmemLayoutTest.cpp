@@ -40,8 +40,7 @@ int checks = 0;
 void expect(bool ok, const char *what, int64_t a, int64_t b) {
   ++checks;
   if (!ok && failures++ < 10)
-    std::printf("MISMATCH %s (%lld, %lld)\n", what, (long long)a,
-                (long long)b);
+    std::printf("MISMATCH %s (%lld, %lld)\n", what, (long long)a, (long long)b);
 }
 
 } // namespace
@@ -73,27 +72,30 @@ int main() {
   expect(warpLaneBase(5) == 32, "lane base", 5, 0);
 
   // Allocations: powers of two from 32 to 512 columns.
-  for (auto [asked, expected] :
-       {std::pair<int64_t, int64_t>{1, 32}, {32, 32}, {33, 64}, {200, 256},
-        {384, 512}, {512, 512}, {513, 0}})
-    expect(allocationColumns(asked) == expected, "allocation", asked,
-           expected);
+  for (auto [asked, expected] : {std::pair<int64_t, int64_t>{1, 32},
+                                 {32, 32},
+                                 {33, 64},
+                                 {200, 256},
+                                 {384, 512},
+                                 {512, 512},
+                                 {513, 0}})
+    expect(allocationColumns(asked) == expected, "allocation", asked, expected);
   // FlashAttention-4's budget: two Q tiles of S (128 keys) and O fill the
   // 512 columns at head dim 128 and leave room at 64; at head dim 256 even
   // 64-key S tiles do not fit twice.
-  expect(allocationColumns(attentionColumns(128, 64, 2)) == 512, "FA4 d64",
-         64, 0);
+  expect(allocationColumns(attentionColumns(128, 64, 2)) == 512, "FA4 d64", 64,
+         0);
   expect(attentionColumns(128, 128, 2) == kTmemColumns, "FA4 d128", 128, 0);
-  expect(allocationColumns(attentionColumns(64, 256, 2)) == 0, "FA4 d256",
-         256, 0);
+  expect(allocationColumns(attentionColumns(64, 256, 2)) == 0, "FA4 d256", 256,
+         0);
 
   // The probe's descriptors: S = Q K^T (bf16, M 128, N 64, both K-major)
   // and O = P V (V MN-major: B transposed).
-  expect(encodeInstructionDescriptor(InputFormat::bf16, InputFormat::bf16,
-                                     128, 64, false, false) == 0x08100490u,
+  expect(encodeInstructionDescriptor(InputFormat::bf16, InputFormat::bf16, 128,
+                                     64, false, false) == 0x08100490u,
          "descriptor of Q K^T", 128, 64);
-  expect(encodeInstructionDescriptor(InputFormat::bf16, InputFormat::bf16,
-                                     128, 64, false, true) == 0x08110490u,
+  expect(encodeInstructionDescriptor(InputFormat::bf16, InputFormat::bf16, 128,
+                                     64, false, true) == 0x08110490u,
          "descriptor of P V", 128, 64);
   // f16 inputs clear the format fields; N and M scale their fields.
   expect(encodeInstructionDescriptor(InputFormat::f16, InputFormat::f16, 128,

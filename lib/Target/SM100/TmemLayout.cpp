@@ -29,8 +29,7 @@ int64_t mlir::attn::sm100::allocationColumns(int64_t columns) {
                            llvm::PowerOf2Ceil(std::max<int64_t>(columns, 1)));
 }
 
-int64_t mlir::attn::sm100::attentionColumns(int64_t tileN,
-                                            int64_t valueHeadDim,
+int64_t mlir::attn::sm100::attentionColumns(int64_t tileN, int64_t valueHeadDim,
                                             int64_t queryTiles) {
   return queryTiles * (tileN + valueHeadDim);
 }
