@@ -29,7 +29,8 @@ typedef struct AttnCompileResult {
 /** What to compile for. Null strings take the defaults: chip "sm_80",
  *  cudaPath $CUDA_HOME then /usr/local/cuda, ptxas <cudaPath>/bin/ptxas
  *  then PATH. With withCubin false, ptxas is not run and the cubin is empty.
- *  kvChunk: split-KV for decoding (sm_80), keys per chunk, each chunk its
+ *  kvChunk: split-KV for decoding (the sm_80 kernel, on sm_80 and sm_90a),
+ *  keys per chunk, each chunk its
  *  own CTA; 0 (what an initializer that leaves it out gives) splits
  *  nothing. */
 typedef struct AttnCompileOptions {

@@ -80,8 +80,10 @@ def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False,
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a needs a Hopper GPU (sm_90); "
                              f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}")
         if forced == "sm_90a" and head_dim not in sm90a_dims:
+            dims = "multiples of 8 from 8 to 256" if decode else \
+                ", ".join(map(str, SM90A_HEAD_DIMS))
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a: the sm_90a kernel takes head dims "
-                             f"{', '.join(map(str, SM90A_HEAD_DIMS))}, not {head_dim}")
+                             f"{dims}, not {head_dim}")
         return forced
     return "sm_90a" if major == 9 and head_dim in sm90a_dims else "sm_80"
 
@@ -180,7 +182,7 @@ def _check_no_grad(name, t):
 def _check_rows(name, t):
     """A 4-D tensor's rows as the kernels copy them: a contiguous last
     dimension, 16-byte aligned start and strides (unit dimensions aside)."""
-    if t.is_contiguous() and t.data_ptr() % 16 == 0 and \
+    if t.numel() and t.is_contiguous() and t.data_ptr() % 16 == 0 and \
             t.shape[3] * t.element_size() % 16 == 0:
         return  # every stride is a multiple of the aligned row
     if t.stride(3) != 1 and t.shape[3] != 1:

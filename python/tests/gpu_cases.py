@@ -34,8 +34,8 @@ CASES += [
     ("d128-window", "bf16", 1, 4, 4, 1000, 1000, 128, {"window": (100, 20)}),
     ("d64-softcap-scale", "bf16", 1, 4, 1, 1000, 1000, 64, {"scale": 0.3, "softcap": 30.0}),
     ("d64-scale-default-spelled", "bf16", 1, 2, 2, 100, 100, 64, {"scale": 0.125}),
-    # Decode steps: packed GQA on the sm_80 kernel; the first is split into
-    # 8 chunks of 512 keys.
+    # Decode steps: packed GQA on the FlashAttention-2 kernel (sm_90a's build
+    # on Hopper); the first is split into 8 chunks of 512 keys.
     ("d128-decode-gqa4", "bf16", 4, 32, 8, 1, 4000, 128, {"causal": "lower_right"}),
     ("d64-decode-gqa8-lse", "bf16", 2, 16, 2, 16, 1000, 64,
      {"causal": "lower_right", "return_lse": True}),

@@ -36,8 +36,9 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::desc("FlashAttention-4's conditional rescaling: move a row's "
                      "max only when it grows by more than this (log2 units); "
                      "0 rescales on every increase; negative (the default) "
-                     "leaves it to the chip (sm_90a: 8 from head dim 128; "
-                     "sm_80: 8 for causal head dims up to 64)"),
+                     "leaves it to the kernel (sm_90a's: 8 from head dim 128; "
+                     "sm_80's, also on sm_90a for decode steps: 8 for "
+                     "causal head dims up to 64)"),
       llvm::cl::init(-1.0f)};
   PassOptions::Option<int64_t> stages{
       *this, "stages",
