@@ -30,6 +30,9 @@ namespace mlir::attn {
 
 /// Threads of a warp, on every chip attn targets.
 constexpr int64_t kWarpSize = 32;
+/// Threads of a warpgroup: the four consecutive warps that issue one wgmma
+/// together (sm_90a) or together reach every tensor-memory lane (sm_100a).
+constexpr int64_t kWarpgroupSize = 4 * kWarpSize;
 
 /// A function of a thread's index within its group of `threads`: the sum of
 /// ((thread / div) % mod) * mul over its terms.

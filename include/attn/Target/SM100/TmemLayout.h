@@ -35,9 +35,6 @@ constexpr int64_t kMinAllocationColumns = 32;
 constexpr int64_t kMmaM = 128;
 constexpr int64_t kMmaK = 16;
 
-/// Threads of a warpgroup: the four warps that together reach every lane.
-constexpr int64_t kWarpgroupSize = 4 * kWarpSize;
-
 /// A TMEM address: the lane in bits 31-16, the column in bits 15-0, offset
 /// from an allocation's base (what tcgen05.alloc wrote, lane 0).
 uint32_t tmemAddress(uint32_t base, int64_t lane, int64_t column);

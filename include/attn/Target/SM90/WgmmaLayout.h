@@ -20,8 +20,6 @@
 
 namespace mlir::attn::sm90 {
 
-/// Threads of a warpgroup, which issue one wgmma together.
-constexpr int64_t kWarpgroupSize = 128;
 /// The instruction shape: D[64xN] += A[64x16] * B[16xN], N a multiple of 8
 /// from 8 to 256.
 constexpr int64_t kWgmmaM = 64;

@@ -123,8 +123,16 @@ private:
   /// iteration ahead; null where there is none.
   std::pair<CopyTileAsyncOp, int64_t> prefetchedPageCopy() const;
   /// The page of a one-page tile at `firstRow` (id, safe where it is not in
-  /// the cache, and whether it is), read where the row exists.
-  std::pair<Value, Value> lookUpTilePage(Value global, Value firstRow);
+  /// the cache, and whether it is), read where the row exists and, with
+  /// `enabled`, the copy is on.
+  std::pair<Value, Value> lookUpTilePage(Value global, Value firstRow,
+                                         Value enabled = {});
+  /// The kernel's memref a copy reads (one of the function's arguments).
+  Value sourceMemref(CopyTileAsyncOp copy) {
+    auto arg = cast<BlockArgument>(copy.getSource());
+    return args.memref(
+        args.abi.getTensors()[arg.getArgNumber()].getName().getValue());
+  }
   /// Lowers the copies and waits of `ops`, in order.
   LogicalResult emitAsync(ArrayRef<Operation *> ops);
   /// A shared-memory tile: a ring's view and the slot in it.
@@ -275,11 +283,8 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
   if (table && onePage) {
     std::array<Value, 3> &page = tilePages[{firstRow, enabled}];
     if (!page[0]) {
-      Value ok = cmp(arith::CmpIPredicate::slt, firstRow, limit);
-      if (enabled)
-        ok = arith::AndIOp::create(b, loc, ok, enabled);
-      auto [id, inCache] = lookUpPage(table, global, firstRow, ok);
-      page = {select(inCache, id, index(0)), inCache,
+      auto [id, inCache] = lookUpTilePage(global, firstRow, enabled);
+      page = {id, inCache,
               arith::RemUIOp::create(b, loc, firstRow, index(plan.pageSize))};
     }
     std::tie(tilePage, tileOk, firstInPage) =
@@ -373,9 +378,12 @@ FlashAttention2Emitter::prefetchedPageCopy() const {
 }
 
 std::pair<Value, Value> FlashAttention2Emitter::lookUpTilePage(Value global,
-                                                               Value firstRow) {
+                                                               Value firstRow,
+                                                               Value enabled) {
   Value ok =
       cmp(arith::CmpIPredicate::slt, firstRow, sequenceLengths.lookup(global));
+  if (enabled)
+    ok = arith::AndIOp::create(b, loc, ok, enabled);
   auto [id, inCache] = lookUpPage(blockTable, global, firstRow, ok);
   return {select(inCache, id, index(0)), inCache};
 }
@@ -406,11 +414,7 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     if (failed(batchOr) || failed(headOr) || failed(rowOr) || failed(slotOr) ||
         failed(enabledOr))
       return failure();
-    Value global = args.memref(
-        args.abi
-            .getTensors()[cast<BlockArgument>(copy.getSource()).getArgNumber()]
-            .getName()
-            .getValue());
+    Value global = sourceMemref(copy);
     Value limit = sequenceLengths.lookup(global);
     RankedTensorType tile = copy.getRing().getType().getTile();
     SmallVector<Value> tokens;
@@ -858,12 +862,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   auto [pageCopy, pageOffset] = prefetchedPageCopy();
   Value pageGlobal;
   if (pageCopy) {
-    pageGlobal = args.memref(
-        args.abi
-            .getTensors()[cast<BlockArgument>(pageCopy.getSource())
-                              .getArgNumber()]
-            .getName()
-            .getValue());
+    pageGlobal = sourceMemref(pageCopy);
     auto [page, inCache] =
         lookUpTilePage(pageGlobal, add(*lo, index(pageOffset)));
     init.append({page, inCache});
