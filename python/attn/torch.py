@@ -263,31 +263,45 @@ def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *,
     # A decode step (a few queries per head) in a group the FlashAttention-2
     # kernel packs gets a kernel for its head counts and query length, split
     # along the cache where it would leave SMs idle.
-    forced = os.environ.get(CHIP_VARIABLE)
+    decode = decode_fields(b, hq, k.shape[1], sq, k.shape[2], d,
+                           _multiprocessor_count(device))
+    # The arguments that pick the kernel, spelled by repr so that True and 1
+    # differ; a repeated call skips building and validating its spec.
+    call = (device.index, os.environ.get(CHIP_VARIABLE), q.dtype, d,
+            alignment is not None, repr(window), repr(scale), repr(softcap), return_lse,
+            tuple(decode.values()))
+    return _run(call, lambda: AttentionSpec.for_call(
+        d, _DTYPES[q.dtype], causal=alignment is not None, window=window, scale=scale,
+        softcap=softcap, lse=return_lse, **decode),
+        lambda spec: chip_for(device, d, spec.packs_gqa), q,
+        {"query": q, "key": k, "value": v}, return_lse)
+
+
+def _multiprocessor_count(device: torch.device) -> int:
     if device.index not in _multiprocessors:
         _multiprocessors[device.index] = \
             torch.cuda.get_device_properties(device).multi_processor_count
-    decode = decode_fields(b, hq, k.shape[1], sq, k.shape[2], d,
-                           _multiprocessors[device.index])
-    # The arguments that pick the kernel, spelled by repr so that True and 1
-    # differ; a repeated call skips building and validating its spec.
-    call = (device.index, forced, q.dtype, d, alignment is not None,
-            repr(window), repr(scale), repr(softcap), return_lse, tuple(decode.values()))
+    return _multiprocessors[device.index]
+
+
+def _run(call, make_spec, chip_of, q, inputs, return_lse):
+    """The tail of attention() and attention_paged(): the kernel of `call`
+    (built from make_spec() for chip_of(spec) the first time; the spec is
+    built, and so checked, even when the output is empty), O (and the LSE)
+    allocated like q, and the launch on `inputs`."""
     kernel = _by_call.get(call)
-    if kernel is None:
-        spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=alignment is not None,
-                                      window=window, scale=scale, softcap=softcap,
-                                      lse=return_lse, **decode)
+    spec = make_spec() if kernel is None else None
+    b, hq, sq, d = q.shape
+    device = q.device
     out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
     lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
     if out.numel():
         if kernel is None:
             with torch.cuda.device(device):
-                kernel = _kernel(spec, chip_for(device, d, spec.packs_gqa), device)
+                kernel = _kernel(spec, chip_of(spec), device)
             _by_call[call] = kernel
         # The runtime launches in the context the kernel was loaded in.
-        _launch(kernel, {"query": q, "key": k, "value": v, "output": out, "lse": lse},
-                device)
+        _launch(kernel, {**inputs, "output": out, "lse": lse}, device)
     return (out, lse) if return_lse else out
 
 
@@ -377,28 +391,14 @@ def attention_paged(q: torch.Tensor, k_cache: torch.Tensor, v_cache: torch.Tenso
     if isinstance(window, list):
         window = tuple(window)
     return_lse = bool(return_lse)
-    if device.index not in _multiprocessors:
-        _multiprocessors[device.index] = \
-            torch.cuda.get_device_properties(device).multi_processor_count
-    decode = decode_fields(b, hq, hkv, sq, capacity, d, _multiprocessors[device.index],
+    decode = decode_fields(b, hq, hkv, sq, capacity, d, _multiprocessor_count(device),
                            page_size=page_size)
     call = ("paged", device.index, os.environ.get(CHIP_VARIABLE), q.dtype, d, page_size,
-            bool(causal), repr(window),
-            repr(scale), repr(softcap), return_lse, tuple(decode.values()))
-    kernel = _by_call.get(call)
-    if kernel is None:
-        spec = AttentionSpec.for_call(d, _DTYPES[q.dtype], causal=bool(causal),
-                                      window=window, scale=scale, softcap=softcap,
-                                      lse=return_lse, page_size=page_size, **decode)
-    out = torch.empty((b, hq, sq, d), dtype=q.dtype, device=device)
-    lse = torch.empty((b, hq, sq), dtype=torch.float32, device=device) if return_lse else None
-    if out.numel():
-        if kernel is None:
-            with torch.cuda.device(device):
-                kernel = _kernel(spec, chip_for(device, d, spec.packs_gqa, paged=True),
-                                 device)
-            _by_call[call] = kernel
-        _launch(kernel, {"query": q, "key": k_cache, "value": v_cache,
-                         "block_table": block_table, "cache_lengths": cache_lengths,
-                         "output": out, "lse": lse}, device)
-    return (out, lse) if return_lse else out
+            bool(causal), repr(window), repr(scale), repr(softcap), return_lse,
+            tuple(decode.values()))
+    return _run(call, lambda: AttentionSpec.for_call(
+        d, _DTYPES[q.dtype], causal=bool(causal), window=window, scale=scale,
+        softcap=softcap, lse=return_lse, page_size=page_size, **decode),
+        lambda spec: chip_for(device, d, spec.packs_gqa, paged=True), q,
+        {"query": q, "key": k_cache, "value": v_cache, "block_table": block_table,
+         "cache_lengths": cache_lengths}, return_lse)
