@@ -36,6 +36,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.rescaleThreshold = options.rescaleThreshold;
   result.pingPong = options.pingPong;
   result.overlap = options.overlap;
+  result.persistent = options.persistent;
   result.exp2Emulation = options.exp2Emulation;
   result.exp2Degree = options.exp2Degree;
   result.stages = options.stages;
@@ -220,9 +221,13 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
   // without them stays format 2, which every runtime of format 2 reads.
   bool paged = semantics && semantics->get("paged");
   bool format3 = products || !workspace.empty() || paged;
+  // Format 4 adds persistent kernels, which a format-3 runtime would launch
+  // with the whole grid.
+  int64_t persistent = abi.getPersistent();
+  int format = persistent > 0 ? 4 : format3 ? 3 : 2;
   auto block3 = block.asArrayRef();
   llvm::json::Object manifest{
-      {"format", format3 ? 3 : 2},
+      {"format", format},
       {"kernel", kernel.getName().str()},
       {"chip", target.chip.str()},
       {"capability", target.computeCapability},
@@ -235,6 +240,8 @@ buildManifest(gpu::GPUFuncOp kernel, const TargetInfo &target,
       {"grid", std::move(grid)},
       {"dynamic_shared_memory", shared ? shared.getInt() : int64_t(0)},
   };
+  if (persistent > 0)
+    manifest["persistent"] = persistent;
   if (!workspace.empty())
     manifest["workspace"] = std::move(workspace);
   if (semantics)

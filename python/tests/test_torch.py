@@ -341,7 +341,7 @@ def test_runtime_rejects_bad_artifacts(tmp_path):
     data["format"] = 1
     manifest.write_text(json.dumps(data))
     assert lib.attnKernelLoad(str(newer).encode(), ctypes.byref(handle)) == 2
-    assert (b"format 1: this runtime reads formats 2 and 3; recompile the artifact"
+    assert (b"format 1: this runtime reads formats 2 to 4; recompile the artifact"
             in lib.attnRuntimeGetLastError())
     data["format"] = 2
     # The runtime compares the capability with the GPU, not the chip's name.

@@ -306,7 +306,8 @@ bool planWorkspace(const Manifest &manifest,
 
 bool attn::runtime::planLaunch(const Manifest &manifest,
                                const std::vector<TensorView> &args,
-                               LaunchPlan &plan, std::string &error) {
+                               LaunchPlan &plan, std::string &error,
+                               unsigned multiprocessors) {
   plan = LaunchPlan();
   if (args.size() != manifest.tensors.size()) {
     error = "kernel takes " + std::to_string(manifest.tensors.size()) +
@@ -326,8 +327,25 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
 
   // The CUDA limits on grid extents: 2^31 - 1 along x, 65535 along y, z.
   static const int64_t gridLimit[3] = {(int64_t(1) << 31) - 1, 65535, 65535};
+  int64_t extents[3];
+  for (int d = 0; d < 3; ++d)
+    extents[d] = extentOf(manifest.grid[d], args);
+  if (manifest.persistent > 0) {
+    // Every tile along x; the CTAs loop over them. Each extent is at most
+    // kMaxExtent (2^40), so the product is only compared once clamped.
+    int64_t tiles = 1;
+    for (int64_t extent : extents)
+      tiles = extent == 0 ? 0
+                          : std::min(tiles * std::min<int64_t>(extent, 1 << 30),
+                                     gridLimit[0]);
+    if (multiprocessors > 0)
+      tiles = std::min<int64_t>(
+          tiles, int64_t(multiprocessors) * manifest.persistent);
+    extents[0] = tiles;
+    extents[1] = extents[2] = tiles ? 1 : 0;
+  }
   for (int d = 0; d < 3; ++d) {
-    int64_t blocks = extentOf(manifest.grid[d], args);
+    int64_t blocks = extents[d];
     if (blocks > gridLimit[d]) {
       error = "the launch needs " + std::to_string(blocks) +
               " blocks along grid axis " + std::to_string(d) +

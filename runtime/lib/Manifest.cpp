@@ -466,6 +466,13 @@ bool readLaunchGeometry(const JsonValue &m, Reader &r, int format,
   }
   r.integer(m, "", "dynamic_shared_memory", 0, 1 << 30,
             out.dynamicSharedMemory);
+  if (r.ok() && r.get(m, "", "persistent", Kind::Number, /*optional=*/true)) {
+    if (format < 4)
+      return r.fail("persistent: needs format 4");
+    r.integer(m, "", "persistent", 1, 64, out.persistent);
+    if (r.ok() && out.cluster[0] * out.cluster[1] * out.cluster[2] > 1)
+      return r.fail("persistent: a persistent kernel has no cluster");
+  }
   return r.ok();
 }
 
@@ -597,7 +604,7 @@ bool attn::runtime::parseManifest(const std::string &text, Manifest &out,
   r.integer(m, "", "format", 0, 1 << 30, format);
   if (r.ok() && (format < kOldestManifestFormat || format > kManifestFormat))
     return r.fail("format " + std::to_string(format) + ": this runtime reads " +
-                  "formats " + std::to_string(kOldestManifestFormat) + " and " +
+                  "formats " + std::to_string(kOldestManifestFormat) + " to " +
                   std::to_string(kManifestFormat) +
                   (format < kManifestFormat ? "; recompile the artifact" : ""));
   r.string(m, "", "kernel", out.kernel);

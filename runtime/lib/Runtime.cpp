@@ -51,6 +51,10 @@ std::unique_ptr<Kernel> Kernel::load(const std::string &dir,
   ATTN_CU(cuDeviceGetAttribute(
       &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
   int gpu = major * 10 + minor;
+  int multiprocessors = 0;
+  ATTN_CU(cuDeviceGetAttribute(
+      &multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
+  kernel->multiprocessors_ = static_cast<unsigned>(multiprocessors);
   // Arch-specific code (sm_90a) runs on its own chip only; other code runs
   // on its chip (the cubin) and newer ones (the PTX, through the JIT).
   if (m.isArchSpecific() && m.capability != gpu) {
@@ -181,7 +185,7 @@ static bool encode(const TensorMapRequest &r, TensorMapStorage &out,
 bool Kernel::launch(const std::vector<TensorView> &args, CUstream stream,
                     std::string &error) const {
   LaunchPlan plan;
-  if (!planLaunch(manifest_, args, plan, error))
+  if (!planLaunch(manifest_, args, plan, error, multiprocessors_))
     return false;
   if (plan.isEmpty())
     return true; // nothing to compute

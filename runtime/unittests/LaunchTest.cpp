@@ -333,10 +333,11 @@ void printParams(const Manifest &manifest, const LaunchPlan &plan) {
 }
 
 void launchCase(const char *name, const Manifest &manifest,
-                std::vector<TensorView> views, bool details = false) {
+                std::vector<TensorView> views, bool details = false,
+                unsigned multiprocessors = 0) {
   LaunchPlan plan;
   std::string error;
-  if (!planLaunch(manifest, views, plan, error)) {
+  if (!planLaunch(manifest, views, plan, error, multiprocessors)) {
     std::printf("%s: error: %s\n", name, error.c_str());
     return;
   }
@@ -440,6 +441,18 @@ void manifestCases() {
   manifestCase("format-3", edit(m, "\"format\": 2", "\"format\": 3"));
   manifestCase("format-4", edit(m, "\"format\": 2", "\"format\": 4"));
   manifestCase("format-missing", edit(m, "\"format\": 2,", ""));
+  // A persistent kernel: format 4, 1 to 64 CTAs an SM, no cluster.
+  manifestCase("persistent", edit(m, "\"format\": 2,",
+                                  "\"format\": 4, \"persistent\": 2,"));
+  manifestCase("persistent-format-3",
+               edit(m, "\"format\": 2,", "\"format\": 3, \"persistent\": 1,"));
+  manifestCase("persistent-zero",
+               edit(m, "\"format\": 2,", "\"format\": 4, \"persistent\": 0,"));
+  manifestCase(
+      "persistent-cluster",
+      edit(edit(edit(m, "\"format\": 2,", "\"format\": 4, \"persistent\": 1,"),
+                "\"capability\": 80", "\"capability\": 90"),
+           "\"cluster\": [1, 1, 1]", "\"cluster\": [2, 1, 1]"));
   manifestCase("kernel-path", edit(m, "\"attention\",\n", "\"a/b\",\n"));
   manifestCase("chip-empty", edit(m, "\"sm_80\"", "\"\""));
   manifestCase("chip-number", edit(m, "\"sm_80\"", "80"));
@@ -636,6 +649,18 @@ void attentionCases() {
     for (size_t i : {0, 3, 4})
       v[i].sizes[2] = 0;
   });
+  // Persistent: the grid's 128 tiles (8 query tiles x 8 heads x 2) along
+  // x, at most 2 CTAs an SM of the device.
+  const Manifest persistent = parsed(edit(
+      kAttention, "\"format\": 2,", "\"format\": 4, \"persistent\": 2,"));
+  launchCase("persistent-40-sms", persistent,
+             attentionViews(2, 8, 2, 1000, 1000), false, 40);
+  launchCase("persistent-100-sms", persistent,
+             attentionViews(2, 8, 2, 1000, 1000), false, 100);
+  launchCase("persistent-unknown-sms", persistent,
+             attentionViews(2, 8, 2, 1000, 1000));
+  launchCase("persistent-empty", persistent, attentionViews(2, 8, 2, 0, 1000),
+             false, 40);
 
   // The relations find tensors by name, wherever the manifest puts them:
   // here value first, and the views follow the manifest's order.

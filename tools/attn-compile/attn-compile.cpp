@@ -74,6 +74,12 @@ static llvm::cl::opt<bool> overlap(
                    "Q K^T of the next K/V tile before the softmax of this one "
                    "(default on; --overlap=false turns it off)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(true));
+static llvm::cl::opt<bool> persistent(
+    "persistent",
+    llvm::cl::desc("Warp-specialised kernels (sm_90a): as many CTAs as fit "
+                   "on the GPU, each looping over query tiles (default off: "
+                   "one CTA a tile)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(false));
 static llvm::cl::opt<bool> packGqa(
     "pack-gqa",
     llvm::cl::desc("Pack the query heads of a group into one tile "
@@ -206,6 +212,7 @@ int main(int argc, char **argv) {
   options.waitTimeoutMs = waitTimeoutMs;
   options.pingPong = pingPong;
   options.overlap = overlap;
+  options.persistent = persistent;
   options.exp2Emulation = exp2Emulation;
   options.exp2Degree = exp2Degree;
   options.stages = stages;

@@ -42,6 +42,9 @@ struct CompileOptions {
   /// Warp-specialised kernels: consumer warpgroups take turns at the tensor
   /// cores (ping-pong), and each issues the next Q K^T before its softmax.
   bool pingPong = true, overlap = true;
+  /// Warp-specialised kernels: as many CTAs as fit on the GPU, each looping
+  /// over query tiles (off by default: docs/performance.md).
+  bool persistent = false;
   /// FlashAttention-4's polynomial exp2: one score exponential in
   /// `exp2Emulation` (0: none) by a polynomial of degree `exp2Degree`.
   int64_t exp2Emulation = 0, exp2Degree = 3;

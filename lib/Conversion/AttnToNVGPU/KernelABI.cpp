@@ -93,7 +93,8 @@ static void appendSplitWorkspace(const KernelPlan &plan,
 }
 
 KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,
-                                           ArrayRef<KernelParamAttr> leading) {
+                                           ArrayRef<KernelParamAttr> leading,
+                                           int64_t persistent) {
   MLIRContext *ctx = plan.schedule.getContext();
   SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
   if (plan.kvChunk > 0)
@@ -103,7 +104,7 @@ KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,
     params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},
                                           0, false, Type(), -1));
   return KernelAbiAttr::get(ctx, tensors, params, getAttentionGrid(plan),
-                            {1, 1, 1});
+                            {1, 1, 1}, persistent);
 }
 
 int64_t mlir::attn::findTensor(KernelAbiAttr abi, StringRef name) {

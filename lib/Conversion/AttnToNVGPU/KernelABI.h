@@ -36,9 +36,12 @@ SmallVector<int64_t> getChunkExtent(const KernelPlan &plan);
 
 /// The ABI of an attention kernel of `plan`: the parameters `leading` (a
 /// chip's tensor maps, which go first), then every tensor as a memref
-/// descriptor; one CTA per (query tile, head, batch), no cluster.
+/// descriptor; a grid of one CTA per (query tile, head, batch), no cluster,
+/// launched as at most `persistent` CTAs an SM looping over it when that
+/// is positive.
 KernelAbiAttr buildAttentionAbi(const KernelPlan &plan,
-                                ArrayRef<KernelParamAttr> leading = {});
+                                ArrayRef<KernelParamAttr> leading = {},
+                                int64_t persistent = 0);
 
 /// The index of the tensor named `name` in `abi`, or -1.
 int64_t findTensor(KernelAbiAttr abi, StringRef name);

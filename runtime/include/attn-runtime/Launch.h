@@ -107,9 +107,12 @@ struct LaunchPlan {
 /// and fills `plan`, sizing the workspace buffers from them; on failure
 /// sets `error`. An empty grid launches
 /// nothing, so its parameters are not laid out (no arguments, no tensor
-/// maps).
+/// maps). A persistent kernel's launch is one axis of its grid's tiles, at
+/// most `persistent` CTAs for each of the device's `multiprocessors` (0:
+/// unknown, one CTA a tile).
 bool planLaunch(const Manifest &manifest, const std::vector<TensorView> &args,
-                LaunchPlan &plan, std::string &error);
+                LaunchPlan &plan, std::string &error,
+                unsigned multiprocessors = 0);
 
 } // namespace attn::runtime
 

@@ -27,7 +27,7 @@ namespace attn::runtime {
 
 /// The manifest formats this runtime reads ("format" member): 2, and 3,
 /// which adds workspace buffers and grid axes that are products.
-constexpr int kManifestFormat = 3, kOldestManifestFormat = 2;
+constexpr int kManifestFormat = 4, kOldestManifestFormat = 2;
 
 /// Largest tensor extent, stride or grid divisor a manifest or a launch may
 /// carry; far above any real tensor, low enough that no product of two
@@ -130,6 +130,10 @@ struct Manifest {
   unsigned block[3] = {1, 1, 1};
   unsigned cluster[3] = {1, 1, 1};
   GridAxis grid[3];
+  /// A persistent kernel (format 4): launched as one axis of at most this
+  /// many CTAs per SM, each looping over the grid's tiles; 0: one CTA per
+  /// tile of `grid`.
+  unsigned persistent = 0;
   unsigned dynamicSharedMemory = 0;
   /// When present, the tensors named query, key, value, output (rank 4)
   /// and, exactly when `lse`, lse (rank 3) exist.

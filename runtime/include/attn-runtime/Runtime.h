@@ -61,6 +61,8 @@ private:
   /// synchronisation reuses memory instead of mapping it again.
   CUmemoryPool pool_ = nullptr;
   bool usesCubin_ = false;
+  /// The device's SMs: how many CTAs a persistent kernel launches.
+  unsigned multiprocessors_ = 0;
 };
 
 /// The text of a CUDA driver error code.

@@ -21,7 +21,14 @@
 //     committed and waited for where the IR uses its result;
 //   - the online softmax on the accumulators (OnlineSoftmax.h over the
 //     wgmma layout of Target/SM90/WgmmaLayout.h), O normalised and written
-//     from registers, the LSE.
+//     from registers, the LSE;
+//   - with a persistent schedule, as many CTAs as fit on the GPU, each role
+//     looping over the grid's tiles from the block id in steps of the grid
+//     size. The IR numbers each tile's fills of a channel from 0; the loop
+//     carries every channel's fill count so far, which offsets each slot and
+//     phase, and the consumer waits for and releases the fills it has no use
+//     for (the producer's trailing, disabled ones), so that both sides count
+//     alike.
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +80,38 @@ SmallVector<int64_t, 4> boxShape(int64_t rows) {
   return {1, 1, rows, kSwizzleColumns};
 }
 
+/// The channels of Q, K and V of `plan`, in that order.
+SmallVector<AllocChannelOp, 3> channelsOf(const KernelPlan &plan) {
+  return {plan.queryChannel, plan.keyChannel, plan.valueChannel};
+}
+
+/// Bytes of shared memory the kernel takes: each channel's slots, then its
+/// barriers, which are static shared memory before the 1024-byte aligned
+/// dynamic array (so the block uses a whole aligned step for them).
+int64_t sharedMemoryBytes(const KernelPlan &plan) {
+  int64_t bytes = 0, barriers = 0;
+  for (AllocChannelOp channel : channelsOf(plan)) {
+    ChannelType type = channel.getType();
+    bytes += type.getStages() * type.getTile().getDimSize(0) * kSpanBytes *
+             (type.getTile().getDimSize(1) / kSwizzleColumns);
+    barriers += 2 * type.getStages();
+  }
+  return bytes + llvm::alignTo(8 * barriers, 1024);
+}
+
+/// CTAs of the kernel one SM holds: as many as the roles' register budgets
+/// allow at entry (setmaxnreg needs that count fixed) and shared memory
+/// holds.
+int64_t residentCtas(const KernelPlan &plan) {
+  int64_t threads = plan.schedule.getWarps() * attn::kWarpSize;
+  WarpRoleTotals totals = sumWarpRoles(plan.schedule.getRoles());
+  int64_t ctas = 1;
+  while (totals.registers <= entryRegisters(ctas + 1, threads) * threads)
+    ++ctas;
+  return std::min<int64_t>(
+      ctas, std::max<int64_t>(1, kSharedMemoryPerSm / sharedMemoryBytes(plan)));
+}
+
 /// One channel's buffers: `stages` slots of a rows x cols tile, stored as
 /// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
 /// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
@@ -105,6 +144,11 @@ private:
   Value i64(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   }
+  /// Whether the index `v` is odd, as an i1.
+  Value isOdd(Value v) {
+    return cmp(arith::CmpIPredicate::ne,
+               arith::AndIOp::create(b, loc, v, index(1)), index(0));
+  }
   /// A side-effecting inline PTX statement returning `resultType`.
   Value inlinePtx(Type resultType, ValueRange operands, StringRef text,
                   StringRef constraints) {
@@ -125,10 +169,32 @@ private:
   Value barrier(const ChannelBuffer &buffer, Value slot, bool empty);
   void waitBarrier(Value index, Value parity);
 
-  /// The channels of Q, K and V, in that order.
-  SmallVector<AllocChannelOp, 3> channels() const {
-    return {plan.queryChannel, plan.keyChannel, plan.valueChannel};
+  // Persistent kernels: the loop over tiles and the fills it counts.
+  /// Runs `body` once per tile of this CTA: once, or (persistent) in a loop
+  /// over tiles that maps the grid's induction variables and carries each
+  /// channel's fills.
+  LogicalResult forEachTile(function_ref<LogicalResult()> body);
+  /// The body of the producer's or the consumer's role.
+  Block &roleBody(bool consumer) const {
+    return WarpSpecializeOp(plan.roles).getBodies()[consumer ? 1 : 0].front();
   }
+  /// The kernel's phase of the IR's fill of `channel` with `phase` in this
+  /// tile.
+  Value phaseOf(Value channel, Value phase);
+  /// How many fills of `channel` one run of `block` commits (or, with
+  /// `waits`, waits for), as a kernel value.
+  FailureOr<Value> countFills(Block &block, Operation *channel, bool waits);
+  /// The rounds of `channel`'s ring one tile takes: the producer's fills,
+  /// rounded up to whole rounds.
+  FailureOr<Value> roundsOf(Operation *channel);
+  /// Completes this tile's rounds of every channel: the producer fills the
+  /// rest of the last round with empty fills, and the consumer waits for
+  /// and releases the fills it has no use for (the producer's trailing,
+  /// disabled ones, and those).
+  LogicalResult fillRounds(bool consumer);
+
+  /// The channels of Q, K and V, in that order.
+  SmallVector<AllocChannelOp, 3> channels() const { return channelsOf(plan); }
   ChannelBuffer &bufferOf(Value channel) {
     return buffers[channel.getDefiningOp()];
   }
@@ -187,6 +253,16 @@ private:
   Type elementType;
   DenseMap<Operation *, ChannelBuffer> buffers;
   Value barriers, smemBase;
+  /// Persistent kernels: the grid's extents and tile count, and for the
+  /// tile being emitted whether each channel's earlier rounds flip its
+  /// phases.
+  SmallVector<Value, 3> gridExtents;
+  Value tileCount;
+  DenseMap<Operation *, Value> phaseFlips;
+  /// Persistent kernels: the consumer's last op that uses a channel, after
+  /// which it completes the tile's rounds (before the epilogue, so that
+  /// the next tile's loads overlap it).
+  Operation *lastChannelUse = nullptr;
   // Kernel-wide values.
   Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
   // The consumer warpgroup's view: each waited tile's slot offset, the
@@ -272,6 +348,161 @@ void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
 }
 
 //===----------------------------------------------------------------------===//
+// Persistent tiles
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+FlashAttention3Emitter::forEachTile(function_ref<LogicalResult()> body) {
+  if (!plan.schedule.getPersistent())
+    return body();
+  SmallVector<AllocChannelOp, 3> list = channels();
+  auto loop = scf::ForOp::create(
+      b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), tileCount,
+      gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
+      SmallVector<Value>(list.size(),
+                         arith::ConstantIntOp::create(b, loc, 0, 1)));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  // Query tiles fastest, as the one-tile grid launches them: the tiles of a
+  // head that run at once share its K and V in L2. Causal ones heaviest
+  // first.
+  Value tile = loop.getInductionVar();
+  Value x = arith::RemUIOp::create(b, loc, tile, gridExtents[0]);
+  Value rest = arith::DivUIOp::create(b, loc, tile, gridExtents[0]);
+  if (plan.heavyTilesFirst)
+    x = arith::SubIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, gridExtents[0], index(1)), x);
+  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
+  values.map(ivs[0], x);
+  values.map(ivs[1], arith::RemUIOp::create(b, loc, rest, gridExtents[1]));
+  values.map(ivs[2], arith::DivUIOp::create(b, loc, rest, gridExtents[1]));
+  // Every tile's fills are whole rounds of the ring, so a tile's fills
+  // start at slot 0: only their phases differ, flipped by an odd number of
+  // rounds before. The loop carries that bit, not the count.
+  for (auto [channel, flip] : llvm::zip(list, loop.getRegionIterArgs()))
+    phaseFlips[channel] = flip;
+  if (failed(body()))
+    return failure();
+  SmallVector<Value> next;
+  for (auto [channel, flip] : llvm::zip(list, loop.getRegionIterArgs())) {
+    FailureOr<Value> rounds = roundsOf(channel);
+    if (failed(rounds))
+      return failure();
+    next.push_back(arith::XOrIOp::create(b, loc, flip, isOdd(*rounds)));
+  }
+  scf::YieldOp::create(b, loc, next);
+  phaseFlips.clear();
+  return success();
+}
+
+Value FlashAttention3Emitter::phaseOf(Value channel, Value phase) {
+  Value flip = phaseFlips.lookup(channel.getDefiningOp());
+  return flip ? arith::XOrIOp::create(b, loc, phase, flip).getResult() : phase;
+}
+
+FailureOr<Value> FlashAttention3Emitter::countFills(Block &block,
+                                                    Operation *channel,
+                                                    bool waits) {
+  Value total = index(0);
+  for (Operation &op : block) {
+    Value count;
+    if (auto commit = dyn_cast<ChannelCommitOp>(op)) {
+      if (!waits && commit.getChannel().getDefiningOp() == channel)
+        count = index(1);
+    } else if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
+      if (waits && wait.getChannel().getDefiningOp() == channel)
+        count = index(1);
+    } else if (auto section = dyn_cast<OrderedOp>(op)) {
+      FailureOr<Value> inside =
+          countFills(section.getBody().front(), channel, waits);
+      if (failed(inside))
+        return failure();
+      count = *inside;
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      FailureOr<Value> each = countFills(*loop.getBody(), channel, waits);
+      if (failed(each))
+        return failure();
+      if (isConstantIntValue(*each, 0))
+        continue;
+      FailureOr<Value> lo = get(loop.getLowerBound()),
+                       hi = get(loop.getUpperBound()),
+                       step = get(loop.getStep());
+      if (failed(lo) || failed(hi) || failed(step))
+        return failure();
+      Value span = arith::MaxSIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, *hi, *lo), index(0));
+      count = mul(arith::CeilDivUIOp::create(b, loc, span, *step), *each);
+    } else if (auto guard = dyn_cast<scf::IfOp>(op)) {
+      FailureOr<Value> then = countFills(*guard.thenBlock(), channel, waits);
+      FailureOr<Value> otherwise =
+          guard.elseBlock() ? countFills(*guard.elseBlock(), channel, waits)
+                            : FailureOr<Value>(index(0));
+      if (failed(then) || failed(otherwise))
+        return failure();
+      if (isConstantIntValue(*then, 0) && isConstantIntValue(*otherwise, 0))
+        continue;
+      FailureOr<Value> condition = get(guard.getCondition());
+      if (failed(condition))
+        return failure();
+      count = select(*condition, *then, *otherwise);
+    }
+    if (count)
+      total = isConstantIntValue(total, 0) ? count : add(total, count);
+  }
+  return total;
+}
+
+FailureOr<Value> FlashAttention3Emitter::roundsOf(Operation *channel) {
+  FailureOr<Value> fills = countFills(roleBody(/*consumer=*/false),
+                                      channel, /*waits=*/false);
+  int64_t stages = buffers[channel].stages;
+  if (failed(fills) || stages == 1)
+    return fills;
+  return arith::CeilDivUIOp::create(b, loc, *fills, index(stages))
+      .getResult();
+}
+
+LogicalResult FlashAttention3Emitter::fillRounds(bool consumer) {
+  for (AllocChannelOp channel : channels()) {
+    Block &role = roleBody(consumer);
+    FailureOr<Value> from = countFills(role, channel, /*waits=*/consumer);
+    FailureOr<Value> rounds = roundsOf(channel);
+    if (failed(from) || failed(rounds))
+      return failure();
+    Value to = buffers[channel].stages == 1
+                   ? *rounds
+                   : mul(*rounds, index(buffers[channel].stages));
+    std::optional<int64_t> f = getConstantIntValue(*from),
+                           t = getConstantIntValue(to);
+    if (f && t && *f == *t)
+      continue;
+    // Fill i of the tile: slot i mod S, phase (i / S) mod 2.
+    const ChannelBuffer &buffer = buffers[channel];
+    auto loop = scf::ForOp::create(b, loc, *from, to, index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    Value i = loop.getInductionVar();
+    Value stages = index(buffer.stages);
+    Value slot = arith::RemUIOp::create(b, loc, i, stages);
+    Value phase =
+        phaseOf(channel, isOdd(arith::DivUIOp::create(b, loc, i, stages)));
+    Type token = nvgpu::MBarrierTokenType::get(b.getContext());
+    if (consumer) {
+      waitBarrier(barrier(buffer, slot, /*empty=*/false), phase);
+      nvgpu::MBarrierArriveOp::create(b, loc, token, barriers,
+                                      barrier(buffer, slot, /*empty=*/true));
+      continue;
+    }
+    Value parity = arith::XOrIOp::create(
+        b, loc, phase, arith::ConstantIntOp::create(b, loc, 1, 1));
+    waitBarrier(barrier(buffer, slot, /*empty=*/true), parity);
+    nvgpu::MBarrierArriveOp::create(b, loc, token, barriers,
+                                    barrier(buffer, slot, /*empty=*/false));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Producer
 //===----------------------------------------------------------------------===//
 
@@ -320,7 +551,8 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
       if (failed(slot) || failed(phase))
         return failure();
       Value parity = arith::XOrIOp::create(
-          b, loc, *phase, arith::ConstantIntOp::create(b, loc, 1, 1));
+          b, loc, phaseOf(acquire.getChannel(), *phase),
+          arith::ConstantIntOp::create(b, loc, 1, 1));
       waitBarrier(barrier(bufferOf(acquire.getChannel()), *slot, true),
                   parity);
     } else if (auto copy = dyn_cast<ChannelCopyOp>(op)) {
@@ -374,7 +606,8 @@ LogicalResult FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
   FailureOr<Value> slot = get(wait.getSlot()), phase = get(wait.getPhase());
   if (failed(slot) || failed(phase))
     return failure();
-  waitBarrier(barrier(buffer, *slot, /*empty=*/false), *phase);
+  waitBarrier(barrier(buffer, *slot, /*empty=*/false),
+              phaseOf(wait.getChannel(), *phase));
   slots[wait.getResult()] = slotOffset(buffer, *slot);
   return success();
 }
@@ -744,9 +977,12 @@ LogicalResult FlashAttention3Emitter::emitGuard(scf::IfOp guard) {
 }
 
 LogicalResult FlashAttention3Emitter::emitConsumerBlock(Block &block) {
-  for (Operation &op : block)
+  for (Operation &op : block) {
     if (failed(emitConsumerOp(op)))
       return failure();
+    if (&op == lastChannelUse && failed(fillRounds(/*consumer=*/true)))
+      return failure();
+  }
   return success();
 }
 
@@ -909,7 +1145,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     return fail("needs a one-slot query channel");
 
   // Buffers: Q, K, V one after the other (each a multiple of 1024 bytes,
-  // the swizzle atom), then their barriers.
+  // the swizzle atom), then their barriers (sharedMemoryBytes in all).
   int64_t offset = 0, barrierCount = 0;
   for (AllocChannelOp channel : channels()) {
     ChannelType type = channel.getType();
@@ -923,11 +1159,9 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     barrierCount += 2 * buffer.stages;
     buffers[channel] = buffer;
   }
-  // The barriers are static shared memory, before the 1024-byte aligned
-  // dynamic array: the block uses a whole aligned step for them.
-  int64_t staticBytes = llvm::alignTo(8 * barrierCount, 1024);
-  if (offset + staticBytes > target->maxSharedMemoryPerBlock)
-    return fail(Twine("needs ") + Twine(offset + staticBytes) +
+  int64_t totalBytes = sharedMemoryBytes(plan);
+  if (totalBytes > target->maxSharedMemoryPerBlock)
+    return fail(Twine("needs ") + Twine(totalBytes) +
                 " bytes of shared memory, more than the " +
                 Twine(target->maxSharedMemoryPerBlock) + " sm_90a has");
 
@@ -944,10 +1178,6 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
                 "starts with (" + Twine(entryRegisters(1, threads)) + " x " +
                 Twine(threads) + " threads): setmaxnreg.inc would wait " +
                 "forever");
-  int64_t ctasPerSm = 1;
-  while (totals.registers <=
-         entryRegisters(ctasPerSm + 1, threads) * threads)
-    ++ctasPerSm;
   int64_t accumulators = consumerAccumulatorRegisters(tileN, valueHeadDim);
   int64_t consumerBudget = roles.getRole(1).getRegisters();
   if (accumulators > consumerBudget - kConsumerHeadroom)
@@ -955,13 +1185,11 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
                 " registers a consumer thread (S, P and O, and " +
                 Twine(kConsumerHeadroom) + " more), the consumer role has " +
                 Twine(consumerBudget));
-  ctasPerSm = std::min<int64_t>(
-      ctasPerSm, std::max<int64_t>(1, kSharedMemoryPerSm / (offset + staticBytes)));
 
   MLIRContext *ctx = b.getContext();
   // setmaxnreg needs the register count at entry fixed: as many CTAs an SM
-  // as the roles' budgets allow.
-  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(ctasPerSm));
+  // as the roles' budgets allow (what a persistent launch counts on too).
+  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(residentCtas(plan)));
   Block &entry = kernel.getBody().front();
   b.setInsertionPoint(entry.getTerminator());
   Attribute space = getSharedMemorySpace(ctx);
@@ -987,12 +1215,16 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     lse = args.memref("lse");
   seqQ = memref::DimOp::create(b, loc, query, 2);
   seqKv = memref::DimOp::create(b, loc, key, 2);
-  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-  FailureOr<Value> headOr = get(ivs[1]), batchOr = get(ivs[2]);
-  if (failed(headOr) || failed(batchOr))
-    return failure();
-  head = *headOr;
-  batch = *batchOr;
+  if (schedule.getPersistent()) {
+    tileCount = index(1);
+    for (OpFoldResult extent : scf::ForallOp(plan.grid).getMixedUpperBound()) {
+      FailureOr<Value> v = values.get(b, extent);
+      if (failed(v))
+        return failure();
+      gridExtents.push_back(*v);
+      tileCount = mul(tileCount, *v);
+    }
+  }
 
   // One thread initialises the barriers: full ones complete on the
   // producer's arrival plus the bytes it expects, empty ones on the release
@@ -1037,7 +1269,12 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     b.setInsertionPointToStart(leader.thenBlock());
     for (AllocChannelOp channel : channels())
       nvgpu::TmaPrefetchOp::create(b, loc, buffers[channel].map, Value());
-    if (failed(emitProducer(roles.getBodies().front().front())))
+    if (failed(forEachTile([&]() -> LogicalResult {
+          if (failed(emitProducer(roles.getBodies().front().front())))
+            return failure();
+          return schedule.getPersistent() ? fillRounds(/*consumer=*/false)
+                                          : success();
+        })))
       return failure();
   }
   {
@@ -1051,10 +1288,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
     scoreLayout = accumulatorLayout(tileN);
     outputLayout = accumulatorLayout(valueHeadDim);
-    FailureOr<Value> row = get(plan.queryRow);
-    if (failed(row))
-      return failure();
-    frame = {*row,
+    frame = {Value(),
              mul(consumer, index(kWgmmaM)),
              scoreLayout.thread.row.emit(b, loc, groupThread, kWarpgroupSize),
              scoreLayout.thread.col.emit(b, loc, groupThread, kWarpgroupSize),
@@ -1083,7 +1317,30 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
       Value threads = i32(kTurnThreads);
       NVVM::BarrierArriveOp::create(b, loc, first, threads);
     }
-    if (failed(emitConsumerBlock(consumerRegion.front())))
+    if (schedule.getPersistent()) {
+      for (Operation &op : consumerRegion.front())
+        if (op.walk([](Operation *inner) {
+                return isa<ChannelWaitOp, ChannelReleaseOp>(inner)
+                           ? WalkResult::interrupt()
+                           : WalkResult::advance();
+              }).wasInterrupted())
+          lastChannelUse = &op;
+      if (!lastChannelUse)
+        return fail("needs a consumer that waits on its channels");
+    }
+    LogicalResult built = forEachTile([&]() -> LogicalResult {
+      // The tile's rows, head and batch.
+      SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
+      FailureOr<Value> row = get(plan.queryRow), headOr = get(ivs[1]),
+                       batchOr = get(ivs[2]);
+      if (failed(row) || failed(headOr) || failed(batchOr))
+        return failure();
+      frame.queryRow = *row;
+      head = *headOr;
+      batch = *batchOr;
+      return emitConsumerBlock(consumerRegion.front());
+    });
+    if (failed(built))
       return failure();
   }
   return offset;
@@ -1097,7 +1354,8 @@ KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
     maps.push_back(KernelParamAttr::get(
         ctx, KernelParamKind::tensor_map, i, boxShape(rows),
         kSpanBytes, false, Type(), -1));
-  return buildAttentionAbi(plan, maps);
+  return buildAttentionAbi(
+      plan, maps, plan.schedule.getPersistent() ? residentCtas(plan) : 0);
 }
 
 FailureOr<int64_t>

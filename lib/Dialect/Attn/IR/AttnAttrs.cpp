@@ -45,7 +45,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<WarpRoleAttr> roles, bool pingPong,
                                    bool overlap, ArrayRef<int64_t> cluster,
                                    FloatAttr rescaleThreshold, int64_t kvChunk,
-                                   bool packGqa) {
+                                   bool packGqa, bool persistent) {
   if (tileM <= 0 || tileN <= 0)
     return emitError() << "tile sizes must be positive, got tile_m = " << tileM
                        << ", tile_n = " << tileN;
@@ -83,6 +83,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "kv_chunk must be 0 or a positive multiple of "
                           "tile_n = "
                        << tileN << ", got " << kvChunk;
+  // A persistent CTA runs whole tiles of the warp-specialised kernel, one
+  // after another; a split's chunks are merged by whichever CTA ends last.
+  if (persistent && (kind == KernelKind::fa2 || kvChunk > 0))
+    return emitError() << "persistent needs a warp-specialised kind and no "
+                          "kv_chunk";
   return success();
 }
 
@@ -119,7 +124,8 @@ LogicalResult
 KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       ArrayRef<KernelTensorAttr> tensors,
                       ArrayRef<KernelParamAttr> params,
-                      ArrayRef<GridAxisAttr> grid, ArrayRef<int64_t> cluster) {
+                      ArrayRef<GridAxisAttr> grid, ArrayRef<int64_t> cluster,
+                      int64_t persistent) {
   auto rankOf = [&](int64_t tensor) {
     return tensors[tensor].getType().getRank();
   };
@@ -172,5 +178,11 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       cluster[0] * cluster[1] * cluster[2] > 8)
     return emitError() << "cluster must have three extents from 1 to 8, at "
                           "most 8 CTAs in all";
+  // A persistent launch is one axis of whole CTAs; clusters would tie
+  // tiles of different lengths together.
+  if (persistent < 0 ||
+      (persistent > 0 && cluster[0] * cluster[1] * cluster[2] > 1))
+    return emitError() << "persistent must be 0 or a positive number of CTAs "
+                          "an SM, without a cluster";
   return success();
 }

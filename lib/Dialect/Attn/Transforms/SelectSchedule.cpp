@@ -61,6 +61,8 @@ struct Requests {
   /// The rescale threshold asked for: 0 none, negative the chip's choice.
   float rescaleThreshold = -1.0f;
   bool pingPong = true, overlap = true;
+  /// Persistent CTAs asked for (warp-specialised kernels).
+  bool persistent = false;
   /// The K/V stages asked for; 0 the chip's choice.
   int64_t stages = 0;
   /// Packed GQA asked for (else chosen for a static Sq of at most
@@ -126,7 +128,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   std::pair<int64_t, int64_t> unpacked;
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
-  bool pingPong = false, overlap = false;
+  bool pingPong = false, overlap = false, persistent = false;
   // The chip's rescale threshold (0: rescale at every increase).
   float chipThreshold = 0.0f;
   switch (kernel.mma) {
@@ -173,6 +175,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // before the softmax got cheaper), so two consumers run free.
     pingPong = requests.pingPong && consumers > 2;
     overlap = requests.overlap;
+    persistent = requests.persistent;
     // Where O is at least as large as S, rescaling it only when a row's max
     // grows by 2^8 pays: 683 against 665 at D = 128, 763 against 673 at
     // D = 256 (at D = 64 it is even: 544 against 548).
@@ -262,7 +265,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
                            pingPong, overlap, ArrayRef<int64_t>(), threshold,
-                           requests.kvChunk, packGqa);
+                           requests.kvChunk, packGqa, persistent);
 }
 
 struct AttnSelectSchedulePass
@@ -294,7 +297,7 @@ struct AttnSelectSchedulePass
           << int64_t(kvChunk);
       return signalPassFailure();
     }
-    Requests requests{rescaleThreshold, pingPong, overlap,
+    Requests requests{rescaleThreshold, pingPong, overlap, persistent,
                       stages,           packGqa,  kvChunk};
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())

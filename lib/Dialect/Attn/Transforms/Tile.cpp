@@ -393,7 +393,7 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
         schedule.getKind(), m, n, schedule.getStages(), schedule.getWarps(),
         schedule.getRoles(), schedule.getPingPong(), schedule.getOverlap(),
         schedule.getCluster(), schedule.getRescaleThreshold(), chunk,
-        schedule.getPackGqa() || packGqa);
+        schedule.getPackGqa() || packGqa, schedule.getPersistent());
   }
 
   void runOnOperation() override {

@@ -143,7 +143,12 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
       `attn.combine_splits` merges them; 0 (the default) means no split,
     - `pack_gqa`: the query heads that share a key/value head are packed
       into the rows of one tile (`tile_m / G` rows of each of the `G`
-      heads), so K and V are read once per group.
+      heads), so K and V are read once per group,
+    - `persistent`: warp-specialised kinds only: the launch is as many CTAs
+      as fit on the GPU at once, and each loops over the grid's tiles (from
+      its block id, stepping by the grid's size), so one tile's epilogue
+      and the next one's first loads overlap and no CTA is launched per
+      tile.
 
     `-attn-select-schedule` chooses it from the chip and the op's shapes;
     `-attn-tile` reads the tile sizes, the split and the packing,
@@ -167,13 +172,14 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     Attn_OptionalIntArray:$cluster,
     OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold,
     DefaultValuedParameter<"int64_t", "0">:$kv_chunk,
-    DefaultValuedParameter<"bool", "false">:$pack_gqa);
+    DefaultValuedParameter<"bool", "false">:$pack_gqa,
+    DefaultValuedParameter<"bool", "false">:$persistent);
   let builders = [
     AttrBuilder<(ins "int64_t":$tile_m, "int64_t":$tile_n, "int64_t":$stages,
                      "int64_t":$warps), [{
       return $_get($_ctxt, KernelKind::fa2, tile_m, tile_n, stages, warps,
                    ArrayRef<WarpRoleAttr>(), false, false, ArrayRef<int64_t>(),
-                   FloatAttr(), 0, false);
+                   FloatAttr(), 0, false, false);
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";
@@ -289,15 +295,19 @@ def Attn_KernelAbiAttr : AttrDef<Attn_Dialect, "KernelAbi"> {
     Set on each kernel by `-convert-attn-to-nvgpu` (the discardable
     attribute `attn.abi` of the `gpu.func`): the tensors a caller passes, the
     kernel's parameters in order (each made from one tensor), the grid's
-    three axes and the cluster. It is the one statement of a kernel's ABI:
-    the compile driver serialises it into the launch manifest
-    (docs/manifest.md) and the runtime follows the manifest.
+    three axes and the cluster, and for a persistent kernel (`persistent =
+    N`, N > 0) that the launch is one axis of at most N CTAs per SM, each
+    looping over the grid's tiles, rather than the grid itself. It is the
+    one statement of a kernel's ABI: the compile driver serialises it into
+    the launch manifest (docs/manifest.md) and the runtime follows the
+    manifest.
   }];
   let parameters = (ins
     Attn_AttrArray<"::mlir::attn::KernelTensorAttr">:$tensors,
     Attn_AttrArray<"::mlir::attn::KernelParamAttr">:$params,
     Attn_AttrArray<"::mlir::attn::GridAxisAttr">:$grid,
-    Attn_IntArray:$cluster);
+    Attn_IntArray:$cluster,
+    DefaultValuedParameter<"int64_t", "0">:$persistent);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
