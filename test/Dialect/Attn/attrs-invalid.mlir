@@ -100,3 +100,22 @@ func.func @chunk_not_whole_tiles() attributes {s = #attn.schedule<tile_m = 64, t
 func.func @chunk_negative() attributes {s = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, kv_chunk = -64>} {
   return
 }
+
+// -----
+
+// A persistent CTA loops over whole tiles of the warp-specialised kernel.
+// expected-error @below {{persistent needs a warp-specialised kind and no kv_chunk}}
+func.func @persistent_fa2() attributes {s = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, persistent = true>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{persistent must be 0 or a positive number of CTAs an SM, without a cluster}}
+func.func @persistent_cluster() attributes {abi = #attn.kernel_abi<
+    tensors = [<name = "input", type = tensor<64x64xbf16>>],
+    params = [<kind = memref, tensor = 0>],
+    grid = [<tensor = 0, dim = 0, divisor = 64>, <tensor = 0, dim = 0, divisor = 64>, <tensor = 0, dim = 0, divisor = 64>],
+    cluster = [2, 1, 1], persistent = 1>} {
+  return
+}

@@ -3,6 +3,8 @@
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_100a | FileCheck %s --check-prefix=SM100
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" | FileCheck %s --check-prefix=LAZY
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a ping-pong=false overlap=false" | FileCheck %s --check-prefix=PLAIN
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=true" | FileCheck %s --check-prefix=PERSISTENT
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_80 persistent=true" | FileCheck %s --check-prefix=SM80
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=0" | FileCheck %s --check-prefix=EVERY
 
 // The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
@@ -23,6 +25,12 @@
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
 // EVERY-LABEL: func.func @head_dims
 //   EVERY-NOT: rescale_threshold
+// Persistent CTAs are the warp-specialised kernels' (sm_80 ignores the
+// request, as it does ping-pong's).
+// PERSISTENT-LABEL: func.func @head_dims
+//       PERSISTENT: kind = fa3, tile_m = 192, {{.*}}, ping_pong = true, overlap = true, persistent = true>}
+//       PERSISTENT: kind = fa3, tile_m = 128, {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true>}
+
 // PLAIN-LABEL: func.func @head_dims
 //       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>]>} -> tensor<?x8x?x64xbf16>
 // FA4: load, MMA, two softmax warpgroups, correction and epilogue.
