@@ -11,8 +11,8 @@
 //  CHECK-SAME: nvvm.minctasm = 1
 // The producer.
 //       CHECK: nvvm.setmaxregister decrease 24
-//       CHECK: %[[GRID:.*]] = gpu.grid_dim x
 //       CHECK: %[[FIRST:.*]] = gpu.block_id x
+//       CHECK: %[[GRID:.*]] = gpu.grid_dim x
 //       CHECK: scf.for %{{.*}} = %[[FIRST]] to %{{.*}} step %[[GRID]] iter_args(%{{.*}} = %false, %{{.*}} = %false, %{{.*}} = %false) -> (i1, i1, i1)
 //       CHECK:   nvgpu.tma.async.load
 //       CHECK:   scf.for

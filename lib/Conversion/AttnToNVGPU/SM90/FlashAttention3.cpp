@@ -356,11 +356,11 @@ FlashAttention3Emitter::forEachTile(function_ref<LogicalResult()> body) {
   if (!plan.schedule.getPersistent())
     return body();
   SmallVector<AllocChannelOp, 3> list = channels();
-  auto loop = scf::ForOp::create(
-      b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), tileCount,
-      gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
-      SmallVector<Value>(list.size(),
-                         arith::ConstantIntOp::create(b, loc, 0, 1)));
+  Value first = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value step = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+  Value noFlip = arith::ConstantIntOp::create(b, loc, 0, 1);
+  auto loop = scf::ForOp::create(b, loc, first, tileCount, step,
+                                 SmallVector<Value>(list.size(), noFlip));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   // Query tiles fastest, as the one-tile grid launches them: the tiles of a
@@ -550,9 +550,9 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
                        phase = get(acquire.getPhase());
       if (failed(slot) || failed(phase))
         return failure();
+      Value fillPhase = phaseOf(acquire.getChannel(), *phase);
       Value parity = arith::XOrIOp::create(
-          b, loc, phaseOf(acquire.getChannel(), *phase),
-          arith::ConstantIntOp::create(b, loc, 1, 1));
+          b, loc, fillPhase, arith::ConstantIntOp::create(b, loc, 1, 1));
       waitBarrier(barrier(bufferOf(acquire.getChannel()), *slot, true),
                   parity);
     } else if (auto copy = dyn_cast<ChannelCopyOp>(op)) {
