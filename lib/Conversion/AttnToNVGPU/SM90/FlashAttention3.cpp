@@ -70,6 +70,9 @@ constexpr int64_t kSharedMemoryPerSm = 228 * 1024;
 /// Threads a named barrier of the consumers' turns counts: the warpgroup
 /// taking its turn and the one handing it over.
 constexpr int64_t kTurnThreads = 2 * kWarpgroupSize;
+/// K and V bytes a persistent causal launch keeps its CTAs on at once, in
+/// L2 (50 MB on an H100).
+constexpr int64_t kL2SectionBytes = 32 << 20;
 /// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
 constexpr int64_t kWaitHintNs = 10000000;
 
@@ -356,41 +359,114 @@ FlashAttention3Emitter::forEachTile(function_ref<LogicalResult()> body) {
   if (!plan.schedule.getPersistent())
     return body();
   SmallVector<AllocChannelOp, 3> list = channels();
-  Value first = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value step = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+  // The tile arithmetic is 32-bit: what stays live across a tile (its bounds
+  // and the loop-invariant factors) takes one register, not two.
+  Type i32Type = b.getI32Type();
+  auto narrow = [&](Value v) -> Value {
+    return arith::IndexCastUIOp::create(b, loc, i32Type, v);
+  };
+  auto widen = [&](Value v) -> Value {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+  };
+  Value first = narrow(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+  Value step = narrow(gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
+  Value count = narrow(tileCount);
+  SmallVector<Value, 3> extents;
+  for (Value extent : gridExtents)
+    extents.push_back(narrow(extent));
   Value noFlip = arith::ConstantIntOp::create(b, loc, 0, 1);
-  auto loop = scf::ForOp::create(b, loc, first, tileCount, step,
+  // Causal tiles differ in length: the tiles go heaviest first, in waves of
+  // one tile a CTA, every other wave handed out in reverse, so that each
+  // CTA's tiles add up alike (whole waves: past the last tile a CTA skips).
+  bool waves = plan.heavyTilesFirst;
+  Value one = i32(1);
+  Value bound =
+      waves ? mul(arith::CeilDivUIOp::create(b, loc, count, step), step)
+            : count;
+  Value perSection;
+  if (waves) {
+    // Sections of (head, batch) pairs whose K and V fit in L2 together.
+    Value headBytes = mul(seqKv, index((headDim + valueHeadDim) *
+                                       elementType.getIntOrFloatBitWidth() /
+                                       8));
+    Value fit = arith::DivUIOp::create(
+        b, loc, index(kL2SectionBytes),
+        arith::MaxUIOp::create(b, loc, headBytes, index(1)));
+    perSection = arith::MinUIOp::create(
+        b, loc, arith::MaxUIOp::create(b, loc, narrow(fit), one),
+        mul(extents[1], extents[2]));
+  }
+  auto loop = scf::ForOp::create(b, loc, first, bound, step,
                                  SmallVector<Value>(list.size(), noFlip));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  // Query tiles fastest, as the one-tile grid launches them: the tiles of a
-  // head that run at once share its K and V in L2. Causal ones heaviest
-  // first.
   Value tile = loop.getInductionVar();
-  Value x = arith::RemUIOp::create(b, loc, tile, gridExtents[0]);
-  Value rest = arith::DivUIOp::create(b, loc, tile, gridExtents[0]);
-  if (plan.heavyTilesFirst)
+  Value x, rest;
+  if (waves) {
+    Value wave = arith::DivUIOp::create(b, loc, tile, step);
+    Value last =
+        arith::SubIOp::create(b, loc, add(mul(wave, step), step), i32(1));
+    Value mirrored = arith::SubIOp::create(
+        b, loc, last, arith::RemUIOp::create(b, loc, tile, step));
+    Value odd = cmp(arith::CmpIPredicate::ne,
+                    arith::AndIOp::create(b, loc, wave, i32(1)), i32(0));
+    tile = select(odd, mirrored, tile);
+    // One section after another; in a section the query tile is slowest,
+    // from the last, so the waves go from its heaviest tiles to its
+    // lightest while the CTAs share its heads' keys.
+    Value pairs = mul(extents[1], extents[2]);
+    Value sectionTiles = mul(perSection, extents[0]);
+    Value section = arith::DivUIOp::create(b, loc, tile, sectionTiles);
+    Value firstPair = mul(section, perSection);
+    Value inSection = arith::MinUIOp::create(
+        b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
+    Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
     x = arith::SubIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, gridExtents[0], index(1)), x);
+        b, loc, arith::SubIOp::create(b, loc, extents[0], i32(1)),
+        arith::DivUIOp::create(b, loc, at, inSection));
+    rest = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
+  } else {
+    // Query tiles fastest, as the one-tile grid launches them: the tiles of
+    // a head that run at once share its K and V in L2.
+    x = arith::RemUIOp::create(b, loc, tile, extents[0]);
+    rest = arith::DivUIOp::create(b, loc, tile, extents[0]);
+  }
   SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-  values.map(ivs[0], x);
-  values.map(ivs[1], arith::RemUIOp::create(b, loc, rest, gridExtents[1]));
-  values.map(ivs[2], arith::DivUIOp::create(b, loc, rest, gridExtents[1]));
+  values.map(ivs[0], widen(x));
+  values.map(ivs[1],
+             widen(arith::RemUIOp::create(b, loc, rest, extents[1])));
+  values.map(ivs[2],
+             widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
+  ValueRange flips = loop.getRegionIterArgs();
+  scf::IfOp inRange;
+  if (waves) {
+    inRange = scf::IfOp::create(
+        b, loc, SmallVector<Type>(list.size(), b.getI1Type()),
+        cmp(arith::CmpIPredicate::ult, tile, count),
+        /*withElseRegion=*/true);
+    b.setInsertionPointToStart(inRange.elseBlock());
+    scf::YieldOp::create(b, loc, flips);
+    b.setInsertionPointToStart(inRange.thenBlock());
+  }
   // Every tile's fills are whole rounds of the ring, so a tile's fills
   // start at slot 0: only their phases differ, flipped by an odd number of
   // rounds before. The loop carries that bit, not the count.
-  for (auto [channel, flip] : llvm::zip(list, loop.getRegionIterArgs()))
+  for (auto [channel, flip] : llvm::zip(list, flips))
     phaseFlips[channel] = flip;
   if (failed(body()))
     return failure();
   SmallVector<Value> next;
-  for (auto [channel, flip] : llvm::zip(list, loop.getRegionIterArgs())) {
+  for (auto [channel, flip] : llvm::zip(list, flips)) {
     FailureOr<Value> rounds = roundsOf(channel);
     if (failed(rounds))
       return failure();
     next.push_back(arith::XOrIOp::create(b, loc, flip, isOdd(*rounds)));
   }
   scf::YieldOp::create(b, loc, next);
+  if (inRange) {
+    b.setInsertionPointAfter(inRange);
+    scf::YieldOp::create(b, loc, inRange.getResults());
+  }
   phaseFlips.clear();
   return success();
 }
