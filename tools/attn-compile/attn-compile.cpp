@@ -77,8 +77,9 @@ static llvm::cl::opt<bool> overlap(
 static llvm::cl::opt<bool> persistent(
     "persistent",
     llvm::cl::desc("Warp-specialised kernels (sm_90a): as many CTAs as fit "
-                   "on the GPU, each looping over query tiles (default off: "
-                   "one CTA a tile)"),
+                   "on the GPU, each looping over query tiles (default: the "
+                   "chip's choice, on without a mask at head dims up to 128; "
+                   "--persistent=false launches one CTA a tile)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(false));
 static llvm::cl::opt<bool> packGqa(
     "pack-gqa",
@@ -212,7 +213,8 @@ int main(int argc, char **argv) {
   options.waitTimeoutMs = waitTimeoutMs;
   options.pingPong = pingPong;
   options.overlap = overlap;
-  options.persistent = persistent;
+  if (persistent.getNumOccurrences())
+    options.persistent = persistent ? 1 : 0;
   options.exp2Emulation = exp2Emulation;
   options.exp2Degree = exp2Degree;
   options.stages = stages;

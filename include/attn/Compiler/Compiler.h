@@ -43,8 +43,9 @@ struct CompileOptions {
   /// cores (ping-pong), and each issues the next Q K^T before its softmax.
   bool pingPong = true, overlap = true;
   /// Warp-specialised kernels: as many CTAs as fit on the GPU, each looping
-  /// over query tiles (off by default: docs/performance.md).
-  bool persistent = false;
+  /// over query tiles; 1 on, 0 off, negative the chip's choice (sm_90a: on
+  /// without a mask at head dims up to 128).
+  int64_t persistent = -1;
   /// FlashAttention-4's polynomial exp2: one score exponential in
   /// `exp2Emulation` (0: none) by a polynomial of degree `exp2Degree`.
   int64_t exp2Emulation = 0, exp2Degree = 3;

@@ -79,11 +79,12 @@ struct AttnLowerToNVVMPipelineOptions
                      "of the next K/V tile before the softmax of this one "
                      "(default on)"),
       llvm::cl::init(true)};
-  PassOptions::Option<bool> persistent{
+  PassOptions::Option<int64_t> persistent{
       *this, "persistent",
       llvm::cl::desc("Warp-specialised kernels: as many CTAs as fit on the "
-                     "GPU, each looping over query tiles (default off)"),
-      llvm::cl::init(false)};
+                     "GPU, each looping over query tiles; 1 on, 0 off, "
+                     "negative (the default) the chip's choice"),
+      llvm::cl::init(-1)};
   PassOptions::Option<int64_t> waitTimeoutMs{
       *this, "wait-timeout-ms",
       llvm::cl::desc("Debug mode of the sm_90a kernel: every mbarrier wait "

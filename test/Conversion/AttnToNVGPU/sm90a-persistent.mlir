@@ -4,8 +4,8 @@
 // after each tile the producer completes the K and V rings' last round with
 // empty fills and the consumer waits for and releases the fills it did not
 // use, before its epilogue. The ABI says how many CTAs an SM holds.
-// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=true" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s
-// RUN: attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s --check-prefix=TILE
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=1" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s --check-prefix=TILE
 
 // CHECK-LABEL: gpu.func @attention
 //  CHECK-SAME: persistent = 1>
@@ -35,7 +35,7 @@
 //       CHECK:   vector.store
 //       CHECK:   scf.yield %{{.*}}, %{{.*}}, %{{.*}} : i1, i1, i1
 
-// One CTA a tile by default: no loop over tiles, no persistent launch.
+// One CTA a tile when asked: no loop over tiles, no persistent launch.
 // TILE-LABEL: gpu.func @attention
 //   TILE-NOT: persistent =
 //   TILE-NOT: -> (i1, i1, i1)

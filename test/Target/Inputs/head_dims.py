@@ -1,4 +1,5 @@
-"""Compiles a causal GQA attention for every head dim a chip's kernel
+"""Compiles a causal (or, with MASK `none`, unmasked) GQA attention for
+every head dim a chip's kernel
 takes (sm_80: multiples of 8 from 8 to 256; sm_90a: multiples of 64; both
 also DeepSeek's 192 / 128) with attn-compile and ptxas, and prints one line
 per head dim: `D=<d> Dv=<dv>: <registers> registers, <bytes> bytes spill
@@ -6,7 +7,7 @@ stores`, then, for sm_90a, how many of the instructions its kernel is made
 of the PTX holds (`wgmma.mma_async`, `cp.async.bulk.tensor`,
 `mbarrier.try_wait`, `setmaxnreg`).
 
-    python3 head_dims.py ATTN_COMPILE WORK_DIR CHIP
+    python3 head_dims.py ATTN_COMPILE WORK_DIR CHIP [MASK]
 """
 import os
 import re
@@ -20,7 +21,7 @@ IR = """func.func @hd(%q: tensor<?x8x?x{d}xbf16>, %k: tensor<?x2x?x{d}xbf16>,
   %b = tensor.dim %q, %c0 : tensor<?x8x?x{d}xbf16>
   %s = tensor.dim %q, %c2 : tensor<?x8x?x{d}xbf16>
   %init = tensor.empty(%b, %s) : tensor<?x8x?x{dv}xbf16>
-  %o = attn.attention causal
+  %o = attn.attention {mask}
          ins(%q, %k, %v : tensor<?x8x?x{d}xbf16>, tensor<?x2x?x{d}xbf16>,
                           tensor<?x2x?x{dv}xbf16>)
          outs(%init : tensor<?x8x?x{dv}xbf16>) -> tensor<?x8x?x{dv}xbf16>
@@ -36,11 +37,12 @@ INSTRUCTIONS = {"sm_90a": ("wgmma.mma_async", "cp.async.bulk.tensor",
 
 def main():
     compiler, work, chip = sys.argv[1], sys.argv[2], sys.argv[3]
+    mask = "" if sys.argv[4:] == ["none"] else "causal"
     os.makedirs(work, exist_ok=True)
     for d, dv in [(d, d) for d in HEAD_DIMS[chip]] + [(192, 128)]:
         source = os.path.join(work, f"d{d}_dv{dv}.mlir")
         with open(source, "w") as f:
-            f.write(IR.format(d=d, dv=dv))
+            f.write(IR.format(d=d, dv=dv, mask=mask))
         out = os.path.join(work, f"d{d}_dv{dv}")
         run = subprocess.run([compiler, source, f"--chip={chip}", "-o", out],
                              capture_output=True, text=True)

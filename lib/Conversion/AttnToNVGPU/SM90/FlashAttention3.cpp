@@ -1430,8 +1430,10 @@ KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
     maps.push_back(KernelParamAttr::get(
         ctx, KernelParamKind::tensor_map, i, boxShape(rows),
         kSpanBytes, false, Type(), -1));
-  return buildAttentionAbi(
-      plan, maps, plan.schedule.getPersistent() ? residentCtas(plan) : 0);
+  // A grid not in the warp-specialised form has no channels to size; the
+  // emitter refuses it.
+  bool persistent = plan.schedule.getPersistent() && plan.roles;
+  return buildAttentionAbi(plan, maps, persistent ? residentCtas(plan) : 0);
 }
 
 FailureOr<int64_t>

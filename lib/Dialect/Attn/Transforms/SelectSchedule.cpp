@@ -61,8 +61,9 @@ struct Requests {
   /// The rescale threshold asked for: 0 none, negative the chip's choice.
   float rescaleThreshold = -1.0f;
   bool pingPong = true, overlap = true;
-  /// Persistent CTAs asked for (warp-specialised kernels).
-  bool persistent = false;
+  /// Persistent CTAs (warp-specialised kernels): 1 on, 0 off, negative the
+  /// chip's choice.
+  int64_t persistent = -1;
   /// The K/V stages asked for; 0 the chip's choice.
   int64_t stages = 0;
   /// Packed GQA asked for (else chosen for a static Sq of at most
@@ -175,7 +176,17 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // before the softmax got cheaper), so two consumers run free.
     pingPong = requests.pingPong && consumers > 2;
     overlap = requests.overlap;
-    persistent = requests.persistent;
+    // Persistent CTAs (bench/ablation.py, H100, TFLOP/s): without a mask
+    // one tile's epilogue hides the next one's first loads, 506 against 489
+    // at D = 128, S = 1024 and 669 against 650 at S = 8192, 386 against 369
+    // at D = 64; at D = 256 the loop's registers make the consumer spill.
+    // Causal tiles differ in length, and the static waves lose to one CTA a
+    // tile at D = 128 (312 against 345 at S = 1024, 504 against 621 at
+    // S = 8192), so masked attention keeps the one-tile grid.
+    bool chipPersistent =
+        op.getMask() == MaskKind::none && largest <= 128;
+    persistent = requests.persistent < 0 ? chipPersistent
+                                         : requests.persistent > 0;
     // Where O is at least as large as S, rescaling it only when a row's max
     // grows by 2^8 pays: 683 against 665 at D = 128, 763 against 673 at
     // D = 256 (at D = 64 it is even: 544 against 548).

@@ -3,8 +3,9 @@
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_100a | FileCheck %s --check-prefix=SM100
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" | FileCheck %s --check-prefix=LAZY
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a ping-pong=false overlap=false" | FileCheck %s --check-prefix=PLAIN
-// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=true" | FileCheck %s --check-prefix=PERSISTENT
-// RUN: attn-opt %s -attn-select-schedule="chip=sm_80 persistent=true" | FileCheck %s --check-prefix=SM80
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=1" | FileCheck %s --check-prefix=PERSISTENT
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_80 persistent=1" | FileCheck %s --check-prefix=SM80
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" | FileCheck %s --check-prefix=ONE
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=0" | FileCheck %s --check-prefix=EVERY
 
 // The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
@@ -18,21 +19,25 @@
 // head dim 64, two above; the consumers overlap Q K^T with the softmax, and
 // three take turns at the tensor cores, unless the options turn that off.
 // From head dim 128 O is rescaled lazily (threshold 8) unless a threshold
-// is asked for.
+// is asked for. Without a mask, up to head dim 128, the CTAs are persistent.
 // SM90-LABEL: func.func @head_dims
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true>} -> tensor<?x8x?x64xbf16>
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true, persistent = true>} -> tensor<?x8x?x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32, persistent = true>} -> tensor<?x8x?x128xf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
 // EVERY-LABEL: func.func @head_dims
 //   EVERY-NOT: rescale_threshold
 // Persistent CTAs are the warp-specialised kernels' (sm_80 ignores the
-// request, as it does ping-pong's).
+// request, as it does ping-pong's); asked for, causal ones get them too,
+// and asked not to, none.
 // PERSISTENT-LABEL: func.func @head_dims
 //       PERSISTENT: kind = fa3, tile_m = 192, {{.*}}, ping_pong = true, overlap = true, persistent = true>}
 //       PERSISTENT: kind = fa3, tile_m = 128, {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true>}
+//       PERSISTENT: attn.attention causal {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true>}
+// ONE-LABEL: func.func @head_dims
+//   ONE-NOT: persistent
 
 // PLAIN-LABEL: func.func @head_dims
-//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>]>} -> tensor<?x8x?x64xbf16>
+//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], persistent = true>} -> tensor<?x8x?x64xbf16>
 // FA4: load, MMA, two softmax warpgroups, correction and epilogue.
 // SM100-LABEL: func.func @head_dims
 //       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 128, stages = 2, warps = 16, roles = [<name = "load", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>} -> tensor<?x8x?x64xbf16>

@@ -190,10 +190,11 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     Option<"overlap", "overlap", "bool", /*default=*/"true",
            "Warp-specialised schedules: each consumer issues Q K^T of the "
            "next K/V tile before the softmax of this one">,
-    Option<"persistent", "persistent", "bool", /*default=*/"false",
+    Option<"persistent", "persistent", "int64_t", /*default=*/"-1",
            "Warp-specialised schedules: launch as many CTAs as fit on the "
-           "GPU, each looping over query tiles (off by default: measured in "
-           "docs/performance.md)">,
+           "GPU, each looping over query tiles; 1 on, 0 off, negative (the "
+           "default) the chip's choice (sm_90a: on without a mask at head "
+           "dims up to 128)">,
     Option<"stages", "stages", "int64_t", /*default=*/"0",
            "K/V tiles in flight (1: none ahead of the one in use, for "
            "ablations); 0 (the default) leaves it to the chip (2)">,
