@@ -13,7 +13,7 @@ the full schedule (the chip's choices for D), then without ping-pong,
 without the intra-warpgroup overlap, without both (warp specialisation
 alone), rescaling O at every step, rescaling it only past a threshold of 8
 (one of the two is the default), one K/V stage instead of two, persistent
-CTAs (`--persistent`), FlashAttention-4's exp2 on the FMA units
+CTAs and one CTA a tile (one of the two is the default), FlashAttention-4's exp2 on the FMA units
 for one score in 4, in 2 and all of them, and the FA2 form without warp
 specialisation (the sm_80 kernel, through the driver's PTX JIT), also with
 one exp2 in 2 by the polynomial. `run` builds the runtime and
@@ -43,7 +43,8 @@ VARIANTS = [
     ("rescale every step", ["--chip=sm_90a", "--rescale-threshold=0"]),
     ("conditional rescaling (8)", ["--chip=sm_90a", "--rescale-threshold=8"]),
     ("one stage instead of two", ["--chip=sm_90a", "--stages=1"]),
-    ("persistent CTAs", ["--chip=sm_90a", "--persistent"]),
+    ("persistent CTAs", ["--chip=sm_90a", "--persistent=true"]),
+    ("one CTA a tile", ["--chip=sm_90a", "--persistent=false"]),
     ("exp2: 1 in 4 by polynomial", ["--chip=sm_90a", "--exp2-emulation=4"]),
     ("exp2: 1 in 2 by polynomial", ["--chip=sm_90a", "--exp2-emulation=2"]),
     ("exp2: all by polynomial", ["--chip=sm_90a", "--exp2-emulation=1"]),
