@@ -152,13 +152,25 @@ static void checkPlan(const Manifest &manifest,
                       const std::vector<TensorView> &views,
                       const LaunchPlan &plan) {
   bool ok = views.size() == manifest.tensors.size();
+  // A persistent kernel (no device: one CTA a tile) launches every tile of
+  // its grid along x.
+  int64_t tiles = 1;
+  for (int d = 0; ok && d < 3; ++d) {
+    const GridAxis &axis = manifest.grid[d];
+    tiles = std::min<int64_t>(
+        tiles * std::min<int64_t>(blocksOf(axis, views) * factorOf(axis, views),
+                                  int64_t(1) << 30),
+        (int64_t(1) << 31) - 1);
+  }
   for (int d = 0; ok && d < 3; ++d) {
     const GridAxis &axis = manifest.grid[d];
     int64_t extent = views[axis.tensor].sizes[axis.dim];
     // The grid covers the extent, with less than one block to spare, times
     // the second factor, in whole clusters.
-    ok &= extent >= 0 && int64_t(plan.grid[d]) ==
-                             blocksOf(axis, views) * factorOf(axis, views);
+    int64_t blocks = blocksOf(axis, views) * factorOf(axis, views);
+    if (manifest.persistent > 0)
+      blocks = d == 0 ? tiles : tiles > 0 ? 1 : 0;
+    ok &= extent >= 0 && int64_t(plan.grid[d]) == blocks;
     ok &= plan.block[d] == manifest.block[d] &&
           plan.cluster[d] == manifest.cluster[d] &&
           plan.grid[d] % plan.cluster[d] == 0;
