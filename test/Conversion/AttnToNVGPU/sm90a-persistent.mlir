@@ -55,22 +55,34 @@ func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
 
 // -----
 
-// Causal tiles differ in length: whole waves of one tile a CTA (a CTA past
-// the last tile skips, keeping its phase bits), over sections of heads
-// whose K and V fit in L2, every other wave reversed.
+// Causal tiles differ in length: a CTA takes the next tile when it is done
+// with one. The producer draws it from the launch's counter (a zeroed
+// workspace word) and stores it in shared memory before the query's fill;
+// the consumers wait for that fill and read it. Past the last tile the
+// producer stores a tile past the end and completes the query's fill with
+// no bytes, which ends the consumers' loop.
 // CHECK-LABEL: gpu.func @causal
+//  CHECK-SAME: %[[COUNTER:[a-z0-9]+]]: memref<?xi32, strided<[1], offset: ?>>
+//  CHECK-SAME: name = "tile_counter", type = tensor<?xi32>, extents = [<tensor = 0, dim = 0, divisor = 1099511627776>], zeroed = true
 //       CHECK: nvvm.setmaxregister decrease 24
-//       CHECK: %[[WAVES:.*]] = arith.ceildivui %{{.*}}, %[[STEP:.*]] : i32
-//       CHECK: %[[BOUND:.*]] = arith.muli %[[WAVES]], %[[STEP]] : i32
-//       CHECK: arith.divui %c33554432, %{{.*}} : index
-//       CHECK: scf.for %{{.*}} = %{{.*}} to %[[BOUND]] step %[[STEP]] iter_args({{.*}}) -> (i1, i1, i1) : i32
-//       CHECK:   arith.select
-//       CHECK:   arith.minui
-//       CHECK:   %[[LIVE:.*]]:3 = scf.if %{{.*}} -> (i1, i1, i1) {
-//       CHECK:     nvgpu.tma.async.load
-//       CHECK:   } else {
-//  CHECK-NEXT:     scf.yield %{{.*}}, %{{.*}}, %{{.*}} : i1, i1, i1
-//       CHECK:   scf.yield %[[LIVE]]#0, %[[LIVE]]#1, %[[LIVE]]#2 : i1, i1, i1
+//       CHECK: %[[WORD:.*]] = memref.view %{{.*}}[%c163840][] : memref<?xi8, 3> to memref<1xi32, 3>
+//       CHECK: scf.while ({{.*}}) : (i1, i1, i1) -> (i32, i1, i1, i1) {
+//       CHECK:   %[[DRAWN:.*]] = memref.atomic_rmw addi %{{.*}}, %[[COUNTER]][%c0]
+//       CHECK:   scf.condition(%{{.*}}) %[[DRAWN]]
+//       CHECK: } do {
+//  CHECK-NEXT: ^bb0(%[[T:.*]]: i32, %{{.*}}: i1, %{{.*}}: i1, %{{.*}}: i1):
+//       CHECK:   memref.store %[[T]], %{{.*}}[%c0] : memref<1xi32, 3>
+//  CHECK-NEXT:   nvgpu.mbarrier.arrive.expect_tx
+//       CHECK:   nvgpu.tma.async.load
+//       CHECK: memref.store %{{.*}}, %[[WORD]][%c0] : memref<1xi32, 3>
+//       CHECK: nvgpu.mbarrier.arrive %
+//       CHECK: nvvm.setmaxregister increase 240
+//       CHECK: scf.while ({{.*}}) : (i1, i1, i1) -> (i32, i1, i1, i1) {
+//       CHECK:   nvgpu.mbarrier.try_wait.parity
+//  CHECK-NEXT:   %[[READ:.*]] = memref.load %{{.*}}[%c0] : memref<1xi32, 3>
+//       CHECK:   scf.condition(%{{.*}}) %[[READ]]
+//       CHECK: } do {
+//       CHECK:   nvvm.wgmma.mma_async
 func.func @causal(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
                   %v: tensor<?x2x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
   %c0 = arith.constant 0 : index

@@ -1,5 +1,6 @@
-// The persistent sm_90a kernel (--persistent), run on a GPU: causal GQA 8:2
-// at head dim 64 (three consumers taking turns). Ragged lengths, query
+// The persistent sm_90a kernel (--persistent, the default here), run on a
+// GPU: causal GQA 8:2 at head dim 64 (three consumers taking turns), the
+// CTAs drawing their tiles from the launch's counter. Ragged lengths, query
 // tiles with no key (Sq > Skv under the causal mask: the rings' rounds hold
 // only empty fills), and more tiles than CTAs (each CTA runs several, its
 // phases carried from one to the next).

@@ -88,11 +88,23 @@ SmallVector<AllocChannelOp, 3> channelsOf(const KernelPlan &plan) {
   return {plan.queryChannel, plan.keyChannel, plan.valueChannel};
 }
 
-/// Bytes of shared memory the kernel takes: each channel's slots, then its
-/// barriers, which are static shared memory before the 1024-byte aligned
+/// Whether `plan`'s kernel draws its tiles from a counter: persistent with
+/// tiles of different lengths (causal).
+bool drawsTiles(const KernelPlan &plan) {
+  return plan.schedule.getPersistent() && plan.heavyTilesFirst;
+}
+
+/// Bytes of dynamic shared memory after the channels' slots: the word that
+/// hands a drawn tile to the consumers.
+int64_t tileWordBytes(const KernelPlan &plan) {
+  return drawsTiles(plan) ? 16 : 0;
+}
+
+/// Bytes of shared memory the kernel takes: the tile word, each channel's
+/// slots, then its barriers, which are static shared memory before the 1024-byte aligned
 /// dynamic array (so the block uses a whole aligned step for them).
 int64_t sharedMemoryBytes(const KernelPlan &plan) {
-  int64_t bytes = 0, barriers = 0;
+  int64_t bytes = tileWordBytes(plan), barriers = 0;
   for (AllocChannelOp channel : channelsOf(plan)) {
     ChannelType type = channel.getType();
     bytes += type.getStages() * type.getTile().getDimSize(0) * kSpanBytes *
@@ -176,7 +188,13 @@ private:
   /// Runs `body` once per tile of this CTA: once, or (persistent) in a loop
   /// over tiles that maps the grid's induction variables and carries each
   /// channel's fills.
-  LogicalResult forEachTile(function_ref<LogicalResult()> body);
+  LogicalResult forEachTile(bool consumer, function_ref<LogicalResult()> body);
+  /// Maps the grid's induction variables to those of `tile` (i32).
+  void mapTile(Value tile);
+  /// Emits `body` for one tile whose channels' phases `flips` flips;
+  /// returns the flips of the next tile.
+  FailureOr<SmallVector<Value>> emitTile(ValueRange flips,
+                                         function_ref<LogicalResult()> body);
   /// The body of the producer's or the consumer's role.
   Block &roleBody(bool consumer) const {
     return WarpSpecializeOp(plan.roles).getBodies()[consumer ? 1 : 0].front();
@@ -262,6 +280,11 @@ private:
   SmallVector<Value, 3> gridExtents;
   Value tileCount;
   DenseMap<Operation *, Value> phaseFlips;
+  /// Persistent causal kernels: the launch's tile counter (a zeroed
+  /// workspace word), the shared-memory byte offset of the word that hands
+  /// the producer's tile to the consumers, and the producer's tile.
+  Value tileCounter, currentTile;
+  int64_t tileWordOffset = 0;
   /// Persistent kernels: the consumer's last op that uses a channel, after
   /// which it completes the tile's rounds (before the epilogue, so that
   /// the next tile's loads overlap it).
@@ -354,11 +377,7 @@ void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
 // Persistent tiles
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-FlashAttention3Emitter::forEachTile(function_ref<LogicalResult()> body) {
-  if (!plan.schedule.getPersistent())
-    return body();
-  SmallVector<AllocChannelOp, 3> list = channels();
+void FlashAttention3Emitter::mapTile(Value tile) {
   // The tile arithmetic is 32-bit: what stays live across a tile (its bounds
   // and the loop-invariant factors) takes one register, not two.
   Type i32Type = b.getI32Type();
@@ -368,53 +387,24 @@ FlashAttention3Emitter::forEachTile(function_ref<LogicalResult()> body) {
   auto widen = [&](Value v) -> Value {
     return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
   };
-  Value first = narrow(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
-  Value step = narrow(gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
-  Value count = narrow(tileCount);
   SmallVector<Value, 3> extents;
   for (Value extent : gridExtents)
     extents.push_back(narrow(extent));
-  Value noFlip = arith::ConstantIntOp::create(b, loc, 0, 1);
-  // Causal tiles differ in length: the tiles go heaviest first, in waves of
-  // one tile a CTA, every other wave handed out in reverse, so that each
-  // CTA's tiles add up alike (whole waves: past the last tile a CTA skips).
-  bool waves = plan.heavyTilesFirst;
-  Value one = i32(1);
-  Value bound =
-      waves ? mul(arith::CeilDivUIOp::create(b, loc, count, step), step)
-            : count;
-  Value perSection;
-  if (waves) {
-    // Sections of (head, batch) pairs whose K and V fit in L2 together.
+  Value x, rest;
+  if (plan.heavyTilesFirst) {
+    // Sections of (head, batch) pairs whose K and V fit in L2 together, one
+    // after another; in a section the query tile is slowest, from the last,
+    // so the tiles go from its heaviest to its lightest while the CTAs
+    // share its heads' keys.
     Value headBytes = mul(seqKv, index((headDim + valueHeadDim) *
                                        elementType.getIntOrFloatBitWidth() /
                                        8));
     Value fit = arith::DivUIOp::create(
         b, loc, index(kL2SectionBytes),
         arith::MaxUIOp::create(b, loc, headBytes, index(1)));
-    perSection = arith::MinUIOp::create(
-        b, loc, arith::MaxUIOp::create(b, loc, narrow(fit), one),
-        mul(extents[1], extents[2]));
-  }
-  auto loop = scf::ForOp::create(b, loc, first, bound, step,
-                                 SmallVector<Value>(list.size(), noFlip));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value tile = loop.getInductionVar();
-  Value x, rest;
-  if (waves) {
-    Value wave = arith::DivUIOp::create(b, loc, tile, step);
-    Value last =
-        arith::SubIOp::create(b, loc, add(mul(wave, step), step), i32(1));
-    Value mirrored = arith::SubIOp::create(
-        b, loc, last, arith::RemUIOp::create(b, loc, tile, step));
-    Value odd = cmp(arith::CmpIPredicate::ne,
-                    arith::AndIOp::create(b, loc, wave, i32(1)), i32(0));
-    tile = select(odd, mirrored, tile);
-    // One section after another; in a section the query tile is slowest,
-    // from the last, so the waves go from its heaviest tiles to its
-    // lightest while the CTAs share its heads' keys.
     Value pairs = mul(extents[1], extents[2]);
+    Value perSection = arith::MinUIOp::create(
+        b, loc, arith::MaxUIOp::create(b, loc, narrow(fit), i32(1)), pairs);
     Value sectionTiles = mul(perSection, extents[0]);
     Value section = arith::DivUIOp::create(b, loc, tile, sectionTiles);
     Value firstPair = mul(section, perSection);
@@ -437,37 +427,115 @@ FlashAttention3Emitter::forEachTile(function_ref<LogicalResult()> body) {
              widen(arith::RemUIOp::create(b, loc, rest, extents[1])));
   values.map(ivs[2],
              widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
-  ValueRange flips = loop.getRegionIterArgs();
-  scf::IfOp inRange;
-  if (waves) {
-    inRange = scf::IfOp::create(
-        b, loc, SmallVector<Type>(list.size(), b.getI1Type()),
-        cmp(arith::CmpIPredicate::ult, tile, count),
-        /*withElseRegion=*/true);
-    b.setInsertionPointToStart(inRange.elseBlock());
-    scf::YieldOp::create(b, loc, flips);
-    b.setInsertionPointToStart(inRange.thenBlock());
-  }
+}
+
+FailureOr<SmallVector<Value>>
+FlashAttention3Emitter::emitTile(ValueRange flips,
+                                 function_ref<LogicalResult()> body) {
   // Every tile's fills are whole rounds of the ring, so a tile's fills
   // start at slot 0: only their phases differ, flipped by an odd number of
   // rounds before. The loop carries that bit, not the count.
-  for (auto [channel, flip] : llvm::zip(list, flips))
+  for (auto [channel, flip] : llvm::zip(channels(), flips))
     phaseFlips[channel] = flip;
   if (failed(body()))
     return failure();
   SmallVector<Value> next;
-  for (auto [channel, flip] : llvm::zip(list, flips)) {
+  for (auto [channel, flip] : llvm::zip(channels(), flips)) {
     FailureOr<Value> rounds = roundsOf(channel);
     if (failed(rounds))
       return failure();
     next.push_back(arith::XOrIOp::create(b, loc, flip, isOdd(*rounds)));
   }
-  scf::YieldOp::create(b, loc, next);
-  if (inRange) {
-    b.setInsertionPointAfter(inRange);
-    scf::YieldOp::create(b, loc, inRange.getResults());
-  }
   phaseFlips.clear();
+  return next;
+}
+
+LogicalResult
+FlashAttention3Emitter::forEachTile(bool consumer,
+                                    function_ref<LogicalResult()> body) {
+  if (!plan.schedule.getPersistent())
+    return body();
+  Type i32Type = b.getI32Type();
+  Value count = arith::IndexCastUIOp::create(b, loc, i32Type, tileCount);
+  Value noFlip = arith::ConstantIntOp::create(b, loc, 0, 1);
+  SmallVector<Value> init(channels().size(), noFlip);
+  OpBuilder::InsertionGuard guard(b);
+  if (!tileCounter) {
+    // Tiles of one length: CTA c takes tiles c, c + grid, ...
+    Value first = arith::IndexCastUIOp::create(
+        b, loc, i32Type, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+    Value step = arith::IndexCastUIOp::create(
+        b, loc, i32Type, gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
+    auto loop = scf::ForOp::create(b, loc, first, count, step, init);
+    b.setInsertionPointToStart(loop.getBody());
+    mapTile(loop.getInductionVar());
+    FailureOr<SmallVector<Value>> next =
+        emitTile(loop.getRegionIterArgs(), body);
+    if (failed(next))
+      return failure();
+    scf::YieldOp::create(b, loc, *next);
+    return success();
+  }
+  // Causal tiles differ in length: a CTA takes the next tile when it is
+  // done with one. The producer draws it from the launch's counter and
+  // leaves it in shared memory with the query's fill; the consumers read it
+  // once that fill is complete. Past the last tile the producer fills the
+  // query's slot with nothing but a tile number past the end, which ends
+  // the consumers' loop too.
+  Value word = sharedView(index(tileWordOffset),
+                          MemRefType::get({1}, i32Type,
+                                          MemRefLayoutAttrInterface{},
+                                          getSharedMemorySpace(
+                                              b.getContext())));
+  const ChannelBuffer &query = buffers[plan.queryChannel];
+  Value querySlot = index(0);
+  SmallVector<Type> types(init.size(), b.getI1Type());
+  SmallVector<Type> withTile = {i32Type};
+  withTile.append(types);
+  auto loop = scf::WhileOp::create(b, loc, withTile, init);
+  Block *before = b.createBlock(&loop.getBefore(), {}, types,
+                                SmallVector<Location>(types.size(), loc));
+  b.setInsertionPointToStart(before);
+  Value tile;
+  if (consumer) {
+    // The query's fill of this tile: phase 0 of the IR, flipped.
+    waitBarrier(barrier(query, querySlot, /*empty=*/false),
+                before->getArgument(0));
+    tile = memref::LoadOp::create(b, loc, word, ValueRange{index(0)});
+  } else {
+    tile = memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addi,
+                                       i32(1), tileCounter,
+                                       ValueRange{index(0)});
+  }
+  SmallVector<Value> carried = {tile};
+  llvm::append_range(carried, before->getArguments());
+  scf::ConditionOp::create(b, loc,
+                           cmp(arith::CmpIPredicate::ult, tile, count),
+                           carried);
+  Block *after = b.createBlock(&loop.getAfter(), {}, withTile,
+                               SmallVector<Location>(withTile.size(), loc));
+  b.setInsertionPointToStart(after);
+  currentTile = after->getArgument(0);
+  mapTile(currentTile);
+  FailureOr<SmallVector<Value>> next =
+      emitTile(after->getArguments().drop_front(), body);
+  if (failed(next))
+    return failure();
+  scf::YieldOp::create(b, loc, *next);
+  currentTile = Value();
+  b.setInsertionPointAfter(loop);
+  if (!consumer) {
+    // The end: the query's slot once the consumers are done with it, a
+    // tile past the last, and the fill completed without bytes.
+    Value flip = loop.getResult(1);
+    Value parity = arith::XOrIOp::create(
+        b, loc, flip, arith::ConstantIntOp::create(b, loc, 1, 1));
+    waitBarrier(barrier(query, querySlot, /*empty=*/true), parity);
+    memref::StoreOp::create(b, loc, count, word, ValueRange{index(0)});
+    nvgpu::MBarrierArriveOp::create(
+        b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
+        barrier(query, querySlot, /*empty=*/false));
+  }
   return success();
 }
 
@@ -596,6 +664,17 @@ void FlashAttention3Emitter::emitCommit(ChannelCommitOp commit,
     int64_t tileBytes = buffer.slotBytes();
     bytes = add(bytes, select(enabled.back(), index(tileBytes), index(0)));
   }
+  // A persistent causal kernel's tile, for the consumers, goes with the
+  // query's fill.
+  if (currentTile &&
+      commit.getChannel().getDefiningOp() == AllocChannelOp(plan.queryChannel).getOperation())
+    memref::StoreOp::create(
+        b, loc, currentTile,
+        sharedView(index(tileWordOffset),
+                   MemRefType::get({1}, b.getI32Type(),
+                                   MemRefLayoutAttrInterface{},
+                                   getSharedMemorySpace(b.getContext()))),
+        ValueRange{index(0)});
   nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, bytes, full,
                                           Value());
   Value base = slotOffset(buffer, slot);
@@ -1291,6 +1370,10 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     lse = args.memref("lse");
   seqQ = memref::DimOp::create(b, loc, query, 2);
   seqKv = memref::DimOp::create(b, loc, key, 2);
+  if (drawsTiles(plan)) {
+    tileCounter = args.memref("tile_counter");
+    tileWordOffset = offset;
+  }
   if (schedule.getPersistent()) {
     tileCount = index(1);
     for (OpFoldResult extent : scf::ForallOp(plan.grid).getMixedUpperBound()) {
@@ -1345,7 +1428,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     b.setInsertionPointToStart(leader.thenBlock());
     for (AllocChannelOp channel : channels())
       nvgpu::TmaPrefetchOp::create(b, loc, buffers[channel].map, Value());
-    if (failed(forEachTile([&]() -> LogicalResult {
+    if (failed(forEachTile(/*consumer=*/false, [&]() -> LogicalResult {
           if (failed(emitProducer(roles.getBodies().front().front())))
             return failure();
           return schedule.getPersistent() ? fillRounds(/*consumer=*/false)
@@ -1404,7 +1487,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
       if (!lastChannelUse)
         return fail("needs a consumer that waits on its channels");
     }
-    LogicalResult built = forEachTile([&]() -> LogicalResult {
+    LogicalResult built = forEachTile(/*consumer=*/true, [&]() -> LogicalResult {
       // The tile's rows, head and batch.
       SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
       FailureOr<Value> row = get(plan.queryRow), headOr = get(ivs[1]),
@@ -1419,7 +1502,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     if (failed(built))
       return failure();
   }
-  return offset;
+  return offset + tileWordBytes(plan);
 }
 
 KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
@@ -1433,7 +1516,24 @@ KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
   // A grid not in the warp-specialised form has no channels to size; the
   // emitter refuses it.
   bool persistent = plan.schedule.getPersistent() && plan.roles;
-  return buildAttentionAbi(plan, maps, persistent ? residentCtas(plan) : 0);
+  KernelAbiAttr abi =
+      buildAttentionAbi(plan, maps, persistent ? residentCtas(plan) : 0);
+  if (!persistent || !drawsTiles(plan))
+    return abi;
+  // The launch's tile counter: one i32, zero at each launch (its extent,
+  // B / 2^40 counted as at least 1, is 1).
+
+  SmallVector<KernelTensorAttr> tensors(abi.getTensors());
+  SmallVector<KernelParamAttr> params(abi.getParams());
+  params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref,
+                                        tensors.size(), {}, 0, false, Type(),
+                                        -1));
+  tensors.push_back(KernelTensorAttr::get(
+      ctx, StringAttr::get(ctx, "tile_counter"),
+      RankedTensorType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 32)),
+      {GridAxisAttr::get(ctx, 0, 0, int64_t(1) << 40)}, /*zeroed=*/true));
+  return KernelAbiAttr::get(ctx, tensors, params, abi.getGrid(),
+                            abi.getCluster(), abi.getPersistent());
 }
 
 FailureOr<int64_t>

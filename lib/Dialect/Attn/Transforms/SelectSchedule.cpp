@@ -176,15 +176,18 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // before the softmax got cheaper), so two consumers run free.
     pingPong = requests.pingPong && consumers > 2;
     overlap = requests.overlap;
-    // Persistent CTAs (bench/ablation.py, H100, TFLOP/s): without a mask
+    // Persistent CTAs (H100, TFLOP/s, docs/performance.md): without a mask
     // one tile's epilogue hides the next one's first loads, 506 against 489
     // at D = 128, S = 1024 and 669 against 650 at S = 8192, 386 against 369
     // at D = 64; at D = 256 the loop's registers make the consumer spill.
-    // Causal tiles differ in length, and the static waves lose to one CTA a
-    // tile at D = 128 (312 against 345 at S = 1024, 504 against 621 at
-    // S = 8192), so masked attention keeps the one-tile grid.
+    // Causal CTAs draw their tiles from a counter: at D = 64 249 against
+    // 234 at S = 1024 and 504 against 473 at S = 8192, but at D = 128 and
+    // 256 it loses at S = 1024 (327-341 against 346), so those keep one CTA
+    // a tile; sliding windows were not measured.
+    MaskKind mask = op.getMask();
     bool chipPersistent =
-        op.getMask() == MaskKind::none && largest <= 128;
+        largest <= 128 && (mask == MaskKind::none ||
+                           (mask == MaskKind::causal && largest <= 64));
     persistent = requests.persistent < 0 ? chipPersistent
                                          : requests.persistent > 0;
     // Where O is at least as large as S, rescaling it only when a row's max

@@ -393,7 +393,9 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
         schedule.getKind(), m, n, schedule.getStages(), schedule.getWarps(),
         schedule.getRoles(), schedule.getPingPong(), schedule.getOverlap(),
         schedule.getCluster(), schedule.getRescaleThreshold(), chunk,
-        schedule.getPackGqa() || packGqa, schedule.getPersistent());
+        schedule.getPackGqa() || packGqa,
+        // A split's chunks are CTAs of their own, merged by the last.
+        schedule.getPersistent() && chunk == 0);
   }
 
   void runOnOperation() override {

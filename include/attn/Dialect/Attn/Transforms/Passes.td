@@ -194,7 +194,7 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
            "Warp-specialised schedules: launch as many CTAs as fit on the "
            "GPU, each looping over query tiles; 1 on, 0 off, negative (the "
            "default) the chip's choice (sm_90a: on without a mask at head "
-           "dims up to 128)">,
+           "dims up to 128, and causal at 64)">,
     Option<"stages", "stages", "int64_t", /*default=*/"0",
            "K/V tiles in flight (1: none ahead of the one in use, for "
            "ablations); 0 (the default) leaves it to the chip (2)">,
