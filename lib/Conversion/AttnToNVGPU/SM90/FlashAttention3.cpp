@@ -23,12 +23,13 @@
 //     wgmma layout of Target/SM90/WgmmaLayout.h), O normalised and written
 //     from registers, the LSE;
 //   - with a persistent schedule, as many CTAs as fit on the GPU, each role
-//     looping over the grid's tiles from the block id in steps of the grid
-//     size. The IR numbers each tile's fills of a channel from 0; the loop
-//     carries every channel's fill count so far, which offsets each slot and
-//     phase, and the consumer waits for and releases the fills it has no use
-//     for (the producer's trailing, disabled ones), so that both sides count
-//     alike.
+//     looping over tiles: from the block id in steps of the grid size, or,
+//     with a causal mask, drawn by the producer from the launch's counter
+//     and handed to the consumers in shared memory with the query's fill.
+//     The IR numbers each tile's fills of a channel from 0, so every tile's
+//     fills are kept in whole rounds of the ring (the producer pads with
+//     empty fills, the consumer releases those and the trailing disabled
+//     ones) and the loop carries one phase-flip bit per channel.
 //
 //===----------------------------------------------------------------------===//
 
