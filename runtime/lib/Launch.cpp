@@ -339,8 +339,8 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
                           : std::min(tiles * std::min<int64_t>(extent, 1 << 30),
                                      gridLimit[0]);
     if (multiprocessors > 0)
-      tiles = std::min<int64_t>(
-          tiles, int64_t(multiprocessors) * manifest.persistent);
+      tiles = std::min<int64_t>(tiles,
+                                int64_t(multiprocessors) * manifest.persistent);
     extents[0] = tiles;
     extents[1] = extents[2] = tiles ? 1 : 0;
   }

@@ -442,8 +442,8 @@ void manifestCases() {
   manifestCase("format-4", edit(m, "\"format\": 2", "\"format\": 4"));
   manifestCase("format-missing", edit(m, "\"format\": 2,", ""));
   // A persistent kernel: format 4, 1 to 64 CTAs an SM, no cluster.
-  manifestCase("persistent", edit(m, "\"format\": 2,",
-                                  "\"format\": 4, \"persistent\": 2,"));
+  manifestCase("persistent",
+               edit(m, "\"format\": 2,", "\"format\": 4, \"persistent\": 2,"));
   manifestCase("persistent-format-3",
                edit(m, "\"format\": 2,", "\"format\": 3, \"persistent\": 1,"));
   manifestCase("persistent-zero",
@@ -651,8 +651,8 @@ void attentionCases() {
   });
   // Persistent: the grid's 128 tiles (8 query tiles x 8 heads x 2) along
   // x, at most 2 CTAs an SM of the device.
-  const Manifest persistent = parsed(edit(
-      kAttention, "\"format\": 2,", "\"format\": 4, \"persistent\": 2,"));
+  const Manifest persistent = parsed(
+      edit(kAttention, "\"format\": 2,", "\"format\": 4, \"persistent\": 2,"));
   launchCase("persistent-40-sms", persistent,
              attentionViews(2, 8, 2, 1000, 1000), false, 40);
   launchCase("persistent-100-sms", persistent,

@@ -93,8 +93,8 @@ static void appendSplitWorkspace(const KernelPlan &plan,
 }
 
 KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,
-                                           ArrayRef<KernelParamAttr> leading,
-                                           int64_t persistent) {
+                                            ArrayRef<KernelParamAttr> leading,
+                                            int64_t persistent) {
   MLIRContext *ctx = plan.schedule.getContext();
   SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
   if (plan.kvChunk > 0)

@@ -102,8 +102,9 @@ int64_t tileWordBytes(const KernelPlan &plan) {
 }
 
 /// Bytes of shared memory the kernel takes: the tile word, each channel's
-/// slots, then its barriers, which are static shared memory before the 1024-byte aligned
-/// dynamic array (so the block uses a whole aligned step for them).
+/// slots, then its barriers, which are static shared memory before the
+/// 1024-byte aligned dynamic array (so the block uses a whole aligned step for
+/// them).
 int64_t sharedMemoryBytes(const KernelPlan &plan) {
   int64_t bytes = tileWordBytes(plan), barriers = 0;
   for (AllocChannelOp channel : channelsOf(plan)) {
@@ -397,9 +398,9 @@ void FlashAttention3Emitter::mapTile(Value tile) {
     // after another; in a section the query tile is slowest, from the last,
     // so the tiles go from its heaviest to its lightest while the CTAs
     // share its heads' keys.
-    Value headBytes = mul(seqKv, index((headDim + valueHeadDim) *
-                                       elementType.getIntOrFloatBitWidth() /
-                                       8));
+    Value headBytes =
+        mul(seqKv, index((headDim + valueHeadDim) *
+                         elementType.getIntOrFloatBitWidth() / 8));
     Value fit = arith::DivUIOp::create(
         b, loc, index(kL2SectionBytes),
         arith::MaxUIOp::create(b, loc, headBytes, index(1)));
@@ -412,9 +413,9 @@ void FlashAttention3Emitter::mapTile(Value tile) {
     Value inSection = arith::MinUIOp::create(
         b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
     Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
-    x = arith::SubIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, extents[0], i32(1)),
-        arith::DivUIOp::create(b, loc, at, inSection));
+    x = arith::SubIOp::create(b, loc,
+                              arith::SubIOp::create(b, loc, extents[0], i32(1)),
+                              arith::DivUIOp::create(b, loc, at, inSection));
     rest = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
   } else {
     // Query tiles fastest, as the one-tile grid launches them: the tiles of
@@ -424,10 +425,8 @@ void FlashAttention3Emitter::mapTile(Value tile) {
   }
   SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
   values.map(ivs[0], widen(x));
-  values.map(ivs[1],
-             widen(arith::RemUIOp::create(b, loc, rest, extents[1])));
-  values.map(ivs[2],
-             widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
+  values.map(ivs[1], widen(arith::RemUIOp::create(b, loc, rest, extents[1])));
+  values.map(ivs[2], widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
 }
 
 FailureOr<SmallVector<Value>>
@@ -483,11 +482,10 @@ FlashAttention3Emitter::forEachTile(bool consumer,
   // once that fill is complete. Past the last tile the producer fills the
   // query's slot with nothing but a tile number past the end, which ends
   // the consumers' loop too.
-  Value word = sharedView(index(tileWordOffset),
-                          MemRefType::get({1}, i32Type,
-                                          MemRefLayoutAttrInterface{},
-                                          getSharedMemorySpace(
-                                              b.getContext())));
+  Value word =
+      sharedView(index(tileWordOffset),
+                 MemRefType::get({1}, i32Type, MemRefLayoutAttrInterface{},
+                                 getSharedMemorySpace(b.getContext())));
   const ChannelBuffer &query = buffers[plan.queryChannel];
   Value querySlot = index(0);
   SmallVector<Type> types(init.size(), b.getI1Type());
@@ -504,14 +502,13 @@ FlashAttention3Emitter::forEachTile(bool consumer,
                 before->getArgument(0));
     tile = memref::LoadOp::create(b, loc, word, ValueRange{index(0)});
   } else {
-    tile = memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addi,
-                                       i32(1), tileCounter,
-                                       ValueRange{index(0)});
+    tile =
+        memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addi, i32(1),
+                                    tileCounter, ValueRange{index(0)});
   }
   SmallVector<Value> carried = {tile};
   llvm::append_range(carried, before->getArguments());
-  scf::ConditionOp::create(b, loc,
-                           cmp(arith::CmpIPredicate::ult, tile, count),
+  scf::ConditionOp::create(b, loc, cmp(arith::CmpIPredicate::ult, tile, count),
                            carried);
   Block *after = b.createBlock(&loop.getAfter(), {}, withTile,
                                SmallVector<Location>(withTile.size(), loc));
@@ -598,13 +595,12 @@ FailureOr<Value> FlashAttention3Emitter::countFills(Block &block,
 }
 
 FailureOr<Value> FlashAttention3Emitter::roundsOf(Operation *channel) {
-  FailureOr<Value> fills = countFills(roleBody(/*consumer=*/false),
-                                      channel, /*waits=*/false);
+  FailureOr<Value> fills =
+      countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
   int64_t stages = buffers[channel].stages;
   if (failed(fills) || stages == 1)
     return fills;
-  return arith::CeilDivUIOp::create(b, loc, *fills, index(stages))
-      .getResult();
+  return arith::CeilDivUIOp::create(b, loc, *fills, index(stages)).getResult();
 }
 
 LogicalResult FlashAttention3Emitter::fillRounds(bool consumer) {
@@ -667,8 +663,8 @@ void FlashAttention3Emitter::emitCommit(ChannelCommitOp commit,
   }
   // A persistent causal kernel's tile, for the consumers, goes with the
   // query's fill.
-  if (currentTile &&
-      commit.getChannel().getDefiningOp() == AllocChannelOp(plan.queryChannel).getOperation())
+  if (currentTile && commit.getChannel().getDefiningOp() ==
+                         AllocChannelOp(plan.queryChannel).getOperation())
     memref::StoreOp::create(
         b, loc, currentTile,
         sharedView(index(tileWordOffset),
@@ -1488,18 +1484,19 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
       if (!lastChannelUse)
         return fail("needs a consumer that waits on its channels");
     }
-    LogicalResult built = forEachTile(/*consumer=*/true, [&]() -> LogicalResult {
-      // The tile's rows, head and batch.
-      SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-      FailureOr<Value> row = get(plan.queryRow), headOr = get(ivs[1]),
-                       batchOr = get(ivs[2]);
-      if (failed(row) || failed(headOr) || failed(batchOr))
-        return failure();
-      frame.queryRow = *row;
-      head = *headOr;
-      batch = *batchOr;
-      return emitConsumerBlock(consumerRegion.front());
-    });
+    LogicalResult built =
+        forEachTile(/*consumer=*/true, [&]() -> LogicalResult {
+          // The tile's rows, head and batch.
+          SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
+          FailureOr<Value> row = get(plan.queryRow), headOr = get(ivs[1]),
+                           batchOr = get(ivs[2]);
+          if (failed(row) || failed(headOr) || failed(batchOr))
+            return failure();
+          frame.queryRow = *row;
+          head = *headOr;
+          batch = *batchOr;
+          return emitConsumerBlock(consumerRegion.front());
+        });
     if (failed(built))
       return failure();
   }
@@ -1526,9 +1523,8 @@ KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
 
   SmallVector<KernelTensorAttr> tensors(abi.getTensors());
   SmallVector<KernelParamAttr> params(abi.getParams());
-  params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref,
-                                        tensors.size(), {}, 0, false, Type(),
-                                        -1));
+  params.push_back(KernelParamAttr::get(
+      ctx, KernelParamKind::memref, tensors.size(), {}, 0, false, Type(), -1));
   tensors.push_back(KernelTensorAttr::get(
       ctx, StringAttr::get(ctx, "tile_counter"),
       RankedTensorType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 32)),

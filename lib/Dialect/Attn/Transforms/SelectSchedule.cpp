@@ -186,10 +186,10 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // a tile; sliding windows were not measured.
     MaskKind mask = op.getMask();
     bool chipPersistent =
-        largest <= 128 && (mask == MaskKind::none ||
-                           (mask == MaskKind::causal && largest <= 64));
-    persistent = requests.persistent < 0 ? chipPersistent
-                                         : requests.persistent > 0;
+        largest <= 128 &&
+        (mask == MaskKind::none || (mask == MaskKind::causal && largest <= 64));
+    persistent =
+        requests.persistent < 0 ? chipPersistent : requests.persistent > 0;
     // Where O is at least as large as S, rescaling it only when a row's max
     // grows by 2^8 pays: 683 against 665 at D = 128, 763 against 673 at
     // D = 256 (at D = 64 it is even: 544 against 548).
