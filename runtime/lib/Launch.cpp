@@ -331,13 +331,27 @@ bool attn::runtime::planLaunch(const Manifest &manifest,
   for (int d = 0; d < 3; ++d)
     extents[d] = extentOf(manifest.grid[d], args);
   if (manifest.persistent > 0) {
-    // Every tile along x; the CTAs loop over them. Each extent is at most
-    // kMaxExtent (2^40), so the product is only compared once clamped.
+    // Every tile along x; the CTAs loop over them, counting tiles in 32
+    // bits with room for the launch's CTAs on top.
+    constexpr int64_t kMaxTiles = int64_t(1) << 30;
     int64_t tiles = 1;
-    for (int64_t extent : extents)
-      tiles = extent == 0 ? 0
-                          : std::min(tiles * std::min<int64_t>(extent, 1 << 30),
-                                     gridLimit[0]);
+    bool tooMany = false;
+    for (int64_t extent : extents) {
+      if (extent == 0) {
+        tiles = 0;
+        tooMany = false;
+        break;
+      }
+      if (tiles > kMaxTiles / extent)
+        tooMany = true;
+      else
+        tiles *= extent;
+    }
+    if (tooMany) {
+      error = "the launch needs more than " + std::to_string(kMaxTiles) +
+              " tiles, more than a persistent kernel counts";
+      return false;
+    }
     if (multiprocessors > 0)
       tiles = std::min<int64_t>(tiles,
                                 int64_t(multiprocessors) * manifest.persistent);

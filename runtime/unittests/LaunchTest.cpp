@@ -661,6 +661,12 @@ void attentionCases() {
              attentionViews(2, 8, 2, 1000, 1000));
   launchCase("persistent-empty", persistent, attentionViews(2, 8, 2, 0, 1000),
              false, 40);
+  // 2^31 tiles (a row a tile): more than the kernel's 32-bit tile count.
+  launchCase("persistent-too-many",
+             parsed(edit(edit(kAttention, "\"format\": 2,",
+                              "\"format\": 4, \"persistent\": 2,"),
+                         "\"divisor\": 128", "\"divisor\": 1")),
+             attentionViews(2048, 8, 2, 131072, 1), false, 40);
 
   // The relations find tensors by name, wherever the manifest puts them:
   // here value first, and the views follow the manifest's order.

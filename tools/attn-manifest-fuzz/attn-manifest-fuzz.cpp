@@ -153,23 +153,28 @@ static void checkPlan(const Manifest &manifest,
                       const LaunchPlan &plan) {
   bool ok = views.size() == manifest.tensors.size();
   // A persistent kernel (no device: one CTA a tile) launches every tile of
-  // its grid along x.
+  // its grid along x: at most 2^30 of them, or none when an axis is empty.
   int64_t tiles = 1;
-  for (int d = 0; ok && d < 3; ++d) {
+  bool emptyAxis = false;
+  for (int d = 0; ok && manifest.persistent > 0 && d < 3; ++d)
+    emptyAxis |= blocksOf(manifest.grid[d], views) == 0;
+  for (int d = 0; ok && manifest.persistent > 0 && !emptyAxis && d < 3; ++d) {
     const GridAxis &axis = manifest.grid[d];
-    tiles = std::min<int64_t>(
-        tiles * std::min<int64_t>(blocksOf(axis, views) * factorOf(axis, views),
-                                  int64_t(1) << 30),
-        (int64_t(1) << 31) - 1);
+    int64_t blocks = blocksOf(axis, views), factor = factorOf(axis, views);
+    ok &= factor <= (int64_t(1) << 30) / blocks &&
+          blocks * factor <= (int64_t(1) << 30) / tiles;
+    tiles *= ok ? blocks * factor : 1;
   }
+  if (emptyAxis)
+    tiles = 0;
   for (int d = 0; ok && d < 3; ++d) {
     const GridAxis &axis = manifest.grid[d];
     int64_t extent = views[axis.tensor].sizes[axis.dim];
     // The grid covers the extent, with less than one block to spare, times
     // the second factor, in whole clusters.
-    int64_t blocks = blocksOf(axis, views) * factorOf(axis, views);
-    if (manifest.persistent > 0)
-      blocks = d == 0 ? tiles : tiles > 0 ? 1 : 0;
+    int64_t blocks = manifest.persistent > 0
+                         ? (d == 0 ? tiles : tiles > 0 ? 1 : 0)
+                         : blocksOf(axis, views) * factorOf(axis, views);
     ok &= extent >= 0 && int64_t(plan.grid[d]) == blocks;
     ok &= plan.block[d] == manifest.block[d] &&
           plan.cluster[d] == manifest.cluster[d] &&
