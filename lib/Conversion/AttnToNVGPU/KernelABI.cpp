@@ -94,11 +94,13 @@ static void appendSplitWorkspace(const KernelPlan &plan,
 
 KernelAbiAttr mlir::attn::buildAttentionAbi(const KernelPlan &plan,
                                             ArrayRef<KernelParamAttr> leading,
-                                            int64_t persistent) {
+                                            int64_t persistent,
+                                            ArrayRef<KernelTensorAttr> workspace) {
   MLIRContext *ctx = plan.schedule.getContext();
   SmallVector<KernelTensorAttr> tensors = getAttentionTensors(plan);
   if (plan.kvChunk > 0)
     appendSplitWorkspace(plan, tensors);
+  llvm::append_range(tensors, workspace);
   SmallVector<KernelParamAttr> params(leading);
   for (int64_t i = 0, e = tensors.size(); i < e; ++i)
     params.push_back(KernelParamAttr::get(ctx, KernelParamKind::memref, i, {},

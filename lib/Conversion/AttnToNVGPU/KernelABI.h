@@ -36,12 +36,13 @@ SmallVector<int64_t> getChunkExtent(const KernelPlan &plan);
 
 /// The ABI of an attention kernel of `plan`: the parameters `leading` (a
 /// chip's tensor maps, which go first), then every tensor as a memref
-/// descriptor; a grid of one CTA per (query tile, head, batch), no cluster,
-/// launched as at most `persistent` CTAs an SM looping over it when that
-/// is positive.
+/// descriptor, with a chip's own `workspace` buffers after split-KV's; a
+/// grid of one CTA per (query tile, head, batch), no cluster, launched as
+/// at most `persistent` CTAs an SM looping over it when that is positive.
 KernelAbiAttr buildAttentionAbi(const KernelPlan &plan,
                                 ArrayRef<KernelParamAttr> leading = {},
-                                int64_t persistent = 0);
+                                int64_t persistent = 0,
+                                ArrayRef<KernelTensorAttr> workspace = {});
 
 /// The index of the tensor named `name` in `abi`, or -1.
 int64_t findTensor(KernelAbiAttr abi, StringRef name);

@@ -95,25 +95,51 @@ bool drawsTiles(const KernelPlan &plan) {
   return plan.schedule.getPersistent() && plan.heavyTilesFirst;
 }
 
-/// Bytes of dynamic shared memory after the channels' slots: the word that
-/// hands a drawn tile to the consumers.
-int64_t tileWordBytes(const KernelPlan &plan) {
-  return drawsTiles(plan) ? 16 : 0;
-}
+/// One channel's buffers: `stages` slots of a rows x cols tile, stored as
+/// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
+/// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
+/// empty ones after them.
+struct ChannelBuffer {
+  int64_t offset = 0, stages = 0, rows = 0, cols = 0, firstBarrier = 0;
+  Value map; // the channel's tensor map, as nvgpu sees it
+  int64_t blockBytes() const { return rows * kSpanBytes; }
+  int64_t slotBytes() const { return blockBytes() * (cols / kSwizzleColumns); }
+};
 
-/// Bytes of shared memory the kernel takes: the tile word, each channel's
-/// slots, then its barriers, which are static shared memory before the
-/// 1024-byte aligned dynamic array (so the block uses a whole aligned step for
-/// them).
-int64_t sharedMemoryBytes(const KernelPlan &plan) {
-  int64_t bytes = tileWordBytes(plan), barriers = 0;
+/// The kernel's shared memory: the channels' buffers (Q, K and V one after
+/// the other, each a multiple of 1024 bytes, the swizzle atom), then the
+/// word that hands a drawn tile to the consumers, in the dynamic array; the
+/// barriers are static shared memory before that 1024-byte aligned array
+/// (so the block uses a whole aligned step for them).
+struct SharedLayout {
+  SmallVector<ChannelBuffer, 3> channels;
+  /// The channels' bytes (where the tile word starts), the tile word's (0
+  /// when the kernel draws no tiles), and the barriers.
+  int64_t channelBytes = 0, tileWordBytes = 0, barriers = 0;
+  /// The dynamic array's bytes.
+  int64_t dynamicBytes() const { return channelBytes + tileWordBytes; }
+  /// Every byte the block takes.
+  int64_t bytes() const {
+    return dynamicBytes() + llvm::alignTo(8 * barriers, 1024);
+  }
+};
+
+SharedLayout layOutSharedMemory(const KernelPlan &plan) {
+  SharedLayout layout;
   for (AllocChannelOp channel : channelsOf(plan)) {
     ChannelType type = channel.getType();
-    bytes += type.getStages() * type.getTile().getDimSize(0) * kSpanBytes *
-             (type.getTile().getDimSize(1) / kSwizzleColumns);
-    barriers += 2 * type.getStages();
+    ChannelBuffer buffer;
+    buffer.offset = layout.channelBytes;
+    buffer.stages = type.getStages();
+    buffer.rows = type.getTile().getDimSize(0);
+    buffer.cols = type.getTile().getDimSize(1);
+    buffer.firstBarrier = layout.barriers;
+    layout.channelBytes += buffer.stages * buffer.slotBytes();
+    layout.barriers += 2 * buffer.stages;
+    layout.channels.push_back(buffer);
   }
-  return bytes + llvm::alignTo(8 * barriers, 1024);
+  layout.tileWordBytes = drawsTiles(plan) ? 16 : 0;
+  return layout;
 }
 
 /// CTAs of the kernel one SM holds: as many as the roles' register budgets
@@ -126,19 +152,9 @@ int64_t residentCtas(const KernelPlan &plan) {
   while (totals.registers <= entryRegisters(ctas + 1, threads) * threads)
     ++ctas;
   return std::min<int64_t>(
-      ctas, std::max<int64_t>(1, kSharedMemoryPerSm / sharedMemoryBytes(plan)));
+      ctas,
+      std::max<int64_t>(1, kSharedMemoryPerSm / layOutSharedMemory(plan).bytes()));
 }
-
-/// One channel's buffers: `stages` slots of a rows x cols tile, stored as
-/// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
-/// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
-/// empty ones after them.
-struct ChannelBuffer {
-  int64_t offset = 0, stages = 0, rows = 0, cols = 0, firstBarrier = 0;
-  Value map; // the channel's tensor map, as nvgpu sees it
-  int64_t blockBytes() const { return rows * kSpanBytes; }
-  int64_t slotBytes() const { return blockBytes() * (cols / kSwizzleColumns); }
-};
 
 class FlashAttention3Emitter : KernelBuilder {
 public:
@@ -185,6 +201,14 @@ private:
   /// Barrier `slot` of `buffer`'s full (or empty) barriers.
   Value barrier(const ChannelBuffer &buffer, Value slot, bool empty);
   void waitBarrier(Value index, Value parity);
+  /// Waits until `slot` of `buffer` is free for the fill whose phase is
+  /// `phase`: the opposite parity on "empty", which a fresh barrier counts
+  /// as having completed.
+  void waitEmpty(const ChannelBuffer &buffer, Value slot, Value phase);
+  /// Arrives on `slot`'s "empty" (or "full") barrier.
+  void arriveOn(const ChannelBuffer &buffer, Value slot, bool empty);
+  /// The shared-memory word that hands a drawn tile to the consumers.
+  Value tileWord();
 
   // Persistent kernels: the loop over tiles and the fills it counts.
   /// Runs `body` once per tile of this CTA: once, or (persistent) in a loop
@@ -375,6 +399,27 @@ void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
   scf::YieldOp::create(b, loc);
 }
 
+void FlashAttention3Emitter::waitEmpty(const ChannelBuffer &buffer,
+                                       Value slot, Value phase) {
+  Value parity = arith::XOrIOp::create(
+      b, loc, phase, arith::ConstantIntOp::create(b, loc, 1, 1));
+  waitBarrier(barrier(buffer, slot, /*empty=*/true), parity);
+}
+
+void FlashAttention3Emitter::arriveOn(const ChannelBuffer &buffer, Value slot,
+                                      bool empty) {
+  nvgpu::MBarrierArriveOp::create(
+      b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
+      barrier(buffer, slot, empty));
+}
+
+Value FlashAttention3Emitter::tileWord() {
+  return sharedView(index(tileWordOffset),
+                    MemRefType::get({1}, b.getI32Type(),
+                                    MemRefLayoutAttrInterface{},
+                                    getSharedMemorySpace(b.getContext())));
+}
+
 //===----------------------------------------------------------------------===//
 // Persistent tiles
 //===----------------------------------------------------------------------===//
@@ -482,10 +527,7 @@ FlashAttention3Emitter::forEachTile(bool consumer,
   // once that fill is complete. Past the last tile the producer fills the
   // query's slot with nothing but a tile number past the end, which ends
   // the consumers' loop too.
-  Value word =
-      sharedView(index(tileWordOffset),
-                 MemRefType::get({1}, i32Type, MemRefLayoutAttrInterface{},
-                                 getSharedMemorySpace(b.getContext())));
+  Value word = tileWord();
   const ChannelBuffer &query = buffers[plan.queryChannel];
   Value querySlot = index(0);
   SmallVector<Type> types(init.size(), b.getI1Type());
@@ -525,14 +567,9 @@ FlashAttention3Emitter::forEachTile(bool consumer,
   if (!consumer) {
     // The end: the query's slot once the consumers are done with it, a
     // tile past the last, and the fill completed without bytes.
-    Value flip = loop.getResult(1);
-    Value parity = arith::XOrIOp::create(
-        b, loc, flip, arith::ConstantIntOp::create(b, loc, 1, 1));
-    waitBarrier(barrier(query, querySlot, /*empty=*/true), parity);
+    waitEmpty(query, querySlot, /*phase=*/loop.getResult(1));
     memref::StoreOp::create(b, loc, count, word, ValueRange{index(0)});
-    nvgpu::MBarrierArriveOp::create(
-        b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
-        barrier(query, querySlot, /*empty=*/false));
+    arriveOn(query, querySlot, /*empty=*/false);
   }
   return success();
 }
@@ -604,21 +641,20 @@ FailureOr<Value> FlashAttention3Emitter::roundsOf(Operation *channel) {
 }
 
 LogicalResult FlashAttention3Emitter::fillRounds(bool consumer) {
+  Block &role = roleBody(consumer);
   for (AllocChannelOp channel : channels()) {
-    Block &role = roleBody(consumer);
+    const ChannelBuffer &buffer = buffers[channel];
     FailureOr<Value> from = countFills(role, channel, /*waits=*/consumer);
     FailureOr<Value> rounds = roundsOf(channel);
     if (failed(from) || failed(rounds))
       return failure();
-    Value to = buffers[channel].stages == 1
-                   ? *rounds
-                   : mul(*rounds, index(buffers[channel].stages));
+    Value to =
+        buffer.stages == 1 ? *rounds : mul(*rounds, index(buffer.stages));
     std::optional<int64_t> f = getConstantIntValue(*from),
                            t = getConstantIntValue(to);
     if (f && t && *f == *t)
       continue;
     // Fill i of the tile: slot i mod S, phase (i / S) mod 2.
-    const ChannelBuffer &buffer = buffers[channel];
     auto loop = scf::ForOp::create(b, loc, *from, to, index(1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -627,18 +663,13 @@ LogicalResult FlashAttention3Emitter::fillRounds(bool consumer) {
     Value slot = arith::RemUIOp::create(b, loc, i, stages);
     Value phase =
         phaseOf(channel, isOdd(arith::DivUIOp::create(b, loc, i, stages)));
-    Type token = nvgpu::MBarrierTokenType::get(b.getContext());
     if (consumer) {
       waitBarrier(barrier(buffer, slot, /*empty=*/false), phase);
-      nvgpu::MBarrierArriveOp::create(b, loc, token, barriers,
-                                      barrier(buffer, slot, /*empty=*/true));
-      continue;
+      arriveOn(buffer, slot, /*empty=*/true);
+    } else {
+      waitEmpty(buffer, slot, phase);
+      arriveOn(buffer, slot, /*empty=*/false);
     }
-    Value parity = arith::XOrIOp::create(
-        b, loc, phase, arith::ConstantIntOp::create(b, loc, 1, 1));
-    waitBarrier(barrier(buffer, slot, /*empty=*/true), parity);
-    nvgpu::MBarrierArriveOp::create(b, loc, token, barriers,
-                                    barrier(buffer, slot, /*empty=*/false));
   }
   return success();
 }
@@ -665,13 +696,8 @@ void FlashAttention3Emitter::emitCommit(ChannelCommitOp commit,
   // query's fill.
   if (currentTile && commit.getChannel().getDefiningOp() ==
                          AllocChannelOp(plan.queryChannel).getOperation())
-    memref::StoreOp::create(
-        b, loc, currentTile,
-        sharedView(index(tileWordOffset),
-                   MemRefType::get({1}, b.getI32Type(),
-                                   MemRefLayoutAttrInterface{},
-                                   getSharedMemorySpace(b.getContext()))),
-        ValueRange{index(0)});
+    memref::StoreOp::create(b, loc, currentTile, tileWord(),
+                            ValueRange{index(0)});
   nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, bytes, full,
                                           Value());
   Value base = slotOffset(buffer, slot);
@@ -702,11 +728,8 @@ LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
                        phase = get(acquire.getPhase());
       if (failed(slot) || failed(phase))
         return failure();
-      Value fillPhase = phaseOf(acquire.getChannel(), *phase);
-      Value parity = arith::XOrIOp::create(
-          b, loc, fillPhase, arith::ConstantIntOp::create(b, loc, 1, 1));
-      waitBarrier(barrier(bufferOf(acquire.getChannel()), *slot, true),
-                  parity);
+      waitEmpty(bufferOf(acquire.getChannel()), *slot,
+                phaseOf(acquire.getChannel(), *phase));
     } else if (auto copy = dyn_cast<ChannelCopyOp>(op)) {
       for (Value v : SmallVector<Value>{copy.getRow(), copy.getHead(),
                                         copy.getBatch(), copy.getSlot(),
@@ -772,9 +795,7 @@ LogicalResult FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
   // Every consumer thread arrives: measured faster on an H200 than one
   // elected arrival a warp, whose branch costs more than the arrivals (D=128,
   // S=8192: 523 against 497 TFLOP/s).
-  nvgpu::MBarrierArriveOp::create(
-      b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
-      barrier(buffer, *slot, /*empty=*/true));
+  arriveOn(buffer, *slot, /*empty=*/true);
   return success();
 }
 
@@ -1296,22 +1317,10 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
   if (AllocChannelOp(plan.queryChannel).getType().getStages() != 1)
     return fail("needs a one-slot query channel");
 
-  // Buffers: Q, K, V one after the other (each a multiple of 1024 bytes,
-  // the swizzle atom), then their barriers (sharedMemoryBytes in all).
-  int64_t offset = 0, barrierCount = 0;
-  for (AllocChannelOp channel : channels()) {
-    ChannelType type = channel.getType();
-    ChannelBuffer buffer;
-    buffer.offset = offset;
-    buffer.stages = type.getStages();
-    buffer.rows = type.getTile().getDimSize(0);
-    buffer.cols = type.getTile().getDimSize(1);
-    buffer.firstBarrier = barrierCount;
-    offset += buffer.stages * buffer.slotBytes();
-    barrierCount += 2 * buffer.stages;
+  SharedLayout layout = layOutSharedMemory(plan);
+  for (auto [channel, buffer] : llvm::zip(channels(), layout.channels))
     buffers[channel] = buffer;
-  }
-  int64_t totalBytes = sharedMemoryBytes(plan);
+  int64_t totalBytes = layout.bytes();
   if (totalBytes > target->maxSharedMemoryPerBlock)
     return fail(Twine("needs ") + Twine(totalBytes) +
                 " bytes of shared memory, more than the " +
@@ -1369,7 +1378,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
   seqKv = memref::DimOp::create(b, loc, key, 2);
   if (drawsTiles(plan)) {
     tileCounter = args.memref("tile_counter");
-    tileWordOffset = offset;
+    tileWordOffset = layout.channelBytes;
   }
   if (schedule.getPersistent()) {
     tileCount = index(1);
@@ -1387,7 +1396,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
   // of every consumer thread.
   barriers = nvgpu::MBarrierCreateOp::create(
       b, loc,
-      nvgpu::MBarrierGroupType::get(ctx, space, barrierCount));
+      nvgpu::MBarrierGroupType::get(ctx, space, layout.barriers));
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value first = cmp(arith::CmpIPredicate::eq, tid, index(0));
   int64_t consumerThreads = roles.getRole(1).getWarps() * attn::kWarpSize;
@@ -1500,7 +1509,7 @@ FailureOr<int64_t> FlashAttention3Emitter::emit() {
     if (failed(built))
       return failure();
   }
-  return offset + tileWordBytes(plan);
+  return layout.dynamicBytes();
 }
 
 KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
@@ -1514,23 +1523,16 @@ KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
   // A grid not in the warp-specialised form has no channels to size; the
   // emitter refuses it.
   bool persistent = plan.schedule.getPersistent() && plan.roles;
-  KernelAbiAttr abi =
-      buildAttentionAbi(plan, maps, persistent ? residentCtas(plan) : 0);
-  if (!persistent || !drawsTiles(plan))
-    return abi;
-  // The launch's tile counter: one i32, zero at each launch (its extent,
-  // B / 2^40 counted as at least 1, is 1).
-
-  SmallVector<KernelTensorAttr> tensors(abi.getTensors());
-  SmallVector<KernelParamAttr> params(abi.getParams());
-  params.push_back(KernelParamAttr::get(
-      ctx, KernelParamKind::memref, tensors.size(), {}, 0, false, Type(), -1));
-  tensors.push_back(KernelTensorAttr::get(
-      ctx, StringAttr::get(ctx, "tile_counter"),
-      RankedTensorType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 32)),
-      {GridAxisAttr::get(ctx, 0, 0, int64_t(1) << 40)}, /*zeroed=*/true));
-  return KernelAbiAttr::get(ctx, tensors, params, abi.getGrid(),
-                            abi.getCluster(), abi.getPersistent());
+  // A kernel that draws its tiles counts them in one i32, zero at each
+  // launch (its extent, B / 2^40 counted as at least 1, is 1).
+  SmallVector<KernelTensorAttr> workspace;
+  if (persistent && drawsTiles(plan))
+    workspace.push_back(KernelTensorAttr::get(
+        ctx, StringAttr::get(ctx, "tile_counter"),
+        RankedTensorType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 32)),
+        {GridAxisAttr::get(ctx, 0, 0, int64_t(1) << 40)}, /*zeroed=*/true));
+  return buildAttentionAbi(plan, maps, persistent ? residentCtas(plan) : 0,
+                           workspace);
 }
 
 FailureOr<int64_t>
