@@ -28,7 +28,7 @@
 // tile of 128 rows, head, batch).
 // CHECK-SAME: attn.abi = #attn.kernel_abi<tensors = [<name = "query", type = tensor<?x8x?x64xbf16>>, <name = "key", type = tensor<?x2x?x64xbf16>>, <name = "value", type = tensor<?x2x?x64xbf16>>, <name = "output", type = tensor<?x8x?x64xbf16>>], params = [<kind = memref, tensor = 0>, <kind = memref, tensor = 1>, <kind = memref, tensor = 2>, <kind = memref, tensor = 3>], grid = [<tensor = 0, dim = 2, divisor = 128>, <tensor = 0, dim = 1, divisor = 1>, <tensor = 0, dim = 0, divisor = 1>], cluster = [1, 1, 1]>
 // CHECK-SAME: attn.dynamic_shared_memory = 49152 : i64
-// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
 // Grid ids: x the query tile, y the head, z the batch; K/V head = h / 4.
 // CHECK-DAG: gpu.block_id  x
 // CHECK-DAG: gpu.block_id  y
@@ -59,9 +59,10 @@
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 // Causal at head dim 64: the chooser's lazy row max leaves most factors 1,
-// and a warp rescales its 32 O accumulators only when a row's moved.
+// and a warp (4 of them, two m16 row blocks each) rescales its 64 O
+// accumulators only when a row's moved.
 // CHECK: nvvm.vote.sync  any
-// CHECK-NEXT: scf.if %{{.*}} -> ({{(f32, ){31}f32}})
+// CHECK-NEXT: scf.if %{{.*}} -> ({{(f32, ){63}f32}})
 // CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // CHECK-NEXT: gpu.barrier
 // CHECK: nvgpu.device_async_create_group

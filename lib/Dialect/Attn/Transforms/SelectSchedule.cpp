@@ -134,14 +134,21 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   float chipThreshold = 0.0f;
   switch (kernel.mma) {
   case MmaFamily::MmaSync:
-    // FA2: warps split the query rows, one m16 MMA row block each, so that a
-    // warp's S and O fragments fit the register file (ptxas -v: two row
-    // blocks per warp spill at head dim 128). At head dim 256 the O
-    // accumulator alone takes 128 registers a thread; 32-key tiles halve S
-    // and P (1.46x faster on an H100 than 64-key tiles, which spill more).
-    tileN = largest <= 128 ? 64 : 32;
+    // FA2: warps split the query rows into m16 MMA row blocks. Where a
+    // warp's S, P and O fragments for two blocks (32 rows) fit the register
+    // file, a warp takes two, so each K and V fragment it loads from shared
+    // memory feeds two MMAs (bench/sdpa_sweep.py, TFLOP/s at S = 1k / 4k /
+    // 16k, against 8 warps of one block: H100, D = 64, 296 / 309 / 316
+    // against 262 / 275 / 283; H200, D = 80 with 32-key tiles, 237 / 263 /
+    // 276 against 209 / 226 / 234). From head dim 88 two blocks spill (ptxas
+    // -v: 4-8 bytes at 88 and 96 with 32-key tiles, where D = 96 gained 2-4%
+    // without a mask and lost 5% causal at S = 1k; 176 bytes at 128), so a
+    // warp keeps one there. At head dim 256 the O accumulator alone takes 128
+    // registers a thread; 32-key tiles halve S and P (1.46x faster on an
+    // H100 than 64-key tiles, which spill more).
     tileM = largest <= 128 ? 128 : 64;
-    warps = tileM / 16;
+    tileN = largest <= 64 || (largest > 80 && largest <= 128) ? 64 : 32;
+    warps = largest <= 80 ? tileM / 32 : tileM / 16;
     // O rescaled only when a row's max grows by 2^8 (bench/sdpa_sweep.py,
     // H200, TFLOP/s at S = 1k / 4k / 16k): 202 / 249 / 264 against
     // 166 / 207 / 224 at D = 64 causal. Elsewhere it loses or spills: 234

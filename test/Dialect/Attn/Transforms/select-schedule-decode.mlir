@@ -45,8 +45,8 @@ func.func @group4(%k: tensor<?x8x?x128xbf16>, %q1: tensor<?x32x1x128xbf16>, %q16
 // CHECK-LABEL: func.func @groups
 //       CHECK: {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4, pack_gqa = true>} -> tensor<1x4x1x256xbf16>
 //       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, pack_gqa = true>} -> tensor<1x8x1x64xbf16>
-//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<1x3x1x64xbf16>
-//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<1x32x1x64xbf16>
+//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<1x3x1x64xbf16>
+//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<1x32x1x64xbf16>
 // SM90-LABEL: func.func @groups
 //       SM90: {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4, pack_gqa = true>} -> tensor<1x4x1x256xbf16>
 //       SM90: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, pack_gqa = true>} -> tensor<1x8x1x64xbf16>

@@ -8,10 +8,11 @@
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" | FileCheck %s --check-prefix=ONE
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=0" | FileCheck %s --check-prefix=EVERY
 
-// The schedule per chip and head dim: FA2-like tiles on sm_80, FA3-like
+// The schedule per chip and head dim: FA2-like tiles on sm_80 (a warp takes
+// two m16 row blocks up to head dim 80, one above), FA3-like
 // warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
 // SM80-LABEL: func.func @head_dims
-//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x8x?x64xbf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x64xbf16>
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x8x?x128xf16>
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>} -> tensor<?x8x?x256xbf16>
 // FA3: a producer warpgroup at the smallest register budget, consumer
@@ -43,7 +44,7 @@
 //       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 128, stages = 2, warps = 16, roles = [<name = "load", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>} -> tensor<?x8x?x64xbf16>
 // The conditional-rescaling threshold is recorded in the schedule.
 // LAZY-LABEL: func.func @head_dims
-//       LAZY: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x64xbf16>
+//       LAZY: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x64xbf16>
 // An op that already has a schedule keeps it.
 //       SM80: {schedule = #attn.schedule<tile_m = 16, tile_n = 16, stages = 1, warps = 1>} -> tensor<?x8x?x64xbf16>
 func.func @head_dims(%q64: tensor<?x8x?x64xbf16>, %q128: tensor<?x8x?x128xf16>, %q256: tensor<?x8x?x256xbf16>)
@@ -63,8 +64,8 @@ func.func @head_dims(%q64: tensor<?x8x?x64xbf16>, %q128: tensor<?x8x?x128xf16>, 
 // sm_80 rescales O lazily for causal attention at head dims up to 64, where
 // it measured faster (SelectSchedule.cpp), and not without a mask.
 // SM80-LABEL: func.func @causal_small_head
-//       SM80: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x4x?x64xbf16>
-//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x4x?x64xbf16>
+//       SM80: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x4x?x64xbf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x4x?x64xbf16>
 // EVERY-LABEL: func.func @causal_small_head
 //   EVERY-NOT: rescale_threshold
 func.func @causal_small_head(%q: tensor<?x4x?x64xbf16>) -> (tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>) {
