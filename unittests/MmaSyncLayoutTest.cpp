@@ -149,6 +149,15 @@ int main() {
     }
   }
 
+  // An ldmatrix lane's column (0 or 8) plus an MMA step's offset (a
+  // multiple of 16) swizzles as the lane's swizzled chunk XOR the step's.
+  for (int64_t row = 0; row < 16; ++row)
+    for (int64_t laneCol : {0, 8})
+      for (int64_t offset = 0; offset < 256; offset += 16)
+        expect(swizzleColumnAt(row, laneCol, offset) ==
+                   swizzleColumn(row, laneCol + offset),
+               "swizzle of a lane column and a step", row, offset);
+
   std::printf("mma.sync m16n8k16 layouts: %d checks, %d failed\n", checks,
               failures);
   return failures ? EXIT_FAILURE : EXIT_SUCCESS;

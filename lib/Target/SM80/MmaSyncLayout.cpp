@@ -103,3 +103,36 @@ Value mlir::attn::sm80::emitSwizzleColumn(OpBuilder &b, Location loc, Value row,
       b, loc, arith::MulIOp::create(b, loc, swizzled, constant(kChunkElements)),
       within);
 }
+
+/// Elements of the 8 chunks a swizzle permutes.
+static constexpr int64_t kSwizzleGroup = 8 * kChunkElements;
+
+int64_t mlir::attn::sm80::swizzleColumnAt(int64_t row, int64_t laneCol,
+                                          int64_t offset) {
+  int64_t lane = (laneCol / kChunkElements) ^ (row % 8);
+  int64_t swizzled = lane ^ ((offset % kSwizzleGroup) / kChunkElements);
+  return swizzled * kChunkElements + laneCol % kChunkElements + offset -
+         offset % kSwizzleGroup;
+}
+
+Value mlir::attn::sm80::emitSwizzleColumnAt(OpBuilder &b, Location loc,
+                                            Value row, Value laneCol,
+                                            int64_t offset) {
+  assert(offset % (2 * kChunkElements) == 0 && "offset splits a chunk pair");
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  Value chunk =
+      arith::DivUIOp::create(b, loc, laneCol, constant(kChunkElements));
+  Value phase = arith::RemUIOp::create(b, loc, row, constant(8));
+  Value lane = arith::XOrIOp::create(b, loc, chunk, phase);
+  Value swizzled = arith::XOrIOp::create(
+      b, loc, lane, constant((offset % kSwizzleGroup) / kChunkElements));
+  Value within =
+      arith::RemUIOp::create(b, loc, laneCol, constant(kChunkElements));
+  Value column = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, swizzled, constant(kChunkElements)),
+      within);
+  return arith::AddIOp::create(b, loc, column,
+                               constant(offset - offset % kSwizzleGroup));
+}

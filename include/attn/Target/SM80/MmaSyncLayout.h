@@ -75,6 +75,15 @@ const LaneCoord &ldmatrixValueB();
 constexpr int64_t kChunkElements = 8;
 int64_t swizzleColumn(int64_t row, int64_t col);
 Value emitSwizzleColumn(OpBuilder &b, Location loc, Value row, Value col);
+/// emitSwizzleColumn(row, laneCol + offset) for a lane column below 16 (an
+/// ldmatrix lane's) and an offset that is a multiple of 16 (an MMA step's):
+/// the offset's whole 8-chunk groups are added after the swizzle and its
+/// chunks inside the group XOR-ed into the lane's swizzled chunk, which
+/// shares no bit with them. Every offset then reuses one swizzled value a
+/// lane instead of a register per offset.
+int64_t swizzleColumnAt(int64_t row, int64_t laneCol, int64_t offset);
+Value emitSwizzleColumnAt(OpBuilder &b, Location loc, Value row, Value laneCol,
+                          int64_t offset);
 
 /// The 16-byte chunks a tile row of `elements` moves as: rounded up to 32
 /// elements (the tail zero-filled), so that the chunks of a tile of 16-row

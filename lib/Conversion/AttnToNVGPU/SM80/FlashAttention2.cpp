@@ -81,6 +81,12 @@ private:
   Value swizzled(Value row, Value col) {
     return emitSwizzleColumn(b, loc, row, col);
   }
+  /// The same for an ldmatrix lane's column plus an MMA step's offset.
+  Value swizzled(Value row, Value laneCol, int64_t offset) {
+    if (stepsShareLaneSwizzle)
+      return emitSwizzleColumnAt(b, loc, row, laneCol, offset);
+    return emitSwizzleColumn(b, loc, row, add(laneCol, index(offset)));
+  }
 
   /// The chunk geometry of rows of `dim` elements.
   static RowCopy rowGeometry(int64_t dim);
@@ -174,6 +180,15 @@ private:
   // Shape of the work.
   int64_t warps = 0, headDim = 0, tileM = 0, tileN = 0;
   int64_t mTiles = 0;  // m16 tiles per warp
+  /// Whether the MMA steps' ldmatrix addresses share one swizzled value a
+  /// lane (emitSwizzleColumnAt) instead of one each, which ptxas hoists out
+  /// of the K/V loop as a register per step. Above head dim 128 those
+  /// registers spill, and sharing is 7-13% faster (bench/sdpa_sweep.py,
+  /// H200, D = 256: 247 / 265 / 271 TFLOP/s at S = 1k / 4k / 16k against
+  /// 228 / 246 / 253, causal 202 / 233 / 243 against 179 / 215 / 227); at
+  /// and below it the XORs in the loop cost ptxas's schedule up to 10% (D =
+  /// 96 without a mask, 228-254 against 248-283).
+  bool stepsShareLaneSwizzle = false;
   int64_t nTilesS = 0; // n8 tiles of S
   int64_t nTilesO = 0; // n8 tiles of O
   int64_t threads = 0;
@@ -746,6 +761,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
                 Twine(target->maxSharedMemoryPerBlock) + " sm_80 has");
 
   mTiles = tileM / (kMmaM * warps);
+  stepsShareLaneSwizzle = std::max(headDim, plan.valueHeadDim) > 128;
   nTilesS = tileN / kMmaN;
   nTilesO = llvm::alignTo(plan.valueHeadDim, kMmaK) / kMmaN;
   scoreLayout = warpAccumulatorLayout(mTiles, nTilesS);
@@ -912,15 +928,15 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       SmallVector<Regs> qa;
       for (int64_t mt = 0; mt < mTiles; ++mt) {
         Value r = add(add(warpRow, aRow), index(mt * kMmaM));
-        Value c = add(aCol, index(kk * kMmaK));
-        qa.push_back(
-            ldmatrix(queryView, {querySlot, r, swizzled(r, c)}, false));
+        qa.push_back(ldmatrix(
+            queryView, {querySlot, r, swizzled(r, aCol, kk * kMmaK)}, false));
       }
       for (int64_t np = 0; np < nTilesS / 2; ++np) {
         Value r = add(kRow, index(np * 2 * kMmaN));
-        Value c = add(kCol, index(kk * kMmaK));
-        mmaPair(qa, ldmatrix(keyView, {keySlot, r, swizzled(r, c)}, false), np,
-                nTilesS, s);
+        mmaPair(qa,
+                ldmatrix(keyView, {keySlot, r, swizzled(r, kCol, kk * kMmaK)},
+                         false),
+                np, nTilesS, s);
       }
     }
     applySoftcapAndMask(*this, plan, scoreLayout, frame, kv0, s);
@@ -945,8 +961,10 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       }
       for (int64_t dp = 0; dp < nTilesO / 2; ++dp) {
         Value r = add(vRow, index(kn * kMmaK));
-        Value c = add(vCol, index(dp * 2 * kMmaN));
-        mmaPair(pa, ldmatrix(valueView, {valueSlot, r, swizzled(r, c)}, true),
+        mmaPair(pa,
+                ldmatrix(valueView,
+                         {valueSlot, r, swizzled(r, vCol, dp * 2 * kMmaN)},
+                         true),
                 dp, nTilesO, acc);
       }
     }
