@@ -133,22 +133,39 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   // The chip's rescale threshold (0: rescale at every increase).
   float chipThreshold = 0.0f;
   switch (kernel.mma) {
-  case MmaFamily::MmaSync:
-    // FA2: warps split the query rows into m16 MMA row blocks. Where a
-    // warp's S, P and O fragments for two blocks (32 rows) fit the register
-    // file, a warp takes two, so each K and V fragment it loads from shared
-    // memory feeds two MMAs (bench/sdpa_sweep.py, TFLOP/s at S = 1k / 4k /
-    // 16k, against 8 warps of one block: H100, D = 64, 296 / 309 / 316
-    // against 262 / 275 / 283; H200, D = 80 with 32-key tiles, 237 / 263 /
-    // 276 against 209 / 226 / 234). From head dim 88 two blocks spill (ptxas
-    // -v: 4-8 bytes at 88 and 96 with 32-key tiles, where D = 96 gained 2-4%
-    // without a mask and lost 5% causal at S = 1k; 176 bytes at 128), so a
-    // warp keeps one there. At head dim 256 the O accumulator alone takes 128
-    // registers a thread; 32-key tiles halve S and P (1.46x faster on an
-    // H100 than 64-key tiles, which spill more).
-    tileM = largest <= 128 ? 128 : 64;
-    tileN = largest <= 64 || (largest > 80 && largest <= 128) ? 64 : 32;
-    warps = largest <= 80 ? tileM / 32 : tileM / 16;
+  case MmaFamily::MmaSync: {
+    // FA2: warps split the query rows into m16 MMA row blocks; the tiles
+    // and a warp's rows by the largest head dim (bench/sdpa_sweep.py,
+    // TFLOP/s at S = 1k / 4k / 16k):
+    // - up to 80, two blocks a warp where its S, P and O fragments for 32
+    //   rows fit the register file, so each K and V fragment it loads from
+    //   shared memory feeds two MMAs (H100, D = 64: 296 / 309 / 316 against
+    //   262 / 275 / 283 with one; H200, D = 80 with 32-key tiles: 237 / 263
+    //   / 276 against 209 / 226 / 234);
+    // - from 88 two blocks spill (ptxas -v: 176 bytes at 128), so one; at
+    //   88 and 96, 64-row tiles of 4 warps (twice the CTAs, two an SM) beat
+    //   128-row ones of 8 causal (H200, D = 96: 223 / 256 / 269 against
+    //   195 / 241 / 261) and match them without a mask (257 / 275 / 274
+    //   against 253 / 272 / 283); at 128 they win at S = 1k and lose at 16k
+    //   causal (239 / 271 / 281 against 220 / 269 / 289), so 128 keeps 8
+    //   warps;
+    // - above 128 the O accumulator alone takes up to 128 registers a
+    //   thread; 32-key tiles halve S and P (1.46x faster on an H100 than
+    //   64-key tiles, which spill more).
+    struct Fa2Tiles {
+      int64_t largestHeadDim, tileM, tileN, warpRows;
+    };
+    static constexpr Fa2Tiles kFa2Tiles[] = {{64, 128, 64, 32},
+                                             {80, 128, 32, 32},
+                                             {96, 64, 64, 16},
+                                             {128, 128, 64, 16},
+                                             {256, 64, 32, 16}};
+    const Fa2Tiles &tiles = *llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {
+      return largest <= t.largestHeadDim;
+    });
+    tileM = tiles.tileM;
+    tileN = tiles.tileN;
+    warps = tileM / tiles.warpRows;
     // O rescaled only when a row's max grows by 2^8 (bench/sdpa_sweep.py,
     // H200, TFLOP/s at S = 1k / 4k / 16k): 202 / 249 / 264 against
     // 166 / 207 / 224 at D = 64 causal. Elsewhere it loses or spills: 234
@@ -164,6 +181,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
       packGqa = true;
     }
     break;
+  }
   case MmaFamily::Wgmma: { // FA3: a producer and 64-row consumer warpgroups.
     // At head dim 64 a step's GEMMs are short next to its softmax: a third
     // consumer warpgroup (192 x 128, FA3's choice) keeps the tensor cores
