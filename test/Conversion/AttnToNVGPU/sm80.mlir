@@ -1,6 +1,7 @@
 // The sm_80 kernel that convert-attn-to-nvgpu builds from the scheduled grid.
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax=exp2-emulation=2 -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --check-prefix=POLY
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --check-prefix=LAZY
 
 // FlashAttention-4's exp2 on the FMA units for one score register in two
 // of each row: x rounded by 1.5 * 2^23, 2^f by Horner's rule (degree 3),
@@ -58,11 +59,13 @@
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32{{.*}}, %c32_i32{{.*}} : f32
 // CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
-// Causal at head dim 64: the chooser's lazy row max leaves most factors 1,
-// and a warp (4 of them, two m16 row blocks each) rescales its 64 O
-// accumulators only when a row's moved.
-// CHECK: nvvm.vote.sync  any
-// CHECK-NEXT: scf.if %{{.*}} -> ({{(f32, ){63}f32}})
+// With a lazy row max (rescale-threshold) most factors stay 1, and a warp
+// (4 of them, two m16 row blocks each) rescales its 64 O accumulators only
+// when a row's moved; the chooser's schedule at head dim 64 rescales at
+// every step.
+// CHECK-NOT: nvvm.vote.sync
+// LAZY: nvvm.vote.sync  any
+// LAZY-NEXT: scf.if %{{.*}} -> ({{(f32, ){63}f32}})
 // CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // CHECK-NEXT: gpu.barrier
 // CHECK: nvgpu.device_async_create_group

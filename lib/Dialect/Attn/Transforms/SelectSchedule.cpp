@@ -167,11 +167,13 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
     // O rescaled only when a row's max grows by 2^8 (bench/sdpa_sweep.py,
-    // H200, TFLOP/s at S = 1k / 4k / 16k): 202 / 249 / 264 against
-    // 166 / 207 / 224 at D = 64 causal. Elsewhere it loses or spills: 234
-    // against 267 and 254 against 293 at D = 128 (S = 1k, 4k), -1-2% at
-    // D = 64 without a mask, +1-4% at D = 256 but spills from D = 168.
-    if (largest <= 64 && op.getMask() == MaskKind::causal)
+    // H200, TFLOP/s at S = 1k / 4k / 16k, causal): with two row blocks a
+    // warp it pays at D = 32, 173 / 217 / 231 against 165 / 207 / 223, and
+    // loses at D = 64, 211 / 263 / 287 against 226 / 273 / 293 (a warp's
+    // vote covers 32 rows), and at D = 80, 169 / 205 / 222 against 180 /
+    // 215 / 235. With one block a warp it lost at D = 128 (234 against 267
+    // at S = 1k) and spills from D = 168; without a mask it loses 1-2%.
+    if (largest <= 32 && op.getMask() == MaskKind::causal)
       chipThreshold = 8.0f;
     if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
         packed && decode) {

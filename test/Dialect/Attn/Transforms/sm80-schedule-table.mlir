@@ -1,0 +1,74 @@
+// The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
+// row blocks a warp (128-row tiles of 4 warps) up to head dim 80, 64-key
+// tiles up to 64 and 32-key ones at 80; one block a warp above: 64 x 64
+// tiles of 4 warps at 96, 128 x 64 of 8 warps up to 128, 64 x 32 of 4
+// warps above. Causal masks rescale O lazily up to head dim 32.
+// RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 | FileCheck %s
+
+// CHECK-LABEL: func.func @d32
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4, rescale_threshold = 8.000000e+00 : f32>}
+func.func @d32(%q: tensor<?x4x?x32xbf16>) -> tensor<?x4x?x32xbf16> {
+  %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x32xbf16>, tensor<?x4x?x32xbf16>, tensor<?x4x?x32xbf16>)
+         outs(%q : tensor<?x4x?x32xbf16>) -> tensor<?x4x?x32xbf16>
+  return %o : tensor<?x4x?x32xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d64
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>}
+func.func @d64(%q: tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16> {
+  %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>)
+         outs(%q : tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16>
+  return %o : tensor<?x4x?x64xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d80
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 4>}
+func.func @d80(%q: tensor<?x4x?x80xbf16>) -> tensor<?x4x?x80xbf16> {
+  %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x80xbf16>, tensor<?x4x?x80xbf16>, tensor<?x4x?x80xbf16>)
+         outs(%q : tensor<?x4x?x80xbf16>) -> tensor<?x4x?x80xbf16>
+  return %o : tensor<?x4x?x80xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d96
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4>}
+func.func @d96(%q: tensor<?x4x?x96xbf16>) -> tensor<?x4x?x96xbf16> {
+  %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x96xbf16>, tensor<?x4x?x96xbf16>, tensor<?x4x?x96xbf16>)
+         outs(%q : tensor<?x4x?x96xbf16>) -> tensor<?x4x?x96xbf16>
+  return %o : tensor<?x4x?x96xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d128
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
+func.func @d128(%q: tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16> {
+  %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>)
+         outs(%q : tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16>
+  return %o : tensor<?x4x?x128xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d136
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>}
+func.func @d136(%q: tensor<?x4x?x136xbf16>) -> tensor<?x4x?x136xbf16> {
+  %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x136xbf16>, tensor<?x4x?x136xbf16>, tensor<?x4x?x136xbf16>)
+         outs(%q : tensor<?x4x?x136xbf16>) -> tensor<?x4x?x136xbf16>
+  return %o : tensor<?x4x?x136xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d256
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>}
+func.func @d256(%q: tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16> {
+  %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>)
+         outs(%q : tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16>
+  return %o : tensor<?x4x?x256xbf16>
+}
