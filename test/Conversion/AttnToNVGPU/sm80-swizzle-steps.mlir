@@ -30,13 +30,13 @@ func.func @d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>,
 //       CHECK: %[[LANE:.*]] = arith.xori %{{.*}}, %{{.*}} : index
 //       CHECK: %[[SCALED0:.*]] = arith.muli %[[LANE]], %c8 : index
 //  CHECK-NEXT: %[[COL0:.*]] = arith.addi %[[SCALED0]], %{{.*}} : index
-//  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[COL0]]] {{.*}} : memref<1x64x256xbf16, 3>
+//  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[COL0]]] {{.*}} : memref<1x128x256xbf16, 3>
 //       CHECK: %[[STEP:.*]] = arith.xori %[[LANE]], %c2 : index
 //  CHECK-NEXT: %[[SCALED:.*]] = arith.muli %[[STEP]], %c8 : index
 //  CHECK-NEXT: %[[COL:.*]] = arith.addi %[[SCALED]], %{{.*}} : index
-//  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] {{.*}} : memref<1x64x256xbf16, 3>
+//  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] {{.*}} : memref<1x128x256xbf16, 3>
 //       CHECK: %[[NEXT:.*]] = arith.addi %[[COL0]], %c64 : index
-//  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[NEXT]]] {{.*}} : memref<1x64x256xbf16, 3>
+//  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[NEXT]]] {{.*}} : memref<1x128x256xbf16, 3>
 func.func @d256(%q: tensor<?x8x?x256xbf16>, %k: tensor<?x8x?x256xbf16>,
                 %v: tensor<?x8x?x256xbf16>) -> tensor<?x8x?x256xbf16> {
   %c0 = arith.constant 0 : index

@@ -132,6 +132,14 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   bool pingPong = false, overlap = false, persistent = false;
   // The chip's rescale threshold (0: rescale at every increase).
   float chipThreshold = 0.0f;
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  Type outputElementType =
+      cast<ShapedType>(op.getOutput().getType()).getElementType();
+  auto shape = [&] {
+    return KernelShape{headDim, valueHeadDim, elementBytes,
+                       tileM,   tileN,        stages,
+                       warps,   elementType,  outputElementType};
+  };
   switch (kernel.mma) {
   case MmaFamily::MmaSync: {
     // FA2: warps split the query rows into m16 MMA row blocks; the tiles
@@ -151,7 +159,13 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     //   warps;
     // - above 128 the O accumulator alone takes up to 128 registers a
     //   thread; 32-key tiles halve S and P (1.46x faster on an H100 than
-    //   64-key tiles, which spill more).
+    //   64-key tiles, which spill more). 128-row tiles of 8 warps read each
+    //   K/V tile for twice the rows of 64-row ones of 4 (H200: D = 256 264 /
+    //   284 / 292 against 248 / 264 / 270 without a mask, even causal; D =
+    //   192 causal 197 / 236 / 252 against 192 / 219 / 231, even without),
+    //   where 256 threads split a 32-key tile's chunks evenly (rows of
+    //   whole 64-element groups); the other head dims keep 64-row tiles of 4
+    //   warps.
     struct Fa2Tiles {
       int64_t largestHeadDim, tileM, tileN, warpRows;
     };
@@ -159,13 +173,17 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
                                              {80, 128, 32, 32},
                                              {96, 64, 64, 16},
                                              {128, 128, 64, 16},
-                                             {256, 64, 32, 16}};
+                                             {256, 128, 32, 16}};
     const Fa2Tiles &tiles = *llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {
       return largest <= t.largestHeadDim;
     });
     tileM = tiles.tileM;
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
+    if (largest > 128 && !kernel.kernelShapeProblem(shape()).empty()) {
+      tileM = 64;
+      warps = tileM / tiles.warpRows;
+    }
     // O rescaled only when a row's max grows by 2^8 (bench/sdpa_sweep.py,
     // H200, TFLOP/s at S = 1k / 4k / 16k, causal): with two row blocks a
     // warp it pays at D = 32, 173 / 217 / 231 against 165 / 207 / 223, and
@@ -269,14 +287,6 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
                                               : requests.rescaleThreshold;
   FloatAttr threshold =
       asked > 0 ? FloatAttr::get(Float32Type::get(ctx), asked) : FloatAttr();
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  Type outputElementType =
-      cast<ShapedType>(op.getOutput().getType()).getElementType();
-  auto shape = [&] {
-    return KernelShape{headDim, valueHeadDim, elementBytes,
-                       tileM,   tileN,        stages,
-                       warps,   elementType,  outputElementType};
-  };
   // The kernel's own chip's limit: the FA2 kernel built for sm_90a keeps
   // sm_80's, as its emitter checks.
   while (pipelineSharedMemoryBytes(shape()) > kernel.maxSharedMemoryPerBlock &&

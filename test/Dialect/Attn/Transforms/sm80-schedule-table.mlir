@@ -1,8 +1,10 @@
 // The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
 // row blocks a warp (128-row tiles of 4 warps) up to head dim 80, 64-key
 // tiles up to 64 and 32-key ones at 80; one block a warp above: 64 x 64
-// tiles of 4 warps at 96, 128 x 64 of 8 warps up to 128, 64 x 32 of 4
-// warps above. Causal masks rescale O lazily up to head dim 32.
+// tiles of 4 warps at 96, 128 x 64 of 8 warps up to 128, 128 x 32 of 8
+// warps above where 256 threads split a tile's 16-byte chunks evenly (rows
+// of whole 64-element groups: 192, 256), else 64 x 32 of 4 warps (160: rows
+// of 20 chunks). Causal masks rescale O lazily up to head dim 32.
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 | FileCheck %s
 
 // CHECK-LABEL: func.func @d32
@@ -55,18 +57,28 @@ func.func @d128(%q: tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16> {
 
 // -----
 
-// CHECK-LABEL: func.func @d136
+// CHECK-LABEL: func.func @d160
 //       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>}
-func.func @d136(%q: tensor<?x4x?x136xbf16>) -> tensor<?x4x?x136xbf16> {
-  %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x136xbf16>, tensor<?x4x?x136xbf16>, tensor<?x4x?x136xbf16>)
-         outs(%q : tensor<?x4x?x136xbf16>) -> tensor<?x4x?x136xbf16>
-  return %o : tensor<?x4x?x136xbf16>
+func.func @d160(%q: tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16> {
+  %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x160xbf16>, tensor<?x4x?x160xbf16>, tensor<?x4x?x160xbf16>)
+         outs(%q : tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16>
+  return %o : tensor<?x4x?x160xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @d192
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 8>}
+func.func @d192(%q: tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16> {
+  %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>)
+         outs(%q : tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16>
+  return %o : tensor<?x4x?x192xbf16>
 }
 
 // -----
 
 // CHECK-LABEL: func.func @d256
-//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>}
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 8>}
 func.func @d256(%q: tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16> {
   %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>)
          outs(%q : tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16>
