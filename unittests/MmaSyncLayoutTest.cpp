@@ -149,14 +149,22 @@ int main() {
     }
   }
 
-  // An ldmatrix lane's column (0 or 8) plus an MMA step's offset (a
-  // multiple of 16) swizzles as the lane's swizzled chunk XOR the step's.
+  // An ldmatrix lane's column plus an MMA step's offset (a multiple of 16)
+  // swizzles as the lane's swizzled chunk XOR the step's: every ldmatrix
+  // lane's column is below 16 (swizzleColumnAt's precondition), and the
+  // identity holds for each (checks numbered row * 16 + step).
+  for (const LaneCoord *lanes :
+       {&ldmatrixA(), &ldmatrixKeyB(), &ldmatrixValueB()})
+    for (int64_t lane = 0; lane < 32; ++lane)
+      expect(lanes->col.eval(lane) < 16, "ldmatrix lane column below 16", lane,
+             0);
   for (int64_t row = 0; row < 16; ++row)
     for (int64_t laneCol : {0, 8})
       for (int64_t offset = 0; offset < 256; offset += 16)
         expect(swizzleColumnAt(row, laneCol, offset) ==
                    swizzleColumn(row, laneCol + offset),
-               "swizzle of a lane column and a step", row, offset);
+               "swizzle of a lane column and a step", row * 16 + offset / 16,
+               laneCol);
 
   std::printf("mma.sync m16n8k16 layouts: %d checks, %d failed\n", checks,
               failures);

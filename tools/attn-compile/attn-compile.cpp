@@ -60,7 +60,8 @@ static llvm::cl::opt<float> rescaleThreshold(
                    "max only when it grows by more than this (log2 units; 0: "
                    "every increase; default: the kernel's choice, sm_90a's "
                    "8 from head dim 128, sm_80's (also sm_90a's for decode "
-                   "steps) 8 for causal head dims up to 32, else 0)"),
+                   "steps) 8 for causal head dims up to 32 (64 in packed "
+                   "decode tiles), else 0)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(-1.0f));
 static llvm::cl::opt<bool> pingPong(
     "ping-pong",

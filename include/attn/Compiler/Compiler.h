@@ -37,7 +37,7 @@ struct CompileOptions {
   std::string chip = "sm_80";
   /// FlashAttention-4's conditional rescaling threshold (log2 units); 0 is
   /// off; negative leaves it to the chip (sm_90a: 8 from head dim 128; sm_80: 8
-  /// for causal head dims up to 32).
+  /// for causal head dims up to 32, 64 in packed decode tiles).
   float rescaleThreshold = -1.0f;
   /// Warp-specialised kernels: consumer warpgroups take turns at the tensor
   /// cores (ping-pong), and each issues the next Q K^T before its softmax.

@@ -38,7 +38,7 @@ struct AttnLowerToNVVMPipelineOptions
                      "0 rescales on every increase; negative (the default) "
                      "leaves it to the kernel (sm_90a's: 8 from head dim 128; "
                      "sm_80's, also on sm_90a for decode steps: 8 for "
-                     "causal head dims up to 32)"),
+                     "causal head dims up to 32, 64 in packed decode tiles)"),
       llvm::cl::init(-1.0f)};
   PassOptions::Option<int64_t> stages{
       *this, "stages",

@@ -76,11 +76,11 @@ constexpr int64_t kChunkElements = 8;
 int64_t swizzleColumn(int64_t row, int64_t col);
 Value emitSwizzleColumn(OpBuilder &b, Location loc, Value row, Value col);
 /// emitSwizzleColumn(row, laneCol + offset) for a lane column below 16 (an
-/// ldmatrix lane's) and an offset that is a multiple of 16 (an MMA step's):
-/// the offset's whole 8-chunk groups are added after the swizzle and its
-/// chunks inside the group XOR-ed into the lane's swizzled chunk, which
-/// shares no bit with them. Every offset then reuses one swizzled value a
-/// lane instead of a register per offset.
+/// ldmatrix lane's, whose chunk 0 or 1 shares no bit with an even chunk) and
+/// an offset that is a multiple of 16 (an MMA step's): the offset's whole
+/// 8-chunk groups are added after the swizzle and its chunks inside the
+/// group XOR-ed into the lane's swizzled chunk. Every offset then reuses one
+/// swizzled value a lane instead of a register per offset.
 int64_t swizzleColumnAt(int64_t row, int64_t laneCol, int64_t offset);
 Value emitSwizzleColumnAt(OpBuilder &b, Location loc, Value row, Value laneCol,
                           int64_t offset);

@@ -125,8 +125,13 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
           ? *decodeKernel
           : target;
   bool packGqa = false;
-  // The (tile_m, warps) a packed schedule replaced.
-  std::pair<int64_t, int64_t> unpacked;
+  // The (tile_m, tile_n, warps) a packed schedule replaced.
+  std::tuple<int64_t, int64_t, int64_t> unpacked;
+  // The FA2 table's (tile_m, warps) where the kernel cannot split its first
+  // choice's tiles over its threads.
+  std::optional<std::pair<int64_t, int64_t>> narrower;
+  // FA2's lazy row max: causal, where it measured faster (set below).
+  bool fa2LazyRescale = false;
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
   bool pingPong = false, overlap = false, persistent = false;
@@ -162,10 +167,11 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     //   64-key tiles, which spill more). 128-row tiles of 8 warps read each
     //   K/V tile for twice the rows of 64-row ones of 4 (H200: D = 256 264 /
     //   284 / 292 against 248 / 264 / 270 without a mask, even causal; D =
-    //   192 causal 197 / 236 / 252 against 192 / 219 / 231, even without),
-    //   where 256 threads split a 32-key tile's chunks evenly (rows of
-    //   whole 64-element groups); the other head dims keep 64-row tiles of 4
-    //   warps.
+    //   192 causal 197 / 236 / 252 against 192 / 219 / 231, even without;
+    //   D = 256 causal 195 / 230 / 247 against 202 / 230 / 243), where 256
+    //   threads split a tile's 16-byte chunks evenly (rows of whole
+    //   64-element groups: 168-192, 232-256); the other head dims, and
+    //   stages that shrink tile_n below that, keep 64-row tiles of 4 warps.
     struct Fa2Tiles {
       int64_t largestHeadDim, tileM, tileN, warpRows;
     };
@@ -180,26 +186,18 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileM = tiles.tileM;
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
-    if (largest > 128 && !kernel.kernelShapeProblem(shape()).empty()) {
-      tileM = 64;
-      warps = tileM / tiles.warpRows;
-    }
-    // O rescaled only when a row's max grows by 2^8 (bench/sdpa_sweep.py,
-    // H200, TFLOP/s at S = 1k / 4k / 16k, causal): with two row blocks a
-    // warp it pays at D = 32, 173 / 217 / 231 against 165 / 207 / 223, and
-    // loses at D = 64, 211 / 263 / 287 against 226 / 273 / 293 (a warp's
-    // vote covers 32 rows), and at D = 80, 169 / 205 / 222 against 180 /
-    // 215 / 235. With one block a warp it lost at D = 128 (234 against 267
-    // at S = 1k) and spills from D = 168; without a mask it loses 1-2%.
-    if (largest <= 32 && op.getMask() == MaskKind::causal)
-      chipThreshold = 8.0f;
+    if (largest > 128)
+      narrower = {64, 64 / tiles.warpRows};
     if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
         packed && decode) {
-      unpacked = {tileM, warps};
+      // One m16 block a warp, with the tile_n of the one-block schedules.
+      unpacked = {tileM, tileN, warps};
       warps = *packed;
       tileM = sm80::kMmaM * warps;
+      tileN = largest <= 128 ? 64 : 32;
       packGqa = true;
     }
+    fa2LazyRescale = op.getMask() == MaskKind::causal;
     break;
   }
   case MmaFamily::Wgmma: { // FA3: a producer and 64-row consumer warpgroups.
@@ -283,29 +281,56 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
   if (requests.stages > 0)
     stages = requests.stages;
-  float asked = requests.rescaleThreshold < 0 ? chipThreshold
-                                              : requests.rescaleThreshold;
-  FloatAttr threshold =
-      asked > 0 ? FloatAttr::get(Float32Type::get(ctx), asked) : FloatAttr();
   // The kernel's own chip's limit: the FA2 kernel built for sm_90a keeps
   // sm_80's, as its emitter checks.
-  while (pipelineSharedMemoryBytes(shape()) > kernel.maxSharedMemoryPerBlock &&
-         tileN > 16)
-    tileN /= 2;
+  auto fitSharedMemory = [&] {
+    while (pipelineSharedMemoryBytes(shape()) >
+               kernel.maxSharedMemoryPerBlock &&
+           tileN > 16)
+      tileN /= 2;
+  };
+  auto kernelTakes = [&] {
+    return !kernel.hasKernel() || kernel.kernelShapeProblem(shape()).empty();
+  };
+  fitSharedMemory();
+  // A decode step packs only where the kernel takes the packed tile (eight
+  // warps split 32-key rows of 5 or 7 chunk columns unevenly); unasked, it
+  // keeps the unpacked schedule there.
+  if (packGqa && !requests.packGqa && !kernelTakes()) {
+    packGqa = false;
+    std::tie(tileM, tileN, warps) = unpacked;
+    fitSharedMemory();
+  }
+  // FA2's 128-row tiles of 8 warps above head dim 128 need 256 threads to
+  // split a tile's chunks evenly; elsewhere (or where the stages shrank
+  // tile_n below that) 64-row tiles of 4 warps.
+  if (narrower && !packGqa && !kernelTakes()) {
+    std::tie(tileM, warps) = *narrower;
+    tileN = 32;
+    fitSharedMemory();
+  }
   if (pipelineSharedMemoryBytes(shape()) > kernel.maxSharedMemoryPerBlock)
     return op.emitError() << kPass << ": no schedule fits in the "
                           << kernel.maxSharedMemoryPerBlock
                           << " bytes of shared memory of " << kernel.chip
                           << ": the smallest needs "
                           << pipelineSharedMemoryBytes(shape());
-  // A decode step packs only where the kernel takes the packed tile (eight
-  // warps split 32-key rows of 5 or 7 chunk columns unevenly); unasked, it
-  // keeps the unpacked schedule there.
-  if (packGqa && !requests.packGqa && kernel.hasKernel() &&
-      !kernel.kernelShapeProblem(shape()).empty()) {
-    packGqa = false;
-    std::tie(tileM, warps) = unpacked;
-  }
+  // FA2's lazy row max (O rescaled only when a row's max grows by 2^8;
+  // bench/sdpa_sweep.py, H200, TFLOP/s at S = 1k / 4k / 16k, causal): with
+  // two row blocks a warp it pays at D = 32, 173 / 217 / 231 against 165 /
+  // 207 / 223, and loses at D = 64, 211 / 263 / 287 against 226 / 273 / 293
+  // (a warp's vote covers 32 rows), and at D = 80, 169 / 205 / 222 against
+  // 180 / 215 / 235. With one block a warp it gained 18-21% at D = 64 (202 /
+  // 249 / 264 against 166 / 207 / 224, which packed decode tiles keep),
+  // lost at D = 128 (234 against 267 at S = 1k) and spills from D = 168;
+  // without a mask it loses 1-2%.
+  if (fa2LazyRescale &&
+      (largest <= 32 || (largest <= 64 && tileM / warps == sm80::kMmaM)))
+    chipThreshold = 8.0f;
+  float asked =
+      requests.rescaleThreshold < 0 ? chipThreshold : requests.rescaleThreshold;
+  FloatAttr threshold =
+      asked > 0 ? FloatAttr::get(Float32Type::get(ctx), asked) : FloatAttr();
   // The chip's kernel states what it can build; asking it here rejects a
   // request before tiling rather than inside the kernel's emitter.
   if (kernel.hasKernel()) {

@@ -67,3 +67,24 @@ func.func @groups(%q2: tensor<1x4x1x256xbf16>, %k2: tensor<1x2x50x256xbf16>,
   return %0, %1, %2, %3 : tensor<1x4x1x256xbf16>, tensor<1x8x1x64xbf16>, tensor<1x3x1x64xbf16>, tensor<1x32x1x64xbf16>
 }
 
+
+// -----
+
+// Packed tiles keep one m16 block a warp and 64-key tiles up to head dim 128
+// (the unpacked schedule at head dim 80 has 32-key tiles, whose rows of 12
+// chunks eight warps would split unevenly), with the lazy row max that one
+// block a warp measured faster with up to head dim 64.
+// CHECK-LABEL: func.func @group8_d80
+//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, pack_gqa = true>} -> tensor<1x8x1x80xbf16>
+//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8, rescale_threshold = 8.000000e+00 : f32, pack_gqa = true>} -> tensor<1x8x1x64xbf16>
+// SM90-LABEL: func.func @group8_d80
+//       SM90: pack_gqa = true>} -> tensor<1x8x1x80xbf16>
+func.func @group8_d80(%q: tensor<1x8x1x80xbf16>, %k: tensor<1x1x50x80xbf16>,
+                      %q64: tensor<1x8x1x64xbf16>, %k64: tensor<1x1x50x64xbf16>)
+    -> (tensor<1x8x1x80xbf16>, tensor<1x8x1x64xbf16>) {
+  %0 = attn.attention causal ins(%q, %k, %k : tensor<1x8x1x80xbf16>, tensor<1x1x50x80xbf16>, tensor<1x1x50x80xbf16>)
+         outs(%q : tensor<1x8x1x80xbf16>) -> tensor<1x8x1x80xbf16>
+  %1 = attn.attention causal ins(%q64, %k64, %k64 : tensor<1x8x1x64xbf16>, tensor<1x1x50x64xbf16>, tensor<1x1x50x64xbf16>)
+         outs(%q64 : tensor<1x8x1x64xbf16>) -> tensor<1x8x1x64xbf16>
+  return %0, %1 : tensor<1x8x1x80xbf16>, tensor<1x8x1x64xbf16>
+}

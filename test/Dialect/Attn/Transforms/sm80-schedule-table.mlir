@@ -1,11 +1,14 @@
 // The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
 // row blocks a warp (128-row tiles of 4 warps) up to head dim 80, 64-key
-// tiles up to 64 and 32-key ones at 80; one block a warp above: 64 x 64
-// tiles of 4 warps at 96, 128 x 64 of 8 warps up to 128, 128 x 32 of 8
-// warps above where 256 threads split a tile's 16-byte chunks evenly (rows
-// of whole 64-element groups: 192, 256), else 64 x 32 of 4 warps (160: rows
-// of 20 chunks). Causal masks rescale O lazily up to head dim 32.
+// tiles up to 64 and 32-key ones from 72; one block a warp above: 64 x 64
+// tiles of 4 warps at 88 and 96, 128 x 64 of 8 warps up to 128, 128 x 32 of
+// 8 warps above where 256 threads split a tile's 16-byte chunks evenly
+// (rows of whole 64-element groups: 168-192, 232-256), else 64 x 32 of 4
+// warps (160: rows of 20 chunks), as also where the stages asked for
+// shrink tile_n below what 8 warps split (STAGES). Causal masks rescale O
+// lazily up to head dim 32.
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 | FileCheck %s
+// RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 stages=5" | FileCheck %s --check-prefix=STAGES
 
 // CHECK-LABEL: func.func @d32
 //       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4, rescale_threshold = 8.000000e+00 : f32>}
@@ -68,6 +71,8 @@ func.func @d160(%q: tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16> {
 // -----
 
 // CHECK-LABEL: func.func @d192
+// STAGES-LABEL: func.func @d192
+//       STAGES: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 5, warps = 4>}
 //       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 8>}
 func.func @d192(%q: tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16> {
   %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>)

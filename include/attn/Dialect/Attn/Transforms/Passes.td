@@ -183,7 +183,7 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
            "(log2 units); 0 rescales on every increase; negative (the "
            "default) leaves it to the kernel (sm_90a's: 8 from head dim 128; "
            "sm_80's, also on sm_90a for decode steps: 8 for causal head "
-           "dims up to 32; else 0)">,
+           "dims up to 32, 64 in packed decode tiles; else 0)">,
     Option<"pingPong", "ping-pong", "bool", /*default=*/"true",
            "Warp-specialised schedules: the consumer warpgroups take turns "
            "issuing their matrix products">,
