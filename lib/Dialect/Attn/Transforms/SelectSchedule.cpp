@@ -180,9 +180,12 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
                                              {96, 64, 64, 16},
                                              {128, 128, 64, 16},
                                              {256, 128, 32, 16}};
-    const Fa2Tiles &tiles = *llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {
+    // The op's verifier holds head dims to 256, the table's last row.
+    const Fa2Tiles *row = llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {
       return largest <= t.largestHeadDim;
     });
+    assert(row != std::end(kFa2Tiles) && "head dim beyond the FA2 table");
+    const Fa2Tiles &tiles = *row;
     tileM = tiles.tileM;
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
