@@ -107,11 +107,13 @@ Value mlir::attn::sm80::emitSwizzleColumn(OpBuilder &b, Location loc, Value row,
 /// Elements of the 8 chunks a swizzle permutes.
 static constexpr int64_t kSwizzleGroup = 8 * kChunkElements;
 
+// The lane's swizzled column, the offset's chunks inside the group XOR-ed
+// into its chunk bits (the lane's chunk, 0 or 1, and an even chunk share no
+// bit, so adding them is XOR-ing them, before the swizzle or after), and
+// the offset's whole groups added.
 int64_t mlir::attn::sm80::swizzleColumnAt(int64_t row, int64_t laneCol,
                                           int64_t offset) {
-  int64_t lane = (laneCol / kChunkElements) ^ (row % 8);
-  int64_t swizzled = lane ^ ((offset % kSwizzleGroup) / kChunkElements);
-  return swizzled * kChunkElements + laneCol % kChunkElements + offset -
+  return (swizzleColumn(row, laneCol) ^ (offset % kSwizzleGroup)) + offset -
          offset % kSwizzleGroup;
 }
 
@@ -122,17 +124,9 @@ Value mlir::attn::sm80::emitSwizzleColumnAt(OpBuilder &b, Location loc,
   auto constant = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
-  Value chunk =
-      arith::DivUIOp::create(b, loc, laneCol, constant(kChunkElements));
-  Value phase = arith::RemUIOp::create(b, loc, row, constant(8));
-  Value lane = arith::XOrIOp::create(b, loc, chunk, phase);
-  Value swizzled = arith::XOrIOp::create(
-      b, loc, lane, constant((offset % kSwizzleGroup) / kChunkElements));
-  Value within =
-      arith::RemUIOp::create(b, loc, laneCol, constant(kChunkElements));
-  Value column = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, swizzled, constant(kChunkElements)),
-      within);
+  Value column = arith::XOrIOp::create(b, loc,
+                                       emitSwizzleColumn(b, loc, row, laneCol),
+                                       constant(offset % kSwizzleGroup));
   return arith::AddIOp::create(b, loc, column,
                                constant(offset - offset % kSwizzleGroup));
 }

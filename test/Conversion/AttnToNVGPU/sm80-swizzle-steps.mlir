@@ -1,8 +1,8 @@
 // The sm_80 kernel's ldmatrix columns for the MMA steps of Q K^T. Above head
-// dim 128 a lane's swizzled chunk is computed once and each 16-column step
-// XORs its chunks inside the 8-chunk group into it (offset 16: chunk 2; the
-// step at column 64 adds a whole group, 64 elements, after the swizzle); up
-// to head dim 128 each step swizzles its own column (lane column + offset).
+// dim 128 a lane's swizzled column is computed once and each 16-column step
+// XORs its columns inside the 64-element group into it (offset 16: 16; the
+// step at column 64 adds a whole group after the swizzle); up to head dim
+// 128 each step swizzles its own column (lane column + offset).
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 -canonicalize -cse | FileCheck %s
 
 // CHECK-LABEL: gpu.func @d128
@@ -31,9 +31,7 @@ func.func @d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>,
 //       CHECK: %[[SCALED0:.*]] = arith.muli %[[LANE]], %c8 : index
 //  CHECK-NEXT: %[[COL0:.*]] = arith.addi %[[SCALED0]], %{{.*}} : index
 //  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[COL0]]] {{.*}} : memref<1x128x256xbf16, 3>
-//       CHECK: %[[STEP:.*]] = arith.xori %[[LANE]], %c2 : index
-//  CHECK-NEXT: %[[SCALED:.*]] = arith.muli %[[STEP]], %c8 : index
-//  CHECK-NEXT: %[[COL:.*]] = arith.addi %[[SCALED]], %{{.*}} : index
+//       CHECK: %[[COL:.*]] = arith.xori %[[COL0]], %c16 : index
 //  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] {{.*}} : memref<1x128x256xbf16, 3>
 //       CHECK: %[[NEXT:.*]] = arith.addi %[[COL0]], %c64 : index
 //  CHECK-NEXT: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}, %[[NEXT]]] {{.*}} : memref<1x128x256xbf16, 3>

@@ -79,8 +79,9 @@ Value emitSwizzleColumn(OpBuilder &b, Location loc, Value row, Value col);
 /// ldmatrix lane's, whose chunk 0 or 1 shares no bit with an even chunk) and
 /// an offset that is a multiple of 16 (an MMA step's): the offset's whole
 /// 8-chunk groups are added after the swizzle and its chunks inside the
-/// group XOR-ed into the lane's swizzled chunk. Every offset then reuses one
-/// swizzled value a lane instead of a register per offset.
+/// group XOR-ed into the lane's swizzled column (swizzleColumn's). Every
+/// offset then reuses one swizzled value a lane instead of a register per
+/// offset.
 int64_t swizzleColumnAt(int64_t row, int64_t laneCol, int64_t offset);
 Value emitSwizzleColumnAt(OpBuilder &b, Location loc, Value row, Value laneCol,
                           int64_t offset);
