@@ -127,9 +127,9 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   bool packGqa = false;
   // The (tile_m, tile_n, warps) a packed schedule replaced.
   std::tuple<int64_t, int64_t, int64_t> unpacked;
-  // The FA2 table's (tile_m, warps) where the kernel cannot split its first
-  // choice's tiles over its threads.
-  std::optional<std::pair<int64_t, int64_t>> narrower;
+  // The FA2 table's (tile_m, tile_n, warps) where the kernel cannot split
+  // its first choice's tiles over its threads.
+  std::optional<std::tuple<int64_t, int64_t, int64_t>> narrower;
   // FA2's lazy row max: causal, where it measured faster (set below).
   bool fa2LazyRescale = false;
   KernelKind kind = KernelKind::fa2;
@@ -190,7 +190,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
     if (largest > 128)
-      narrower = {64, 64 / tiles.warpRows};
+      narrower = {64, tiles.tileN, 64 / tiles.warpRows};
     if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
         packed && decode) {
       // One m16 block a warp, with the tile_n of the one-block schedules.
@@ -308,8 +308,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   // split a tile's chunks evenly; elsewhere (or where the stages shrank
   // tile_n below that) 64-row tiles of 4 warps.
   if (narrower && !packGqa && !kernelTakes()) {
-    std::tie(tileM, warps) = *narrower;
-    tileN = 32;
+    std::tie(tileM, tileN, warps) = *narrower;
     fitSharedMemory();
   }
   if (pipelineSharedMemoryBytes(shape()) > kernel.maxSharedMemoryPerBlock)
