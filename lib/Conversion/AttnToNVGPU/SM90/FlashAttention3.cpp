@@ -5,54 +5,31 @@
 //===----------------------------------------------------------------------===//
 //
 // Emits FlashAttention-3's structure for Hopper from the warp-specialised
-// form (-attn-warp-specialize):
+// form (-attn-warp-specialize), on the roles, channels and tile loops of
+// WarpSpecializedKernel.h:
 //   - one CTA per (query tile, head, batch) of a producer warpgroup, which
 //     lowers its register budget with setmaxnreg and whose elected thread
 //     issues its channel ops, and two or three consumer warpgroups, which
 //     raise theirs and each compute 64 query rows;
-//   - each channel slot is a 128-byte-swizzled tile in shared memory, built
-//     from boxes of 64 columns, with a "full" and an "empty" mbarrier.
-//     Acquire waits on "empty" (the opposite parity: a fresh barrier counts
-//     as having completed phase 1), commit arrives on "full" expecting the
-//     bytes of its TMA copies, which complete it; wait waits on "full" with
-//     the IR's phase, release arrives on "empty" from every consumer thread;
 //   - S = Q K^T by wgmma with both operands in shared memory (K-major), O +=
 //     P V by wgmma with P from registers (V MN-major); each group fenced,
 //     committed and waited for where the IR uses its result;
 //   - the online softmax on the accumulators (OnlineSoftmax.h over the
 //     wgmma layout of Target/SM90/WgmmaLayout.h), O normalised and written
-//     from registers, the LSE;
-//   - with a persistent schedule, as many CTAs as fit on the GPU, each role
-//     looping over tiles: from the block id in steps of the grid size, or,
-//     with a causal mask, drawn by the producer from the launch's counter
-//     and handed to the consumers in shared memory with the query's fill.
-//     The IR numbers each tile's fills of a channel from 0, so every tile's
-//     fills are kept in whole rounds of the ring (the producer pads with
-//     empty fills, the consumer releases those and the trailing disabled
-//     ones) and the loop carries one phase-flip bit per channel.
+//     from registers, the LSE.
 //
 //===----------------------------------------------------------------------===//
 
-#include "../KernelPlan.h"
-#include "../OnlineSoftmax.h"
+#include "../WarpSpecializedKernel.h"
 #include "SM90.h"
 
 #include "attn/Target/SM90/WgmmaLayout.h"
-#include "attn/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-
-#include "mlir/IR/Matchers.h"
-#include "llvm/ADT/TypeSwitch.h"
-
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -60,222 +37,28 @@ using namespace mlir::attn::sm90;
 
 namespace {
 
-/// Bytes of one row of a 64-column block: the 128-byte swizzle's span.
-constexpr int64_t kSpanBytes = 128;
-/// Bytes of one swizzle atom (8 rows of 128 bytes): the stride byte offset
-/// of every descriptor.
-constexpr int64_t kAtomBytes = 8 * kSpanBytes;
-/// Shared memory of one SM on sm_90 (CUDA C Programming Guide: 228 KB, of
-/// which a block may use 227).
-constexpr int64_t kSharedMemoryPerSm = 228 * 1024;
-/// Threads a named barrier of the consumers' turns counts: the warpgroup
-/// taking its turn and the one handing it over.
-constexpr int64_t kTurnThreads = 2 * kWarpgroupSize;
-/// K and V bytes a persistent causal launch keeps its CTAs on at once, in
-/// L2 (50 MB on an H100).
-constexpr int64_t kL2SectionBytes = 32 << 20;
-/// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
-constexpr int64_t kWaitHintNs = 10000000;
-
-/// The TMA box of one 64-column block of a tile of `rows` rows of one head,
-/// outermost dimension first: what the manifest's tensor map and the
-/// kernel's shared-memory view both have.
-SmallVector<int64_t, 4> boxShape(int64_t rows) {
-  return {1, 1, rows, kSwizzleColumns};
-}
-
-/// The channels of Q, K and V of `plan`, in that order.
-SmallVector<AllocChannelOp, 3> channelsOf(const KernelPlan &plan) {
-  return {plan.queryChannel, plan.keyChannel, plan.valueChannel};
-}
-
-/// Whether `plan`'s kernel draws its tiles from a counter: persistent with
-/// tiles of different lengths (causal).
-bool drawsTiles(const KernelPlan &plan) {
-  return plan.schedule.getPersistent() && plan.heavyTilesFirst;
-}
-
-/// One channel's buffers: `stages` slots of a rows x cols tile, stored as
-/// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
-/// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
-/// empty ones after them.
-struct ChannelBuffer {
-  int64_t offset = 0, stages = 0, rows = 0, cols = 0, firstBarrier = 0;
-  Value map; // the channel's tensor map, as nvgpu sees it
-  int64_t blockBytes() const { return rows * kSpanBytes; }
-  int64_t slotBytes() const { return blockBytes() * (cols / kSwizzleColumns); }
-};
-
-/// The kernel's shared memory: the channels' buffers (Q, K and V one after
-/// the other, each a multiple of 1024 bytes, the swizzle atom), then the
-/// word that hands a drawn tile to the consumers, in the dynamic array; the
-/// barriers are static shared memory before that 1024-byte aligned array
-/// (so the block uses a whole aligned step for them).
-struct SharedLayout {
-  SmallVector<ChannelBuffer, 3> channels;
-  /// The channels' bytes (where the tile word starts), the tile word's (0
-  /// when the kernel draws no tiles), and the barriers.
-  int64_t channelBytes = 0, tileWordBytes = 0, barriers = 0;
-  /// The dynamic array's bytes.
-  int64_t dynamicBytes() const { return channelBytes + tileWordBytes; }
-  /// Every byte the block takes.
-  int64_t bytes() const {
-    return dynamicBytes() + llvm::alignTo(8 * barriers, 1024);
-  }
-};
-
-SharedLayout layOutSharedMemory(const KernelPlan &plan) {
-  SharedLayout layout;
-  for (AllocChannelOp channel : channelsOf(plan)) {
-    ChannelType type = channel.getType();
-    ChannelBuffer buffer;
-    buffer.offset = layout.channelBytes;
-    buffer.stages = type.getStages();
-    buffer.rows = type.getTile().getDimSize(0);
-    buffer.cols = type.getTile().getDimSize(1);
-    buffer.firstBarrier = layout.barriers;
-    layout.channelBytes += buffer.stages * buffer.slotBytes();
-    layout.barriers += 2 * buffer.stages;
-    layout.channels.push_back(buffer);
-  }
-  layout.tileWordBytes = drawsTiles(plan) ? 16 : 0;
-  return layout;
-}
-
-/// CTAs of the kernel one SM holds: as many as the roles' register budgets
-/// allow at entry (setmaxnreg needs that count fixed) and shared memory
-/// holds.
-int64_t residentCtas(const KernelPlan &plan) {
-  int64_t threads = plan.schedule.getWarps() * attn::kWarpSize;
-  WarpRoleTotals totals = sumWarpRoles(plan.schedule.getRoles());
-  int64_t ctas = 1;
-  while (totals.registers <= entryRegisters(ctas + 1, threads) * threads)
-    ++ctas;
-  return std::min<int64_t>(
-      ctas,
-      std::max<int64_t>(1, kSharedMemoryPerSm / layOutSharedMemory(plan).bytes()));
-}
-
-class FlashAttention3Emitter : KernelBuilder {
+class FlashAttention3Emitter final : public WarpSpecializedEmitter {
 public:
   FlashAttention3Emitter(const KernelPlan &plan, const KernelArguments &args,
                          IndexMaterializer &values)
-      : KernelBuilder(args.kernel), plan(plan), args(args), values(values) {}
-
-  FailureOr<int64_t> emit();
+      : WarpSpecializedEmitter(plan, args, values, "sm_90a") {}
 
 private:
-  /// An error at `op` whose message goes on "...the sm_90a kernel ".
-  static InFlightDiagnostic errorAt(Operation *op) {
-    return op->emitError() << "convert-attn-to-nvgpu: the sm_90a kernel ";
+  int64_t consumerRows() const override { return kWgmmaM; }
+  AccumulatorLayout accumulatorLayout(int64_t n) const override {
+    return sm90::accumulatorLayout(n);
   }
-  FailureOr<int64_t> fail(const Twine &message) {
-    return errorAt(plan.grid) << message;
-  }
-  FailureOr<Value> get(Value v) { return values.get(b, v); }
+  LogicalResult checkKernel() override;
+  int64_t tileRegisters(int64_t cols) const override { return cols / 2; }
+  Tile packed(const Tile &p) override;
+  LogicalResult emitScores(QKMatmulOp qk) override;
+  LogicalResult emitOutputProduct(PVMatmulOp pv, const Tile &p,
+                                  const Tile &acc) override;
+  LogicalResult emitMatmulWait(MatmulWaitOp wait) override;
+  void scaleOutput(const AccumulatorLayout &layout, Tile &out,
+                   ArrayRef<Value> factors, bool onlyMoved) override;
+  void storeOutput(const Tile &out, ArrayRef<Value> inverse) override;
 
-  Value i64(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
-  }
-  /// Whether the index `v` is odd, as an i1.
-  Value isOdd(Value v) {
-    return cmp(arith::CmpIPredicate::ne,
-               arith::AndIOp::create(b, loc, v, index(1)), index(0));
-  }
-  /// A side-effecting inline PTX statement returning `resultType`.
-  Value inlinePtx(Type resultType, ValueRange operands, StringRef text,
-                  StringRef constraints) {
-    return LLVM::InlineAsmOp::create(
-               b, loc, resultType, operands, text, constraints,
-               /*has_side_effects=*/true, /*is_align_stack=*/false,
-               LLVM::tailcallkind::TailCallKind::None,
-               LLVM::AsmDialectAttr::get(b.getContext(),
-                                         LLVM::AsmDialect::AD_ATT),
-               /*operand_attrs=*/ArrayAttr())
-        .getResult(0);
-  }
-  /// A view of `type` at `byteOffset` of the dynamic shared memory.
-  Value sharedView(Value byteOffset, MemRefType type);
-  /// The byte offset of `slot` of `buffer`, from the shared memory's base.
-  Value slotOffset(const ChannelBuffer &buffer, Value slot);
-  /// Barrier `slot` of `buffer`'s full (or empty) barriers.
-  Value barrier(const ChannelBuffer &buffer, Value slot, bool empty);
-  void waitBarrier(Value index, Value parity);
-  /// Waits until `slot` of `buffer` is free for the fill whose phase is
-  /// `phase`: the opposite parity on "empty", which a fresh barrier counts
-  /// as having completed.
-  void waitEmpty(const ChannelBuffer &buffer, Value slot, Value phase);
-  /// Arrives on `slot`'s "empty" (or "full") barrier.
-  void arriveOn(const ChannelBuffer &buffer, Value slot, bool empty);
-  /// The shared-memory word that hands a drawn tile to the consumers.
-  Value tileWord();
-
-  // Persistent kernels: the loop over tiles and the fills it counts.
-  /// Runs `body` once per tile of this CTA: once, or (persistent) in a loop
-  /// over tiles that maps the grid's induction variables and carries each
-  /// channel's fills.
-  LogicalResult forEachTile(bool consumer, function_ref<LogicalResult()> body);
-  /// Maps the grid's induction variables to those of `tile` (i32).
-  void mapTile(Value tile);
-  /// Emits `body` for one tile whose channels' phases `flips` flips;
-  /// returns the flips of the next tile.
-  FailureOr<SmallVector<Value>> emitTile(ValueRange flips,
-                                         function_ref<LogicalResult()> body);
-  /// The body of the producer's or the consumer's role.
-  Block &roleBody(bool consumer) const {
-    return WarpSpecializeOp(plan.roles).getBodies()[consumer ? 1 : 0].front();
-  }
-  /// The kernel's phase of the IR's fill of `channel` with `phase` in this
-  /// tile.
-  Value phaseOf(Value channel, Value phase);
-  /// How many fills of `channel` one run of `block` commits (or, with
-  /// `waits`, waits for), as a kernel value.
-  FailureOr<Value> countFills(Block &block, Operation *channel, bool waits);
-  /// The rounds of `channel`'s ring one tile takes: the producer's fills,
-  /// rounded up to whole rounds.
-  FailureOr<Value> roundsOf(Operation *channel);
-  /// Completes this tile's rounds of every channel: the producer fills the
-  /// rest of the last round with empty fills, and the consumer waits for
-  /// and releases the fills it has no use for (the producer's trailing,
-  /// disabled ones, and those).
-  LogicalResult fillRounds(bool consumer);
-
-  /// The channels of Q, K and V, in that order.
-  SmallVector<AllocChannelOp, 3> channels() const { return channelsOf(plan); }
-  ChannelBuffer &bufferOf(Value channel) {
-    return buffers[channel.getDefiningOp()];
-  }
-
-  // The producer role: one thread issues its channel ops, in order.
-  LogicalResult emitProducer(Block &block);
-  void emitCommit(ChannelCommitOp commit, MutableArrayRef<ChannelCopyOp> copies);
-
-  // The consumer role, op by op. Each tile value of the IR is the list of
-  // this thread's registers of it (Tile); each issued matrix product, the
-  // result its wgmma group will write.
-  struct Tile {
-    SmallVector<Value> regs;
-    /// P as wgmma's A operand: bf16/f16 pairs, in issue order.
-    bool packed = false;
-  };
-  LogicalResult emitConsumerBlock(Block &block);
-  LogicalResult emitConsumerOp(Operation &op);
-  LogicalResult emitLoop(scf::ForOp loop);
-  /// Makes `values` (a loop's or branch's tiles) the consecutive slices of
-  /// `flat` of `counts` registers, packed where `packs` says.
-  void unflatten(ValueRange values, ValueRange flat, ArrayRef<size_t> counts,
-                 ArrayRef<bool> packs);
-  LogicalResult emitGuard(scf::IfOp guard);
-  LogicalResult emitSection(OrderedOp section);
-  LogicalResult emitWait(ChannelWaitOp wait);
-  LogicalResult emitRelease(ChannelReleaseOp release);
-  /// The registers of `v`: a tile made by the consumer, or a splat constant.
-  FailureOr<Tile> tileOf(Value v);
-  /// The layout of tile `v`, by its columns: the scores' or O's.
-  FailureOr<AccumulatorLayout> layoutOf(Value v);
-  Tile packed(const Tile &p);
-  /// The registers of `type`, one thread's share.
-  FailureOr<int64_t> registerCount(Type type);
   /// A wgmma matrix descriptor of the tile at shared byte offset `offset`.
   Value descriptor(Value offset, int64_t leadingBytes);
   /// Issues S = Q K^T for the warpgroup's 64 query rows as one wgmma group.
@@ -286,517 +69,29 @@ private:
   /// `count` registers of `product`.
   SmallVector<Value> completeProduct(Value product, int64_t count,
                                      int64_t pending);
-  /// The row sums of `sum` (a thread's parts, `partial`) reduced across
-  /// their rows, and 1 / sum; made once for the normalisation and the LSE.
-  std::pair<SmallVector<Value>, SmallVector<Value>> &
-  rowSums(Value sum, ArrayRef<Value> partial);
-  void storeOutput(ArrayRef<Value> acc, ArrayRef<Value> inverse);
-
-  const KernelPlan &plan;
-  const KernelArguments &args;
-  IndexMaterializer &values;
-
-  int64_t headDim = 0, valueHeadDim = 0, tileM = 0, tileN = 0;
-  Type elementType;
-  DenseMap<Operation *, ChannelBuffer> buffers;
-  Value barriers, smemBase;
-  /// Persistent kernels: the grid's extents and tile count, and for the
-  /// tile being emitted whether each channel's earlier rounds flip its
-  /// phases.
-  SmallVector<Value, 3> gridExtents;
-  Value tileCount;
-  DenseMap<Operation *, Value> phaseFlips;
-  /// Persistent causal kernels: the launch's tile counter (a zeroed
-  /// workspace word), the shared-memory byte offset of the word that hands
-  /// the producer's tile to the consumers, and the producer's tile.
-  Value tileCounter, currentTile;
-  int64_t tileWordOffset = 0;
-  /// Persistent kernels: the consumer's last op that uses a channel, after
-  /// which it completes the tile's rounds (before the epilogue, so that
-  /// the next tile's loads overlap it).
-  Operation *lastChannelUse = nullptr;
-  // Kernel-wide values.
-  Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
-  // The consumer warpgroup's view: each waited tile's slot offset, the
-  // registers of each tile value, the issued products.
-  DenseMap<Value, Value> slots;
-  DenseMap<Value, Tile> tiles;
-  DenseMap<Value, Value> issued;
-  DenseMap<Value, std::pair<SmallVector<Value>, SmallVector<Value>>> sums;
-  AccumulatorLayout scoreLayout, outputLayout;
-  ScoreFrame frame;
-  /// This warpgroup's index among the consumers.
-  Value consumer;
 };
 
 } // namespace
 
-Value FlashAttention3Emitter::sharedView(Value byteOffset, MemRefType type) {
-  return memref::ViewOp::create(b, loc, type, sharedBytes(), byteOffset,
-                                ValueRange{});
-}
-
-Value FlashAttention3Emitter::slotOffset(const ChannelBuffer &buffer,
-                                         Value slot) {
-  return add(index(buffer.offset), mul(slot, index(buffer.slotBytes())));
-}
-
-Value FlashAttention3Emitter::barrier(const ChannelBuffer &buffer, Value slot,
-                                      bool empty) {
-  return add(slot, index(buffer.firstBarrier + (empty ? buffer.stages : 0)));
-}
-
-void FlashAttention3Emitter::waitBarrier(Value index, Value parity) {
-  if (plan.waitTimeoutMs == 0) {
-    nvgpu::MBarrierTryWaitParityOp::create(b, loc, barriers, parity,
-                                           this->index(kWaitHintNs), index);
-    return;
-  }
-  // The debug mode: one try_wait at a time, against the global timer; past
-  // the bound, say which barrier and phase never completed, and trap.
-  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
-  Value address = nvgpu::MBarrierGetOp::create(b, loc, i32Type, barriers, index);
-  Value parityWord = arith::ExtUIOp::create(b, loc, i32Type, parity);
-  Value start = NVVM::GlobalTimerOp::create(b, loc, i64Type);
-  auto loop = scf::WhileOp::create(b, loc, TypeRange{}, ValueRange{});
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(b.createBlock(&loop.getBefore()));
-  Value done = inlinePtx(
-      i32Type, ValueRange{address, parityWord},
-      "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 "
-      "p, [$1], $2;\nselp.u32 $0, 1, 0, p;\n}",
-      "=r,r,r");
-  Value waiting = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, done,
-      arith::ConstantIntOp::create(b, loc, i32Type, 0));
-  Value elapsed = arith::SubIOp::create(
-      b, loc, NVVM::GlobalTimerOp::create(b, loc, i64Type), start);
-  Value late = arith::AndIOp::create(
-      b, loc, waiting,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, elapsed,
-                            i64(plan.waitTimeoutMs * 1000000)));
-  auto report = scf::IfOp::create(b, loc, late, false);
-  {
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(report.thenBlock());
-    auto word = [&](Value v) {
-      return arith::IndexCastUIOp::create(b, loc, i32Type, v).getResult();
-    };
-    gpu::PrintfOp::create(
-        b, loc,
-        b.getStringAttr("attn: mbarrier %u (parity %u) not complete after " +
-                        std::to_string(plan.waitTimeoutMs) +
-                        " ms: block (%u, %u, %u), thread %u\n"),
-        ValueRange{word(index), parityWord,
-                   word(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x)),
-                   word(gpu::BlockIdOp::create(b, loc, gpu::Dimension::y)),
-                   word(gpu::BlockIdOp::create(b, loc, gpu::Dimension::z)),
-                   word(tid)});
-    LLVM::Trap::create(b, loc);
-  }
-  scf::ConditionOp::create(b, loc, waiting, ValueRange{});
-  b.setInsertionPointToStart(b.createBlock(&loop.getAfter()));
-  scf::YieldOp::create(b, loc);
-}
-
-void FlashAttention3Emitter::waitEmpty(const ChannelBuffer &buffer,
-                                       Value slot, Value phase) {
-  Value parity = arith::XOrIOp::create(
-      b, loc, phase, arith::ConstantIntOp::create(b, loc, 1, 1));
-  waitBarrier(barrier(buffer, slot, /*empty=*/true), parity);
-}
-
-void FlashAttention3Emitter::arriveOn(const ChannelBuffer &buffer, Value slot,
-                                      bool empty) {
-  nvgpu::MBarrierArriveOp::create(
-      b, loc, nvgpu::MBarrierTokenType::get(b.getContext()), barriers,
-      barrier(buffer, slot, empty));
-}
-
-Value FlashAttention3Emitter::tileWord() {
-  return sharedView(index(tileWordOffset),
-                    MemRefType::get({1}, b.getI32Type(),
-                                    MemRefLayoutAttrInterface{},
-                                    getSharedMemorySpace(b.getContext())));
-}
-
-//===----------------------------------------------------------------------===//
-// Persistent tiles
-//===----------------------------------------------------------------------===//
-
-void FlashAttention3Emitter::mapTile(Value tile) {
-  // The tile arithmetic is 32-bit: what stays live across a tile (its bounds
-  // and the loop-invariant factors) takes one register, not two.
-  Type i32Type = b.getI32Type();
-  auto narrow = [&](Value v) -> Value {
-    return arith::IndexCastUIOp::create(b, loc, i32Type, v);
-  };
-  auto widen = [&](Value v) -> Value {
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
-  };
-  SmallVector<Value, 3> extents;
-  for (Value extent : gridExtents)
-    extents.push_back(narrow(extent));
-  Value x, rest;
-  if (plan.heavyTilesFirst) {
-    // Sections of (head, batch) pairs whose K and V fit in L2 together, one
-    // after another; in a section the query tile is slowest, from the last,
-    // so the tiles go from its heaviest to its lightest while the CTAs
-    // share its heads' keys.
-    Value headBytes =
-        mul(seqKv, index((headDim + valueHeadDim) *
-                         elementType.getIntOrFloatBitWidth() / 8));
-    Value fit = arith::DivUIOp::create(
-        b, loc, index(kL2SectionBytes),
-        arith::MaxUIOp::create(b, loc, headBytes, index(1)));
-    Value pairs = mul(extents[1], extents[2]);
-    Value perSection = arith::MinUIOp::create(
-        b, loc, arith::MaxUIOp::create(b, loc, narrow(fit), i32(1)), pairs);
-    Value sectionTiles = mul(perSection, extents[0]);
-    Value section = arith::DivUIOp::create(b, loc, tile, sectionTiles);
-    Value firstPair = mul(section, perSection);
-    Value inSection = arith::MinUIOp::create(
-        b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
-    Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
-    x = arith::SubIOp::create(b, loc,
-                              arith::SubIOp::create(b, loc, extents[0], i32(1)),
-                              arith::DivUIOp::create(b, loc, at, inSection));
-    rest = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
-  } else {
-    // Query tiles fastest, as the one-tile grid launches them: the tiles of
-    // a head that run at once share its K and V in L2.
-    x = arith::RemUIOp::create(b, loc, tile, extents[0]);
-    rest = arith::DivUIOp::create(b, loc, tile, extents[0]);
-  }
-  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-  values.map(ivs[0], widen(x));
-  values.map(ivs[1], widen(arith::RemUIOp::create(b, loc, rest, extents[1])));
-  values.map(ivs[2], widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
-}
-
-FailureOr<SmallVector<Value>>
-FlashAttention3Emitter::emitTile(ValueRange flips,
-                                 function_ref<LogicalResult()> body) {
-  // Every tile's fills are whole rounds of the ring, so a tile's fills
-  // start at slot 0: only their phases differ, flipped by an odd number of
-  // rounds before. The loop carries that bit, not the count.
-  for (auto [channel, flip] : llvm::zip(channels(), flips))
-    phaseFlips[channel] = flip;
-  if (failed(body()))
-    return failure();
-  SmallVector<Value> next;
-  for (auto [channel, flip] : llvm::zip(channels(), flips)) {
-    FailureOr<Value> rounds = roundsOf(channel);
-    if (failed(rounds))
-      return failure();
-    next.push_back(arith::XOrIOp::create(b, loc, flip, isOdd(*rounds)));
-  }
-  phaseFlips.clear();
-  return next;
-}
-
-LogicalResult
-FlashAttention3Emitter::forEachTile(bool consumer,
-                                    function_ref<LogicalResult()> body) {
-  if (!plan.schedule.getPersistent())
-    return body();
-  Type i32Type = b.getI32Type();
-  Value count = arith::IndexCastUIOp::create(b, loc, i32Type, tileCount);
-  Value noFlip = arith::ConstantIntOp::create(b, loc, 0, 1);
-  SmallVector<Value> init(channels().size(), noFlip);
-  OpBuilder::InsertionGuard guard(b);
-  if (!tileCounter) {
-    // Tiles of one length: CTA c takes tiles c, c + grid, ...
-    Value first = arith::IndexCastUIOp::create(
-        b, loc, i32Type, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
-    Value step = arith::IndexCastUIOp::create(
-        b, loc, i32Type, gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
-    auto loop = scf::ForOp::create(b, loc, first, count, step, init);
-    b.setInsertionPointToStart(loop.getBody());
-    mapTile(loop.getInductionVar());
-    FailureOr<SmallVector<Value>> next =
-        emitTile(loop.getRegionIterArgs(), body);
-    if (failed(next))
-      return failure();
-    scf::YieldOp::create(b, loc, *next);
-    return success();
-  }
-  // Causal tiles differ in length: a CTA takes the next tile when it is
-  // done with one. The producer draws it from the launch's counter and
-  // leaves it in shared memory with the query's fill; the consumers read it
-  // once that fill is complete. Past the last tile the producer fills the
-  // query's slot with nothing but a tile number past the end, which ends
-  // the consumers' loop too.
-  Value word = tileWord();
-  const ChannelBuffer &query = buffers[plan.queryChannel];
-  Value querySlot = index(0);
-  SmallVector<Type> types(init.size(), b.getI1Type());
-  SmallVector<Type> withTile = {i32Type};
-  withTile.append(types);
-  auto loop = scf::WhileOp::create(b, loc, withTile, init);
-  Block *before = b.createBlock(&loop.getBefore(), {}, types,
-                                SmallVector<Location>(types.size(), loc));
-  b.setInsertionPointToStart(before);
-  Value tile;
-  if (consumer) {
-    // The query's fill of this tile: phase 0 of the IR, flipped.
-    waitBarrier(barrier(query, querySlot, /*empty=*/false),
-                before->getArgument(0));
-    tile = memref::LoadOp::create(b, loc, word, ValueRange{index(0)});
-  } else {
-    tile =
-        memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addi, i32(1),
-                                    tileCounter, ValueRange{index(0)});
-  }
-  SmallVector<Value> carried = {tile};
-  llvm::append_range(carried, before->getArguments());
-  scf::ConditionOp::create(b, loc, cmp(arith::CmpIPredicate::ult, tile, count),
-                           carried);
-  Block *after = b.createBlock(&loop.getAfter(), {}, withTile,
-                               SmallVector<Location>(withTile.size(), loc));
-  b.setInsertionPointToStart(after);
-  currentTile = after->getArgument(0);
-  mapTile(currentTile);
-  FailureOr<SmallVector<Value>> next =
-      emitTile(after->getArguments().drop_front(), body);
-  if (failed(next))
-    return failure();
-  scf::YieldOp::create(b, loc, *next);
-  currentTile = Value();
-  b.setInsertionPointAfter(loop);
-  if (!consumer) {
-    // The end: the query's slot once the consumers are done with it, a
-    // tile past the last, and the fill completed without bytes.
-    waitEmpty(query, querySlot, /*phase=*/loop.getResult(1));
-    memref::StoreOp::create(b, loc, count, word, ValueRange{index(0)});
-    arriveOn(query, querySlot, /*empty=*/false);
-  }
+LogicalResult FlashAttention3Emitter::checkKernel() {
+  // The consumer's budget must hold S, P and O with room to spare.
+  int64_t accumulators = consumerAccumulatorRegisters(tileN, valueHeadDim);
+  int64_t consumerBudget =
+      WarpSpecializeOp(plan.roles).getRole(1).getRegisters();
+  if (accumulators > consumerBudget - kConsumerHeadroom)
+    return fail(Twine("needs ") + Twine(accumulators + kConsumerHeadroom) +
+                " registers a consumer thread (S, P and O, and " +
+                Twine(kConsumerHeadroom) + " more), the consumer role has " +
+                Twine(consumerBudget));
   return success();
 }
 
-Value FlashAttention3Emitter::phaseOf(Value channel, Value phase) {
-  Value flip = phaseFlips.lookup(channel.getDefiningOp());
-  return flip ? arith::XOrIOp::create(b, loc, phase, flip).getResult() : phase;
-}
-
-FailureOr<Value> FlashAttention3Emitter::countFills(Block &block,
-                                                    Operation *channel,
-                                                    bool waits) {
-  Value total = index(0);
-  for (Operation &op : block) {
-    Value count;
-    if (auto commit = dyn_cast<ChannelCommitOp>(op)) {
-      if (!waits && commit.getChannel().getDefiningOp() == channel)
-        count = index(1);
-    } else if (auto wait = dyn_cast<ChannelWaitOp>(op)) {
-      if (waits && wait.getChannel().getDefiningOp() == channel)
-        count = index(1);
-    } else if (auto section = dyn_cast<OrderedOp>(op)) {
-      FailureOr<Value> inside =
-          countFills(section.getBody().front(), channel, waits);
-      if (failed(inside))
-        return failure();
-      count = *inside;
-    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      FailureOr<Value> each = countFills(*loop.getBody(), channel, waits);
-      if (failed(each))
-        return failure();
-      if (isConstantIntValue(*each, 0))
-        continue;
-      FailureOr<Value> lo = get(loop.getLowerBound()),
-                       hi = get(loop.getUpperBound()),
-                       step = get(loop.getStep());
-      if (failed(lo) || failed(hi) || failed(step))
-        return failure();
-      Value span = arith::MaxSIOp::create(
-          b, loc, arith::SubIOp::create(b, loc, *hi, *lo), index(0));
-      count = mul(arith::CeilDivUIOp::create(b, loc, span, *step), *each);
-    } else if (auto guard = dyn_cast<scf::IfOp>(op)) {
-      FailureOr<Value> then = countFills(*guard.thenBlock(), channel, waits);
-      FailureOr<Value> otherwise =
-          guard.elseBlock() ? countFills(*guard.elseBlock(), channel, waits)
-                            : FailureOr<Value>(index(0));
-      if (failed(then) || failed(otherwise))
-        return failure();
-      if (isConstantIntValue(*then, 0) && isConstantIntValue(*otherwise, 0))
-        continue;
-      FailureOr<Value> condition = get(guard.getCondition());
-      if (failed(condition))
-        return failure();
-      count = select(*condition, *then, *otherwise);
-    }
-    if (count)
-      total = isConstantIntValue(total, 0) ? count : add(total, count);
-  }
-  return total;
-}
-
-FailureOr<Value> FlashAttention3Emitter::roundsOf(Operation *channel) {
-  FailureOr<Value> fills =
-      countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
-  int64_t stages = buffers[channel].stages;
-  if (failed(fills) || stages == 1)
-    return fills;
-  return arith::CeilDivUIOp::create(b, loc, *fills, index(stages)).getResult();
-}
-
-LogicalResult FlashAttention3Emitter::fillRounds(bool consumer) {
-  Block &role = roleBody(consumer);
-  for (AllocChannelOp channel : channels()) {
-    const ChannelBuffer &buffer = buffers[channel];
-    FailureOr<Value> from = countFills(role, channel, /*waits=*/consumer);
-    FailureOr<Value> rounds = roundsOf(channel);
-    if (failed(from) || failed(rounds))
-      return failure();
-    Value to =
-        buffer.stages == 1 ? *rounds : mul(*rounds, index(buffer.stages));
-    std::optional<int64_t> f = getConstantIntValue(*from),
-                           t = getConstantIntValue(to);
-    if (f && t && *f == *t)
-      continue;
-    // Fill i of the tile: slot i mod S, phase (i / S) mod 2.
-    auto loop = scf::ForOp::create(b, loc, *from, to, index(1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    Value i = loop.getInductionVar();
-    Value stages = index(buffer.stages);
-    Value slot = arith::RemUIOp::create(b, loc, i, stages);
-    Value phase =
-        phaseOf(channel, isOdd(arith::DivUIOp::create(b, loc, i, stages)));
-    if (consumer) {
-      waitBarrier(barrier(buffer, slot, /*empty=*/false), phase);
-      arriveOn(buffer, slot, /*empty=*/true);
-    } else {
-      waitEmpty(buffer, slot, phase);
-      arriveOn(buffer, slot, /*empty=*/false);
-    }
-  }
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Producer
-//===----------------------------------------------------------------------===//
-
-void FlashAttention3Emitter::emitCommit(ChannelCommitOp commit,
-                                        MutableArrayRef<ChannelCopyOp> copies) {
-  ChannelBuffer &buffer = bufferOf(commit.getChannel());
-  Value slot = *get(commit.getSlot());
-  Value full = barrier(buffer, slot, /*empty=*/false);
-  // The barrier completes when every byte the copies bring has landed; a
-  // disabled copy brings none.
-  Value bytes = index(0);
-  SmallVector<Value> enabled;
-  for (ChannelCopyOp copy : copies) {
-    enabled.push_back(*get(copy.getEnabled()));
-    int64_t tileBytes = buffer.slotBytes();
-    bytes = add(bytes, select(enabled.back(), index(tileBytes), index(0)));
-  }
-  // A persistent causal kernel's tile, for the consumers, goes with the
-  // query's fill.
-  if (currentTile && commit.getChannel().getDefiningOp() ==
-                         AllocChannelOp(plan.queryChannel).getOperation())
-    memref::StoreOp::create(b, loc, currentTile, tileWord(),
-                            ValueRange{index(0)});
-  nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, bytes, full,
-                                          Value());
-  Value base = slotOffset(buffer, slot);
-  auto boxType = cast<nvgpu::TensorMapDescriptorType>(buffer.map.getType())
-                     .getTensor();
-  for (auto [copy, on] : llvm::zip(copies, enabled)) {
-    Value row = *get(copy.getRow()), headIndex = *get(copy.getHead()),
-          batchIndex = *get(copy.getBatch());
-    for (int64_t block = 0; block < buffer.cols / kSwizzleColumns; ++block) {
-      Value dst =
-          sharedView(add(base, index(block * buffer.blockBytes())), boxType);
-      // Coordinates innermost first: column, row, head, batch. Rows past the
-      // sequence read as zero.
-      nvgpu::TmaAsyncLoadOp::create(
-          b, loc, dst, barriers, buffer.map,
-          ValueRange{index(block * kSwizzleColumns), row, headIndex,
-                     batchIndex},
-          full, /*multicastMask=*/Value(), /*predicate=*/on);
-    }
-  }
-}
-
-LogicalResult FlashAttention3Emitter::emitProducer(Block &block) {
-  SmallVector<ChannelCopyOp> pending;
-  for (Operation &op : block) {
-    if (auto acquire = dyn_cast<ChannelAcquireOp>(op)) {
-      FailureOr<Value> slot = get(acquire.getSlot()),
-                       phase = get(acquire.getPhase());
-      if (failed(slot) || failed(phase))
-        return failure();
-      waitEmpty(bufferOf(acquire.getChannel()), *slot,
-                phaseOf(acquire.getChannel(), *phase));
-    } else if (auto copy = dyn_cast<ChannelCopyOp>(op)) {
-      for (Value v : SmallVector<Value>{copy.getRow(), copy.getHead(),
-                                        copy.getBatch(), copy.getSlot(),
-                                        copy.getEnabled()})
-        if (failed(get(v)))
-          return failure();
-      pending.push_back(copy);
-    } else if (auto commit = dyn_cast<ChannelCommitOp>(op)) {
-      if (failed(get(commit.getSlot())))
-        return failure();
-      // A commit completes the copies issued into its own slot; copies into
-      // other channels or slots would be counted on the wrong barrier.
-      for (ChannelCopyOp copy : pending)
-        if (copy.getChannel() != commit.getChannel() ||
-            copy.getSlot() != commit.getSlot())
-          return errorAt(copy) << "expects each copy between an acquire and "
-                                  "the commit of the same channel slot";
-      emitCommit(commit, pending);
-      pending.clear();
-    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      if (loop.getNumRegionIterArgs() != 0)
-        return errorAt(loop) << "expects the producer's loop to carry nothing";
-      FailureOr<Value> lo = get(loop.getLowerBound()),
-                       hi = get(loop.getUpperBound()),
-                       step = get(loop.getStep());
-      if (failed(lo) || failed(hi) || failed(step))
-        return failure();
-      auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, *step);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(kernelLoop.getBody()->getTerminator());
-      values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
-      if (failed(emitProducer(*loop.getBody())))
-        return failure();
-    } else if (!isa<scf::YieldOp, RoleYieldOp>(op) &&
-               !isa<arith::ArithDialect>(op.getDialect())) {
-      // Index arithmetic is recomputed where a channel op needs it.
-      return errorAt(&op) << "cannot lower this op in the producer role";
-    }
-  }
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Consumer
-//===----------------------------------------------------------------------===//
-
-LogicalResult FlashAttention3Emitter::emitWait(ChannelWaitOp wait) {
-  ChannelBuffer &buffer = bufferOf(wait.getChannel());
-  FailureOr<Value> slot = get(wait.getSlot()), phase = get(wait.getPhase());
-  if (failed(slot) || failed(phase))
-    return failure();
-  waitBarrier(barrier(buffer, *slot, /*empty=*/false),
-              phaseOf(wait.getChannel(), *phase));
-  slots[wait.getResult()] = slotOffset(buffer, *slot);
-  return success();
-}
-
-LogicalResult FlashAttention3Emitter::emitRelease(ChannelReleaseOp release) {
-  ChannelBuffer &buffer = bufferOf(release.getChannel());
-  FailureOr<Value> slot = get(release.getSlot());
-  if (failed(slot))
-    return failure();
-  // Every consumer thread arrives: measured faster on an H200 than one
-  // elected arrival a warp, whose branch costs more than the arrivals (D=128,
-  // S=8192: 523 against 497 TFLOP/s).
-  arriveOn(buffer, *slot, /*empty=*/true);
-  return success();
+/// Whether every use of `product` waits for it (or yields it from a section
+/// to one): the product was issued asynchronously.
+static bool isAwaited(Value product) {
+  return llvm::all_of(product.getUsers(), [](Operation *user) {
+    return isa<MatmulWaitOp, OrderedYieldOp>(user);
+  });
 }
 
 Value FlashAttention3Emitter::descriptor(Value offset, int64_t leadingBytes) {
@@ -917,7 +212,7 @@ SmallVector<Value> FlashAttention3Emitter::completeProduct(Value product,
   return out;
 }
 
-void FlashAttention3Emitter::storeOutput(ArrayRef<Value> out,
+void FlashAttention3Emitter::storeOutput(const Tile &out,
                                          ArrayRef<Value> inverse) {
   // Each thread holds column pairs: one 4-byte store per pair, rows past
   // the sequence skipped.
@@ -931,7 +226,7 @@ void FlashAttention3Emitter::storeOutput(ArrayRef<Value> out,
     for (int64_t e = 0; e < 2; ++e)
       pair.push_back(arith::TruncFOp::create(
           b, loc, elementType,
-          arith::MulFOp::create(b, loc, out[reg + e], scale)));
+          arith::MulFOp::create(b, loc, out.regs[reg + e], scale)));
     Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
     Value row = add(threadRow, index(at.row));
     Value col = add(frame.threadCol, index(at.col));
@@ -943,45 +238,6 @@ void FlashAttention3Emitter::storeOutput(ArrayRef<Value> out,
                             ValueRange{batch, head, row, col}, false,
                             llvm::Align(4));
   }
-}
-
-FailureOr<int64_t> FlashAttention3Emitter::registerCount(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (tensor && tensor.getElementType().isF32() && tensor.getRank() == 1)
-    return static_cast<int64_t>(scoreLayout.rowOffsets().size());
-  if (tensor && tensor.getElementType().isF32() && tensor.getRank() == 2 &&
-      (tensor.getDimSize(1) == tileN || tensor.getDimSize(1) == valueHeadDim))
-    return tensor.getDimSize(1) / 2;
-  return failure();
-}
-
-FailureOr<AccumulatorLayout> FlashAttention3Emitter::layoutOf(Value v) {
-  auto tensor = cast<RankedTensorType>(v.getType());
-  if (tensor.getRank() == 2 && tensor.getDimSize(1) == tileN)
-    return scoreLayout;
-  if (tensor.getRank() == 2 && tensor.getDimSize(1) == valueHeadDim)
-    return outputLayout;
-  return errorAt(v.getDefiningOp() ? v.getDefiningOp()
-                                   : v.getParentRegion()->getParentOp())
-         << "expects a tile of " << tileN << " or " << valueHeadDim
-         << " columns";
-}
-
-FailureOr<FlashAttention3Emitter::Tile>
-FlashAttention3Emitter::tileOf(Value v) {
-  auto it = tiles.find(v);
-  if (it != tiles.end())
-    return it->second;
-  // Constants (the loop's initial O, sums and maxima) are made where used.
-  DenseElementsAttr dense;
-  FailureOr<int64_t> count = registerCount(v.getType());
-  if (matchPattern(v, m_Constant(&dense)) && dense.isSplat() &&
-      succeeded(count))
-    return Tile{SmallVector<Value>(
-        *count, f32(dense.getSplatValue<APFloat>().convertToFloat()))};
-  Operation *at = v.getDefiningOp() ? v.getDefiningOp()
-                                    : v.getParentRegion()->getParentOp();
-  return errorAt(at) << "cannot keep this value in the consumer's registers";
 }
 
 FlashAttention3Emitter::Tile FlashAttention3Emitter::packed(const Tile &p) {
@@ -998,541 +254,51 @@ FlashAttention3Emitter::Tile FlashAttention3Emitter::packed(const Tile &p) {
   return out;
 }
 
-std::pair<SmallVector<Value>, SmallVector<Value>> &
-FlashAttention3Emitter::rowSums(Value sum, ArrayRef<Value> partial) {
-  auto it = sums.find(sum);
-  if (it != sums.end())
-    return it->second;
-  auto &entry = sums[sum];
-  finishRowSums(*this, scoreLayout, partial, entry.first, entry.second);
-  return entry;
-}
-
-/// Whether `factor` rescales from one lazy row max to the next
-/// (attn.row_exp of the old max against an attn.row_max with a threshold):
-/// then it is exactly 1 wherever the max stayed.
-static bool isLazyFactor(Value factor) {
-  auto exp = factor.getDefiningOp<RowExpOp>();
-  auto max = exp ? exp.getMax().getDefiningOp<RowMaxOp>() : RowMaxOp();
-  return max && max.getThresholdAttr() && exp.getInput() == max.getInit();
-}
-
-/// Whether every use of `product` waits for it (or yields it from a section
 /// to one): the product was issued asynchronously.
-static bool isAwaited(Value product) {
-  return llvm::all_of(product.getUsers(), [](Operation *user) {
-    return isa<MatmulWaitOp, OrderedYieldOp>(user);
-  });
-}
 
-LogicalResult FlashAttention3Emitter::emitSection(OrderedOp section) {
-  ArrayRef<int32_t> ids = section.getBarriers();
-  int64_t groups = ids.size();
-  // Warpgroup g takes its turn on ids[g] and hands it to the next one.
-  auto idOf = [&](Value group) {
-    Value id = i32(ids[0]);
-    for (int64_t g = 1; g < groups; ++g) {
-      Value isGroup = cmp(arith::CmpIPredicate::eq, group, index(g));
-      Value other = i32(ids[g]);
-      id = select(isGroup, other, id);
-    }
-    return id;
-  };
-  Value threads = i32(kTurnThreads);
-  NVVM::BarrierOp::create(b, loc, TypeRange{}, idOf(consumer), threads,
-                          NVVM::BarrierReductionAttr(), Value());
-  Block &body = section.getBody().front();
-  if (failed(emitConsumerBlock(body)))
-    return failure();
-  for (auto [result, product] :
-       llvm::zip(section.getResults(), body.getTerminator()->getOperands()))
-    issued[result] = issued.lookup(product);
-  Value after = add(consumer, index(1));
-  Value next = arith::RemUIOp::create(b, loc, after, index(groups));
-  NVVM::BarrierArriveOp::create(b, loc, idOf(next), threads);
+LogicalResult FlashAttention3Emitter::emitScores(QKMatmulOp qk) {
+  Value product =
+      issueScores(slots.lookup(qk.getQuery()), slots.lookup(qk.getKey()));
+  issued[qk.getResult()] = product;
+  if (!isAwaited(qk.getResult()))
+    tiles[qk.getResult()] = {completeProduct(product, tileN / 2, 0)};
   return success();
 }
 
-void FlashAttention3Emitter::unflatten(ValueRange values, ValueRange flat,
-                                       ArrayRef<size_t> counts,
-                                       ArrayRef<bool> packs) {
-  size_t at = 0;
-  for (auto [i, value] : llvm::enumerate(values)) {
-    tiles[value] = {SmallVector<Value>(flat.slice(at, counts[i])), packs[i]};
-    at += counts[i];
-  }
-}
-
-LogicalResult FlashAttention3Emitter::emitLoop(scf::ForOp loop) {
-  FailureOr<Value> lo = get(loop.getLowerBound()),
-                   hi = get(loop.getUpperBound()), step = get(loop.getStep());
-  if (failed(lo) || failed(hi) || failed(step))
-    return failure();
-  // The carried tiles, flattened; P, read only as P V's operand, is carried
-  // packed (half the registers of its f32 form).
-  SmallVector<bool> packs;
-  SmallVector<Value> init;
-  SmallVector<size_t> counts;
-  for (auto [arg, value] :
-       llvm::zip(loop.getRegionIterArgs(), loop.getInitArgs())) {
-    FailureOr<Tile> tile = tileOf(value);
-    if (failed(tile))
-      return failure();
-    bool pack =
-        !arg.use_empty() && llvm::all_of(arg.getUses(), [](OpOperand &use) {
-          auto pv = dyn_cast<PVMatmulOp>(use.getOwner());
-          return pv && use.get() == pv.getProbs();
-        });
-    Tile t = pack ? packed(*tile) : *tile;
-    if (t.packed && !pack)
-      return errorAt(loop) << "cannot carry P in the K/V loop for other uses "
-                              "than P V";
-    packs.push_back(pack);
-    counts.push_back(t.regs.size());
-    llvm::append_range(init, t.regs);
-  }
-  auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, *step, init);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(kernelLoop.getBody());
-    values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
-    unflatten(loop.getRegionIterArgs(), kernelLoop.getRegionIterArgs(), counts,
-              packs);
-    if (failed(emitConsumerBlock(*loop.getBody())))
-      return failure();
-    SmallVector<Value> next;
-    for (auto [i, value] : llvm::enumerate(loop.getYieldedValues())) {
-      FailureOr<Tile> tile = tileOf(value);
-      if (failed(tile))
-        return failure();
-      Tile t = packs[i] ? packed(*tile) : *tile;
-      llvm::append_range(next, t.regs);
-    }
-    scf::YieldOp::create(b, loc, next);
-  }
-  unflatten(loop.getResults(), kernelLoop.getResults(), counts, packs);
+LogicalResult FlashAttention3Emitter::emitOutputProduct(PVMatmulOp pv,
+                                                        const Tile &p,
+                                                        const Tile &acc) {
+  // P is packed before the fence: a register written between the fence and
+  // the wgmma reading it makes ptxas fence again (C7519).
+  Value product =
+      issueOutput(packed(p).regs, slots.lookup(pv.getValue()), acc.regs);
+  issued[pv.getResult()] = product;
+  if (!isAwaited(pv.getResult()))
+    tiles[pv.getResult()] = {completeProduct(product, valueHeadDim / 2, 0)};
   return success();
 }
 
-LogicalResult FlashAttention3Emitter::emitGuard(scf::IfOp guard) {
-  FailureOr<Value> condition = get(guard.getCondition());
-  if (failed(condition))
-    return failure();
-  SmallVector<Type> types;
-  SmallVector<size_t> counts;
-  for (Type type : guard.getResultTypes()) {
-    FailureOr<int64_t> count = registerCount(type);
-    if (failed(count))
-      return errorAt(guard) << "expects the branches to yield tiles";
-    counts.push_back(*count);
-    types.append(*count, b.getF32Type());
-  }
-  auto kernelIf = scf::IfOp::create(b, loc, types, *condition,
-                                    /*withElseRegion=*/true);
-  for (auto [from, to] : {std::pair(guard.thenBlock(), kernelIf.thenBlock()),
-                          std::pair(guard.elseBlock(), kernelIf.elseBlock())}) {
-    OpBuilder::InsertionGuard inBranch(b);
-    b.setInsertionPointToStart(to);
-    if (failed(emitConsumerBlock(*from)))
-      return failure();
-    SmallVector<Value> yielded;
-    for (Value value : from->getTerminator()->getOperands()) {
-      FailureOr<Tile> tile = tileOf(value);
-      if (failed(tile) || tile->packed)
-        return errorAt(guard) << "expects the branches to yield f32 tiles";
-      llvm::append_range(yielded, tile->regs);
-    }
-    scf::YieldOp::create(b, loc, yielded);
-  }
-  unflatten(guard.getResults(), kernelIf.getResults(), counts,
-            SmallVector<bool>(counts.size(), false));
+LogicalResult FlashAttention3Emitter::emitMatmulWait(MatmulWaitOp wait) {
+  FailureOr<int64_t> count = registerCount(wait.getType());
+  Value product = issued.lookup(wait.getInput());
+  if (failed(count) || !product)
+    return errorAt(wait) << "expects a wait for a product it issued";
+  tiles[wait.getResult()] = {
+      completeProduct(product, *count, wait.getPending())};
   return success();
 }
 
-LogicalResult FlashAttention3Emitter::emitConsumerBlock(Block &block) {
-  for (Operation &op : block) {
-    if (failed(emitConsumerOp(op)))
-      return failure();
-    if (&op == lastChannelUse && failed(fillRounds(/*consumer=*/true)))
-      return failure();
-  }
-  return success();
-}
-
-LogicalResult FlashAttention3Emitter::emitConsumerOp(Operation &op) {
-  // Index arithmetic is recomputed where an op needs it; terminators are
-  // read by the op that owns them.
-  if (isa<scf::YieldOp, RoleYieldOp, OrderedYieldOp>(op) ||
-      (isa<arith::ArithDialect>(op.getDialect()) &&
-       llvm::all_of(op.getResultTypes(),
-                    [](Type t) { return t.isIntOrIndex(); })) ||
-      matchPattern(&op, m_Constant()))
-    return success();
-  // The registers of the op's f32 tile operands, in order.
-  SmallVector<Tile> in;
-  if (isa<MaskScoresOp, RowMaxOp, RowExpOp, RowScaleOp, RowSumOp, PVMatmulOp,
-          NormalizeOp, LseOp>(op)) {
-    for (Value v : op.getOperands()) {
-      auto tensor = dyn_cast<RankedTensorType>(v.getType());
-      if (!tensor || !tensor.getElementType().isF32())
-        continue;
-      FailureOr<Tile> tile = tileOf(v);
-      if (failed(tile))
-        return failure();
-      in.push_back(*tile);
-    }
-  }
-  // The result of a tile op that computes one.
-  auto result = [&](Tile tile) {
-    tiles[op.getResult(0)] = std::move(tile);
-    return success();
-  };
-  auto isRows = [](Value v) {
-    return cast<RankedTensorType>(v.getType()).getRank() == 1;
-  };
-  return TypeSwitch<Operation *, LogicalResult>(&op)
-      .Case([&](ChannelWaitOp wait) { return emitWait(wait); })
-      .Case([&](ChannelReleaseOp release) { return emitRelease(release); })
-      .Case([&](scf::ForOp loop) { return emitLoop(loop); })
-      .Case([&](scf::IfOp guard) { return emitGuard(guard); })
-      .Case([&](OrderedOp section) { return emitSection(section); })
-      .Case([&](QKMatmulOp qk) {
-        Value product =
-            issueScores(slots.lookup(qk.getQuery()), slots.lookup(qk.getKey()));
-        issued[qk.getResult()] = product;
-        if (!isAwaited(qk.getResult()))
-          tiles[qk.getResult()] = {completeProduct(product, tileN / 2, 0)};
-        return success();
-      })
-      .Case([&](PVMatmulOp pv) {
-        // P is packed before the fence: a register written between the
-        // fence and the wgmma reading it makes ptxas fence again (C7519).
-        Value product = issueOutput(packed(in[0]).regs,
-                                    slots.lookup(pv.getValue()), in[1].regs);
-        issued[pv.getResult()] = product;
-        if (!isAwaited(pv.getResult()))
-          tiles[pv.getResult()] = {
-              completeProduct(product, valueHeadDim / 2, 0)};
-        return success();
-      })
-      .Case([&](MatmulWaitOp wait) -> LogicalResult {
-        FailureOr<int64_t> count = registerCount(wait.getType());
-        Value product = issued.lookup(wait.getInput());
-        if (failed(count) || !product)
-          return errorAt(wait) << "expects a wait for a product it issued";
-        return result({completeProduct(product, *count, wait.getPending())});
-      })
-      .Case([&](MaskScoresOp mask) -> LogicalResult {
-        FailureOr<Value> col = get(mask.getCol());
-        if (failed(col))
-          return failure();
-        // The scale is folded into the row max and the exponentials.
-        applySoftcapAndMask(*this, plan, scoreLayout, frame, *col, in[0].regs);
-        return result(in[0]);
-      })
-      .Case([&](RowMaxOp max) {
-        std::optional<float> threshold;
-        if (FloatAttr t = max.getThresholdAttr())
-          threshold = t.getValueAsDouble();
-        return result({emitRowMax(*this, plan, scoreLayout, in[0].regs,
-                                  in[1].regs, threshold)});
-      })
-      .Case([&](RowExpOp exp) {
-        if (isRows(exp.getInput()))
-          in[0].regs = emitRescaleFactors(*this, in[0].regs, in[1].regs);
-        else
-          emitScoreExponentials(*this, plan, scoreLayout, in[0].regs,
-                                in[1].regs);
-        return result(in[0]);
-      })
-      .Case([&](RowScaleOp scale) -> LogicalResult {
-        if (isRows(scale.getInput())) {
-          emitRowScale(*this, in[0].regs, in[1].regs);
-          return result(in[0]);
-        }
-        FailureOr<AccumulatorLayout> layout = layoutOf(scale.getInput());
-        if (failed(layout))
-          return failure();
-        if (isLazyFactor(scale.getFactor()))
-          emitRowScaleWhereMoved(*this, *layout, in[0].regs, in[1].regs);
-        else
-          emitRowScale(*this, *layout, in[0].regs, in[1].regs);
-        return result(in[0]);
-      })
-      .Case([&](RowSumOp) {
-        emitRowSum(*this, scoreLayout, in[0].regs, in[1].regs);
-        return result(in[1]);
-      })
-      .Case([&](NormalizeOp normalize) {
-        storeOutput(in[0].regs,
-                    rowSums(normalize.getSum(), in[1].regs).second);
-        return success();
-      })
-      .Case([&](LseOp lseOp) {
-        storeLse(*this, scoreLayout, frame, in[0].regs,
-                 rowSums(lseOp.getSum(), in[1].regs).first, lse,
-                 ValueRange{batch, head});
-        return success();
-      })
-      .Default([&](Operation *other) {
-        return errorAt(other) << "cannot lower this op in the consumer role";
-      });
-}
-
-//===----------------------------------------------------------------------===//
-// The kernel
-//===----------------------------------------------------------------------===//
-
-FailureOr<int64_t> FlashAttention3Emitter::emit() {
-  ScheduleAttr schedule = plan.schedule;
-  headDim = plan.headDim;
-  valueHeadDim = plan.valueHeadDim;
-  tileM = plan.tileM;
-  tileN = plan.tileN;
-  elementType = plan.elementType;
-  const TargetInfo *target = lookupTarget("sm_90a");
-
-  if (!plan.roles)
-    return fail("needs the warp-specialised form; run -attn-warp-specialize");
-  if (!elementType.isBF16() && !elementType.isF16())
-    return fail("needs bf16 or f16 inputs");
-  if (plan.kvChunk > 0)
-    return fail("does not take split-KV (kv_chunk) yet");
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  Type outputElementType =
-      cast<ShapedType>(plan.grid->getResult(0).getType()).getElementType();
-  std::string problem = target->kernelShapeProblem(
-      {headDim, valueHeadDim, elementBytes, tileM, tileN,
-       schedule.getStages(), schedule.getWarps(), elementType,
-       outputElementType});
-  if (!problem.empty())
-    return fail(problem);
-  WarpSpecializeOp roles = plan.roles;
-  int64_t consumers = tileM / kWgmmaM;
-  if (roles.getNumRegions() != 2 || roles.getRole(0).getWarps() != 4 ||
-      roles.getRole(1).getWarps() != 4 * consumers)
-    return fail(Twine("needs two roles: a producer of 4 warps, then a "
-                      "consumer of ") +
-                Twine(4 * consumers) + " warps (one warpgroup per 64 rows)");
-  if (AllocChannelOp(plan.queryChannel).getType().getStages() != 1)
-    return fail("needs a one-slot query channel");
-
-  SharedLayout layout = layOutSharedMemory(plan);
-  for (auto [channel, buffer] : llvm::zip(channels(), layout.channels))
-    buffers[channel] = buffer;
-  int64_t totalBytes = layout.bytes();
-  if (totalBytes > target->maxSharedMemoryPerBlock)
-    return fail(Twine("needs ") + Twine(totalBytes) +
-                " bytes of shared memory, more than the " +
-                Twine(target->maxSharedMemoryPerBlock) + " sm_90a has");
-
-  // The roles' budgets decide how many CTAs share an SM; the consumer's must
-  // hold S, P and O with room to spare.
-  SmallVector<WarpRoleAttr> roleList;
-  for (unsigned i = 0; i < roles.getNumRegions(); ++i)
-    roleList.push_back(roles.getRole(i));
-  WarpRoleTotals totals = sumWarpRoles(roleList);
-  int64_t threads = totals.warps * attn::kWarpSize;
-  if (totals.registers > entryRegisters(1, threads) * threads)
-    return fail(Twine("needs its roles' registers (") +
-                Twine(totals.registers) + " in all) within what the CTA " +
-                "starts with (" + Twine(entryRegisters(1, threads)) + " x " +
-                Twine(threads) + " threads): setmaxnreg.inc would wait " +
-                "forever");
-  int64_t accumulators = consumerAccumulatorRegisters(tileN, valueHeadDim);
-  int64_t consumerBudget = roles.getRole(1).getRegisters();
-  if (accumulators > consumerBudget - kConsumerHeadroom)
-    return fail(Twine("needs ") + Twine(accumulators + kConsumerHeadroom) +
-                " registers a consumer thread (S, P and O, and " +
-                Twine(kConsumerHeadroom) + " more), the consumer role has " +
-                Twine(consumerBudget));
-
-  MLIRContext *ctx = b.getContext();
-  // setmaxnreg needs the register count at entry fixed: as many CTAs an SM
-  // as the roles' budgets allow (what a persistent launch counts on too).
-  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(residentCtas(plan)));
-  Block &entry = kernel.getBody().front();
-  b.setInsertionPoint(entry.getTerminator());
-  Attribute space = getSharedMemorySpace(ctx);
-  // The tensor maps arrive as pointers to the by-value parameter.
-  static const StringRef names[] = {"query", "key", "value"};
-  for (auto [channel, name] : llvm::zip(channels(), names)) {
-    ChannelBuffer &buffer = buffers[channel];
-    auto box = MemRefType::get(boxShape(buffer.rows),
-                               elementType, MemRefLayoutAttrInterface{}, space);
-    auto mapType = nvgpu::TensorMapDescriptorType::get(
-        ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
-        nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
-        nvgpu::TensorMapOOBKind::OOB_ZERO,
-        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
-    buffer.map = UnrealizedConversionCastOp::create(
-                     b, loc, mapType,
-                     args.get(name, KernelParamKind::tensor_map))
-                     .getResult(0);
-  }
-  Value query = args.memref("query"), key = args.memref("key");
-  output = args.memref("output");
-  if (plan.hasLse)
-    lse = args.memref("lse");
-  seqQ = memref::DimOp::create(b, loc, query, 2);
-  seqKv = memref::DimOp::create(b, loc, key, 2);
-  if (drawsTiles(plan)) {
-    tileCounter = args.memref("tile_counter");
-    tileWordOffset = layout.channelBytes;
-  }
-  if (schedule.getPersistent()) {
-    tileCount = index(1);
-    for (OpFoldResult extent : scf::ForallOp(plan.grid).getMixedUpperBound()) {
-      FailureOr<Value> v = values.get(b, extent);
-      if (failed(v))
-        return failure();
-      gridExtents.push_back(*v);
-      tileCount = mul(tileCount, *v);
-    }
-  }
-
-  // One thread initialises the barriers: full ones complete on the
-  // producer's arrival plus the bytes it expects, empty ones on the release
-  // of every consumer thread.
-  barriers = nvgpu::MBarrierCreateOp::create(
-      b, loc,
-      nvgpu::MBarrierGroupType::get(ctx, space, layout.barriers));
-  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value first = cmp(arith::CmpIPredicate::eq, tid, index(0));
-  int64_t consumerThreads = roles.getRole(1).getWarps() * attn::kWarpSize;
-  for (AllocChannelOp channel : channels()) {
-    const ChannelBuffer &buffer = buffers[channel];
-    for (int64_t slot = 0; slot < buffer.stages; ++slot) {
-      nvgpu::MBarrierInitOp::create(b, loc, barriers, index(1),
-                                    index(buffer.firstBarrier + slot), first);
-      nvgpu::MBarrierInitOp::create(
-          b, loc, barriers, index(consumerThreads),
-          index(buffer.firstBarrier + buffer.stages + slot), first);
-    }
-  }
-  // The initialised barriers are seen by TMA's completions too.
-  NVVM::FenceMbarrierInitOp::create(b, loc);
-  gpu::BarrierOp::create(b, loc);
-
-  Value warpgroup = arith::DivUIOp::create(b, loc, tid, index(kWarpgroupSize));
-  auto split = scf::IfOp::create(
-      b, loc, cmp(arith::CmpIPredicate::eq, warpgroup, index(0)),
-      /*withElseRegion=*/true);
-  {
-    // Producer: the warpgroup gives registers back; one elected thread of
-    // its first warp issues every copy.
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(split.thenBlock());
-    NVVM::SetMaxRegisterOp::create(
-        b, loc, roles.getRole(0).getRegisters(),
-        NVVM::SetMaxRegisterAction::decrease);
-    auto firstWarp = scf::IfOp::create(
-        b, loc, cmp(arith::CmpIPredicate::ult, tid, index(attn::kWarpSize)), false);
-    b.setInsertionPointToStart(firstWarp.thenBlock());
-    Value elected = NVVM::ElectSyncOp::create(b, loc, b.getI1Type(), Value());
-    auto leader = scf::IfOp::create(b, loc, elected, false);
-    b.setInsertionPointToStart(leader.thenBlock());
-    for (AllocChannelOp channel : channels())
-      nvgpu::TmaPrefetchOp::create(b, loc, buffers[channel].map, Value());
-    if (failed(forEachTile(/*consumer=*/false, [&]() -> LogicalResult {
-          if (failed(emitProducer(roles.getBodies().front().front())))
-            return failure();
-          return schedule.getPersistent() ? fillRounds(/*consumer=*/false)
-                                          : success();
-        })))
-      return failure();
-  }
-  {
-    // Consumers: warpgroup 1 + i computes query rows [64 i, 64 i + 64).
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(split.elseBlock());
-    NVVM::SetMaxRegisterOp::create(
-        b, loc, roles.getRole(1).getRegisters(),
-        NVVM::SetMaxRegisterAction::increase);
-    groupThread = arith::RemUIOp::create(b, loc, tid, index(kWarpgroupSize));
-    consumer = arith::SubIOp::create(b, loc, warpgroup, index(1));
-    scoreLayout = accumulatorLayout(tileN);
-    outputLayout = accumulatorLayout(valueHeadDim);
-    frame = {Value(),
-             mul(consumer, index(kWgmmaM)),
-             scoreLayout.thread.row.emit(b, loc, groupThread, kWarpgroupSize),
-             scoreLayout.thread.col.emit(b, loc, groupThread, kWarpgroupSize),
-             seqQ,
-             seqKv};
-    Value smem = sharedBytes();
-    smemBase = arith::IndexCastUIOp::create(
-        b, loc, b.getI64Type(),
-        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
-    Region &consumerRegion = roles.getBodies().back();
-    OrderedOp firstSection;
-    consumerRegion.walk([&](OrderedOp section) {
-      if (!firstSection)
-        firstSection = section;
-    });
-    if (firstSection) {
-      // The turns start with warpgroup 0: the last one hands it the first.
-      ArrayRef<int32_t> ids = firstSection.getBarriers();
-      auto last = scf::IfOp::create(
-          b, loc,
-          cmp(arith::CmpIPredicate::eq, consumer, index(ids.size() - 1)),
-          false);
-      OpBuilder::InsertionGuard inLast(b);
-      b.setInsertionPointToStart(last.thenBlock());
-      Value first = i32(ids[0]);
-      Value threads = i32(kTurnThreads);
-      NVVM::BarrierArriveOp::create(b, loc, first, threads);
-    }
-    if (schedule.getPersistent()) {
-      for (Operation &op : consumerRegion.front())
-        if (op.walk([](Operation *inner) {
-                return isa<ChannelWaitOp, ChannelReleaseOp>(inner)
-                           ? WalkResult::interrupt()
-                           : WalkResult::advance();
-              }).wasInterrupted())
-          lastChannelUse = &op;
-      if (!lastChannelUse)
-        return fail("needs a consumer that waits on its channels");
-    }
-    LogicalResult built =
-        forEachTile(/*consumer=*/true, [&]() -> LogicalResult {
-          // The tile's rows, head and batch.
-          SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-          FailureOr<Value> row = get(plan.queryRow), headOr = get(ivs[1]),
-                           batchOr = get(ivs[2]);
-          if (failed(row) || failed(headOr) || failed(batchOr))
-            return failure();
-          frame.queryRow = *row;
-          head = *headOr;
-          batch = *batchOr;
-          return emitConsumerBlock(consumerRegion.front());
-        });
-    if (failed(built))
-      return failure();
-  }
-  return layout.dynamicBytes();
+void FlashAttention3Emitter::scaleOutput(const AccumulatorLayout &layout,
+                                         Tile &out, ArrayRef<Value> factors,
+                                         bool onlyMoved) {
+  if (onlyMoved)
+    emitRowScaleWhereMoved(*this, layout, out.regs, factors);
+  else
+    emitRowScale(*this, layout, out.regs, factors);
 }
 
 KernelAbiAttr mlir::attn::sm90::buildKernelAbi(const KernelPlan &plan) {
-  MLIRContext *ctx = plan.schedule.getContext();
-  SmallVector<KernelParamAttr> maps;
-  for (auto [i, rows] : llvm::enumerate(
-           SmallVector<int64_t>{plan.tileM, plan.tileN, plan.tileN}))
-    maps.push_back(KernelParamAttr::get(
-        ctx, KernelParamKind::tensor_map, i, boxShape(rows),
-        kSpanBytes, false, Type(), -1));
-  // A grid not in the warp-specialised form has no channels to size; the
-  // emitter refuses it.
-  bool persistent = plan.schedule.getPersistent() && plan.roles;
-  // A kernel that draws its tiles counts them in one i32, zero at each
-  // launch (its extent, B / 2^40 counted as at least 1, is 1).
-  SmallVector<KernelTensorAttr> workspace;
-  if (persistent && drawsTiles(plan))
-    workspace.push_back(KernelTensorAttr::get(
-        ctx, StringAttr::get(ctx, "tile_counter"),
-        RankedTensorType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 32)),
-        {GridAxisAttr::get(ctx, 0, 0, int64_t(1) << 40)}, /*zeroed=*/true));
-  return buildAttentionAbi(plan, maps, persistent ? residentCtas(plan) : 0,
-                           workspace);
+  return buildWarpSpecializedAbi(plan);
 }
 
 FailureOr<int64_t>
