@@ -6,6 +6,7 @@
 
 #include "attn/Target/TargetInfo.h"
 
+#include "attn/Target/SM100/TmemLayout.h"
 #include "attn/Target/SM80/MmaSyncLayout.h"
 #include "attn/Target/SM90/WgmmaLayout.h"
 
@@ -116,6 +117,59 @@ static std::string sm90KernelShapeProblem(const KernelShape &s) {
   return "";
 }
 
+// The sm_100a kernel: the sm_90a kernel's TMA tiles and roles, with one
+// consumer warpgroup per 128-row tcgen05.mma tile whose S and O live in
+// tensor memory and whose S comes to registers for the softmax.
+static std::string sm100KernelShapeProblem(const KernelShape &s) {
+  using namespace sm100;
+  std::string problem = outputTypeProblem(s);
+  if (!problem.empty())
+    return problem;
+  for (int64_t dim : {s.headDim, s.valueHeadDim})
+    if (dim % sm90::kSwizzleColumns != 0 || dim > 256)
+      return (llvm::Twine("needs head dims that are multiples of ") +
+              llvm::Twine(sm90::kSwizzleColumns) + " from " +
+              llvm::Twine(sm90::kSwizzleColumns) + " to 256, found " +
+              llvm::Twine(dim))
+          .str();
+  int64_t consumers = s.tileM / kMmaM;
+  if (s.tileM % kMmaM != 0 || consumers < 1 || consumers > 2)
+    return (llvm::Twine("needs tile_m = 128 or 256 (128 query rows per "
+                        "consumer warpgroup), found ") +
+            llvm::Twine(s.tileM))
+        .str();
+  if (s.warps != 4 * (1 + consumers))
+    return (llvm::Twine("needs ") + llvm::Twine(4 * (1 + consumers)) +
+            " warps at tile_m " + llvm::Twine(s.tileM) +
+            " (a producer warpgroup and one consumer warpgroup per 128 rows), "
+            "found " +
+            llvm::Twine(s.warps))
+        .str();
+  if (s.tileN % kLoadColumns != 0 || s.tileN < kLoadColumns ||
+      s.tileN > 256)
+    return (llvm::Twine("needs tile_n to be a multiple of ") +
+            llvm::Twine(kLoadColumns) + " from " + llvm::Twine(kLoadColumns) +
+            " to 256, found " + llvm::Twine(s.tileN))
+        .str();
+  int64_t columns = attentionColumns(s.tileN, s.valueHeadDim, consumers);
+  if (columns > kTmemColumns)
+    return (llvm::Twine("needs S and O of its ") + llvm::Twine(consumers) +
+            " consumer warpgroups in the " + llvm::Twine(kTmemColumns) +
+            " columns of tensor memory, found " + llvm::Twine(columns) +
+            " (tile_n " + llvm::Twine(s.tileN) + ", value head dim " +
+            llvm::Twine(s.valueHeadDim) + ")")
+        .str();
+  int64_t budget =
+      sm90::consumerRegisters(consumers) - sm90::kConsumerHeadroom;
+  if (s.tileN > budget)
+    return (llvm::Twine("needs at most ") + llvm::Twine(budget) +
+            " registers of S a consumer thread with " +
+            llvm::Twine(consumers) + " consumer warpgroups, found tile_n " +
+            llvm::Twine(s.tileN))
+        .str();
+  return "";
+}
+
 // Shared memory per block from the CUDA C Programming Guide's table of
 // compute capabilities (opt-in maximum): 163 KB on sm_80, 227 KB on sm_90
 // and sm_100. PTX ISA versions: 8.0 covers sm_80 and sm_90a; sm_100a needs
@@ -125,7 +179,8 @@ static const TargetInfo kTargets[] = {
      sm80KernelShapeProblem},
     {"sm_90a", 90, "+ptx80", MmaFamily::Wgmma, 227 * 1024, 16,
      sm90KernelShapeProblem, "sm_80"},
-    {"sm_100a", 100, "+ptx86", MmaFamily::Tcgen05, 227 * 1024, 16, nullptr},
+    {"sm_100a", 100, "+ptx86", MmaFamily::Tcgen05, 227 * 1024, 16,
+     sm100KernelShapeProblem},
 };
 
 ArrayRef<TargetInfo> mlir::attn::getSupportedTargets() { return kTargets; }

@@ -12,6 +12,7 @@
 
 #include "KernelABI.h"
 #include "KernelPlan.h"
+#include "SM100/SM100.h"
 #include "SM80/SM80.h"
 #include "SM90/SM90.h"
 
@@ -78,6 +79,8 @@ static const KernelEmitter kEmitters[] = {
      sm80::emitFlashAttention2},
     {KernelKind::fa3, MmaFamily::Wgmma, true, sm90::buildKernelAbi,
      sm90::emitFlashAttention3},
+    {KernelKind::fa4, MmaFamily::Tcgen05, false, sm100::buildKernelAbi,
+     sm100::emitFlashAttention4},
 };
 
 static LogicalResult convertFunction(func::FuncOp func,

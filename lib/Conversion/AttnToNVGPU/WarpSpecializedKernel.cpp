@@ -739,11 +739,16 @@ LogicalResult WarpSpecializedEmitter::emitLoop(scf::ForOp loop) {
     counts.push_back(t.regs.size());
     llvm::append_range(init, t.regs);
   }
+  // The chip's own state follows the tiles.
+  size_t stateAt = init.size();
+  llvm::append_range(init, loopState);
   auto kernelLoop = scf::ForOp::create(b, loc, *lo, *hi, *step, init);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kernelLoop.getBody());
     values.map(loop.getInductionVar(), kernelLoop.getInductionVar());
+    loopState.assign(kernelLoop.getRegionIterArgs().begin() + stateAt,
+                     kernelLoop.getRegionIterArgs().end());
     unflatten(loop.getRegionIterArgs(), kernelLoop.getRegionIterArgs(), counts,
               kinds);
     if (failed(emitConsumerBlock(*loop.getBody())))
@@ -759,9 +764,12 @@ LogicalResult WarpSpecializedEmitter::emitLoop(scf::ForOp loop) {
                                 "starts (registers or tensor memory)";
       llvm::append_range(next, t.regs);
     }
+    llvm::append_range(next, loopState);
     scf::YieldOp::create(b, loc, next);
   }
   unflatten(loop.getResults(), kernelLoop.getResults(), counts, kinds);
+  loopState.assign(kernelLoop.getResults().begin() + stateAt,
+                   kernelLoop.getResults().end());
   return success();
 }
 
@@ -780,12 +788,15 @@ LogicalResult WarpSpecializedEmitter::emitGuard(scf::IfOp guard) {
   }
   auto kernelIf = scf::IfOp::create(b, loc, types, *condition,
                                     /*withElseRegion=*/true);
+  SmallVector<Value> state = loopState;
   for (auto [from, to] : {std::pair(guard.thenBlock(), kernelIf.thenBlock()),
                           std::pair(guard.elseBlock(), kernelIf.elseBlock())}) {
     OpBuilder::InsertionGuard inBranch(b);
     b.setInsertionPointToStart(to);
     if (failed(emitConsumerBlock(*from)))
       return failure();
+    if (loopState != state)
+      return errorAt(guard) << "cannot complete a matrix product in a branch";
     SmallVector<Value> yielded;
     for (Value value : from->getTerminator()->getOperands()) {
       FailureOr<Tile> tile = tileOf(value);

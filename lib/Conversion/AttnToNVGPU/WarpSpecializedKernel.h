@@ -292,6 +292,10 @@ protected:
   ScoreFrame frame;
   /// This warpgroup's index among the consumers.
   Value consumer;
+  /// Values the chip's emitter carries through the consumer's loops (its
+  /// own phase bits), as they stand where the consumer is being emitted; a
+  /// branch must leave them as they were.
+  SmallVector<Value> loopState;
 };
 
 } // namespace mlir::attn

@@ -35,6 +35,10 @@ constexpr int64_t kMinAllocationColumns = 32;
 constexpr int64_t kMmaM = 128;
 constexpr int64_t kMmaK = 16;
 
+/// Columns of one tcgen05.ld or .st of shape 32x32b in the sm_100a kernel
+/// (.x32: 32 registers a thread).
+constexpr int64_t kLoadColumns = 32;
+
 /// A TMEM address: the lane in bits 31-16, the column in bits 15-0, offset
 /// from an allocation's base (what tcgen05.alloc wrote, lane 0).
 uint32_t tmemAddress(uint32_t base, int64_t lane, int64_t column);

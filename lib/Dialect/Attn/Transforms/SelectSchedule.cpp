@@ -15,6 +15,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Target/SM100/TmemLayout.h"
 #include "attn/Target/SM80/MmaSyncLayout.h"
 #include "attn/Target/SM90/WgmmaLayout.h"
 #include "attn/Target/TargetInfo.h"
@@ -40,20 +41,13 @@ WarpRoleAttr role(MLIRContext *ctx, StringRef name, int64_t warps,
   return WarpRoleAttr::get(ctx, StringAttr::get(ctx, name), warps, registers);
 }
 
-/// FA3's roles: one producer warpgroup, down to the smallest budget, and the
-/// consumers sharing the rest of the register file.
+/// The roles of the sm_90a and sm_100a kernels: one producer warpgroup,
+/// down to the smallest budget, and the consumers sharing the rest of the
+/// register file.
 SmallVector<WarpRoleAttr> hopperRoles(MLIRContext *ctx, int64_t consumers) {
   return {role(ctx, "producer", 4, sm90::kProducerRegisters),
           role(ctx, "consumer", 4 * consumers,
                sm90::consumerRegisters(consumers))};
-}
-
-/// FA4's roles: a load warp, an MMA warp, two softmax warpgroups, a
-/// correction warpgroup and an epilogue warp.
-SmallVector<WarpRoleAttr> blackwellRoles(MLIRContext *ctx) {
-  return {role(ctx, "load", 1, 48), role(ctx, "mma", 1, 48),
-          role(ctx, "softmax", 8, 192), role(ctx, "correction", 4, 80),
-          role(ctx, "epilogue", 2, 48)};
 }
 
 /// What the pass's options ask of every schedule it picks.
@@ -243,12 +237,23 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
       chipThreshold = 8.0f;
     break;
   }
-  case MmaFamily::Tcgen05: // FA4: load, MMA, softmax, correction, epilogue.
+  case MmaFamily::Tcgen05: { // FA4's tensor memory on FA3's two roles.
+    // A consumer warpgroup per 128-row tcgen05.mma tile, its S (P over it)
+    // and O in tensor memory: two where both fit in the 512 columns.
     tileN = largest <= 128 ? 128 : 64;
-    warps = 16;
+    int64_t consumers = sm100::attentionColumns(tileN, valueHeadDim, 2) <=
+                                sm100::kTmemColumns
+                            ? 2
+                            : 1;
+    tileM = consumers * sm100::kMmaM;
+    warps = 4 * (1 + consumers);
     kind = KernelKind::fa4;
-    roles = blackwellRoles(ctx);
+    roles = hopperRoles(ctx, consumers);
+    // Rescaling O costs a round trip through tensor memory: only where a
+    // row's max grew by 2^8, as FlashAttention-4 does.
+    chipThreshold = 8.0f;
     break;
+  }
   }
 
   if (requests.packGqa && !packGqa)
