@@ -25,7 +25,7 @@
 // RUN: not attn-compile %S/Inputs/no-attention.mlir --chip=sm_80 -o %t.none 2>&1 | FileCheck %s --check-prefix=NONE
 // RUN: not ls %t.none
 
-// CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a (kernels); sm_100a (schedules and tiling, no kernel yet))
+// CHIP: error: unknown chip 'sm_70' (supported: sm_80, sm_90a, sm_100a (kernels))
 // PTXAS: error: ptxas not found at /nonexistent/ptxas (the path given with --ptxas; Python: ptxas_path): no such file
 // PTXAS-NOEXEC: error: ptxas not found at [[PATH]] (the path given with --ptxas; Python: ptxas_path): not an executable file
 // LIBDEVICE: error: libdevice not found at /nonexistent/nvvm/libdevice/libdevice.10.bc; point --cuda-path (Python: cuda_path; or CUDA_HOME) at a CUDA toolkit

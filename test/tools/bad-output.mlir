@@ -4,7 +4,7 @@
 // UNWRITABLE: cannot open output file '{{.*}}missing/out.mlir'
 // RUN: rm -f %t.out
 // RUN: not attn-opt %s -attn-select-schedule=chip=sm_75 -o %t.out 2>&1 | FileCheck %s --check-prefix=CHIP
-// CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a (kernels); sm_100a (schedules and tiling, no kernel yet))
+// CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a, sm_100a (kernels))
 // RUN: not ls %t.out
 func.func @f(%q: tensor<1x1x16x64xbf16>) -> tensor<1x1x16x64xbf16> {
   %r = attn.attention ins(%q, %q, %q : tensor<1x1x16x64xbf16>, tensor<1x1x16x64xbf16>, tensor<1x1x16x64xbf16>)

@@ -4,7 +4,7 @@
 // RUN: not attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -convert-attn-to-nvgpu=chip=sm_80 2>&1 | FileCheck %s --check-prefix=ONLINE
 // SM90: invalid-pipeline.mlir:16:8: error: convert-attn-to-nvgpu: the sm_90a kernel needs the warp-specialised form; run -attn-warp-specialize
 // RUN: not attn-opt %s -attn-select-schedule=chip=sm_100a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SM100
-// SM100: invalid-pipeline.mlir:16:8: error: convert-attn-to-nvgpu: sm_100a kernels are not supported yet (supported: sm_80, sm_90a)
+// SM100: invalid-pipeline.mlir:16:8: error: convert-attn-to-nvgpu: the sm_100a kernel needs the warp-specialised form; run -attn-warp-specialize
 // The online form without the pipeline: its loads are not copies.
 // ONLINE: invalid-pipeline.mlir:16:8: error: convert-attn-to-nvgpu: expects the tiles of Q K^T and P V to come from attn.wait_tile; run -attn-pipeline-async first
 

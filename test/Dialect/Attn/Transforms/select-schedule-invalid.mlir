@@ -1,13 +1,13 @@
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 -verify-diagnostics
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule=chip=sm_75 2>&1 | FileCheck %s --check-prefix=CHIP
-// CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a (kernels); sm_100a (schedules and tiling, no kernel yet))
+// CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a, sm_100a (kernels))
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 rescale-threshold=inf" 2>&1 | FileCheck %s --check-prefix=THRESHOLD
 // THRESHOLD: error: attn-select-schedule: rescale-threshold must be a finite number, got INF
-// Chips without a kernel yet need whole tensor-core K steps; sm_80 pads;
-// the sm_90a kernel states its own rule (64-column TMA boxes) and the same
-// output-type rule as sm_80's.
+// sm_80 pads; the sm_90a and sm_100a kernels state their own rule (64-column
+// TMA boxes) and the same output-type rule as sm_80's.
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SM100
-// SM100: error: attn-select-schedule: head dim 72 is not supported on sm_100a: it must be a multiple of 16
+// SM100: error: attn-select-schedule: the sm_100a kernel needs the output in the inputs' element type (bf16), found f32
+// SM100: error: attn-select-schedule: the sm_100a kernel needs head dims that are multiples of 64 from 64 to 256, found 72
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule=chip=sm_90a 2>&1 | FileCheck %s --check-prefix=SM90
 // SM90: error: attn-select-schedule: the sm_90a kernel needs the output in the inputs' element type (bf16), found f32
 // SM90: error: attn-select-schedule: the sm_90a kernel needs head dims that are multiples of 64 from 64 to 256, found 72

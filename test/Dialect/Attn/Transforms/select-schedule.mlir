@@ -39,9 +39,13 @@
 
 // PLAIN-LABEL: func.func @head_dims
 //       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], persistent = true>} -> tensor<?x8x?x64xbf16>
-// FA4: load, MMA, two softmax warpgroups, correction and epilogue.
+// sm_100a: a consumer warpgroup per 128 query rows, two where S and O of
+// both fit in tensor memory's 512 columns (not at D = 256), and the lazy row
+// max.
 // SM100-LABEL: func.func @head_dims
-//       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 128, stages = 2, warps = 16, roles = [<name = "load", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>} -> tensor<?x8x?x64xbf16>
+//       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 256, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x64xbf16>
+//       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 256, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x128xf16>
+//       SM100: {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 64, stages = 2, warps = 8, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 4, registers = 240>], rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
 // The conditional-rescaling threshold is recorded in the schedule.
 // LAZY-LABEL: func.func @head_dims
 //       LAZY: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x64xbf16>

@@ -1,9 +1,9 @@
 // Grids attn-warp-specialize cannot split: one located error each.
-// RUN: not attn-opt %s -attn-select-schedule=chip=sm_100a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize 2>&1 | FileCheck %s --check-prefix=FA4
+// RUN: sed 's/outs(%o : tensor<1x2x?x64xbf16>)/& {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 128, stages = 2, warps = 16, roles = [<name = "load", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>}/' %s | not attn-opt -attn-select-schedule=chip=sm_100a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize 2>&1 | FileCheck %s --check-prefix=FA4
 // RUN: not attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-warp-specialize 2>&1 | FileCheck %s --check-prefix=UNPIPELINED
 
-// FlashAttention-4's five roles need a split of their own.
-// FA4: warp-specialize-invalid.mlir:11:8: error: attn-warp-specialize: splits a grid into a producer and a consumer role; the schedule's roles (load, mma, softmax, correction, epilogue) are not supported yet
+// FlashAttention-4's five roles (written by hand) need a split of their own.
+// FA4: <stdin>:11:8: error: attn-warp-specialize: splits a grid into a producer and a consumer role; the schedule's roles (load, mma, softmax, correction, epilogue) are not supported yet
 // The online form without the pipeline: the stages are not decided yet.
 // UNPIPELINED: warp-specialize-invalid.mlir:11:8: error: attn-warp-specialize: expects the pipelined form, the query tile waited for in the grid body; run -attn-pipeline-async first
 func.func @f(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
