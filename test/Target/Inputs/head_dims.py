@@ -1,11 +1,10 @@
 """Compiles a causal (or, with MASK `none`, unmasked) GQA attention for
 every head dim a chip's kernel
-takes (sm_80: multiples of 8 from 8 to 256; sm_90a: multiples of 64; both
-also DeepSeek's 192 / 128) with attn-compile and ptxas, and prints one line
-per head dim: `D=<d> Dv=<dv>: <registers> registers, <bytes> bytes spill
-stores`, then, for sm_90a, how many of the instructions its kernel is made
-of the PTX holds (`wgmma.mma_async`, `cp.async.bulk.tensor`,
-`mbarrier.try_wait`, `setmaxnreg`).
+takes (sm_80: multiples of 8 from 8 to 256; sm_90a and sm_100a: multiples
+of 64; all also DeepSeek's 192 / 128) with attn-compile and ptxas, and
+prints one line per head dim: `D=<d> Dv=<dv>: <registers> registers,
+<bytes> bytes spill stores`, then, for sm_90a and sm_100a, how many of the
+instructions its kernel is made of the PTX holds (INSTRUCTIONS).
 
     python3 head_dims.py ATTN_COMPILE WORK_DIR CHIP [MASK]
 """
@@ -30,9 +29,13 @@ IR = """func.func @hd(%q: tensor<?x8x?x{d}xbf16>, %k: tensor<?x2x?x{d}xbf16>,
 """
 
 
-HEAD_DIMS = {"sm_80": range(8, 257, 8), "sm_90a": range(64, 257, 64)}
+HEAD_DIMS = {"sm_80": range(8, 257, 8), "sm_90a": range(64, 257, 64),
+             "sm_100a": range(64, 257, 64)}
 INSTRUCTIONS = {"sm_90a": ("wgmma.mma_async", "cp.async.bulk.tensor",
-                           "mbarrier.try_wait", "setmaxnreg")}
+                           "mbarrier.try_wait", "setmaxnreg"),
+                "sm_100a": ("tcgen05.alloc", "tcgen05.mma", "tcgen05.commit",
+                            "tcgen05.ld", "tcgen05.st", "tcgen05.dealloc",
+                            "cp.async.bulk.tensor", "mbarrier.try_wait")}
 
 
 def main():
