@@ -156,8 +156,8 @@ def compile(ir_or_spec: Union[str, AttentionSpec], chip: str = "sm_80", *,
             cuda_path: Optional[str] = None, ptxas_path: Optional[str] = None,
             source_name: Optional[str] = None) -> Artifact:
     """Compiles MLIR text holding one attention function, or an
-    AttentionSpec, for `chip` ("sm_80" or "sm_90a"; "sm_100a" has no
-    kernel yet and fails with the compiler's error).
+    AttentionSpec, for `chip` ("sm_80", "sm_90a" or "sm_100a"; the last
+    assembles but has not run on a Blackwell GPU).
 
     With `output`, the artifact is written there. Otherwise it lands in the
     on-disk cache (`cache_dir`, default default_cache_dir()) and a second

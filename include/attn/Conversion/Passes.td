@@ -107,7 +107,13 @@ def ConvertAttnToNVGPUPass : Pass<"convert-attn-to-nvgpu", "::mlir::ModuleOp"> {
 
     Functions must have the scheduled form with Q, K, V as arguments and the
     grid's results returned; anything else is reported with a located error.
-    sm_100a is reported as not supported yet.
+    sm_100a builds the same producer and TMA channels with one consumer
+    warpgroup per 128 query rows: tcgen05.mma with S and O in tensor memory
+    (allocated by one warp, freed at the end), each product committed to the
+    warpgroup's mbarrier and waited for, S loaded to registers for the
+    softmax, P stored over S for O += P V, O rescaled and written from
+    tensor memory. It takes no persistent, overlapped or ping-pong schedule
+    yet.
 
     Before (abridged, L4):
 
