@@ -40,6 +40,13 @@ constexpr int64_t kSpanColumns = 64;
 /// of every matrix descriptor.
 constexpr int64_t kAtomBytes = 8 * kSpanBytes;
 
+/// The byte offset of k16 step `kk` (16-bit elements) of a K-major operand
+/// of `rows` rows in a channel slot: block kk / 4 of rows x 128 bytes, then
+/// 32 bytes a step inside the swizzled row.
+inline int64_t kMajorStepBytes(int64_t rows, int64_t kk) {
+  return kk / 4 * rows * kSpanBytes + kk % 4 * 32;
+}
+
 /// The TMA box of one 64-column block of a tile of `rows` rows of one head,
 /// outermost dimension first: what the manifest's tensor map and the
 /// kernel's shared-memory view both have.

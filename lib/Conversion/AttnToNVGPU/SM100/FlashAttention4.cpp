@@ -346,19 +346,14 @@ LogicalResult FlashAttention4Emitter::emitScores(QKMatmulOp qk) {
                                                /*transposeA=*/false,
                                                /*transposeB=*/false);
   inIssuingThread([&] {
-    // The warpgroup's 128 rows of Q start 128 c rows into each block;
-    // K-major operands step 32 bytes a k16 step inside the swizzled row,
-    // and a block every four.
+    // The warpgroup's 128 rows of Q start 128 c rows into each block.
     Value queryRows = add(query, mul(frame.groupRow, index(kSpanBytes)));
     Value d = tmemAt(0, /*output=*/false);
     for (int64_t kk = 0; kk < headDim / kMmaK; ++kk) {
-      int64_t inBlock = (kk % 4) * kMmaK * 2;
-      int64_t block = kk / 4;
       Value a = descriptor(
-          add(queryRows, index(block * tileM * kSpanBytes + inBlock)),
-          kSpanBytes);
-      Value bDesc = descriptor(
-          add(key, index(block * tileN * kSpanBytes + inBlock)), kSpanBytes);
+          add(queryRows, index(kMajorStepBytes(tileM, kk))), kSpanBytes);
+      Value bDesc =
+          descriptor(add(key, index(kMajorStepBytes(tileN, kk))), kSpanBytes);
       NVVM::Tcgen05MMAOp::create(
           b, loc, NVVM::Tcgen05MMAKind::F16, NVVM::CTAGroupKind::CTA_1,
           NVVM::Tcgen05MMACollectorOp::DISCARD, /*aShift=*/false, d, a,

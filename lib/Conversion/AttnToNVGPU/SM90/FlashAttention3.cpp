@@ -135,14 +135,10 @@ Value FlashAttention3Emitter::issueScores(Value query, Value key) {
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   Value d = LLVM::ZeroOp::create(b, loc, accType);
   for (int64_t kk = 0; kk < headDim / kWgmmaK; ++kk) {
-    // K-major operands: block kk / 4, then 32 bytes per k16 step inside
-    // the swizzled row.
-    int64_t inBlock = (kk % 4) * kWgmmaK * 2;
-    int64_t block = kk / 4;
-    Value da = arith::AddIOp::create(
-        b, loc, qDesc, i64((block * tileM * kSpanBytes + inBlock) >> 4));
-    Value db = arith::AddIOp::create(
-        b, loc, kDesc, i64((block * tileN * kSpanBytes + inBlock) >> 4));
+    Value da = arith::AddIOp::create(b, loc, qDesc,
+                                     i64(kMajorStepBytes(tileM, kk) >> 4));
+    Value db = arith::AddIOp::create(b, loc, kDesc,
+                                     i64(kMajorStepBytes(tileN, kk) >> 4));
     d = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, accType, d, da, db,
         NVVM::MMAShapeAttr::get(ctx, kWgmmaM, tileN, kWgmmaK), wgmmaType,
