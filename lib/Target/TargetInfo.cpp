@@ -145,8 +145,7 @@ static std::string sm100KernelShapeProblem(const KernelShape &s) {
             "found " +
             llvm::Twine(s.warps))
         .str();
-  if (s.tileN % kLoadColumns != 0 || s.tileN < kLoadColumns ||
-      s.tileN > 256)
+  if (s.tileN % kLoadColumns != 0 || s.tileN < kLoadColumns || s.tileN > 256)
     return (llvm::Twine("needs tile_n to be a multiple of ") +
             llvm::Twine(kLoadColumns) + " from " + llvm::Twine(kLoadColumns) +
             " to 256, found " + llvm::Twine(s.tileN))
@@ -159,13 +158,11 @@ static std::string sm100KernelShapeProblem(const KernelShape &s) {
             " (tile_n " + llvm::Twine(s.tileN) + ", value head dim " +
             llvm::Twine(s.valueHeadDim) + ")")
         .str();
-  int64_t budget =
-      sm90::consumerRegisters(consumers) - sm90::kConsumerHeadroom;
+  int64_t budget = sm90::consumerRegisters(consumers) - sm90::kConsumerHeadroom;
   if (s.tileN > budget)
     return (llvm::Twine("needs at most ") + llvm::Twine(budget) +
-            " registers of S a consumer thread with " +
-            llvm::Twine(consumers) + " consumer warpgroups, found tile_n " +
-            llvm::Twine(s.tileN))
+            " registers of S a consumer thread with " + llvm::Twine(consumers) +
+            " consumer warpgroups, found tile_n " + llvm::Twine(s.tileN))
         .str();
   return "";
 }

@@ -165,8 +165,8 @@ void FlashAttention4Emitter::emitPrologue() {
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(allocating.thenBlock());
-    Value slot = memref::ExtractAlignedPointerAsIndexOp::create(b, loc,
-                                                                tmemSlot());
+    Value slot =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, tmemSlot());
     Value pointer = LLVM::IntToPtrOp::create(
         b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3),
         Value(arith::IndexCastUIOp::create(b, loc, b.getI64Type(), slot)));
@@ -190,10 +190,9 @@ void FlashAttention4Emitter::emitConsumerEpilogue() {
   // Every consumer's last tcgen05.ld is done before the memory is freed.
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
-  NVVM::BarrierOp::create(b, loc, TypeRange{},
-                          i32(kFirstNamedBarrier + consumers()),
-                          i32(consumers() * kWarpgroupSize),
-                          NVVM::BarrierReductionAttr(), Value());
+  NVVM::BarrierOp::create(
+      b, loc, TypeRange{}, i32(kFirstNamedBarrier + consumers()),
+      i32(consumers() * kWarpgroupSize), NVVM::BarrierReductionAttr(), Value());
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   auto allocating = scf::IfOp::create(b, loc, isAllocatingWarp(), false);
@@ -206,8 +205,8 @@ void FlashAttention4Emitter::emitConsumerEpilogue() {
 
 Value FlashAttention4Emitter::tmemAt(int64_t column, bool output) {
   // Lanes in bits 31-16: warp w of the warpgroup reaches lanes 32 (w % 4).
-  Value warp = arith::DivUIOp::create(b, loc, groupThread,
-                                      index(attn::kWarpSize));
+  Value warp =
+      arith::DivUIOp::create(b, loc, groupThread, index(attn::kWarpSize));
   Value lane = mul(warp, index(attn::kWarpSize));
   Value consumerColumn =
       mul(consumer, index(attentionColumns(tileN, valueHeadDim, 1)));
@@ -226,8 +225,7 @@ Value FlashAttention4Emitter::descriptor(Value offset, int64_t leadingBytes) {
       b, loc, smemBase,
       arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset));
   Value start = arith::TruncIOp::create(
-      b, loc, i32Type,
-      arith::ShRUIOp::create(b, loc, address, i64(4)));
+      b, loc, i32Type, arith::ShRUIOp::create(b, loc, address, i64(4)));
   auto i8 = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI8Type(), v);
   };
@@ -250,8 +248,8 @@ void FlashAttention4Emitter::inIssuingThread(function_ref<void()> body) {
 void FlashAttention4Emitter::completeMmas() {
   Value index = add(consumer, this->index(firstExtraBarrier));
   inIssuingThread([&] {
-    Value address = nvgpu::MBarrierGetOp::create(b, loc, b.getI32Type(),
-                                                 barriers, index);
+    Value address =
+        nvgpu::MBarrierGetOp::create(b, loc, b.getI32Type(), barriers, index);
     Value pointer = LLVM::IntToPtrOp::create(
         b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), address);
     NVVM::Tcgen05CommitOp::create(b, loc, pointer, Value());
@@ -267,12 +265,11 @@ void FlashAttention4Emitter::syncStores() {
   NVVM::Tcgen05WaitOp::create(b, loc, NVVM::Tcgen05WaitKind::STORE);
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
-  NVVM::BarrierOp::create(b, loc, TypeRange{},
-                          arith::IndexCastUIOp::create(
-                              b, loc, b.getI32Type(),
-                              add(consumer, index(kFirstNamedBarrier))),
-                          i32(kWarpgroupSize), NVVM::BarrierReductionAttr(),
-                          Value());
+  NVVM::BarrierOp::create(
+      b, loc, TypeRange{},
+      arith::IndexCastUIOp::create(b, loc, b.getI32Type(),
+                                   add(consumer, index(kFirstNamedBarrier))),
+      i32(kWarpgroupSize), NVVM::BarrierReductionAttr(), Value());
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
 }
@@ -284,9 +281,9 @@ SmallVector<Value> FlashAttention4Emitter::load(int64_t firstColumn,
   auto floats = VectorType::get({kLoadColumns}, b.getF32Type());
   SmallVector<Value> chunks;
   for (int64_t col = 0; col < count; col += kLoadColumns)
-    chunks.push_back(NVVM::Tcgen05LdOp::create(
-        b, loc, words, /*pack=*/false, shape,
-        tmemAt(firstColumn + col, output), Value()));
+    chunks.push_back(
+        NVVM::Tcgen05LdOp::create(b, loc, words, /*pack=*/false, shape,
+                                  tmemAt(firstColumn + col, output), Value()));
   NVVM::Tcgen05WaitOp::create(b, loc, NVVM::Tcgen05WaitKind::LOAD);
   SmallVector<Value> out;
   for (Value chunk : chunks) {
@@ -304,15 +301,13 @@ void FlashAttention4Emitter::store(ArrayRef<Value> words, int64_t firstColumn,
        col += kLoadColumns) {
     Value chunk = vector::FromElementsOp::create(
         b, loc, type, words.slice(col, kLoadColumns));
-    NVVM::Tcgen05StOp::create(b, loc, /*unpack=*/false,
-                              NVVM::Tcgen05LdStShape::SHAPE_32X32B,
-                              tmemAt(firstColumn + col, output), chunk,
-                              Value());
+    NVVM::Tcgen05StOp::create(
+        b, loc, /*unpack=*/false, NVVM::Tcgen05LdStShape::SHAPE_32X32B,
+        tmemAt(firstColumn + col, output), chunk, Value());
   }
 }
 
-FlashAttention4Emitter::Tile
-FlashAttention4Emitter::packed(const Tile &p) {
+FlashAttention4Emitter::Tile FlashAttention4Emitter::packed(const Tile &p) {
   if (p.packed)
     return p;
   // P in tensor memory as the A operand: column c holds elements 2c and
@@ -331,9 +326,8 @@ FlashAttention4Emitter::constantTile(Value v, float value, int64_t count) {
   // O starts as zeros in tensor memory (the only 2-D constant the
   // consumer holds: S comes from Q K^T).
   if (value != 0.0f || tensor.getDimSize(1) != valueHeadDim)
-    return errorAt(v.getDefiningOp())
-           << "expects the initial O to be zeros of " << valueHeadDim
-           << " columns";
+    return errorAt(v.getDefiningOp()) << "expects the initial O to be zeros of "
+                                      << valueHeadDim << " columns";
   Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
   store(SmallVector<Value>(valueHeadDim, zero), 0, /*output=*/true);
   return Tile{{}, false, true};
@@ -350,15 +344,15 @@ LogicalResult FlashAttention4Emitter::emitScores(QKMatmulOp qk) {
     Value queryRows = add(query, mul(frame.groupRow, index(kSpanBytes)));
     Value d = tmemAt(0, /*output=*/false);
     for (int64_t kk = 0; kk < headDim / kMmaK; ++kk) {
-      Value a = descriptor(
-          add(queryRows, index(kMajorStepBytes(tileM, kk))), kSpanBytes);
+      Value a = descriptor(add(queryRows, index(kMajorStepBytes(tileM, kk))),
+                           kSpanBytes);
       Value bDesc =
           descriptor(add(key, index(kMajorStepBytes(tileN, kk))), kSpanBytes);
       NVVM::Tcgen05MMAOp::create(
           b, loc, NVVM::Tcgen05MMAKind::F16, NVVM::CTAGroupKind::CTA_1,
-          NVVM::Tcgen05MMACollectorOp::DISCARD, /*aShift=*/false, d, a,
-          bDesc, i32(idesc), arith::ConstantIntOp::create(b, loc, kk > 0, 1),
-          Value(), Value());
+          NVVM::Tcgen05MMACollectorOp::DISCARD, /*aShift=*/false, d, a, bDesc,
+          i32(idesc), arith::ConstantIntOp::create(b, loc, kk > 0, 1), Value(),
+          Value());
     }
   });
   completeMmas();
@@ -376,10 +370,10 @@ LogicalResult FlashAttention4Emitter::emitOutputProduct(PVMatmulOp pv,
   syncStores();
   Value value = slots.lookup(pv.getValue());
   auto format = elementType.isBF16() ? InputFormat::bf16 : InputFormat::f16;
-  uint32_t idesc = encodeInstructionDescriptor(format, format, kMmaM,
-                                               valueHeadDim,
-                                               /*transposeA=*/false,
-                                               /*transposeB=*/true);
+  uint32_t idesc =
+      encodeInstructionDescriptor(format, format, kMmaM, valueHeadDim,
+                                  /*transposeA=*/false,
+                                  /*transposeB=*/true);
   inIssuingThread([&] {
     Value d = tmemAt(0, /*output=*/true);
     for (int64_t kk = 0; kk < tileN / kMmaK; ++kk) {
@@ -390,9 +384,9 @@ LogicalResult FlashAttention4Emitter::emitOutputProduct(PVMatmulOp pv,
                                tileN * kSpanBytes);
       NVVM::Tcgen05MMAOp::create(
           b, loc, NVVM::Tcgen05MMAKind::F16, NVVM::CTAGroupKind::CTA_1,
-          NVVM::Tcgen05MMACollectorOp::DISCARD, /*aShift=*/false, d, a,
-          bDesc, i32(idesc), arith::ConstantIntOp::create(b, loc, 1, 1),
-          Value(), Value());
+          NVVM::Tcgen05MMACollectorOp::DISCARD, /*aShift=*/false, d, a, bDesc,
+          i32(idesc), arith::ConstantIntOp::create(b, loc, 1, 1), Value(),
+          Value());
     }
   });
   completeMmas();
@@ -425,8 +419,8 @@ void FlashAttention4Emitter::scaleOutput(const AccumulatorLayout &, Tile &out,
   }
   // tcgen05.ld and .st are warp-wide: a warp rescales when any of its rows'
   // max moved (the others' factors are exactly 1).
-  Value moved = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
-                                      factor, f32(1.0f));
+  Value moved = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, factor,
+                                      f32(1.0f));
   Value anyMoved = NVVM::VoteSyncOp::create(b, loc, b.getI1Type(), i32(-1),
                                             moved, NVVM::VoteSyncKind::any);
   auto branch = scf::IfOp::create(b, loc, anyMoved, false);

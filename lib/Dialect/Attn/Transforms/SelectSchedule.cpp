@@ -241,10 +241,10 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // A consumer warpgroup per 128-row tcgen05.mma tile, its S (P over it)
     // and O in tensor memory: two where both fit in the 512 columns.
     tileN = largest <= 128 ? 128 : 64;
-    int64_t consumers = sm100::attentionColumns(tileN, valueHeadDim, 2) <=
-                                sm100::kTmemColumns
-                            ? 2
-                            : 1;
+    int64_t consumers =
+        sm100::attentionColumns(tileN, valueHeadDim, 2) <= sm100::kTmemColumns
+            ? 2
+            : 1;
     tileM = consumers * sm100::kMmaM;
     warps = 4 * (1 + consumers);
     kind = KernelKind::fa4;
