@@ -145,9 +145,12 @@ static std::string sm100KernelShapeProblem(const KernelShape &s) {
             "found " +
             llvm::Twine(s.warps))
         .str();
-  if (s.tileN % kLoadColumns != 0 || s.tileN < kLoadColumns || s.tileN > 256)
+  // P, two elements a 32-bit column, is stored kLoadColumns columns at a
+  // time.
+  int64_t keys = 2 * kLoadColumns;
+  if (s.tileN % keys != 0 || s.tileN < keys || s.tileN > 256)
     return (llvm::Twine("needs tile_n to be a multiple of ") +
-            llvm::Twine(kLoadColumns) + " from " + llvm::Twine(kLoadColumns) +
+            llvm::Twine(keys) + " from " + llvm::Twine(keys) +
             " to 256, found " + llvm::Twine(s.tileN))
         .str();
   int64_t columns = attentionColumns(s.tileN, s.valueHeadDim, consumers);

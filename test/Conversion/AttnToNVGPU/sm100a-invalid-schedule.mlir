@@ -62,3 +62,18 @@ func.func @overlap(%q: tensor<1x1x256x64xbf16>, %k: tensor<1x1x128x64xbf16>,
          -> tensor<1x1x256x64xbf16>
   return %o : tensor<1x1x256x64xbf16>
 }
+
+// -----
+
+// P is stored 32 columns (64 keys) at a time: 32 keys a tile are too few.
+func.func @tile_n_32(%q: tensor<1x1x128x256xbf16>, %k: tensor<1x1x128x256xbf16>,
+    %v: tensor<1x1x128x256xbf16>) -> tensor<1x1x128x256xbf16> {
+  %init = tensor.empty() : tensor<1x1x128x256xbf16>
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_100a kernel needs tile_n to be a multiple of 64 from 64 to 256, found 32}}
+  %o = attn.attention ins(%q, %k, %v : tensor<1x1x128x256xbf16>,
+                          tensor<1x1x128x256xbf16>, tensor<1x1x128x256xbf16>)
+         outs(%init : tensor<1x1x128x256xbf16>)
+         {schedule = #attn.schedule<kind = fa4, tile_m = 128, tile_n = 32, stages = 2, warps = 8, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 4, registers = 240>]>}
+         -> tensor<1x1x128x256xbf16>
+  return %o : tensor<1x1x128x256xbf16>
+}

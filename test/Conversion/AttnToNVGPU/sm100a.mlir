@@ -9,10 +9,12 @@
 // Two consumer warpgroups of 128 rows: 384 threads, Q's box 256 rows.
 // CHECK-SAME: params = [<kind = tensor_map, tensor = 0, box = [1, 1, 256, 64], swizzle = 128>, <kind = tensor_map, tensor = 1, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 2, box = [1, 1, 128, 64], swizzle = 128>
 // CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
-// The channels' ten barriers, then one per consumer that its MMAs' commit
-// completes.
+// The channels' ten barriers, then two per consumer that its MMAs' commits
+// complete: S's and O's.
 // CHECK: nvgpu.mbarrier.init %[[BARS:.*]][%c10], %c1, predicate
 // CHECK-NEXT: nvgpu.mbarrier.init %[[BARS]][%c11], %c1, predicate
+// CHECK-NEXT: nvgpu.mbarrier.init %[[BARS]][%c12], %c1, predicate
+// CHECK-NEXT: nvgpu.mbarrier.init %[[BARS]][%c13], %c1, predicate
 // The first consumer warp (warp 4) allocates S and O of both consumers,
 // 2 x (128 + 128) columns, and gives up the permit; the CTA barrier
 // publishes the address.
@@ -24,22 +26,25 @@
 // CHECK-NEXT: nvvm.fence.mbarrier.init
 // CHECK-NEXT: gpu.barrier
 // Consumer: the address, O zeroed (128 columns, 32 at a time), and a loop
-// that carries the MMA barrier's phase beside the row statistics.
+// that carries the phases of S's and O's barriers beside the row
+// statistics.
 // CHECK: nvvm.setmaxregister  increase 240
 // CHECK: nvvm.tcgen05.fence <after>
 // CHECK: memref.load %{{.*}}[%{{.*}}] : memref<1xi32, 3>
 // CHECK-COUNT-4: nvvm.tcgen05.st %{{.*}} {shape = #nvvm.tcgen05_ldst_shape<shape_32x32b>} : vector<32xi32>
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[PHASE:.*]] = %false) -> (f32, f32, i1)
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[SPHASE:.*]] = %false, %[[OPHASE:.*]] = %false) -> (f32, f32, i1, i1)
 // S = Q K^T: eight k16 steps from shared-memory descriptors (128-byte
 // swizzle, stride 1024 bytes), M = 128, N = 128, bf16, the first one
-// overwriting S; committed, waited for, then S comes to registers.
+// overwriting S, after a fence that orders them after the tiles' waits;
+// committed, waited for, then S comes to registers.
+// CHECK: nvvm.tcgen05.fence <after>
 // CHECK: nvvm.tcgen05.mma_smem_desc(%{{.*}}, %c8_i32{{.*}}, %c64_i32{{.*}}, %c0_i8{{.*}}, %false{{.*}}, %c2_i8{{.*}})
 // CHECK: nvvm.tcgen05.mma %[[S:.*]], %{{.*}}, %{{.*}}, %c136316048_i32{{.*}}, %false{{.*}} {ctaGroup = #nvvm.cta_group<cta_1>, kind = #nvvm.tcgen05_mma_kind<f16>} : (!llvm.ptr<6>, i64, i64, i32, i1)
 // CHECK-COUNT-7: nvvm.tcgen05.mma %[[S]], %{{.*}}, %{{.*}}, %c136316048_i32{{.*}}, %true
 // CHECK: nvvm.tcgen05.commit %{{.*}} : !llvm.ptr<3>
-// CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]][%{{.*}}], %[[PHASE]],
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]][%{{.*}}], %[[SPHASE]],
 // CHECK-NEXT: %true = arith.constant true
-// CHECK-NEXT: %[[NEXT:.*]] = arith.xori %[[PHASE]], %true : i1
+// CHECK-NEXT: %[[SNEXT:.*]] = arith.xori %[[SPHASE]], %true : i1
 // CHECK-NEXT: nvvm.tcgen05.fence <after>
 // CHECK-COUNT-4: nvvm.tcgen05.ld %{{.*}} {shape = #nvvm.tcgen05_ldst_shape<shape_32x32b>} : vector<32xi32>
 // CHECK-NEXT: nvvm.tcgen05.wait <load>
@@ -57,8 +62,9 @@
 // CHECK-NEXT: nvvm.tcgen05.fence <after>
 // CHECK-COUNT-8: nvvm.tcgen05.mma %{{.*}}, %{{.*}}, %{{.*}}, %c136381584_i32{{.*}}, %true{{.*}} : (!llvm.ptr<6>, !llvm.ptr<6>, i64, i32, i1)
 // CHECK: nvvm.tcgen05.commit
-// CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]][%{{.*}}], %[[NEXT]],
-// CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, i1
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]][%{{.*}}], %[[OPHASE]],
+// CHECK: %[[ONEXT:.*]] = arith.xori %[[OPHASE]], %{{.*}} : i1
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %[[SNEXT]], %[[ONEXT]] : f32, f32, i1, i1
 // The epilogue loads O 32 columns at a time; then every consumer thread
 // syncs before warp 4 frees the tensor memory.
 // CHECK-COUNT-4: nvvm.tcgen05.wait <load>

@@ -25,8 +25,12 @@
 //     K/V loop, rescaled in place (load, scale, store; with the lazy row
 //     max, only by warps where a row's max moved) and finally loaded,
 //     normalised and written to global memory.
-// The mbarrier's phase flips at each completion; the consumer's loops carry
-// it. Nothing here has run on a Blackwell GPU: ptxas checks the PTX, not the
+// Each consumer has two mbarriers, one that S's MMAs complete and one that
+// O's do: each completes once a K/V step, and between two completions of
+// one every thread has passed the warpgroup's named barrier, so none can
+// be a whole phase behind (one barrier for both could complete twice while
+// a slow warp still waits on the first). Their phases flip at each
+// completion; the consumer's loops carry them. Nothing here has run on a Blackwell GPU: ptxas checks the PTX, not the
 // descriptors' fields, which follow the PTX ISA.
 //
 //===----------------------------------------------------------------------===//
@@ -70,7 +74,7 @@ private:
     return sm100::accumulatorLayout(n);
   }
   LogicalResult checkKernel() override;
-  int64_t extraBarriers() const override { return consumers(); }
+  int64_t extraBarriers() const override { return 2 * consumers(); }
   void emitPrologue() override;
   void emitConsumerPrologue() override;
   void emitConsumerEpilogue() override;
@@ -103,9 +107,11 @@ private:
   Value descriptor(Value offset, int64_t leadingBytes);
   /// Runs `body` in the consumer warpgroup's elected thread.
   void inIssuingThread(function_ref<void()> body);
-  /// Commits the issuing thread's MMAs to the consumer's mbarrier, and
-  /// waits (every thread) for them to complete.
-  void completeMmas();
+  /// The products a consumer's mbarrier completes on.
+  enum class Product { scores = 0, output = 1 };
+  /// Commits the issuing thread's MMAs to the consumer's mbarrier of
+  /// `product`, and waits (every thread) for them to complete.
+  void completeMmas(Product product);
   /// Every thread's tcgen05.st done and seen by the issuing thread.
   void syncStores();
   /// Loads `count` f32 columns of this thread's row of S (or O) from
@@ -156,11 +162,12 @@ Value FlashAttention4Emitter::tmemSlot() {
 }
 
 void FlashAttention4Emitter::emitPrologue() {
-  // The consumers' mbarriers complete on one tcgen05.commit each.
+  // The consumers' mbarriers (S's, then O's, of each) complete on one
+  // tcgen05.commit each.
   Value first = cmp(arith::CmpIPredicate::eq, tid, index(0));
-  for (int64_t c = 0; c < consumers(); ++c)
+  for (int64_t i = 0; i < extraBarriers(); ++i)
     nvgpu::MBarrierInitOp::create(b, loc, barriers, index(1),
-                                  index(firstExtraBarrier + c), first);
+                                  index(firstExtraBarrier + i), first);
   auto allocating = scf::IfOp::create(b, loc, isAllocatingWarp(), false);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -182,8 +189,9 @@ void FlashAttention4Emitter::emitConsumerPrologue() {
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   tmemBase = memref::LoadOp::create(b, loc, tmemSlot(), ValueRange{index(0)});
-  // The mbarrier's phase: none of its completions seen yet.
-  loopState = {arith::ConstantIntOp::create(b, loc, 0, 1)};
+  // The phases of S's and O's mbarriers: none of their completions seen.
+  Value none = arith::ConstantIntOp::create(b, loc, 0, 1);
+  loopState = {none, none};
 }
 
 void FlashAttention4Emitter::emitConsumerEpilogue() {
@@ -245,8 +253,10 @@ void FlashAttention4Emitter::inIssuingThread(function_ref<void()> body) {
   body();
 }
 
-void FlashAttention4Emitter::completeMmas() {
-  Value index = add(consumer, this->index(firstExtraBarrier));
+void FlashAttention4Emitter::completeMmas(Product product) {
+  int64_t which = static_cast<int64_t>(product);
+  Value index = add(mul(consumer, this->index(2)),
+                    this->index(firstExtraBarrier + which));
   inIssuingThread([&] {
     Value address =
         nvgpu::MBarrierGetOp::create(b, loc, b.getI32Type(), barriers, index);
@@ -254,9 +264,9 @@ void FlashAttention4Emitter::completeMmas() {
         b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), address);
     NVVM::Tcgen05CommitOp::create(b, loc, pointer, Value());
   });
-  waitBarrier(index, loopState[0]);
-  loopState[0] = arith::XOrIOp::create(
-      b, loc, loopState[0], arith::ConstantIntOp::create(b, loc, 1, 1));
+  waitBarrier(index, loopState[which]);
+  loopState[which] = arith::XOrIOp::create(
+      b, loc, loopState[which], arith::ConstantIntOp::create(b, loc, 1, 1));
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
 }
@@ -340,6 +350,9 @@ LogicalResult FlashAttention4Emitter::emitScores(QKMatmulOp qk) {
                                                /*transposeA=*/false,
                                                /*transposeB=*/false);
   inIssuingThread([&] {
+    // After the channels' waits: the tiles TMA brought are seen by the MMA.
+    NVVM::Tcgen05FenceOp::create(b, loc,
+                                 NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
     // The warpgroup's 128 rows of Q start 128 c rows into each block.
     Value queryRows = add(query, mul(frame.groupRow, index(kSpanBytes)));
     Value d = tmemAt(0, /*output=*/false);
@@ -355,7 +368,7 @@ LogicalResult FlashAttention4Emitter::emitScores(QKMatmulOp qk) {
           Value());
     }
   });
-  completeMmas();
+  completeMmas(Product::scores);
   tiles[qk.getResult()] = {load(0, tileN, /*output=*/false)};
   return success();
 }
@@ -389,7 +402,7 @@ LogicalResult FlashAttention4Emitter::emitOutputProduct(PVMatmulOp pv,
           Value());
     }
   });
-  completeMmas();
+  completeMmas(Product::output);
   tiles[pv.getResult()] = Tile{{}, false, true};
   return success();
 }
