@@ -7,17 +7,18 @@ Two halves, like the GPU suite (docs/design.md, "GPU tests"):
   python3 bench/sdpa_sweep.py run [BUNDLE]       # GPU machine: CUDA, CMake, PyTorch
 
 `compile` writes a bundle (attn.write_bundle) of the kernels attn.torch
-picks for bf16 attention at each head dim, causal or not, for sm_90a (the
-head dims its kernel takes) and for sm_80, into BUNDLE (default
-bench-bundle/). `run` builds the runtime's C library and calls
-attn.torch.attention, the way users do, from that bundle (the sm_90a
-kernel on a Hopper GPU, and the sm_80 one forced with ATTN_CHIP=sm_80), and
+picks for bf16 attention at each head dim, causal or not, for sm_90a and
+sm_100a (the head dims their kernels take) and for sm_80, into BUNDLE
+(default bench-bundle/). `run` builds the runtime's C library and calls
+attn.torch.attention, the way users do, from that bundle (the GPU's own
+kernel, sm_90a on a Hopper GPU and sm_100a on a Blackwell GPU of compute
+capability 10.0, each forced with ATTN_CHIP, and sm_80's), and
 F.scaled_dot_product_attention with the flash and cuDNN backends, on the
 same tensors and stream: 16k tokens per batch (B = 16384 / S, H = 2048 /
 D), 5 warm-up calls, then 30 samples of 8 back-to-back calls timed with CUDA
 events over 4 rotating input sets, the median sample. It prints TFLOP/s
-(4 B H S^2 D, halved for causal) and the ratios of attn's sm_90a kernel to
-torch flash and to cuDNN.
+(4 B H S^2 D, halved for causal) and the ratios of attn's own kernel for
+the GPU (sm_80's where it has none) to torch flash and to cuDNN.
 
 `--head-dims 80,96,192` and `--seqs 4096,16384` (both halves alike) sweep
 other points; H = 2048 // D when D does not divide the hidden size.
@@ -43,9 +44,11 @@ def specs():
 
 
 def compile_bundle(bundle):
-    from attn.spec import SM90A_HEAD_DIMS
+    from attn.spec import SM90A_HEAD_DIMS, SM100A_HEAD_DIMS
     hopper = [s for s in specs() if s.head_dim in SM90A_HEAD_DIMS]
-    for chip, chosen in (("sm_90a", hopper), ("sm_80", specs())):
+    blackwell = [s for s in specs() if s.head_dim in SM100A_HEAD_DIMS]
+    for chip, chosen in (("sm_90a", hopper), ("sm_100a", blackwell),
+                         ("sm_80", specs())):
         for artifact in attn.write_bundle(chosen, bundle, chip=chip):
             print(f"{artifact.kernel} ({chip}): {artifact.path}")
 
@@ -89,10 +92,15 @@ def run_bundle(bundle):
     attn.add_bundle(bundle)
     from attn.torch import attention
 
-    from attn.spec import SM90A_HEAD_DIMS
+    from attn.spec import SM90A_HEAD_DIMS, SM100A_HEAD_DIMS
+    # The GPU's own kernel: sm_90a on Hopper, sm_100a on compute capability
+    # 10.0 (Blackwell), with their head dims; other GPUs run sm_80's alone.
+    native, native_dims = {(9, 0): ("sm_90a", SM90A_HEAD_DIMS),
+                           (10, 0): ("sm_100a", SM100A_HEAD_DIMS)}.get(
+        torch.cuda.get_device_capability(), ("sm_90a", ()))
     print(f"# {torch.cuda.get_device_name()}, torch {torch.__version__}; "
-          "attn through attn.torch: sm_90a cubin, sm_80 PTX through the driver JIT")
-    print(f"{'D':>4} {'S':>6} {'causal':>6} {'sm_90a':>7} {'sm_80':>7} "
+          f"attn through attn.torch: {native} cubin, sm_80 PTX through the driver JIT")
+    print(f"{'D':>4} {'S':>6} {'causal':>6} {native:>7} {'sm_80':>7} "
           f"{'flash':>7} {'cudnn':>7} {'/flash':>6} {'/cudnn':>6} {'max |diff|':>10}")
     rows = []
     for d in HEAD_DIMS:
@@ -106,12 +114,12 @@ def run_bundle(bundle):
                         for q, k, v in sets]
                 times = {}
                 with torch.no_grad():
-                    for chip in ("sm_90a", "sm_80"):
-                        if chip == "sm_90a" and d not in SM90A_HEAD_DIMS:
+                    for chip in (native, "sm_80"):
+                        if chip == native and d not in native_dims:
                             continue
                         os.environ[attn.torch.CHIP_VARIABLE] = chip
                         times[chip] = median_ms(torch, ours)
-                        if chip == "sm_90a":
+                        if chip == native:
                             mine = ours[0]()
                     os.environ.pop(attn.torch.CHIP_VARIABLE, None)
                     for name, backend in (("flash", SDPBackend.FLASH_ATTENTION),
@@ -122,30 +130,30 @@ def run_bundle(bundle):
                             times[name] = median_ms(torch, theirs)
                             if name == "flash":
                                 reference = theirs[0]()
-                    if "sm_90a" not in times:
+                    if native not in times:
                         os.environ[attn.torch.CHIP_VARIABLE] = "sm_80"
                         mine = ours[0]()
                         os.environ.pop(attn.torch.CHIP_VARIABLE, None)
                     diff = (mine.float() - reference.float()).abs().max().item()
                 flops = 4 * b * h * s * s * d / (2 if causal else 1)
                 tf = {k: flops / t / 1e9 for k, t in times.items()}
-                best = tf.get("sm_90a", tf["sm_80"])
-                print(f"{d:>4} {s:>6} {str(causal):>6} {tf.get('sm_90a', 0):>7.1f} "
+                best = tf.get(native, tf["sm_80"])
+                print(f"{d:>4} {s:>6} {str(causal):>6} {tf.get(native, 0):>7.1f} "
                       f"{tf['sm_80']:>7.1f} {tf['flash']:>7.1f} {tf['cudnn']:>7.1f} "
                       f"{best / tf['flash']:>6.2f} {best / tf['cudnn']:>6.2f} "
                       f"{diff:>10.2e}", flush=True)
-                rows.append((d, s, causal, tf.get("sm_90a", 0.0), tf["sm_80"],
+                rows.append((d, s, causal, tf.get(native, 0.0), tf["sm_80"],
                              tf["flash"], tf["cudnn"]))
                 del sets, ours, theirs
     with open(os.path.join(bundle, "results.csv"), "w") as f:
-        f.write("head_dim,seq,causal,attn_sm90a_tflops,attn_sm80_tflops,"
-                "torch_flash_tflops,cudnn_tflops\n")
+        f.write(f"head_dim,seq,causal,attn_{native.replace('_', '')}_tflops,"
+                "attn_sm80_tflops,torch_flash_tflops,cudnn_tflops\n")
         for d, s, causal, a90, a80, fl, cu in rows:
             f.write(f"{d},{s},{int(causal)},{a90:.1f},{a80:.1f},{fl:.1f},{cu:.1f}\n")
-    plot(rows, os.path.join(bundle, "sdpa_sweep.png"))
+    plot(rows, os.path.join(bundle, "sdpa_sweep.png"), native)
 
 
-def plot(rows, path):
+def plot(rows, path, native):
     """TFLOP/s against S, one panel per (head dim, mask)."""
     try:
         import matplotlib
@@ -160,7 +168,7 @@ def plot(rows, path):
             picked = [r for r in rows if r[0] == d and r[2] == causal]
             seqs = [r[1] for r in picked]
             if any(r[3] for r in picked):
-                ax.plot(seqs, [r[3] for r in picked], "o-", label="attn sm_90a (FA3 form)")
+                ax.plot(seqs, [r[3] for r in picked], "o-", label=f"attn {native}")
             ax.plot(seqs, [r[4] for r in picked], "^-", label="attn sm_80 (PTX JIT)")
             ax.plot(seqs, [r[5] for r in picked], "s--", label="torch flash (FA2)")
             ax.plot(seqs, [r[6] for r in picked], "d--", label="cuDNN SDPA")

@@ -11,7 +11,9 @@
 # runtime and attn-run with the CUDA it finds, runs every case (a few under
 # compute-sanitizer when it is there), then the Python GPU tests (pytest -m
 # gpu) on that bundle alone, prints one line per case and ends with
-# `N passed, N failed`.
+# `N passed, N failed` (and how many cases were skipped: an sm_90a or
+# sm_100a cubin runs only on a GPU of that compute capability, 9.0 or 10.0;
+# sm_80 PTX runs on every GPU through the driver's JIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
@@ -54,8 +56,19 @@ run)
   cmake -S runtime -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
   cmake --build build-runtime > /dev/null
   run=build-runtime/attn-run
-  passed=0 failed=0
+  passed=0 failed=0 skipped=0
   declare -A checked
+  capability=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2> /dev/null | head -1 || true)
+  # Whether this GPU runs the artifact in folder $1: its manifest's chip.
+  runs_here() {
+    local chip
+    chip=$(grep -ho '"chip": *"sm_[0-9a-z]*"' "$1"/*.json 2> /dev/null | head -1 | grep -o 'sm_[0-9a-z]*' || true)
+    case "$chip" in
+    sm_90a) [ "$capability" = 9.0 ] ;;
+    sm_100a) [ "$capability" = 10.0 ] ;;
+    *) true ;;
+    esac
+  }
   # pass: attn-run exits 0 and says PASS. fail: it exits non-zero and
   # prints every line of the case's .expect file.
   run_case() {
@@ -69,6 +82,10 @@ run)
     [ "$(grep -cFf "$expect" <<< "$out")" -eq "$(wc -l < "$expect")" ]
   }
   while read -r kind name check args; do
+    if ! runs_here "$bundle/$name"; then
+      skipped=$((skipped + 1))
+      continue
+    fi
     prefix=()
     # The first two passing cases of each chip also run under
     # compute-sanitizer's memcheck, and the first sm_90a one under synccheck
@@ -100,7 +117,7 @@ run)
   done < "$bundle/cases.txt"
   # The tensor map encoded by the runtime, passed by value, read by TMA
   # (Hopper only: the artifact is sm_90a).
-  if [ -d "$bundle/tma-grid-constant" ]; then
+  if [ -d "$bundle/tma-grid-constant" ] && runs_here "$bundle/tma-grid-constant"; then
     tma=(build-runtime/attn-tensor-map-check "$bundle/tma-grid-constant")
     command -v compute-sanitizer > /dev/null && tma=(compute-sanitizer --error-exitcode=3 "${tma[@]}")
     if out=$("${tma[@]}" 2>&1) && grep -q PASS <<< "$out"; then
@@ -125,7 +142,7 @@ run)
   else
     echo "FAIL python: PyTorch or pytest missing"; failed=$((failed + 1))
   fi
-  echo "$passed passed, $failed failed"
+  echo "$passed passed, $failed failed ($skipped cases for another GPU skipped)"
   [ "$failed" -eq 0 ]
   ;;
 *)

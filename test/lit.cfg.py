@@ -87,5 +87,21 @@ def has_cuda_gpu():
 if "Address" in config.llvm_use_sanitizer:
     config.available_features.add("asan")
 
+def cuda_capabilities():
+    """The compute capabilities of the GPUs nvidia-smi lists, e.g. {"9.0"}."""
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return set()
+    try:
+        out = subprocess.run([smi, "--query-gpu=compute_cap", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return set(out.stdout.split()) if out.returncode == 0 else set()
+
+
 if config.enable_gpu_tests or has_cuda_gpu():
     config.available_features.add("cuda-gpu")
+# sm_100a cubins run on compute capability 10.0 alone (B200, GB200).
+if "10.0" in cuda_capabilities():
+    config.available_features.add("cuda-sm100")

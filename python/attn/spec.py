@@ -38,6 +38,8 @@ SM80_HEAD_DIMS = tuple(range(8, 257, 8))
 # The head dims the sm_90a kernel builds: multiples of 64 up to 256 (tiles
 # arrive by TMA in 64-column boxes of the 128-byte swizzle).
 SM90A_HEAD_DIMS = (64, 128, 192, 256)
+# The sm_100a kernel takes the same tiles by TMA: the same head dims.
+SM100A_HEAD_DIMS = SM90A_HEAD_DIMS
 # Packed GQA (decoding): the sm_80 kernel packs the query heads of a group
 # into one tile for these groups (query heads per key/value head), when the
 # head counts are static; the schedule packs on its own when Sq is static

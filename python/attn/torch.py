@@ -22,7 +22,8 @@ import torch
 from . import _native
 from .bundle import bundle_dirs, entry_name, find_artifact
 from .compiler import CompileError, compile
-from .spec import SM80_HEAD_DIMS, SM90A_HEAD_DIMS, AttentionSpec, decode_fields
+from .spec import (SM80_HEAD_DIMS, SM90A_HEAD_DIMS, SM100A_HEAD_DIMS, AttentionSpec,
+                   decode_fields)
 
 _DTYPES = {torch.bfloat16: "bf16", torch.float16: "f16"}
 _CAUSAL = {False: None, True: "upper_left", "upper_left": "upper_left",
@@ -63,7 +64,9 @@ def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False,
     step whose query heads are packed by group (packs_gqa) or that reads a
     paged K/V cache (paged) takes the FlashAttention-2 kernel that sm_90a
     builds for them, with sm_80's head dims. $ATTN_CHIP overrides the
-    choice."""
+    choice; ATTN_CHIP=sm_100a, on a Blackwell GPU of compute capability 10.0
+    only, takes the sm_100a kernel (prefill, SM100A_HEAD_DIMS), which is
+    never chosen unasked: it has not run on hardware (docs/design.md)."""
     if device.index not in _capabilities:
         _capabilities[device.index] = torch.cuda.get_device_capability(device)
     major, minor = _capabilities[device.index]
@@ -73,9 +76,22 @@ def chip_for(device: torch.device, head_dim: int = 64, packs_gqa: bool = False,
     decode = packs_gqa or paged
     sm90a_dims = SM80_HEAD_DIMS if decode else SM90A_HEAD_DIMS
     forced = os.environ.get(CHIP_VARIABLE)
+    if forced == "sm_100a":
+        if (major, minor) != (10, 0):
+            raise ValueError(f"{CHIP_VARIABLE}=sm_100a needs a Blackwell GPU of compute "
+                             f"capability 10.0; {torch.cuda.get_device_name(device)} "
+                             f"is sm_{major}{minor}")
+        if decode:
+            raise ValueError(f"{CHIP_VARIABLE}=sm_100a: the sm_100a kernel takes no "
+                             "packed or paged decode steps")
+        if head_dim not in SM100A_HEAD_DIMS:
+            raise ValueError(f"{CHIP_VARIABLE}=sm_100a: the sm_100a kernel takes head dims "
+                             f"{', '.join(map(str, SM100A_HEAD_DIMS))}, not {head_dim}")
+        return forced
     if forced:
         if forced not in ("sm_80", "sm_90a"):
-            raise ValueError(f"{CHIP_VARIABLE}={forced!r}: expected sm_80 or sm_90a")
+            raise ValueError(f"{CHIP_VARIABLE}={forced!r}: expected sm_80, sm_90a or "
+                             "sm_100a")
         if forced == "sm_90a" and major != 9:
             raise ValueError(f"{CHIP_VARIABLE}=sm_90a needs a Hopper GPU (sm_90); "
                              f"{torch.cuda.get_device_name(device)} is sm_{major}{minor}")

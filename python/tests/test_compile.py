@@ -76,6 +76,18 @@ def test_sm90a_head_dims_are_what_the_compiler_builds(cache_dir):
             attn.compile(AttentionSpec(head_dim=d), chip="sm_90a", with_cubin=False)
 
 
+def test_sm100a_head_dims_are_what_the_compiler_builds(cache_dir):
+    # ATTN_CHIP=sm_100a sends these head dims to the sm_100a kernel.
+    from attn.spec import SM100A_HEAD_DIMS
+    for d in range(16, 257, 16):
+        if d in SM100A_HEAD_DIMS:
+            assert attn.compile(AttentionSpec(head_dim=d), chip="sm_100a",
+                                with_cubin=False).ptx
+            continue
+        with pytest.raises(CompileError, match="multiples of 64"):
+            attn.compile(AttentionSpec(head_dim=d), chip="sm_100a", with_cubin=False)
+
+
 def test_packed_groups_are_what_the_compiler_packs(cache_dir):
     # attn.torch sends decode steps of these groups to the packed
     # FlashAttention-2 kernel (sm_80's, and sm_90a's build of it): its grid
