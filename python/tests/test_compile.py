@@ -63,29 +63,20 @@ def test_torch_head_dims_are_what_the_compiler_builds(cache_dir):
             attn.compile(AttentionSpec(head_dim=d), with_cubin=False)
 
 
-def test_sm90a_head_dims_are_what_the_compiler_builds(cache_dir):
-    # attn.torch sends these head dims to the sm_90a kernel: each compiles
-    # for sm_90a, and the multiples of 16 between them do not.
-    from attn.spec import SM90A_HEAD_DIMS
+@pytest.mark.parametrize("chip", ["sm_90a", "sm_100a"])
+def test_tma_kernel_head_dims_are_what_the_compiler_builds(cache_dir, chip):
+    # attn.torch sends these head dims to the sm_90a kernel on Hopper (and,
+    # with ATTN_CHIP=sm_100a, to the sm_100a kernel): each compiles for its
+    # chip, and the multiples of 16 between them do not.
+    from attn.spec import SM90A_HEAD_DIMS, SM100A_HEAD_DIMS
+    dims = {"sm_90a": SM90A_HEAD_DIMS, "sm_100a": SM100A_HEAD_DIMS}[chip]
     for d in range(16, 257, 16):
-        if d in SM90A_HEAD_DIMS:
-            assert attn.compile(AttentionSpec(head_dim=d), chip="sm_90a",
+        if d in dims:
+            assert attn.compile(AttentionSpec(head_dim=d), chip=chip,
                                 with_cubin=False).ptx
             continue
         with pytest.raises(CompileError, match="multiples of 64"):
-            attn.compile(AttentionSpec(head_dim=d), chip="sm_90a", with_cubin=False)
-
-
-def test_sm100a_head_dims_are_what_the_compiler_builds(cache_dir):
-    # ATTN_CHIP=sm_100a sends these head dims to the sm_100a kernel.
-    from attn.spec import SM100A_HEAD_DIMS
-    for d in range(16, 257, 16):
-        if d in SM100A_HEAD_DIMS:
-            assert attn.compile(AttentionSpec(head_dim=d), chip="sm_100a",
-                                with_cubin=False).ptx
-            continue
-        with pytest.raises(CompileError, match="multiples of 64"):
-            attn.compile(AttentionSpec(head_dim=d), chip="sm_100a", with_cubin=False)
+            attn.compile(AttentionSpec(head_dim=d), chip=chip, with_cubin=False)
 
 
 def test_packed_groups_are_what_the_compiler_packs(cache_dir):
