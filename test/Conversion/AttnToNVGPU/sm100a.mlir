@@ -2,6 +2,15 @@
 // warp-specialised grid: the sm_90a kernel's TMA producer, and consumer
 // warpgroups of 128 rows whose S and O live in tensor memory.
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_100a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_100a | FileCheck %s
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_100a -attn-tile -attn-fuse-online-softmax=exp2-emulation=2 -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_100a | FileCheck %s --check-prefix=POLY
+
+// FlashAttention-4's exp2 on the FMA units (one score in 2) applies to the
+// scores loaded from tensor memory as to any chip's registers.
+// POLY: nvvm.tcgen05.ld
+// POLY: nvvm.tcgen05.wait <load>
+// POLY: arith.constant 0x4B400000 : f32
+// POLY-COUNT-3: math.fma
+// POLY: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"
 
 // tcgen05.alloc writes the tensor memory's address to a shared word.
 // CHECK: memref.global "private" @attn_tmem_slot : memref<1xi32, 3> {alignment = 16 : i64}
