@@ -105,9 +105,10 @@ private:
   /// A shared-memory descriptor of a 128-byte swizzled operand at byte
   /// offset `offset` of the dynamic shared memory.
   Value descriptor(Value offset, int64_t leadingBytes);
-  /// Runs `body` in the consumer warpgroup's elected thread.
+  /// Runs `body` in the consumer warpgroup's first thread, the one that
+  /// issues its MMAs.
   void inIssuingThread(function_ref<void()> body);
-  /// The products a consumer's mbarrier completes on.
+  /// A consumer's two mbarriers: the one S's MMAs complete, and O's.
   enum class Product { scores = 0, output = 1 };
   /// Commits the issuing thread's MMAs to the consumer's mbarrier of
   /// `product`, and waits (every thread) for them to complete.
