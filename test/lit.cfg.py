@@ -71,34 +71,31 @@ if os.path.isfile(os.path.join(config.attn_tools_dir, "attn-fuzz")):
     llvm_config.add_tool_substitutions(["attn-fuzz"], tool_dirs)
 
 
-def has_cuda_gpu():
+def nvidia_smi(*args):
+    """nvidia-smi's output for `args`, or None where it is missing or fails."""
     smi = shutil.which("nvidia-smi")
     if not smi:
-        return False
+        return None
     try:
-        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30)
+        out = subprocess.run([smi, *args], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return False
-    return out.returncode == 0 and "GPU" in out.stdout
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def has_cuda_gpu():
+    return "GPU" in (nvidia_smi("-L") or "")
+
+
+def cuda_capabilities():
+    """The compute capabilities of the GPUs nvidia-smi lists, e.g. {"9.0"}."""
+    return set((nvidia_smi("--query-gpu=compute_cap", "--format=csv,noheader") or "").split())
 
 
 # Our libraries built with AddressSanitizer cannot be loaded into a Python
 # that was not; the tests that do so are UNSUPPORTED there.
 if "Address" in config.llvm_use_sanitizer:
     config.available_features.add("asan")
-
-def cuda_capabilities():
-    """The compute capabilities of the GPUs nvidia-smi lists, e.g. {"9.0"}."""
-    smi = shutil.which("nvidia-smi")
-    if not smi:
-        return set()
-    try:
-        out = subprocess.run([smi, "--query-gpu=compute_cap", "--format=csv,noheader"],
-                             capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return set()
-    return set(out.stdout.split()) if out.returncode == 0 else set()
-
 
 if config.enable_gpu_tests or has_cuda_gpu():
     config.available_features.add("cuda-gpu")

@@ -70,14 +70,13 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
 }
 
 /// The FlashAttention-3 kernel on wgmma: a producer warpgroup and two or
-/// three consumer warpgroups of 64 query rows each; tiles arrive by TMA in boxes
-/// of 64 columns (128 bytes, the 128-byte swizzle's span), S and O live in
-/// wgmma accumulators.
-static std::string sm90KernelShapeProblem(const KernelShape &s) {
-  using namespace sm90;
-  std::string problem = outputTypeProblem(s);
-  if (!problem.empty())
-    return problem;
+/// three consumer warpgroups of 64 query rows each; tiles arrive by TMA in
+/// boxes of 64 columns (128 bytes, the 128-byte swizzle's span), S and O live
+/// in wgmma accumulators. The head-dim rule of the kernels whose tiles arrive
+/// by TMA (sm_90a, sm_100a): whole 64-column boxes of the 128-byte swizzle, up
+/// to 256.
+static std::string tmaHeadDimProblem(const KernelShape &s) {
+  using sm90::kSwizzleColumns;
   for (int64_t dim : {s.headDim, s.valueHeadDim})
     if (dim % kSwizzleColumns != 0 || dim < kSwizzleColumns || dim > 256)
       return (llvm::Twine("needs head dims that are multiples of ") +
@@ -85,6 +84,16 @@ static std::string sm90KernelShapeProblem(const KernelShape &s) {
               llvm::Twine(kSwizzleColumns) + " to 256, found " +
               llvm::Twine(dim))
           .str();
+  return "";
+}
+
+static std::string sm90KernelShapeProblem(const KernelShape &s) {
+  using namespace sm90;
+  std::string problem = outputTypeProblem(s);
+  if (problem.empty())
+    problem = tmaHeadDimProblem(s);
+  if (!problem.empty())
+    return problem;
   int64_t consumers = s.tileM / kWgmmaM;
   if (s.tileM % kWgmmaM != 0 || consumers < kMinConsumers ||
       consumers > kMaxConsumers)
@@ -123,15 +132,10 @@ static std::string sm90KernelShapeProblem(const KernelShape &s) {
 static std::string sm100KernelShapeProblem(const KernelShape &s) {
   using namespace sm100;
   std::string problem = outputTypeProblem(s);
+  if (problem.empty())
+    problem = tmaHeadDimProblem(s);
   if (!problem.empty())
     return problem;
-  for (int64_t dim : {s.headDim, s.valueHeadDim})
-    if (dim % sm90::kSwizzleColumns != 0 || dim > 256)
-      return (llvm::Twine("needs head dims that are multiples of ") +
-              llvm::Twine(sm90::kSwizzleColumns) + " from " +
-              llvm::Twine(sm90::kSwizzleColumns) + " to 256, found " +
-              llvm::Twine(dim))
-          .str();
   int64_t consumers = s.tileM / kMmaM;
   if (s.tileM % kMmaM != 0 || consumers < 1 || consumers > 2)
     return (llvm::Twine("needs tile_m = 128 or 256 (128 query rows per "

@@ -33,6 +33,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -650,6 +651,23 @@ WarpSpecializedEmitter::tileOf(Value v) {
   Operation *at = v.getDefiningOp() ? v.getDefiningOp()
                                     : v.getParentRegion()->getParentOp();
   return errorAt(at) << "cannot keep this value in the consumer's registers";
+}
+
+Value WarpSpecializedEmitter::scaledOutputPair(Value first, Value second,
+                                               Value scale) {
+  Type type = cast<ShapedType>(output.getType()).getElementType();
+  SmallVector<Value, 2> pair;
+  for (Value v : {first, second})
+    pair.push_back(arith::TruncFOp::create(
+        b, loc, type, arith::MulFOp::create(b, loc, v, scale)));
+  return vector::FromElementsOp::create(b, loc, VectorType::get({2}, type),
+                                        pair);
+}
+
+void WarpSpecializedEmitter::storeOutputPair(Value pair, Value row, Value col) {
+  vector::StoreOp::create(b, loc, pair, output,
+                          ValueRange{batch, head, row, col}, false,
+                          llvm::Align(4));
 }
 
 std::pair<SmallVector<Value>, SmallVector<Value>> &

@@ -219,6 +219,12 @@ protected:
   /// The registers of `type`, one thread's share: row statistics, or a
   /// tile's (tileRegisters).
   FailureOr<int64_t> registerCount(Type type);
+  /// Two f32 values of O times `scale`, rounded to the output's element
+  /// type as one pair.
+  Value scaledOutputPair(Value first, Value second, Value scale);
+  /// Stores a pair of scaledOutputPair at (`row`, `col`) of the tile's head
+  /// and batch in the output (4-byte aligned).
+  void storeOutputPair(Value pair, Value row, Value col);
   /// The row sums of `sum` (a thread's parts, `partial`) reduced across
   /// their rows, and 1 / sum; made once for the normalisation and the LSE.
   std::pair<SmallVector<Value>, SmallVector<Value>> &

@@ -14,7 +14,7 @@ using namespace mlir::attn::sm100;
 
 uint32_t mlir::attn::sm100::tmemAddress(uint32_t base, int64_t lane,
                                         int64_t column) {
-  return base + (static_cast<uint32_t>(lane) << 16) +
+  return base + (static_cast<uint32_t>(lane) << kTmemLaneShift) +
          static_cast<uint32_t>(column);
 }
 

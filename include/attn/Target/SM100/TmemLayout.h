@@ -41,6 +41,7 @@ constexpr int64_t kLoadColumns = 32;
 
 /// A TMEM address: the lane in bits 31-16, the column in bits 15-0, offset
 /// from an allocation's base (what tcgen05.alloc wrote, lane 0).
+constexpr int64_t kTmemLaneShift = 16;
 uint32_t tmemAddress(uint32_t base, int64_t lane, int64_t column);
 
 /// The lanes warp `warp` of the CTA may access with tcgen05.ld and .st: 32

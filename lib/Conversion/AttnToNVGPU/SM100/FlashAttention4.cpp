@@ -122,8 +122,11 @@ private:
   /// S (or O) from `firstColumn`.
   void store(ArrayRef<Value> words, int64_t firstColumn, bool output);
 
-  /// The tensor memory's base address, as tcgen05.alloc wrote it.
-  Value tmemBase;
+  /// The tensor memory's base address, as tcgen05.alloc wrote it, and this
+  /// thread's: its warp's lanes (tcgen05.ld and .st reach lanes 32 (w % 4)
+  /// from warp w of a warpgroup; lane 0 for the issuing thread, in warp 0)
+  /// at this consumer's first column (its S, then its O).
+  Value tmemBase, tmemRow;
 };
 
 } // namespace
@@ -190,6 +193,17 @@ void FlashAttention4Emitter::emitConsumerPrologue() {
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   tmemBase = memref::LoadOp::create(b, loc, tmemSlot(), ValueRange{index(0)});
+  Value warp =
+      arith::DivUIOp::create(b, loc, groupThread, index(attn::kWarpSize));
+  Value lane = mul(warp, index(attn::kWarpSize));
+  Value consumerColumn =
+      mul(consumer, index(attentionColumns(tileN, valueHeadDim, 1)));
+  tmemRow = arith::AddIOp::create(
+      b, loc, tmemBase,
+      arith::IndexCastUIOp::create(
+          b, loc, b.getI32Type(),
+          add(arith::ShLIOp::create(b, loc, lane, index(kTmemLaneShift)),
+              consumerColumn)));
   // The phases of S's and O's mbarriers: none of their completions seen.
   Value none = arith::ConstantIntOp::create(b, loc, 0, 1);
   loopState = {none, none};
@@ -213,19 +227,10 @@ void FlashAttention4Emitter::emitConsumerEpilogue() {
 }
 
 Value FlashAttention4Emitter::tmemAt(int64_t column, bool output) {
-  // Lanes in bits 31-16: warp w of the warpgroup reaches lanes 32 (w % 4).
-  Value warp =
-      arith::DivUIOp::create(b, loc, groupThread, index(attn::kWarpSize));
-  Value lane = mul(warp, index(attn::kWarpSize));
-  Value consumerColumn =
-      mul(consumer, index(attentionColumns(tileN, valueHeadDim, 1)));
-  Value col = add(consumerColumn, index(column + (output ? tileN : 0)));
-  Value offset = arith::IndexCastUIOp::create(
-      b, loc, b.getI32Type(),
-      add(arith::ShLIOp::create(b, loc, lane, index(16)), col));
+  Value address = arith::AddIOp::create(b, loc, tmemRow,
+                                        i32(column + (output ? tileN : 0)));
   return LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 6),
-      Value(arith::AddIOp::create(b, loc, tmemBase, offset)));
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 6), address);
 }
 
 Value FlashAttention4Emitter::descriptor(Value offset, int64_t leadingBytes) {
@@ -449,25 +454,15 @@ void FlashAttention4Emitter::storeOutput(const Tile &out,
   // time and stored a pair at a time; rows past the sequence are skipped
   // (the loads are warp-wide, the stores not).
   Value row = add(add(frame.queryRow, frame.groupRow), frame.threadRow);
-  Type outputType = cast<ShapedType>(output.getType()).getElementType();
-  auto pairType = VectorType::get({2}, outputType);
   Value inside = cmp(arith::CmpIPredicate::slt, row, seqQ);
   for (int64_t first = 0; first < valueHeadDim; first += kLoadColumns) {
     SmallVector<Value> o = load(first, kLoadColumns, /*output=*/true);
     auto store = scf::IfOp::create(b, loc, inside, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(store.thenBlock());
-    for (int64_t col = 0; col < kLoadColumns; col += 2) {
-      SmallVector<Value, 2> pair;
-      for (int64_t e = 0; e < 2; ++e)
-        pair.push_back(arith::TruncFOp::create(
-            b, loc, outputType,
-            arith::MulFOp::create(b, loc, o[col + e], inverse[0])));
-      Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
-      vector::StoreOp::create(b, loc, v, output,
-                              ValueRange{batch, head, row, index(first + col)},
-                              false, llvm::Align(4));
-    }
+    for (int64_t col = 0; col < kLoadColumns; col += 2)
+      storeOutputPair(scaledOutputPair(o[col], o[col + 1], inverse[0]), row,
+                      index(first + col));
   }
 }
 

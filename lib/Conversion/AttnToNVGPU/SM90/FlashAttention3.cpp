@@ -212,27 +212,18 @@ void FlashAttention3Emitter::storeOutput(const Tile &out,
                                          ArrayRef<Value> inverse) {
   // Each thread holds column pairs: one 4-byte store per pair, rows past
   // the sequence skipped.
-  Value threadRow =
-      add(add(frame.queryRow, frame.groupRow), frame.threadRow);
-  auto pairType = VectorType::get({2}, elementType);
+  Value threadRow = add(add(frame.queryRow, frame.groupRow), frame.threadRow);
   for (int64_t reg = 0; reg < valueHeadDim / 2; reg += 2) {
     Coord at = outputLayout.registers[reg];
-    Value scale = inverse[outputLayout.rowOf(reg)];
-    SmallVector<Value, 2> pair;
-    for (int64_t e = 0; e < 2; ++e)
-      pair.push_back(arith::TruncFOp::create(
-          b, loc, elementType,
-          arith::MulFOp::create(b, loc, out.regs[reg + e], scale)));
-    Value v = vector::FromElementsOp::create(b, loc, pairType, pair);
+    Value v = scaledOutputPair(out.regs[reg], out.regs[reg + 1],
+                               inverse[outputLayout.rowOf(reg)]);
     Value row = add(threadRow, index(at.row));
     Value col = add(frame.threadCol, index(at.col));
     auto ifOp = scf::IfOp::create(
         b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    vector::StoreOp::create(b, loc, v, output,
-                            ValueRange{batch, head, row, col}, false,
-                            llvm::Align(4));
+    storeOutputPair(v, row, col);
   }
 }
 

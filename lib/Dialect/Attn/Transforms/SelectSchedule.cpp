@@ -44,7 +44,8 @@ WarpRoleAttr role(MLIRContext *ctx, StringRef name, int64_t warps,
 /// The roles of the sm_90a and sm_100a kernels: one producer warpgroup,
 /// down to the smallest budget, and the consumers sharing the rest of the
 /// register file.
-SmallVector<WarpRoleAttr> hopperRoles(MLIRContext *ctx, int64_t consumers) {
+SmallVector<WarpRoleAttr> producerConsumerRoles(MLIRContext *ctx,
+                                                int64_t consumers) {
   return {role(ctx, "producer", 4, sm90::kProducerRegisters),
           role(ctx, "consumer", 4 * consumers,
                sm90::consumerRegisters(consumers))};
@@ -206,7 +207,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileN = largest <= 128 ? 128 : 64;
     warps = 4 * (1 + consumers);
     kind = KernelKind::fa3;
-    roles = hopperRoles(ctx, consumers);
+    roles = producerConsumerRoles(ctx, consumers);
     // FA3's consumer schedule (bench/ablation.py, H200, S = 8192, TFLOP/s):
     // Q K^T of the next tile issued under this tile's softmax (545 against
     // 443 at D = 64, 664 against 608 at D = 128, 766 against 670 at
@@ -248,7 +249,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileM = consumers * sm100::kMmaM;
     warps = 4 * (1 + consumers);
     kind = KernelKind::fa4;
-    roles = hopperRoles(ctx, consumers);
+    roles = producerConsumerRoles(ctx, consumers);
     // Rescaling O costs a round trip through tensor memory: only where a
     // row's max grew by 2^8, as FlashAttention-4 does.
     chipThreshold = 8.0f;
