@@ -46,6 +46,7 @@ namespace {
 /// Shared memory of one SM on sm_90 and sm_100 (CUDA C Programming Guide:
 /// 228 KB, of which a block may use 227).
 constexpr int64_t kSharedMemoryPerSm = 228 * 1024;
+constexpr int64_t kSharedMemoryPerBlock = 227 * 1024;
 /// Threads a named barrier of the consumers' turns counts: the warpgroup
 /// taking its turn and the one handing it over.
 constexpr int64_t kTurnThreads = 2 * kWarpgroupSize;
@@ -87,6 +88,24 @@ SharedLayout mlir::attn::layOutSharedMemory(const KernelPlan &plan,
   }
   layout.barriers += extraBarriers;
   layout.tileWordBytes = drawsTiles(plan) ? 16 : 0;
+  // The sm_90a kernel stages O for a TMA store: its own buffer where that
+  // fits, else the query's slot where no later tile refills it (D = 256
+  // with one CTA a tile); a persistent D = 256 kernel stores from
+  // registers.
+  if (plan.schedule.getKind() != KernelKind::fa3)
+    return layout;
+  const ChannelBuffer &query = layout.channels.front();
+  int64_t own = plan.tileM * plan.valueHeadDim *
+                plan.elementType.getIntOrFloatBitWidth() / 8;
+  if (layout.bytes() + own <= kSharedMemoryPerBlock) {
+    layout.outputStaging = OutputStaging::ownBuffer;
+    layout.outputOffset = layout.channelBytes;
+    layout.outputBytes = own;
+  } else if (!plan.schedule.getPersistent() &&
+             plan.valueHeadDim <= query.cols) {
+    layout.outputStaging = OutputStaging::querySlot;
+    layout.outputOffset = query.offset;
+  }
   return layout;
 }
 
@@ -109,6 +128,12 @@ KernelAbiAttr mlir::attn::buildWarpSpecializedAbi(const KernelPlan &plan) {
     maps.push_back(KernelParamAttr::get(ctx, KernelParamKind::tensor_map, i,
                                         boxShape(rows), kSpanBytes, false,
                                         Type(), -1));
+  // O, the tensor after the inputs, where it is staged.
+  if (plan.roles &&
+      layOutSharedMemory(plan).outputStaging != OutputStaging::none)
+    maps.push_back(KernelParamAttr::get(
+        ctx, KernelParamKind::tensor_map, plan.numInputs(),
+        boxShape(kOutputBoxRows), kSpanBytes, false, Type(), -1));
   // A grid not in the warp-specialised form has no channels to size; the
   // emitter refuses it.
   bool persistent = plan.schedule.getPersistent() && plan.roles;
@@ -144,6 +169,13 @@ Value WarpSpecializedEmitter::inlinePtx(Type resultType, ValueRange operands,
 Value WarpSpecializedEmitter::sharedView(Value byteOffset, MemRefType type) {
   return memref::ViewOp::create(b, loc, type, sharedBytes(), byteOffset,
                                 ValueRange{});
+}
+
+Value WarpSpecializedEmitter::freshThreadId() {
+  // A volatile read: gpu.thread_id would be one value for the whole kernel.
+  return arith::IndexCastUIOp::create(
+      b, loc, b.getIndexType(),
+      inlinePtx(b.getI32Type(), {}, "mov.u32 $0, %tid.x;", "=r"));
 }
 
 Value WarpSpecializedEmitter::slotOffset(const ChannelBuffer &buffer,
@@ -1005,21 +1037,27 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
   b.setInsertionPoint(entry.getTerminator());
   Attribute space = getSharedMemorySpace(ctx);
   // The tensor maps arrive as pointers to the by-value parameter.
-  static const StringRef names[] = {"query", "key", "value"};
-  for (auto [channel, name] : llvm::zip(channels(), names)) {
-    ChannelBuffer &buffer = buffers[channel];
-    auto box = MemRefType::get(boxShape(buffer.rows), elementType,
+  auto tensorMap = [&](StringRef name, int64_t rows) -> Value {
+    auto box = MemRefType::get(boxShape(rows), elementType,
                                MemRefLayoutAttrInterface{}, space);
     auto mapType = nvgpu::TensorMapDescriptorType::get(
         ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
         nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
         nvgpu::TensorMapOOBKind::OOB_ZERO,
         nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
-    buffer.map =
-        UnrealizedConversionCastOp::create(
-            b, loc, mapType, args.get(name, KernelParamKind::tensor_map))
-            .getResult(0);
+    return UnrealizedConversionCastOp::create(
+               b, loc, mapType, args.get(name, KernelParamKind::tensor_map))
+        .getResult(0);
+  };
+  static const StringRef names[] = {"query", "key", "value"};
+  for (auto [channel, name] : llvm::zip(channels(), names)) {
+    ChannelBuffer &buffer = buffers[channel];
+    buffer.map = tensorMap(name, buffer.rows);
   }
+  outputStaging = layout.outputStaging;
+  outputOffset = layout.outputOffset;
+  if (outputStaging != OutputStaging::none)
+    outputMap = tensorMap("output", kOutputBoxRows);
   Value query = args.memref("query"), key = args.memref("key");
   output = args.memref("output");
   if (plan.hasLse)
@@ -1028,7 +1066,7 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
   seqKv = memref::DimOp::create(b, loc, key, 2);
   if (drawsTiles(plan)) {
     tileCounter = args.memref("tile_counter");
-    tileWordOffset = layout.channelBytes;
+    tileWordOffset = layout.tileWordOffset();
   }
   if (schedule.getPersistent()) {
     tileCount = index(1);
@@ -1084,6 +1122,8 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
     b.setInsertionPointToStart(leader.thenBlock());
     for (AllocChannelOp channel : channels())
       nvgpu::TmaPrefetchOp::create(b, loc, buffers[channel].map, Value());
+    if (outputMap)
+      nvgpu::TmaPrefetchOp::create(b, loc, outputMap, Value());
     if (failed(forEachTile(/*consumer=*/false, [&]() -> LogicalResult {
           if (failed(emitProducer(roles.getBodies().front().front())))
             return failure();

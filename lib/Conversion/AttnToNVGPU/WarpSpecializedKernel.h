@@ -40,6 +40,10 @@ constexpr int64_t kSpanColumns = 64;
 /// of every matrix descriptor.
 constexpr int64_t kAtomBytes = 8 * kSpanBytes;
 
+/// Rows of one TMA store of staged O: what one warp of an sm_90a consumer
+/// holds (a 64-row wgmma accumulator over four warps).
+constexpr int64_t kOutputBoxRows = 16;
+
 /// The byte offset of k16 step `kk` (16-bit elements) of a K-major operand
 /// of `rows` rows in a channel slot: block kk / 4 of rows x 128 bytes, then
 /// 32 bytes a step inside the swizzled row.
@@ -67,19 +71,34 @@ struct ChannelBuffer {
   int64_t slotBytes() const { return blockBytes() * (cols / kSpanColumns); }
 };
 
+/// Where the consumers stage O for its TMA store (sm_90a): nowhere (each
+/// thread stores its pairs to global memory), a buffer of its own, or the
+/// query's slot, free once the tile's last Q K^T is done when no later tile
+/// refills it (one CTA a tile).
+enum class OutputStaging { none, ownBuffer, querySlot };
+
 /// The kernel's shared memory: the channels' buffers (Q, K and V one after
-/// the other, each a multiple of 1024 bytes, the swizzle atom), then the
-/// word that hands a drawn tile to the consumers, in the dynamic array; the
-/// barriers are static shared memory before that 1024-byte aligned array
-/// (so the block uses a whole aligned step for them): the channels' full
-/// and empty ones, then `extraBarriers` of the chip's own.
+/// the other, each a multiple of 1024 bytes, the swizzle atom), then O's
+/// staging buffer when it has its own, then the word that hands a drawn
+/// tile to the consumers, in the dynamic array; the barriers are static
+/// shared memory before that 1024-byte aligned array (so the block uses a
+/// whole aligned step for them): the channels' full and empty ones, then
+/// `extraBarriers` of the chip's own.
 struct SharedLayout {
   SmallVector<ChannelBuffer, 3> channels;
-  /// The channels' bytes (where the tile word starts), the tile word's (0
-  /// when the kernel draws no tiles), and the barriers.
-  int64_t channelBytes = 0, tileWordBytes = 0, barriers = 0;
+  /// The channels' bytes, O's staging buffer's (0 unless it has its own),
+  /// the tile word's (0 when the kernel draws no tiles), and the barriers.
+  int64_t channelBytes = 0, outputBytes = 0, tileWordBytes = 0, barriers = 0;
+  /// O's staging: where, and at which byte offset (laid out like a channel
+  /// slot of tile_m rows by the value head dim).
+  OutputStaging outputStaging = OutputStaging::none;
+  int64_t outputOffset = 0;
   /// The dynamic array's bytes.
-  int64_t dynamicBytes() const { return channelBytes + tileWordBytes; }
+  int64_t dynamicBytes() const {
+    return channelBytes + outputBytes + tileWordBytes;
+  }
+  /// Where the tile word starts.
+  int64_t tileWordOffset() const { return channelBytes + outputBytes; }
   /// Every byte the block takes.
   int64_t bytes() const {
     return dynamicBytes() + llvm::alignTo(8 * barriers, 1024);
@@ -95,8 +114,9 @@ int64_t residentCtas(const KernelPlan &plan);
 
 /// The parameters of a warp-specialised kernel: a TMA tensor map of each of
 /// Q, K and V (128-byte swizzle, boxes of one head's tile rows by 64
-/// columns), then every tensor as a memref descriptor, and the tile counter
-/// of a kernel that draws its tiles.
+/// columns) and, where O is staged, of O (boxes of one warp's rows), then
+/// every tensor as a memref descriptor, and the tile counter of a kernel
+/// that draws its tiles.
 KernelAbiAttr buildWarpSpecializedAbi(const KernelPlan &plan);
 
 class WarpSpecializedEmitter : protected KernelBuilder {
@@ -133,6 +153,9 @@ protected:
                   StringRef constraints);
   /// A view of `type` at `byteOffset` of the dynamic shared memory.
   Value sharedView(Value byteOffset, MemRefType type);
+  /// The thread's index in the CTA, read where it is emitted: values
+  /// derived from it are not hoisted out of the tile loop and held there.
+  Value freshThreadId();
   /// The byte offset of `slot` of `buffer`, from the shared memory's base.
   Value slotOffset(const ChannelBuffer &buffer, Value slot);
   /// Barrier `slot` of `buffer`'s full (or empty) barriers.
@@ -293,6 +316,11 @@ protected:
   /// which it completes the tile's rounds (before the epilogue, so that
   /// the next tile's loads overlap it).
   Operation *lastChannelUse = nullptr;
+  /// Where O is staged for its TMA store (SharedLayout), and O's tensor
+  /// map there.
+  OutputStaging outputStaging = OutputStaging::none;
+  int64_t outputOffset = 0;
+  Value outputMap;
   // Kernel-wide values.
   Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;
   // The consumer warpgroup's view: each waited tile's slot offset, the
