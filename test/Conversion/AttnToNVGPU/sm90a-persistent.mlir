@@ -33,7 +33,10 @@
 //       CHECK:     nvgpu.mbarrier.try_wait.parity
 //       CHECK:     nvgpu.mbarrier.arrive
 //       CHECK:   vector.store
+//       CHECK:   nvgpu.tma.async.store
 //       CHECK:   scf.yield %{{.*}}, %{{.*}}, %{{.*}} : i1, i1, i1
+// The last tile's O store done reading shared memory before the CTA ends.
+//       CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
 
 // One CTA a tile when asked: no loop over tiles, no persistent launch.
 // TILE-LABEL: gpu.func @attention
@@ -65,7 +68,8 @@ func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
 //  CHECK-SAME: %[[COUNTER:[a-z0-9]+]]: memref<?xi32, strided<[1], offset: ?>>
 //  CHECK-SAME: name = "tile_counter", type = tensor<?xi32>, extents = [<tensor = 0, dim = 0, divisor = 1099511627776>], zeroed = true
 //       CHECK: nvvm.setmaxregister decrease 24
-//       CHECK: %[[WORD:.*]] = memref.view %{{.*}}[%c163840][] : memref<?xi8, 3> to memref<1xi32, 3>
+// The tile word comes after Q, K and V (160 KiB) and O's staging tile.
+//       CHECK: %[[WORD:.*]] = memref.view %{{.*}}[%c196608][] : memref<?xi8, 3> to memref<1xi32, 3>
 //       CHECK: scf.while ({{.*}}) : (i1, i1, i1) -> (i32, i1, i1, i1) {
 //       CHECK:   %[[DRAWN:.*]] = memref.atomic_rmw addi %{{.*}}, %[[COUNTER]][%c0]
 //       CHECK:   scf.condition(%{{.*}}) %[[DRAWN]]

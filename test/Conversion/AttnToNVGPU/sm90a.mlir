@@ -17,15 +17,17 @@
 // LAZY-NEXT: scf.if
 
 // The ABI: Q, K and V as tensor maps (boxes of one head's 128 rows by 64
-// columns, 128-byte swizzle) passed by value, then every tensor as a memref.
-// CHECK: gpu.func @attention(%[[QMAP:.*]]: !llvm.ptr, %[[KMAP:.*]]: !llvm.ptr, %[[VMAP:.*]]: !llvm.ptr, %{{.*}}: memref<?x8x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x2x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x2x?x128xbf16, {{.*}}>, %[[OUT:.*]]: memref<?x8x?x128xbf16, {{.*}}>) kernel
-// CHECK-SAME: params = [<kind = tensor_map, tensor = 0, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 1, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 2, box = [1, 1, 128, 64], swizzle = 128>, <kind = memref, tensor = 0>
-// Q 32 KiB, K and V two slots of 32 KiB each.
-// CHECK-SAME: attn.dynamic_shared_memory = 163840 : i64
-// CHECK-SAME: attn.grid_constant_params = array<i32: 0, 1, 2>
+// columns, 128-byte swizzle) and O's (boxes of one warp's 16 rows) passed
+// by value, then every tensor as a memref.
+// CHECK: gpu.func @attention(%[[QMAP:.*]]: !llvm.ptr, %[[KMAP:.*]]: !llvm.ptr, %[[VMAP:.*]]: !llvm.ptr, %[[OMAP:.*]]: !llvm.ptr, %{{.*}}: memref<?x8x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x2x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x2x?x128xbf16, {{.*}}>, %{{.*}}: memref<?x8x?x128xbf16, {{.*}}>) kernel
+// CHECK-SAME: params = [<kind = tensor_map, tensor = 0, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 1, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 2, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 3, box = [1, 1, 16, 64], swizzle = 128>, <kind = memref, tensor = 0>
+// Q 32 KiB, K and V two slots of 32 KiB each, O's staging tile 32 KiB.
+// CHECK-SAME: attn.dynamic_shared_memory = 196608 : i64
+// CHECK-SAME: attn.grid_constant_params = array<i32: 0, 1, 2, 3>
 // CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
 // CHECK-SAME: nvvm.minctasm = 1 : i32
 // CHECK: %[[QDESC:.*]] = builtin.unrealized_conversion_cast %[[QMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK: %[[ODESC:.*]] = builtin.unrealized_conversion_cast %[[OMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x16x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // Full and empty barriers of Q (1 slot), K and V (2 slots each): the full
 // ones count the producer's one arrival, the empty ones the 256 consumer
 // threads.
@@ -85,8 +87,22 @@
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: nvgpu.mbarrier.arrive %[[BARS]]
 // CHECK: scf.yield
-// The epilogue: O / l written from registers, rows past Sq skipped.
-// CHECK: vector.store %{{.*}}, %[[OUT]]
+// The epilogue: the warp's previous store done reading its staging rows,
+// O / l written there (32 pairs of bf16 a thread, behind Q, K and V), the
+// async proxy fenced, and one lane storing the warp's 16 rows of each
+// 64-column block by TMA (rows past Sq clipped by the map); the last reads
+// awaited before the CTA ends.
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK-NEXT: arith.constant -1 : i32
+// CHECK-NEXT: nvvm.bar.warp.sync
+// CHECK-COUNT-32: vector.store %{{.*}}, %{{.*}}[%{{.*}}] {alignment = 4 : i64} : memref<16384xbf16, 3>, vector<2xbf16>
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.bar.warp.sync
+// CHECK: %[[LANE0:.*]] = arith.cmpi eq, %{{.*}}, %c0 : index
+// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c0, %{{.*}}, %{{.*}}, %{{.*}}], predicate = %[[LANE0]]
+// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c64, %{{.*}}, %{{.*}}, %{{.*}}], predicate = %[[LANE0]]
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK-NEXT: nvvm.cp.async.bulk.wait_group 0 {read}
 func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
                      %v: tensor<?x2x?x128xbf16>) -> tensor<?x8x?x128xbf16> {
   %c0 = arith.constant 0 : index
