@@ -88,12 +88,14 @@ SharedLayout mlir::attn::layOutSharedMemory(const KernelPlan &plan,
   }
   layout.barriers += extraBarriers;
   layout.tileWordBytes = drawsTiles(plan) ? 16 : 0;
-  // The sm_90a kernel stages O for a TMA store: its own buffer where that
-  // fits, else the query's slot where no later tile refills it (D = 256
-  // with one CTA a tile); a persistent D = 256 kernel stores from
-  // registers.
-  if (plan.schedule.getKind() != KernelKind::fa3)
+  // O is staged for a TMA store: in its own buffer where that fits, else
+  // in the query's slot where no later tile refills it (one CTA a tile); a
+  // persistent kernel with no room stores from registers (sm_90a at
+  // D = 256).
+  KernelKind kind = plan.schedule.getKind();
+  if (kind != KernelKind::fa3 && kind != KernelKind::fa4)
     return layout;
+  layout.outputBoxRows = kind == KernelKind::fa3 ? 16 : 32;
   const ChannelBuffer &query = layout.channels.front();
   int64_t own = plan.tileM * plan.valueHeadDim *
                 plan.elementType.getIntOrFloatBitWidth() / 8;
@@ -129,11 +131,11 @@ KernelAbiAttr mlir::attn::buildWarpSpecializedAbi(const KernelPlan &plan) {
                                         boxShape(rows), kSpanBytes, false,
                                         Type(), -1));
   // O, the tensor after the inputs, where it is staged.
-  if (plan.roles &&
-      layOutSharedMemory(plan).outputStaging != OutputStaging::none)
+  SharedLayout layout = plan.roles ? layOutSharedMemory(plan) : SharedLayout();
+  if (layout.outputStaging != OutputStaging::none)
     maps.push_back(KernelParamAttr::get(
         ctx, KernelParamKind::tensor_map, plan.numInputs(),
-        boxShape(kOutputBoxRows), kSpanBytes, false, Type(), -1));
+        boxShape(layout.outputBoxRows), kSpanBytes, false, Type(), -1));
   // A grid not in the warp-specialised form has no channels to size; the
   // emitter refuses it.
   bool persistent = plan.schedule.getPersistent() && plan.roles;
@@ -176,6 +178,65 @@ Value WarpSpecializedEmitter::freshThreadId() {
   return arith::IndexCastUIOp::create(
       b, loc, b.getIndexType(),
       inlinePtx(b.getI32Type(), {}, "mov.u32 $0, %tid.x;", "=r"));
+}
+
+/// Elements of one 16-byte chunk of a 16-bit row: the swizzle's unit.
+static constexpr int64_t kChunkElements = 8;
+
+Value WarpSpecializedEmitter::beginStagedOutput() {
+  auto flat = MemRefType::get(
+      {valueHeadDim / kSpanColumns * tileM * kSpanColumns}, elementType,
+      MemRefLayoutAttrInterface{}, getSharedMemorySpace(b.getContext()));
+  Value staging = sharedView(index(outputOffset), flat);
+  // The wait is the issuing lane's; the others have no bulk groups.
+  NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
+  NVVM::SyncWarpOp::create(b, loc, i32(-1));
+  return staging;
+}
+
+Value WarpSpecializedEmitter::stagedFirst(Value row, Value column) {
+  Value phase = arith::RemUIOp::create(b, loc, row, index(8));
+  return add(
+      add(mul(row, index(kSpanColumns)), mul(phase, index(kChunkElements))),
+      column);
+}
+
+Value WarpSpecializedEmitter::stagedElement(Value first, int64_t chunk,
+                                            int64_t rowOffset) {
+  // Chunk c of a row lies in 64-column block c / 8 of tile_m rows, at
+  // chunk (c mod 8) XOR the row's phase; the phase is in `first`'s chunk
+  // bits (row * 64 and the column below 8 leave them alone).
+  constexpr int64_t chunksPerBlock = kSpanColumns / kChunkElements;
+  int64_t block = chunk / chunksPerBlock;
+  return add(arith::XOrIOp::create(
+                 b, loc, first, index(chunk % chunksPerBlock * kChunkElements)),
+             index(block * tileM * kSpanColumns + rowOffset * kSpanColumns));
+}
+
+void WarpSpecializedEmitter::finishStagedOutput(Value warpRow, Value lane) {
+  // Writes through the generic proxy are seen by the TMA store's reads
+  // once fenced and the warp has synchronised.
+  MLIRContext *ctx = b.getContext();
+  NVVM::FenceProxyOp::create(
+      b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
+      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+  NVVM::SyncWarpOp::create(b, loc, i32(-1));
+  Value issuer = cmp(arith::CmpIPredicate::eq, lane, index(0));
+  auto boxType =
+      cast<nvgpu::TensorMapDescriptorType>(outputMap.getType()).getTensor();
+  Value rowBytes = mul(warpRow, index(kSpanBytes));
+  int64_t blockBytes = tileM * kSpanBytes;
+  for (int64_t block = 0; block < valueHeadDim / kSpanColumns; ++block) {
+    Value src = sharedView(
+        add(index(outputOffset + block * blockBytes), rowBytes), boxType);
+    // Rows past the sequence are not written (the map's bounds).
+    nvgpu::TmaAsyncStoreOp::create(b, loc, src, outputMap,
+                                   ValueRange{index(block * kSpanColumns),
+                                              add(frame.queryRow, warpRow),
+                                              head, batch},
+                                   issuer);
+  }
+  NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
 }
 
 Value WarpSpecializedEmitter::slotOffset(const ChannelBuffer &buffer,
@@ -685,15 +746,20 @@ WarpSpecializedEmitter::tileOf(Value v) {
   return errorAt(at) << "cannot keep this value in the consumer's registers";
 }
 
+Value WarpSpecializedEmitter::scaledOutput(ArrayRef<Value> values,
+                                           Value scale) {
+  Type type = cast<ShapedType>(output.getType()).getElementType();
+  SmallVector<Value, 8> scaled;
+  for (Value v : values)
+    scaled.push_back(arith::TruncFOp::create(
+        b, loc, type, arith::MulFOp::create(b, loc, v, scale)));
+  return vector::FromElementsOp::create(
+      b, loc, VectorType::get({int64_t(values.size())}, type), scaled);
+}
+
 Value WarpSpecializedEmitter::scaledOutputPair(Value first, Value second,
                                                Value scale) {
-  Type type = cast<ShapedType>(output.getType()).getElementType();
-  SmallVector<Value, 2> pair;
-  for (Value v : {first, second})
-    pair.push_back(arith::TruncFOp::create(
-        b, loc, type, arith::MulFOp::create(b, loc, v, scale)));
-  return vector::FromElementsOp::create(b, loc, VectorType::get({2}, type),
-                                        pair);
+  return scaledOutput({first, second}, scale);
 }
 
 void WarpSpecializedEmitter::storeOutputPair(Value pair, Value row, Value col) {
@@ -1056,8 +1122,9 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
   }
   outputStaging = layout.outputStaging;
   outputOffset = layout.outputOffset;
+  outputBoxRows = layout.outputBoxRows;
   if (outputStaging != OutputStaging::none)
-    outputMap = tensorMap("output", kOutputBoxRows);
+    outputMap = tensorMap("output", outputBoxRows);
   Value query = args.memref("query"), key = args.memref("key");
   output = args.memref("output");
   if (plan.hasLse)

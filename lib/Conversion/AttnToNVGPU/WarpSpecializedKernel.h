@@ -40,10 +40,6 @@ constexpr int64_t kSpanColumns = 64;
 /// of every matrix descriptor.
 constexpr int64_t kAtomBytes = 8 * kSpanBytes;
 
-/// Rows of one TMA store of staged O: what one warp of an sm_90a consumer
-/// holds (a 64-row wgmma accumulator over four warps).
-constexpr int64_t kOutputBoxRows = 16;
-
 /// The byte offset of k16 step `kk` (16-bit elements) of a K-major operand
 /// of `rows` rows in a channel slot: block kk / 4 of rows x 128 bytes, then
 /// 32 bytes a step inside the swizzled row.
@@ -71,8 +67,8 @@ struct ChannelBuffer {
   int64_t slotBytes() const { return blockBytes() * (cols / kSpanColumns); }
 };
 
-/// Where the consumers stage O for its TMA store (sm_90a): nowhere (each
-/// thread stores its pairs to global memory), a buffer of its own, or the
+/// Where the consumers stage O for its TMA store: nowhere (each thread
+/// stores its values to global memory), a buffer of its own, or the
 /// query's slot, free once the tile's last Q K^T is done when no later tile
 /// refills it (one CTA a tile).
 enum class OutputStaging { none, ownBuffer, querySlot };
@@ -89,10 +85,12 @@ struct SharedLayout {
   /// The channels' bytes, O's staging buffer's (0 unless it has its own),
   /// the tile word's (0 when the kernel draws no tiles), and the barriers.
   int64_t channelBytes = 0, outputBytes = 0, tileWordBytes = 0, barriers = 0;
-  /// O's staging: where, and at which byte offset (laid out like a channel
-  /// slot of tile_m rows by the value head dim).
+  /// O's staging: where, at which byte offset (laid out like a channel
+  /// slot of tile_m rows by the value head dim), and the rows of one TMA
+  /// store (one warp's rows of O: 16 in sm_90a's wgmma accumulator, 32 in
+  /// sm_100a's tensor-memory lanes).
   OutputStaging outputStaging = OutputStaging::none;
-  int64_t outputOffset = 0;
+  int64_t outputOffset = 0, outputBoxRows = 0;
   /// The dynamic array's bytes.
   int64_t dynamicBytes() const {
     return channelBytes + outputBytes + tileWordBytes;
@@ -156,6 +154,25 @@ protected:
   /// The thread's index in the CTA, read where it is emitted: values
   /// derived from it are not hoisted out of the tile loop and held there.
   Value freshThreadId();
+
+  // O's staged store (SharedLayout::outputStaging), one warp's rows at a
+  // time: the warp writes its rows of the staging tile, swizzled like a
+  // channel slot, then one lane stores them by TMA.
+  /// The staging tile as a flat view of elements, once this warp's last
+  /// store has read it.
+  Value beginStagedOutput();
+  /// The element index in the staging tile of the 16-byte chunk `chunk`
+  /// (of 8 elements, counted along the row) of row `row` + `rowOffset`,
+  /// `first` being staged index of the row's chunk 0 with the row's swizzle
+  /// phase in its chunk bits (row * 64 + (row mod 8) * 8, the row's own
+  /// column offset added); `rowOffset` a multiple of 8.
+  Value stagedElement(Value first, int64_t chunk, int64_t rowOffset);
+  /// The swizzle-phased `first` of stagedElement for tile row `row` with
+  /// `column` (below 8) added.
+  Value stagedFirst(Value row, Value column);
+  /// Stores the warp's outputBoxRows rows from tile row `warpRow` by TMA
+  /// once its writes are fenced and the warp synchronised; `lane` 0 issues.
+  void finishStagedOutput(Value warpRow, Value lane);
   /// The byte offset of `slot` of `buffer`, from the shared memory's base.
   Value slotOffset(const ChannelBuffer &buffer, Value slot);
   /// Barrier `slot` of `buffer`'s full (or empty) barriers.
@@ -242,8 +259,10 @@ protected:
   /// The registers of `type`, one thread's share: row statistics, or a
   /// tile's (tileRegisters).
   FailureOr<int64_t> registerCount(Type type);
-  /// Two f32 values of O times `scale`, rounded to the output's element
-  /// type as one pair.
+  /// f32 values of O times `scale`, rounded to the output's element type
+  /// as one vector.
+  Value scaledOutput(ArrayRef<Value> values, Value scale);
+  /// scaledOutput of two values.
   Value scaledOutputPair(Value first, Value second, Value scale);
   /// Stores a pair of scaledOutputPair at (`row`, `col`) of the tile's head
   /// and batch in the output (4-byte aligned).
@@ -319,7 +338,7 @@ protected:
   /// Where O is staged for its TMA store (SharedLayout), and O's tensor
   /// map there.
   OutputStaging outputStaging = OutputStaging::none;
-  int64_t outputOffset = 0;
+  int64_t outputOffset = 0, outputBoxRows = 0;
   Value outputMap;
   // Kernel-wide values.
   Value tid, groupThread, batch, head, seqQ, seqKv, output, lse;

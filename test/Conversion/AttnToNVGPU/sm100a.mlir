@@ -16,7 +16,11 @@
 // CHECK: memref.global "private" @attn_tmem_slot : memref<1xi32, 3> {alignment = 16 : i64}
 // CHECK: gpu.func @attention(
 // Two consumer warpgroups of 128 rows: 384 threads, Q's box 256 rows.
-// CHECK-SAME: params = [<kind = tensor_map, tensor = 0, box = [1, 1, 256, 64], swizzle = 128>, <kind = tensor_map, tensor = 1, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 2, box = [1, 1, 128, 64], swizzle = 128>
+// O's tensor map: boxes of one warp's 32 rows.
+// CHECK-SAME: params = [<kind = tensor_map, tensor = 0, box = [1, 1, 256, 64], swizzle = 128>, <kind = tensor_map, tensor = 1, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 2, box = [1, 1, 128, 64], swizzle = 128>, <kind = tensor_map, tensor = 3, box = [1, 1, 32, 64], swizzle = 128>
+// Q (64 KiB) and two K and V slots (64 KiB each): no room for a staging
+// tile of its own, so O is staged in the query's slot.
+// CHECK-SAME: attn.dynamic_shared_memory = 196608 : i64
 // CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
 // The channels' ten barriers, then two per consumer that its MMAs' commits
 // complete: S's and O's.
@@ -74,9 +78,20 @@
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]][%{{.*}}], %[[OPHASE]],
 // CHECK: %[[ONEXT:.*]] = arith.xori %[[OPHASE]], %{{.*}} : i1
 // CHECK: scf.yield %{{.*}}, %{{.*}}, %[[SNEXT]], %[[ONEXT]] : f32, f32, i1, i1
-// The epilogue loads O 32 columns at a time; then every consumer thread
-// syncs before warp 4 frees the tensor memory.
+// The epilogue loads O 32 columns at a time and writes each thread's row
+// into the query's slot (offset 0), 16 bytes at a time; one lane of each
+// warp stores the warp's 32 rows of each 64-column block by TMA.
+// CHECK: memref.view %{{.*}}[%c0][] : memref<?xi8, 3> to memref<32768xbf16, 3>
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
 // CHECK-COUNT-4: nvvm.tcgen05.wait <load>
+// CHECK-COUNT-4: vector.store %{{.*}} {alignment = 16 : i64} : memref<32768xbf16, 3>, vector<8xbf16>
+// CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvgpu.tma.async.store %{{.*}} to %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], predicate = %{{.*}} : memref<1x1x32x64xbf16, 3>
+// CHECK: nvgpu.tma.async.store %{{.*}} to %{{.*}}[%c64, %{{.*}}, %{{.*}}, %{{.*}}], predicate = %{{.*}} : memref<1x1x32x64xbf16, 3>
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// Its reads are done before shared memory goes; then every consumer
+// thread syncs before warp 4 frees the tensor memory.
+// CHECK-NEXT: nvvm.cp.async.bulk.wait_group 0 {read}
 // CHECK: nvvm.tcgen05.fence <before>
 // CHECK: nvvm.barrier id = %c3_i32 number_of_threads = %c256_i32
 // CHECK-NEXT: nvvm.tcgen05.fence <after>

@@ -88,6 +88,9 @@ private:
   void scaleOutput(const AccumulatorLayout &layout, Tile &out,
                    ArrayRef<Value> factors, bool onlyMoved) override;
   void storeOutput(const Tile &out, ArrayRef<Value> inverse) override;
+  /// Writes this thread's row of O into the staging buffer, 16 bytes at a
+  /// time, and the warp's 32 rows leave by TMA.
+  void storeStagedOutput(ArrayRef<Value> inverse);
 
   int64_t consumers() const { return plan.tileM / kMmaM; }
   /// Columns tcgen05.alloc is asked for.
@@ -210,6 +213,9 @@ void FlashAttention4Emitter::emitConsumerPrologue() {
 }
 
 void FlashAttention4Emitter::emitConsumerEpilogue() {
+  // Shared memory must outlive the last TMA store's reads of it.
+  if (outputStaging != OutputStaging::none)
+    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
   // Every consumer's last tcgen05.ld is done before the memory is freed.
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
@@ -448,8 +454,39 @@ void FlashAttention4Emitter::scaleOutput(const AccumulatorLayout &, Tile &out,
   rescale();
 }
 
+void FlashAttention4Emitter::storeStagedOutput(ArrayRef<Value> inverse) {
+  // Thread t holds row t of the warpgroup's rows: one swizzle phase for the
+  // row's 16-byte chunks, which a warp's 32 rows spread over the banks
+  // four times, the fewest 512 bytes take.
+  Value thread =
+      arith::RemUIOp::create(b, loc, freshThreadId(), index(kWarpgroupSize));
+  Value lane = arith::RemUIOp::create(b, loc, thread, index(attn::kWarpSize));
+  Value warpRow =
+      add(frame.groupRow, arith::SubIOp::create(b, loc, thread, lane));
+  Value first = stagedFirst(
+      add(frame.groupRow,
+          outputLayout.thread.row.emit(b, loc, thread, kWarpgroupSize)),
+      index(0));
+  Value staging = beginStagedOutput();
+  constexpr int64_t chunk = 8;
+  for (int64_t firstColumn = 0; firstColumn < valueHeadDim;
+       firstColumn += kLoadColumns) {
+    SmallVector<Value> o = load(firstColumn, kLoadColumns, /*output=*/true);
+    for (int64_t col = 0; col < kLoadColumns; col += chunk)
+      vector::StoreOp::create(
+          b, loc,
+          scaledOutput(ArrayRef<Value>(o).slice(col, chunk), inverse[0]),
+          staging,
+          ValueRange{stagedElement(first, (firstColumn + col) / chunk, 0)},
+          false, llvm::Align(16));
+  }
+  finishStagedOutput(warpRow, lane);
+}
+
 void FlashAttention4Emitter::storeOutput(const Tile &out,
                                          ArrayRef<Value> inverse) {
+  if (outputStaging != OutputStaging::none)
+    return storeStagedOutput(inverse);
   // Thread t writes row t of the warpgroup's rows, 32 columns loaded at a
   // time and stored a pair at a time; rows past the sequence are skipped
   // (the loads are warp-wide, the stores not).

@@ -237,78 +237,36 @@ void FlashAttention3Emitter::storeOutput(const Tile &out,
 
 void FlashAttention3Emitter::storeStagedOutput(const Tile &out,
                                                ArrayRef<Value> inverse) {
-  // The staging buffer is laid out like a channel slot: 64-column blocks of
-  // tile_m rows, each row 128 bytes whose 16-byte chunks are swizzled by the
-  // row mod 8 (what the TMA store reads back). A thread's rows are its
-  // frame row plus multiples of 8, so one swizzle phase serves them all:
-  // its first element's index carries the phase in the chunk bits, and each
-  // pair's index is that one with the pair's chunk XOR-ed in and its block
-  // and row added (each 4-byte pair store of a warp covers all 32 banks
-  // once). The thread's coordinates are recomputed here rather than held
-  // through the tile loop, where registers are scarcest (head dim 64).
+  // A thread's rows are its frame row plus multiples of 8, so one swizzle
+  // phase serves them all; its pairs of a register's columns, 4 bytes
+  // each, cover all 32 banks once a warp. The thread's coordinates are
+  // recomputed here rather than held through the tile loop, where
+  // registers are scarcest (head dim 64).
   Value thread =
       arith::RemUIOp::create(b, loc, freshThreadId(), index(kWarpgroupSize));
   Value lane = arith::RemUIOp::create(b, loc, thread, index(attn::kWarpSize));
   Value warpRow =
       add(frame.groupRow,
           mul(arith::DivUIOp::create(b, loc, thread, index(attn::kWarpSize)),
-              index(kOutputBoxRows)));
+              index(outputBoxRows)));
   Value threadRow =
       outputLayout.thread.row.emit(b, loc, thread, kWarpgroupSize);
   Value threadCol =
       outputLayout.thread.col.emit(b, loc, thread, kWarpgroupSize);
-  constexpr int64_t chunkElements = 8;
-  int64_t blockElements = tileM * kSpanColumns;
-  Value phase = arith::RemUIOp::create(b, loc, threadRow, index(8));
-  Value first =
-      add(add(mul(add(frame.groupRow, threadRow), index(kSpanColumns)),
-              mul(phase, index(chunkElements))),
-          threadCol);
-  auto flat = MemRefType::get({valueHeadDim / kSpanColumns * blockElements},
-                              elementType, MemRefLayoutAttrInterface{},
-                              getSharedMemorySpace(b.getContext()));
-  Value staging = sharedView(index(outputOffset), flat);
-  // This warp's rows of the previous tile must be read out by its store
-  // before they are overwritten (the wait is the issuing lane's; the others
-  // have no bulk groups).
-  NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
-  NVVM::SyncWarpOp::create(b, loc, i32(-1));
+  Value first = stagedFirst(add(frame.groupRow, threadRow), threadCol);
+  Value staging = beginStagedOutput();
   for (int64_t reg = 0; reg < valueHeadDim / 2; reg += 2) {
     Coord at = outputLayout.registers[reg];
-    assert(at.row % 8 == 0 && at.col % chunkElements == 0 &&
+    assert(at.row % 8 == 0 && at.col % 8 == 0 &&
            "a register's offset keeps the thread's swizzle phase");
     Value v = scaledOutputPair(out.regs[reg], out.regs[reg + 1],
                                inverse[outputLayout.rowOf(reg)]);
-    int64_t chunk = at.col % kSpanColumns / chunkElements;
-    Value element = add(
-        arith::XOrIOp::create(b, loc, first, index(chunk * chunkElements)),
-        index(at.col / kSpanColumns * blockElements + at.row * kSpanColumns));
-    vector::StoreOp::create(b, loc, v, staging, ValueRange{element}, false,
-                            llvm::Align(4));
+    vector::StoreOp::create(
+        b, loc, v, staging,
+        ValueRange{stagedElement(first, at.col / 8, at.row)}, false,
+        llvm::Align(4));
   }
-  // The writes, made through the generic proxy, are seen by the TMA
-  // store's reads once the warp has synchronised; one lane issues it.
-  MLIRContext *ctx = b.getContext();
-  NVVM::FenceProxyOp::create(
-      b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
-      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
-  NVVM::SyncWarpOp::create(b, loc, i32(-1));
-  Value issuer = cmp(arith::CmpIPredicate::eq, lane, index(0));
-  auto boxType =
-      cast<nvgpu::TensorMapDescriptorType>(outputMap.getType()).getTensor();
-  Value rowBytes = mul(warpRow, index(kSpanBytes));
-  for (int64_t block = 0; block < valueHeadDim / kSpanColumns; ++block) {
-    Value src = sharedView(
-        add(index(outputOffset + block * blockElements * 2), rowBytes),
-        boxType);
-    // Rows past the sequence are not written (the map's bounds).
-    nvgpu::TmaAsyncStoreOp::create(b, loc, src, outputMap,
-                                   ValueRange{index(block * kSpanColumns),
-                                              add(frame.queryRow, warpRow),
-                                              head, batch},
-                                   issuer);
-  }
-  NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+  finishStagedOutput(warpRow, lane);
 }
 
 void FlashAttention3Emitter::emitConsumerEpilogue() {
