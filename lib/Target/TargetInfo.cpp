@@ -69,14 +69,14 @@ static std::string sm80KernelShapeProblem(const KernelShape &s) {
   return "";
 }
 
-/// The FlashAttention-3 kernel on wgmma: a producer warpgroup and two or
-/// three consumer warpgroups of 64 query rows each; tiles arrive by TMA in
-/// boxes of 64 columns (128 bytes, the 128-byte swizzle's span), S and O live
-/// in wgmma accumulators. The head-dim rule of the kernels whose tiles arrive
-/// by TMA (sm_90a, sm_100a): whole 64-column boxes of the 128-byte swizzle, up
-/// to 256.
-static std::string tmaHeadDimProblem(const KernelShape &s) {
+/// What the kernels whose tiles arrive by TMA (sm_90a, sm_100a) ask of
+/// their operands: O in the inputs' type, and head dims of whole 64-column
+/// boxes of the 128-byte swizzle, up to 256.
+static std::string tmaOperandProblem(const KernelShape &s) {
   using sm90::kSwizzleColumns;
+  std::string problem = outputTypeProblem(s);
+  if (!problem.empty())
+    return problem;
   for (int64_t dim : {s.headDim, s.valueHeadDim})
     if (dim % kSwizzleColumns != 0 || dim < kSwizzleColumns || dim > 256)
       return (llvm::Twine("needs head dims that are multiples of ") +
@@ -87,11 +87,13 @@ static std::string tmaHeadDimProblem(const KernelShape &s) {
   return "";
 }
 
+/// The FlashAttention-3 kernel on wgmma: a producer warpgroup and two or
+/// three consumer warpgroups of 64 query rows each; tiles arrive by TMA in
+/// boxes of 64 columns (128 bytes, the 128-byte swizzle's span), S and O live
+/// in wgmma accumulators.
 static std::string sm90KernelShapeProblem(const KernelShape &s) {
   using namespace sm90;
-  std::string problem = outputTypeProblem(s);
-  if (problem.empty())
-    problem = tmaHeadDimProblem(s);
+  std::string problem = tmaOperandProblem(s);
   if (!problem.empty())
     return problem;
   int64_t consumers = s.tileM / kWgmmaM;
@@ -131,9 +133,7 @@ static std::string sm90KernelShapeProblem(const KernelShape &s) {
 // tensor memory and whose S comes to registers for the softmax.
 static std::string sm100KernelShapeProblem(const KernelShape &s) {
   using namespace sm100;
-  std::string problem = outputTypeProblem(s);
-  if (problem.empty())
-    problem = tmaHeadDimProblem(s);
+  std::string problem = tmaOperandProblem(s);
   if (!problem.empty())
     return problem;
   int64_t consumers = s.tileM / kMmaM;

@@ -26,6 +26,7 @@
 
 #include "WarpSpecializedKernel.h"
 
+#include "attn/Target/SM100/TmemLayout.h"
 #include "attn/Target/SM90/WgmmaLayout.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -95,7 +96,10 @@ SharedLayout mlir::attn::layOutSharedMemory(const KernelPlan &plan,
   KernelKind kind = plan.schedule.getKind();
   if (kind != KernelKind::fa3 && kind != KernelKind::fa4)
     return layout;
-  layout.outputBoxRows = kind == KernelKind::fa3 ? 16 : 32;
+  // A TMA store takes one warp's rows of O: a quarter of a warpgroup's
+  // wgmma (sm_90a) or tcgen05.mma (sm_100a) rows.
+  layout.outputBoxRows =
+      (kind == KernelKind::fa3 ? sm90::kWgmmaM : sm100::kMmaM) / 4;
   const ChannelBuffer &query = layout.channels.front();
   int64_t own = plan.tileM * plan.valueHeadDim *
                 plan.elementType.getIntOrFloatBitWidth() / 8;
@@ -183,6 +187,17 @@ Value WarpSpecializedEmitter::freshThreadId() {
 /// Elements of one 16-byte chunk of a 16-bit row: the swizzle's unit.
 static constexpr int64_t kChunkElements = 8;
 
+WarpSpecializedEmitter::StagingThread WarpSpecializedEmitter::stagingThread() {
+  Value thread =
+      arith::RemUIOp::create(b, loc, freshThreadId(), index(kWarpgroupSize));
+  Value lane = arith::RemUIOp::create(b, loc, thread, index(attn::kWarpSize));
+  Value warpRow =
+      add(frame.groupRow,
+          mul(arith::DivUIOp::create(b, loc, thread, index(attn::kWarpSize)),
+              index(outputBoxRows)));
+  return {thread, lane, warpRow};
+}
+
 Value WarpSpecializedEmitter::beginStagedOutput() {
   auto flat = MemRefType::get(
       {valueHeadDim / kSpanColumns * tileM * kSpanColumns}, elementType,
@@ -213,7 +228,7 @@ Value WarpSpecializedEmitter::stagedElement(Value first, int64_t chunk,
              index(block * tileM * kSpanColumns + rowOffset * kSpanColumns));
 }
 
-void WarpSpecializedEmitter::finishStagedOutput(Value warpRow, Value lane) {
+void WarpSpecializedEmitter::finishStagedOutput(const StagingThread &at) {
   // Writes through the generic proxy are seen by the TMA store's reads
   // once fenced and the warp has synchronised.
   MLIRContext *ctx = b.getContext();
@@ -221,10 +236,10 @@ void WarpSpecializedEmitter::finishStagedOutput(Value warpRow, Value lane) {
       b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
       NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
   NVVM::SyncWarpOp::create(b, loc, i32(-1));
-  Value issuer = cmp(arith::CmpIPredicate::eq, lane, index(0));
+  Value issuer = cmp(arith::CmpIPredicate::eq, at.lane, index(0));
   auto boxType =
       cast<nvgpu::TensorMapDescriptorType>(outputMap.getType()).getTensor();
-  Value rowBytes = mul(warpRow, index(kSpanBytes));
+  Value rowBytes = mul(at.warpRow, index(kSpanBytes));
   int64_t blockBytes = tileM * kSpanBytes;
   for (int64_t block = 0; block < valueHeadDim / kSpanColumns; ++block) {
     Value src = sharedView(
@@ -232,7 +247,7 @@ void WarpSpecializedEmitter::finishStagedOutput(Value warpRow, Value lane) {
     // Rows past the sequence are not written (the map's bounds).
     nvgpu::TmaAsyncStoreOp::create(b, loc, src, outputMap,
                                    ValueRange{index(block * kSpanColumns),
-                                              add(frame.queryRow, warpRow),
+                                              add(frame.queryRow, at.warpRow),
                                               head, batch},
                                    issuer);
   }
@@ -1266,6 +1281,9 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
         });
     if (failed(built))
       return failure();
+    // Shared memory must outlive the last TMA store's reads of O.
+    if (outputStaging != OutputStaging::none)
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
     emitConsumerEpilogue();
   }
   return layout.dynamicBytes();

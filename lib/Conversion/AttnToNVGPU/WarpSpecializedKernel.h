@@ -158,6 +158,12 @@ protected:
   // O's staged store (SharedLayout::outputStaging), one warp's rows at a
   // time: the warp writes its rows of the staging tile, swizzled like a
   // channel slot, then one lane stores them by TMA.
+  /// This thread's index in its warpgroup, its lane, and its warp's first
+  /// row of the tile (outputBoxRows a warp), read afresh (freshThreadId).
+  struct StagingThread {
+    Value thread, lane, warpRow;
+  };
+  StagingThread stagingThread();
   /// The staging tile as a flat view of elements, once this warp's last
   /// store has read it.
   Value beginStagedOutput();
@@ -170,9 +176,9 @@ protected:
   /// The swizzle-phased `first` of stagedElement for tile row `row` with
   /// `column` (below 8) added.
   Value stagedFirst(Value row, Value column);
-  /// Stores the warp's outputBoxRows rows from tile row `warpRow` by TMA
-  /// once its writes are fenced and the warp synchronised; `lane` 0 issues.
-  void finishStagedOutput(Value warpRow, Value lane);
+  /// Stores the warp's outputBoxRows rows by TMA once its writes are
+  /// fenced and the warp synchronised; lane 0 issues.
+  void finishStagedOutput(const StagingThread &at);
   /// The byte offset of `slot` of `buffer`, from the shared memory's base.
   Value slotOffset(const ChannelBuffer &buffer, Value slot);
   /// Barrier `slot` of `buffer`'s full (or empty) barriers.

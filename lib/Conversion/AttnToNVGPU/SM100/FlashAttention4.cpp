@@ -213,9 +213,6 @@ void FlashAttention4Emitter::emitConsumerPrologue() {
 }
 
 void FlashAttention4Emitter::emitConsumerEpilogue() {
-  // Shared memory must outlive the last TMA store's reads of it.
-  if (outputStaging != OutputStaging::none)
-    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
   // Every consumer's last tcgen05.ld is done before the memory is freed.
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
@@ -458,14 +455,10 @@ void FlashAttention4Emitter::storeStagedOutput(ArrayRef<Value> inverse) {
   // Thread t holds row t of the warpgroup's rows: one swizzle phase for the
   // row's 16-byte chunks, which a warp's 32 rows spread over the banks
   // four times, the fewest 512 bytes take.
-  Value thread =
-      arith::RemUIOp::create(b, loc, freshThreadId(), index(kWarpgroupSize));
-  Value lane = arith::RemUIOp::create(b, loc, thread, index(attn::kWarpSize));
-  Value warpRow =
-      add(frame.groupRow, arith::SubIOp::create(b, loc, thread, lane));
+  StagingThread at = stagingThread();
   Value first = stagedFirst(
       add(frame.groupRow,
-          outputLayout.thread.row.emit(b, loc, thread, kWarpgroupSize)),
+          outputLayout.thread.row.emit(b, loc, at.thread, kWarpgroupSize)),
       index(0));
   Value staging = beginStagedOutput();
   constexpr int64_t chunk = 8;
@@ -480,7 +473,7 @@ void FlashAttention4Emitter::storeStagedOutput(ArrayRef<Value> inverse) {
           ValueRange{stagedElement(first, (firstColumn + col) / chunk, 0)},
           false, llvm::Align(16));
   }
-  finishStagedOutput(warpRow, lane);
+  finishStagedOutput(at);
 }
 
 void FlashAttention4Emitter::storeOutput(const Tile &out,

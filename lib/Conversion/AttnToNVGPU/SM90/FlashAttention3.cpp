@@ -59,7 +59,6 @@ private:
   void scaleOutput(const AccumulatorLayout &layout, Tile &out,
                    ArrayRef<Value> factors, bool onlyMoved) override;
   void storeOutput(const Tile &out, ArrayRef<Value> inverse) override;
-  void emitConsumerEpilogue() override;
 
   /// Writes the warp's rows of O into the staging buffer and stores them
   /// with TMA, one 16 x 64 box a 64-column block.
@@ -242,37 +241,25 @@ void FlashAttention3Emitter::storeStagedOutput(const Tile &out,
   // each, cover all 32 banks once a warp. The thread's coordinates are
   // recomputed here rather than held through the tile loop, where
   // registers are scarcest (head dim 64).
-  Value thread =
-      arith::RemUIOp::create(b, loc, freshThreadId(), index(kWarpgroupSize));
-  Value lane = arith::RemUIOp::create(b, loc, thread, index(attn::kWarpSize));
-  Value warpRow =
-      add(frame.groupRow,
-          mul(arith::DivUIOp::create(b, loc, thread, index(attn::kWarpSize)),
-              index(outputBoxRows)));
+  StagingThread at = stagingThread();
   Value threadRow =
-      outputLayout.thread.row.emit(b, loc, thread, kWarpgroupSize);
+      outputLayout.thread.row.emit(b, loc, at.thread, kWarpgroupSize);
   Value threadCol =
-      outputLayout.thread.col.emit(b, loc, thread, kWarpgroupSize);
+      outputLayout.thread.col.emit(b, loc, at.thread, kWarpgroupSize);
   Value first = stagedFirst(add(frame.groupRow, threadRow), threadCol);
   Value staging = beginStagedOutput();
   for (int64_t reg = 0; reg < valueHeadDim / 2; reg += 2) {
-    Coord at = outputLayout.registers[reg];
-    assert(at.row % 8 == 0 && at.col % 8 == 0 &&
+    Coord offset = outputLayout.registers[reg];
+    assert(offset.row % 8 == 0 && offset.col % 8 == 0 &&
            "a register's offset keeps the thread's swizzle phase");
     Value v = scaledOutputPair(out.regs[reg], out.regs[reg + 1],
                                inverse[outputLayout.rowOf(reg)]);
     vector::StoreOp::create(
         b, loc, v, staging,
-        ValueRange{stagedElement(first, at.col / 8, at.row)}, false,
+        ValueRange{stagedElement(first, offset.col / 8, offset.row)}, false,
         llvm::Align(4));
   }
-  finishStagedOutput(warpRow, lane);
-}
-
-void FlashAttention3Emitter::emitConsumerEpilogue() {
-  // Shared memory must outlive the last TMA store's reads of it.
-  if (outputStaging != OutputStaging::none)
-    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, 0, b.getUnitAttr());
+  finishStagedOutput(at);
 }
 
 FlashAttention3Emitter::Tile FlashAttention3Emitter::packed(const Tile &p) {
