@@ -79,9 +79,8 @@ static llvm::cl::opt<bool> persistent(
     "persistent",
     llvm::cl::desc("Warp-specialised kernels (sm_90a): as many CTAs as fit "
                    "on the GPU, each looping over query tiles (default: the "
-                   "chip's choice, on without a mask at head dims up to 128 "
-                   "and causal at 64; --persistent=false launches one CTA a "
-                   "tile)"),
+                   "chip's choice, on without a mask or causal at head dims "
+                   "up to 128; --persistent=false launches one CTA a tile)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(false));
 static llvm::cl::opt<bool> packGqa(
     "pack-gqa",

@@ -44,7 +44,7 @@ struct CompileOptions {
   bool pingPong = true, overlap = true;
   /// Warp-specialised kernels: as many CTAs as fit on the GPU, each looping
   /// over query tiles; 1 on, 0 off, negative the chip's choice (sm_90a: on
-  /// without a mask at head dims up to 128, and causal at 64).
+  /// without a mask or causal at head dims up to 128).
   int64_t persistent = -1;
   /// FlashAttention-4's polynomial exp2: one score exponential in
   /// `exp2Emulation` (0: none) by a polynomial of degree `exp2Degree`.

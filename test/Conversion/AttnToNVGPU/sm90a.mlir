@@ -1,6 +1,7 @@
 // The sm_90a kernel that convert-attn-to-nvgpu builds from the
-// warp-specialised grid.
-// RUN: attn-opt %s -attn-select-schedule=chip=sm_90a -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s
+// warp-specialised grid, one CTA a tile (sm90a-persistent.mlir has the
+// persistent form, the chooser's for this causal head dim 128).
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=8" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -attn-overlap-consumer -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s --check-prefix=LAZY
 
 // Conditional rescaling: O is rescaled only in warps where a row's max

@@ -80,3 +80,22 @@ func.func @causal_small_head(%q: tensor<?x4x?x64xbf16>) -> (tensor<?x4x?x64xbf16
          outs(%q : tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16>
   return %a, %b : tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>
 }
+
+// sm_90a's causal kernels draw their tiles in persistent CTAs up to head
+// dim 128; at 256 (no room to stage O, and a consumer that would spill)
+// one CTA takes a tile.
+// SM90-LABEL: func.func @causal_by_head_dim
+//       SM90: attn.attention causal {{.*}}tile_m = 192, {{.*}}persistent = true>} -> tensor<?x4x?x64xbf16>
+//       SM90: attn.attention causal {{.*}}tile_m = 128, tile_n = 128, {{.*}}persistent = true>} -> tensor<?x4x?x128xbf16>
+//   SM90-NOT: persistent
+//       SM90: return
+func.func @causal_by_head_dim(%q64: tensor<?x4x?x64xbf16>, %q128: tensor<?x4x?x128xbf16>, %q256: tensor<?x4x?x256xbf16>)
+    -> (tensor<?x4x?x64xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x256xbf16>) {
+  %a = attn.attention causal ins(%q64, %q64, %q64 : tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>, tensor<?x4x?x64xbf16>)
+         outs(%q64 : tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16>
+  %b = attn.attention causal ins(%q128, %q128, %q128 : tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>)
+         outs(%q128 : tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16>
+  %c = attn.attention causal ins(%q256, %q256, %q256 : tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>)
+         outs(%q256 : tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16>
+  return %a, %b, %c : tensor<?x4x?x64xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x256xbf16>
+}

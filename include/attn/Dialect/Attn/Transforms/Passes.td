@@ -193,8 +193,8 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
     Option<"persistent", "persistent", "int64_t", /*default=*/"-1",
            "Warp-specialised schedules: launch as many CTAs as fit on the "
            "GPU, each looping over query tiles; 1 on, 0 off, negative (the "
-           "default) the chip's choice (sm_90a: on without a mask at head "
-           "dims up to 128, and causal at 64)">,
+           "default) the chip's choice (sm_90a: on without a mask or causal "
+           "at head dims up to 128)">,
     Option<"stages", "stages", "int64_t", /*default=*/"0",
            "K/V tiles in flight (1: none ahead of the one in use, for "
            "ablations); 0 (the default) leaves it to the chip (2)">,
