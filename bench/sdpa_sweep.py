@@ -16,7 +16,8 @@ capability 10.0, each forced with ATTN_CHIP, and sm_80's), and
 F.scaled_dot_product_attention with the flash and cuDNN backends, on the
 same tensors and stream: 16k tokens per batch (B = 16384 / S, H = 2048 /
 D), 5 warm-up calls, then 30 samples of 8 back-to-back calls timed with CUDA
-events over 4 rotating input sets, the median sample. It prints TFLOP/s
+events over 4 rotating input sets, the median sample; three rounds over the
+implementations in turn, the median round of each. It prints TFLOP/s
 (4 B H S^2 D, halved for causal) and the ratios of attn's own kernel for
 the GPU (sm_80's where it has none) to torch flash and to cuDNN.
 
@@ -36,6 +37,7 @@ HEAD_DIMS = (64, 128, 256)
 SEQS = (1024, 2048, 4096, 8192, 16384)
 HIDDEN, TOKENS = 2048, 16384
 CALLS_PER_SAMPLE = 8
+ROUNDS = 3
 
 
 def specs():
@@ -102,6 +104,7 @@ def run_bundle(bundle):
           f"attn through attn.torch: {native} cubin, sm_80 PTX through the driver JIT")
     print(f"{'D':>4} {'S':>6} {'causal':>6} {native:>7} {'sm_80':>7} "
           f"{'flash':>7} {'cudnn':>7} {'/flash':>6} {'/cudnn':>6} {'max |diff|':>10}")
+    backends = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION}
     rows = []
     for d in HEAD_DIMS:
         for causal in (False, True):
@@ -112,28 +115,36 @@ def run_bundle(bundle):
                         for _ in range(4)]
                 ours = [lambda q=q, k=k, v=v: attention(q, k, v, causal=causal)
                         for q, k, v in sets]
-                times = {}
-                with torch.no_grad():
-                    for chip in (native, "sm_80"):
-                        if chip == native and d not in native_dims:
-                            continue
-                        os.environ[attn.torch.CHIP_VARIABLE] = chip
-                        times[chip] = median_ms(torch, ours)
-                        if chip == native:
-                            mine = ours[0]()
-                    os.environ.pop(attn.torch.CHIP_VARIABLE, None)
-                    for name, backend in (("flash", SDPBackend.FLASH_ATTENTION),
-                                          ("cudnn", SDPBackend.CUDNN_ATTENTION)):
-                        with sdpa_kernel(backend):
-                            theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
-                                q, k, v, is_causal=causal) for q, k, v in sets]
-                            times[name] = median_ms(torch, theirs)
-                            if name == "flash":
-                                reference = theirs[0]()
-                    if native not in times:
-                        os.environ[attn.torch.CHIP_VARIABLE] = "sm_80"
-                        mine = ours[0]()
+                theirs = {name: [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
+                    q, k, v, is_causal=causal) for q, k, v in sets] for name in backends}
+
+                def timed(name):
+                    """One median_ms of implementation `name`."""
+                    if name in backends:
+                        with sdpa_kernel(backends[name]):
+                            return median_ms(torch, theirs[name])
+                    os.environ[attn.torch.CHIP_VARIABLE] = name
+                    try:
+                        return median_ms(torch, ours)
+                    finally:
                         os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+
+                names = [n for n in (native, "sm_80") if n == "sm_80" or d in native_dims]
+                names += list(backends)
+                with torch.no_grad():
+                    # Rounds over the implementations in turn, the median
+                    # round each: the card's clocks and the other tenants of
+                    # its host drift over a point's seconds.
+                    rounds = {name: [] for name in names}
+                    for _ in range(ROUNDS):
+                        for name in names:
+                            rounds[name].append(timed(name))
+                    times = {name: sorted(t)[len(t) // 2] for name, t in rounds.items()}
+                    os.environ[attn.torch.CHIP_VARIABLE] = names[0]
+                    mine = ours[0]()
+                    os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+                    with sdpa_kernel(backends["flash"]):
+                        reference = theirs["flash"][0]()
                     diff = (mine.float() - reference.float()).abs().max().item()
                 flops = 4 * b * h * s * s * d / (2 if causal else 1)
                 tf = {k: flops / t / 1e9 for k, t in times.items()}
