@@ -221,12 +221,13 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // one tile's epilogue hides the next one's first loads, 506 against 489
     // at D = 128, S = 1024 and 669 against 650 at S = 8192, 386 against 369
     // at D = 64; at D = 256 the loop's registers make the consumer spill.
-    // Causal CTAs draw their tiles from a counter: with inputs not in L2
-    // (bench/sdpa_sweep.py) 341 against 279 at D = 128, S = 1024 and 589
-    // against 546 at S = 8192; at D = 64 249 against 234 and 504 against
-    // 473. At D = 256 it loses at S = 1024 (293 against 362: O has no room
-    // to be staged, and the consumer spills), so that keeps one CTA a tile;
-    // sliding windows were not measured.
+    // Causal CTAs draw their tiles from a counter: timed as users call the
+    // kernel, back to back over rotating inputs (bench/sdpa_sweep.py), 341
+    // against 279 at D = 128, S = 1024 and 589 against 546 at S = 8192; at
+    // D = 64 249 against 234 and 504 against 473. At D = 256 it loses at
+    // S = 1024 (293 against 362: O has no room to be staged, and the
+    // consumer spills), so that keeps one CTA a tile; sliding windows were
+    // not measured.
     MaskKind mask = op.getMask();
     bool chipPersistent =
         largest <= 128 && (mask == MaskKind::none || mask == MaskKind::causal);
