@@ -105,6 +105,19 @@ def run_bundle(bundle):
     print(f"{'D':>4} {'S':>6} {'causal':>6} {native:>7} {'sm_80':>7} "
           f"{'flash':>7} {'cudnn':>7} {'/flash':>6} {'/cudnn':>6} {'max |diff|':>10}")
     backends = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION}
+
+    def run_as(name, call):
+        """call() with attn forced to chip `name`, or under SDPA backend
+        `name`."""
+        if name in backends:
+            with sdpa_kernel(backends[name]):
+                return call()
+        os.environ[attn.torch.CHIP_VARIABLE] = name
+        try:
+            return call()
+        finally:
+            os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+
     rows = []
     for d in HEAD_DIMS:
         for causal in (False, True):
@@ -115,20 +128,8 @@ def run_bundle(bundle):
                         for _ in range(4)]
                 ours = [lambda q=q, k=k, v=v: attention(q, k, v, causal=causal)
                         for q, k, v in sets]
-                theirs = {name: [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
-                    q, k, v, is_causal=causal) for q, k, v in sets] for name in backends}
-
-                def timed(name):
-                    """One median_ms of implementation `name`."""
-                    if name in backends:
-                        with sdpa_kernel(backends[name]):
-                            return median_ms(torch, theirs[name])
-                    os.environ[attn.torch.CHIP_VARIABLE] = name
-                    try:
-                        return median_ms(torch, ours)
-                    finally:
-                        os.environ.pop(attn.torch.CHIP_VARIABLE, None)
-
+                theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
+                    q, k, v, is_causal=causal) for q, k, v in sets]
                 names = [n for n in (native, "sm_80") if n == "sm_80" or d in native_dims]
                 names += list(backends)
                 with torch.no_grad():
@@ -138,13 +139,11 @@ def run_bundle(bundle):
                     rounds = {name: [] for name in names}
                     for _ in range(ROUNDS):
                         for name in names:
-                            rounds[name].append(timed(name))
+                            calls = theirs if name in backends else ours
+                            rounds[name].append(run_as(name, lambda: median_ms(torch, calls)))
                     times = {name: sorted(t)[len(t) // 2] for name, t in rounds.items()}
-                    os.environ[attn.torch.CHIP_VARIABLE] = names[0]
-                    mine = ours[0]()
-                    os.environ.pop(attn.torch.CHIP_VARIABLE, None)
-                    with sdpa_kernel(backends["flash"]):
-                        reference = theirs["flash"][0]()
+                    mine = run_as(names[0], ours[0])
+                    reference = run_as("flash", theirs[0])
                     diff = (mine.float() - reference.float()).abs().max().item()
                 flops = 4 * b * h * s * s * d / (2 if causal else 1)
                 tf = {k: flops / t / 1e9 for k, t in times.items()}
