@@ -171,7 +171,8 @@ def plot(rows, path, native):
         import matplotlib.pyplot as plt
     except ImportError:
         return
-    fig, axes = plt.subplots(2, len(HEAD_DIMS), figsize=(12, 6.5), sharey=True)
+    fig, axes = plt.subplots(2, len(HEAD_DIMS), figsize=(12, 6.5), sharey=True,
+                             squeeze=False)
     for row, causal in enumerate((False, True)):
         for col, d in enumerate(HEAD_DIMS):
             ax = axes[row][col]
