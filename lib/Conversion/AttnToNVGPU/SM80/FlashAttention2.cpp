@@ -66,6 +66,22 @@ struct RowCopy {
   Value row, col; // per-thread, when `threads % chunks == 0`
 };
 
+/// A lane's ldmatrix addresses into one slot of a shared ring, in the ring
+/// flattened to one dimension: an MMA step (rows, columns) away from the
+/// lane's first adds constants to one of four bases, chosen by the step's
+/// 16-column position inside an eight-chunk swizzle group
+/// (sm80::swizzleColumnAt), which ptxas folds into the ldmatrix. Indexing
+/// the 3-D ring per step instead leaves LLVM one loop-invariant 64-bit
+/// offset a step to hoist out of the K/V loop: at head dim 128, 225
+/// registers with one row block a warp against 169 with these and the
+/// copies' chunks addressed alike, and with two blocks 248 bytes of spills
+/// against 24.
+struct LaneAddresses {
+  Value flat;
+  std::array<Value, 4> bases;
+  int64_t stride = 0;
+};
+
 class FlashAttention2Emitter : KernelBuilder {
 public:
   FlashAttention2Emitter(const KernelPlan &plan, const KernelArguments &args,
@@ -81,12 +97,16 @@ private:
   Value swizzled(Value row, Value col) {
     return emitSwizzleColumn(b, loc, row, col);
   }
-  /// The same for an ldmatrix lane's column plus an MMA step's offset.
-  Value swizzled(Value row, Value laneCol, int64_t offset) {
-    if (stepsShareLaneSwizzle)
-      return emitSwizzleColumnAt(b, loc, row, laneCol, offset);
-    return emitSwizzleColumn(b, loc, row, add(laneCol, index(offset)));
+  /// A ring tile as one dimension of elements.
+  Value flatten(Value tile) {
+    return memref::CollapseShapeOp::create(
+        b, loc, tile,
+        ArrayRef<ReassociationIndices>{llvm::to_vector(llvm::seq<int64_t>(
+            0, cast<MemRefType>(tile.getType()).getRank()))});
   }
+  /// A lane's ldmatrix addresses into slot `slot` of the ring `tile`, from
+  /// shared row `row` and column `laneCol` (ldmatrixA's or ldmatrixKeyB's).
+  LaneAddresses laneAddresses(Value tile, Value slot, Value row, Value laneCol);
 
   /// The chunk geometry of rows of `dim` elements.
   static RowCopy rowGeometry(int64_t dim);
@@ -145,6 +165,9 @@ private:
   std::pair<Value, Value> sharedTile(Value tile) { return tiles.lookup(tile); }
 
   Regs ldmatrix(Value tile, ValueRange indices, bool transpose);
+  /// ldmatrix.x4 of the step `rows`, `cols` away from the lane's addresses.
+  Regs ldmatrix(const LaneAddresses &lane, int64_t rows, int64_t cols,
+                bool transpose);
   Regs mma(ValueRange a, ValueRange bRegs, ValueRange c);
   /// acc[mt][2 pair + half] += a[mt] * (registers 2 half, 2 half + 1 of b)
   /// for every m tile: the two n8 tiles one ldmatrix.x4 B load feeds, in
@@ -180,15 +203,6 @@ private:
   // Shape of the work.
   int64_t warps = 0, headDim = 0, tileM = 0, tileN = 0;
   int64_t mTiles = 0;  // m16 tiles per warp
-  /// Whether the MMA steps' ldmatrix addresses share one swizzled value a
-  /// lane (emitSwizzleColumnAt) instead of one each, which ptxas hoists out
-  /// of the K/V loop as a register per step. Above head dim 128 those
-  /// registers spill, and sharing is 7-13% faster (bench/sdpa_sweep.py,
-  /// H200, D = 256: 247 / 265 / 271 TFLOP/s at S = 1k / 4k / 16k against
-  /// 228 / 246 / 253, causal 202 / 233 / 243 against 179 / 215 / 227); at
-  /// and below it the XORs in the loop cost ptxas's schedule up to 10% (D =
-  /// 96 without a mask, 228-254 against 248-283).
-  bool stepsShareLaneSwizzle = false;
   int64_t nTilesS = 0; // n8 tiles of S
   int64_t nTilesO = 0; // n8 tiles of O
   int64_t threads = 0;
@@ -305,6 +319,19 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     std::tie(tilePage, tileOk, firstInPage) =
         std::tuple(page[0], page[1], page[2]);
   }
+  // Where a thread's passes move down whole swizzle periods of rows, its
+  // chunk of each sits a constant away from the first's in the flattened
+  // ring (as in laneAddresses), not at one hoisted offset a pass.
+  int64_t passRows = threads / geometry.chunks;
+  Value flatTile, firstChunk;
+  if (geometry.row && lead.size() == 1 && passRows % 8 == 0) {
+    auto type = cast<MemRefType>(tile.getType());
+    flatTile = flatten(tile);
+    firstChunk =
+        add(add(mul(lead[0], index(type.getDimSize(1) * type.getDimSize(2))),
+                mul(geometry.row, index(type.getDimSize(2)))),
+            swizzled(geometry.row, geometry.col));
+  }
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
     Value rowHead = headIndex, row = add(firstRow, local);
@@ -335,8 +362,15 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     }
     SmallVector<Value> dst(lead);
     dst.append({local, swizzled(local, col)});
+    Value dstTile = tile;
+    if (flatTile) {
+      dstTile = flatTile;
+      int64_t stride = cast<MemRefType>(tile.getType()).getDimSize(2);
+      dst = {pass ? add(firstChunk, index(pass * passRows * stride))
+                  : firstChunk};
+    }
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tile, dst,
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dstTile, dst,
         global, at, b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
   }
 }
@@ -449,6 +483,29 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
     futures[copy.getFuture()] = {copy.getRing().getDefiningOp(), *slotOr};
   }
   return success();
+}
+
+LaneAddresses FlashAttention2Emitter::laneAddresses(Value tile, Value slot,
+                                                    Value row, Value laneCol) {
+  auto type = cast<MemRefType>(tile.getType());
+  LaneAddresses lane;
+  lane.stride = type.getDimSize(2);
+  lane.flat = flatten(tile);
+  Value first = add(mul(slot, index(type.getDimSize(1) * lane.stride)),
+                    mul(row, index(lane.stride)));
+  for (auto [group, base] : llvm::enumerate(lane.bases))
+    base = add(first, emitSwizzleColumnAt(b, loc, row, laneCol,
+                                          int64_t(group) * 2 * kChunkElements));
+  return lane;
+}
+
+Regs FlashAttention2Emitter::ldmatrix(const LaneAddresses &lane, int64_t rows,
+                                      int64_t cols, bool transpose) {
+  constexpr int64_t group = 8 * kChunkElements;
+  Value base = lane.bases[(cols % group) / (2 * kChunkElements)];
+  int64_t offset = rows * lane.stride + cols - cols % group;
+  return ldmatrix(lane.flat, offset ? add(base, index(offset)) : base,
+                  transpose);
 }
 
 Regs FlashAttention2Emitter::ldmatrix(Value tile, ValueRange indices,
@@ -761,7 +818,6 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
                 Twine(target->maxSharedMemoryPerBlock) + " sm_80 has");
 
   mTiles = tileM / (kMmaM * warps);
-  stepsShareLaneSwizzle = std::max(headDim, plan.valueHeadDim) > 128;
   nTilesS = tileN / kMmaN;
   nTilesO = llvm::alignTo(plan.valueHeadDim, kMmaK) / kMmaN;
   scoreLayout = warpAccumulatorLayout(mTiles, nTilesS);
@@ -922,22 +978,18 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
       return fail("needs Q K^T's tiles waited for before it");
 
     // S = Q K^T.
+    LaneAddresses queryLane =
+        laneAddresses(queryView, querySlot, add(warpRow, aRow), aCol);
+    LaneAddresses keyLane = laneAddresses(keyView, keySlot, kRow, kCol);
     SmallVector<Value> s(mTiles * nTilesS * 4, f32(0.0f));
     for (int64_t kk = 0; kk < int64_t(llvm::alignTo(headDim, kMmaK) / kMmaK);
          ++kk) {
       SmallVector<Regs> qa;
-      for (int64_t mt = 0; mt < mTiles; ++mt) {
-        Value r = add(add(warpRow, aRow), index(mt * kMmaM));
-        qa.push_back(ldmatrix(
-            queryView, {querySlot, r, swizzled(r, aCol, kk * kMmaK)}, false));
-      }
-      for (int64_t np = 0; np < nTilesS / 2; ++np) {
-        Value r = add(kRow, index(np * 2 * kMmaN));
-        mmaPair(qa,
-                ldmatrix(keyView, {keySlot, r, swizzled(r, kCol, kk * kMmaK)},
-                         false),
-                np, nTilesS, s);
-      }
+      for (int64_t mt = 0; mt < mTiles; ++mt)
+        qa.push_back(ldmatrix(queryLane, mt * kMmaM, kk * kMmaK, false));
+      for (int64_t np = 0; np < nTilesS / 2; ++np)
+        mmaPair(qa, ldmatrix(keyLane, np * 2 * kMmaN, kk * kMmaK, false), np,
+                nTilesS, s);
     }
     applySoftcapAndMask(*this, plan, scoreLayout, frame, kv0, s);
     SmallVector<Value> m(mOld);
@@ -950,6 +1002,7 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
     auto [valueView, valueSlot] = sharedTile(pv.getValue());
     if (!valueView)
       return fail("needs P V's value tile waited for before it");
+    LaneAddresses valueLane = laneAddresses(valueView, valueSlot, vRow, vCol);
     for (int64_t kn = 0; kn < tileN / kMmaK; ++kn) {
       SmallVector<Regs> pa(mTiles);
       for (int64_t mt = 0; mt < mTiles; ++mt) {
@@ -959,14 +1012,9 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
           pa[mt].push_back(packPair(s[first], s[first + 1], elementType));
         }
       }
-      for (int64_t dp = 0; dp < nTilesO / 2; ++dp) {
-        Value r = add(vRow, index(kn * kMmaK));
-        mmaPair(pa,
-                ldmatrix(valueView,
-                         {valueSlot, r, swizzled(r, vCol, dp * 2 * kMmaN)},
-                         true),
-                dp, nTilesO, acc);
-      }
+      for (int64_t dp = 0; dp < nTilesO / 2; ++dp)
+        mmaPair(pa, ldmatrix(valueLane, kn * kMmaK, dp * 2 * kMmaN, true), dp,
+                nTilesO, acc);
     }
 
     SmallVector<Value> yielded(acc);

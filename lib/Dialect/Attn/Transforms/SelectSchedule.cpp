@@ -145,18 +145,18 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     // FA2: warps split the query rows into m16 MMA row blocks; the tiles
     // and a warp's rows by the largest head dim (bench/sdpa_sweep.py,
     // TFLOP/s at S = 1k / 4k / 16k):
-    // - up to 80, two blocks a warp where its S, P and O fragments for 32
-    //   rows fit the register file, so each K and V fragment it loads from
-    //   shared memory feeds two MMAs (H100, D = 64: 296 / 309 / 316 against
-    //   262 / 275 / 283 with one; H200, D = 80 with 32-key tiles: 237 / 263
-    //   / 276 against 209 / 226 / 234);
-    // - from 88 two blocks spill (ptxas -v: 176 bytes at 128), so one; at
-    //   88 and 96, 64-row tiles of 4 warps (twice the CTAs, two an SM) beat
-    //   128-row ones of 8 causal (H200, D = 96: 223 / 256 / 269 against
-    //   195 / 241 / 261) and match them without a mask (257 / 275 / 274
-    //   against 253 / 272 / 283); at 128 they win at S = 1k and lose at 16k
-    //   causal (239 / 271 / 281 against 220 / 269 / 289), so 128 keeps 8
-    //   warps;
+    // - up to 128, two blocks a warp (128-row tiles of 4 warps), so each
+    //   K and V fragment a warp loads from shared memory feeds two MMAs:
+    //   with one, the ldmatrix traffic of 8 warps of 16 rows nears shared
+    //   memory's 128 bytes a clock (H100, D = 64: 296 / 309 / 316 against
+    //   262 / 275 / 283 with one; D = 128, H100, S = 2k / 8k: 320 / 347
+    //   against 289 / 301 without a mask, 255 / 298 against 253 / 285
+    //   causal; D = 96: 319 / 335 against 279 / 283 for 64-row tiles of 4
+    //   warps, causal 257 / 299 against 245 / 274). Their S, P and O
+    //   fit the register file once each ring is addressed from four lane
+    //   bases (FlashAttention2.cpp: 24 bytes of spills at D = 128 where
+    //   there were 208); 32-key tiles at 72 and 80 (H200, D = 80: 237 /
+    //   263 / 276 against 209 / 226 / 234 with one block a warp);
     // - above 128 the O accumulator alone takes up to 128 registers a
     //   thread; 32-key tiles halve S and P (1.46x faster on an H100 than
     //   64-key tiles, which spill more). 128-row tiles of 8 warps read each
@@ -172,8 +172,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     };
     static constexpr Fa2Tiles kFa2Tiles[] = {{64, 128, 64, 32},
                                              {80, 128, 32, 32},
-                                             {96, 64, 64, 16},
-                                             {128, 128, 64, 16},
+                                             {128, 128, 64, 32},
                                              {256, 128, 32, 16}};
     // The op's verifier holds head dims to 256, the table's last row.
     const Fa2Tiles *row = llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {

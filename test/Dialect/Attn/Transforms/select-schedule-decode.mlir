@@ -11,8 +11,8 @@
 // CHECK-LABEL: func.func @group4
 //       CHECK: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>} -> tensor<?x32x1x128xbf16>
 //       CHECK: {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4, pack_gqa = true>} -> tensor<?x32x16x128xbf16>
-//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x32x17x128xbf16>
-//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>} -> tensor<?x32x?x128xbf16>
+//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x32x17x128xbf16>
+//       CHECK: {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x32x?x128xbf16>
 // ASKED-LABEL: func.func @group4
 //   ASKED-COUNT-4: pack_gqa = true
 // SM90-LABEL: func.func @group4

@@ -1,11 +1,10 @@
 // The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
-// row blocks a warp (128-row tiles of 4 warps) up to head dim 80, 64-key
-// tiles up to 64 and 32-key ones from 72; one block a warp above: 64 x 64
-// tiles of 4 warps at 88 and 96, 128 x 64 of 8 warps up to 128, 128 x 32 of
-// 8 warps above where 256 threads split a tile's 16-byte chunks evenly
-// (rows of whole 64-element groups: 168-192, 232-256), else 64 x 32 of 4
-// warps (160: rows of 20 chunks), as also where the stages asked for
-// shrink tile_n below what 8 warps split (STAGES). Causal masks rescale O
+// row blocks a warp (128-row tiles of 4 warps) up to head dim 128, 64-key
+// tiles up to 64, 32-key ones at 72 and 80 and 64-key ones again from 88;
+// one block a warp above: 128 x 32 of 8 warps where 256 threads split a
+// tile's 16-byte chunks evenly (rows of whole 64-element groups: 168-192,
+// 232-256), else 64 x 32 of 4 warps (160: rows of 20 chunks), as also where
+// the stages asked for shrink tile_n below what 8 warps split (STAGES). Causal masks rescale O
 // lazily up to head dim 32.
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 | FileCheck %s
 // RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 stages=5" | FileCheck %s --check-prefix=STAGES
@@ -41,7 +40,7 @@ func.func @d80(%q: tensor<?x4x?x80xbf16>) -> tensor<?x4x?x80xbf16> {
 // -----
 
 // CHECK-LABEL: func.func @d96
-//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 64, stages = 2, warps = 4>}
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>}
 func.func @d96(%q: tensor<?x4x?x96xbf16>) -> tensor<?x4x?x96xbf16> {
   %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x96xbf16>, tensor<?x4x?x96xbf16>, tensor<?x4x?x96xbf16>)
          outs(%q : tensor<?x4x?x96xbf16>) -> tensor<?x4x?x96xbf16>
@@ -51,7 +50,7 @@ func.func @d96(%q: tensor<?x4x?x96xbf16>) -> tensor<?x4x?x96xbf16> {
 // -----
 
 // CHECK-LABEL: func.func @d128
-//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>}
 func.func @d128(%q: tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16> {
   %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x128xbf16>)
          outs(%q : tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16>
