@@ -5,12 +5,12 @@
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s
 
 // CHECK-LABEL: gpu.func @padded
-//  CHECK-SAME: attn.dynamic_shared_memory = 57344 : i64
-// The rings (128 x 32 tiles at head dim 72): Q [1 x 128 x 128], K
-// [2 x 32 x 128], V [2 x 32 x 64]; O staged in [128 x 64].
+//  CHECK-SAME: attn.dynamic_shared_memory = 81920 : i64
+// The rings (128 x 64 tiles at head dim 72): Q [1 x 128 x 128], K
+// [2 x 64 x 128], V [2 x 64 x 64]; O staged in [128 x 64].
 //   CHECK-DAG: memref.view {{.*}} to memref<1x128x128xbf16, 3>
-//   CHECK-DAG: memref.view {{.*}} to memref<2x32x128xbf16, 3>
-//   CHECK-DAG: memref.view {{.*}} to memref<2x32x64xbf16, 3>
+//   CHECK-DAG: memref.view {{.*}} to memref<2x64x128xbf16, 3>
+//   CHECK-DAG: memref.view {{.*}} to memref<2x64x64xbf16, 3>
 //   CHECK-DAG: memref.view {{.*}} to memref<128x64xbf16, 3>
 // Chunks past the head dim copy zero bytes (Q, K: columns from 72; V and
 // the output stores: from 40).

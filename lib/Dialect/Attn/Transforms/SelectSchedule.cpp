@@ -155,8 +155,9 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     //   warps, causal 257 / 299 against 245 / 274). Their S, P and O
     //   fit the register file once each ring is addressed from four lane
     //   bases (FlashAttention2.cpp: 24 bytes of spills at D = 128 where
-    //   there were 208); 32-key tiles at 72 and 80 (H200, D = 80: 237 /
-    //   263 / 276 against 209 / 226 / 234 with one block a warp);
+    //   there were 248), and at 72 and 80 with 64-key tiles (H100, D = 80,
+    //   S = 2k / 8k: 261 / 274 against 239 / 250 for 32-key ones, causal
+    //   227 / 261 against 210 / 236);
     // - above 128 the O accumulator alone takes up to 128 registers a
     //   thread; 32-key tiles halve S and P (1.46x faster on an H100 than
     //   64-key tiles, which spill more). 128-row tiles of 8 warps read each
@@ -170,9 +171,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     struct Fa2Tiles {
       int64_t largestHeadDim, tileM, tileN, warpRows;
     };
-    static constexpr Fa2Tiles kFa2Tiles[] = {{64, 128, 64, 32},
-                                             {80, 128, 32, 32},
-                                             {128, 128, 64, 32},
+    static constexpr Fa2Tiles kFa2Tiles[] = {{128, 128, 64, 32},
                                              {256, 128, 32, 16}};
     // The op's verifier holds head dims to 256, the table's last row.
     const Fa2Tiles *row = llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {

@@ -1,7 +1,6 @@
 // The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
-// row blocks a warp (128-row tiles of 4 warps) up to head dim 128, 64-key
-// tiles up to 64, 32-key ones at 72 and 80 and 64-key ones again from 88;
-// one block a warp above: 128 x 32 of 8 warps where 256 threads split a
+// row blocks a warp (128 x 64 tiles of 4 warps) up to head dim 128; one
+// block a warp above: 128 x 32 of 8 warps where 256 threads split a
 // tile's 16-byte chunks evenly (rows of whole 64-element groups: 168-192,
 // 232-256), else 64 x 32 of 4 warps (160: rows of 20 chunks), as also where
 // the stages asked for shrink tile_n below what 8 warps split (STAGES). Causal masks rescale O
@@ -30,7 +29,7 @@ func.func @d64(%q: tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16> {
 // -----
 
 // CHECK-LABEL: func.func @d80
-//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 4>}
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>}
 func.func @d80(%q: tensor<?x4x?x80xbf16>) -> tensor<?x4x?x80xbf16> {
   %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x80xbf16>, tensor<?x4x?x80xbf16>, tensor<?x4x?x80xbf16>)
          outs(%q : tensor<?x4x?x80xbf16>) -> tensor<?x4x?x80xbf16>
