@@ -20,8 +20,10 @@ using namespace mlir;
 using namespace mlir::attn;
 
 int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
-  return s.elementBytes * (s.tileM * s.headDim +
-                           s.stages * s.tileN * (s.headDim + s.valueHeadDim));
+  int64_t row = llvm::alignTo(s.headDim, 64),
+          valueRow = llvm::alignTo(s.valueHeadDim, 64);
+  return s.elementBytes *
+         (s.tileM * row + s.stages * s.tileN * (row + valueRow));
 }
 
 /// Both kernels write O in the inputs' element type.

@@ -159,20 +159,21 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     //   S = 2k / 8k: 261 / 274 against 239 / 250 for 32-key ones, causal
     //   227 / 261 against 210 / 236);
     // - above 128 the O accumulator alone takes up to 128 registers a
-    //   thread; 32-key tiles halve S and P (1.46x faster on an H100 than
-    //   64-key tiles, which spill more). 128-row tiles of 8 warps read each
-    //   K/V tile for twice the rows of 64-row ones of 4 (H200: D = 256 264 /
-    //   284 / 292 against 248 / 264 / 270 without a mask, even causal; D =
-    //   192 causal 197 / 236 / 252 against 192 / 219 / 231, even without;
-    //   D = 256 causal 195 / 230 / 247 against 202 / 230 / 243), where 256
-    //   threads split a tile's 16-byte chunks evenly (rows of whole
-    //   64-element groups: 168-192, 232-256); the other head dims, and
-    //   stages that shrink tile_n below that, keep 64-row tiles of 4 warps.
+    //   thread, so one block a warp; 128-row tiles of 8 warps read each
+    //   K/V tile for twice the rows of 64-row ones of 4 (H200: D = 256 264
+    //   / 284 / 292 against 248 / 264 / 270 without a mask, even causal),
+    //   where 256 threads split a tile's 16-byte chunks evenly (136-192,
+    //   232-256), with 64-key tiles where two stages fit shared memory
+    //   (H100, D = 192, S = 2k / 8k: 307 / 322 against 270 / 282 for
+    //   32-key ones, causal 234 / 260 against 219 / 245; 64-row tiles of 4
+    //   warps at D = 256 lose a third); fitSharedMemory halves tile_n
+    //   above; the other head dims, and stages that shrink tile_n below
+    //   what 8 warps split, keep 64-row tiles of 4 warps and 32 keys.
     struct Fa2Tiles {
       int64_t largestHeadDim, tileM, tileN, warpRows;
     };
     static constexpr Fa2Tiles kFa2Tiles[] = {{128, 128, 64, 32},
-                                             {256, 128, 32, 16}};
+                                             {256, 128, 64, 16}};
     // The op's verifier holds head dims to 256, the table's last row.
     const Fa2Tiles *row = llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {
       return largest <= t.largestHeadDim;
@@ -183,7 +184,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
     if (largest > 128)
-      narrower = {64, tiles.tileN, 64 / tiles.warpRows};
+      narrower = {64, 32, 64 / tiles.warpRows};
     if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
         packed && decode) {
       // One m16 block a warp, with the tile_n of the one-block schedules.

@@ -1,10 +1,12 @@
 // The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
 // row blocks a warp (128 x 64 tiles of 4 warps) up to head dim 128; one
-// block a warp above: 128 x 32 of 8 warps where 256 threads split a
-// tile's 16-byte chunks evenly (rows of whole 64-element groups: 168-192,
-// 232-256), else 64 x 32 of 4 warps (160: rows of 20 chunks), as also where
-// the stages asked for shrink tile_n below what 8 warps split (STAGES). Causal masks rescale O
-// lazily up to head dim 32.
+// block a warp above: 128-row tiles of 8 warps where 256 threads split a
+// tile's 16-byte chunks evenly (136-192 and 232-256), with 64 keys where
+// two stages of them fit shared memory in rows padded to whole 64-element
+// groups (up to 192) and 32 above; else 64 x 32 of 4 warps (200-224: rows
+// of 28 chunks), as where the stages asked for shrink tile_n below what 8
+// warps split (STAGES). Causal masks rescale O lazily up to head
+// dim 32.
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 | FileCheck %s
 // RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 stages=5" | FileCheck %s --check-prefix=STAGES
 
@@ -59,7 +61,7 @@ func.func @d128(%q: tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16> {
 // -----
 
 // CHECK-LABEL: func.func @d160
-//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>}
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
 func.func @d160(%q: tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16> {
   %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x160xbf16>, tensor<?x4x?x160xbf16>, tensor<?x4x?x160xbf16>)
          outs(%q : tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16>
@@ -71,7 +73,7 @@ func.func @d160(%q: tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16> {
 // CHECK-LABEL: func.func @d192
 // STAGES-LABEL: func.func @d192
 //       STAGES: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 5, warps = 4>}
-//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 8>}
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
 func.func @d192(%q: tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16> {
   %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>)
          outs(%q : tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16>
