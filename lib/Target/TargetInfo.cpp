@@ -20,8 +20,8 @@ using namespace mlir;
 using namespace mlir::attn;
 
 int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
-  int64_t row = llvm::alignTo(s.headDim, 64),
-          valueRow = llvm::alignTo(s.valueHeadDim, 64);
+  int64_t row = sm80::sharedRowElements(s.headDim),
+          valueRow = sm80::sharedRowElements(s.valueHeadDim);
   return s.elementBytes *
          (s.tileM * row + s.stages * s.tileN * (row + valueRow));
 }

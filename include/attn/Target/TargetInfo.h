@@ -88,8 +88,8 @@ std::string describeTargets();
 std::string unknownChipMessage(StringRef chip);
 
 /// Shared memory of a K/V pipeline: one Q tile and `stages` K and V tiles,
-/// in rows of whole 64-element swizzle groups (sm_80 pads its rows to them;
-/// the TMA kernels' head dims are multiples of 64).
+/// in rows of whole 64-element swizzle groups (sm80::sharedRowElements, as
+/// sm_80 stores them; the TMA kernels' head dims are multiples of 64).
 int64_t pipelineSharedMemoryBytes(const KernelShape &shape);
 
 } // namespace mlir::attn

@@ -85,6 +85,10 @@ int64_t mlir::attn::sm80::rowChunks(int64_t elements) {
   return llvm::alignTo(elements, 4 * kChunkElements) / kChunkElements;
 }
 
+int64_t mlir::attn::sm80::sharedRowElements(int64_t elements) {
+  return llvm::alignTo(rowChunks(elements), 8) * kChunkElements;
+}
+
 int64_t mlir::attn::sm80::swizzleColumn(int64_t row, int64_t col) {
   int64_t chunk = col / kChunkElements;
   return ((chunk ^ (row % 8)) * kChunkElements) + col % kChunkElements;

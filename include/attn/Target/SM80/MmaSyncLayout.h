@@ -90,6 +90,9 @@ Value emitSwizzleColumnAt(OpBuilder &b, Location loc, Value row, Value laneCol,
 /// elements (the tail zero-filled), so that the chunks of a tile of 16-row
 /// multiples are whole passes of a CTA's threads.
 int64_t rowChunks(int64_t elements);
+/// The elements a shared row of such a tile holds: its chunks rounded up to
+/// whole eight-chunk swizzle groups (a multiple of 64).
+int64_t sharedRowElements(int64_t elements);
 
 } // namespace mlir::attn::sm80
 

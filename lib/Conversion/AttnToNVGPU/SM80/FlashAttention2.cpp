@@ -104,6 +104,13 @@ private:
         ArrayRef<ReassociationIndices>{llvm::to_vector(llvm::seq<int64_t>(
             0, cast<MemRefType>(tile.getType()).getRank()))});
   }
+  /// Where row `row` of slot `slot` of the ring `tile` starts in the
+  /// flattened ring.
+  Value flatRowStart(Value tile, Value slot, Value row) {
+    auto type = cast<MemRefType>(tile.getType());
+    return add(mul(slot, index(type.getDimSize(1) * type.getDimSize(2))),
+               mul(row, index(type.getDimSize(2))));
+  }
   /// A lane's ldmatrix addresses into slot `slot` of the ring `tile`, from
   /// shared row `row` and column `laneCol` (ldmatrixA's or ldmatrixKeyB's).
   LaneAddresses laneAddresses(Value tile, Value slot, Value row, Value laneCol);
@@ -254,7 +261,7 @@ RowCopy FlashAttention2Emitter::rowGeometry(int64_t dim) {
   RowCopy geometry;
   geometry.chunks = rowChunks(dim);
   geometry.valid = dim / kChunkElements;
-  geometry.stride = llvm::alignTo(geometry.chunks, 8) * kChunkElements;
+  geometry.stride = sharedRowElements(dim);
   return geometry;
 }
 
@@ -325,13 +332,12 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
   int64_t passRows = threads / geometry.chunks;
   Value flatTile, firstChunk;
   if (geometry.row && lead.size() == 1 && passRows % 8 == 0) {
-    auto type = cast<MemRefType>(tile.getType());
     flatTile = flatten(tile);
-    firstChunk =
-        add(add(mul(lead[0], index(type.getDimSize(1) * type.getDimSize(2))),
-                mul(geometry.row, index(type.getDimSize(2)))),
-            swizzled(geometry.row, geometry.col));
+    firstChunk = add(flatRowStart(tile, lead[0], geometry.row),
+                     swizzled(geometry.row, geometry.col));
   }
+  int64_t passStride =
+      passRows * cast<MemRefType>(tile.getType()).getShape().back();
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
     Value rowHead = headIndex, row = add(firstRow, local);
@@ -360,14 +366,13 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
             arith::RemUIOp::create(b, loc, safeRow, pageSize), rowHead,
             safeCol};
     }
-    SmallVector<Value> dst(lead);
-    dst.append({local, swizzled(local, col)});
     Value dstTile = tile;
+    SmallVector<Value> dst(lead);
     if (flatTile) {
       dstTile = flatTile;
-      int64_t stride = cast<MemRefType>(tile.getType()).getDimSize(2);
-      dst = {pass ? add(firstChunk, index(pass * passRows * stride))
-                  : firstChunk};
+      dst = {pass ? add(firstChunk, index(pass * passStride)) : firstChunk};
+    } else {
+      dst.append({local, swizzled(local, col)});
     }
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dstTile, dst,
@@ -487,12 +492,10 @@ LogicalResult FlashAttention2Emitter::emitAsync(ArrayRef<Operation *> ops) {
 
 LaneAddresses FlashAttention2Emitter::laneAddresses(Value tile, Value slot,
                                                     Value row, Value laneCol) {
-  auto type = cast<MemRefType>(tile.getType());
   LaneAddresses lane;
-  lane.stride = type.getDimSize(2);
+  lane.stride = cast<MemRefType>(tile.getType()).getDimSize(2);
   lane.flat = flatten(tile);
-  Value first = add(mul(slot, index(type.getDimSize(1) * lane.stride)),
-                    mul(row, index(lane.stride)));
+  Value first = flatRowStart(tile, slot, row);
   for (auto [group, base] : llvm::enumerate(lane.bases))
     base = add(first, emitSwizzleColumnAt(b, loc, row, laneCol,
                                           int64_t(group) * 2 * kChunkElements));
