@@ -81,11 +81,116 @@ int64_t pendingCopies(Block &body, WaitTileOp wait, CopyTileAsyncOp refill,
   return afterRefill + (stages - 2) * perIteration + beforeWait;
 }
 
-LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
-  FailureOr<TileLoads> found = findLoads(grid);
-  if (failed(found))
+Value allocRing(OpBuilder &b, LoadTileOp load, int64_t slots) {
+  return AllocRingOp::create(
+      b, load.getLoc(), RingType::get(b.getContext(), slots, load.getType()));
+}
+
+Value copyTile(OpBuilder &b, LoadTileOp load, Value row, Value ring, Value slot,
+               Value enabled) {
+  return CopyTileAsyncOp::create(b, load.getLoc(), load.getSource(),
+                                 load.getBatch(), load.getHead(), row,
+                                 load.getBlockTable(), load.getLength(), ring,
+                                 slot, enabled, load.getHeadsAttr());
+}
+
+/// The K/V loads in the order a step issues them.
+std::array<LoadTileOp, 2> loadOrder(TileLoads loads) {
+  if (loads.value->isBeforeInBlock(loads.key))
+    return {loads.value, loads.key};
+  return {loads.key, loads.value};
+}
+
+/// With one slot a ring, a slot is refilled once the other ring's wait has
+/// passed: safe only when the first ring's readers are done before the
+/// second ring's wait (which every thread passes).
+LogicalResult checkOneSlotOrder(TileLoads loads) {
+  auto [first, second] = loadOrder(loads);
+  for (Operation *user : first->getUsers()) {
+    Operation *inLoop = loads.loop.getBody()->findAncestorOpInBlock(*user);
+    if (inLoop && !inLoop->isBeforeInBlock(second))
+      return user->emitError()
+             << "attn-pipeline-async: with one stage, expects every use of "
+                "the tile loaded first in a K/V step before the other "
+                "tile's load";
+  }
+  return success();
+}
+
+/// One slot a ring in FlashAttention-2's order: the prologue copies the
+/// first ring's tile 0; in step j the second ring's tile j is copied right
+/// after the first ring's wait, and the first ring's tile j + 1 right after
+/// the second ring's wait. Each wait's barrier is where every thread is done
+/// with the other ring's previous tile, so the copy of V_j overlaps Q K_j^T
+/// and the softmax, and the copy of K_{j+1} overlaps P V_j. Every wait
+/// leaves no copy in flight: the one issued after it comes later.
+LogicalResult pipelineOneSlot(scf::ForallOp grid, TileLoads loads) {
+  if (failed(checkOneSlotOrder(loads)))
     return failure();
-  TileLoads loads = *found;
+  scf::ForOp loop = loads.loop;
+  IRRewriter b(grid.getContext());
+  Location loc = loop.getLoc();
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto [first, second] = loadOrder(loads);
+  b.setInsertionPointToStart(grid.getBody());
+  Value queryRing = allocRing(b, loads.query, 1);
+  Value firstRing = allocRing(b, first, 1);
+  Value secondRing = allocRing(b, second, 1);
+
+  b.setInsertionPoint(loads.query);
+  Value queryFuture =
+      copyTile(b, loads.query, loads.query.getRow(), queryRing, index(0),
+               arith::ConstantIntOp::create(b, loc, 1, 1));
+  Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
+        step = loop.getStep();
+  b.setInsertionPoint(loop);
+  Value any = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
+                                            lower, upper);
+  Value firstTile = copyTile(b, first, lower, firstRing, index(0), any);
+  auto queryWait = WaitTileOp::create(b, loc, queryFuture, /*pending=*/1);
+  b.replaceOp(loads.query, queryWait.getResult());
+
+  auto interleave = [&](OpBuilder &, Location,
+                        ArrayRef<BlockArgument> futures) {
+    Block &body = *loop.getBody();
+    Value iv = loop.getInductionVar();
+    b.setInsertionPoint(first);
+    auto firstWait = WaitTileOp::create(b, first.getLoc(), futures.front(), 0);
+    // The second tile's copy goes after the first's wait, or after the last
+    // of its operands the step computes.
+    Operation *after = firstWait;
+    for (Value operand : second->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && def->getBlock() == &body && after->isBeforeInBlock(def))
+        after = def;
+    b.setInsertionPointAfter(after);
+    Value secondTile = copyTile(b, second, iv, secondRing, index(0),
+                                arith::ConstantIntOp::create(b, loc, 1, 1));
+    b.replaceOp(first, firstWait.getResult());
+    b.setInsertionPoint(second);
+    auto secondWait = WaitTileOp::create(b, second.getLoc(), secondTile, 0);
+    b.replaceOp(second, secondWait.getResult());
+    b.setInsertionPointAfter(secondWait);
+    Value next = b.createOrFold<arith::AddIOp>(loc, iv, step);
+    Value inRange = b.createOrFold<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::slt, next, upper);
+    return SmallVector<Value>{
+        copyTile(b, first, next, firstRing, index(0), inRange)};
+  };
+  if (failed(loop.replaceWithAdditionalYields(
+          b, ValueRange{firstTile}, /*replaceInitOperandUsesInLoop=*/false,
+          interleave)))
+    return loop.emitError() << "attn-pipeline-async: cannot extend the loop";
+  return success();
+}
+
+/// `stages` slots a ring, tile i + stages - 1 issued right after the wait
+/// for tile i; with one stage (kept for warp-specialised schedules, whose
+/// producer issues the copies) each tile is copied where it is used.
+LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
+                                  int64_t stages) {
   scf::ForOp loop = loads.loop;
   MLIRContext *ctx = grid.getContext();
   IRRewriter b(ctx);
@@ -93,16 +198,12 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto ringFor = [&](LoadTileOp load, int64_t slots) -> Value {
-    return AllocRingOp::create(b, loc,
-                               RingType::get(ctx, slots, load.getType()));
+  auto ringFor = [&](LoadTileOp load, int64_t slots) {
+    return allocRing(b, load, slots);
   };
   auto copy = [&](LoadTileOp load, Value row, Value ring, Value slot,
-                  Value enabled) -> Value {
-    return CopyTileAsyncOp::create(b, load.getLoc(), load.getSource(),
-                                   load.getBatch(), load.getHead(), row,
-                                   load.getBlockTable(), load.getLength(), ring,
-                                   slot, enabled, load.getHeadsAttr());
+                  Value enabled) {
+    return copyTile(b, load, row, ring, slot, enabled);
   };
 
   b.setInsertionPointToStart(grid.getBody());
@@ -120,20 +221,8 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
                                                      {loads.value, valueRing}};
   if (loads.value->isBeforeInBlock(loads.key))
     std::swap(order[0], order[1]);
-  // One slot is refilled at the top of the next step: safe only when the
-  // first ring's readers are done before the second ring's wait (which every
-  // thread passes).
-  if (stages == 1) {
-    LoadTileOp first = order[0].first, second = order[1].first;
-    for (Operation *user : first->getUsers()) {
-      Operation *inLoop = loop.getBody()->findAncestorOpInBlock(*user);
-      if (inLoop && !inLoop->isBeforeInBlock(second))
-        return user->emitError()
-               << "attn-pipeline-async: with one stage, expects every use of "
-                  "the tile loaded first in a K/V step before the other "
-                  "tile's load";
-    }
-  }
+  if (stages == 1 && failed(checkOneSlotOrder(loads)))
+    return failure();
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
         step = loop.getStep();
   b.setInsertionPoint(loop);
@@ -203,13 +292,24 @@ LogicalResult pipelineGrid(scf::ForallOp grid, int64_t stages) {
   return success();
 }
 
+LogicalResult pipelineGrid(scf::ForallOp grid, ScheduleAttr schedule) {
+  FailureOr<TileLoads> found = findLoads(grid);
+  if (failed(found))
+    return failure();
+  // A warp-specialised schedule's producer issues the copies as the slots
+  // free up: the one-slot order between the rings is the consumer's only.
+  if (schedule.getStages() == 1 && schedule.getRoles().empty())
+    return pipelineOneSlot(grid, *found);
+  return pipelineStagesAhead(*found, grid, schedule.getStages());
+}
+
 struct AttnPipelineAsyncPass
     : attn::impl::AttnPipelineAsyncPassBase<AttnPipelineAsyncPass> {
   void runOnOperation() override {
     for (scf::ForallOp grid : getScheduledGrids(getOperation())) {
       // The schedule's verifier keeps stages positive.
       auto schedule = cast<ScheduleAttr>(grid->getAttr(kGridScheduleAttrName));
-      if (failed(pipelineGrid(grid, schedule.getStages())))
+      if (failed(pipelineGrid(grid, schedule)))
         return signalPassFailure();
     }
   }

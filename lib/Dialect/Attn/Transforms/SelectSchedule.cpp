@@ -120,11 +120,12 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
           ? *decodeKernel
           : target;
   bool packGqa = false;
-  // The (tile_m, tile_n, warps) a packed schedule replaced.
-  std::tuple<int64_t, int64_t, int64_t> unpacked;
-  // The FA2 table's (tile_m, tile_n, warps) where the kernel cannot split
-  // its first choice's tiles over its threads.
-  std::optional<std::tuple<int64_t, int64_t, int64_t>> narrower;
+  // The (tile_m, tile_n, warps, stages) a packed schedule replaced.
+  using Tiles = std::tuple<int64_t, int64_t, int64_t, int64_t>;
+  Tiles unpacked;
+  // The FA2 table's (tile_m, tile_n, warps, stages) where the kernel cannot
+  // split its first choice's tiles over its threads.
+  std::optional<Tiles> narrower;
   // FA2's lazy row max: causal, where it measured faster (set below).
   bool fa2LazyRescale = false;
   KernelKind kind = KernelKind::fa2;
@@ -162,18 +163,25 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     //   thread, so one block a warp; 128-row tiles of 8 warps read each
     //   K/V tile for twice the rows of 64-row ones of 4 (H200: D = 256 264
     //   / 284 / 292 against 248 / 264 / 270 without a mask, even causal),
-    //   where 256 threads split a tile's 16-byte chunks evenly (136-192,
-    //   232-256), with 64-key tiles where two stages fit shared memory
-    //   (H100, D = 192, S = 2k / 8k: 307 / 322 against 270 / 282 for
-    //   32-key ones, causal 234 / 260 against 219 / 245; 64-row tiles of 4
-    //   warps at D = 256 lose a third); fitSharedMemory halves tile_n
-    //   above; the other head dims, and stages that shrink tile_n below
-    //   what 8 warps split, keep 64-row tiles of 4 warps and 32 keys.
+    //   where 256 threads split a tile's 16-byte chunks evenly (all of
+    //   136-256 with 64 keys), on 64-key tiles (H100, D = 192, S = 2k / 8k: 307
+    //   / 322 against 270 / 282 for 32-key ones, causal 234 / 260 against 219 /
+    //   245; 64-row tiles of 4 warps at D = 256 lose a third), and one
+    //   slot for K and one for V in FA2's order (attn-pipeline-async),
+    //   whose copies each run under the other tensor's products: D = 256,
+    //   S = 1k / 4k / 16k, 297 / 321 / 331 against 272 / 290 / 301 for two
+    //   stages of 32 keys (the most two stages fit), causal 220 / 264 /
+    //   286 against 202 / 239 / 258; D = 192 causal 215 / 264 / 282
+    //   against 204 / 247 / 269 for two stages of 64, even without a mask.
+    //   Up to 128 two stages win (D = 128: 325 / 350 / 355 against 310 /
+    //   337 / 344). The other head dims, and stages that shrink tile_n
+    //   below what 8 warps split, keep 64-row tiles of 4 warps, 32 keys
+    //   and two stages.
     struct Fa2Tiles {
-      int64_t largestHeadDim, tileM, tileN, warpRows;
+      int64_t largestHeadDim, tileM, tileN, warpRows, stages;
     };
-    static constexpr Fa2Tiles kFa2Tiles[] = {{128, 128, 64, 32},
-                                             {256, 128, 64, 16}};
+    static constexpr Fa2Tiles kFa2Tiles[] = {{128, 128, 64, 32, 2},
+                                             {256, 128, 64, 16, 1}};
     // The op's verifier holds head dims to 256, the table's last row.
     const Fa2Tiles *row = llvm::find_if(kFa2Tiles, [&](const Fa2Tiles &t) {
       return largest <= t.largestHeadDim;
@@ -183,13 +191,16 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     tileM = tiles.tileM;
     tileN = tiles.tileN;
     warps = tileM / tiles.warpRows;
+    stages = tiles.stages;
     if (largest > 128)
-      narrower = {64, 32, 64 / tiles.warpRows};
+      narrower = Tiles{64, 32, 64 / tiles.warpRows, 2};
     if (std::optional<int64_t> packed = packedWarps(group.value_or(0));
         packed && decode) {
-      // One m16 block a warp, with the tile_n of the one-block schedules.
-      unpacked = {tileM, tileN, warps};
+      // One m16 block a warp, 64 keys (32 above head dim 128) and two
+      // stages, as measured for decode steps.
+      unpacked = {tileM, tileN, warps, stages};
       warps = *packed;
+      stages = 2;
       tileM = sm80::kMmaM * warps;
       tileN = largest <= 128 ? 64 : 32;
       packGqa = true;
@@ -291,6 +302,11 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
   if (requests.stages > 0)
     stages = requests.stages;
+  auto useTiles = [&](const Tiles &tiles) {
+    std::tie(tileM, tileN, warps, stages) = tiles;
+    if (requests.stages > 0)
+      stages = requests.stages;
+  };
   // The kernel's own chip's limit: the FA2 kernel built for sm_90a keeps
   // sm_80's, as its emitter checks.
   auto fitSharedMemory = [&] {
@@ -308,14 +324,14 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   // keeps the unpacked schedule there.
   if (packGqa && !requests.packGqa && !kernelTakes()) {
     packGqa = false;
-    std::tie(tileM, tileN, warps) = unpacked;
+    useTiles(unpacked);
     fitSharedMemory();
   }
   // FA2's 128-row tiles of 8 warps above head dim 128 need 256 threads to
   // split a tile's chunks evenly; elsewhere (or where the stages shrank
   // tile_n below that) 64-row tiles of 4 warps.
   if (narrower && !packGqa && !kernelTakes()) {
-    std::tie(tileM, tileN, warps) = *narrower;
+    useTiles(*narrower);
     fitSharedMemory();
   }
   if (pipelineSharedMemoryBytes(shape()) > kernel.maxSharedMemoryPerBlock)

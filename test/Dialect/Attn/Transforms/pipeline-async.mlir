@@ -94,19 +94,35 @@ func.func @three_stages(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
 
 // -----
 
-// One stage (no prefetch): nothing before the loop but Q, the loop carries
-// no futures, and each K/V tile is copied where it is used and waited for
-// at once.
+// One stage: one slot a ring in FlashAttention-2's order. The prologue
+// copies K's tile 0; in each step V's tile is copied right after K's wait
+// (V's copy overlaps Q K^T and the softmax), and the next K tile right after
+// V's wait (its copy overlaps P V). No wait leaves a copy in flight.
 // CHECK-LABEL: func.func @one_stage(
-// CHECK: attn.alloc_ring : !attn.ring<1, tensor<32x64xbf16>>
-// CHECK: attn.alloc_ring : !attn.ring<1, tensor<32x64xbf16>>
-// CHECK: attn.wait_tile %{{.*}} pending(0) : !attn.future<tensor<64x64xbf16>>
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<1x2x?x64xbf16>, %[[K:[^:]+]]: tensor<1x2x?x64xbf16>, %[[V:[^:]+]]: tensor<1x2x?x64xbf16>)
+// CHECK-DAG: %[[TRUE:.*]] = arith.constant true
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
+// CHECK: attn.alloc_ring : !attn.ring<1, tensor<64x64xbf16>>
+// CHECK: %[[KR:.*]] = attn.alloc_ring : !attn.ring<1, tensor<32x64xbf16>>
+// CHECK: %[[VR:.*]] = attn.alloc_ring : !attn.ring<1, tensor<32x64xbf16>>
+// CHECK: %[[QF:.*]] = attn.copy_tile_async %[[Q]]
+// CHECK: %[[ANY:.*]] = arith.cmpi sgt, %[[SKV:.*]], %[[C0]] : index
+// CHECK: %[[K0:.*]] = attn.copy_tile_async %[[K]][%[[C0]], %{{.*}}, %[[C0]]] into %[[KR]][%[[C0]]] if %[[ANY]]
 // CHECK-NOT: attn.copy_tile_async
-// CHECK: scf.for %[[COL:.*]] = {{.*}} iter_args(%{{[^ ]+}} = %{{[^ ]+}}, %{{[^ ]+}} = %{{[^ ]+}}, %{{[^ ]+}} = %{{[^ ]+}}) ->
-// CHECK: %[[K:.*]] = attn.copy_tile_async {{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] into %{{.*}}[%c0]
-// CHECK-NEXT: attn.wait_tile %[[K]] pending(0)
-// CHECK: %[[V:.*]] = attn.copy_tile_async {{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] into %{{.*}}[%c0]
-// CHECK-NEXT: attn.wait_tile %[[V]] pending(0)
+// CHECK: attn.wait_tile %[[QF]] pending(1) : !attn.future<tensor<64x64xbf16>>
+// CHECK: scf.for %[[J:.*]] = %[[C0]] to %[[SKV]] step %[[C32]]
+// CHECK-SAME: %[[KF:[^ ]+]] = %[[K0]]) ->
+// CHECK: %[[KT:.*]] = attn.wait_tile %[[KF]] pending(0)
+// CHECK-NEXT: %[[VF:.*]] = attn.copy_tile_async %[[V]][%[[C0]], %{{.*}}, %[[J]]] into %[[VR]][%[[C0]]] if %[[TRUE]]
+// CHECK-NEXT: attn.qk_matmul %{{.*}}, %[[KT]]
+// CHECK: attn.row_sum
+// CHECK-NEXT: %[[VT:.*]] = attn.wait_tile %[[VF]] pending(0)
+// CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[J]], %[[C32]] : index
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi slt, %[[NEXT]], %[[SKV]] : index
+// CHECK-NEXT: %[[KN:.*]] = attn.copy_tile_async %[[K]][%[[C0]], %{{.*}}, %[[NEXT]]] into %[[KR]][%[[C0]]] if %[[IN]]
+// CHECK: attn.pv_matmul %{{.*}}, %[[VT]], %{{.*}}
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %[[KN]] :
 func.func @one_stage(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
                      %v: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
   %c2 = arith.constant 2 : index

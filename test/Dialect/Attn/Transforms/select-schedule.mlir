@@ -10,11 +10,12 @@
 
 // The schedule per chip and head dim: FA2-like tiles on sm_80 (a warp takes
 // two m16 row blocks up to head dim 80, one above), FA3-like
-// warpgroups on sm_90a, FA4-like on sm_100a; D = 256 shrinks the tiles.
+// warpgroups on sm_90a, FA4-like on sm_100a; above head dim 128 sm_80 keeps
+// one K and one V slot.
 // SM80-LABEL: func.func @head_dims
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x64xbf16>
 //       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4>} -> tensor<?x8x?x128xf16>
-//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 8>} -> tensor<?x8x?x256xbf16>
+//       SM80: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 1, warps = 8>} -> tensor<?x8x?x256xbf16>
 // FA3: a producer warpgroup at the smallest register budget, consumer
 // warpgroups of 64 rows sharing the rest of the register file: three at
 // head dim 64, two above; the consumers overlap Q K^T with the softmax, and

@@ -1,14 +1,13 @@
 // The sm_80 schedule per head dim (SelectSchedule.cpp's table): two m16
 // row blocks a warp (128 x 64 tiles of 4 warps) up to head dim 128; one
-// block a warp above: 128-row tiles of 8 warps where 256 threads split a
-// tile's 16-byte chunks evenly (136-192 and 232-256), with 64 keys where
-// two stages of them fit shared memory in rows padded to whole 64-element
-// groups (up to 192) and 32 above; else 64 x 32 of 4 warps (200-224: rows
-// of 28 chunks), as where the stages asked for shrink tile_n below what 8
-// warps split (STAGES). Causal masks rescale O lazily up to head
-// dim 32.
+// block a warp above: 128 x 64 tiles of 8 warps with one K slot and one V
+// slot (256 threads split a tile's 16-byte chunks evenly: at 200-224 rows
+// of 28 chunks, 7 a thread); 64 x 32 of 4 warps where the stages asked
+// for shrink tile_n below what 8 warps split (the second RUN line: three
+// stages of 32 keys at 224, rows of 28 chunks).
+// Causal masks rescale O lazily up to head dim 32.
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 | FileCheck %s
-// RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 stages=5" | FileCheck %s --check-prefix=STAGES
+// RUN: attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 stages=3" | FileCheck %s --check-prefix=STAGES
 
 // CHECK-LABEL: func.func @d32
 //       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 4, rescale_threshold = 8.000000e+00 : f32>}
@@ -61,7 +60,7 @@ func.func @d128(%q: tensor<?x4x?x128xbf16>) -> tensor<?x4x?x128xbf16> {
 // -----
 
 // CHECK-LABEL: func.func @d160
-//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 1, warps = 8>}
 func.func @d160(%q: tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16> {
   %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x160xbf16>, tensor<?x4x?x160xbf16>, tensor<?x4x?x160xbf16>)
          outs(%q : tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16>
@@ -72,8 +71,8 @@ func.func @d160(%q: tensor<?x4x?x160xbf16>) -> tensor<?x4x?x160xbf16> {
 
 // CHECK-LABEL: func.func @d192
 // STAGES-LABEL: func.func @d192
-//       STAGES: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 5, warps = 4>}
-//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 2, warps = 8>}
+//       STAGES: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 3, warps = 8>}
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 1, warps = 8>}
 func.func @d192(%q: tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16> {
   %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>, tensor<?x4x?x192xbf16>)
          outs(%q : tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16>
@@ -82,8 +81,20 @@ func.func @d192(%q: tensor<?x4x?x192xbf16>) -> tensor<?x4x?x192xbf16> {
 
 // -----
 
+// CHECK-LABEL: func.func @d224
+// STAGES-LABEL: func.func @d224
+//       STAGES: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 3, warps = 4>}
+//       CHECK: attn.attention {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 1, warps = 8>}
+func.func @d224(%q: tensor<?x4x?x224xbf16>) -> tensor<?x4x?x224xbf16> {
+  %o = attn.attention ins(%q, %q, %q : tensor<?x4x?x224xbf16>, tensor<?x4x?x224xbf16>, tensor<?x4x?x224xbf16>)
+         outs(%q : tensor<?x4x?x224xbf16>) -> tensor<?x4x?x224xbf16>
+  return %o : tensor<?x4x?x224xbf16>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @d256
-//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 32, stages = 2, warps = 8>}
+//       CHECK: attn.attention causal {{.*}} {schedule = #attn.schedule<tile_m = 128, tile_n = 64, stages = 1, warps = 8>}
 func.func @d256(%q: tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16> {
   %o = attn.attention causal ins(%q, %q, %q : tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>, tensor<?x4x?x256xbf16>)
          outs(%q : tensor<?x4x?x256xbf16>) -> tensor<?x4x?x256xbf16>
