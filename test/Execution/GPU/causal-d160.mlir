@@ -1,4 +1,4 @@
-// sm_80 kernel, run on a GPU: causal, head dim 160 (64 x 32 tiles of 4 warps), ragged lengths, Sq != Skv.
+// sm_80 kernel, run on a GPU: causal, head dim 160 (128 x 64 tiles of 8 warps, one K slot and one V slot), ragged lengths, Sq != Skv.
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
 // RUN: attn-run %t --batch 1 --heads 4 --seq-q 1000 --seq-kv 1000 | FileCheck %s
