@@ -1,6 +1,6 @@
 // sm_80 kernel, run on a GPU: head dim 224 (rows of 28 chunks, 7 a thread
 // in 128 x 64 tiles of 8 warps, one K slot and one V slot), GQA 4:1, causal,
-// and not, ragged lengths, Sq != Skv.
+// ragged lengths, Sq != Skv.
 // REQUIRES: cuda-gpu
 // RUN: attn-compile %s --chip=sm_80 -o %t
 // RUN: attn-run %t --batch 1 --heads 8 --kv-heads 2 --seq-q 1000 --seq-kv 1000 | FileCheck %s
