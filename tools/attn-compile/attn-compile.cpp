@@ -98,8 +98,9 @@ static llvm::cl::opt<int64_t> kvChunk(
     llvm::cl::cat(driverOptions), llvm::cl::init(0));
 static llvm::cl::opt<int64_t> stages(
     "stages",
-    llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use, "
-                   "for ablations; default 0: the chip's choice)"),
+    llvm::cl::desc("K/V tiles in flight (1: one K slot and one V slot, each "
+                   "copied under the other's products; default 0: the "
+                   "chip's choice)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(0));
 static llvm::cl::opt<int64_t> exp2Emulation(
     "exp2-emulation",

@@ -42,8 +42,9 @@ struct AttnLowerToNVVMPipelineOptions
       llvm::cl::init(-1.0f)};
   PassOptions::Option<int64_t> stages{
       *this, "stages",
-      llvm::cl::desc("K/V tiles in flight (1: none ahead of the one in use); "
-                     "0, the default, leaves it to the chip"),
+      llvm::cl::desc("K/V tiles in flight (1: one K slot and one V slot, "
+                     "each copied under the other's products); 0, the "
+                     "default, leaves it to the chip"),
       llvm::cl::init(0)};
   PassOptions::Option<bool> packGqa{
       *this, "pack-gqa",

@@ -196,8 +196,9 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
            "default) the chip's choice (sm_90a: on without a mask or causal "
            "at head dims up to 128)">,
     Option<"stages", "stages", "int64_t", /*default=*/"0",
-           "K/V tiles in flight (1: none ahead of the one in use, for "
-           "ablations); 0 (the default) leaves it to the chip (2)">,
+           "K/V tiles in flight (1: one K slot and one V slot, each copied "
+           "under the other's products); 0 (the default) leaves it to the "
+           "chip (sm_80: 2 up to head dim 128, 1 above; else 2)">,
     Option<"packGqa", "pack-gqa", "bool", /*default=*/"false",
            "Pack the query heads of a group into one tile (decoding); "
            "chosen without asking when Sq is static and at most 16">,
@@ -417,10 +418,14 @@ def AttnPipelineAsyncPass : Pass<"attn-pipeline-async"> {
       counted from the issue order: with K and V waited on separately, the
       value tile's copy overlaps `Q K^T` and the softmax.
 
-    With one stage each K/V tile is copied where it is needed and waited for
-    at once (no prefetch); its slot's last readers come before the other
-    ring's wait, which every thread has passed. A grid with no online loop is
-    an error. On sm_80 the copies become `cp.async` with one commit group each
+    With one stage a ring has one slot, refilled once the other ring's wait
+    has passed (FlashAttention-2's order): the prologue copies the first K
+    tile; in each step V's tile is copied right after K's wait (it runs under
+    `Q K^T` and the softmax) and the next K tile right after V's wait (under
+    `P V`). Every use of K in a step must come before V's load. A
+    warp-specialised schedule, whose producer issues the copies, keeps each
+    one-stage tile copied where it is used and waited for at once. A grid
+    with no online loop is an error. On sm_80 the copies become `cp.async` with one commit group each
     and the waits `cp.async.wait_group` plus a barrier.
 
     Before (`stages = 2`, abridged):
