@@ -198,25 +198,18 @@ LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto ringFor = [&](LoadTileOp load, int64_t slots) {
-    return allocRing(b, load, slots);
-  };
-  auto copy = [&](LoadTileOp load, Value row, Value ring, Value slot,
-                  Value enabled) {
-    return copyTile(b, load, row, ring, slot, enabled);
-  };
 
   b.setInsertionPointToStart(grid.getBody());
-  Value queryRing = ringFor(loads.query, 1);
-  Value keyRing = ringFor(loads.key, stages);
-  Value valueRing = ringFor(loads.value, stages);
+  Value queryRing = allocRing(b, loads.query, 1);
+  Value keyRing = allocRing(b, loads.key, stages);
+  Value valueRing = allocRing(b, loads.value, stages);
 
   // The query copy, then the prologue: the K/V tiles of the first
   // stages - 1 iterations, in the order the loop body issues them.
   b.setInsertionPoint(loads.query);
   Value queryFuture =
-      copy(loads.query, loads.query.getRow(), queryRing, index(0),
-           arith::ConstantIntOp::create(b, loc, 1, 1));
+      copyTile(b, loads.query, loads.query.getRow(), queryRing, index(0),
+               arith::ConstantIntOp::create(b, loc, 1, 1));
   SmallVector<std::pair<LoadTileOp, Value>> order = {{loads.key, keyRing},
                                                      {loads.value, valueRing}};
   if (loads.value->isBeforeInBlock(loads.key))
@@ -233,7 +226,7 @@ LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
         b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row, upper);
     for (auto [i, entry] : llvm::enumerate(order))
       queues[i].push_back(
-          copy(entry.first, row, entry.second, index(t), inRange));
+          copyTile(b, entry.first, row, entry.second, index(t), inRange));
   }
   auto queryWait = WaitTileOp::create(b, loc, queryFuture,
                                       /*pending=*/2 * (stages - 1));
@@ -265,7 +258,7 @@ LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
         // One slot: the tile is copied where it is needed and waited for at
         // once. The slot's last readers are done: they come before the
         // other ring's wait, which every thread has passed.
-        Value now = copy(load, ahead, ring, slot, inRange);
+        Value now = copyTile(b, load, ahead, ring, slot, inRange);
         auto wait = WaitTileOp::create(b, load.getLoc(), now, 0);
         b.replaceOp(load, wait.getResult());
         waits.emplace_back(wait, now.getDefiningOp<CopyTileAsyncOp>());
@@ -274,7 +267,7 @@ LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
       ArrayRef<BlockArgument> queue =
           futures.slice(i * (stages - 1), stages - 1);
       auto wait = WaitTileOp::create(b, load.getLoc(), queue.front(), 0);
-      Value next = copy(load, ahead, ring, slot, inRange);
+      Value next = copyTile(b, load, ahead, ring, slot, inRange);
       b.replaceOp(load, wait.getResult());
       waits.emplace_back(wait, next.getDefiningOp<CopyTileAsyncOp>());
       yielded.append(queue.begin() + 1, queue.end());
