@@ -135,3 +135,30 @@ func.func @one_stage(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
          -> tensor<1x2x?x64xbf16>
   return %o : tensor<1x2x?x64xbf16>
 }
+
+// -----
+
+// One stage with warp roles: the producer issues the copies, so each K/V
+// tile is copied where it is used and waited for at once, and the loop
+// carries no future.
+// CHECK-LABEL: func.func @one_stage_roles(
+// CHECK: attn.wait_tile %{{.*}} pending(0) : !attn.future<tensor<64x64xbf16>>
+// CHECK-NOT: attn.copy_tile_async
+// CHECK: scf.for %[[COL:.*]] = {{.*}} iter_args(%{{[^ ]+}} = %{{[^ ]+}}, %{{[^ ]+}} = %{{[^ ]+}}, %{{[^ ]+}} = %{{[^ ]+}}) ->
+// CHECK: %[[K:.*]] = attn.copy_tile_async {{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] into %{{.*}}[%c0]
+// CHECK-NEXT: attn.wait_tile %[[K]] pending(0)
+// CHECK: %[[V:.*]] = attn.copy_tile_async {{.*}}[%{{.*}}, %{{.*}}, %[[COL]]] into %{{.*}}[%c0]
+// CHECK-NEXT: attn.wait_tile %[[V]] pending(0)
+func.func @one_stage_roles(%q: tensor<1x2x?x64xbf16>, %k: tensor<1x2x?x64xbf16>,
+                           %v: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
+  %c2 = arith.constant 2 : index
+  %s = tensor.dim %q, %c2 : tensor<1x2x?x64xbf16>
+  %init = tensor.empty(%s) : tensor<1x2x?x64xbf16>
+  %o = attn.attention causal ins(%q, %k, %v : tensor<1x2x?x64xbf16>,
+                          tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>)
+         outs(%init : tensor<1x2x?x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 64, tile_n = 32, stages = 1, warps = 12,
+            roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>}
+         -> tensor<1x2x?x64xbf16>
+  return %o : tensor<1x2x?x64xbf16>
+}
