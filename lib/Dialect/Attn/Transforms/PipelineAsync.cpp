@@ -168,16 +168,17 @@ LogicalResult pipelineOneSlot(scf::ForallOp grid, TileLoads loads) {
     b.setInsertionPointAfter(after);
     Value secondTile = copyTile(b, second, iv, secondRing, index(0),
                                 arith::ConstantIntOp::create(b, loc, 1, 1));
-    b.replaceOp(first, firstWait.getResult());
     b.setInsertionPoint(second);
     auto secondWait = WaitTileOp::create(b, second.getLoc(), secondTile, 0);
-    b.replaceOp(second, secondWait.getResult());
     b.setInsertionPointAfter(secondWait);
     Value next = b.createOrFold<arith::AddIOp>(loc, iv, step);
     Value inRange = b.createOrFold<arith::CmpIOp>(
         loc, arith::CmpIPredicate::slt, next, upper);
-    return SmallVector<Value>{
-        copyTile(b, first, next, firstRing, index(0), inRange)};
+    Value nextTile = copyTile(b, first, next, firstRing, index(0), inRange);
+    // The loads go last: the copies above read their operands.
+    b.replaceOp(first, firstWait.getResult());
+    b.replaceOp(second, secondWait.getResult());
+    return SmallVector<Value>{nextTile};
   };
   if (failed(loop.replaceWithAdditionalYields(
           b, ValueRange{firstTile}, /*replaceInitOperandUsesInLoop=*/false,
