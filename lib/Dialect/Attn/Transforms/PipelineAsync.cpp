@@ -6,8 +6,9 @@
 //
 // Turns the tile loads of each online grid (level L3) into the explicit
 // pipeline of level L4: rings of buffers, asynchronous copies issued
-// `stages - 1` tiles ahead, and waits where the tiles are consumed, each
-// with the number of younger copies that may still be in flight.
+// `stages - 1` tiles ahead (with one stage, one K and one V slot, each
+// refilled after the other's wait), and waits where the tiles are consumed,
+// each with the number of younger copies that may still be in flight.
 //
 //===----------------------------------------------------------------------===//
 
