@@ -41,3 +41,35 @@ func.func @d128(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x8x?x128xbf16>,
   return %o : tensor<?x8x?x128xbf16>
 }
 
+
+// -----
+
+// Rows of 12 chunks over 128 threads: a thread's passes repeat every three
+// of them (gcd(12, 128) = 4), 32 rows further down, so its copies keep the
+// first three passes' columns and chunk offsets, and each later pass adds
+// 32 rows of 128 elements (4096) to the one it repeats: the query's 128
+// rows take twelve passes, four periods.
+// CHECK-LABEL: gpu.func @d96
+//       CHECK: %[[QUERY:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<1x128x128xbf16, 3> into memref<16384xbf16, 3>
+//       CHECK: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C0:.*]]], %[[QUERY]][%[[P0:[0-9a-z_]+]]], 8
+//       CHECK: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C1:.*]]], %[[QUERY]][%[[P1:[0-9a-z_]+]]], 8
+//       CHECK: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C2:.*]]], %[[QUERY]][%[[P2:[0-9a-z_]+]]], 8
+//       CHECK: %[[P3:.*]] = arith.addi %[[P0]], %c4096 : index
+//  CHECK-NEXT: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C0]]], %[[QUERY]][%[[P3]]], 8
+//       CHECK: %[[P4:.*]] = arith.addi %[[P1]], %c4096 : index
+//  CHECK-NEXT: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C1]]], %[[QUERY]][%[[P4]]], 8
+//       CHECK: %[[P5:.*]] = arith.addi %[[P2]], %c4096 : index
+//  CHECK-NEXT: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C2]]], %[[QUERY]][%[[P5]]], 8
+//       CHECK: %[[P6:.*]] = arith.addi %[[P0]], %c8192 : index
+//  CHECK-NEXT: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[C0]]], %[[QUERY]][%[[P6]]], 8
+func.func @d96(%q: tensor<?x8x?x96xbf16>, %k: tensor<?x8x?x96xbf16>,
+               %v: tensor<?x8x?x96xbf16>) -> tensor<?x8x?x96xbf16> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %q, %c0 : tensor<?x8x?x96xbf16>
+  %s = tensor.dim %q, %c2 : tensor<?x8x?x96xbf16>
+  %init = tensor.empty(%b, %s) : tensor<?x8x?x96xbf16>
+  %o = attn.attention ins(%q, %k, %v : tensor<?x8x?x96xbf16>, tensor<?x8x?x96xbf16>, tensor<?x8x?x96xbf16>)
+         outs(%init : tensor<?x8x?x96xbf16>) -> tensor<?x8x?x96xbf16>
+  return %o : tensor<?x8x?x96xbf16>
+}

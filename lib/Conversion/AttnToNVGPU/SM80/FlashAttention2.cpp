@@ -42,6 +42,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <tuple>
 
 using namespace mlir;
@@ -59,11 +60,13 @@ using Regs = SmallVector<Value, 4>;
 /// elements, so that every pass of the CTA's threads is whole), of which the
 /// first `valid` hold data (the rest are zero-filled), in shared rows of
 /// `stride` elements (a multiple of 64, so the eight-chunk swizzle stays in
-/// the row). When the threads split rows evenly, each thread's row and
-/// column are computed once.
+/// the row). A thread's passes repeat every chunks / gcd(chunks, threads)
+/// of them, `periodRows` rows further down: each thread's row and column in
+/// the first period's passes are computed once (one pass where the threads
+/// split rows evenly; three for rows of 12 chunks over 128 threads).
 struct RowCopy {
-  int64_t chunks = 0, valid = 0, stride = 0;
-  Value row, col; // per-thread, when `threads % chunks == 0`
+  int64_t chunks = 0, valid = 0, stride = 0, periodRows = 0;
+  SmallVector<std::pair<Value, Value>, 1> bases; // per-thread (row, column)
 };
 
 /// A lane's ldmatrix addresses into one slot of a shared ring, in the ring
@@ -117,8 +120,8 @@ private:
 
   /// The chunk geometry of rows of `dim` elements.
   static RowCopy rowGeometry(int64_t dim);
-  /// Computes the thread's row and column of `geometry` when the threads
-  /// split its rows evenly.
+  /// Computes the thread's row and column in each pass of the first period
+  /// of `geometry`'s copy passes.
   void placeThread(RowCopy &geometry);
   /// `ok`, and, when rows of `geometry` carry zero-filled chunks, `col`
   /// inside the head dim.
@@ -266,12 +269,15 @@ RowCopy FlashAttention2Emitter::rowGeometry(int64_t dim) {
 }
 
 void FlashAttention2Emitter::placeThread(RowCopy &geometry) {
-  if (threads % geometry.chunks != 0)
-    return;
+  int64_t common = std::gcd(geometry.chunks, threads);
+  geometry.periodRows = threads / common;
   Value c = index(geometry.chunks);
-  geometry.row = arith::DivUIOp::create(b, loc, tid, c);
-  geometry.col =
-      mul(arith::RemUIOp::create(b, loc, tid, c), index(kChunkElements));
+  for (int64_t pass = 0; pass < geometry.chunks / common; ++pass) {
+    Value id = pass ? add(tid, index(pass * threads)) : tid;
+    Value row = arith::DivUIOp::create(b, loc, id, c);
+    geometry.bases.emplace_back(
+        row, mul(arith::RemUIOp::create(b, loc, id, c), index(kChunkElements)));
+  }
 }
 
 Value FlashAttention2Emitter::withinHeadDim(const RowCopy &geometry, Value ok,
@@ -285,13 +291,9 @@ Value FlashAttention2Emitter::withinHeadDim(const RowCopy &geometry, Value ok,
 
 std::pair<Value, Value>
 FlashAttention2Emitter::passPosition(const RowCopy &geometry, int64_t pass) {
-  if (geometry.row)
-    return {add(geometry.row, index(pass * (threads / geometry.chunks))),
-            geometry.col};
-  Value id = add(tid, index(pass * threads));
-  Value c = index(geometry.chunks);
-  return {arith::DivUIOp::create(b, loc, id, c),
-          mul(arith::RemUIOp::create(b, loc, id, c), index(kChunkElements))};
+  int64_t period = geometry.bases.size();
+  auto [row, col] = geometry.bases[pass % period];
+  return {add(row, index(pass / period * geometry.periodRows)), col};
 }
 
 std::pair<Value, Value> FlashAttention2Emitter::packedRow(Value head,
@@ -326,18 +328,21 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     std::tie(tilePage, tileOk, firstInPage) =
         std::tuple(page[0], page[1], page[2]);
   }
-  // Where a thread's passes move down whole swizzle periods of rows, its
-  // chunk of each sits a constant away from the first's in the flattened
-  // ring (as in laneAddresses), not at one hoisted offset a pass.
-  int64_t passRows = threads / geometry.chunks;
-  Value flatTile, firstChunk;
-  if (geometry.row && lead.size() == 1 && passRows % 8 == 0) {
+  // Where a thread's passes repeat whole swizzle periods of rows further
+  // down, its chunk of each sits a constant away from the one of the first
+  // period's pass it repeats in the flattened ring (as in laneAddresses),
+  // not at one hoisted offset a pass.
+  int64_t period = geometry.bases.size();
+  Value flatTile;
+  SmallVector<Value, 1> firstChunks;
+  if (lead.size() == 1 && geometry.periodRows % 8 == 0) {
     flatTile = flatten(tile);
-    firstChunk = add(flatRowStart(tile, lead[0], geometry.row),
-                     swizzled(geometry.row, geometry.col));
+    for (auto [row, col] : geometry.bases)
+      firstChunks.push_back(
+          add(flatRowStart(tile, lead[0], row), swizzled(row, col)));
   }
-  int64_t passStride =
-      passRows * cast<MemRefType>(tile.getType()).getShape().back();
+  int64_t periodStride =
+      geometry.periodRows * cast<MemRefType>(tile.getType()).getShape().back();
   for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
     Value rowHead = headIndex, row = add(firstRow, local);
@@ -370,7 +375,9 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
     SmallVector<Value> dst(lead);
     if (flatTile) {
       dstTile = flatTile;
-      dst = {pass ? add(firstChunk, index(pass * passStride)) : firstChunk};
+      Value first = firstChunks[pass % period];
+      dst = {pass < period ? first
+                           : add(first, index(pass / period * periodStride))};
     } else {
       dst.append({local, swizzled(local, col)});
     }
@@ -881,8 +888,8 @@ FailureOr<int64_t> FlashAttention2Emitter::emit() {
   frame = {queryRow, warpPosition, accRow, accCol, seqQ, seqKv};
   placeThread(qkRows);
   if (vRows.chunks == qkRows.chunks) {
-    vRows.row = qkRows.row;
-    vRows.col = qkRows.col;
+    vRows.bases = qkRows.bases;
+    vRows.periodRows = qkRows.periodRows;
   } else {
     placeThread(vRows);
   }
