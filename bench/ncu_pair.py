@@ -25,7 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-HIDDEN, TOKENS = 2048, 16384
+from sdpa_sweep import HIDDEN, TOKENS, build_runtime  # noqa: E402
+
 SECTIONS = ("SpeedOfLight", "Occupancy", "LaunchStats", "SchedulerStats",
             "WarpStateStats", "InstructionStats")
 # (section, metric) in the order printed.
@@ -48,14 +49,13 @@ KERNELS = r"regex:attn_|flash_fwd"
 
 
 def call(bundle, chip, head_dim, seq, causal):
-    """The profiled process: one call of each, attn's first."""
+    """The profiled process: one call of each, attn's first. It finds the
+    runtime the parent built through ATTN_LIBRARY_PATH."""
     import attn
-    import sdpa_sweep
     import torch
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    os.environ["ATTN_LIBRARY_PATH"] = sdpa_sweep.build_runtime(bundle)
     attn.add_bundle(bundle)
     from attn.torch import attention
 
@@ -120,15 +120,16 @@ def main():
     if args.call:
         return call(bundle, args.chip, args.head_dim, args.seq, args.causal)
 
-    import sdpa_sweep
-    sdpa_sweep.build_runtime(bundle)
+    # Built once, here: the child under ncu only loads it.
+    library = build_runtime(bundle)
     command = ["ncu", "--csv", "--page", "details", "-k", KERNELS, "-c", "2"]
     for section in SECTIONS:
         command += ["--section", section]
     command += [sys.executable, os.path.abspath(__file__), bundle, "--call",
                 "--head-dim", str(args.head_dim), "--seq", str(args.seq),
                 "--chip", args.chip] + (["--causal"] if args.causal else [])
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env=dict(os.environ, ATTN_LIBRARY_PATH=library))
     if done.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}"
                  f"{done.stderr[-2000:]}")

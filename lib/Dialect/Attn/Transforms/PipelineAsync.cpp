@@ -102,6 +102,25 @@ std::array<LoadTileOp, 2> loadOrder(TileLoads loads) {
   return {loads.key, loads.value};
 }
 
+/// Copies the query tile into a one-slot ring where it was loaded and waits
+/// for it at `b`'s insertion point, after the K/V prologue, with `pending`
+/// of the prologue's copies still in flight.
+void pipelineQuery(IRRewriter &b, TileLoads loads, int64_t pending) {
+  LoadTileOp query = loads.query;
+  Location loc = loads.loop.getLoc();
+  OpBuilder::InsertPoint waitAt = b.saveInsertionPoint();
+  // At the start of the grid body: ahead of the K/V rings, allocated before.
+  b.setInsertionPointToStart(query->getBlock());
+  Value ring = allocRing(b, query, 1);
+  b.setInsertionPoint(query);
+  Value future = copyTile(b, query, query.getRow(), ring,
+                          arith::ConstantIndexOp::create(b, loc, 0),
+                          arith::ConstantIntOp::create(b, loc, 1, 1));
+  b.restoreInsertionPoint(waitAt);
+  auto wait = WaitTileOp::create(b, loc, future, pending);
+  b.replaceOp(query, wait.getResult());
+}
+
 /// With one slot a ring, a slot is refilled once the other ring's wait has
 /// passed: safe only when the first ring's readers are done before the
 /// second ring's wait (which every thread passes).
@@ -136,22 +155,16 @@ LogicalResult pipelineOneSlot(scf::ForallOp grid, TileLoads loads) {
   };
   auto [first, second] = loadOrder(loads);
   b.setInsertionPointToStart(grid.getBody());
-  Value queryRing = allocRing(b, loads.query, 1);
   Value firstRing = allocRing(b, first, 1);
   Value secondRing = allocRing(b, second, 1);
 
-  b.setInsertionPoint(loads.query);
-  Value queryFuture =
-      copyTile(b, loads.query, loads.query.getRow(), queryRing, index(0),
-               arith::ConstantIntOp::create(b, loc, 1, 1));
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
         step = loop.getStep();
   b.setInsertionPoint(loop);
   Value any = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
                                             lower, upper);
   Value firstTile = copyTile(b, first, lower, firstRing, index(0), any);
-  auto queryWait = WaitTileOp::create(b, loc, queryFuture, /*pending=*/1);
-  b.replaceOp(loads.query, queryWait.getResult());
+  pipelineQuery(b, loads, /*pending=*/1);
 
   auto interleave = [&](OpBuilder &, Location,
                         ArrayRef<BlockArgument> futures) {
@@ -191,7 +204,7 @@ LogicalResult pipelineOneSlot(scf::ForallOp grid, TileLoads loads) {
 /// `stages` slots a ring, tile i + stages - 1 issued right after the wait
 /// for tile i; with one stage (kept for warp-specialised schedules, whose
 /// producer issues the copies) each tile is copied where it is used.
-LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
+LogicalResult pipelineStagesAhead(scf::ForallOp grid, TileLoads loads,
                                   int64_t stages) {
   scf::ForOp loop = loads.loop;
   MLIRContext *ctx = grid.getContext();
@@ -201,23 +214,17 @@ LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
     return arith::ConstantIndexOp::create(b, loc, v);
   };
 
+  if (stages == 1 && failed(checkOneSlotOrder(loads)))
+    return failure();
   b.setInsertionPointToStart(grid.getBody());
-  Value queryRing = allocRing(b, loads.query, 1);
   Value keyRing = allocRing(b, loads.key, stages);
   Value valueRing = allocRing(b, loads.value, stages);
 
-  // The query copy, then the prologue: the K/V tiles of the first
-  // stages - 1 iterations, in the order the loop body issues them.
-  b.setInsertionPoint(loads.query);
-  Value queryFuture =
-      copyTile(b, loads.query, loads.query.getRow(), queryRing, index(0),
-               arith::ConstantIntOp::create(b, loc, 1, 1));
-  SmallVector<std::pair<LoadTileOp, Value>> order = {{loads.key, keyRing},
-                                                     {loads.value, valueRing}};
-  if (loads.value->isBeforeInBlock(loads.key))
-    std::swap(order[0], order[1]);
-  if (stages == 1 && failed(checkOneSlotOrder(loads)))
-    return failure();
+  // The prologue: the K/V tiles of the first stages - 1 iterations, in the
+  // order the loop body issues them.
+  SmallVector<std::pair<LoadTileOp, Value>> order;
+  for (LoadTileOp load : loadOrder(loads))
+    order.emplace_back(load, load == loads.key ? keyRing : valueRing);
   Value lower = loop.getLowerBound(), upper = loop.getUpperBound(),
         step = loop.getStep();
   b.setInsertionPoint(loop);
@@ -230,9 +237,7 @@ LogicalResult pipelineStagesAhead(TileLoads loads, scf::ForallOp grid,
       queues[i].push_back(
           copyTile(b, entry.first, row, entry.second, index(t), inRange));
   }
-  auto queryWait = WaitTileOp::create(b, loc, queryFuture,
-                                      /*pending=*/2 * (stages - 1));
-  b.replaceOp(loads.query, queryWait.getResult());
+  pipelineQuery(b, loads, /*pending=*/2 * (stages - 1));
   SmallVector<Value> inits;
   for (auto &queue : queues)
     inits.append(queue);
@@ -295,7 +300,7 @@ LogicalResult pipelineGrid(scf::ForallOp grid, ScheduleAttr schedule) {
   // free up: the one-slot order between the rings is the consumer's only.
   if (schedule.getStages() == 1 && schedule.getRoles().empty())
     return pipelineOneSlot(grid, *found);
-  return pipelineStagesAhead(*found, grid, schedule.getStages());
+  return pipelineStagesAhead(grid, *found, schedule.getStages());
 }
 
 struct AttnPipelineAsyncPass
