@@ -447,6 +447,12 @@ void mlir::attn::lowerPipelineToLoads(Operation *root) {
   root->walk([&](OrderedOp op) { sections.push_back(op); });
   for (OrderedOp op : sections)
     replaceByBody(b, op, op.getBody().front());
+  // Roles sharing a region: read in order, their sections are the
+  // computation.
+  SmallVector<InRoleOp> inRole;
+  root->walk([&](InRoleOp op) { inRole.push_back(op); });
+  for (InRoleOp op : inRole)
+    replaceByBody(b, op, op.getBody().front());
   root->walk([&](MatmulWaitOp wait) { b.replaceOp(wait, wait.getInput()); });
   root->walk([&](AllocChannelOp channel) { b.eraseOp(channel); });
 

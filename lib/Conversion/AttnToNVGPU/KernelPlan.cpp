@@ -268,6 +268,13 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
            << ": expects an attention grid (scf.forall with an "
               "#attn.schedule); run -attn-select-schedule, -attn-tile and "
               "-attn-fuse-online-softmax first";
+  for (auto roles : grids.front().getBody()->getOps<WarpSpecializeOp>())
+    if (!roles.getSharedRoles().empty())
+      return roles.emitError()
+             << kPass
+             << ": no kernel takes FlashAttention-4's mma, softmax, "
+                "correction and epilogue roles (attn.in_role sections) yet; "
+                "the sm_100a kernel runs producer and consumer roles";
   FailureOr<OnlineGrid> online = matchOnlineGrid(grids.front(), kPass);
   if (failed(online))
     return failure();

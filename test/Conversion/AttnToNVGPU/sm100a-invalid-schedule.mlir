@@ -77,3 +77,19 @@ func.func @tile_n_32(%q: tensor<1x1x128x256xbf16>, %k: tensor<1x1x128x256xbf16>,
          -> tensor<1x1x128x256xbf16>
   return %o : tensor<1x1x128x256xbf16>
 }
+
+// -----
+
+// FlashAttention-4's own roles split the consumer into sections that no
+// kernel runs yet.
+func.func @fa4_roles(%q: tensor<1x1x256x128xbf16>, %k: tensor<1x1x256x128xbf16>,
+    %v: tensor<1x1x256x128xbf16>) -> tensor<1x1x256x128xbf16> {
+  %init = tensor.empty() : tensor<1x1x256x128xbf16>
+  // expected-error @+1 {{convert-attn-to-nvgpu: no kernel takes FlashAttention-4's mma, softmax, correction and epilogue roles (attn.in_role sections) yet; the sm_100a kernel runs producer and consumer roles}}
+  %o = attn.attention ins(%q, %k, %v : tensor<1x1x256x128xbf16>,
+                          tensor<1x1x256x128xbf16>, tensor<1x1x256x128xbf16>)
+         outs(%init : tensor<1x1x256x128xbf16>)
+         {schedule = #attn.schedule<kind = fa4, tile_m = 256, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 8, registers = 192>, <name = "correction", warps = 4, registers = 80>, <name = "epilogue", warps = 2, registers = 48>]>}
+         -> tensor<1x1x256x128xbf16>
+  return %o : tensor<1x1x256x128xbf16>
+}

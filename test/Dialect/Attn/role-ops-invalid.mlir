@@ -305,3 +305,131 @@ func.func @negative_pending(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
   %w = attn.matmul_wait %p pending(-1) : tensor<64x64xf32>
   return
 }
+
+// -----
+
+func.func @in_role_outside_roles(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
+  // expected-error @below {{'attn.in_role' op must be inside an attn.warp_specialize}}
+  %s = attn.in_role "mma" -> (tensor<64x64xf32>) {
+    %qk = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    attn.in_role_yield %qk : tensor<64x64xf32>
+  }
+  return
+}
+
+// -----
+
+// One region a role: there is no shared region for a section to be in.
+func.func @in_role_without_shared_region(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 24>,
+                              <name = "consumer", warps = 4, registers = 232>] {
+  }, {
+    // expected-error @below {{'attn.in_role' op must be in the region several roles share (an attn.warp_specialize with more roles than regions, in its last region)}}
+    %s = attn.in_role "consumer" -> (tensor<64x64xf32>) {
+      %qk = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+      attn.in_role_yield %qk : tensor<64x64xf32>
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @in_role_unknown_role(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    attn.in_role "mma" {
+    }
+    attn.in_role "softmax" {
+    }
+    // expected-error @below {{'attn.in_role' op names role 'correction', which is not one of the roles sharing the region (mma, softmax)}}
+    attn.in_role "correction" {
+    }
+  }
+  return
+}
+
+// -----
+
+// A section of the producer's region: only the last region is shared.
+func.func @in_role_in_the_producer(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>) {
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+    // expected-error @below {{'attn.in_role' op must be in the region several roles share}}
+    attn.in_role "mma" {
+    }
+  }, {
+    attn.in_role "mma" {
+    }
+    attn.in_role "softmax" {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @in_role_nested(%n: index) {
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    attn.in_role "softmax" {
+    }
+    attn.in_role "mma" {
+      // expected-error @below {{'attn.in_role' op is nested in another attn.in_role section}}
+      attn.in_role "softmax" {
+      }
+    }
+  }
+  return
+}
+
+// -----
+
+// The softmax warps would have nothing to run.
+func.func @shared_role_without_section() {
+  // expected-error @below {{'attn.warp_specialize' op role 'softmax' shares the last region but no attn.in_role section there names it}}
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    attn.in_role "mma" {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @shared_roles_of_one_name() {
+  // expected-error @below {{'attn.warp_specialize' op has two roles named 'mma' sharing its last region}}
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "mma", warps = 4, registers = 192>] {
+  }, {
+    attn.in_role "mma" {
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @in_role_yield_types(%m: tensor<64xf32>) {
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    attn.in_role "mma" {
+    }
+    // expected-error @below {{'attn.in_role' op yields types that differ from its results}}
+    %x = "attn.in_role"() <{role = "softmax"}> ({
+      "attn.in_role_yield"() : () -> ()
+    }) : () -> tensor<64xf32>
+  }
+  return
+}

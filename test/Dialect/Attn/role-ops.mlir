@@ -54,3 +54,33 @@ func.func @turns(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %p: tensor<64x6
   } -> tensor<64x64xf32>, tensor<64x64xf32>
   return %r#0, %r#1 : tensor<64x64xf32>, tensor<64x64xf32>
 }
+
+// FlashAttention-4's roles: more roles than regions, the compute roles
+// sharing the last region, each running the sections that name it.
+// CHECK-LABEL: func.func @shared_region
+//       CHECK: attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>, <name = "mma", warps = 1, registers = 48>, <name = "softmax", warps = 4, registers = 192>] {
+//       CHECK: }, {
+//       CHECK:   %[[S:.*]] = attn.in_role "mma" -> (tensor<64x64xf32>) {
+//       CHECK:     %[[QK:.*]] = attn.qk_matmul
+//       CHECK:     attn.in_role_yield %[[QK]] : tensor<64x64xf32>
+//       CHECK:   }
+//       CHECK:   %[[M:.*]] = attn.in_role "softmax" -> (tensor<64xf32>) {
+//       CHECK:     attn.row_max %[[S]], %{{.*}}
+//       CHECK:   attn.role_yield %[[M]] : tensor<64xf32>
+func.func @shared_region(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %m: tensor<64xf32>) -> tensor<64xf32> {
+  %r = attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                                   <name = "mma", warps = 1, registers = 48>,
+                                   <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    %s = attn.in_role "mma" -> (tensor<64x64xf32>) {
+      %qk = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+      attn.in_role_yield %qk : tensor<64x64xf32>
+    }
+    %max = attn.in_role "softmax" -> (tensor<64xf32>) {
+      %x = attn.row_max %s, %m : tensor<64x64xf32>, tensor<64xf32>
+      attn.in_role_yield %x : tensor<64xf32>
+    }
+    attn.role_yield %max : tensor<64xf32>
+  } -> tensor<64xf32>
+  return %r : tensor<64xf32>
+}

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -75,11 +76,21 @@ void WarpSpecializeOp::print(OpAsmPrinter &p) {
 // WarpSpecializeOp: verification
 //===----------------------------------------------------------------------===//
 
+SmallVector<WarpRoleAttr> WarpSpecializeOp::getSharedRoles() {
+  SmallVector<WarpRoleAttr> shared;
+  size_t regions = getBodies().size();
+  if (getRoles().size() > regions)
+    for (Attribute role : getRoles().getValue().drop_front(regions - 1))
+      if (auto warpRole = dyn_cast<WarpRoleAttr>(role))
+        shared.push_back(warpRole);
+  return shared;
+}
+
 LogicalResult WarpSpecializeOp::verify() {
   if (getBodies().size() < 2)
     return emitOpError() << "needs at least two warp roles, got "
                          << getBodies().size();
-  if (getRoles().size() != getBodies().size())
+  if (getRoles().size() < getBodies().size())
     return emitOpError() << "has " << getRoles().size() << " roles for "
                          << getBodies().size() << " regions";
   SmallVector<WarpRoleAttr> roles;
@@ -88,6 +99,24 @@ LogicalResult WarpSpecializeOp::verify() {
     if (!role)
       return emitOpError() << "expects #attn.warp_role roles, got " << attr;
     roles.push_back(role);
+  }
+  // The roles that share the last region: each is named by a section there
+  // (a role with none would have nothing to run), and by name alone.
+  if (roles.size() > getBodies().size()) {
+    llvm::StringSet<> named;
+    getBodies().back().walk(
+        [&](InRoleOp section) { named.insert(section.getRole()); });
+    llvm::StringSet<> shared;
+    for (WarpRoleAttr role : getSharedRoles()) {
+      StringRef name = role.getName().getValue();
+      if (!shared.insert(name).second)
+        return emitOpError() << "has two roles named '" << name
+                             << "' sharing its last region";
+      if (!named.contains(name))
+        return emitOpError() << "role '" << name
+                             << "' shares the last region but no "
+                                "attn.in_role section there names it";
+    }
   }
   auto [warps, registers] = sumWarpRoles(roles);
   if (registers > kRegisterFile)
@@ -162,17 +191,30 @@ struct ChannelOrder {
 };
 } // namespace
 
+static LogicalResult verifyChannelOrder(Region &region);
+
+/// Visits the ops of `block` in order; the ops of attn.in_role sections are
+/// read in place, as the shared region reads in order.
+static LogicalResult visitChannelOps(Block &block, ChannelOrder &order) {
+  for (Operation &op : block) {
+    if (auto section = dyn_cast<InRoleOp>(op)) {
+      if (failed(visitChannelOps(section.getBody().front(), order)))
+        return failure();
+      continue;
+    }
+    if (failed(order.visit(&op)))
+      return failure();
+    for (Region &nested : op.getRegions())
+      if (failed(verifyChannelOrder(nested)))
+        return failure();
+  }
+  return success();
+}
+
 static LogicalResult verifyChannelOrder(Region &region) {
   for (Block &block : region) {
     ChannelOrder order;
-    for (Operation &op : block) {
-      if (failed(order.visit(&op)))
-        return failure();
-      for (Region &nested : op.getRegions())
-        if (failed(verifyChannelOrder(nested)))
-          return failure();
-    }
-    if (failed(order.finish()))
+    if (failed(visitChannelOps(block, order)) || failed(order.finish()))
       return failure();
   }
   return success();
@@ -337,5 +379,46 @@ LogicalResult OrderedOp::verify() {
         return user->emitOpError()
                << "uses a product of an attn.ordered section before waiting "
                   "for it with attn.matmul_wait";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// InRoleOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult InRoleOp::verify() {
+  auto roles = (*this)->getParentOfType<WarpSpecializeOp>();
+  if (!roles)
+    return emitOpError() << "must be inside an attn.warp_specialize";
+  Operation *inRegion = *this;
+  for (Operation *parent = inRegion->getParentOp(); parent != roles;
+       inRegion = parent, parent = parent->getParentOp()) {
+    if (isa<InRoleOp>(parent))
+      return emitOpError() << "is nested in another attn.in_role section";
+    if (!isa<scf::ForOp, scf::IfOp>(parent))
+      return emitOpError() << "may only be nested in scf.for and scf.if "
+                              "inside the shared region, not in '"
+                           << parent->getName() << "'";
+  }
+  SmallVector<WarpRoleAttr> shared = roles.getSharedRoles();
+  if (shared.empty() ||
+      inRegion->getParentRegion() != &roles.getBodies().back())
+    return emitOpError() << "must be in the region several roles share (an "
+                            "attn.warp_specialize with more roles than "
+                            "regions, in its last region)";
+  if (llvm::none_of(shared, [&](WarpRoleAttr role) {
+        return role.getName().getValue() == getRole();
+      })) {
+    SmallVector<StringRef> names;
+    for (WarpRoleAttr role : shared)
+      names.push_back(role.getName().getValue());
+    return emitOpError() << "names role '" << getRole()
+                         << "', which is not one of the roles sharing the "
+                            "region ("
+                         << llvm::join(names, ", ") << ")";
+  }
+  auto yield = cast<InRoleYieldOp>(getBody().front().getTerminator());
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "yields types that differ from its results";
   return success();
 }

@@ -17,6 +17,15 @@
 // same on both sides, so the pass that decided the stages still decides
 // them and this one only assigns them to roles.
 //
+// With FlashAttention-4's roles (producer, mma, softmax, correction,
+// epilogue) the last four share the consumer's region, which is split into
+// attn.in_role sections: the channel waits and releases and the matrix
+// products are the MMA warp's, the mask, row max, exponentials and row sums
+// the softmax warps', O's rescale the correction warps', and the
+// normalisation and LSE the epilogue's. Read in order the region is still
+// the consumer's computation; a section's results are what one role hands
+// another.
+//
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/IR/AttnOps.h"
@@ -163,6 +172,9 @@ private:
                Value phase);
   void buildProducer(Block &block);
   void buildConsumer(Block &block);
+  /// Splits `block` (and the blocks of its loops and branches) into
+  /// attn.in_role sections of FlashAttention-4's roles.
+  void sectionBlock(Block &block);
 
   Pipeline &p;
   ArrayRef<WarpRoleAttr> roles;
@@ -327,6 +339,102 @@ void Specializer::buildConsumer(Block &block) {
   RoleYieldOp::create(b, loc, results);
 }
 
+/// The FlashAttention-4 role that runs `op`, or "" for ops every role runs
+/// (index arithmetic, control flow).
+static StringRef fa4RoleOf(Operation *op) {
+  if (isa<ChannelWaitOp, ChannelReleaseOp, QKMatmulOp, PVMatmulOp>(op))
+    return "mma";
+  if (auto scale = dyn_cast<RowScaleOp>(op))
+    return cast<RankedTensorType>(scale.getType()).getRank() == 2 ? "correction"
+                                                                  : "softmax";
+  if (isa<MaskScoresOp, RowMaxOp, RowExpOp, RowSumOp>(op))
+    return "softmax";
+  if (isa<NormalizeOp, LseOp>(op))
+    return "epilogue";
+  return "";
+}
+
+void Specializer::sectionBlock(Block &block) {
+  // A tile's wait joins the products that read it: each wait moves down to
+  // its first use, past the other roles' work in between.
+  for (auto wait : llvm::to_vector(block.getOps<ChannelWaitOp>())) {
+    Operation *first = nullptr;
+    for (Operation *user : wait->getUsers())
+      if (Operation *at = block.findAncestorOpInBlock(*user))
+        if (!first || at->isBeforeInBlock(first))
+          first = at;
+    if (first && first != wait->getNextNode())
+      wait->moveBefore(first);
+  }
+  // Runs of one role's ops; ops of no role that use nothing of the run move
+  // ahead of it, the others join it.
+  SmallVector<std::pair<StringRef, SmallVector<Operation *>>> runs;
+  llvm::SmallPtrSet<Operation *, 16> inRun;
+  auto usesRun = [&](Operation *op) {
+    WalkResult uses = op->walk([&](Operation *nested) {
+      for (Value v : nested->getOperands())
+        if (inRun.contains(v.getDefiningOp()))
+          return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    return uses.wasInterrupted();
+  };
+  for (Operation &op : llvm::make_early_inc_range(block.without_terminator())) {
+    if (op.getNumRegions()) {
+      for (Region &region : op.getRegions())
+        for (Block &nested : region)
+          sectionBlock(nested);
+      inRun.clear();
+      runs.push_back({"", {}});
+      continue;
+    }
+    StringRef role = fa4RoleOf(&op);
+    bool open = !runs.empty() && !runs.back().first.empty();
+    if (role.empty()) {
+      if (!open)
+        continue;
+      if (usesRun(&op)) {
+        runs.back().second.push_back(&op);
+        inRun.insert(&op);
+      } else {
+        op.moveBefore(runs.back().second.front());
+      }
+      continue;
+    }
+    if (!open || runs.back().first != role) {
+      inRun.clear();
+      runs.push_back({role, {}});
+    }
+    runs.back().second.push_back(&op);
+    inRun.insert(&op);
+  }
+  // Each run becomes a section yielding what the rest of the region uses.
+  for (auto &[role, ops] : runs) {
+    if (role.empty())
+      continue;
+    llvm::SmallPtrSet<Operation *, 16> members(ops.begin(), ops.end());
+    SmallVector<Value> escaping;
+    for (Operation *op : ops)
+      for (Value result : op->getResults())
+        if (llvm::any_of(result.getUsers(), [&](Operation *user) {
+              return !members.contains(block.findAncestorOpInBlock(*user));
+            }))
+          escaping.push_back(result);
+    b.setInsertionPoint(ops.front());
+    auto section = InRoleOp::create(b, ops.front()->getLoc(),
+                                    ValueRange(escaping).getTypes(), role);
+    Block *body = b.createBlock(&section.getBody());
+    for (Operation *op : ops)
+      op->moveBefore(body, body->end());
+    b.setInsertionPointToEnd(body);
+    InRoleYieldOp::create(b, section.getLoc(), escaping);
+    for (auto [value, result] : llvm::zip(escaping, section.getResults()))
+      value.replaceUsesWithIf(result, [&](OpOperand &use) {
+        return !section->isAncestor(use.getOwner());
+      });
+  }
+}
+
 LogicalResult Specializer::run() {
   OnlineGrid &g = p.online;
   // Channels where the rings were.
@@ -349,8 +457,10 @@ LogicalResult Specializer::run() {
     resultTypes.push_back(p.lse.getType());
   SmallVector<Attribute> roleAttrs(roles.begin(), roles.end());
   b.setInsertionPoint(loop);
+  // The producer's region, and the consumer's (shared by FlashAttention-4's
+  // compute roles).
   auto ws = WarpSpecializeOp::create(b, loc, resultTypes,
-                                     b.getArrayAttr(roleAttrs), roles.size());
+                                     b.getArrayAttr(roleAttrs), 2);
   for (Region &region : ws.getBodies())
     b.createBlock(&region);
   Value normalized = g.normalize.getResult();
@@ -371,6 +481,9 @@ LogicalResult Specializer::run() {
     b.eraseOp(copy);
   for (AllocRingOp ring : p.rings)
     b.eraseOp(ring);
+  // Once nothing outside the roles uses the consumer's values.
+  if (roles.size() > 2)
+    sectionBlock(ws.getBodies()[1].front());
   return success();
 }
 
@@ -383,15 +496,29 @@ struct AttnWarpSpecializePass
       if (schedule.getKind() == KernelKind::fa2)
         continue;
       ArrayRef<WarpRoleAttr> roles = schedule.getRoles();
-      if (roles.size() != 2 || roles[0].getName() != "producer") {
-        SmallVector<StringRef> names;
-        for (WarpRoleAttr role : roles)
-          names.push_back(role.getName().getValue());
+      SmallVector<StringRef> names;
+      for (WarpRoleAttr role : roles)
+        names.push_back(role.getName().getValue());
+      bool fa3 =
+          llvm::equal(names, ArrayRef<StringRef>{"producer", "consumer"});
+      bool fa4 =
+          llvm::equal(names, ArrayRef<StringRef>{"producer", "mma", "softmax",
+                                                 "correction", "epilogue"});
+      if (!fa3 && !fa4) {
         grid.emitError() << kPass
-                         << ": splits a grid into a producer and a consumer "
-                            "role; the schedule's roles ("
-                         << llvm::join(names, ", ")
-                         << ") are not supported yet";
+                         << ": splits a grid into the roles (producer, "
+                            "consumer) or (producer, mma, softmax, "
+                            "correction, epilogue); the schedule's roles are ("
+                         << llvm::join(names, ", ") << ")";
+        return signalPassFailure();
+      }
+      // Overlap and turns reorder one consumer's products; FlashAttention-4's
+      // roles overlap by running concurrently.
+      if (fa4 && (schedule.getOverlap() || schedule.getPingPong())) {
+        grid.emitError() << kPass
+                         << ": FlashAttention-4's roles take no overlap or "
+                            "ping_pong (they schedule one consumer's "
+                            "products; these roles run concurrently)";
         return signalPassFailure();
       }
       FailureOr<Pipeline> pipeline = matchPipeline(grid);

@@ -119,8 +119,10 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     - `kind`: the kernel's structure, `fa2` (every warp loads and computes;
       the default), `fa3` (a producer warpgroup feeding consumer warpgroups
       through TMA and mbarriers) or `fa4` (the same producer and consumer
-      roles with tcgen05.mma and S and O in tensor memory; FlashAttention-4's
-      load, MMA, softmax, correction and epilogue roles are not built yet),
+      roles with tcgen05.mma and S and O in tensor memory; or
+      FlashAttention-4's `producer`, `mma`, `softmax`, `correction` and
+      `epilogue` roles, which `-attn-warp-specialize` builds as IR and no
+      kernel runs yet),
     - `tile_m`: query rows per tile (one tile per program instance of the
       grid),
     - `tile_n`: key/value rows per step of the K/V loop,

@@ -48,6 +48,11 @@ def Attn_WarpSpecializeOp : Attn_Op<"warp_specialize", [
     results are what the last role yields (the consumer computes the output);
     the other roles yield nothing.
 
+    With more roles than regions, the roles from the last region's index on
+    share it (FlashAttention-4's `mma`, `softmax`, `correction` and
+    `epilogue`): each runs the `attn.in_role` sections that name it and the
+    control flow around them, and every one of them is named by a section.
+
     The verifier checks the roles' budgets against the register file, that
     every channel a role waits on is filled by another role, and that each
     role uses a channel in order: acquire, copies, commit on the producer
@@ -78,6 +83,9 @@ def Attn_WarpSpecializeOp : Attn_Op<"warp_specialize", [
     WarpRoleAttr getRole(unsigned i) {
       return ::llvm::cast<WarpRoleAttr>(getRoles()[i]);
     }
+    /// The roles that share the last region (its attn.in_role sections),
+    /// or none when each role has a region of its own.
+    ::llvm::SmallVector<WarpRoleAttr> getSharedRoles();
   }];
 }
 
@@ -275,6 +283,54 @@ def Attn_OrderedYieldOp : Attn_Op<"ordered_yield", [
     results.
   }];
   let arguments = (ins Variadic<Attn_F32Tile>:$values);
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+def Attn_InRoleOp : Attn_Op<"in_role", [
+    RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"InRoleYieldOp">]> {
+  let summary = "a section of a shared region that one warp role runs";
+  let description = [{
+    In the region that several roles of an `attn.warp_specialize` share,
+    the ops of the section belong to role `role`: its warps run them, and
+    the other roles skip them. Values a section yields and another role's
+    section uses are handed from one role to the other (on a GPU through
+    tensor or shared memory and barriers); a section's operands and
+    results are its only contact with the rest of the region. Read in
+    order, the shared region is the computation itself, which is how
+    `convert-attn-to-linalg` runs it on the CPU (each section is its body).
+
+    The verifier checks that the section is in the shared region of an
+    `attn.warp_specialize` (at any depth of `scf.for` and `scf.if`), that
+    `role` is one of the roles sharing it, and that sections do not nest.
+
+    ```mlir
+    %s = attn.in_role "mma" -> (tensor<128x128xf32>) {
+      %k = attn.channel_wait %keys[%slot] phase(%phase) for %key[%b, %h, %row]
+             : tensor<?x2x?x64xbf16>, !attn.channel<2, tensor<128x64xbf16>>
+      %s0 = attn.qk_matmul %q, %k : ...
+      attn.channel_release %keys[%slot] : !attn.channel<2, tensor<128x64xbf16>>
+      attn.in_role_yield %s0 : tensor<128x128xf32>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$role);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $role (`->` `(` type($results)^ `)`)? $body attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Attn_InRoleYieldOp : Attn_Op<"in_role_yield", [
+    Pure, Terminator, HasParent<"InRoleOp">]> {
+  let summary = "ends an attn.in_role section";
+  let description = [{
+    Its operands are the section's results.
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
   let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }

@@ -475,7 +475,7 @@ def AttnPipelineAsyncPass : Pass<"attn-pipeline-async"> {
 }
 
 def AttnWarpSpecializePass : Pass<"attn-warp-specialize"> {
-  let summary = "Split each pipelined grid with a warp-specialised schedule into producer and consumer roles";
+  let summary = "Split each pipelined grid with a warp-specialised schedule into its warp roles";
   let description = [{
     Reads `-attn-pipeline-async`'s output (the one place that decides the
     stages) and, for each grid whose `#attn.schedule` has warp roles (kind
@@ -495,10 +495,21 @@ def AttnWarpSpecializePass : Pass<"attn-warp-specialize"> {
     - Tile `j` of a channel lives in slot `j mod stages` with phase
       `(j / stages) mod 2` on both sides; slots and phases are SSA values.
 
-    Grids with `fa2` schedules are left alone; schedules with other roles
-    (FlashAttention-4's) are an error until their split exists. The result
-    runs on the CPU (`convert-attn-to-linalg` reads the consumer's waits as
-    the loads they stand for).
+    With FlashAttention-4's roles (`producer`, `mma`, `softmax`,
+    `correction`, `epilogue`, in that order) the last four share the
+    consumer's region, which is split into `attn.in_role` sections: the
+    channel waits and releases and both matrix products are the `mma`
+    role's, the mask, row max, exponentials and row sums `softmax`'s, O's
+    rescale `correction`'s, the normalisation and the LSE `epilogue`'s
+    (each wait moves down to the product that reads it). A section yields
+    what another role uses, so the hand-offs (S, P, the factor O moves by,
+    the rescaled O) are the sections' results. These roles take no
+    `overlap` or `ping_pong`; no GPU kernel runs them yet.
+
+    Grids with `fa2` schedules are left alone; other role sets are an
+    error. The result runs on the CPU (`convert-attn-to-linalg` reads the
+    consumer's waits as the loads they stand for and each section as its
+    body).
 
     Before (L4, abridged):
 
