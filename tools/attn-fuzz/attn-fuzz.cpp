@@ -53,6 +53,10 @@ static const char *const kPipelines[] = {
     "attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,"
     "attn-pipeline-async,attn-warp-specialize,attn-overlap-consumer,"
     "attn-order-warpgroups,attn-lower-to-cpu-pipeline",
+    // Schedules written into the input (FlashAttention-4's roles and
+    // their sections among them), warp-specialised, on the CPU.
+    "attn-tile,attn-fuse-online-softmax,attn-pipeline-async,"
+    "attn-warp-specialize,attn-lower-to-cpu-pipeline",
     "convert-attn-to-linalg",
 };
 
