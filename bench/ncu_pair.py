@@ -10,9 +10,11 @@ BUNDLE (the kernel of CHIP, default sm_80, forced with ATTN_CHIP) and one of
 F.scaled_dot_product_attention under SDPA's flash backend, on the same bf16
 tensors (16k tokens, hidden 2048, as in bench/sdpa_sweep.py), and profiles
 the two kernels with the SpeedOfLight, Occupancy, LaunchStats,
-SchedulerStats, WarpStateStats and InstructionStats sections (ncu's clock control: base
-clocks, so durations are longer than the sweep's). Prints one row per
-metric with both kernels' values and their ratio, attn's over flash's.
+SchedulerStats, WarpStateStats and InstructionStats sections and the
+warps' stall reasons (cycles stalled per issued instruction, by reason;
+ncu's clock control: base clocks, so durations are longer than the
+sweep's). Prints one row per metric with both kernels' values and their
+ratio, attn's over flash's.
 """
 import argparse
 import csv
@@ -45,6 +47,16 @@ METRICS = (
     ("Occupancy", "Theoretical Occupancy"),
     ("Occupancy", "Achieved Occupancy"),
 )
+# Where the warps wait: cycles a warp spends stalled for each reason per
+# issued instruction (what WarpStateStats sums into "Warp Cycles Per Issued
+# Instruction"), as raw metrics.
+STALLS = ("barrier", "long_scoreboard", "short_scoreboard", "mio_throttle",
+          "math_pipe_throttle", "wait", "not_selected", "dispatch_stall",
+          "branch_resolving", "no_instruction", "lg_throttle")
+RAW = "Command line profiler metrics"
+STALL_METRICS = tuple(
+    f"smsp__average_warps_issue_stalled_{reason}_per_issue_active.ratio"
+    for reason in STALLS)
 KERNELS = r"regex:attn_|flash_fwd"
 
 
@@ -98,12 +110,15 @@ def table(kernels):
         sys.exit(f"ncu profiled {sorted(kernels) or 'no kernel'}; expected an "
                  "attn_ kernel and flash_fwd_kernel")
     lines = [f"{'metric':<38} {'unit':<14} {'attn':>14} {'flash':>14} {'ratio':>6}"]
-    for key in METRICS:
+    rows = [(key, key[1]) for key in METRICS]
+    rows += [((RAW, metric), f"stall {reason} / issue")
+             for reason, metric in zip(STALLS, STALL_METRICS)]
+    for key, label in rows:
         a, unit = ours.get(key, ("-", ""))
         f, _ = theirs.get(key, ("-", ""))
         x, y = number(a), number(f)
         ratio = f"{x / y:6.2f}" if x is not None and y else ""
-        lines.append(f"{key[1]:<38} {unit:<14} {a:>14} {f:>14} {ratio:>6}")
+        lines.append(f"{label:<38} {unit:<14} {a:>14} {f:>14} {ratio:>6}")
     return "\n".join(lines)
 
 
@@ -125,6 +140,7 @@ def main():
     command = ["ncu", "--csv", "--page", "details", "-k", KERNELS, "-c", "2"]
     for section in SECTIONS:
         command += ["--section", section]
+    command += ["--metrics", ",".join(STALL_METRICS)]
     command += [sys.executable, os.path.abspath(__file__), bundle, "--call",
                 "--head-dim", str(args.head_dim), "--seq", str(args.seq),
                 "--chip", args.chip] + (["--causal"] if args.causal else [])
