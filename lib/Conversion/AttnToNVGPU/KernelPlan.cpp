@@ -274,7 +274,8 @@ FailureOr<KernelPlan> mlir::attn::readKernelPlan(func::FuncOp func) {
              << kPass
              << ": no kernel takes FlashAttention-4's mma, softmax, "
                 "correction and epilogue roles (attn.in_role sections) yet; "
-                "the sm_100a kernel runs producer and consumer roles";
+                "the warp-specialised kernels run a producer and a consumer "
+                "role";
   FailureOr<OnlineGrid> online = matchOnlineGrid(grids.front(), kPass);
   if (failed(online))
     return failure();

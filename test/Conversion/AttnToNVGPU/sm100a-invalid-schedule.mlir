@@ -85,7 +85,7 @@ func.func @tile_n_32(%q: tensor<1x1x128x256xbf16>, %k: tensor<1x1x128x256xbf16>,
 func.func @fa4_roles(%q: tensor<1x1x256x128xbf16>, %k: tensor<1x1x256x128xbf16>,
     %v: tensor<1x1x256x128xbf16>) -> tensor<1x1x256x128xbf16> {
   %init = tensor.empty() : tensor<1x1x256x128xbf16>
-  // expected-error @+1 {{convert-attn-to-nvgpu: no kernel takes FlashAttention-4's mma, softmax, correction and epilogue roles (attn.in_role sections) yet; the sm_100a kernel runs producer and consumer roles}}
+  // expected-error @+1 {{convert-attn-to-nvgpu: no kernel takes FlashAttention-4's mma, softmax, correction and epilogue roles (attn.in_role sections) yet; the warp-specialised kernels run a producer and a consumer role}}
   %o = attn.attention ins(%q, %k, %v : tensor<1x1x256x128xbf16>,
                           tensor<1x1x256x128xbf16>, tensor<1x1x256x128xbf16>)
          outs(%init : tensor<1x1x256x128xbf16>)

@@ -390,12 +390,12 @@ func.func @in_role_nested(%n: index) {
 
 // -----
 
-// The softmax warps would have nothing to run.
-func.func @shared_role_without_section() {
-  // expected-error @below {{'attn.warp_specialize' op role 'softmax' shares the last region but no attn.in_role section there names it}}
+// A role named twice: the sections could not say which warps run them.
+func.func @shared_roles_of_one_name() {
+  // expected-error @below {{'attn.warp_specialize' op has two roles named 'producer'; roles sharing a region need distinct names}}
   attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
                               <name = "mma", warps = 1, registers = 48>,
-                              <name = "softmax", warps = 4, registers = 192>] {
+                              <name = "producer", warps = 4, registers = 192>] {
   }, {
     attn.in_role "mma" {
     }
@@ -405,13 +405,62 @@ func.func @shared_role_without_section() {
 
 // -----
 
-func.func @shared_roles_of_one_name() {
-  // expected-error @below {{'attn.warp_specialize' op has two roles named 'mma' sharing its last region}}
+// Outside the sections every sharing role runs an op: a channel wait there
+// would be taken by each of them.
+func.func @channel_op_outside_sections(%src: tensor<1x1x?x64xbf16>, %i: index, %p: i1) {
+  %c = attn.alloc_channel : !attn.channel<2, tensor<16x64xbf16>>
   attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
                               <name = "mma", warps = 1, registers = 48>,
-                              <name = "mma", warps = 4, registers = 192>] {
+                              <name = "softmax", warps = 4, registers = 192>] {
+    attn.channel_acquire %c[%i] phase(%p) : !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_copy %src[%i, %i, %i] into %c[%i] if %p : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_commit %c[%i] : !attn.channel<2, tensor<16x64xbf16>>
   }, {
+    // expected-error @below {{'attn.channel_wait' op is outside the attn.in_role sections of a region several roles share, so every role would run its side effects; put it in a section}}
+    %t = attn.channel_wait %c[%i] phase(%p) for %src[%i, %i, %i] : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
     attn.in_role "mma" {
+      attn.channel_release %c[%i] : !attn.channel<2, tensor<16x64xbf16>>
+    }
+  }
+  return
+}
+
+// -----
+
+// One role waits for the slot, another gives it back.
+func.func @release_in_another_role(%src: tensor<1x1x?x64xbf16>, %i: index, %p: i1) {
+  %c = attn.alloc_channel : !attn.channel<2, tensor<16x64xbf16>>
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+    attn.channel_acquire %c[%i] phase(%p) : !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_copy %src[%i, %i, %i] into %c[%i] if %p : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+    attn.channel_commit %c[%i] : !attn.channel<2, tensor<16x64xbf16>>
+  }, {
+    %t = attn.in_role "mma" -> (tensor<16x64xbf16>) {
+      %w = attn.channel_wait %c[%i] phase(%p) for %src[%i, %i, %i] : tensor<1x1x?x64xbf16>, !attn.channel<2, tensor<16x64xbf16>>
+      attn.in_role_yield %w : tensor<16x64xbf16>
+    }
+    attn.in_role "softmax" {
+      // expected-error @below {{'attn.channel_release' op releases in role 'softmax' a channel slot role 'mma' waited for}}
+      attn.channel_release %c[%i] : !attn.channel<2, tensor<16x64xbf16>>
+    }
+  }
+  return
+}
+
+// -----
+
+func.func @in_role_in_execute_region() {
+  attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                              <name = "mma", warps = 1, registers = 48>,
+                              <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    scf.execute_region {
+      // expected-error @below {{'attn.in_role' op may only be nested in scf.for and scf.if inside the shared region, not in 'scf.execute_region'}}
+      attn.in_role "mma" {
+      }
+      scf.yield
     }
   }
   return

@@ -1,5 +1,6 @@
 // RUN: attn-opt %s | attn-opt | FileCheck %s
 // RUN: attn-opt %s -mlir-print-op-generic | attn-opt | FileCheck %s
+// RUN: attn-opt %s -canonicalize | FileCheck %s --check-prefix=CANON
 
 // Warp roles and channels print and parse back: the roles with their
 // budgets, one region each, the protocol's ops with slot and phase.
@@ -83,4 +84,40 @@ func.func @shared_region(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %m: ten
     attn.role_yield %max : tensor<64xf32>
   } -> tensor<64xf32>
   return %r : tensor<64xf32>
+}
+
+// A section inside a branch of the shared region; and one whose results
+// nothing uses, which canonicalisation deletes: its role then has nothing
+// to run, which is allowed.
+// CHECK-LABEL: func.func @sections_in_branch
+//       CHECK: scf.if
+//       CHECK:   attn.in_role "mma" -> (tensor<64x64xf32>)
+//       CHECK: attn.in_role "softmax" -> (tensor<64xf32>)
+// CANON-LABEL: func.func @sections_in_branch
+//       CANON: attn.warp_specialize
+//       CANON:   attn.in_role "mma"
+//   CANON-NOT:   attn.in_role "softmax"
+//       CANON:   attn.role_yield
+func.func @sections_in_branch(%q: tensor<64x64xbf16>, %k: tensor<64x64xbf16>, %m: tensor<64xf32>, %c: i1) -> tensor<64x64xf32> {
+  %r = attn.warp_specialize roles [<name = "producer", warps = 1, registers = 48>,
+                                   <name = "mma", warps = 1, registers = 48>,
+                                   <name = "softmax", warps = 4, registers = 192>] {
+  }, {
+    %t = scf.if %c -> tensor<64x64xf32> {
+      %s = attn.in_role "mma" -> (tensor<64x64xf32>) {
+        %qk = attn.qk_matmul %q, %k : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+        attn.in_role_yield %qk : tensor<64x64xf32>
+      }
+      scf.yield %s : tensor<64x64xf32>
+    } else {
+      %z = arith.constant dense<0.0> : tensor<64x64xf32>
+      scf.yield %z : tensor<64x64xf32>
+    }
+    %unused = attn.in_role "softmax" -> (tensor<64xf32>) {
+      %x = arith.negf %m : tensor<64xf32>
+      attn.in_role_yield %x : tensor<64xf32>
+    }
+    attn.role_yield %t : tensor<64x64xf32>
+  } -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
 }

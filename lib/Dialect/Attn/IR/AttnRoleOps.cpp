@@ -9,7 +9,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -100,23 +102,15 @@ LogicalResult WarpSpecializeOp::verify() {
       return emitOpError() << "expects #attn.warp_role roles, got " << attr;
     roles.push_back(role);
   }
-  // The roles that share the last region: each is named by a section there
-  // (a role with none would have nothing to run), and by name alone.
+  // Sections name the roles that share the last region, so every role's
+  // name says which warps it is.
   if (roles.size() > getBodies().size()) {
-    llvm::StringSet<> named;
-    getBodies().back().walk(
-        [&](InRoleOp section) { named.insert(section.getRole()); });
-    llvm::StringSet<> shared;
-    for (WarpRoleAttr role : getSharedRoles()) {
-      StringRef name = role.getName().getValue();
-      if (!shared.insert(name).second)
-        return emitOpError() << "has two roles named '" << name
-                             << "' sharing its last region";
-      if (!named.contains(name))
-        return emitOpError() << "role '" << name
-                             << "' shares the last region but no "
-                                "attn.in_role section there names it";
-    }
+    llvm::StringSet<> names;
+    for (WarpRoleAttr role : roles)
+      if (!names.insert(role.getName().getValue()).second)
+        return emitOpError()
+               << "has two roles named '" << role.getName().getValue()
+               << "'; roles sharing a region need distinct names";
   }
   auto [warps, registers] = sumWarpRoles(roles);
   if (registers > kRegisterFile)
@@ -220,7 +214,48 @@ static LogicalResult verifyChannelOrder(Region &region) {
   return success();
 }
 
+/// The role of the attn.in_role section `op` is in, or "" outside any.
+static StringRef sectionRoleOf(Operation *op) {
+  auto section = op->getParentOfType<InRoleOp>();
+  return section ? section.getRole() : StringRef();
+}
+
+/// In the region several roles share, what every role runs (the ops outside
+/// sections) must be free of side effects, and a channel slot is waited for
+/// and released by one role.
+static LogicalResult verifySharedRegion(Region &region) {
+  DenseMap<Value, StringRef> waitingRole;
+  WalkResult result = region.walk([&](Operation *op) -> WalkResult {
+    if (isa<InRoleOp>(op) || op->getNumRegions() ||
+        op->hasTrait<OpTrait::IsTerminator>())
+      return WalkResult::advance();
+    StringRef role = sectionRoleOf(op);
+    if (role.empty() && !isMemoryEffectFree(op)) {
+      op->emitOpError() << "is outside the attn.in_role sections of a region "
+                           "several roles share, so every role would run "
+                           "its side effects; put it in a section";
+      return WalkResult::interrupt();
+    }
+    if (auto wait = dyn_cast<ChannelWaitOp>(op))
+      waitingRole.try_emplace(wait.getChannel(), role);
+    if (auto release = dyn_cast<ChannelReleaseOp>(op)) {
+      auto it = waitingRole.find(release.getChannel());
+      if (it != waitingRole.end() && it->second != role) {
+        op->emitOpError() << "releases in role '" << role
+                          << "' a channel slot role '" << it->second
+                          << "' waited for";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 LogicalResult WarpSpecializeOp::verifyRegions() {
+  if (getRoles().size() > getBodies().size() &&
+      failed(verifySharedRegion(getBodies().back())))
+    return failure();
   // Channels each role fills and waits on.
   SmallVector<llvm::DenseSet<Value>> fills(getBodies().size());
   SmallVector<SmallVector<ChannelWaitOp>> waits(getBodies().size());

@@ -76,6 +76,11 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
                                "batch), and the K/V chunk with a kv_chunk";
 
   g.roles = findWarpRoles(grid);
+  if (g.roles && !WarpSpecializeOp(g.roles).getSharedRoles().empty())
+    return g.roles->emitError() << pass
+                                << ": does not take FlashAttention-4's roles "
+                                   "(the attn.in_role sections of a shared "
+                                   "region)";
   Block &body = g.computeBlock();
   SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
   // -attn-overlap-consumer's form: the loop under the test that the K/V
@@ -110,8 +115,14 @@ Block &OnlineGrid::computeBlock() const {
 
 FailureOr<WarpSpecializeOp> mlir::attn::getWarpRoles(scf::ForallOp grid,
                                                      StringRef pass) {
-  if (WarpSpecializeOp roles = findWarpRoles(grid))
+  if (WarpSpecializeOp roles = findWarpRoles(grid)) {
+    if (!roles.getSharedRoles().empty())
+      return roles.emitError() << pass
+                               << ": does not take FlashAttention-4's roles "
+                                  "(the attn.in_role sections of a shared "
+                                  "region)";
     return roles;
+  }
   return grid.emitError() << pass
                           << ": expects the warp-specialised form; run "
                              "-attn-warp-specialize first";

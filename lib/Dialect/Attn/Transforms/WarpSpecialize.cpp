@@ -51,6 +51,10 @@ using namespace mlir::attn;
 namespace {
 
 constexpr StringLiteral kPass = "attn-warp-specialize";
+// FlashAttention-4's roles, in the schedule's order.
+constexpr StringLiteral kProducer = "producer", kMma = "mma",
+                        kSoftmax = "softmax", kCorrection = "correction",
+                        kEpilogue = "epilogue";
 
 /// The pipelined grid's async ops, as -attn-pipeline-async leaves them.
 struct Pipeline {
@@ -174,7 +178,7 @@ private:
   void buildConsumer(Block &block);
   /// Splits `block` (and the blocks of its loops and branches) into
   /// attn.in_role sections of FlashAttention-4's roles.
-  void sectionBlock(Block &block);
+  LogicalResult sectionBlock(Block &block);
 
   Pipeline &p;
   ArrayRef<WarpRoleAttr> roles;
@@ -343,18 +347,26 @@ void Specializer::buildConsumer(Block &block) {
 /// (index arithmetic, control flow).
 static StringRef fa4RoleOf(Operation *op) {
   if (isa<ChannelWaitOp, ChannelReleaseOp, QKMatmulOp, PVMatmulOp>(op))
-    return "mma";
+    return kMma;
   if (auto scale = dyn_cast<RowScaleOp>(op))
-    return cast<RankedTensorType>(scale.getType()).getRank() == 2 ? "correction"
-                                                                  : "softmax";
+    return cast<RankedTensorType>(scale.getType()).getRank() == 2 ? kCorrection
+                                                                  : kSoftmax;
   if (isa<MaskScoresOp, RowMaxOp, RowExpOp, RowSumOp>(op))
-    return "softmax";
+    return kSoftmax;
   if (isa<NormalizeOp, LseOp>(op))
-    return "epilogue";
+    return kEpilogue;
   return "";
 }
 
-void Specializer::sectionBlock(Block &block) {
+namespace {
+/// Consecutive ops of one role (none: a loop or branch between runs).
+struct Run {
+  StringRef role;
+  SmallVector<Operation *> ops;
+};
+} // namespace
+
+LogicalResult Specializer::sectionBlock(Block &block) {
   // A tile's wait joins the products that read it: each wait moves down to
   // its first use, past the other roles' work in between.
   for (auto wait : llvm::to_vector(block.getOps<ChannelWaitOp>())) {
@@ -366,65 +378,68 @@ void Specializer::sectionBlock(Block &block) {
     if (first && first != wait->getNextNode())
       wait->moveBefore(first);
   }
-  // Runs of one role's ops; ops of no role that use nothing of the run move
-  // ahead of it, the others join it.
-  SmallVector<std::pair<StringRef, SmallVector<Operation *>>> runs;
+  // Runs of one role's ops. An op of no role that uses nothing of the run
+  // moves ahead of it (every role runs it); one that does joins the run.
+  SmallVector<Run> runs;
   llvm::SmallPtrSet<Operation *, 16> inRun;
-  auto usesRun = [&](Operation *op) {
-    WalkResult uses = op->walk([&](Operation *nested) {
-      for (Value v : nested->getOperands())
-        if (inRun.contains(v.getDefiningOp()))
-          return WalkResult::interrupt();
-      return WalkResult::advance();
+  auto usesRun = [&](Operation &op) {
+    return llvm::any_of(op.getOperands(), [&](Value v) {
+      return inRun.contains(v.getDefiningOp());
     });
-    return uses.wasInterrupted();
   };
   for (Operation &op : llvm::make_early_inc_range(block.without_terminator())) {
     if (op.getNumRegions()) {
       for (Region &region : op.getRegions())
         for (Block &nested : region)
-          sectionBlock(nested);
+          if (failed(sectionBlock(nested)))
+            return failure();
       inRun.clear();
-      runs.push_back({"", {}});
+      runs.push_back({});
       continue;
     }
     StringRef role = fa4RoleOf(&op);
-    bool open = !runs.empty() && !runs.back().first.empty();
+    bool open = !runs.empty() && !runs.back().role.empty();
     if (role.empty()) {
+      if (!isMemoryEffectFree(&op))
+        return op.emitError()
+               << kPass
+               << ": has no FlashAttention-4 role for this op, which every "
+                  "role would run with its side effects";
       if (!open)
         continue;
-      if (usesRun(&op)) {
-        runs.back().second.push_back(&op);
+      if (usesRun(op)) {
+        runs.back().ops.push_back(&op);
         inRun.insert(&op);
       } else {
-        op.moveBefore(runs.back().second.front());
+        op.moveBefore(runs.back().ops.front());
       }
       continue;
     }
-    if (!open || runs.back().first != role) {
+    if (!open || runs.back().role != role) {
       inRun.clear();
       runs.push_back({role, {}});
     }
-    runs.back().second.push_back(&op);
+    runs.back().ops.push_back(&op);
     inRun.insert(&op);
   }
   // Each run becomes a section yielding what the rest of the region uses.
-  for (auto &[role, ops] : runs) {
-    if (role.empty())
+  for (Run &run : runs) {
+    if (run.role.empty())
       continue;
-    llvm::SmallPtrSet<Operation *, 16> members(ops.begin(), ops.end());
+    llvm::SmallPtrSet<Operation *, 16> members(run.ops.begin(), run.ops.end());
     SmallVector<Value> escaping;
-    for (Operation *op : ops)
+    for (Operation *op : run.ops)
       for (Value result : op->getResults())
         if (llvm::any_of(result.getUsers(), [&](Operation *user) {
               return !members.contains(block.findAncestorOpInBlock(*user));
             }))
           escaping.push_back(result);
-    b.setInsertionPoint(ops.front());
-    auto section = InRoleOp::create(b, ops.front()->getLoc(),
-                                    ValueRange(escaping).getTypes(), role);
+    Operation *front = run.ops.front();
+    b.setInsertionPoint(front);
+    auto section = InRoleOp::create(b, front->getLoc(),
+                                    ValueRange(escaping).getTypes(), run.role);
     Block *body = b.createBlock(&section.getBody());
-    for (Operation *op : ops)
+    for (Operation *op : run.ops)
       op->moveBefore(body, body->end());
     b.setInsertionPointToEnd(body);
     InRoleYieldOp::create(b, section.getLoc(), escaping);
@@ -433,6 +448,7 @@ void Specializer::sectionBlock(Block &block) {
         return !section->isAncestor(use.getOwner());
       });
   }
+  return success();
 }
 
 LogicalResult Specializer::run() {
@@ -483,7 +499,7 @@ LogicalResult Specializer::run() {
     b.eraseOp(ring);
   // Once nothing outside the roles uses the consumer's values.
   if (roles.size() > 2)
-    sectionBlock(ws.getBodies()[1].front());
+    return sectionBlock(ws.getBodies()[1].front());
   return success();
 }
 
@@ -499,17 +515,23 @@ struct AttnWarpSpecializePass
       SmallVector<StringRef> names;
       for (WarpRoleAttr role : roles)
         names.push_back(role.getName().getValue());
-      bool fa3 =
-          llvm::equal(names, ArrayRef<StringRef>{"producer", "consumer"});
+      bool fa3 = names.size() == 2 && names[0] == kProducer;
       bool fa4 =
-          llvm::equal(names, ArrayRef<StringRef>{"producer", "mma", "softmax",
-                                                 "correction", "epilogue"});
+          llvm::equal(names, ArrayRef<StringRef>{kProducer, kMma, kSoftmax,
+                                                 kCorrection, kEpilogue});
       if (!fa3 && !fa4) {
         grid.emitError() << kPass
-                         << ": splits a grid into the roles (producer, "
-                            "consumer) or (producer, mma, softmax, "
-                            "correction, epilogue); the schedule's roles are ("
+                         << ": splits a grid into a producer and one other "
+                            "role, or into FlashAttention-4's (producer, mma, "
+                            "softmax, correction, epilogue); the schedule's "
+                            "roles are ("
                          << llvm::join(names, ", ") << ")";
+        return signalPassFailure();
+      }
+      if (fa4 && schedule.getKind() != KernelKind::fa4) {
+        grid.emitError() << kPass
+                         << ": FlashAttention-4's roles need a kind = fa4 "
+                            "schedule";
         return signalPassFailure();
       }
       // Overlap and turns reorder one consumer's products; FlashAttention-4's

@@ -50,8 +50,10 @@ def Attn_WarpSpecializeOp : Attn_Op<"warp_specialize", [
 
     With more roles than regions, the roles from the last region's index on
     share it (FlashAttention-4's `mma`, `softmax`, `correction` and
-    `epilogue`): each runs the `attn.in_role` sections that name it and the
-    control flow around them, and every one of them is named by a section.
+    `epilogue`): each runs the `attn.in_role` sections that name it and what
+    lies outside every section (control flow, index arithmetic), which must
+    then be free of side effects; the roles' names are distinct, and a
+    channel slot is waited for and released by one role.
 
     The verifier checks the roles' budgets against the register file, that
     every channel a role waits on is filled by another role, and that each
@@ -294,12 +296,13 @@ def Attn_InRoleOp : Attn_Op<"in_role", [
   let description = [{
     In the region that several roles of an `attn.warp_specialize` share,
     the ops of the section belong to role `role`: its warps run them, and
-    the other roles skip them. Values a section yields and another role's
-    section uses are handed from one role to the other (on a GPU through
-    tensor or shared memory and barriers); a section's operands and
-    results are its only contact with the rest of the region. Read in
-    order, the shared region is the computation itself, which is how
-    `convert-attn-to-linalg` runs it on the CPU (each section is its body).
+    the other roles skip them. A section yields every value of it used
+    outside; what one role's section yields and another role's uses is
+    handed from one to the other (on a GPU through tensor or shared memory
+    and barriers), and a section reads the values around it (loop-carried
+    ones, other sections' results) directly. Read in order, the shared
+    region is the computation itself, which is how `convert-attn-to-linalg`
+    runs it on the CPU (each section is its body).
 
     The verifier checks that the section is in the shared region of an
     `attn.warp_specialize` (at any depth of `scf.for` and `scf.if`), that

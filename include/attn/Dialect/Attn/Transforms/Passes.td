@@ -502,12 +502,15 @@ def AttnWarpSpecializePass : Pass<"attn-warp-specialize"> {
     role's, the mask, row max, exponentials and row sums `softmax`'s, O's
     rescale `correction`'s, the normalisation and the LSE `epilogue`'s
     (each wait moves down to the product that reads it). A section yields
-    what another role uses, so the hand-offs (S, P, the factor O moves by,
-    the rescaled O) are the sections' results. These roles take no
-    `overlap` or `ping_pong`; no GPU kernel runs them yet.
+    every value of it used outside: the hand-offs between roles (S, P, the
+    factor O moves by, the rescaled O, O after P V, the row sums and maxima
+    for the epilogue) and what a role keeps from step to step (the row
+    max). An op of no role with side effects is an error. These roles need
+    a `kind = fa4` schedule and take no `overlap` or `ping_pong`; no GPU
+    kernel runs them yet.
 
-    Grids with `fa2` schedules are left alone; other role sets are an
-    error. The result runs on the CPU (`convert-attn-to-linalg` reads the
+    Grids with `fa2` schedules are left alone; role sets other than a
+    producer and one other role, or FlashAttention-4's, are an error. The result runs on the CPU (`convert-attn-to-linalg` reads the
     consumer's waits as the loads they stand for and each section as its
     body).
 
