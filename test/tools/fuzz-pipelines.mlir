@@ -13,4 +13,5 @@
 // CHECK-NEXT: ok: attn-select-schedule{chip=sm_80},attn-tile,attn-fuse-online-softmax,attn-pipeline-async,attn-lower-to-cpu-pipeline
 // CHECK-NEXT: ok: attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,attn-pipeline-async,attn-warp-specialize,attn-lower-to-cpu-pipeline
 // CHECK-NEXT: ok: attn-select-schedule{chip=sm_90a},attn-tile,attn-fuse-online-softmax,attn-pipeline-async,attn-warp-specialize,attn-overlap-consumer,attn-order-warpgroups,attn-lower-to-cpu-pipeline
+// CHECK-NEXT: ok: attn-tile,attn-fuse-online-softmax,attn-pipeline-async,attn-warp-specialize,attn-lower-to-cpu-pipeline
 // CHECK-NEXT: ok: convert-attn-to-linalg
