@@ -4,15 +4,26 @@
 // its row's offset), and every MMA step adds a constant to one of them (the
 // next 16-row block: 16 x 128 = 2048 elements). A thread's cp.async chunks
 // sit whole swizzle periods of rows apart (8 rows of 128: 1024 elements).
+// Their global offsets are chained in a view of the tensor as one
+// dimension: each pass adds the pass's row stride (8 rows), read afresh
+// each tile through an opaque move, and a row past the sequence reads
+// nothing (a source size of 0).
 // RUN: attn-opt %s -split-input-file -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 -canonicalize -cse | FileCheck %s
 
 // CHECK-LABEL: gpu.func @d128
+//       CHECK: %[[KEYSRC:.*]] = memref.reinterpret_cast %arg1 to offset: [%{{.*}}], sizes: [{{[0-9]+}}], strides: [1] : memref<?x8x?x128xbf16, strided<[?, ?, ?, 1], offset: ?>> to memref<?xbf16, strided<[1], offset: ?>>
 //       CHECK: %[[QUERY:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<1x128x128xbf16, 3> into memref<16384xbf16, 3>
 //       CHECK: %[[KEYS:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<2x64x128xbf16, 3> into memref<16384xbf16, 3>
 //       CHECK: scf.for
-//       CHECK: nvgpu.device_async_copy {{.*}}, %[[KEYS]][%[[CHUNK:.*]]], 8
+//       CHECK: %[[LEFT:.*]] = arith.subi
+//       CHECK: %[[FRESH:.*]] = llvm.inline_asm has_side_effects {{.*}}"mov.b64 $0, $1;", "=l,l"
+//       CHECK: %[[STEP:.*]] = arith.index_cast %[[FRESH]] : i64 to index
+//       CHECK: arith.cmpi sgt, %[[LEFT]], %c0 : index
+//       CHECK: nvgpu.device_async_copy %[[KEYSRC]][%[[G0:.*]]], %[[KEYS]][%[[CHUNK:.*]]], 8
+//  CHECK-NEXT: %[[G1:.*]] = arith.addi %[[G0]], %[[STEP]] : index
+//  CHECK-NEXT: arith.cmpi sgt, %[[LEFT]], %c8 : index
 //       CHECK: %[[NEXT:.*]] = arith.addi %[[CHUNK]], %c1024 : index
-//  CHECK-NEXT: nvgpu.device_async_copy {{.*}}, %[[KEYS]][%[[NEXT]]], 8
+//       CHECK: nvgpu.device_async_copy %[[KEYSRC]][%[[G1]]], %[[KEYS]][%[[NEXT]]], 8
 //       CHECK: %[[QROW:.*]] = arith.muli %{{.*}}, %c128 : index
 //       CHECK: %[[QCOL:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 //  CHECK-NEXT: %[[Q0:.*]] = arith.addi %[[QROW]], %[[QCOL]] : index

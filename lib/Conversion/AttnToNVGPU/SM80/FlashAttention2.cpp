@@ -137,6 +137,21 @@ private:
   /// table[batch, k / page]; a page id outside the cache zero-fills the row.
   /// With `onePage` the tile lies in one page (firstRow is a multiple of
   /// the tile's rows, which divide the page), looked up once.
+  /// copyTile's passes where the tile is consecutive rows of one head and
+  /// each thread's chunks repeat every pass (one period): the global offsets
+  /// of a thread's passes are chained, one add of a pass's row stride
+  /// apiece, the stride read afresh per tile (an opaque move) so that LLVM
+  /// does not turn the chain into one hoisted 64-bit offset a pass; rows
+  /// past `limit` read nothing (a source size of 0: the address is never
+  /// fetched, so it may lie past the tensor). `destination` gives pass p's
+  /// shared tile and indices.
+  void copyHeadRows(
+      const RowCopy &geometry, Value global, Value batchIndex, Value headIndex,
+      Value firstRow, Value limit, int64_t passes, Value enabled,
+      function_ref<std::pair<Value, SmallVector<Value>>(int64_t)> destination,
+      SmallVectorImpl<Value> &tokens);
+  /// `global` as one dimension of elements from its base, and its strides.
+  std::pair<Value, SmallVector<Value, 4>> linearView(Value global);
   void copyTile(const RowCopy &geometry, Value tile, ValueRange lead,
                 Value global, Value batch, Value head, Value firstRow,
                 Value limit, int64_t rows, int64_t rowsPerHead, Value enabled,
@@ -240,6 +255,8 @@ private:
   // future's ring and slot; each waited tile's view and slot; a group token
   // for the waits (they count groups, so any token does).
   DenseMap<Operation *, Value> ringViews;
+  /// Each global tensor's linear view and strides (linearView).
+  DenseMap<Value, std::pair<Value, SmallVector<Value, 4>>> linearViews;
   DenseMap<Value, std::pair<Operation *, Value>> futures;
   DenseMap<Value, std::pair<Value, Value>> tiles;
   Value waitToken;
@@ -305,6 +322,71 @@ std::pair<Value, Value> FlashAttention2Emitter::packedRow(Value head,
           add(firstRow, arith::RemUIOp::create(b, loc, local, perHead))};
 }
 
+std::pair<Value, SmallVector<Value, 4>>
+FlashAttention2Emitter::linearView(Value global) {
+  auto &view = linearViews[global];
+  if (view.first)
+    return view;
+  OpBuilder::InsertionGuard guard(b);
+  if (Operation *def = global.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(global.getParentBlock());
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, global);
+  auto type = cast<MemRefType>(global.getType());
+  auto linearType = MemRefType::get(
+      {ShapedType::kDynamic}, type.getElementType(),
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}),
+      type.getMemorySpace());
+  // Its size only bounds the indices the verifier sees; the offsets stay
+  // inside the tensor or read nothing.
+  Value linear = memref::ReinterpretCastOp::create(
+      b, loc, linearType, meta.getBaseBuffer(), OpFoldResult(meta.getOffset()),
+      ArrayRef<OpFoldResult>{b.getIndexAttr(int64_t(1) << 48)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  view = {linear, SmallVector<Value, 4>(meta.getStrides())};
+  return view;
+}
+
+void FlashAttention2Emitter::copyHeadRows(
+    const RowCopy &geometry, Value global, Value batchIndex, Value headIndex,
+    Value firstRow, Value limit, int64_t passes, Value enabled,
+    function_ref<std::pair<Value, SmallVector<Value>>(int64_t)> destination,
+    SmallVectorImpl<Value> &tokens) {
+  auto [linear, strides] = linearView(global);
+  auto [row, col] = geometry.bases.front();
+  Value first = add(firstRow, row);
+  Value offset =
+      add(add(mul(batchIndex, strides[0]), mul(headIndex, strides[1])),
+          add(mul(first, strides[2]), mul(col, strides[3])));
+  // Rows this thread may still read, from its first.
+  Value left = arith::SubIOp::create(b, loc, limit, first);
+  Value step = mul(index(geometry.periodRows), strides[2]);
+  Value freshStep = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      LLVM::InlineAsmOp::create(
+          b, loc, b.getI64Type(),
+          ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(), step)},
+          "mov.b64 $0, $1;", "=l,l", /*has_side_effects=*/true,
+          /*is_align_stack=*/false, LLVM::TailCallKind::None,
+          LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+          ArrayAttr())
+          .getResult(0));
+  for (int64_t pass = 0; pass < passes; ++pass) {
+    if (pass > 0)
+      offset = add(offset, freshStep);
+    Value ok =
+        cmp(arith::CmpIPredicate::sgt, left, index(pass * geometry.periodRows));
+    if (enabled)
+      ok = arith::AndIOp::create(b, loc, ok, enabled);
+    auto [dstTile, dst] = destination(pass);
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dstTile, dst,
+        linear, ValueRange{offset}, b.getIndexAttr(kChunkElements),
+        select(ok, index(kChunkElements), index(0)), b.getUnitAttr()));
+  }
+}
+
 void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
                                       ValueRange lead, Value global,
                                       Value batchIndex, Value headIndex,
@@ -343,7 +425,28 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
   }
   int64_t periodStride =
       geometry.periodRows * cast<MemRefType>(tile.getType()).getShape().back();
-  for (int64_t pass = 0; pass < rows * geometry.chunks / threads; ++pass) {
+  int64_t passes = rows * geometry.chunks / threads;
+  if (!table && rowsPerHead >= rows && geometry.valid == geometry.chunks &&
+      period == 1) {
+    copyHeadRows(
+        geometry, global, batchIndex, headIndex, firstRow, limit, passes,
+        enabled,
+        [&](int64_t pass) {
+          SmallVector<Value> dst(lead);
+          if (flatTile)
+            return std::make_pair(
+                flatTile, SmallVector<Value>{
+                              pass == 0 ? firstChunks[0]
+                                        : add(firstChunks[0],
+                                              index(pass * periodStride))});
+          auto [local, col] = passPosition(geometry, pass);
+          dst.append({local, swizzled(local, col)});
+          return std::make_pair(tile, dst);
+        },
+        tokens);
+    return;
+  }
+  for (int64_t pass = 0; pass < passes; ++pass) {
     auto [local, col] = passPosition(geometry, pass);
     Value rowHead = headIndex, row = add(firstRow, local);
     if (rowsPerHead < rows)
