@@ -13,7 +13,9 @@ the full schedule (the chip's choices for D), then without ping-pong,
 without the intra-warpgroup overlap, without both (warp specialisation
 alone), rescaling O at every step, rescaling it only past a threshold of 8
 (one of the two is the default), one K/V stage instead of two, persistent
-CTAs and one CTA a tile (one of the two is the default), FlashAttention-4's exp2 on the FMA units
+CTAs and one CTA a tile (one of the two is the default), one query slot
+instead of two (persistent CTAs load the next tile's query under this
+one's steps), FlashAttention-4's exp2 on the FMA units
 for one score in 4, in 2 and all of them, and the FA2 form without warp
 specialisation (the sm_80 kernel, through the driver's PTX JIT), also with
 one exp2 in 2 by the polynomial. `run` builds the runtime and
@@ -45,6 +47,7 @@ VARIANTS = [
     ("one stage instead of two", ["--chip=sm_90a", "--stages=1"]),
     ("persistent CTAs", ["--chip=sm_90a", "--persistent=true"]),
     ("one CTA a tile", ["--chip=sm_90a", "--persistent=false"]),
+    ("one query slot instead of two", ["--chip=sm_90a", "--query-stages=1"]),
     ("exp2: 1 in 4 by polynomial", ["--chip=sm_90a", "--exp2-emulation=4"]),
     ("exp2: 1 in 2 by polynomial", ["--chip=sm_90a", "--exp2-emulation=2"]),
     ("exp2: all by polynomial", ["--chip=sm_90a", "--exp2-emulation=1"]),

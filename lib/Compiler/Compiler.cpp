@@ -40,6 +40,7 @@ static void setPipelineOptions(AttnLowerToNVVMPipelineOptions &result,
   result.exp2Emulation = options.exp2Emulation;
   result.exp2Degree = options.exp2Degree;
   result.stages = options.stages;
+  result.queryStages = options.queryStages;
   result.packGqa = options.packGqa;
   result.kvChunk = options.kvChunk;
   result.waitTimeoutMs = options.waitTimeoutMs;

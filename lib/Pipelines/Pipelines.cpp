@@ -120,8 +120,8 @@ void mlir::attn::buildAttnToKernelPipeline(
     return;
   pm.addPass(createAttnSelectSchedulePass(
       {options.chip, options.rescaleThreshold, options.pingPong,
-       options.overlap, options.persistent, options.stages, options.packGqa,
-       options.kvChunk}));
+       options.overlap, options.persistent, options.stages, options.queryStages,
+       options.packGqa, options.kvChunk}));
   pm.addPass(createAttnTilePass());
   if (last == AttnLoweringStep::Tile)
     return;

@@ -22,8 +22,14 @@ using namespace mlir::attn;
 int64_t mlir::attn::pipelineSharedMemoryBytes(const KernelShape &s) {
   int64_t row = sm80::sharedRowElements(s.headDim),
           valueRow = sm80::sharedRowElements(s.valueHeadDim);
-  return s.elementBytes *
-         (s.tileM * row + s.stages * s.tileN * (row + valueRow));
+  return s.elementBytes * (s.queryStages * s.tileM * row +
+                           s.stages * s.tileN * (row + valueRow));
+}
+
+int64_t mlir::attn::stagedPipelineSharedMemoryBytes(const KernelShape &s) {
+  int64_t staging = s.elementBytes * s.tileM * s.valueHeadDim;
+  int64_t tileWords = 16, barrierStep = 1024;
+  return pipelineSharedMemoryBytes(s) + staging + tileWords + barrierStep;
 }
 
 /// Both kernels write O in the inputs' element type.

@@ -102,6 +102,12 @@ static llvm::cl::opt<int64_t> stages(
                    "copied under the other's products; default 0: the "
                    "chip's choice)"),
     llvm::cl::cat(driverOptions), llvm::cl::init(0));
+static llvm::cl::opt<int64_t> queryStages(
+    "query-stages",
+    llvm::cl::desc("Persistent warp-specialised kernels (sm_90a): query "
+                   "tiles in flight (2: the next tile's query loads under "
+                   "this one's steps; default 0: the chip's choice)"),
+    llvm::cl::cat(driverOptions), llvm::cl::init(0));
 static llvm::cl::opt<int64_t> exp2Emulation(
     "exp2-emulation",
     llvm::cl::desc("FlashAttention-4's exp2 on the FMA units: one score "
@@ -220,6 +226,7 @@ int main(int argc, char **argv) {
   options.exp2Emulation = exp2Emulation;
   options.exp2Degree = exp2Degree;
   options.stages = stages;
+  options.queryStages = queryStages;
   options.packGqa = packGqa;
   options.kvChunk = kvChunk;
   options.cudaPath = cudaPath;

@@ -51,6 +51,9 @@ struct CompileOptions {
   int64_t exp2Emulation = 0, exp2Degree = 3;
   /// K/V tiles in flight; 0 leaves it to the chip.
   int64_t stages = 0;
+  /// Persistent warp-specialised kernels: query tiles in flight; 0 leaves
+  /// it to the chip.
+  int64_t queryStages = 0;
   /// Pack the query heads of a group into one tile (decoding); chosen
   /// without asking when Sq is static and at most 16.
   bool packGqa = false;

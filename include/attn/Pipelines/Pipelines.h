@@ -46,6 +46,12 @@ struct AttnLowerToNVVMPipelineOptions
                      "each copied under the other's products); 0, the "
                      "default, leaves it to the chip"),
       llvm::cl::init(0)};
+  PassOptions::Option<int64_t> queryStages{
+      *this, "query-stages",
+      llvm::cl::desc("Persistent warp-specialised kernels: query tiles in "
+                     "flight (2: the next tile's query loads under this "
+                     "one's steps); 0, the default, leaves it to the chip"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> packGqa{
       *this, "pack-gqa",
       llvm::cl::desc("Pack the query heads of a group into one tile "

@@ -34,6 +34,8 @@ struct KernelShape {
   int64_t headDim, valueHeadDim, elementBytes;
   int64_t tileM, tileN, stages, warps;
   Type elementType, outputElementType;
+  /// Query tiles in flight (persistent warp-specialised kernels).
+  int64_t queryStages = 1;
 };
 
 struct TargetInfo {
@@ -87,10 +89,17 @@ std::string describeTargets();
 /// (supported: <describeTargets()>)".
 std::string unknownChipMessage(StringRef chip);
 
-/// Shared memory of a K/V pipeline: one Q tile and `stages` K and V tiles,
-/// in rows of whole 64-element swizzle groups (sm80::sharedRowElements, as
-/// sm_80 stores them; the TMA kernels' head dims are multiples of 64).
+/// Shared memory of a K/V pipeline: `queryStages` Q tiles and `stages` K
+/// and V tiles, in rows of whole 64-element swizzle groups
+/// (sm80::sharedRowElements, as sm_80 stores them; the TMA kernels' head
+/// dims are multiples of 64).
 int64_t pipelineSharedMemoryBytes(const KernelShape &shape);
+
+/// Shared memory of a TMA kernel that stages O for its store, as
+/// SharedLayout (WarpSpecializedKernel.h) lays it out: the pipeline's
+/// tiles, O's staging tile, the drawn tile's words and the barriers'
+/// 1024-byte step.
+int64_t stagedPipelineSharedMemoryBytes(const KernelShape &shape);
 
 } // namespace mlir::attn
 

@@ -17,10 +17,12 @@
 //     looping over tiles: from the block id in steps of the grid size, or,
 //     with a causal mask, drawn by the producer from the launch's counter
 //     and handed to the consumers in shared memory with the query's fill.
-//     The IR numbers each tile's fills of a channel from 0, so every tile's
-//     fills are kept in whole rounds of the ring (the producer pads with
-//     empty fills, the consumer releases those and the trailing disabled
-//     ones) and the loop carries one phase-flip bit per channel.
+//     The IR numbers each tile's fills of a channel from 0; the loop
+//     carries where in its ring (mod two rounds) each channel's fills of
+//     the tile start, so that a tile's fills follow the last one's without
+//     a gap (the consumer releases the producer's trailing disabled ones)
+//     and the producer runs into the next tile, query first, as soon as
+//     slots free up.
 //
 //===----------------------------------------------------------------------===//
 
@@ -88,7 +90,7 @@ SharedLayout mlir::attn::layOutSharedMemory(const KernelPlan &plan,
     layout.channels.push_back(buffer);
   }
   layout.barriers += extraBarriers;
-  layout.tileWordBytes = drawsTiles(plan) ? 16 : 0;
+  layout.tileWordBytes = drawsTiles(plan) ? 4 * kMaxQuerySlots : 0;
   // O is staged for a TMA store: in its own buffer where that fits, else
   // in the query's slot where no later tile refills it (one CTA a tile); a
   // persistent kernel with no room stores from registers (sm_90a at
@@ -334,7 +336,7 @@ void WarpSpecializedEmitter::arriveOn(const ChannelBuffer &buffer, Value slot,
 
 Value WarpSpecializedEmitter::tileWord() {
   return sharedView(index(tileWordOffset),
-                    MemRefType::get({1}, b.getI32Type(),
+                    MemRefType::get({kMaxQuerySlots}, b.getI32Type(),
                                     MemRefLayoutAttrInterface{},
                                     getSharedMemorySpace(b.getContext())));
 }
@@ -394,23 +396,27 @@ void WarpSpecializedEmitter::mapTile(Value tile) {
 }
 
 FailureOr<SmallVector<Value>>
-WarpSpecializedEmitter::emitTile(ValueRange flips,
+WarpSpecializedEmitter::emitTile(ValueRange starts,
                                  function_ref<LogicalResult()> body) {
-  // Every tile's fills are whole rounds of the ring, so a tile's fills
-  // start at slot 0: only their phases differ, flipped by an odd number of
-  // rounds before. The loop carries that bit, not the count.
-  for (auto [channel, flip] : llvm::zip(channels(), flips))
-    phaseFlips[channel] = flip;
+  for (auto [channel, start] : llvm::zip(channels(), starts))
+    ringStarts[channel] = start;
   if (failed(body()))
     return failure();
+  // The next tile's fills start where this one's end.
   SmallVector<Value> next;
-  for (auto [channel, flip] : llvm::zip(channels(), flips)) {
-    FailureOr<Value> rounds = roundsOf(channel);
-    if (failed(rounds))
+  for (auto [channel, start] : llvm::zip(channels(), starts)) {
+    FailureOr<Value> fills =
+        countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
+    if (failed(fills))
       return failure();
-    next.push_back(arith::XOrIOp::create(b, loc, flip, isOdd(*rounds)));
+    Value end = add(
+        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start), *fills);
+    next.push_back(arith::IndexCastUIOp::create(
+        b, loc, b.getI32Type(),
+        arith::RemUIOp::create(b, loc, end,
+                               index(2 * buffers[channel].stages))));
   }
-  phaseFlips.clear();
+  ringStarts.clear();
   return next;
 }
 
@@ -421,8 +427,7 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
     return body();
   Type i32Type = b.getI32Type();
   Value count = arith::IndexCastUIOp::create(b, loc, i32Type, tileCount);
-  Value noFlip = arith::ConstantIntOp::create(b, loc, 0, 1);
-  SmallVector<Value> init(channels().size(), noFlip);
+  SmallVector<Value> init(channels().size(), i32(0));
   OpBuilder::InsertionGuard guard(b);
   if (!tileCounter) {
     // Tiles of one length: CTA c takes tiles c, c + grid, ...
@@ -447,9 +452,10 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
   // query's slot with nothing but a tile number past the end, which ends
   // the consumers' loop too.
   Value word = tileWord();
-  const ChannelBuffer &query = buffers[plan.queryChannel];
-  Value querySlot = index(0);
-  SmallVector<Type> types(init.size(), b.getI1Type());
+  Value query = AllocChannelOp(plan.queryChannel).getResult();
+  const ChannelBuffer &queryBuffer = bufferOf(query);
+  Value noPhase = arith::ConstantIntOp::create(b, loc, 0, 1);
+  SmallVector<Type> types = llvm::to_vector(ValueRange(init).getTypes());
   SmallVector<Type> withTile = {i32Type};
   withTile.append(types);
   auto loop = scf::WhileOp::create(b, loc, withTile, init);
@@ -458,10 +464,12 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
   b.setInsertionPointToStart(before);
   Value tile;
   if (consumer) {
-    // The query's fill of this tile: phase 0 of the IR, flipped.
-    waitBarrier(barrier(query, querySlot, /*empty=*/false),
-                before->getArgument(0));
-    tile = memref::LoadOp::create(b, loc, word, ValueRange{index(0)});
+    // The query's fill of this tile: slot 0 and phase 0 of the IR.
+    ringStarts[plan.queryChannel] = before->getArgument(0);
+    auto [slot, phase] = placeFill(query, index(0), noPhase);
+    waitBarrier(barrier(queryBuffer, slot, /*empty=*/false), phase);
+    tile = memref::LoadOp::create(b, loc, word, ValueRange{slot});
+    ringStarts.clear();
   } else {
     tile =
         memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addi, i32(1),
@@ -484,18 +492,38 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
   currentTile = Value();
   b.setInsertionPointAfter(loop);
   if (!consumer) {
-    // The end: the query's slot once the consumers are done with it, a
-    // tile past the last, and the fill completed without bytes.
-    waitEmpty(query, querySlot, /*phase=*/loop.getResult(1));
-    memref::StoreOp::create(b, loc, count, word, ValueRange{index(0)});
-    arriveOn(query, querySlot, /*empty=*/false);
+    // The end: the query's next slot once the consumers are done with it,
+    // a tile past the last, and the fill completed without bytes.
+    ringStarts[plan.queryChannel] = loop.getResult(1);
+    auto [slot, phase] = placeFill(query, index(0), noPhase);
+    waitEmpty(queryBuffer, slot, phase);
+    memref::StoreOp::create(b, loc, count, word, ValueRange{slot});
+    arriveOn(queryBuffer, slot, /*empty=*/false);
+    ringStarts.clear();
   }
   return success();
 }
 
-Value WarpSpecializedEmitter::phaseOf(Value channel, Value phase) {
-  Value flip = phaseFlips.lookup(channel.getDefiningOp());
-  return flip ? arith::XOrIOp::create(b, loc, phase, flip).getResult() : phase;
+Value WarpSpecializedEmitter::slotOf(Value channel, Value slot) {
+  return placeFill(channel, slot, arith::ConstantIntOp::create(b, loc, 0, 1))
+      .first;
+}
+
+std::pair<Value, Value>
+WarpSpecializedEmitter::placeFill(Value channel, Value slot, Value phase) {
+  Value start = ringStarts.lookup(channel.getDefiningOp());
+  if (!start)
+    return {slot, phase};
+  // Fill `slot` of round `phase` of the IR is the ring's fill start + slot
+  // (mod 2 S): its slot that mod S, its phase flipped once in each round
+  // before.
+  Value stages = index(bufferOf(channel).stages);
+  Value at =
+      add(arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start), slot);
+  return {
+      arith::RemUIOp::create(b, loc, at, stages),
+      arith::XOrIOp::create(b, loc, phase,
+                            isOdd(arith::DivUIOp::create(b, loc, at, stages)))};
 }
 
 FailureOr<Value> WarpSpecializedEmitter::countFills(Block &block,
@@ -550,45 +578,30 @@ FailureOr<Value> WarpSpecializedEmitter::countFills(Block &block,
   return total;
 }
 
-FailureOr<Value> WarpSpecializedEmitter::roundsOf(Operation *channel) {
-  FailureOr<Value> fills =
-      countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
-  int64_t stages = buffers[channel].stages;
-  if (failed(fills) || stages == 1)
-    return fills;
-  return arith::CeilDivUIOp::create(b, loc, *fills, index(stages)).getResult();
-}
-
-LogicalResult WarpSpecializedEmitter::fillRounds(bool consumer) {
-  Block &role = roleBody(consumer);
+LogicalResult WarpSpecializedEmitter::consumeUnusedFills() {
   for (AllocChannelOp channel : channels()) {
     const ChannelBuffer &buffer = buffers[channel];
-    FailureOr<Value> from = countFills(role, channel, /*waits=*/consumer);
-    FailureOr<Value> rounds = roundsOf(channel);
-    if (failed(from) || failed(rounds))
+    FailureOr<Value> from =
+        countFills(roleBody(/*consumer=*/true), channel, /*waits=*/true);
+    FailureOr<Value> to =
+        countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
+    if (failed(from) || failed(to))
       return failure();
-    Value to =
-        buffer.stages == 1 ? *rounds : mul(*rounds, index(buffer.stages));
     std::optional<int64_t> f = getConstantIntValue(*from),
-                           t = getConstantIntValue(to);
+                           t = getConstantIntValue(*to);
     if (f && t && *f == *t)
       continue;
-    // Fill i of the tile: slot i mod S, phase (i / S) mod 2.
-    auto loop = scf::ForOp::create(b, loc, *from, to, index(1));
+    // Fill i of the tile: slot i mod S, phase (i / S) mod 2 of the IR.
+    auto loop = scf::ForOp::create(b, loc, *from, *to, index(1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(loop.getBody()->getTerminator());
     Value i = loop.getInductionVar();
     Value stages = index(buffer.stages);
-    Value slot = arith::RemUIOp::create(b, loc, i, stages);
-    Value phase =
-        phaseOf(channel, isOdd(arith::DivUIOp::create(b, loc, i, stages)));
-    if (consumer) {
-      waitBarrier(barrier(buffer, slot, /*empty=*/false), phase);
-      arriveOn(buffer, slot, /*empty=*/true);
-    } else {
-      waitEmpty(buffer, slot, phase);
-      arriveOn(buffer, slot, /*empty=*/false);
-    }
+    auto [slot, phase] =
+        placeFill(channel, arith::RemUIOp::create(b, loc, i, stages),
+                  isOdd(arith::DivUIOp::create(b, loc, i, stages)));
+    waitBarrier(barrier(buffer, slot, /*empty=*/false), phase);
+    arriveOn(buffer, slot, /*empty=*/true);
   }
   return success();
 }
@@ -600,7 +613,7 @@ LogicalResult WarpSpecializedEmitter::fillRounds(bool consumer) {
 void WarpSpecializedEmitter::emitCommit(ChannelCommitOp commit,
                                         MutableArrayRef<ChannelCopyOp> copies) {
   ChannelBuffer &buffer = bufferOf(commit.getChannel());
-  Value slot = *get(commit.getSlot());
+  Value slot = slotOf(commit.getChannel(), *get(commit.getSlot()));
   Value full = barrier(buffer, slot, /*empty=*/false);
   // The barrier completes when every byte the copies bring has landed; a
   // disabled copy brings none.
@@ -615,8 +628,7 @@ void WarpSpecializedEmitter::emitCommit(ChannelCommitOp commit,
   // query's fill.
   if (currentTile && commit.getChannel().getDefiningOp() ==
                          AllocChannelOp(plan.queryChannel).getOperation())
-    memref::StoreOp::create(b, loc, currentTile, tileWord(),
-                            ValueRange{index(0)});
+    memref::StoreOp::create(b, loc, currentTile, tileWord(), ValueRange{slot});
   nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, bytes, full,
                                           Value());
   Value base = slotOffset(buffer, slot);
@@ -646,8 +658,8 @@ LogicalResult WarpSpecializedEmitter::emitProducer(Block &block) {
                        phase = get(acquire.getPhase());
       if (failed(slot) || failed(phase))
         return failure();
-      waitEmpty(bufferOf(acquire.getChannel()), *slot,
-                phaseOf(acquire.getChannel(), *phase));
+      auto [at, placed] = placeFill(acquire.getChannel(), *slot, *phase);
+      waitEmpty(bufferOf(acquire.getChannel()), at, placed);
     } else if (auto copy = dyn_cast<ChannelCopyOp>(op)) {
       for (Value v :
            SmallVector<Value>{copy.getRow(), copy.getHead(), copy.getBatch(),
@@ -699,9 +711,9 @@ LogicalResult WarpSpecializedEmitter::emitWait(ChannelWaitOp wait) {
   FailureOr<Value> slot = get(wait.getSlot()), phase = get(wait.getPhase());
   if (failed(slot) || failed(phase))
     return failure();
-  waitBarrier(barrier(buffer, *slot, /*empty=*/false),
-              phaseOf(wait.getChannel(), *phase));
-  slots[wait.getResult()] = slotOffset(buffer, *slot);
+  auto [at, placed] = placeFill(wait.getChannel(), *slot, *phase);
+  waitBarrier(barrier(buffer, at, /*empty=*/false), placed);
+  slots[wait.getResult()] = slotOffset(buffer, at);
   return success();
 }
 
@@ -713,7 +725,7 @@ LogicalResult WarpSpecializedEmitter::emitRelease(ChannelReleaseOp release) {
   // Every consumer thread arrives: measured faster on an H200 than one
   // elected arrival a warp, whose branch costs more than the arrivals (D=128,
   // S=8192: 523 against 497 TFLOP/s).
-  arriveOn(buffer, *slot, /*empty=*/true);
+  arriveOn(buffer, slotOf(release.getChannel(), *slot), /*empty=*/true);
   return success();
 }
 
@@ -947,7 +959,7 @@ LogicalResult WarpSpecializedEmitter::emitConsumerBlock(Block &block) {
   for (Operation &op : block) {
     if (failed(emitConsumerOp(op)))
       return failure();
-    if (&op == lastChannelUse && failed(fillRounds(/*consumer=*/true)))
+    if (&op == lastChannelUse && failed(consumeUnusedFills()))
       return failure();
   }
   return success();
@@ -1082,8 +1094,12 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
                       "consumer of ") +
                 Twine(4 * consumers) + " warps (one warpgroup per " +
                 Twine(consumerRows()) + " rows)");
-  if (AllocChannelOp(plan.queryChannel).getType().getStages() != 1)
-    return fail("needs a one-slot query channel");
+  int64_t querySlots = AllocChannelOp(plan.queryChannel).getType().getStages();
+  if (querySlots > kMaxQuerySlots ||
+      (querySlots > 1 && !plan.schedule.getPersistent()))
+    return fail(Twine("needs one query slot, or up to ") +
+                Twine(kMaxQuerySlots) + " with persistent CTAs; found " +
+                Twine(querySlots));
 
   SharedLayout layout = layOutSharedMemory(plan, extraBarriers());
   firstExtraBarrier = layout.barriers - extraBarriers();
@@ -1207,10 +1223,7 @@ FailureOr<int64_t> WarpSpecializedEmitter::emit() {
     if (outputMap)
       nvgpu::TmaPrefetchOp::create(b, loc, outputMap, Value());
     if (failed(forEachTile(/*consumer=*/false, [&]() -> LogicalResult {
-          if (failed(emitProducer(roles.getBodies().front().front())))
-            return failure();
-          return schedule.getPersistent() ? fillRounds(/*consumer=*/false)
-                                          : success();
+          return emitProducer(roles.getBodies().front().front());
         })))
       return failure();
   }

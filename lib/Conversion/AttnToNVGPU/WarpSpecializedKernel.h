@@ -56,6 +56,10 @@ SmallVector<int64_t, 4> boxShape(int64_t rows);
 /// tiles of different lengths (causal).
 bool drawsTiles(const KernelPlan &plan);
 
+/// The most query slots a kernel takes: a drawn tile's number goes with its
+/// query's fill, in one shared-memory word per slot.
+constexpr int64_t kMaxQuerySlots = 4;
+
 /// One channel's buffers: `stages` slots of a rows x cols tile, stored as
 /// cols / 64 blocks of rows x 64 elements (each row 128 swizzled bytes),
 /// and its barriers: full ones at [firstBarrier, firstBarrier + stages),
@@ -191,7 +195,8 @@ protected:
   void waitEmpty(const ChannelBuffer &buffer, Value slot, Value phase);
   /// Arrives on `slot`'s "empty" (or "full") barrier.
   void arriveOn(const ChannelBuffer &buffer, Value slot, bool empty);
-  /// The shared-memory word that hands a drawn tile to the consumers.
+  /// The shared-memory words that hand a drawn tile to the consumers, one
+  /// per query slot.
   Value tileWord();
 
   // Persistent kernels: the loop over tiles and the fills it counts.
@@ -201,28 +206,26 @@ protected:
   LogicalResult forEachTile(bool consumer, function_ref<LogicalResult()> body);
   /// Maps the grid's induction variables to those of `tile` (i32).
   void mapTile(Value tile);
-  /// Emits `body` for one tile whose channels' phases `flips` flips;
-  /// returns the flips of the next tile.
-  FailureOr<SmallVector<Value>> emitTile(ValueRange flips,
+  /// Emits `body` for one tile whose channels' fills start at `starts`
+  /// (i32s: each ring's fills before this tile, mod two rounds); returns
+  /// where the next tile's start.
+  FailureOr<SmallVector<Value>> emitTile(ValueRange starts,
                                          function_ref<LogicalResult()> body);
   /// The body of the producer's or the consumer's role.
   Block &roleBody(bool consumer) const {
     return WarpSpecializeOp(plan.roles).getBodies()[consumer ? 1 : 0].front();
   }
-  /// The kernel's phase of the IR's fill of `channel` with `phase` in this
-  /// tile.
-  Value phaseOf(Value channel, Value phase);
+  /// The kernel's slot and phase of the IR's fill of `channel` at `slot`
+  /// with `phase` in this tile.
+  std::pair<Value, Value> placeFill(Value channel, Value slot, Value phase);
+  /// The kernel's slot of the IR's `slot` of `channel` in this tile.
+  Value slotOf(Value channel, Value slot);
   /// How many fills of `channel` one run of `block` commits (or, with
   /// `waits`, waits for), as a kernel value.
   FailureOr<Value> countFills(Block &block, Operation *channel, bool waits);
-  /// The rounds of `channel`'s ring one tile takes: the producer's fills,
-  /// rounded up to whole rounds.
-  FailureOr<Value> roundsOf(Operation *channel);
-  /// Completes this tile's rounds of every channel: the producer fills the
-  /// rest of the last round with empty fills, and the consumer waits for
-  /// and releases the fills it has no use for (the producer's trailing,
-  /// disabled ones, and those).
-  LogicalResult fillRounds(bool consumer);
+  /// The consumer's end of a tile's fills: it waits for and releases those
+  /// it has no use for (the producer's trailing, disabled ones).
+  LogicalResult consumeUnusedFills();
 
   /// The channels of Q, K and V, in that order.
   SmallVector<AllocChannelOp, 3> channels() const;
@@ -327,11 +330,11 @@ protected:
   /// The index of the first of the chip's extra barriers.
   int64_t firstExtraBarrier = 0;
   /// Persistent kernels: the grid's extents and tile count, and for the
-  /// tile being emitted whether each channel's earlier rounds flip its
-  /// phases.
+  /// tile being emitted where each channel's fills start (an i32: the
+  /// ring's fills before, mod two rounds).
   SmallVector<Value, 3> gridExtents;
   Value tileCount;
-  DenseMap<Operation *, Value> phaseFlips;
+  DenseMap<Operation *, Value> ringStarts;
   /// Persistent causal kernels: the launch's tile counter (a zeroed
   /// workspace word), the shared-memory byte offset of the word that hands
   /// the producer's tile to the consumers, and the producer's tile.

@@ -95,3 +95,19 @@ func.func @consumer_budget_too_small(%q: tensor<1x1x128x64xbf16>, %k: tensor<1x1
          -> tensor<1x1x128x64xbf16>
   return %o : tensor<1x1x128x64xbf16>
 }
+
+// -----
+
+// A drawn tile's number goes with its query's fill, one shared-memory word
+// a query slot, for up to four slots.
+func.func @five_query_slots(%q: tensor<1x1x128x64xbf16>, %k: tensor<1x1x128x64xbf16>,
+                            %v: tensor<1x1x128x64xbf16>) -> tensor<1x1x128x64xbf16> {
+  %init = tensor.empty() : tensor<1x1x128x64xbf16>
+  // expected-error @+1 {{convert-attn-to-nvgpu: the sm_90a kernel needs one query slot, or up to 4 with persistent CTAs; found 5}}
+  %o = attn.attention causal ins(%q, %k, %v : tensor<1x1x128x64xbf16>,
+                                 tensor<1x1x128x64xbf16>, tensor<1x1x128x64xbf16>)
+         outs(%init : tensor<1x1x128x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], persistent = true, query_stages = 5>}
+         -> tensor<1x1x128x64xbf16>
+  return %o : tensor<1x1x128x64xbf16>
+}

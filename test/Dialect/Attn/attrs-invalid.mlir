@@ -111,6 +111,22 @@ func.func @persistent_fa2() attributes {s = #attn.schedule<tile_m = 64, tile_n =
 
 // -----
 
+// A CTA of one tile fills its query once: a second slot is a persistent
+// CTA's.
+// expected-error @below {{query_stages must be 1, or more with persistent, got 2}}
+func.func @query_stages_one_tile() attributes {s = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], query_stages = 2>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{query_stages must be 1, or more with persistent, got 0}}
+func.func @query_stages_none() attributes {s = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], persistent = true, query_stages = 0>} {
+  return
+}
+
+// -----
+
 // expected-error @below {{persistent must be 0 or a positive number of CTAs an SM, without a cluster}}
 func.func @persistent_cluster() attributes {abi = #attn.kernel_abi<
     tensors = [<name = "input", type = tensor<64x64xbf16>>],

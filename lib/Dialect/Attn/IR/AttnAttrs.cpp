@@ -45,7 +45,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<WarpRoleAttr> roles, bool pingPong,
                                    bool overlap, ArrayRef<int64_t> cluster,
                                    FloatAttr rescaleThreshold, int64_t kvChunk,
-                                   bool packGqa, bool persistent) {
+                                   bool packGqa, bool persistent,
+                                   int64_t queryStages) {
   if (tileM <= 0 || tileN <= 0)
     return emitError() << "tile sizes must be positive, got tile_m = " << tileM
                        << ", tile_n = " << tileN;
@@ -88,6 +89,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (persistent && (kind == KernelKind::fa2 || kvChunk > 0))
     return emitError() << "persistent needs a warp-specialised kind and no "
                           "kv_chunk";
+  // A CTA of one tile fills the query once: a second slot would stay empty.
+  if (queryStages < 1 || (queryStages > 1 && !persistent))
+    return emitError() << "query_stages must be 1, or more with persistent, "
+                          "got "
+                       << queryStages;
   return success();
 }
 

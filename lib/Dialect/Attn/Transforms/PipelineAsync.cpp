@@ -102,16 +102,19 @@ std::array<LoadTileOp, 2> loadOrder(TileLoads loads) {
   return {loads.key, loads.value};
 }
 
-/// Copies the query tile into a one-slot ring where it was loaded and waits
-/// for it at `b`'s insertion point, after the K/V prologue, with `pending`
-/// of the prologue's copies still in flight.
-void pipelineQuery(IRRewriter &b, TileLoads loads, int64_t pending) {
+/// Copies the query tile into slot 0 of a ring of `slots` where it was
+/// loaded and waits for it at `b`'s insertion point, after the K/V
+/// prologue, with `pending` of the prologue's copies still in flight. A
+/// tile fills its query once: more slots are for persistent CTAs, whose
+/// kernel fills them tile after tile.
+void pipelineQuery(IRRewriter &b, TileLoads loads, int64_t pending,
+                   int64_t slots = 1) {
   LoadTileOp query = loads.query;
   Location loc = loads.loop.getLoc();
   OpBuilder::InsertPoint waitAt = b.saveInsertionPoint();
   // At the start of the grid body: ahead of the K/V rings, allocated before.
   b.setInsertionPointToStart(query->getBlock());
-  Value ring = allocRing(b, query, 1);
+  Value ring = allocRing(b, query, slots);
   b.setInsertionPoint(query);
   Value future = copyTile(b, query, query.getRow(), ring,
                           arith::ConstantIndexOp::create(b, loc, 0),
@@ -205,7 +208,7 @@ LogicalResult pipelineOneSlot(scf::ForallOp grid, TileLoads loads) {
 /// for tile i; with one stage (kept for warp-specialised schedules, whose
 /// producer issues the copies) each tile is copied where it is used.
 LogicalResult pipelineStagesAhead(scf::ForallOp grid, TileLoads loads,
-                                  int64_t stages) {
+                                  int64_t stages, int64_t queryStages) {
   scf::ForOp loop = loads.loop;
   MLIRContext *ctx = grid.getContext();
   IRRewriter b(ctx);
@@ -237,7 +240,7 @@ LogicalResult pipelineStagesAhead(scf::ForallOp grid, TileLoads loads,
       queues[i].push_back(
           copyTile(b, entry.first, row, entry.second, index(t), inRange));
   }
-  pipelineQuery(b, loads, /*pending=*/2 * (stages - 1));
+  pipelineQuery(b, loads, /*pending=*/2 * (stages - 1), queryStages);
   SmallVector<Value> inits;
   for (auto &queue : queues)
     inits.append(queue);
@@ -300,7 +303,8 @@ LogicalResult pipelineGrid(scf::ForallOp grid, ScheduleAttr schedule) {
   // free up: the one-slot order between the rings is the consumer's only.
   if (schedule.getStages() == 1 && schedule.getRoles().empty())
     return pipelineOneSlot(grid, *found);
-  return pipelineStagesAhead(grid, *found, schedule.getStages());
+  return pipelineStagesAhead(grid, *found, schedule.getStages(),
+                             schedule.getQueryStages());
 }
 
 struct AttnPipelineAsyncPass

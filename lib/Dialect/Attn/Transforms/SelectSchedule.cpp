@@ -61,6 +61,8 @@ struct Requests {
   int64_t persistent = -1;
   /// The K/V stages asked for; 0 the chip's choice.
   int64_t stages = 0;
+  /// The query stages asked for (persistent CTAs); 0 the chip's choice.
+  int64_t queryStages = 0;
   /// Packed GQA asked for (else chosen for a static Sq of at most
   /// kDecodeRows).
   bool packGqa = false;
@@ -131,15 +133,16 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   KernelKind kind = KernelKind::fa2;
   SmallVector<WarpRoleAttr> roles;
   bool pingPong = false, overlap = false, persistent = false;
+  int64_t queryStages = 1;
   // The chip's rescale threshold (0: rescale at every increase).
   float chipThreshold = 0.0f;
   int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
   Type outputElementType =
       cast<ShapedType>(op.getOutput().getType()).getElementType();
   auto shape = [&] {
-    return KernelShape{headDim, valueHeadDim, elementBytes,
-                       tileM,   tileN,        stages,
-                       warps,   elementType,  outputElementType};
+    return KernelShape{
+        headDim, valueHeadDim, elementBytes,      tileM,      tileN, stages,
+        warps,   elementType,  outputElementType, queryStages};
   };
   switch (kernel.mma) {
   case MmaFamily::MmaSync: {
@@ -334,6 +337,24 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     useTiles(*narrower);
     fitSharedMemory();
   }
+  // A persistent CTA fills a second query slot with the next tile's query
+  // while this tile's steps run, where it fits beside the K/V stages and
+  // O's staging tile: otherwise the consumers wait for it between tiles
+  // (ncu, H100, D = 128 causal S = 1024: 11% of the warps' samples at that
+  // wait). With two, TFLOP/s (bench/ablation.py, H100) .
+  if (requests.queryStages > 0) {
+    queryStages = requests.queryStages;
+    if (queryStages > 1 && !persistent)
+      return op.emitError()
+             << kPass << ": query-stages = " << queryStages
+             << " needs persistent CTAs: a CTA of one tile fills the query "
+                "once";
+  } else if (persistent) {
+    queryStages = 2;
+    if (stagedPipelineSharedMemoryBytes(shape()) >
+        kernel.maxSharedMemoryPerBlock)
+      queryStages = 1;
+  }
   if (pipelineSharedMemoryBytes(shape()) > kernel.maxSharedMemoryPerBlock)
     return op.emitError() << kPass << ": no schedule fits in the "
                           << kernel.maxSharedMemoryPerBlock
@@ -366,7 +387,7 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   }
   return ScheduleAttr::get(ctx, kind, tileM, tileN, stages, warps, roles,
                            pingPong, overlap, ArrayRef<int64_t>(), threshold,
-                           requests.kvChunk, packGqa, persistent);
+                           requests.kvChunk, packGqa, persistent, queryStages);
 }
 
 struct AttnSelectSchedulePass
@@ -392,14 +413,21 @@ struct AttnSelectSchedulePass
           << int64_t(stages);
       return signalPassFailure();
     }
+    if (queryStages < 0) {
+      emitError(getOperation()->getLoc())
+          << kPass
+          << ": query-stages must be 0 (the chip's choice) or more, got "
+          << int64_t(queryStages);
+      return signalPassFailure();
+    }
     if (kvChunk < 0) {
       emitError(getOperation()->getLoc())
           << kPass << ": kv-chunk must be 0 (no split) or more, got "
           << int64_t(kvChunk);
       return signalPassFailure();
     }
-    Requests requests{rescaleThreshold, pingPong, overlap, persistent,
-                      stages,           packGqa,  kvChunk};
+    Requests requests{rescaleThreshold, pingPong,    overlap, persistent,
+                      stages,           queryStages, packGqa, kvChunk};
     WalkResult result = getOperation()->walk([&](AttentionOp op) {
       if (op.getScheduleAttr())
         return WalkResult::advance();

@@ -395,7 +395,8 @@ struct AttnTilePass : attn::impl::AttnTilePassBase<AttnTilePass> {
         schedule.getCluster(), schedule.getRescaleThreshold(), chunk,
         schedule.getPackGqa() || packGqa,
         // A split's chunks are CTAs of their own, merged by the last.
-        schedule.getPersistent() && chunk == 0);
+        schedule.getPersistent() && chunk == 0,
+        chunk == 0 ? schedule.getQueryStages() : 1);
   }
 
   void runOnOperation() override {

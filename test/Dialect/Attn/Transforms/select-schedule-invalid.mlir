@@ -3,6 +3,11 @@
 // CHIP: error: attn-select-schedule: unknown chip 'sm_75' (supported: sm_80, sm_90a, sm_100a (kernels))
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_80 rescale-threshold=inf" 2>&1 | FileCheck %s --check-prefix=THRESHOLD
 // THRESHOLD: error: attn-select-schedule: rescale-threshold must be a finite number, got INF
+// RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_90a query-stages=-1" 2>&1 | FileCheck %s --check-prefix=QNEG
+// QNEG: error: attn-select-schedule: query-stages must be 0 (the chip's choice) or more, got -1
+// A second query slot is filled by the next tile of a persistent CTA.
+// RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_90a persistent=0 query-stages=2" 2>&1 | FileCheck %s --check-prefix=QONETILE
+// QONETILE: error: attn-select-schedule: query-stages = 2 needs persistent CTAs: a CTA of one tile fills the query once
 // sm_80 pads; the sm_90a and sm_100a kernels state their own rule (64-column
 // TMA boxes) and the same output-type rule as sm_80's.
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SM100

@@ -151,7 +151,10 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
       as fit on the GPU at once, and each loops over the grid's tiles (from
       its block id, stepping by the grid's size), so one tile's epilogue
       and the next one's first loads overlap and no CTA is launched per
-      tile.
+      tile,
+    - `query_stages`: shared-memory buffers of the query tile (default 1);
+      more than one only for `persistent` CTAs, which fill them tile after
+      tile, so that the next tile's query loads under this one's steps.
 
     `-attn-select-schedule` chooses it from the chip and the op's shapes;
     `-attn-tile` reads the tile sizes, the split and the packing,
@@ -176,13 +179,14 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     OptionalParameter<"::mlir::FloatAttr">:$rescale_threshold,
     DefaultValuedParameter<"int64_t", "0">:$kv_chunk,
     DefaultValuedParameter<"bool", "false">:$pack_gqa,
-    DefaultValuedParameter<"bool", "false">:$persistent);
+    DefaultValuedParameter<"bool", "false">:$persistent,
+    DefaultValuedParameter<"int64_t", "1">:$query_stages);
   let builders = [
     AttrBuilder<(ins "int64_t":$tile_m, "int64_t":$tile_n, "int64_t":$stages,
                      "int64_t":$warps), [{
       return $_get($_ctxt, KernelKind::fa2, tile_m, tile_n, stages, warps,
                    ArrayRef<WarpRoleAttr>(), false, false, ArrayRef<int64_t>(),
-                   FloatAttr(), 0, false, false);
+                   FloatAttr(), 0, false, false, 1);
     }]>
   ];
   let assemblyFormat = "`<` struct(params) `>`";

@@ -199,6 +199,11 @@ def AttnSelectSchedulePass : Pass<"attn-select-schedule"> {
            "K/V tiles in flight (1: one K slot and one V slot, each copied "
            "under the other's products); 0 (the default) leaves it to the "
            "chip (sm_80: 2 up to head dim 128, 1 above; else 2)">,
+    Option<"queryStages", "query-stages", "int64_t", /*default=*/"0",
+           "Persistent warp-specialised schedules: query tiles in flight (2: "
+           "the next tile's query loads under this one's steps); 0 (the "
+           "default) leaves it to the chip (sm_90a: 2 where the second slot "
+           "fits beside the K/V stages and O's staging tile, else 1)">,
     Option<"packGqa", "pack-gqa", "bool", /*default=*/"false",
            "Pack the query heads of a group into one tile (decoding); "
            "chosen without asking when Sq is static and at most 16">,
