@@ -395,26 +395,91 @@ void WarpSpecializedEmitter::mapTile(Value tile) {
   values.map(ivs[2], widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
 }
 
+bool WarpSpecializedEmitter::rotates(AllocChannelOp channel) {
+  // A fixed count: no commit of the channel under a loop or a branch.
+  Block &producer = roleBody(/*consumer=*/false);
+  return !producer
+              .walk([&](ChannelCommitOp commit) {
+                if (commit.getChannel() != channel.getResult())
+                  return WalkResult::advance();
+                for (Operation *op = commit->getParentOp();
+                     op != producer.getParentOp(); op = op->getParentOp())
+                  if (isa<scf::ForOp, scf::IfOp>(op))
+                    return WalkResult::interrupt();
+                return WalkResult::advance();
+              })
+              .wasInterrupted();
+}
+
+void WarpSpecializedEmitter::startTile(ValueRange counts) {
+  ringStarts.clear();
+  for (auto [channel, count] : llvm::zip(channels(), counts)) {
+    RingStart &start = ringStarts[channel];
+    start.count = count;
+    if (rotates(channel))
+      continue;
+    // Once the last tile's round is padded, this tile's fills start at
+    // slot 0, their phases flipped by an odd number of rounds before.
+    Value fills = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), count);
+    start.flip = isOdd(arith::CeilDivUIOp::create(
+        b, loc, fills, index(buffers[channel].stages)));
+  }
+}
+
+void WarpSpecializedEmitter::padRounds() {
+  for (AllocChannelOp channel : channels()) {
+    const ChannelBuffer &buffer = buffers[channel];
+    RingStart start = ringStarts.lookup(channel);
+    if (!start.flip || buffer.stages == 1)
+      continue;
+    // Fills c .. the end of c's round, c the ring's fills so far.
+    Value stages = index(buffer.stages);
+    Value from =
+        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start.count);
+    Value to = mul(arith::CeilDivUIOp::create(b, loc, from, stages), stages);
+    auto loop = scf::ForOp::create(b, loc, from, to, index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    Value i = loop.getInductionVar();
+    Value slot = arith::RemUIOp::create(b, loc, i, stages);
+    waitEmpty(buffer, slot, isOdd(arith::DivUIOp::create(b, loc, i, stages)));
+    arriveOn(buffer, slot, /*empty=*/false);
+  }
+}
+
 FailureOr<SmallVector<Value>>
-WarpSpecializedEmitter::emitTile(ValueRange starts,
+WarpSpecializedEmitter::emitTile(ValueRange counts, bool consumer,
                                  function_ref<LogicalResult()> body) {
-  for (auto [channel, start] : llvm::zip(channels(), starts))
-    ringStarts[channel] = start;
+  startTile(counts);
+  // The producer pads the last tile's rounds first, or, with a second query
+  // slot, after this tile's query, which then waits for no consumer.
+  if (!consumer) {
+    if (AllocChannelOp(plan.queryChannel).getType().getStages() > 1)
+      padsPending = true;
+    else
+      padRounds();
+  }
   if (failed(body()))
     return failure();
-  // The next tile's fills start where this one's end.
+  if (padsPending)
+    padRounds();
+  padsPending = false;
   SmallVector<Value> next;
-  for (auto [channel, start] : llvm::zip(channels(), starts)) {
+  for (AllocChannelOp channel : channels()) {
+    RingStart start = ringStarts.lookup(channel);
     FailureOr<Value> fills =
         countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
     if (failed(fills))
       return failure();
-    Value end = add(
-        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start), *fills);
+    Value stages = index(buffers[channel].stages);
+    Value from =
+        arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start.count);
+    if (start.flip)
+      from = mul(arith::CeilDivUIOp::create(b, loc, from, stages), stages);
     next.push_back(arith::IndexCastUIOp::create(
         b, loc, b.getI32Type(),
-        arith::RemUIOp::create(b, loc, end,
-                               index(2 * buffers[channel].stages))));
+        arith::RemUIOp::create(b, loc, add(from, *fills),
+                               mul(stages, index(2)))));
   }
   ringStarts.clear();
   return next;
@@ -439,10 +504,17 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
     b.setInsertionPointToStart(loop.getBody());
     mapTile(loop.getInductionVar());
     FailureOr<SmallVector<Value>> next =
-        emitTile(loop.getRegionIterArgs(), body);
+        emitTile(loop.getRegionIterArgs(), consumer, body);
     if (failed(next))
       return failure();
     scf::YieldOp::create(b, loc, *next);
+    if (!consumer) {
+      // The last tile's rounds.
+      b.setInsertionPointAfter(loop);
+      startTile(loop.getResults());
+      padRounds();
+      ringStarts.clear();
+    }
     return success();
   }
   // Causal tiles differ in length: a CTA takes the next tile when it is
@@ -465,7 +537,7 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
   Value tile;
   if (consumer) {
     // The query's fill of this tile: slot 0 and phase 0 of the IR.
-    ringStarts[plan.queryChannel] = before->getArgument(0);
+    startTile(before->getArguments());
     auto [slot, phase] = placeFill(query, index(0), noPhase);
     waitBarrier(barrier(queryBuffer, slot, /*empty=*/false), phase);
     tile = memref::LoadOp::create(b, loc, word, ValueRange{slot});
@@ -485,7 +557,7 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
   currentTile = after->getArgument(0);
   mapTile(currentTile);
   FailureOr<SmallVector<Value>> next =
-      emitTile(after->getArguments().drop_front(), body);
+      emitTile(after->getArguments().drop_front(), consumer, body);
   if (failed(next))
     return failure();
   scf::YieldOp::create(b, loc, *next);
@@ -494,7 +566,9 @@ WarpSpecializedEmitter::forEachTile(bool consumer,
   if (!consumer) {
     // The end: the query's next slot once the consumers are done with it,
     // a tile past the last, and the fill completed without bytes.
-    ringStarts[plan.queryChannel] = loop.getResult(1);
+    // The last tile's rounds, then the end.
+    startTile(loop.getResults().drop_front());
+    padRounds();
     auto [slot, phase] = placeFill(query, index(0), noPhase);
     waitEmpty(queryBuffer, slot, phase);
     memref::StoreOp::create(b, loc, count, word, ValueRange{slot});
@@ -511,15 +585,19 @@ Value WarpSpecializedEmitter::slotOf(Value channel, Value slot) {
 
 std::pair<Value, Value>
 WarpSpecializedEmitter::placeFill(Value channel, Value slot, Value phase) {
-  Value start = ringStarts.lookup(channel.getDefiningOp());
-  if (!start)
+  auto it = ringStarts.find(channel.getDefiningOp());
+  if (it == ringStarts.end())
     return {slot, phase};
-  // Fill `slot` of round `phase` of the IR is the ring's fill start + slot
-  // (mod 2 S): its slot that mod S, its phase flipped once in each round
-  // before.
+  RingStart start = it->second;
+  if (start.flip)
+    return {slot, arith::XOrIOp::create(b, loc, phase, start.flip)};
+  // A rotating ring: fill `slot` of round `phase` of the IR is the ring's
+  // fill start + slot (mod 2 S), its slot that mod S, its phase flipped
+  // once in each round before.
   Value stages = index(bufferOf(channel).stages);
   Value at =
-      add(arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start), slot);
+      add(arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start.count),
+          slot);
   return {
       arith::RemUIOp::create(b, loc, at, stages),
       arith::XOrIOp::create(b, loc, phase,
@@ -587,6 +665,10 @@ LogicalResult WarpSpecializedEmitter::consumeUnusedFills() {
         countFills(roleBody(/*consumer=*/false), channel, /*waits=*/false);
     if (failed(from) || failed(to))
       return failure();
+    // A ring kept in whole rounds: the producer's pads too.
+    if (ringStarts.lookup(channel).flip)
+      to = mul(arith::CeilDivUIOp::create(b, loc, *to, index(buffer.stages)),
+               index(buffer.stages));
     std::optional<int64_t> f = getConstantIntValue(*from),
                            t = getConstantIntValue(*to);
     if (f && t && *f == *t)
@@ -679,6 +761,13 @@ LogicalResult WarpSpecializedEmitter::emitProducer(Block &block) {
                                   "the commit of the same channel slot";
       emitCommit(commit, pending);
       pending.clear();
+      // The last tile's pads wait for its last K/V slots to be released:
+      // after this tile's query, which needs no such wait.
+      if (padsPending &&
+          rotates(commit.getChannel().getDefiningOp<AllocChannelOp>())) {
+        padRounds();
+        padsPending = false;
+      }
     } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
       if (loop.getNumRegionIterArgs() != 0)
         return errorAt(loop) << "expects the producer's loop to carry nothing";

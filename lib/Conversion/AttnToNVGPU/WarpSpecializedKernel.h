@@ -206,11 +206,22 @@ protected:
   LogicalResult forEachTile(bool consumer, function_ref<LogicalResult()> body);
   /// Maps the grid's induction variables to those of `tile` (i32).
   void mapTile(Value tile);
-  /// Emits `body` for one tile whose channels' fills start at `starts`
-  /// (i32s: each ring's fills before this tile, mod two rounds); returns
-  /// where the next tile's start.
-  FailureOr<SmallVector<Value>> emitTile(ValueRange starts,
+  /// Emits `body` for one tile of the producer's or the consumers' role,
+  /// `counts` (i32s) each ring's fills before it, mod two rounds; returns
+  /// the next tile's.
+  FailureOr<SmallVector<Value>> emitTile(ValueRange counts, bool consumer,
                                          function_ref<LogicalResult()> body);
+  /// Whether a tile's fills of `channel` rotate through its ring, each
+  /// tile's starting where the last one's ended: a fixed number of fills
+  /// a tile (the query's). The others are kept in whole rounds: the
+  /// producer pads the last round of each tile with empty fills, so every
+  /// tile starts at slot 0 and only the phases move.
+  bool rotates(AllocChannelOp channel);
+  /// Reads `counts` into ringStarts for the tile about to be emitted.
+  void startTile(ValueRange counts);
+  /// The producer's empty fills that complete the last tile's rounds of the
+  /// rings kept in whole rounds (ringStarts holding that tile's end).
+  void padRounds();
   /// The body of the producer's or the consumer's role.
   Block &roleBody(bool consumer) const {
     return WarpSpecializeOp(plan.roles).getBodies()[consumer ? 1 : 0].front();
@@ -224,7 +235,7 @@ protected:
   /// `waits`, waits for), as a kernel value.
   FailureOr<Value> countFills(Block &block, Operation *channel, bool waits);
   /// The consumer's end of a tile's fills: it waits for and releases those
-  /// it has no use for (the producer's trailing, disabled ones).
+  /// it has no use for (the producer's trailing, disabled ones and pads).
   LogicalResult consumeUnusedFills();
 
   /// The channels of Q, K and V, in that order.
@@ -330,11 +341,18 @@ protected:
   /// The index of the first of the chip's extra barriers.
   int64_t firstExtraBarrier = 0;
   /// Persistent kernels: the grid's extents and tile count, and for the
-  /// tile being emitted where each channel's fills start (an i32: the
-  /// ring's fills before, mod two rounds).
+  /// tile being emitted where each channel's fills start: the ring's fills
+  /// before (an i32, mod two rounds), and for a ring kept in whole rounds
+  /// the phase flip of the tile's fills (an i1; null where it rotates).
   SmallVector<Value, 3> gridExtents;
   Value tileCount;
-  DenseMap<Operation *, Value> ringStarts;
+  struct RingStart {
+    Value count, flip;
+  };
+  DenseMap<Operation *, RingStart> ringStarts;
+  /// The producer of a persistent kernel: the last tile's rounds are still
+  /// to be padded (after this tile's query).
+  bool padsPending = false;
   /// Persistent causal kernels: the launch's tile counter (a zeroed
   /// workspace word), the shared-memory byte offset of the word that hands
   /// the producer's tile to the consumers, and the producer's tile.

@@ -1,34 +1,34 @@
 // A persistent sm_90a kernel: each role loops over the grid's tiles (32-bit
-// indices) from its block id in steps of the grid size, carrying where each
-// channel's fills start in its ring (its fills so far, mod two rounds), so
-// that a tile's fills follow the last one's: the producer goes on to the
-// next tile's query (its second slot) and K/V tiles as soon as slots free
-// up, and the consumer waits for and releases the fills it did not use (the
-// producer's trailing disabled ones) before its epilogue. The ABI says how
-// many CTAs an SM holds.
+// indices) from its block id in steps of the grid size, carrying each
+// channel's fills so far (mod two rounds). The K and V rings are kept in
+// whole rounds: at the start of each tile the producer completes the last
+// tile's round with empty fills, so the tile's fills start at slot 0; the
+// one query slot takes a fill a tile. The consumer waits for and releases
+// the fills it did not use (the producer's trailing disabled ones and the
+// pads) before its epilogue. The ABI says how many CTAs an SM holds.
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=1" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s --check-prefix=TILE
 
 // CHECK-LABEL: gpu.func @attention
 //  CHECK-SAME: persistent = 1>
 //  CHECK-SAME: nvvm.minctasm = 1
-// The producer: the query's fill goes to slot (start mod 2), then the K/V
-// fills, then the next tile's starts, with no fills of its own in between.
+// The producer: the last tile's pads, the query, the K/V tiles.
 //       CHECK: nvvm.setmaxregister decrease 24
 //       CHECK: %[[BLOCK:.*]] = gpu.block_id x
 //  CHECK-NEXT: %[[FIRST:.*]] = arith.index_castui %[[BLOCK]] : index to i32
 //  CHECK-NEXT: %[[GRIDX:.*]] = gpu.grid_dim x
 //  CHECK-NEXT: %[[GRID:.*]] = arith.index_castui %[[GRIDX]] : index to i32
-//       CHECK: scf.for %{{.*}} = %[[FIRST]] to %{{.*}} step %[[GRID]] iter_args(%[[Q:.*]] = %c0_i32, %{{.*}} = %c0_i32, %{{.*}} = %c0_i32) -> (i32, i32, i32) : i32
-//       CHECK:   %[[QSTART:.*]] = arith.index_castui %[[Q]] : i32 to index
-//  CHECK-NEXT:   %[[QAT:.*]] = arith.addi %[[QSTART]], %c0
-//  CHECK-NEXT:   arith.remui %[[QAT]], %c2 : index
+//       CHECK: scf.for %{{.*}} = %[[FIRST]] to %{{.*}} step %[[GRID]] iter_args(%{{.*}} = %c0_i32, %{{.*}} = %c0_i32, %{{.*}} = %c0_i32) -> (i32, i32, i32) : i32
+//       CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+//  CHECK-NEXT:     arith.remui
+//       CHECK:     nvgpu.mbarrier.try_wait.parity
+//       CHECK:     nvgpu.mbarrier.arrive
 //       CHECK:   nvgpu.tma.async.load
 //       CHECK:   scf.for %{{.*}} step %c128
 //       CHECK:     nvgpu.tma.async.load
-//   CHECK-NOT:   step %c1 {
-//       CHECK:   arith.remui %{{.*}}, %c4 : index
 //       CHECK:   scf.yield %{{.*}}, %{{.*}}, %{{.*}} : i32, i32, i32
+// After the last tile, its pads.
+//       CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
 // The consumers: the K/V loop, then the unused fills, then the epilogue.
 //       CHECK: nvvm.setmaxregister increase 240
 //       CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %c0_i32, %{{.*}} = %c0_i32, %{{.*}} = %c0_i32) -> (i32, i32, i32) : i32
@@ -66,9 +66,12 @@ func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
 // with one. The producer draws it from the launch's counter (a zeroed
 // workspace word) and stores it in shared memory, in the word of the
 // query's slot, before the query's fill; the consumers wait for that fill
-// and read it. Past the last tile the producer stores a tile past the end
-// and completes the query's next fill with no bytes, which ends the
-// consumers' loop.
+// and read it. The query has two slots that its fills rotate through, so
+// the producer loads the next tile's query before it pads the last tile's
+// K/V rounds (which waits for the consumers to be done with its last K/V
+// tiles). Past the last tile the producer stores a tile past the end and
+// completes the query's next fill with no bytes, which ends the consumers'
+// loop.
 // CHECK-LABEL: gpu.func @causal
 //  CHECK-SAME: %[[COUNTER:[a-z0-9]+]]: memref<?xi32, strided<[1], offset: ?>>
 //  CHECK-SAME: name = "tile_counter", type = tensor<?xi32>, extents = [<tensor = 0, dim = 0, divisor = 1099511627776>], zeroed = true
@@ -87,6 +90,11 @@ func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
 //       CHECK:   memref.store %[[T]], %{{.*}}[%{{.*}}] : memref<4xi32, 3>
 //  CHECK-NEXT:   nvgpu.mbarrier.arrive.expect_tx
 //       CHECK:   nvgpu.tma.async.load
+//       CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+//       CHECK:     nvgpu.mbarrier.try_wait.parity
+//       CHECK:     nvgpu.mbarrier.arrive
+//       CHECK:   scf.for %{{.*}} step %c128
+//       CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
 //       CHECK: memref.store %{{.*}}, %[[WORD]][%{{.*}}] : memref<4xi32, 3>
 //       CHECK: nvgpu.mbarrier.arrive %
 //       CHECK: nvvm.setmaxregister increase 240

@@ -8,6 +8,10 @@
 // A second query slot is filled by the next tile of a persistent CTA.
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_90a persistent=0 query-stages=2" 2>&1 | FileCheck %s --check-prefix=QONETILE
 // QONETILE: error: attn-select-schedule: query-stages = 2 needs persistent CTAs: a CTA of one tile fills the query once
+// Asked for, a second query slot of head dim 256 does not fit beside two
+// K/V stages.
+// RUN: not attn-opt %s -split-input-file -attn-select-schedule="chip=sm_90a persistent=1 query-stages=2" 2>&1 | FileCheck %s --check-prefix=QFIT
+// QFIT: error: attn-select-schedule: no schedule fits in the 232448 bytes of shared memory of sm_90a: the smallest needs 262144
 // sm_80 pads; the sm_90a and sm_100a kernels state their own rule (64-column
 // TMA boxes) and the same output-type rule as sm_80's.
 // RUN: not attn-opt %s -split-input-file -attn-select-schedule=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SM100
@@ -68,4 +72,12 @@ func.func @head_dim_72(%q: tensor<1x1x?x72xbf16>) -> tensor<1x1x?x72xbf16> {
   %r = attn.attention ins(%q, %q, %q : tensor<1x1x?x72xbf16>, tensor<1x1x?x72xbf16>, tensor<1x1x?x72xbf16>)
          outs(%q : tensor<1x1x?x72xbf16>) -> tensor<1x1x?x72xbf16>
   return %r : tensor<1x1x?x72xbf16>
+}
+
+// -----
+
+func.func @query_slots_d256(%q: tensor<1x4x?x256xbf16>) -> tensor<1x4x?x256xbf16> {
+  %r = attn.attention causal ins(%q, %q, %q : tensor<1x4x?x256xbf16>, tensor<1x4x?x256xbf16>, tensor<1x4x?x256xbf16>)
+         outs(%q : tensor<1x4x?x256xbf16>) -> tensor<1x4x?x256xbf16>
+  return %r : tensor<1x4x?x256xbf16>
 }

@@ -24,29 +24,23 @@
 // From head dim 128 O is rescaled lazily (threshold 8) unless a threshold
 // is asked for. Without a mask, up to head dim 128, the CTAs are persistent.
 // SM90-LABEL: func.func @head_dims
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true, persistent = true, query_stages = 2>} -> tensor<?x8x?x64xbf16>
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32, persistent = true, query_stages = 2>} -> tensor<?x8x?x128xf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true, persistent = true>} -> tensor<?x8x?x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32, persistent = true>} -> tensor<?x8x?x128xf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
 // EVERY-LABEL: func.func @head_dims
 //   EVERY-NOT: rescale_threshold
 // Persistent CTAs are the warp-specialised kernels' (sm_80 ignores the
 // request, as it does ping-pong's); asked for, causal ones get them too,
-// and asked not to, none. A persistent CTA loads the next tile's query into
-// a second slot where that fits beside the K/V stages and O's staging tile
-// (not at head dim 256); asked for one slot, it keeps one.
+// and asked not to, none.
 // PERSISTENT-LABEL: func.func @head_dims
-//       PERSISTENT: kind = fa3, tile_m = 192, {{.*}}, ping_pong = true, overlap = true, persistent = true, query_stages = 2>}
-//       PERSISTENT: kind = fa3, tile_m = 128, {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true, query_stages = 2>}
+//       PERSISTENT: kind = fa3, tile_m = 192, {{.*}}, ping_pong = true, overlap = true, persistent = true>}
+//       PERSISTENT: kind = fa3, tile_m = 128, {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true>}
 //       PERSISTENT: attn.attention causal {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true>}
 // ONE-LABEL: func.func @head_dims
 //   ONE-NOT: persistent
-// QONE-LABEL: func.func @head_dims
-//       QONE: kind = fa3, tile_m = 192, {{.*}}, persistent = true>}
-//       QONE: kind = fa3, tile_m = 128, {{.*}}, persistent = true>}
-//   QONE-NOT: query_stages
 
 // PLAIN-LABEL: func.func @head_dims
-//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], persistent = true, query_stages = 2>} -> tensor<?x8x?x64xbf16>
+//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], persistent = true>} -> tensor<?x8x?x64xbf16>
 // sm_100a: a consumer warpgroup per 128 query rows, two where S and O of
 // both fit in tensor memory's 512 columns (not at D = 256), and the lazy row
 // max.
@@ -90,8 +84,13 @@ func.func @causal_small_head(%q: tensor<?x4x?x64xbf16>) -> (tensor<?x4x?x64xbf16
 }
 
 // sm_90a's causal kernels draw their tiles in persistent CTAs up to head
-// dim 128; at 256 (no room to stage O, and a consumer that would spill)
-// one CTA takes a tile.
+// dim 128, with a second query slot for the next tile's query; at 256 (no
+// room to stage O, and a consumer that would spill) one CTA takes a tile.
+// Asked for one query slot, they keep one.
+// QONE-LABEL: func.func @causal_by_head_dim
+//       QONE: attn.attention causal {{.*}}tile_m = 192, {{.*}}persistent = true>}
+//       QONE: attn.attention causal {{.*}}tile_m = 128, {{.*}}persistent = true>}
+//   QONE-NOT: query_stages
 // SM90-LABEL: func.func @causal_by_head_dim
 //       SM90: attn.attention causal {{.*}}tile_m = 192, {{.*}}persistent = true, query_stages = 2>} -> tensor<?x4x?x64xbf16>
 //       SM90: attn.attention causal {{.*}}tile_m = 128, tile_n = 128, {{.*}}persistent = true, query_stages = 2>} -> tensor<?x4x?x128xbf16>
