@@ -426,24 +426,25 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
   int64_t periodStride =
       geometry.periodRows * cast<MemRefType>(tile.getType()).getShape().back();
   int64_t passes = rows * geometry.chunks / threads;
+  // Where pass `pass`'s chunk lands: the tile (or its flat view) and the
+  // indices there.
+  auto destination = [&](int64_t pass) -> std::pair<Value, SmallVector<Value>> {
+    if (flatTile) {
+      Value first = firstChunks[pass % period];
+      return {flatTile,
+              {pass < period
+                   ? first
+                   : add(first, index(pass / period * periodStride))}};
+    }
+    auto [local, col] = passPosition(geometry, pass);
+    SmallVector<Value> dst(lead);
+    dst.append({local, swizzled(local, col)});
+    return {tile, dst};
+  };
   if (!table && rowsPerHead >= rows && geometry.valid == geometry.chunks &&
       period == 1) {
-    copyHeadRows(
-        geometry, global, batchIndex, headIndex, firstRow, limit, passes,
-        enabled,
-        [&](int64_t pass) {
-          SmallVector<Value> dst(lead);
-          if (flatTile)
-            return std::make_pair(
-                flatTile, SmallVector<Value>{
-                              pass == 0 ? firstChunks[0]
-                                        : add(firstChunks[0],
-                                              index(pass * periodStride))});
-          auto [local, col] = passPosition(geometry, pass);
-          dst.append({local, swizzled(local, col)});
-          return std::make_pair(tile, dst);
-        },
-        tokens);
+    copyHeadRows(geometry, global, batchIndex, headIndex, firstRow, limit,
+                 passes, enabled, destination, tokens);
     return;
   }
   for (int64_t pass = 0; pass < passes; ++pass) {
@@ -474,16 +475,7 @@ void FlashAttention2Emitter::copyTile(const RowCopy &geometry, Value tile,
             arith::RemUIOp::create(b, loc, safeRow, pageSize), rowHead,
             safeCol};
     }
-    Value dstTile = tile;
-    SmallVector<Value> dst(lead);
-    if (flatTile) {
-      dstTile = flatTile;
-      Value first = firstChunks[pass % period];
-      dst = {pass < period ? first
-                           : add(first, index(pass / period * periodStride))};
-    } else {
-      dst.append({local, swizzled(local, col)});
-    }
+    auto [dstTile, dst] = destination(pass);
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), dstTile, dst,
         global, at, b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));

@@ -81,7 +81,7 @@ void WarpSpecializeOp::print(OpAsmPrinter &p) {
 SmallVector<WarpRoleAttr> WarpSpecializeOp::getSharedRoles() {
   SmallVector<WarpRoleAttr> shared;
   size_t regions = getBodies().size();
-  if (getRoles().size() > regions)
+  if (regions > 0 && getRoles().size() > regions)
     for (Attribute role : getRoles().getValue().drop_front(regions - 1))
       if (auto warpRole = dyn_cast<WarpRoleAttr>(role))
         shared.push_back(warpRole);
@@ -104,7 +104,7 @@ LogicalResult WarpSpecializeOp::verify() {
   }
   // Sections name the roles that share the last region, so every role's
   // name says which warps it is.
-  if (roles.size() > getBodies().size()) {
+  if (!getSharedRoles().empty()) {
     llvm::StringSet<> names;
     for (WarpRoleAttr role : roles)
       if (!names.insert(role.getName().getValue()).second)
@@ -253,7 +253,7 @@ static LogicalResult verifySharedRegion(Region &region) {
 }
 
 LogicalResult WarpSpecializeOp::verifyRegions() {
-  if (getRoles().size() > getBodies().size() &&
+  if (!getSharedRoles().empty() &&
       failed(verifySharedRegion(getBodies().back())))
     return failure();
   // Channels each role fills and waits on.

@@ -38,6 +38,16 @@ static WarpSpecializeOp findWarpRoles(scf::ForallOp grid) {
   return roles.empty() ? WarpSpecializeOp() : *roles.begin();
 }
 
+/// The one error for roles whose last region holds FlashAttention-4's
+/// sections: no pass reading the online grid takes them yet.
+static LogicalResult rejectSharedRoles(WarpSpecializeOp roles, StringRef pass) {
+  if (roles.getSharedRoles().empty())
+    return success();
+  return roles.emitError() << pass
+                           << ": does not take FlashAttention-4's roles (the "
+                              "attn.in_role sections of a shared region)";
+}
+
 /// The only op of type OpTy in `block` or in the attn.ordered sections of a
 /// scheduled consumer there, or null (with an error at `where`) when there
 /// is not exactly one.
@@ -76,11 +86,8 @@ FailureOr<OnlineGrid> mlir::attn::matchOnlineGrid(scf::ForallOp grid,
                                "batch), and the K/V chunk with a kv_chunk";
 
   g.roles = findWarpRoles(grid);
-  if (g.roles && !WarpSpecializeOp(g.roles).getSharedRoles().empty())
-    return g.roles->emitError() << pass
-                                << ": does not take FlashAttention-4's roles "
-                                   "(the attn.in_role sections of a shared "
-                                   "region)";
+  if (g.roles && failed(rejectSharedRoles(g.roles, pass)))
+    return failure();
   Block &body = g.computeBlock();
   SmallVector<scf::ForOp> loops(body.getOps<scf::ForOp>());
   // -attn-overlap-consumer's form: the loop under the test that the K/V
@@ -116,11 +123,8 @@ Block &OnlineGrid::computeBlock() const {
 FailureOr<WarpSpecializeOp> mlir::attn::getWarpRoles(scf::ForallOp grid,
                                                      StringRef pass) {
   if (WarpSpecializeOp roles = findWarpRoles(grid)) {
-    if (!roles.getSharedRoles().empty())
-      return roles.emitError() << pass
-                               << ": does not take FlashAttention-4's roles "
-                                  "(the attn.in_role sections of a shared "
-                                  "region)";
+    if (failed(rejectSharedRoles(roles, pass)))
+      return failure();
     return roles;
   }
   return grid.emitError() << pass
