@@ -408,8 +408,9 @@ def AttnPipelineAsyncPass : Pass<"attn-pipeline-async"> {
     scheduled level L4, where the tile pipeline is explicit IR:
 
     - a ring of `stages` buffers (the grid's `#attn.schedule`) for the key
-      tiles and one for the value tiles, and a one-slot ring for the query
-      tile (`attn.alloc_ring`);
+      tiles and one for the value tiles, and a ring of `query_stages`
+      slots for the query tile (`attn.alloc_ring`; a tile fills slot 0,
+      and a persistent kernel's tiles take the slots in turn);
     - every `attn.load_tile` becomes an `attn.copy_tile_async` into a slot
       and an `attn.wait_tile` where the tile is first needed;
     - the prologue issues the copies of the first `stages - 1` K/V tiles;
