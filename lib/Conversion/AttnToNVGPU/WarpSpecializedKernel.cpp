@@ -18,11 +18,11 @@
 //     with a causal mask, drawn by the producer from the launch's counter
 //     and handed to the consumers in shared memory with the query's fill.
 //     The IR numbers each tile's fills of a channel from 0; the loop
-//     carries where in its ring (mod two rounds) each channel's fills of
-//     the tile start, so that a tile's fills follow the last one's without
-//     a gap (the consumer releases the producer's trailing disabled ones)
-//     and the producer runs into the next tile, query first, as soon as
-//     slots free up.
+//     carries each ring's fills so far (mod two rounds). The query's ring,
+//     a fill a tile, rotates through its slots; K and V are kept in whole
+//     rounds, the producer padding the last tile's round at the start of
+//     the next tile (after its query where the query has a second slot),
+//     and the consumer releases the trailing disabled fills and the pads.
 //
 //===----------------------------------------------------------------------===//
 
