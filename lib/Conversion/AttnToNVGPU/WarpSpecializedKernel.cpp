@@ -411,6 +411,11 @@ bool WarpSpecializedEmitter::rotates(AllocChannelOp channel) {
               .wasInterrupted();
 }
 
+Value WarpSpecializedEmitter::roundEnd(Value fills, int64_t stages) {
+  return mul(arith::CeilDivUIOp::create(b, loc, fills, index(stages)),
+             index(stages));
+}
+
 void WarpSpecializedEmitter::startTile(ValueRange counts) {
   ringStarts.clear();
   for (auto [channel, count] : llvm::zip(channels(), counts)) {
@@ -436,7 +441,7 @@ void WarpSpecializedEmitter::padRounds() {
     Value stages = index(buffer.stages);
     Value from =
         arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start.count);
-    Value to = mul(arith::CeilDivUIOp::create(b, loc, from, stages), stages);
+    Value to = roundEnd(from, buffer.stages);
     auto loop = scf::ForOp::create(b, loc, from, to, index(1));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(loop.getBody()->getTerminator());
@@ -475,7 +480,7 @@ WarpSpecializedEmitter::emitTile(ValueRange counts, bool consumer,
     Value from =
         arith::IndexCastUIOp::create(b, loc, b.getIndexType(), start.count);
     if (start.flip)
-      from = mul(arith::CeilDivUIOp::create(b, loc, from, stages), stages);
+      from = roundEnd(from, buffers[channel].stages);
     next.push_back(arith::IndexCastUIOp::create(
         b, loc, b.getI32Type(),
         arith::RemUIOp::create(b, loc, add(from, *fills),
@@ -667,8 +672,7 @@ LogicalResult WarpSpecializedEmitter::consumeUnusedFills() {
       return failure();
     // A ring kept in whole rounds: the producer's pads too.
     if (ringStarts.lookup(channel).flip)
-      to = mul(arith::CeilDivUIOp::create(b, loc, *to, index(buffer.stages)),
-               index(buffer.stages));
+      to = roundEnd(*to, buffer.stages);
     std::optional<int64_t> f = getConstantIntValue(*from),
                            t = getConstantIntValue(*to);
     if (f && t && *f == *t)

@@ -217,6 +217,8 @@ protected:
   /// producer pads the last round of each tile with empty fills, so every
   /// tile starts at slot 0 and only the phases move.
   bool rotates(AllocChannelOp channel);
+  /// `fills` rounded up to the end of its round of a ring of `stages`.
+  Value roundEnd(Value fills, int64_t stages);
   /// Reads `counts` into ringStarts for the tile about to be emitted.
   void startTile(ValueRange counts);
   /// The producer's empty fills that complete the last tile's rounds of the
