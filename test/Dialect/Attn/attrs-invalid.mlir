@@ -135,3 +135,11 @@ func.func @persistent_cluster() attributes {abi = #attn.kernel_abi<
     cluster = [2, 1, 1], persistent = 1>} {
   return
 }
+
+// -----
+
+// An untyped float literal parses as f64; the threshold is an f32.
+// expected-error @below {{rescale_threshold must be an f32 (e.g. 8.0 : f32), got 'f64'}}
+func.func @rescale_threshold_f64() attributes {s = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], rescale_threshold = 8.0>} {
+  return
+}

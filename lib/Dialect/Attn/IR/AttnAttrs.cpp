@@ -75,6 +75,11 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "cluster must have three positive extents with "
                             "at most 8 CTAs in all";
   }
+  // The online softmax's row max takes the threshold as it is: an f32.
+  if (rescaleThreshold && !rescaleThreshold.getType().isF32())
+    return emitError() << "rescale_threshold must be an f32 (e.g. 8.0 : f32), "
+                          "got "
+                       << rescaleThreshold.getType();
   if (rescaleThreshold && !(rescaleThreshold.getValueAsDouble() >= 0 &&
                             std::isfinite(rescaleThreshold.getValueAsDouble())))
     return emitError() << "rescale_threshold must be a non-negative finite "

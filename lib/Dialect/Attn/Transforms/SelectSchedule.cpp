@@ -337,14 +337,17 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
     useTiles(*narrower);
     fitSharedMemory();
   }
-  // A persistent causal CTA fills a second query slot with the next tile's
-  // query while this tile's steps run, where it fits beside the K/V stages
-  // and O's staging tile: with one, the consumers waited for it after each
-  // tile (ncu, H100, D = 128, S = 1024: 11% of the warps' samples). Causal
-  // tiles are short on average; bench/sdpa_sweep.py, H100, two rounds each
-  // against one slot, TFLOP/s: D = 64, S = 1024 245 -> 259; D = 128, S =
-  // 1024 / 4096 / 16384 353 / 535 / 612 -> 358 / 544 / 607. Without a mask
-  // it lost 2-3% at D = 64 from S = 4096 (482 -> 469), so that keeps one.
+  // A persistent CTA fills a second query slot with the next tile's query
+  // while this tile's steps run, where it fits beside the K/V stages and
+  // O's staging tile: with one, the consumers waited for it after each tile
+  // (ncu, H100, D = 128, S = 1024 causal: 11% of the warps' samples).
+  // Causal: bench/sdpa_sweep.py, H100, two rounds each against one slot,
+  // TFLOP/s: D = 64, S = 1024 245 -> 259; D = 128, S = 1024 / 4096 / 16384
+  // 353 / 535 / 612 -> 358 / 544 / 607. Without a mask (attn-run --bench,
+  // H100, median of three interleaved rounds, us): D = 128, S = 1024 / 4096
+  // / 16384 242 / 832 / 3569 -> 232 / 816 / 3388; at D = 64 within noise
+  // (336 / 1071 / 4134 -> 330 / 1065 / 4158, and 482 -> 469 TFLOP/s at
+  // S = 4096 in another run), so D = 64 keeps one.
   if (requests.queryStages > 0) {
     queryStages = requests.queryStages;
     if (queryStages > 1 && !persistent)
@@ -352,7 +355,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
              << kPass << ": query-stages = " << queryStages
              << " needs persistent CTAs: a CTA of one tile fills the query "
                 "once";
-  } else if (persistent && op.getMask() == MaskKind::causal) {
+  } else if (persistent &&
+             (op.getMask() == MaskKind::causal || headDim >= 128)) {
     queryStages = 2;
     if (stagedPipelineSharedMemoryBytes(shape()) >
         kernel.maxSharedMemoryPerBlock)

@@ -139,7 +139,8 @@ def Attn_ScheduleAttr : AttrDef<Attn_Dialect, "Schedule"> {
     - `cluster`: CTAs per cluster along (query tile, head, batch); absent
       means one,
     - `rescale_threshold`: FlashAttention-4's conditional rescaling (in log2
-      units); absent means the row max moves at every step,
+      units, an f32: `8.0 : f32`); absent means the row max moves at every
+      step,
     - `kv_chunk`: split-KV (flash-decoding): the keys are cut into chunks of
       this many (a multiple of `tile_n`), each chunk of each query tile is
       its own program instance writing a partial output and its LSE, and
