@@ -145,11 +145,18 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
     int64_t width = tileType.getDimSize(1);
     Value length = tensor::DimOp::create(b, loc, op.getSource(), 2);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value start = arith::MinSIOp::create(b, loc, op.getRow(), length);
+    Value tileRowCount = arith::ConstantIndexOp::create(b, loc, tileRows);
+    // Rows outside [0, length) are zeros: `lead` of them before the first
+    // row read (a causal tile ending at Sq starts before 0).
+    Value start = arith::MaxSIOp::create(
+        b, loc, arith::MinSIOp::create(b, loc, op.getRow(), length), zero);
+    Value lead = arith::MinSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, start, op.getRow()),
+        tileRowCount);
     Value remaining = arith::SubIOp::create(b, loc, length, start);
     Value rows = arith::MinSIOp::create(
         b, loc, arith::MaxSIOp::create(b, loc, remaining, zero),
-        arith::ConstantIndexOp::create(b, loc, tileRows));
+        arith::SubIOp::create(b, loc, tileRowCount, lead));
     OpFoldResult one = b.getIndexAttr(1), none = b.getIndexAttr(0);
     // Sizes of the block read, outermost first: [G,] rows, width.
     SmallVector<int64_t> blockShape = {tileRows, width};
@@ -174,9 +181,11 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
                 .getResult(),
             emptyLike(b, loc, RankedTensorType::get(blockShape, element)))
             .getResult(0);
+    SmallVector<OpFoldResult> offsets(sizes.size(), none);
+    offsets[offsets.size() - 2] = lead;
     Value block = tensor::InsertSliceOp::create(
-        b, loc, slice, zeros, SmallVector<OpFoldResult>(sizes.size(), none),
-        sizes, SmallVector<OpFoldResult>(sizes.size(), one));
+        b, loc, slice, zeros, offsets, sizes,
+        SmallVector<OpFoldResult>(sizes.size(), one));
     if (!heads) {
       b.replaceOp(op, block);
       return success();
@@ -280,9 +289,11 @@ struct MaskScoresLowering : OpRewritePattern<MaskScoresOp> {
                   Value i = arith::AddIOp::create(nb, nl, op.getRow(), tileRow);
                   Value j = arith::AddIOp::create(
                       nb, nl, op.getCol(), linalg::IndexOp::create(nb, nl, 1));
+                  // Unsigned: a row before 0 (a causal tile ending at Sq)
+                  // is outside too.
                   auto lessThan = [&](Value x, Value bound) -> Value {
                     return arith::CmpIOp::create(
-                        nb, nl, arith::CmpIPredicate::slt, x, bound);
+                        nb, nl, arith::CmpIPredicate::ult, x, bound);
                   };
                   Value inside =
                       arith::AndIOp::create(nb, nl, lessThan(i, op.getSeqQ()),

@@ -336,7 +336,7 @@ void mlir::attn::storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
         math::LogOp::create(b, loc, l[i]));
     value = kb.select(empty, kb.f32(kNegInf), value);
     Value write = arith::AndIOp::create(
-        b, loc, leader, kb.cmp(arith::CmpIPredicate::slt, row, frame.seqQ));
+        b, loc, leader, kb.cmp(arith::CmpIPredicate::ult, row, frame.seqQ));
     auto ifOp = scf::IfOp::create(b, loc, write, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());

@@ -2,21 +2,27 @@
 
 // Each tile-level op becomes the linalg it is defined by.
 // CHECK-LABEL: func.func @tile_ops
-// load_tile: the rows that exist, copied into a zero tile.
+// load_tile: the rows that exist, from the first at or after 0, copied
+// into a zero tile after the `lead` rows before 0.
 //       CHECK: %[[LEN:.*]] = tensor.dim %{{.*}}, %c2 : tensor<?x?x?x64xbf16>
-//       CHECK: %[[SLICE:.*]] = tensor.extract_slice {{.*}} [1, 1, %[[ROWS:.*]], 64] [1, 1, 1, 1] : tensor<?x?x?x64xbf16> to tensor<?x64xbf16>
+//       CHECK: %[[START:.*]] = arith.maxsi %{{.*}}, %c0
+//       CHECK: %[[LEAD:.*]] = arith.minsi %{{.*}}, %c32
+//       CHECK: %[[SLICE:.*]] = tensor.extract_slice %{{.*}}[%{{.*}}, %{{.*}}, %[[START]], 0] [1, 1, %[[ROWS:.*]], 64] [1, 1, 1, 1] : tensor<?x?x?x64xbf16> to tensor<?x64xbf16>
 //       CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : bf16) outs(%{{.*}} : tensor<32x64xbf16>)
-//       CHECK: %[[KT:.*]] = tensor.insert_slice %[[SLICE]] into %[[ZERO]][0, 0] [%[[ROWS]], 64] [1, 1]
+//       CHECK: %[[KT:.*]] = tensor.insert_slice %[[SLICE]] into %[[ZERO]][%[[LEAD]], 0] [%[[ROWS]], 64] [1, 1]
 // qk_matmul: a contraction over the head dim, in f32.
 //       CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[KT]] : tensor<64x64xbf16>, tensor<32x64xbf16>)
 //       CHECK:   arith.extf
 //       CHECK:   arith.mulf
 //       CHECK:   arith.addf
-// mask_scores: scale, then -inf outside the sequences or above the diagonal.
+// mask_scores: scale, then -inf outside the sequences (unsigned: a query
+// row before 0 is outside too) or above the diagonal.
 //       CHECK: linalg.generic
 //       CHECK:   arith.mulf %{{.*}}, %{{.*}} : f32
 //       CHECK:   linalg.index 0
 //       CHECK:   linalg.index 1
+//       CHECK:   arith.cmpi ult
+//       CHECK:   arith.cmpi ult
 //       CHECK:   arith.cmpi sle
 //       CHECK:   arith.select %{{.*}}, %{{.*}}, %cst{{.*}} : f32
 // row_max with a threshold: the max, then keep the old one unless it grew by more than 8.

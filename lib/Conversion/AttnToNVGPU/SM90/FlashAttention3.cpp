@@ -217,8 +217,8 @@ void FlashAttention3Emitter::storeOutput(const Tile &out,
                                          ArrayRef<Value> inverse) {
   if (outputStaging != OutputStaging::none)
     return storeStagedOutput(out, inverse);
-  // Each thread holds column pairs: one 4-byte store per pair, rows past
-  // the sequence skipped.
+  // Each thread holds column pairs: one 4-byte store per pair, rows outside
+  // the sequence (unsigned: before 0 too) skipped.
   Value threadRow = add(add(frame.queryRow, frame.groupRow), frame.threadRow);
   for (int64_t reg = 0; reg < valueHeadDim / 2; reg += 2) {
     Coord at = outputLayout.registers[reg];
@@ -227,7 +227,7 @@ void FlashAttention3Emitter::storeOutput(const Tile &out,
     Value row = add(threadRow, index(at.row));
     Value col = add(frame.threadCol, index(at.col));
     auto ifOp = scf::IfOp::create(
-        b, loc, cmp(arith::CmpIPredicate::slt, row, seqQ), false);
+        b, loc, cmp(arith::CmpIPredicate::ult, row, seqQ), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
     storeOutputPair(v, row, col);

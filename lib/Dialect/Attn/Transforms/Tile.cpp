@@ -94,11 +94,13 @@ private:
   IntegerAttr packedHeadsAttr() {
     return packedHeads > 1 ? b.getI64IntegerAttr(packedHeads) : IntegerAttr();
   }
-  /// The first `rows` rows of each head of `tile` (`[M, ...]`), as
-  /// `[rows, ...]`, or `[G, rows, ...]` when G heads are packed.
+  /// `rows` rows of each head of `tile` (`[M, ...]`) from its first row
+  /// that exists, as `[rows, ...]`, or `[G, rows, ...]` when G heads are
+  /// packed.
   Value existingRows(Value tile, Value rows);
   /// Inserts `rows` (from existingRows) into `dest` at this program
-  /// instance's place: `[split,] batch, head, row`, then zeros.
+  /// instance's place: `[split,] batch, head, first existing row`, then
+  /// zeros.
   void insertRows(Value rows, Value dest, Value rowCount);
 
   RewriterBase &b;
@@ -114,9 +116,12 @@ private:
   int64_t packedHeads = 1, queryRows = 0;
 
   // Set while the grid body is built: the grid's batch index, the first query
-  // head of the tile, its key/value head, its first query row and, with a
+  // head of the tile, its key/value head, its first query row (negative for
+  // the first causal tile when the tiles end at Sq), the tile's first row
+  // that exists (null: its first), the query row that one is, and, with a
   // split, the chunk.
-  Value batchIv, headIv, kvHead, row, split, queryTile, seqQ, seqKv;
+  Value batchIv, headIv, kvHead, row, firstRow, storedRow, split, queryTile,
+      seqQ, seqKv;
 };
 
 /// The K/V range [lo, hi) that query rows [row, row + tileM) can see, with lo
@@ -190,8 +195,11 @@ Value AttentionTiler::existingRows(Value tile, Value rows) {
   for (int64_t size : shape)
     sizes.push_back(b.getIndexAttr(size));
   sizes[packedHeads > 1 ? 1 : 0] = rows;
+  SmallVector<OpFoldResult> offsets(shape.size(), zero);
+  if (firstRow)
+    offsets[0] = firstRow;
   return tensor::ExtractSliceOp::create(
-      b, loc, tile, SmallVector<OpFoldResult>(shape.size(), zero), sizes,
+      b, loc, tile, offsets, sizes,
       SmallVector<OpFoldResult>(shape.size(), one));
 }
 
@@ -203,7 +211,7 @@ void AttentionTiler::insertRows(Value rows, Value dest, Value rowCount) {
     offsets.push_back(split);
     sizes.push_back(one);
   }
-  llvm::append_values(offsets, batchIv, headIv, row);
+  llvm::append_values(offsets, batchIv, headIv, storedRow);
   sizes.append({one, b.getIndexAttr(packedHeads), rowCount});
   // The head dim of an output (V's, static; O's may be dynamic); none for
   // an LSE.
@@ -281,6 +289,21 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
     if (kvChunk > 0)
       split = grid.getInductionVar(3);
     row = arith<arith::MulIOp>(queryTileIv, index(queryRows));
+    if (op.getMask() == MaskKind::causal && packedHeads == 1 && kvChunk == 0 &&
+        schedule.getKind() != KernelKind::fa2) {
+      // Causal tiles end at Sq, so that the one tile of fewer rows is the
+      // first, which sees the fewest keys, instead of the last, which runs
+      // every K/V step (D = 64, S = 1024, 192-row tiles: 27 tile steps a
+      // head instead of 32). Its rows before 0 load as zeros and are not
+      // stored. The warp-specialised kernels' TMA copies read and write
+      // such rows as they do rows past Sq; FA2's cp.async copies would need
+      // a second bound on every row.
+      Value pad = arith<arith::SubIOp>(
+          arith<arith::MulIOp>(numQueryTiles, index(queryRows)), seqQ);
+      row = arith<arith::SubIOp>(row, pad);
+      firstRow =
+          arith<arith::MaxSIOp>(arith<arith::SubIOp>(index(0), row), index(0));
+    }
     if (packedHeads > 1) {
       kvHead = grid.getInductionVar(1);
       headIv = arith<arith::MulIOp>(kvHead, index(packedHeads));
@@ -345,6 +368,11 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
     // partial output stays in f32 for the merge.
     Value rows = arith<arith::MinSIOp>(arith<arith::SubIOp>(seqQ, row),
                                        index(queryRows));
+    storedRow = row;
+    if (firstRow) {
+      rows = arith<arith::SubIOp>(rows, firstRow);
+      storedRow = arith<arith::AddIOp>(row, firstRow);
+    }
     Type outputElement =
         kvChunk > 0
             ? b.getF32Type()

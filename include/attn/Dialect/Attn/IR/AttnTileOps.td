@@ -30,12 +30,13 @@ def Attn_F32Rows : 1DTensorOf<[F32]>;
 def Attn_F32TileOrRows : AnyTypeOf<[Attn_F32Tile, Attn_F32Rows]>;
 
 def Attn_LoadTileOp : Attn_TileOp<"load_tile", [AttrSizedOperandSegments]> {
-  let summary = "reads a tile of rows of one head, zero beyond the sequence";
+  let summary = "reads a tile of rows of one head, zero outside the sequence";
   let description = [{
     Reads rows `[row, row + M)` of head `head` of batch `batch` from a
-    `[B, H, S, D]` tensor into an `[M, D]` tile. Rows at or past `S` read as
-    zero, so a tile at the end of a ragged sequence is well defined; the
-    scores of such rows are masked by `attn.mask_scores`.
+    `[B, H, S, D]` tensor into an `[M, D]` tile. Rows before 0 or at or past
+    `S` read as zero, so a tile at either end of a ragged sequence is well
+    defined (`row` may be negative: `attn-tile` ends causal query tiles at
+    `S`); such rows are not stored.
 
     With `heads(G)` (packed GQA) the tile holds `G` heads one after another:
     tile rows `[g P, (g + 1) P)`, with `P = M / G`, are rows `[row, row + P)`
@@ -110,7 +111,8 @@ def Attn_MaskScoresOp : Attn_TileOp<"mask_scores",
     `col + j`, in sequences of lengths `seq_q` and `seq_kv`:
 
     - `z = scale * s`, then with `softcap(c)`: `z = c * tanh(z)`;
-    - `z = -inf` where the query or the key is past its sequence, or the
+    - `z = -inf` where the query or the key is outside its sequence (before
+      0 or at or past its length), or the
       mask hides the key from the query (the masks of `attn.attention`,
       aligned to the bottom right).
 
