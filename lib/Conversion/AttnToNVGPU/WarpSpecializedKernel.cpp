@@ -238,7 +238,13 @@ void WarpSpecializedEmitter::finishStagedOutput(const StagingThread &at) {
       b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
       NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
   NVVM::SyncWarpOp::create(b, loc, i32(-1));
-  Value issuer = cmp(arith::CmpIPredicate::eq, at.lane, index(0));
+  // A box before row 0 (a causal tile ending at Sq; attn-tile shifts
+  // those by whole warpgroups' rows) is not stored: TMA stores must not
+  // start there.
+  Value boxRow = add(frame.queryRow, at.warpRow);
+  Value lane0 = cmp(arith::CmpIPredicate::eq, at.lane, index(0));
+  Value inside = cmp(arith::CmpIPredicate::sge, boxRow, index(0));
+  Value issuer = arith::AndIOp::create(b, loc, lane0, inside);
   auto boxType =
       cast<nvgpu::TensorMapDescriptorType>(outputMap.getType()).getTensor();
   Value rowBytes = mul(at.warpRow, index(kSpanBytes));
@@ -247,11 +253,9 @@ void WarpSpecializedEmitter::finishStagedOutput(const StagingThread &at) {
     Value src = sharedView(
         add(index(outputOffset + block * blockBytes), rowBytes), boxType);
     // Rows past the sequence are not written (the map's bounds).
-    nvgpu::TmaAsyncStoreOp::create(b, loc, src, outputMap,
-                                   ValueRange{index(block * kSpanColumns),
-                                              add(frame.queryRow, at.warpRow),
-                                              head, batch},
-                                   issuer);
+    nvgpu::TmaAsyncStoreOp::create(
+        b, loc, src, outputMap,
+        ValueRange{index(block * kSpanColumns), boxRow, head, batch}, issuer);
   }
   NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
 }

@@ -99,9 +99,14 @@
 // CHECK-COUNT-32: vector.store %{{.*}}, %{{.*}}[%{{.*}}] {alignment = 4 : i64} : memref<16384xbf16, 3>, vector<2xbf16>
 // CHECK-NEXT: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.bar.warp.sync
+// Lane 0 issues each box's store, unless the box starts before row 0 (a
+// causal tile ending at Sq).
+// CHECK: %[[BOXROW:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK: %[[LANE0:.*]] = arith.cmpi eq, %{{.*}}, %c0 : index
-// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c0, %{{.*}}, %{{.*}}, %{{.*}}], predicate = %[[LANE0]]
-// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c64, %{{.*}}, %{{.*}}, %{{.*}}], predicate = %[[LANE0]]
+// CHECK: %[[INSIDE:.*]] = arith.cmpi sge, %[[BOXROW]], %c0 : index
+// CHECK: %[[ISSUE:.*]] = arith.andi %[[LANE0]], %[[INSIDE]] : i1
+// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c0, %[[BOXROW]], %{{.*}}, %{{.*}}], predicate = %[[ISSUE]]
+// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c64, %[[BOXROW]], %{{.*}}, %{{.*}}], predicate = %[[ISSUE]]
 // CHECK-NEXT: nvvm.cp.async.bulk.commit.group
 // CHECK-NEXT: nvvm.cp.async.bulk.wait_group 0 {read}
 func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,

@@ -37,6 +37,10 @@ namespace mlir::attn {
 using namespace mlir;
 using namespace mlir::attn;
 
+/// The rows by which causal tiles of a warp-specialised schedule shift to
+/// end at Sq come in blocks of this many.
+static constexpr int64_t kShiftRows = 64;
+
 namespace {
 
 /// Tile rows and columns for an op that no target has scheduled.
@@ -294,12 +298,16 @@ FailureOr<SmallVector<Value>> AttentionTiler::build() {
       // Causal tiles end at Sq, so that the one tile of fewer rows is the
       // first, which sees the fewest keys, instead of the last, which runs
       // every K/V step (D = 64, S = 1024, 192-row tiles: 27 tile steps a
-      // head instead of 32). Its rows before 0 load as zeros and are not
-      // stored. The warp-specialised kernels' TMA copies read and write
-      // such rows as they do rows past Sq; FA2's cp.async copies would need
-      // a second bound on every row.
+      // head instead of 32). Its rows before 0 load as zeros (TMA reads
+      // them as it does rows past Sq; FA2's cp.async copies would need a
+      // second bound on every row) and are not stored. The shift is whole
+      // 64-row blocks, a warpgroup's rows: a TMA store must not start
+      // before 0, and every kernel's O store boxes (16 or 32 rows) then lie
+      // wholly before 0, to be skipped, or not at all.
       Value pad = arith<arith::SubIOp>(
           arith<arith::MulIOp>(numQueryTiles, index(queryRows)), seqQ);
+      pad = arith<arith::MulIOp>(arith<arith::DivUIOp>(pad, index(kShiftRows)),
+                                 index(kShiftRows));
       row = arith<arith::SubIOp>(row, pad);
       firstRow =
           arith<arith::MaxSIOp>(arith<arith::SubIOp>(index(0), row), index(0));

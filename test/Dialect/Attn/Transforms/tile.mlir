@@ -111,34 +111,3 @@ func.func @no_mask_schedule_overridden(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?
   return %r : tensor<?x?x?x128xf16>
 }
 
-// -----
-
-// With a warp-specialised schedule (TMA copies), causal tiles end at Sq:
-// tile t starts at row t * 64 - (ceil(Sq / 64) * 64 - Sq), so the one tile
-// of fewer rows is the first, which sees the fewest keys. Its rows before 0
-// load as zeros and are not stored. (FA2's tiles start at t * 64: the
-// first test.)
-// CHECK-LABEL: func.func @causal_tiles_end_at_sq
-//       CHECK: %[[SQ:.*]] = tensor.dim %{{.*}}, %c2
-//       CHECK: %[[NQ:.*]] = arith.ceildivui %[[SQ]], %[[C64:.*]] : index
-//       CHECK: scf.forall (%[[QT:.*]], %[[H:.*]], %[[BI:.*]]) in (%[[NQ]], 8, %{{.*}})
-//       CHECK:   %[[ROW0:.*]] = arith.muli %[[QT]], %[[C64]]
-//       CHECK:   %[[SPAN:.*]] = arith.muli %[[NQ]], %[[C64]]
-//       CHECK:   %[[PAD:.*]] = arith.subi %[[SPAN]], %[[SQ]]
-//       CHECK:   %[[ROW:.*]] = arith.subi %[[ROW0]], %[[PAD]]
-//       CHECK:   %[[NEG:.*]] = arith.subi %c0, %[[ROW]]
-//       CHECK:   %[[FIRST:.*]] = arith.maxsi %[[NEG]], %c0
-//       CHECK:   attn.load_tile %{{.*}}[%[[BI]], %[[H]], %[[ROW]]] : tensor<?x8x?x64xbf16> -> tensor<64x64xbf16>
-//       CHECK:   attn.mask_scores %{{.*}} at(%[[ROW]], %{{.*}}) seq(%[[SQ]], %{{.*}}) causal
-//       CHECK:   %[[LEFT:.*]] = arith.subi %[[SQ]], %[[ROW]]
-//       CHECK:   %[[END:.*]] = arith.minsi %[[LEFT]], %[[C64]]
-//       CHECK:   %[[ROWS:.*]] = arith.subi %[[END]], %[[FIRST]]
-//       CHECK:   %[[STORED:.*]] = arith.addi %[[ROW]], %[[FIRST]]
-//       CHECK:   %[[OS:.*]] = tensor.extract_slice %{{.*}}[%[[FIRST]], 0] [%[[ROWS]], 64] [1, 1]
-//       CHECK:   scf.forall.in_parallel
-//       CHECK:     tensor.parallel_insert_slice %[[OS]] into %{{.*}}[%[[BI]], %[[H]], %[[STORED]], 0] [1, 1, %[[ROWS]], 64]
-func.func @causal_tiles_end_at_sq(%q: tensor<?x8x?x64xbf16>, %o: tensor<?x8x?x64xbf16>) -> tensor<?x8x?x64xbf16> {
-  %r = attn.attention causal ins(%q, %q, %q : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>)
-         outs(%o : tensor<?x8x?x64xbf16>) {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true>} -> tensor<?x8x?x64xbf16>
-  return %r : tensor<?x8x?x64xbf16>
-}
