@@ -150,9 +150,12 @@ struct LoadTileLowering : OpRewritePattern<LoadTileOp> {
     // row read (a causal tile ending at Sq starts before 0).
     Value start = arith::MaxSIOp::create(
         b, loc, arith::MinSIOp::create(b, loc, op.getRow(), length), zero);
-    Value lead = arith::MinSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, start, op.getRow()),
-        tileRowCount);
+    Value lead = arith::MaxSIOp::create(
+        b, loc,
+        arith::MinSIOp::create(
+            b, loc, arith::SubIOp::create(b, loc, start, op.getRow()),
+            tileRowCount),
+        zero);
     Value remaining = arith::SubIOp::create(b, loc, length, start);
     Value rows = arith::MinSIOp::create(
         b, loc, arith::MaxSIOp::create(b, loc, remaining, zero),

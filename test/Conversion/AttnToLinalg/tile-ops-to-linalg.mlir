@@ -6,7 +6,8 @@
 // into a zero tile after the `lead` rows before 0.
 //       CHECK: %[[LEN:.*]] = tensor.dim %{{.*}}, %c2 : tensor<?x?x?x64xbf16>
 //       CHECK: %[[START:.*]] = arith.maxsi %{{.*}}, %c0
-//       CHECK: %[[LEAD:.*]] = arith.minsi %{{.*}}, %c32
+//       CHECK: %[[LEAD0:.*]] = arith.minsi %{{.*}}, %c32
+//       CHECK: %[[LEAD:.*]] = arith.maxsi %[[LEAD0]], %c0
 //       CHECK: %[[SLICE:.*]] = tensor.extract_slice %{{.*}}[%{{.*}}, %{{.*}}, %[[START]], 0] [1, 1, %[[ROWS:.*]], 64] [1, 1, 1, 1] : tensor<?x?x?x64xbf16> to tensor<?x64xbf16>
 //       CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : bf16) outs(%{{.*}} : tensor<32x64xbf16>)
 //       CHECK: %[[KT:.*]] = tensor.insert_slice %[[SLICE]] into %[[ZERO]][%[[LEAD]], 0] [%[[ROWS]], 64] [1, 1]

@@ -356,7 +356,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
              << " needs persistent CTAs: a CTA of one tile fills the query "
                 "once";
   } else if (persistent &&
-             (op.getMask() == MaskKind::causal || headDim >= 128)) {
+             (op.getMask() == MaskKind::causal ||
+              (op.getMask() == MaskKind::none && largest >= 128))) {
     queryStages = 2;
     if (stagedPipelineSharedMemoryBytes(shape()) >
         kernel.maxSharedMemoryPerBlock)
