@@ -110,4 +110,3 @@ func.func @no_mask_schedule_overridden(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?
          -> tensor<?x?x?x128xf16>
   return %r : tensor<?x?x?x128xf16>
 }
-
