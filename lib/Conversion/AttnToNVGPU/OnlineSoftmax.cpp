@@ -28,10 +28,13 @@ static float exponentScale(const KernelPlan &plan) {
   return plan.softcap ? 1.0f : plan.scale;
 }
 
-/// The query row of the thread's row offset 0 (the layout's registers add
-/// their own offsets).
-static Value threadQueryRow(KernelBuilder &kb, const ScoreFrame &frame) {
+Value mlir::attn::threadQueryRow(KernelBuilder &kb, const ScoreFrame &frame) {
   return kb.add(kb.add(frame.queryRow, frame.groupRow), frame.threadRow);
+}
+
+Value mlir::attn::queryRowExists(KernelBuilder &kb, const ScoreFrame &frame,
+                                 Value row) {
+  return kb.cmp(arith::CmpIPredicate::ult, row, frame.seqQ);
 }
 
 /// For each of the thread's rows (layout.rowOffsets()), the columns
@@ -335,8 +338,8 @@ void mlir::attn::storeLse(KernelBuilder &kb, const AccumulatorLayout &layout,
         b, loc, arith::MulFOp::create(b, loc, m[i], kb.f32(M_LN2)),
         math::LogOp::create(b, loc, l[i]));
     value = kb.select(empty, kb.f32(kNegInf), value);
-    Value write = arith::AndIOp::create(
-        b, loc, leader, kb.cmp(arith::CmpIPredicate::ult, row, frame.seqQ));
+    Value write =
+        arith::AndIOp::create(b, loc, leader, queryRowExists(kb, frame, row));
     auto ifOp = scf::IfOp::create(b, loc, write, false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());

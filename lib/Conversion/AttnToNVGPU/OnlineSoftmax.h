@@ -35,6 +35,15 @@ struct ScoreFrame {
   Value seqQ, seqKv;
 };
 
+/// The query row of the thread's row offset 0 (the layout's registers add
+/// their own offsets).
+Value threadQueryRow(KernelBuilder &kb, const ScoreFrame &frame);
+
+/// Whether query row `row` exists and its output is written: compared
+/// unsigned, so that the rows before 0 of a causal tile that ends at Sq
+/// fail too.
+Value queryRowExists(KernelBuilder &kb, const ScoreFrame &frame, Value row);
+
 /// Applies the softcap and the mask to the scores `s` (laid out by
 /// `layout`) of the K/V tile at `kv0`. Only tiles that reach past the keys
 /// or cross the mask's edge for the thread group's rows pay for the

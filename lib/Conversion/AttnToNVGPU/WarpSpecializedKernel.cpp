@@ -22,7 +22,7 @@
 //     a fill a tile, rotates through its slots; K and V are kept in whole
 //     rounds, the producer padding the last tile's round at the start of
 //     the next tile (after its query where the query has a second slot),
-//     and the consumer releases the trailing disabled fills and the pads.
+//     and the consumer releases the pads and any disabled prologue fill.
 //
 //===----------------------------------------------------------------------===//
 

@@ -481,10 +481,10 @@ void FlashAttention4Emitter::storeOutput(const Tile &out,
   if (outputStaging != OutputStaging::none)
     return storeStagedOutput(inverse);
   // Thread t writes row t of the warpgroup's rows, 32 columns loaded at a
-  // time and stored a pair at a time; rows outside the sequence (unsigned:
-  // before 0 too) are skipped (the loads are warp-wide, the stores not).
-  Value row = add(add(frame.queryRow, frame.groupRow), frame.threadRow);
-  Value inside = cmp(arith::CmpIPredicate::ult, row, seqQ);
+  // time and stored a pair at a time; rows outside the sequence are
+  // skipped (the loads are warp-wide, the stores not).
+  Value row = threadQueryRow(*this, frame);
+  Value inside = queryRowExists(*this, frame, row);
   for (int64_t first = 0; first < valueHeadDim; first += kLoadColumns) {
     SmallVector<Value> o = load(first, kLoadColumns, /*output=*/true);
     auto store = scf::IfOp::create(b, loc, inside, false);

@@ -218,16 +218,16 @@ void FlashAttention3Emitter::storeOutput(const Tile &out,
   if (outputStaging != OutputStaging::none)
     return storeStagedOutput(out, inverse);
   // Each thread holds column pairs: one 4-byte store per pair, rows outside
-  // the sequence (unsigned: before 0 too) skipped.
-  Value threadRow = add(add(frame.queryRow, frame.groupRow), frame.threadRow);
+  // the sequence skipped.
+  Value threadRow = threadQueryRow(*this, frame);
   for (int64_t reg = 0; reg < valueHeadDim / 2; reg += 2) {
     Coord at = outputLayout.registers[reg];
     Value v = scaledOutputPair(out.regs[reg], out.regs[reg + 1],
                                inverse[outputLayout.rowOf(reg)]);
     Value row = add(threadRow, index(at.row));
     Value col = add(frame.threadCol, index(at.col));
-    auto ifOp = scf::IfOp::create(
-        b, loc, cmp(arith::CmpIPredicate::ult, row, seqQ), false);
+    auto ifOp =
+        scf::IfOp::create(b, loc, queryRowExists(*this, frame, row), false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
     storeOutputPair(v, row, col);
@@ -275,8 +275,6 @@ FlashAttention3Emitter::Tile FlashAttention3Emitter::packed(const Tile &p) {
     }
   return out;
 }
-
-/// to one): the product was issued asynchronously.
 
 LogicalResult FlashAttention3Emitter::emitScores(QKMatmulOp qk) {
   Value product =

@@ -345,9 +345,10 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
   // TFLOP/s: D = 64, S = 1024 245 -> 259; D = 128, S = 1024 / 4096 / 16384
   // 353 / 535 / 612 -> 358 / 544 / 607. Without a mask (attn-run --bench,
   // H100, median of three interleaved rounds, us): D = 128, S = 1024 / 4096
-  // / 16384 242 / 832 / 3569 -> 232 / 816 / 3388; at D = 64 within noise
-  // (336 / 1071 / 4134 -> 330 / 1065 / 4158, and 482 -> 469 TFLOP/s at
-  // S = 4096 in another run), so D = 64 keeps one.
+  // / 16384 242 / 832 / 3569 -> 232 / 816 / 3388; D = 64, S = 1024 / 2048 /
+  // 4096 / 16384 339 / 556 / 1062 / 4254 -> 309 / 538 / 1047 / 4293 (within
+  // noise at D = 64 until the producer stopped filling a slot with nothing
+  // at the end of each tile). A window keeps one: its tiles see few steps.
   if (requests.queryStages > 0) {
     queryStages = requests.queryStages;
     if (queryStages > 1 && !persistent)
@@ -355,9 +356,8 @@ FailureOr<ScheduleAttr> chooseSchedule(AttentionOp op, const TargetInfo &target,
              << kPass << ": query-stages = " << queryStages
              << " needs persistent CTAs: a CTA of one tile fills the query "
                 "once";
-  } else if (persistent &&
-             (op.getMask() == MaskKind::causal ||
-              (op.getMask() == MaskKind::none && largest >= 128))) {
+  } else if (persistent && (op.getMask() == MaskKind::causal ||
+                            op.getMask() == MaskKind::none)) {
     queryStages = 2;
     if (stagedPipelineSharedMemoryBytes(shape()) >
         kernel.maxSharedMemoryPerBlock)

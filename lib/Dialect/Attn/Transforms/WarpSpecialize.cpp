@@ -7,10 +7,12 @@
 // Turns each pipelined grid (L4, -attn-pipeline-async's output) whose
 // schedule is warp-specialised into an attn.warp_specialize with a producer
 // and a consumer role, FlashAttention-3's structure. The rings become
-// channels of as many slots. The producer issues exactly the pipeline's
-// copies, in its order (the query, the prologue's stages - 1 K/V tiles, then
-// in each K/V step the tile stages - 1 ahead), each between an acquire of
-// its slot and a commit. The consumer keeps the online softmax loop, the
+// channels of as many slots. The producer issues the pipeline's copies, in
+// its order (the query, the prologue's stages - 1 K/V tiles, then each K/V
+// tile from stages - 1 on), each between an acquire of its slot and a
+// commit; the pipeline's copies past the last tile move nothing and are
+// left out, so that they hold no slot the next tile of a persistent CTA
+// needs. The consumer keeps the online softmax loop, the
 // normalisation and the LSE; each wait becomes a channel wait on the slot of
 // the tile it consumes and a release after the tile's last use. Tile `j` of
 // a channel sits in slot j mod stages with phase (j / stages) mod 2, the
@@ -123,6 +125,11 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
   if (p.loopWaits.empty())
     return fail(loop, "expects the K/V loop's tiles to come from waits; run "
                       "-attn-pipeline-async first");
+  // The producer's loop starts where the copies' tiles do: one distance.
+  for (CopyTileAsyncOp copy : p.loopCopies)
+    if (copy.getRing().getType().getStages() !=
+        p.loopCopies.front().getRing().getType().getStages())
+      return fail(copy, "expects the K/V loop's rings to have one depth");
   // Every wait's future comes from a copy into one of the grid's rings: the
   // query's in the grid body, the loop's through the futures it carries (or,
   // with one stage, from a copy in the same step).
@@ -215,17 +222,31 @@ void Specializer::buildProducer(Block &block) {
   for (CopyTileAsyncOp copy : p.entryCopies)
     produce(copy, none, copy.getSlot(), phase0);
 
-  // Each K/V step: the tiles stages - 1 ahead, their index math cloned.
-  auto producerLoop = scf::ForOp::create(b, loc, loop.getLowerBound(),
-                                         loop.getUpperBound(), loop.getStep());
+  // Each K/V tile from stages - 1 on, in the K/V step that copies it, with
+  // the step's index math cloned. The pipeline's last stages - 1 steps copy
+  // tiles past the end, nothing: the producer leaves them out, so that a
+  // persistent CTA's next tile takes their slots.
+  int64_t ahead =
+      p.loopCopies.empty()
+          ? 0
+          : p.loopCopies.front().getRing().getType().getStages() - 1;
+  Value distance =
+      b.createOrFold<arith::MulIOp>(loc, loop.getStep(), index(ahead));
+  Value exists = arith::ConstantIntOp::create(b, loc, 1, 1);
+  auto producerLoop = scf::ForOp::create(
+      b, loc,
+      b.createOrFold<arith::AddIOp>(loc, loop.getLowerBound(), distance),
+      loop.getUpperBound(), loop.getStep());
   b.setInsertionPoint(producerLoop.getBody()->getTerminator());
+  Value tileRow = producerLoop.getInductionVar();
   IRMapping mapping;
-  mapping.map(loop.getInductionVar(), producerLoop.getInductionVar());
+  mapping.map(loop.getInductionVar(),
+              b.createOrFold<arith::SubIOp>(loc, tileRow, distance));
   llvm::SetVector<Operation *> needed;
   SmallVector<Value> worklist;
   for (CopyTileAsyncOp copy : p.loopCopies)
-    worklist.append({copy.getBatch(), copy.getHead(), copy.getRow(),
-                     copy.getSlot(), copy.getEnabled()});
+    worklist.append(
+        {copy.getBatch(), copy.getHead(), copy.getRow(), copy.getSlot()});
   while (!worklist.empty()) {
     Operation *def = worklist.pop_back_val().getDefiningOp();
     if (!def || def->getBlock() != loop.getBody() || !needed.insert(def))
@@ -235,17 +256,13 @@ void Specializer::buildProducer(Block &block) {
   for (Operation &op : *loop.getBody())
     if (needed.contains(&op))
       b.clone(op, mapping);
-  // The phase of the tile stages - 1 ahead, once per ring depth.
-  DenseMap<int64_t, Value> phases;
-  Value tile = tileIndex(producerLoop.getInductionVar());
-  for (CopyTileAsyncOp copy : p.loopCopies) {
-    int64_t stages = copy.getRing().getType().getStages();
-    Value &phase = phases[stages];
-    if (!phase)
-      phase = phaseOf(
-          b.createOrFold<arith::AddIOp>(loc, tile, index(stages - 1)), stages);
+  // Every tile the loop visits exists.
+  for (CopyTileAsyncOp copy : p.loopCopies)
+    mapping.map(copy.getEnabled(), exists);
+  // The phase of the copied tile, once per ring depth.
+  Value phase = phaseOf(tileIndex(tileRow), ahead + 1);
+  for (CopyTileAsyncOp copy : p.loopCopies)
     produce(copy, mapping, mapping.lookupOrDefault(copy.getSlot()), phase);
-  }
   b.setInsertionPointToEnd(&block);
   RoleYieldOp::create(b, loc);
 }

@@ -23,9 +23,9 @@
 // three take turns at the tensor cores, unless the options turn that off.
 // From head dim 128 O is rescaled lazily (threshold 8) unless a threshold
 // is asked for. Without a mask, up to head dim 128, the CTAs are persistent,
-// from head dim 128 with a second query slot for the next tile's query.
+// with a second query slot for the next tile's query.
 // SM90-LABEL: func.func @head_dims
-//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true, persistent = true>} -> tensor<?x8x?x64xbf16>
+//       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], ping_pong = true, overlap = true, persistent = true, query_stages = 2>} -> tensor<?x8x?x64xbf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 128, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32, persistent = true, query_stages = 2>} -> tensor<?x8x?x128xf16>
 //       SM90: {schedule = #attn.schedule<kind = fa3, tile_m = 128, tile_n = 64, stages = 2, warps = 12, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>], overlap = true, rescale_threshold = 8.000000e+00 : f32>} -> tensor<?x8x?x256xbf16>
 // EVERY-LABEL: func.func @head_dims
@@ -34,14 +34,14 @@
 // request, as it does ping-pong's); asked for, causal ones get them too,
 // and asked not to, none.
 // PERSISTENT-LABEL: func.func @head_dims
-//       PERSISTENT: kind = fa3, tile_m = 192, {{.*}}, ping_pong = true, overlap = true, persistent = true>}
+//       PERSISTENT: kind = fa3, tile_m = 192, {{.*}}, ping_pong = true, overlap = true, persistent = true, query_stages = 2>}
 //       PERSISTENT: kind = fa3, tile_m = 128, {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true, query_stages = 2>}
 //       PERSISTENT: attn.attention causal {{.*}}, rescale_threshold = 8.000000e+00 : f32, persistent = true>}
 // ONE-LABEL: func.func @head_dims
 //   ONE-NOT: persistent
 
 // PLAIN-LABEL: func.func @head_dims
-//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], persistent = true>} -> tensor<?x8x?x64xbf16>
+//       PLAIN: {schedule = #attn.schedule<kind = fa3, tile_m = 192, tile_n = 128, stages = 2, warps = 16, roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 12, registers = 160>], persistent = true, query_stages = 2>} -> tensor<?x8x?x64xbf16>
 // sm_100a: a consumer warpgroup per 128 query rows, two where S and O of
 // both fit in tensor memory's 512 columns (not at D = 256), and the lazy row
 // max.

@@ -1,10 +1,12 @@
 // RUN: attn-opt %s -split-input-file -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize | FileCheck %s
 
 // A warp-specialised schedule: the rings become channels; the producer
-// issues the pipeline's copies (the query, the prologue's tile, then the
-// tile one stage ahead each step) between acquire and commit; the consumer
-// waits on each step's slot, releases it after the tile's last use, and
-// computes the epilogue. Slot = tile mod 2, phase = (tile / 2) mod 2.
+// issues the pipeline's copies (the query, the prologue's tile, then each
+// K/V tile from the second on, in the step that copies it) between acquire
+// and commit, and leaves out the last step's copy of a tile past the end;
+// the consumer waits on each step's slot, releases it after the tile's last
+// use, and computes the epilogue. Slot = tile mod 2, phase = (tile / 2)
+// mod 2.
 // CHECK-LABEL: func.func @fa3
 //   CHECK-DAG: %[[QC:.*]] = attn.alloc_channel : !attn.channel<1, tensor<64x64xbf16>>
 //   CHECK-DAG: %[[KC:.*]] = attn.alloc_channel : !attn.channel<2, tensor<32x64xbf16>>
@@ -18,19 +20,23 @@
 //  CHECK-NEXT:   attn.channel_copy %{{.*}} into %[[KC]]
 //  CHECK-NEXT:   attn.channel_commit %[[KC]]
 //       CHECK:   attn.channel_acquire %[[VC]]
-// Each step: the tile one ahead, its slot as the pipeline computed it, its
-// phase from its fill number.
-//       CHECK:   scf.for %[[IV:.*]] = {{.*}} {
+// Tiles 1 .. Skv / 32 - 1, each in slot tile mod 2 as the pipeline computed
+// it (a step back: (tile - 1 + 1) mod 2), its phase from its fill number;
+// every tile the loop visits exists.
+//       CHECK:   %[[EXISTS:.*]] = arith.constant true
+//       CHECK:   scf.for %[[IV:.*]] = %c32{{.*}} to %{{.*}} step %c32 {
+//       CHECK:     %[[STEP:.*]] = arith.subi %[[IV]], %c32
+//       CHECK:     %[[ROW:.*]] = arith.addi %[[STEP]], %c32
 //       CHECK:     %[[SLOT:.*]] = arith.remui %{{.*}}, %c2
 //       CHECK:     %[[TILE:.*]] = arith.divui %[[IV]], %c32
-//       CHECK:     %[[AHEAD:.*]] = arith.addi %[[TILE]], %c1
-//       CHECK:     %[[FILL:.*]] = arith.divui %[[AHEAD]], %c2
+//       CHECK:     %[[FILL:.*]] = arith.divui %[[TILE]], %c2
 //       CHECK:     %[[ODD:.*]] = arith.remui %[[FILL]], %c2
 //       CHECK:     %[[PHASE:.*]] = arith.cmpi ne, %[[ODD]], %c0
 //       CHECK:     attn.channel_acquire %[[KC]][%[[SLOT]]] phase(%[[PHASE]])
-//  CHECK-NEXT:     attn.channel_copy %{{.*}} into %[[KC]][%[[SLOT]]]
+//  CHECK-NEXT:     attn.channel_copy %arg1[%{{.*}}, %{{.*}}, %[[ROW]]] into %[[KC]][%[[SLOT]]] if %[[EXISTS]]
 //  CHECK-NEXT:     attn.channel_commit %[[KC]][%[[SLOT]]]
 //  CHECK-NEXT:     attn.channel_acquire %[[VC]][%[[SLOT]]] phase(%[[PHASE]])
+//  CHECK-NEXT:     attn.channel_copy %arg2[%{{.*}}, %{{.*}}, %[[ROW]]] into %[[VC]][%[[SLOT]]] if %[[EXISTS]]
 //       CHECK:   }
 //       CHECK: }, {
 //       CHECK:   %[[Q:.*]] = attn.channel_wait %[[QC]][%{{.*}}] phase(%{{.*}}) for %arg0

@@ -490,10 +490,14 @@ def AttnWarpSpecializePass : Pass<"attn-warp-specialize"> {
     role, carrying the roles' warps and register budgets, and channels
     (`!attn.channel`, one per ring, as many slots) between them.
 
-    - The producer issues exactly the pipeline's copies, in its order: the
-      query, the prologue's first `stages - 1` K/V tiles, then in each K/V
-      step the tile `stages - 1` ahead; each copy sits between an
-      `attn.channel_acquire` of its slot and an `attn.channel_commit`.
+    - The producer issues the pipeline's copies, in its order: the query,
+      the prologue's first `stages - 1` K/V tiles, then each K/V tile from
+      `stages - 1` on (its loop starts `stages - 1` steps in, each step
+      the pipeline's step that copies the tile, its copies enabled: the
+      pipeline's copies past the last tile, which move nothing, are left
+      out, so that they hold no slot a persistent CTA's next tile needs);
+      each copy sits between an `attn.channel_acquire` of its slot and an
+      `attn.channel_commit`. The K and V rings must have one depth.
     - The consumer keeps the online softmax loop, the normalisation and the
       LSE. Each wait becomes an `attn.channel_wait` on the slot of the tile
       it consumes, and an `attn.channel_release` follows the tile's last
