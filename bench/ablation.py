@@ -14,8 +14,8 @@ without the intra-warpgroup overlap, without both (warp specialisation
 alone), rescaling O at every step, rescaling it only past a threshold of 8
 (one of the two is the default), one K/V stage instead of two, persistent
 CTAs and one CTA a tile (one of the two is the default), one query slot
-instead of two (causal persistent CTAs load the next tile's query under
-this one's steps; without a mask one is the default), FlashAttention-4's exp2 on the FMA units
+instead of two (persistent CTAs load the next tile's query under
+this one's steps; two is the default), FlashAttention-4's exp2 on the FMA units
 for one score in 4, in 2 and all of them, and the FA2 form without warp
 specialisation (the sm_80 kernel, through the driver's PTX JIT), also with
 one exp2 in 2 by the polynomial. `run` builds the runtime and

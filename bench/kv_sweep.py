@@ -29,15 +29,11 @@ def main():
         sys.exit(f"usage: {sys.argv[0]} BUNDLE")
     import torch
     import torch.nn.functional as F
-    from torch.nn.attention import SDPBackend, sdpa_kernel
 
     bundle = os.path.abspath(sys.argv[1])
     os.environ["ATTN_LIBRARY_PATH"] = sdpa_sweep.build_runtime(bundle)
     attn.add_bundle(bundle)
     from attn.torch import attention
-    os.environ[attn.torch.CHIP_VARIABLE] = "sm_90a"
-    backends = (("cudnn", SDPBackend.CUDNN_ATTENTION),
-                ("flash", SDPBackend.FLASH_ATTENTION))
     print(f"# {torch.cuda.get_device_name()}; bf16, B = 16, H = 2048 / D; us a call")
     print(f"{'D':>4} {'Sq':>5} {'Skv':>5} {'causal':>6} {'attn':>8} {'cudnn':>8} "
           f"{'flash':>8} {'max |diff|':>10}")
@@ -54,19 +50,13 @@ def main():
             theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
                 q, k, v, is_causal=causal) for q, k, v in sets]
             with torch.no_grad():
-                rounds = {}
-                for _ in range(sdpa_sweep.ROUNDS):
-                    rounds.setdefault("attn", []).append(sdpa_sweep.median_ms(torch, ours))
-                    for name, backend in backends:
-                        with sdpa_kernel(backend):
-                            rounds.setdefault(name, []).append(
-                                sdpa_sweep.median_ms(torch, theirs))
-                us = {k: sorted(t)[len(t) // 2] * 1000 for k, t in rounds.items()}
-                mine = ours[0]()
-                with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-                    reference = theirs[0]()
+                ms = sdpa_sweep.time_rounds(torch, ["sm_90a", "cudnn", "flash"],
+                                            ours, theirs)
+                us = {k: t * 1000 for k, t in ms.items()}
+                mine = sdpa_sweep.run_as("sm_90a", ours[0])
+                reference = sdpa_sweep.run_as("flash", theirs[0])
                 diff = (mine.float() - reference.float()).abs().max().item()
-            print(f"{d:>4} {sq:>5} {skv:>5} {str(causal):>6} {us['attn']:>8.1f} "
+            print(f"{d:>4} {sq:>5} {skv:>5} {str(causal):>6} {us['sm_90a']:>8.1f} "
                   f"{us['cudnn']:>8.1f} {us['flash']:>8.1f} {diff:>10.2e}", flush=True)
 
 

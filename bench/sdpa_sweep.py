@@ -72,6 +72,39 @@ def median_ms(torch, calls):
     return sorted(times)[len(times) // 2]
 
 
+def sdpa_backends():
+    from torch.nn.attention import SDPBackend
+    return {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION}
+
+
+def run_as(name, call):
+    """call() with attn forced to chip `name`, or under SDPA backend `name`."""
+    from torch.nn.attention import sdpa_kernel
+    backends = sdpa_backends()
+    if name in backends:
+        with sdpa_kernel(backends[name]):
+            return call()
+    os.environ[attn.torch.CHIP_VARIABLE] = name
+    try:
+        return call()
+    finally:
+        os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+
+
+def time_rounds(torch, names, ours, theirs):
+    """ms a call of each of `names` (attn chips run `ours`, SDPA backends
+    `theirs`): ROUNDS rounds over the names in turn, the median round of
+    each, as the card's clocks and the other tenants of its host drift over
+    a point's seconds."""
+    backends = sdpa_backends()
+    rounds = {name: [] for name in names}
+    for _ in range(ROUNDS):
+        for name in names:
+            calls = theirs if name in backends else ours
+            rounds[name].append(run_as(name, lambda: median_ms(torch, calls)))
+    return {name: sorted(t)[len(t) // 2] for name, t in rounds.items()}
+
+
 def build_runtime(bundle):
     """Builds the runtime (C library, attn-run) into BUNDLE/runtime-build."""
     build = os.path.join(bundle, "runtime-build")
@@ -87,7 +120,6 @@ def build_runtime(bundle):
 def run_bundle(bundle):
     import torch
     import torch.nn.functional as F
-    from torch.nn.attention import SDPBackend, sdpa_kernel
 
     build = build_runtime(bundle)
     os.environ["ATTN_LIBRARY_PATH"] = build
@@ -104,20 +136,6 @@ def run_bundle(bundle):
           f"attn through attn.torch: {native} cubin, sm_80 PTX through the driver JIT")
     print(f"{'D':>4} {'S':>6} {'causal':>6} {native:>7} {'sm_80':>7} "
           f"{'flash':>7} {'cudnn':>7} {'/flash':>6} {'/cudnn':>6} {'max |diff|':>10}")
-    backends = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION}
-
-    def run_as(name, call):
-        """call() with attn forced to chip `name`, or under SDPA backend
-        `name`."""
-        if name in backends:
-            with sdpa_kernel(backends[name]):
-                return call()
-        os.environ[attn.torch.CHIP_VARIABLE] = name
-        try:
-            return call()
-        finally:
-            os.environ.pop(attn.torch.CHIP_VARIABLE, None)
-
     rows = []
     for d in HEAD_DIMS:
         for causal in (False, True):
@@ -131,17 +149,9 @@ def run_bundle(bundle):
                 theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
                     q, k, v, is_causal=causal) for q, k, v in sets]
                 names = [n for n in (native, "sm_80") if n == "sm_80" or d in native_dims]
-                names += list(backends)
+                names += list(sdpa_backends())
                 with torch.no_grad():
-                    # Rounds over the implementations in turn, the median
-                    # round each: the card's clocks and the other tenants of
-                    # its host drift over a point's seconds.
-                    rounds = {name: [] for name in names}
-                    for _ in range(ROUNDS):
-                        for name in names:
-                            calls = theirs if name in backends else ours
-                            rounds[name].append(run_as(name, lambda: median_ms(torch, calls)))
-                    times = {name: sorted(t)[len(t) // 2] for name, t in rounds.items()}
+                    times = time_rounds(torch, names, ours, theirs)
                     mine = run_as(names[0], ours[0])
                     reference = run_as("flash", theirs[0])
                     diff = (mine.float() - reference.float()).abs().max().item()
