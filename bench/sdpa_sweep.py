@@ -80,15 +80,21 @@ def sdpa_backends():
 def run_as(name, call):
     """call() with attn forced to chip `name`, or under SDPA backend `name`."""
     from torch.nn.attention import sdpa_kernel
+    import attn.torch
     backends = sdpa_backends()
     if name in backends:
         with sdpa_kernel(backends[name]):
             return call()
-    os.environ[attn.torch.CHIP_VARIABLE] = name
+    variable = attn.torch.CHIP_VARIABLE
+    before = os.environ.get(variable)
+    os.environ[variable] = name
     try:
         return call()
     finally:
-        os.environ.pop(attn.torch.CHIP_VARIABLE, None)
+        if before is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = before
 
 
 def time_rounds(torch, names, ours, theirs):

@@ -237,7 +237,8 @@ protected:
   /// `waits`, waits for), as a kernel value.
   FailureOr<Value> countFills(Block &block, Operation *channel, bool waits);
   /// The consumer's end of a tile's fills: it waits for and releases those
-  /// it has no use for (the producer's trailing, disabled ones and pads).
+  /// it has no use for (the pads, and the disabled prologue fills of a
+  /// tile with fewer K/V tiles than stages - 1).
   LogicalResult consumeUnusedFills();
 
   /// The channels of Q, K and V, in that order.

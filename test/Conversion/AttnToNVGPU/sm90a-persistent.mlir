@@ -1,18 +1,19 @@
 // A persistent sm_90a kernel: each role loops over the grid's tiles (32-bit
 // indices) from its block id in steps of the grid size, carrying each
 // channel's fills so far (mod two rounds). The K and V rings are kept in
-// whole rounds: at the start of each tile the producer completes the last
-// tile's round with empty fills, so the tile's fills start at slot 0; the
-// one query slot takes a fill a tile. The consumer waits for and releases
-// the fills it did not use (the producer's trailing disabled ones and the
-// pads) before its epilogue. The ABI says how many CTAs an SM holds.
+// whole rounds: the producer completes the last tile's round with empty
+// fills (after the next tile's query, which has two slots here and
+// rotates through them, a fill a tile), so the tile's K/V fills start at
+// slot 0. The consumer waits for and releases the fills it did not use
+// (the pads, and disabled prologue fills) before its epilogue. The ABI
+// says how many CTAs an SM holds.
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=1" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a -split-input-file | FileCheck %s --check-prefix=TILE
 
 // CHECK-LABEL: gpu.func @attention
 //  CHECK-SAME: persistent = 1>
 //  CHECK-SAME: nvvm.minctasm = 1
-// The producer: the last tile's pads, the query, the K/V tiles.
+// The producer: the query, the last tile's pads, the K/V tiles.
 //       CHECK: nvvm.setmaxregister decrease 24
 //       CHECK: %[[BLOCK:.*]] = gpu.block_id x
 //  CHECK-NEXT: %[[FIRST:.*]] = arith.index_castui %[[BLOCK]] : index to i32

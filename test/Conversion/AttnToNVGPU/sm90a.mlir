@@ -47,7 +47,7 @@
 // CHECK: nvgpu.mbarrier.arrive.expect_tx %[[BARS]]
 // CHECK: nvgpu.tma.async.load %[[QDESC]][%c0, %{{.*}}, %{{.*}}, %{{.*}}], %[[BARS]]
 // CHECK: nvgpu.tma.async.load %[[QDESC]][%c64, %{{.*}}, %{{.*}}, %{{.*}}], %[[BARS]]
-// The steady state: one loop issuing the tile one stage ahead.
+// The steady state: one loop issuing each tile from the second on.
 // CHECK: scf.for
 // CHECK: nvgpu.mbarrier.try_wait.parity
 // CHECK: nvgpu.tma.async.load

@@ -36,6 +36,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -68,6 +69,22 @@ struct Pipeline {
   SmallVector<AllocRingOp> rings;
   LseOp lse;
 };
+
+/// Whether `copy` copies the tile `ahead` steps past `loop`'s current one
+/// and is enabled exactly where that tile exists.
+bool copiesTileAhead(CopyTileAsyncOp copy, scf::ForOp loop, int64_t ahead) {
+  Value iv = loop.getInductionVar(), row = copy.getRow();
+  bool rowAhead = ahead == 0 && row == iv;
+  if (auto add = row.getDefiningOp<arith::AddIOp>()) {
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    rowAhead = add.getLhs() == iv && step &&
+               getConstantIntValue(add.getRhs()) == *step * ahead;
+  }
+  auto exists = copy.getEnabled().getDefiningOp<arith::CmpIOp>();
+  return rowAhead && exists &&
+         exists.getPredicate() == arith::CmpIPredicate::slt &&
+         exists.getLhs() == row && exists.getRhs() == loop.getUpperBound();
+}
 
 FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
   FailureOr<OnlineGrid> online = matchOnlineGrid(grid, kPass);
@@ -125,11 +142,18 @@ FailureOr<Pipeline> matchPipeline(scf::ForallOp grid) {
   if (p.loopWaits.empty())
     return fail(loop, "expects the K/V loop's tiles to come from waits; run "
                       "-attn-pipeline-async first");
-  // The producer's loop starts where the copies' tiles do: one distance.
-  for (CopyTileAsyncOp copy : p.loopCopies)
-    if (copy.getRing().getType().getStages() !=
-        p.loopCopies.front().getRing().getType().getStages())
+  // The producer's loop starts where the copies' tiles do and enables
+  // every copy: each copies the tile stages - 1 steps ahead, enabled exactly
+  // where that tile exists, and both rings are as deep.
+  for (CopyTileAsyncOp copy : p.loopCopies) {
+    int64_t stages = copy.getRing().getType().getStages();
+    if (stages != p.loopCopies.front().getRing().getType().getStages())
       return fail(copy, "expects the K/V loop's rings to have one depth");
+    if (!copiesTileAhead(copy, loop, stages - 1))
+      return fail(copy, "expects each copy in the K/V loop to copy the tile "
+                        "stages - 1 steps ahead, enabled where that tile "
+                        "exists (-attn-pipeline-async's form)");
+  }
   // Every wait's future comes from a copy into one of the grid's rings: the
   // query's in the grid body, the loop's through the futures it carries (or,
   // with one stage, from a copy in the same step).
@@ -259,7 +283,7 @@ void Specializer::buildProducer(Block &block) {
   // Every tile the loop visits exists.
   for (CopyTileAsyncOp copy : p.loopCopies)
     mapping.map(copy.getEnabled(), exists);
-  // The phase of the copied tile, once per ring depth.
+  // The phase of the copied tile.
   Value phase = phaseOf(tileIndex(tileRow), ahead + 1);
   for (CopyTileAsyncOp copy : p.loopCopies)
     produce(copy, mapping, mapping.lookupOrDefault(copy.getSlot()), phase);

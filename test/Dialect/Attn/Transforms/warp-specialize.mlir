@@ -27,7 +27,9 @@
 //       CHECK:   scf.for %[[IV:.*]] = %c32{{.*}} to %{{.*}} step %c32 {
 //       CHECK:     %[[STEP:.*]] = arith.subi %[[IV]], %c32
 //       CHECK:     %[[ROW:.*]] = arith.addi %[[STEP]], %c32
-//       CHECK:     %[[SLOT:.*]] = arith.remui %{{.*}}, %c2
+//       CHECK:     %[[PREV:.*]] = arith.divui %[[STEP]], %c32
+//       CHECK:     %[[AHEAD:.*]] = arith.addi %[[PREV]], %c1
+//       CHECK:     %[[SLOT:.*]] = arith.remui %[[AHEAD]], %c2
 //       CHECK:     %[[TILE:.*]] = arith.divui %[[IV]], %c32
 //       CHECK:     %[[FILL:.*]] = arith.divui %[[TILE]], %c2
 //       CHECK:     %[[ODD:.*]] = arith.remui %[[FILL]], %c2
@@ -93,6 +95,67 @@ func.func @fa2(%q: tensor<1x2x?x64xbf16>, %o: tensor<1x2x?x64xbf16>) -> tensor<1
   %r = attn.attention ins(%q, %q, %q : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>)
          outs(%o : tensor<1x2x?x64xbf16>)
          {schedule = #attn.schedule<tile_m = 64, tile_n = 32, stages = 2, warps = 4>}
+         -> tensor<1x2x?x64xbf16>
+  return %r : tensor<1x2x?x64xbf16>
+}
+
+// -----
+
+// Three stages: the prologue copies tiles 0 and 1 (each enabled where it
+// exists); the producer's loop starts two tiles in, tile j in slot j mod 3
+// with phase (j / 3) mod 2.
+// CHECK-LABEL: func.func @three_stages
+//       CHECK: attn.warp_specialize
+//       CHECK:   attn.channel_copy %arg0[%{{.*}}, %{{.*}}, %c0] into %{{.*}} if %[[FIRST:[^ ]*]]
+//       CHECK:   attn.channel_copy %arg0[%{{.*}}, %{{.*}}, %c32{{.*}}] into %{{.*}} if %[[SECOND:[^ ]*]]
+//       CHECK:   %[[EXISTS:.*]] = arith.constant true
+//       CHECK:   scf.for %[[IV:.*]] = %c64{{.*}} to %{{.*}} step %c32 {
+//       CHECK:     %[[STEP:.*]] = arith.subi %[[IV]], %c64
+//       CHECK:     %[[ROW:.*]] = arith.addi %[[STEP]], %c64
+//       CHECK:     %[[PREV:.*]] = arith.divui %[[STEP]], %c32
+//       CHECK:     %[[AHEAD:.*]] = arith.addi %[[PREV]], %c2
+//       CHECK:     %[[SLOT:.*]] = arith.remui %[[AHEAD]], %c3
+//       CHECK:     %[[TILE:.*]] = arith.divui %[[IV]], %c32
+//       CHECK:     %[[FILL:.*]] = arith.divui %[[TILE]], %c3
+//       CHECK:     %[[ODD:.*]] = arith.remui %[[FILL]], %c2
+//       CHECK:     %[[PHASE:.*]] = arith.cmpi ne, %[[ODD]], %c0
+//       CHECK:     attn.channel_acquire %{{.*}}[%[[SLOT]]] phase(%[[PHASE]]) : !attn.channel<3
+//  CHECK-NEXT:     attn.channel_copy %arg0[%{{.*}}, %{{.*}}, %[[ROW]]] into %{{.*}}[%[[SLOT]]] if %[[EXISTS]]
+func.func @three_stages(%q: tensor<1x2x?x64xbf16>, %o: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
+  %r = attn.attention ins(%q, %q, %q : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>)
+         outs(%o : tensor<1x2x?x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 64, tile_n = 32, stages = 3, warps = 12,
+            roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>}
+         -> tensor<1x2x?x64xbf16>
+  return %r : tensor<1x2x?x64xbf16>
+}
+
+// -----
+
+// A sliding window's K/V loop starts at the window's first tile: the
+// producer's loop one tile later, its tiles counted from the loop's start.
+// CHECK-LABEL: func.func @window
+//       CHECK: attn.warp_specialize
+//       CHECK:   attn.channel_copy %arg0[%{{.*}}, %{{.*}}, %[[LO:[0-9]+]]] into %{{.*}} if %{{.*}} : tensor<1x2x?x64xbf16>, !attn.channel<2, tensor<32x64xbf16>>
+//       CHECK:   %[[EXISTS:.*]] = arith.constant true
+//       CHECK:   %[[START:.*]] = arith.addi %[[LO]], %c32
+//       CHECK:   scf.for %[[IV:.*]] = %[[START]] to %{{.*}} step %c32 {
+//       CHECK:     %[[STEP:.*]] = arith.subi %[[IV]], %c32
+//       CHECK:     %[[ROW:.*]] = arith.addi %[[STEP]], %c32
+//       CHECK:     %[[FROM:.*]] = arith.subi %[[STEP]], %[[LO]]
+//       CHECK:     %[[PREV:.*]] = arith.divui %[[FROM]], %c32
+//       CHECK:     %[[AHEAD:.*]] = arith.addi %[[PREV]], %c1
+//       CHECK:     %[[SLOT:.*]] = arith.remui %[[AHEAD]], %c2
+//       CHECK:     %[[OFFSET:.*]] = arith.subi %[[IV]], %[[LO]]
+//       CHECK:     %[[TILE:.*]] = arith.divui %[[OFFSET]], %c32
+//       CHECK:     %[[FILL:.*]] = arith.divui %[[TILE]], %c2
+//       CHECK:     attn.channel_acquire %{{.*}}[%[[SLOT]]]
+//  CHECK-NEXT:     attn.channel_copy %arg0[%{{.*}}, %{{.*}}, %[[ROW]]] into %{{.*}}[%[[SLOT]]] if %[[EXISTS]]
+func.func @window(%q: tensor<1x2x?x64xbf16>, %o: tensor<1x2x?x64xbf16>) -> tensor<1x2x?x64xbf16> {
+  %r = attn.attention sliding_window(left = 100, right = 0) ins(%q, %q, %q : tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>, tensor<1x2x?x64xbf16>)
+         outs(%o : tensor<1x2x?x64xbf16>)
+         {schedule = #attn.schedule<kind = fa3, tile_m = 64, tile_n = 32, stages = 2, warps = 12,
+            roles = [<name = "producer", warps = 4, registers = 24>, <name = "consumer", warps = 8, registers = 240>]>}
          -> tensor<1x2x?x64xbf16>
   return %r : tensor<1x2x?x64xbf16>
 }
