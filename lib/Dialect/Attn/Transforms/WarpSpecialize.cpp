@@ -280,13 +280,12 @@ void Specializer::buildProducer(Block &block) {
   for (Operation &op : *loop.getBody())
     if (needed.contains(&op))
       b.clone(op, mapping);
-  // Every tile the loop visits exists.
-  for (CopyTileAsyncOp copy : p.loopCopies)
-    mapping.map(copy.getEnabled(), exists);
-  // The phase of the copied tile.
+  // The phase of the copied tile; every tile the loop visits exists.
   Value phase = phaseOf(tileIndex(tileRow), ahead + 1);
-  for (CopyTileAsyncOp copy : p.loopCopies)
+  for (CopyTileAsyncOp copy : p.loopCopies) {
+    mapping.map(copy.getEnabled(), exists);
     produce(copy, mapping, mapping.lookupOrDefault(copy.getSlot()), phase);
+  }
   b.setInsertionPointToEnd(&block);
   RoleYieldOp::create(b, loc);
 }

@@ -108,8 +108,8 @@ func.func @causal_by_head_dim(%q64: tensor<?x4x?x64xbf16>, %q128: tensor<?x4x?x1
   return %a, %b, %c : tensor<?x4x?x64xbf16>, tensor<?x4x?x128xbf16>, tensor<?x4x?x256xbf16>
 }
 
-// The second query slot is measured for causal masks and for none (from
-// head dim 128): a sliding window asked to be persistent keeps one.
+// The second query slot is measured for causal masks and for none: a
+// sliding window asked to be persistent keeps one.
 // PERSISTENT-LABEL: func.func @window_one_query_slot
 //       PERSISTENT: attn.attention sliding_window{{.*}}tile_m = 128, {{.*}}persistent = true>}
 //   PERSISTENT-NOT: query_stages
