@@ -22,6 +22,10 @@
 
 namespace mlir::attn {
 
+class IndexMaterializer;
+class KernelArguments;
+struct KernelPlan;
+
 class KernelBuilder {
 public:
   explicit KernelBuilder(gpu::GPUFuncOp kernel)
@@ -45,6 +49,15 @@ public:
   Value select(Value c, Value x, Value y) {
     return arith::SelectOp::create(b, loc, c, x, y);
   }
+  /// The query tile (x) and the (head, batch) pair of the `tile`th tile a
+  /// causal launch runs, heaviest first (all i32; `extents` are the grid's
+  /// query tiles, heads and batches). Pairs go in sections whose K and V
+  /// (`headBytes` a pair, an index) fit in L2 together, one section after
+  /// another; in a section the query tile is slowest, from the last, so the
+  /// tiles go from its heaviest to its lightest while the CTAs running at
+  /// once share its heads' keys, and the launch ends on its lightest tiles.
+  std::pair<Value, Value> heaviestTileFirst(Value tile, ArrayRef<Value> extents,
+                                            Value headBytes);
   /// 2^v on the special-function unit, results below 2^-126 flushed to
   /// zero (ex2.approx.ftz: one MUFU.EX2, where the non-ftz form costs three
   /// more instructions an element to scale denormals; a probability that
@@ -67,6 +80,14 @@ private:
   std::map<int64_t, Value> indexConstants;
   DenseMap<uint32_t, Value> floatConstants;
 };
+
+/// Maps the grid's induction variables of a causal launch of one tile a CTA
+/// to its blocks in KernelBuilder::heaviestTileFirst's order. The GPU starts
+/// blocks in their linear order, x fastest: reversing x alone leaves every
+/// wave a mix of heavy and light tiles and the launch's tail a heavy one.
+void mapBlocksHeaviestTileFirst(const KernelPlan &plan,
+                                const KernelArguments &args,
+                                IndexMaterializer &values);
 
 } // namespace mlir::attn
 

@@ -566,13 +566,6 @@ FailureOr<Value> IndexMaterializer::get(OpBuilder &b, Value value) {
   SmallVector<Value> ivs = grid.getInductionVars();
   const gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
                                  gpu::Dimension::z};
-  if (value == ivs[0] && plan.heavyTilesFirst) {
-    Value last = arith::SubIOp::create(
-        b, loc, gpu::GridDimOp::create(b, loc, gpu::Dimension::x),
-        arith::ConstantIndexOp::create(b, loc, 1));
-    return remember(arith::SubIOp::create(
-        b, loc, last, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x)));
-  }
   // Split-KV: x counts (query tile, chunk) pairs, the chunk fastest.
   if (plan.kvChunk > 0 && (value == ivs[0] || value == ivs[3])) {
     FailureOr<Value> splits = get(b, plan.kvSplits);

@@ -108,9 +108,10 @@ struct KernelPlan {
   /// Debug mode: barrier waits trap after this many milliseconds (0:
   /// unbounded). Set by the pass, not read from the IR.
   int64_t waitTimeoutMs = 0;
-  /// Query tiles run last-first (block x of n computes tile n - 1 - x): with
+  /// Query tiles run heaviest first (KernelBuilder::heaviestTileFirst): with
   /// a causal mask the last tiles see the most keys, and starting them
-  /// first shortens the tail of the launch. Set by the chip's emitter entry.
+  /// first, the lightest last, shortens the tail of the launch. Set by the
+  /// chip's emitter entry; not for split-KV or paged launches.
   bool heavyTilesFirst = false;
 };
 

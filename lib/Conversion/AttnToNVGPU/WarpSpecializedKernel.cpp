@@ -53,9 +53,6 @@ constexpr int64_t kSharedMemoryPerBlock = 227 * 1024;
 /// Threads a named barrier of the consumers' turns counts: the warpgroup
 /// taking its turn and the one handing it over.
 constexpr int64_t kTurnThreads = 2 * kWarpgroupSize;
-/// K and V bytes a persistent causal launch keeps its CTAs on at once, in
-/// L2 (50 MB on an H100).
-constexpr int64_t kL2SectionBytes = 32 << 20;
 /// The mbarrier wait's suspend-time hint, in nanoseconds (unbounded waits).
 constexpr int64_t kWaitHintNs = 10000000;
 
@@ -364,29 +361,10 @@ void WarpSpecializedEmitter::mapTile(Value tile) {
     extents.push_back(narrow(extent));
   Value x, rest;
   if (plan.heavyTilesFirst) {
-    // Sections of (head, batch) pairs whose K and V fit in L2 together, one
-    // after another; in a section the query tile is slowest, from the last,
-    // so the tiles go from its heaviest to its lightest while the CTAs
-    // share its heads' keys.
     Value headBytes =
         mul(seqKv, index((headDim + valueHeadDim) *
                          elementType.getIntOrFloatBitWidth() / 8));
-    Value fit = arith::DivUIOp::create(
-        b, loc, index(kL2SectionBytes),
-        arith::MaxUIOp::create(b, loc, headBytes, index(1)));
-    Value pairs = mul(extents[1], extents[2]);
-    Value perSection = arith::MinUIOp::create(
-        b, loc, arith::MaxUIOp::create(b, loc, narrow(fit), i32(1)), pairs);
-    Value sectionTiles = mul(perSection, extents[0]);
-    Value section = arith::DivUIOp::create(b, loc, tile, sectionTiles);
-    Value firstPair = mul(section, perSection);
-    Value inSection = arith::MinUIOp::create(
-        b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
-    Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
-    x = arith::SubIOp::create(b, loc,
-                              arith::SubIOp::create(b, loc, extents[0], i32(1)),
-                              arith::DivUIOp::create(b, loc, at, inSection));
-    rest = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
+    std::tie(x, rest) = heaviestTileFirst(tile, extents, headBytes);
   } else {
     // Query tiles fastest, as the one-tile grid launches them: the tiles of
     // a head that run at once share its K and V in L2.

@@ -30,10 +30,28 @@
 // CHECK-SAME: attn.abi = #attn.kernel_abi<tensors = [<name = "query", type = tensor<?x8x?x64xbf16>>, <name = "key", type = tensor<?x2x?x64xbf16>>, <name = "value", type = tensor<?x2x?x64xbf16>>, <name = "output", type = tensor<?x8x?x64xbf16>>], params = [<kind = memref, tensor = 0>, <kind = memref, tensor = 1>, <kind = memref, tensor = 2>, <kind = memref, tensor = 3>], grid = [<tensor = 0, dim = 2, divisor = 128>, <tensor = 0, dim = 1, divisor = 1>, <tensor = 0, dim = 0, divisor = 1>], cluster = [1, 1, 1]>
 // CHECK-SAME: attn.dynamic_shared_memory = 49152 : i64
 // CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
-// Grid ids: x the query tile, y the head, z the batch; K/V head = h / 4.
-// CHECK-DAG: gpu.block_id  x
-// CHECK-DAG: gpu.block_id  y
-// CHECK-DAG: gpu.block_id  z
+// Causal: the GPU starts blocks x fastest, and the block at position n
+// of the launch takes the n-th query tile heaviest first: (head, batch)
+// pairs in sections whose K and V (256 bytes a key) fit 32 MB of L2, in a
+// section the query tile slowest, from the last (x the query tile, y the
+// head, z the batch of a one-tile-a-CTA grid; K/V head = h / 4).
+// CHECK: gpu.block_id  z
+// CHECK: %[[NY:.*]] = arith.index_castui %grid_dim_y : index to i32
+// CHECK: gpu.block_id  y
+// CHECK: %[[NX:.*]] = arith.index_castui %grid_dim_x : index to i32
+// CHECK: gpu.block_id  x
+// CHECK: %[[AT:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK: %[[KEYS:.*]] = memref.dim %{{.*}}, %c2
+// CHECK: %[[BYTES:.*]] = arith.muli %[[KEYS]], %c256
+// CHECK: %[[MAX:.*]] = arith.maxui %[[BYTES]], %c1
+// CHECK: arith.divui %c33554432, %[[MAX]] : index
+// CHECK: %[[SECTIONTILES:.*]] = arith.muli %{{.*}}, %[[NX]] : i32
+// CHECK: %[[SECTION:.*]] = arith.divui %[[AT]], %[[SECTIONTILES]] : i32
+// CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %c1_i32{{.*}} : i32
+// CHECK: arith.subi %[[LAST]], %{{.*}} : i32
+// CHECK: %[[PAIR:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK: arith.remui %[[PAIR]], %[[NY]] : i32
+// CHECK: arith.divui %[[PAIR]], %[[NY]] : i32
 // The rings: Q (one slot), K and V (two slots each), carved from dynamic
 // shared memory.
 // CHECK: memref.view {{.*}} to memref<1x128x64xbf16, 3>

@@ -27,6 +27,12 @@
 // CHECK-SAME: attn.grid_constant_params = array<i32: 0, 1, 2, 3>
 // CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
 // CHECK-SAME: nvvm.minctasm = 1 : i32
+// Causal: blocks take the query tiles heaviest first, as sm_80's do
+// (sm80.mlir), at the kernel's entry for both roles.
+// CHECK: %[[NX:.*]] = arith.index_castui %grid_dim_x : index to i32
+// CHECK: arith.divui %c33554432, %{{.*}} : index
+// CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %c1_i32{{.*}} : i32
+// CHECK: arith.subi %[[LAST]], %{{.*}} : i32
 // CHECK: %[[QDESC:.*]] = builtin.unrealized_conversion_cast %[[QMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[ODESC:.*]] = builtin.unrealized_conversion_cast %[[OMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x16x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // Full and empty barriers of Q (1 slot), K and V (2 slots each): the full
@@ -54,12 +60,6 @@
 // The consumers: registers up, Q waited for, then the K/V loop.
 // CHECK: } else {
 // CHECK: nvvm.setmaxregister  increase 240
-// Causal: the last query tile runs first (block x of n computes tile
-// n - 1 - x).
-// CHECK: %[[NX:.*]] = gpu.grid_dim  x
-// CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %c1{{.*}}
-// CHECK: %[[BX:.*]] = gpu.block_id  x
-// CHECK: arith.subi %[[LAST]], %[[BX]]
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]]
 // CHECK: scf.for
 // S = Q K^T from shared memory: eight k16 steps of m64n128 at head dim 128.
