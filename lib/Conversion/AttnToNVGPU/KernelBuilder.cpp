@@ -39,64 +39,56 @@ Value KernelBuilder::f32(float v) {
 /// an H100, 40 MB on an A100).
 constexpr int64_t kL2SectionBytes = 32 << 20;
 
-std::pair<Value, Value>
-KernelBuilder::heaviestTileFirst(Value tile, ArrayRef<Value> extents,
-                                 Value headBytes) {
-  Type i32Type = b.getI32Type();
-  Value fit = arith::IndexCastUIOp::create(
-      b, loc, i32Type,
-      arith::DivUIOp::create(
-          b, loc, index(kL2SectionBytes),
-          arith::MaxUIOp::create(b, loc, headBytes, index(1))));
-  Value pairs = mul(extents[1], extents[2]);
-  Value perSection = arith::MinUIOp::create(
-      b, loc, arith::MaxUIOp::create(b, loc, fit, i32(1)), pairs);
-  Value sectionTiles = mul(perSection, extents[0]);
-  Value section = arith::DivUIOp::create(b, loc, tile, sectionTiles);
-  Value firstPair = mul(section, perSection);
-  Value inSection = arith::MinUIOp::create(
-      b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
-  Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
-  Value x = arith::SubIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, extents[0], i32(1)),
-      arith::DivUIOp::create(b, loc, at, inSection));
-  Value pair = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
-  return {x, pair};
+void KernelBuilder::mapGridTile(const KernelPlan &plan,
+                                IndexMaterializer &values, Value tile,
+                                ArrayRef<Value> extents, Value seqKv) {
+  Value x, pair;
+  if (plan.heavyTilesFirst) {
+    int64_t rowBytes = (plan.headDim + plan.valueHeadDim) *
+                       plan.elementType.getIntOrFloatBitWidth() / 8;
+    Value fit = toI32(arith::DivUIOp::create(
+        b, loc, index(kL2SectionBytes),
+        arith::MaxUIOp::create(b, loc, mul(seqKv, index(rowBytes)), index(1))));
+    Value pairs = mul(extents[1], extents[2]);
+    Value perSection = arith::MinUIOp::create(
+        b, loc, arith::MaxUIOp::create(b, loc, fit, i32(1)), pairs);
+    Value sectionTiles = mul(perSection, extents[0]);
+    Value section = arith::DivUIOp::create(b, loc, tile, sectionTiles);
+    Value firstPair = mul(section, perSection);
+    Value inSection = arith::MinUIOp::create(
+        b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
+    Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
+    x = arith::SubIOp::create(b, loc,
+                              arith::SubIOp::create(b, loc, extents[0], i32(1)),
+                              arith::DivUIOp::create(b, loc, at, inSection));
+    pair = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
+  } else {
+    x = arith::RemUIOp::create(b, loc, tile, extents[0]);
+    pair = arith::DivUIOp::create(b, loc, tile, extents[0]);
+  }
+  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
+  values.map(ivs[0], toIndex(x));
+  values.map(ivs[1], toIndex(arith::RemUIOp::create(b, loc, pair, extents[1])));
+  values.map(ivs[2], toIndex(arith::DivUIOp::create(b, loc, pair, extents[1])));
 }
 
 void mlir::attn::mapBlocksHeaviestTileFirst(const KernelPlan &plan,
                                             const KernelArguments &args,
                                             IndexMaterializer &values) {
   KernelBuilder kb(args.kernel);
-  OpBuilder &b = kb.b;
-  Location loc = kb.loc;
-  b.setInsertionPoint(kb.kernel.getBody().front().getTerminator());
-  Type i32Type = b.getI32Type();
-  auto narrow = [&](Value v) -> Value {
-    return arith::IndexCastUIOp::create(b, loc, i32Type, v);
-  };
-  auto widen = [&](Value v) -> Value {
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
-  };
+  kb.b.setInsertionPoint(kb.kernel.getBody().front().getTerminator());
   // The block's position in the launch, x fastest.
   SmallVector<Value, 3> extents;
   Value tile;
   for (gpu::Dimension dim :
        {gpu::Dimension::z, gpu::Dimension::y, gpu::Dimension::x}) {
-    Value extent = narrow(gpu::GridDimOp::create(b, loc, dim));
-    Value id = narrow(gpu::BlockIdOp::create(b, loc, dim));
+    Value extent = kb.toI32(gpu::GridDimOp::create(kb.b, kb.loc, dim));
+    Value id = kb.toI32(gpu::BlockIdOp::create(kb.b, kb.loc, dim));
     extents.insert(extents.begin(), extent);
     tile = tile ? kb.add(kb.mul(tile, extent), id) : id;
   }
-  int64_t rowBytes = (plan.headDim + plan.valueHeadDim) *
-                     plan.elementType.getIntOrFloatBitWidth() / 8;
-  Value keys = memref::DimOp::create(b, loc, args.memref("key"), 2);
-  auto [x, pair] =
-      kb.heaviestTileFirst(tile, extents, kb.mul(keys, kb.index(rowBytes)));
-  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-  values.map(ivs[0], widen(x));
-  values.map(ivs[1], widen(arith::RemUIOp::create(b, loc, pair, extents[1])));
-  values.map(ivs[2], widen(arith::DivUIOp::create(b, loc, pair, extents[1])));
+  kb.mapGridTile(plan, values, tile, extents,
+                 memref::DimOp::create(kb.b, kb.loc, args.memref("key"), 2));
 }
 
 Value KernelBuilder::exp2(Value v) {

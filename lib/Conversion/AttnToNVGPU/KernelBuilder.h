@@ -49,15 +49,25 @@ public:
   Value select(Value c, Value x, Value y) {
     return arith::SelectOp::create(b, loc, c, x, y);
   }
-  /// The query tile (x) and the (head, batch) pair of the `tile`th tile a
-  /// causal launch runs, heaviest first (all i32; `extents` are the grid's
-  /// query tiles, heads and batches). Pairs go in sections whose K and V
-  /// (`headBytes` a pair, an index) fit in L2 together, one section after
-  /// another; in a section the query tile is slowest, from the last, so the
-  /// tiles go from its heaviest to its lightest while the CTAs running at
-  /// once share its heads' keys, and the launch ends on its lightest tiles.
-  std::pair<Value, Value> heaviestTileFirst(Value tile, ArrayRef<Value> extents,
-                                            Value headBytes);
+  /// An index as i32, an i32 as index (unsigned).
+  Value toI32(Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v);
+  }
+  Value toIndex(Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+  }
+
+  /// Maps the grid's induction variables of `plan` to the `tile`th tile of
+  /// its launch (i32; `extents` the grid's query tiles, heads and batches,
+  /// i32; `seqKv` the keys, an index). Query tiles fastest, as a one-tile
+  /// grid launches them, so that the tiles of a head that run at once
+  /// share its K and V in L2; with `plan.heavyTilesFirst` the heaviest
+  /// first: (head, batch) pairs in sections whose K and V fit in L2
+  /// together, one section after another, in a section the query tile
+  /// slowest, from the last, so that the launch ends on its lightest tiles.
+  void mapGridTile(const KernelPlan &plan, IndexMaterializer &values,
+                   Value tile, ArrayRef<Value> extents, Value seqKv);
+
   /// 2^v on the special-function unit, results below 2^-126 flushed to
   /// zero (ex2.approx.ftz: one MUFU.EX2, where the non-ftz form costs three
   /// more instructions an element to scale denormals; a probability that
@@ -82,9 +92,9 @@ private:
 };
 
 /// Maps the grid's induction variables of a causal launch of one tile a CTA
-/// to its blocks in KernelBuilder::heaviestTileFirst's order. The GPU starts
-/// blocks in their linear order, x fastest: reversing x alone leaves every
-/// wave a mix of heavy and light tiles and the launch's tail a heavy one.
+/// to its blocks in KernelBuilder::mapGridTile's heaviest-first order. The GPU
+/// starts blocks in their linear order, x fastest: reversing x alone leaves
+/// every wave a mix of heavy and light tiles and the launch's tail a heavy one.
 void mapBlocksHeaviestTileFirst(const KernelPlan &plan,
                                 const KernelArguments &args,
                                 IndexMaterializer &values);

@@ -108,7 +108,7 @@ struct KernelPlan {
   /// Debug mode: barrier waits trap after this many milliseconds (0:
   /// unbounded). Set by the pass, not read from the IR.
   int64_t waitTimeoutMs = 0;
-  /// Query tiles run heaviest first (KernelBuilder::heaviestTileFirst): with
+  /// Query tiles run heaviest first (KernelBuilder::mapGridTile): with
   /// a causal mask the last tiles see the most keys, and starting them
   /// first, the lightest last, shortens the tail of the launch. Set by the
   /// chip's emitter entry; not for split-KV or paged launches.

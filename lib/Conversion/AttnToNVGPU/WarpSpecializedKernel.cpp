@@ -349,32 +349,10 @@ Value WarpSpecializedEmitter::tileWord() {
 void WarpSpecializedEmitter::mapTile(Value tile) {
   // The tile arithmetic is 32-bit: what stays live across a tile (its bounds
   // and the loop-invariant factors) takes one register, not two.
-  Type i32Type = b.getI32Type();
-  auto narrow = [&](Value v) -> Value {
-    return arith::IndexCastUIOp::create(b, loc, i32Type, v);
-  };
-  auto widen = [&](Value v) -> Value {
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
-  };
   SmallVector<Value, 3> extents;
   for (Value extent : gridExtents)
-    extents.push_back(narrow(extent));
-  Value x, rest;
-  if (plan.heavyTilesFirst) {
-    Value headBytes =
-        mul(seqKv, index((headDim + valueHeadDim) *
-                         elementType.getIntOrFloatBitWidth() / 8));
-    std::tie(x, rest) = heaviestTileFirst(tile, extents, headBytes);
-  } else {
-    // Query tiles fastest, as the one-tile grid launches them: the tiles of
-    // a head that run at once share its K and V in L2.
-    x = arith::RemUIOp::create(b, loc, tile, extents[0]);
-    rest = arith::DivUIOp::create(b, loc, tile, extents[0]);
-  }
-  SmallVector<Value> ivs = scf::ForallOp(plan.grid).getInductionVars();
-  values.map(ivs[0], widen(x));
-  values.map(ivs[1], widen(arith::RemUIOp::create(b, loc, rest, extents[1])));
-  values.map(ivs[2], widen(arith::DivUIOp::create(b, loc, rest, extents[1])));
+    extents.push_back(toI32(extent));
+  mapGridTile(plan, values, tile, extents, seqKv);
 }
 
 bool WarpSpecializedEmitter::rotates(AllocChannelOp channel) {
