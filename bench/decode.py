@@ -38,7 +38,7 @@ import attn  # noqa: E402
 from attn.spec import decode_fields  # noqa: E402
 
 PAGE_SIZE = 64
-from sdpa_sweep import build_runtime, median_ms  # noqa: E402
+from sdpa_sweep import build_runtime, median_ms, run_as, sdpa_backends  # noqa: E402
 
 HQ, HKV, D = 32, 8, 128
 # (B, Skv, Sq): the table.
@@ -92,13 +92,12 @@ ROUNDS = 3
 def run_bundle(bundle):
     import torch
     import torch.nn.functional as F
-    from torch.nn.attention import SDPBackend, sdpa_kernel
+    from torch.nn.attention import sdpa_kernel
     from torch.nn.attention.bias import causal_lower_right
 
     os.environ["ATTN_LIBRARY_PATH"] = build_runtime(bundle)
     attn.add_bundle(bundle)
-    BACKENDS = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION}
-    from attn.torch import CHIP_VARIABLE, attention, attention_paged
+    from attn.torch import attention, attention_paged
     from attn.torch import _kernel, _launch
     fa3 = _kernel(FA3_SPEC, "sm_90a", torch.device("cuda", torch.cuda.current_device()))
 
@@ -146,7 +145,7 @@ def run_bundle(bundle):
             theirs = [lambda q=q, k=k, v=v: F.scaled_dot_product_attention(
                 q, k, v, attn_mask=mask, enable_gqa=True) for q, k, v in sets]
             reference = None
-            for backend in (SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION):
+            for backend in sdpa_backends().values():
                 try:
                     with sdpa_kernel(backend):
                         reference = theirs[0]()
@@ -155,21 +154,15 @@ def run_bundle(bundle):
                     pass
 
             def measure(name):
-                if name == "sm_80":
-                    os.environ[CHIP_VARIABLE] = "sm_80"
-                    try:
-                        return median_ms(torch, ours)
-                    finally:
-                        os.environ.pop(CHIP_VARIABLE)
-                if name in ("flash", "cudnn"):
-                    try:
-                        with sdpa_kernel(BACKENDS[name]):
-                            return median_ms(torch, theirs)
-                    except RuntimeError:
-                        return float("nan")
-                calls = {"attn": ours, "paged": paged,
+                calls = {"attn": ours, "sm_80": ours, "paged": paged,
+                         "flash": theirs, "cudnn": theirs,
                          "fa3": [lambda a=a: fa3_call(*a) for a in sets]}[name]
-                return median_ms(torch, calls)
+                if name in ("attn", "paged", "fa3"):
+                    return median_ms(torch, calls)
+                try:
+                    return run_as(name, lambda: median_ms(torch, calls))
+                except RuntimeError:  # an SDPA backend that does not take the call
+                    return float("nan")
 
             # Rounds over every implementation in turn: whichever runs first
             # after the inputs are made reads a few percent slower.

@@ -111,10 +111,12 @@ static LogicalResult convertFunction(func::FuncOp func,
            << "convert-attn-to-nvgpu: " << target.chip << " has no "
            << stringifyKernelKind(kind) << " kernel (schedule kind)";
   plan->waitTimeoutMs = waitTimeoutMs;
-  // Split-KV and paged launches (decode steps) keep their order.
-  plan->heavyTilesFirst = emitter->heavyTilesFirst &&
-                          plan->mask == MaskKind::causal &&
-                          plan->kvChunk == 0 && !plan->paged;
+  // Decode steps (packed, split-KV or paged launches) keep their order: a
+  // packed step has one query tile a head, and the mapping's registers cost
+  // it (H100, B = 8, Sq = 16, Skv = 8192: 0.153 against 0.143 ms).
+  plan->heavyTilesFirst =
+      emitter->heavyTilesFirst && plan->mask == MaskKind::causal &&
+      plan->packedHeads == 1 && plan->kvChunk == 0 && !plan->paged;
 
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());
