@@ -112,8 +112,8 @@ static LogicalResult convertFunction(func::FuncOp func,
            << stringifyKernelKind(kind) << " kernel (schedule kind)";
   plan->waitTimeoutMs = waitTimeoutMs;
   // Decode steps (packed, split-KV or paged launches) keep their order: a
-  // packed step has one query tile a head, and the mapping's registers cost
-  // it (H100, B = 8, Sq = 16, Skv = 8192: 0.153 against 0.143 ms).
+  // packed step has one query tile a head group, and the mapping's registers
+  // cost it (H100, B = 8, Sq = 16, Skv = 8192: 0.153 against 0.143 ms).
   plan->heavyTilesFirst =
       emitter->heavyTilesFirst && plan->mask == MaskKind::causal &&
       plan->packedHeads == 1 && plan->kvChunk == 0 && !plan->paged;
