@@ -111,12 +111,18 @@ static LogicalResult convertFunction(func::FuncOp func,
            << "convert-attn-to-nvgpu: " << target.chip << " has no "
            << stringifyKernelKind(kind) << " kernel (schedule kind)";
   plan->waitTimeoutMs = waitTimeoutMs;
-  // Decode steps (packed, split-KV or paged launches) keep their order: a
-  // packed step has one query tile a head group, and the mapping's registers
-  // cost it (H100, B = 8, Sq = 16, Skv = 8192: 0.153 against 0.143 ms).
-  plan->heavyTilesFirst =
-      emitter->heavyTilesFirst && plan->mask == MaskKind::causal &&
-      plan->packedHeads == 1 && plan->kvChunk == 0 && !plan->paged;
+  // Decode steps keep their order. Split-KV launches must: x counts (query
+  // tile, chunk) pairs there. Where a head has one query tile (a static Sq
+  // of at most its rows) the order moves nothing, and the mapping's
+  // registers cost (H100, a packed step, B = 8, Sq = 16, Skv = 8192: 0.153
+  // against 0.143 ms); packed and paged launches are decode steps too.
+  int64_t seqQ = cast<ShapedType>(func.getArgumentTypes()[0]).getDimSize(2);
+  bool oneTileAHead =
+      !ShapedType::isDynamic(seqQ) && seqQ <= plan->queryRowsPerTile();
+  plan->heavyTilesFirst = emitter->heavyTilesFirst &&
+                          plan->mask == MaskKind::causal &&
+                          plan->kvChunk == 0 && !oneTileAHead &&
+                          plan->packedHeads == 1 && !plan->paged;
 
   gpu::GPUModuleOp kernels =
       getOrCreateKernelModule(func->getParentOfType<ModuleOp>());

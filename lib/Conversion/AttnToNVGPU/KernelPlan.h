@@ -111,8 +111,8 @@ struct KernelPlan {
   /// Query tiles run heaviest first (KernelBuilder::mapGridTile): with
   /// a causal mask the last tiles see the most keys, and starting them
   /// first, the lightest last, shortens the tail of the launch. Set by the
-  /// chip's emitter entry; not for decode steps (packed, split-KV or paged
-  /// launches).
+  /// chip's emitter entry; not for decode steps (split-KV, packed or paged
+  /// launches, one query tile a head).
   bool heavyTilesFirst = false;
 };
 

@@ -1,5 +1,5 @@
 // The sm_80 kernel that convert-attn-to-nvgpu builds from the scheduled grid.
-// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --implicit-check-not=nvvm.vote.sync
+// RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --implicit-check-not=nvvm.vote.sync --implicit-check-not=gpu.block_id
 // RUN: attn-opt %s -attn-select-schedule=chip=sm_80 -attn-tile -attn-fuse-online-softmax=exp2-emulation=2 -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --check-prefix=POLY
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_80 rescale-threshold=8" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -convert-attn-to-nvgpu=chip=sm_80 | FileCheck %s --check-prefix=LAZY
 
@@ -34,7 +34,9 @@
 // of the launch takes the n-th query tile heaviest first: (head, batch)
 // pairs in sections whose K and V (256 bytes a key) fit 32 MB of L2, in a
 // section the query tile slowest, from the last (x the query tile, y the
-// head, z the batch of a one-tile-a-CTA grid; K/V head = h / 4).
+// head, z the batch of a one-tile-a-CTA grid; K/V head = h / 4). The
+// block ids are read once, here (--implicit-check-not=gpu.block_id).
+// CHECK: %[[NZ:.*]] = arith.index_castui %grid_dim_z : index to i32
 // CHECK: gpu.block_id  z
 // CHECK: %[[NY:.*]] = arith.index_castui %grid_dim_y : index to i32
 // CHECK: gpu.block_id  y
@@ -44,22 +46,43 @@
 // CHECK: %[[KEYS:.*]] = memref.dim %{{.*}}, %c2
 // CHECK: %[[BYTES:.*]] = arith.muli %[[KEYS]], %c256
 // CHECK: %[[MAX:.*]] = arith.maxui %[[BYTES]], %c1
-// CHECK: arith.divui %c33554432, %[[MAX]] : index
-// CHECK: %[[SECTIONTILES:.*]] = arith.muli %{{.*}}, %[[NX]] : i32
+// CHECK: %[[FITS:.*]] = arith.divui %c33554432, %[[MAX]] : index
+// CHECK: %[[FIT:.*]] = arith.index_castui %[[FITS]] : index to i32
+// CHECK: %[[PAIRS:.*]] = arith.muli %[[NY]], %[[NZ]] : i32
+// CHECK: %[[ATLEAST1:.*]] = arith.maxui %[[FIT]], %c1_i32 : i32
+// CHECK: %[[PER:.*]] = arith.minui %[[ATLEAST1]], %[[PAIRS]] : i32
+// CHECK: %[[SECTIONTILES:.*]] = arith.muli %[[PER]], %[[NX]] : i32
 // CHECK: %[[SECTION:.*]] = arith.divui %[[AT]], %[[SECTIONTILES]] : i32
+// CHECK: %[[FIRST:.*]] = arith.muli %[[SECTION]], %[[PER]] : i32
+// CHECK: %[[LEFT:.*]] = arith.subi %[[PAIRS]], %[[FIRST]] : i32
+// The last section holds the pairs that are left.
+// CHECK: %[[IN:.*]] = arith.minui %[[PER]], %[[LEFT]] : i32
+// CHECK: %[[DONE:.*]] = arith.muli %[[SECTION]], %[[SECTIONTILES]] : i32
+// CHECK: %[[INAT:.*]] = arith.subi %[[AT]], %[[DONE]] : i32
+// CHECK: %[[STEP:.*]] = arith.divui %[[INAT]], %[[IN]] : i32
 // CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %c1_i32{{.*}} : i32
-// CHECK: arith.subi %[[LAST]], %{{.*}} : i32
-// CHECK: %[[PAIR:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
-// CHECK: arith.remui %[[PAIR]], %[[NY]] : i32
-// CHECK: arith.divui %[[PAIR]], %[[NY]] : i32
+// CHECK: %[[X:.*]] = arith.subi %[[LAST]], %[[STEP]] : i32
+// CHECK: %[[OFFSET:.*]] = arith.remui %[[INAT]], %[[IN]] : i32
+// CHECK: %[[PAIR:.*]] = arith.addi %[[FIRST]], %[[OFFSET]] : i32
+// CHECK: %[[TILE:.*]] = arith.index_castui %[[X]] : i32 to index
+// CHECK: %[[H32:.*]] = arith.remui %[[PAIR]], %[[NY]] : i32
+// CHECK: %[[HEAD:.*]] = arith.index_castui %[[H32]] : i32 to index
+// CHECK: %[[B32:.*]] = arith.divui %[[PAIR]], %[[NY]] : i32
+// CHECK: %[[BATCH:.*]] = arith.index_castui %[[B32]] : i32 to index
+// The tile's first query row.
+// CHECK: arith.muli %[[TILE]], %c128 : index
 // The rings: Q (one slot), K and V (two slots each), carved from dynamic
 // shared memory.
 // CHECK: memref.view {{.*}} to memref<1x128x64xbf16, 3>
 // CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
 // CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
 // Prologue: one group each for Q, K0 and V0, then Q's wait (2 pending).
+// Q's rows at the mapped head and batch, K's at key/value head h / 4.
+// CHECK: arith.muli %[[HEAD]], %{{.*}} : index
+// CHECK-NEXT: arith.muli %[[BATCH]], %{{.*}} : index
 // CHECK: nvgpu.device_async_copy {{.*}} 8, %{{.*}} {bypassL1}
 // CHECK: nvgpu.device_async_create_group
+// CHECK: arith.divui %[[HEAD]], %c4{{.*}} : index
 // CHECK: nvgpu.device_async_create_group
 // CHECK: nvgpu.device_async_create_group
 // CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}

@@ -1,7 +1,7 @@
 // The sm_90a kernel that convert-attn-to-nvgpu builds from the
 // warp-specialised grid, one CTA a tile (sm90a-persistent.mlir has the
 // persistent form, the chooser's for this causal head dim 128).
-// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s
+// RUN: attn-opt %s -attn-select-schedule="chip=sm_90a persistent=0" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s --implicit-check-not=gpu.block_id
 // RUN: attn-opt %s -attn-select-schedule="chip=sm_90a rescale-threshold=8" -attn-tile -attn-fuse-online-softmax -attn-pipeline-async -attn-warp-specialize -attn-overlap-consumer -convert-attn-to-nvgpu=chip=sm_90a | FileCheck %s --check-prefix=LAZY
 
 // Conditional rescaling: O is rescaled only in warps where a row's max
@@ -28,11 +28,23 @@
 // CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
 // CHECK-SAME: nvvm.minctasm = 1 : i32
 // Causal: blocks take the query tiles heaviest first, as sm_80's do
-// (sm80.mlir), at the kernel's entry for both roles.
+// (sm80.mlir), mapped at the kernel's entry for both roles: the block ids
+// are read there alone (--implicit-check-not=gpu.block_id), and the
+// producer's Q loads and the consumers' O stores address the mapped head
+// and batch.
+// CHECK: gpu.block_id  z
+// CHECK: gpu.block_id  y
 // CHECK: %[[NX:.*]] = arith.index_castui %grid_dim_x : index to i32
+// CHECK: gpu.block_id  x
 // CHECK: arith.divui %c33554432, %{{.*}} : index
 // CHECK: %[[LAST:.*]] = arith.subi %[[NX]], %c1_i32{{.*}} : i32
-// CHECK: arith.subi %[[LAST]], %{{.*}} : i32
+// CHECK: %[[X:.*]] = arith.subi %[[LAST]], %{{.*}} : i32
+// CHECK: %[[PAIR:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK: arith.index_castui %[[X]] : i32 to index
+// CHECK: %[[H32:.*]] = arith.remui %[[PAIR]], %{{.*}} : i32
+// CHECK: %[[HEAD:.*]] = arith.index_castui %[[H32]] : i32 to index
+// CHECK: %[[B32:.*]] = arith.divui %[[PAIR]], %{{.*}} : i32
+// CHECK: %[[BATCH:.*]] = arith.index_castui %[[B32]] : i32 to index
 // CHECK: %[[QDESC:.*]] = builtin.unrealized_conversion_cast %[[QMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[ODESC:.*]] = builtin.unrealized_conversion_cast %[[OMAP]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<1x1x16x64xbf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // Full and empty barriers of Q (1 slot), K and V (2 slots each): the full
@@ -51,8 +63,8 @@
 // CHECK: arith.xori
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[BARS]]
 // CHECK: nvgpu.mbarrier.arrive.expect_tx %[[BARS]]
-// CHECK: nvgpu.tma.async.load %[[QDESC]][%c0, %{{.*}}, %{{.*}}, %{{.*}}], %[[BARS]]
-// CHECK: nvgpu.tma.async.load %[[QDESC]][%c64, %{{.*}}, %{{.*}}, %{{.*}}], %[[BARS]]
+// CHECK: nvgpu.tma.async.load %[[QDESC]][%c0, %{{.*}}, %[[HEAD]], %[[BATCH]]], %[[BARS]]
+// CHECK: nvgpu.tma.async.load %[[QDESC]][%c64, %{{.*}}, %[[HEAD]], %[[BATCH]]], %[[BARS]]
 // The steady state: one loop issuing each tile from the second on.
 // CHECK: scf.for
 // CHECK: nvgpu.mbarrier.try_wait.parity
@@ -105,8 +117,8 @@
 // CHECK: %[[LANE0:.*]] = arith.cmpi eq, %{{.*}}, %c0 : index
 // CHECK: %[[INSIDE:.*]] = arith.cmpi sge, %[[BOXROW]], %c0 : index
 // CHECK: %[[ISSUE:.*]] = arith.andi %[[LANE0]], %[[INSIDE]] : i1
-// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c0, %[[BOXROW]], %{{.*}}, %{{.*}}], predicate = %[[ISSUE]]
-// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c64, %[[BOXROW]], %{{.*}}, %{{.*}}], predicate = %[[ISSUE]]
+// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c0, %[[BOXROW]], %[[HEAD]], %[[BATCH]]], predicate = %[[ISSUE]]
+// CHECK: nvgpu.tma.async.store %{{.*}} to %[[ODESC]][%c64, %[[BOXROW]], %[[HEAD]], %[[BATCH]]], predicate = %[[ISSUE]]
 // CHECK-NEXT: nvvm.cp.async.bulk.commit.group
 // CHECK-NEXT: nvvm.cp.async.bulk.wait_group 0 {read}
 func.func @attention(%q: tensor<?x8x?x128xbf16>, %k: tensor<?x2x?x128xbf16>,
