@@ -58,9 +58,11 @@ void KernelBuilder::mapGridTile(const KernelPlan &plan,
     Value inSection = arith::MinUIOp::create(
         b, loc, perSection, arith::SubIOp::create(b, loc, pairs, firstPair));
     Value at = arith::SubIOp::create(b, loc, tile, mul(section, sectionTiles));
-    x = arith::SubIOp::create(b, loc,
-                              arith::SubIOp::create(b, loc, extents[0], i32(1)),
-                              arith::DivUIOp::create(b, loc, at, inSection));
+    // One op a statement: the emitted order does not hang on the order the
+    // compiler evaluates arguments in.
+    Value fromLast = arith::DivUIOp::create(b, loc, at, inSection);
+    Value last = arith::SubIOp::create(b, loc, extents[0], i32(1));
+    x = arith::SubIOp::create(b, loc, last, fromLast);
     pair = add(firstPair, arith::RemUIOp::create(b, loc, at, inSection));
   } else {
     x = arith::RemUIOp::create(b, loc, tile, extents[0]);
