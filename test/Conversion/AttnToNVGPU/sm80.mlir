@@ -78,8 +78,8 @@
 // CHECK: memref.view {{.*}} to memref<2x64x64xbf16, 3>
 // Prologue: one group each for Q, K0 and V0, then Q's wait (2 pending).
 // Q's rows at the mapped head and batch, K's at key/value head h / 4.
-// CHECK: arith.muli %[[HEAD]], %{{.*}} : index
-// CHECK-NEXT: arith.muli %[[BATCH]], %{{.*}} : index
+// CHECK-DAG: arith.muli %[[HEAD]], %{{.*}} : index
+// CHECK-DAG: arith.muli %[[BATCH]], %{{.*}} : index
 // CHECK: nvgpu.device_async_copy {{.*}} 8, %{{.*}} {bypassL1}
 // CHECK: nvgpu.device_async_create_group
 // CHECK: arith.divui %[[HEAD]], %c4{{.*}} : index
